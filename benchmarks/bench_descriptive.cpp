@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// variance and describe (descriptive.hpp) over 1e3 ... 1e7 price levels near 100, double and float,
+/// against the bare read of the series (the memory limit) and the naive one-pass loop on raw sums
+/// (Σx, Σx²), which is fast and loses every digit on price levels.
+#include <hedgemetrics/descriptive.hpp>
+
+#include <cstddef>
+
+#include "bench_common.hpp"
+
+namespace {
+
+constexpr const char* per_value = "time_per_value";
+
+/// The textbook one-pass variance on raw sums, accumulated in double as hedgemetrics computes float input.
+template <class T>
+double naive_variance(const T* x, std::size_t n) noexcept {
+  double sum = 0.0;
+  double sum_squares = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double value = static_cast<double>(x[i]);
+    sum += value;
+    sum_squares += value * value;
+  }
+  const double count = static_cast<double>(n);
+  return (sum_squares - sum * sum / count) / (count - 1.0);
+}
+
+template <class T>
+void BM_variance(benchmark::State& state) {
+  const std::size_t n = hm_bench::size_of(state);
+  const auto& levels = hm_bench::spot_futures_levels<T>().first;
+  for (auto _ : state) {
+    const T* x = levels.data();
+    benchmark::DoNotOptimize(x);  // opaque: no hoisting across iterations (see bench_common.hpp)
+    auto result = hedgemetrics::variance(hedgemetrics::series_view<T>(x, n));
+    benchmark::DoNotOptimize(result);
+  }
+  hm_bench::set_throughput<T>(state, n, 1, per_value);
+}
+
+template <class T>
+void BM_describe(benchmark::State& state) {
+  const std::size_t n = hm_bench::size_of(state);
+  const auto& levels = hm_bench::spot_futures_levels<T>().first;
+  for (auto _ : state) {
+    const T* x = levels.data();
+    benchmark::DoNotOptimize(x);
+    auto summary = hedgemetrics::describe(hedgemetrics::series_view<T>(x, n));
+    benchmark::DoNotOptimize(summary);
+  }
+  hm_bench::set_throughput<T>(state, n, 1, per_value);
+}
+
+template <class T>
+void BM_bare_read(benchmark::State& state) {
+  const std::size_t n = hm_bench::size_of(state);
+  const auto& levels = hm_bench::spot_futures_levels<T>().first;
+  for (auto _ : state) {
+    const T* x = levels.data();
+    benchmark::DoNotOptimize(x);
+    T total = hm_bench::bare_read(x, n);
+    benchmark::DoNotOptimize(total);
+  }
+  hm_bench::set_throughput<T>(state, n, 1, per_value);
+}
+
+template <class T>
+void BM_naive_variance(benchmark::State& state) {
+  const std::size_t n = hm_bench::size_of(state);
+  const auto& levels = hm_bench::spot_futures_levels<T>().first;
+  for (auto _ : state) {
+    const T* x = levels.data();
+    benchmark::DoNotOptimize(x);
+    double result = naive_variance(x, n);
+    benchmark::DoNotOptimize(result);
+  }
+  hm_bench::set_throughput<T>(state, n, 1, per_value);
+}
+
+}  // namespace
+
+BENCHMARK_TEMPLATE(BM_variance, double)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_variance, float)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_describe, double)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_describe, float)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_bare_read, double)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_bare_read, float)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_naive_variance, double)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_naive_variance, float)->Apply(hm_bench::sizes);
+
+int main(int argc, char** argv) { return hm_bench::main(argc, argv); }

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Example support code, not part of the hedgemetrics library: read dated price columns from a CSV file.
+///
+/// The format it accepts is what price exports look like in practice (EIA, FRED, spreadsheets):
+///  - a header row; the first column holds the dates, as ISO `YYYY-MM-DD` or US `M/D/YYYY` (zero padding
+///    optional); the rows may be oldest first or newest first (they are sorted by date);
+///  - a blank cell or "." is a missing value; every other cell of a chosen column must be a finite number;
+///  - LF, CRLF or CR line endings, with or without a final newline, and an optional UTF-8 byte-order mark;
+///  - RFC 4180 quoting: "a, b" is one field, "" inside quotes is a quote, and a quoted field may span lines.
+/// Rows are numbered as a spreadsheet numbers them: the header is row 1, the first data row is row 2.
+///
+/// Every problem is a price_csv::error whose what() is one line naming the file, the row, the column and
+/// the offending text, so that a program can print it as it is.
+#ifndef HEDGEMETRICS_EXAMPLES_PRICE_CSV_HPP
+#define HEDGEMETRICS_EXAMPLES_PRICE_CSV_HPP
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <locale>
+#include <numeric>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace price_csv {
+
+/// A problem with the input, described in one line.
+class error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A calendar date.
+struct date {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+
+  /// The date as YYYY-MM-DD.
+  [[nodiscard]] std::string iso() const {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, month, day);
+    return text;
+  }
+  friend bool operator<(const date& a, const date& b) noexcept {
+    return std::tie(a.year, a.month, a.day) < std::tie(b.year, b.month, b.day);
+  }
+  friend bool operator==(const date& a, const date& b) noexcept {
+    return std::tie(a.year, a.month, a.day) == std::tie(b.year, b.month, b.day);
+  }
+};
+
+namespace detail {
+
+inline std::string_view trim(std::string_view text) noexcept {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t");
+  return text.substr(first, last - first + 1);
+}
+
+// Reads 1 to max_digits decimal digits at text[pos]; advances pos.
+inline std::optional<int> read_digits(std::string_view text, std::size_t& pos, std::size_t max_digits) {
+  int value = 0;
+  std::size_t count = 0;
+  while (pos < text.size() && count < max_digits && text[pos] >= '0' && text[pos] <= '9') {
+    value = value * 10 + (text[pos] - '0');
+    ++pos;
+    ++count;
+  }
+  if (count == 0) return std::nullopt;
+  return value;
+}
+
+inline bool is_leap_year(int year) noexcept { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+inline int days_in_month(int year, int month) noexcept {
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
+}
+
+// The text of a cell as it goes into a message: quoted, and shortened if it is long.
+inline std::string quoted(std::string_view text) {
+  constexpr std::size_t longest = 40;
+  std::string shown(text.substr(0, longest));
+  if (text.size() > longest) shown += "...";
+  return "\"" + shown + "\"";
+}
+
+}  // namespace detail
+
+/// Parses "2020-04-20", "4/20/2020" or "04/20/2020"; nullopt for anything else, or an impossible date.
+[[nodiscard]] inline std::optional<date> parse_date(std::string_view text) {
+  text = detail::trim(text);
+  date d;
+  std::size_t pos = 0;
+  std::optional<int> a, b, c;
+  if (text.find('-') != std::string_view::npos) {
+    a = detail::read_digits(text, pos, 4);
+    if (!a || pos != 4 || pos >= text.size() || text[pos++] != '-') return std::nullopt;
+    b = detail::read_digits(text, pos, 2);
+    if (!b || pos >= text.size() || text[pos++] != '-') return std::nullopt;
+    c = detail::read_digits(text, pos, 2);
+    if (!c) return std::nullopt;
+    d = {*a, *b, *c};
+  } else {
+    a = detail::read_digits(text, pos, 2);
+    if (!a || pos >= text.size() || text[pos++] != '/') return std::nullopt;
+    b = detail::read_digits(text, pos, 2);
+    if (!b || pos >= text.size() || text[pos++] != '/') return std::nullopt;
+    const std::size_t year_start = pos;
+    c = detail::read_digits(text, pos, 4);
+    if (!c || pos - year_start != 4) return std::nullopt;
+    d = {*c, *a, *b};
+  }
+  if (pos != text.size() || d.month < 1 || d.month > 12 || d.day < 1 || d.day > detail::days_in_month(d.year, d.month)) {
+    return std::nullopt;
+  }
+  return d;
+}
+
+namespace detail {
+
+enum class cell_kind { missing, number, not_a_number, not_finite };
+
+inline cell_kind read_price(std::string_view text, double& value) {
+  text = trim(text);
+  if (text.empty() || text == ".") return cell_kind::missing;
+  if (text.front() == '+') text.remove_prefix(1);  // from_chars does not take a leading '+'
+  if (text.empty() || text.front() == '+') return cell_kind::not_a_number;
+#if defined(__cpp_lib_to_chars)
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  const bool parsed = result.ec == std::errc() && result.ptr == text.data() + text.size();
+#else
+  // Without floating-point from_chars: a stream in the classic locale, so the decimal point is '.'.
+  std::istringstream stream{std::string(text)};
+  stream.imbue(std::locale::classic());
+  stream >> value;
+  const bool parsed = !stream.fail() && stream.peek() == std::char_traits<char>::eof();
+#endif
+  if (!parsed) return cell_kind::not_a_number;
+  return std::isfinite(value) ? cell_kind::number : cell_kind::not_finite;
+}
+
+}  // namespace detail
+
+/// Parses a price cell: nullopt for a missing value (blank or "."), the number otherwise.
+/// Throws price_csv::error, with `where` in front of the message, when the text is not a finite number.
+[[nodiscard]] inline std::optional<double> parse_price(std::string_view cell, const std::string& where) {
+  double value = 0.0;
+  switch (detail::read_price(cell, value)) {
+    case detail::cell_kind::missing:
+      return std::nullopt;
+    case detail::cell_kind::number:
+      return value;
+    case detail::cell_kind::not_a_number:
+      throw error(where + ": " + detail::quoted(detail::trim(cell)) +
+                  " is not a number (a missing value is a blank cell or \".\")");
+    case detail::cell_kind::not_finite:
+      break;
+  }
+  throw error(where + ": " + detail::quoted(detail::trim(cell)) + " is not a finite number");
+}
+
+/// A CSV file split into cells, with the header row apart.
+struct table {
+  struct row {
+    std::size_t number = 0;  ///< as in a spreadsheet: the header is row 1
+    std::vector<std::string> cells;
+  };
+  std::string source;               ///< the file name, for messages
+  std::vector<std::string> header;  ///< header[0] names the date column
+  std::vector<row> rows;
+
+  /// The index of the column named `name` (surrounding blanks ignored), or nullopt.
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view name) const {
+    name = detail::trim(name);
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      if (detail::trim(header[i]) == name) return i;
+    }
+    return std::nullopt;
+  }
+
+  /// The value columns (all but the date column), quoted and comma-separated, for messages.
+  [[nodiscard]] std::string value_columns() const {
+    std::string list;
+    for (std::size_t i = 1; i < header.size(); ++i) {
+      if (i > 1) list += ", ";
+      list += detail::quoted(detail::trim(header[i]));
+    }
+    return list.empty() ? std::string("none") : list;
+  }
+};
+
+/// Splits CSV text into a table (RFC 4180 quoting; LF, CRLF or CR line endings; blank lines skipped).
+[[nodiscard]] inline table parse_csv(std::string_view text, std::string source) {
+  table result;
+  result.source = std::move(source);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark
+
+  std::vector<std::string> cells;
+  std::string cell;
+  std::size_t record = 0;  // records (lines, unless a quoted field spans lines) seen so far, blank ones included
+  bool record_has_content = false;
+  bool in_quotes = false;
+
+  auto end_record = [&] {
+    cells.push_back(std::move(cell));
+    cell.clear();
+    const bool blank = !record_has_content && cells.size() == 1 && detail::trim(cells[0]).empty();
+    ++record;
+    if (!blank) {
+      if (result.header.empty()) {
+        result.header = std::move(cells);
+      } else {
+        result.rows.push_back({record, std::move(cells)});
+      }
+    }
+    cells.clear();
+    record_has_content = false;
+  };
+
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (in_quotes) {
+      if (ch == '"') {
+        if (i + 1 < text.size() && text[i + 1] == '"') {
+          cell += '"';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        cell += ch;
+      }
+    } else if (ch == '"' && detail::trim(cell).empty()) {
+      cell.clear();
+      in_quotes = true;
+      record_has_content = true;
+    } else if (ch == ',') {
+      cells.push_back(std::move(cell));
+      cell.clear();
+      record_has_content = true;
+    } else if (ch == '\n' || ch == '\r') {
+      if (ch == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      end_record();
+    } else {
+      cell += ch;
+    }
+  }
+  if (in_quotes) {
+    throw error(result.source + " row " + std::to_string(record + 1) + ": a quoted field is not closed");
+  }
+  if (record_has_content || !cell.empty()) end_record();  // the last line had no final newline
+
+  if (result.header.empty()) throw error(result.source + " is empty: expected a header row naming the columns");
+  for (const auto& row : result.rows) {
+    if (row.cells.size() > result.header.size()) {
+      throw error(result.source + " row " + std::to_string(row.number) + " has " + std::to_string(row.cells.size()) +
+                  " cells but the header names only " + std::to_string(result.header.size()) + " columns");
+    }
+  }
+  return result;
+}
+
+/// Reads and splits a CSV file.
+[[nodiscard]] inline table read_csv(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) throw error(path + ": file not found");
+  if (std::filesystem::is_directory(status)) throw error(path + ": is a directory, not a CSV file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw error(path + ": cannot be opened for reading");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) throw error(path + ": read error");
+  return parse_csv(text, path);
+}
+
+/// Two columns of a table on the dates where both have a value, oldest first.
+struct aligned_columns {
+  std::string first_name, second_name;
+  std::vector<date> dates;
+  std::vector<double> first, second;
+  std::vector<std::size_t> rows;  ///< the spreadsheet row each aligned value came from
+  std::size_t rows_read = 0;      ///< data rows in the file
+  bool reordered = false;         ///< the file was not oldest-first and has been sorted
+};
+
+/// The values of columns `first` and `second` on the dates where both have one, sorted by date.
+/// Throws price_csv::error for an unknown column (the message lists the columns there are), the date
+/// column chosen as a value column, an unreadable date, a cell that is not a number, or a repeated date.
+[[nodiscard]] inline aligned_columns align(const table& t, std::string_view first, std::string_view second) {
+  auto column = [&](std::string_view name) {
+    const auto index = t.find(name);
+    if (!index) {
+      throw error(t.source + ": unknown column " + detail::quoted(name) + "; the columns are " + t.value_columns());
+    }
+    if (*index == 0) {
+      throw error(t.source + ": column " + detail::quoted(name) +
+                  " holds the dates; choose one of the value columns: " + t.value_columns());
+    }
+    return *index;
+  };
+  const std::size_t a = column(first);
+  const std::size_t b = column(second);
+
+  aligned_columns out;
+  out.first_name = std::string(detail::trim(first));
+  out.second_name = std::string(detail::trim(second));
+  out.rows_read = t.rows.size();
+  const std::string date_name(detail::trim(t.header[0]));
+  for (const auto& row : t.rows) {
+    auto where = [&] { return t.source + " row " + std::to_string(row.number); };
+    const std::string_view date_text = row.cells[0];
+    const auto when = parse_date(date_text);
+    if (!when) {
+      throw error(where() + ", column " + detail::quoted(date_name) + ": " + detail::quoted(detail::trim(date_text)) +
+                  " is not a date (expected YYYY-MM-DD or M/D/YYYY)");
+    }
+    // A row with fewer cells than the header has blank cells at the end.
+    const std::string_view cell_a = a < row.cells.size() ? std::string_view(row.cells[a]) : std::string_view();
+    const std::string_view cell_b = b < row.cells.size() ? std::string_view(row.cells[b]) : std::string_view();
+    // The message is built only when a cell is bad: most files have thousands of good rows.
+    auto value = [&](std::string_view cell, const std::string& name) {
+      double number = 0.0;
+      if (detail::read_price(cell, number) == detail::cell_kind::number) return std::optional<double>(number);
+      return parse_price(cell, where() + " (" + when->iso() + "), column " + detail::quoted(name));
+    };
+    const auto value_a = value(cell_a, out.first_name);
+    const auto value_b = value(cell_b, out.second_name);
+    if (value_a && value_b) {
+      out.dates.push_back(*when);
+      out.first.push_back(*value_a);
+      out.second.push_back(*value_b);
+      out.rows.push_back(row.number);
+    }
+  }
+
+  // EIA exports are newest first: reverse those, sort anything else (stably, to report repeats).
+  if (!std::is_sorted(out.dates.begin(), out.dates.end())) {
+    out.reordered = true;
+    std::vector<std::size_t> order(out.dates.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (std::is_sorted(out.dates.rbegin(), out.dates.rend())) {
+      std::reverse(order.begin(), order.end());
+    } else {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t i, std::size_t j) { return out.dates[i] < out.dates[j]; });
+    }
+    auto permute = [&](auto& values) {
+      std::remove_reference_t<decltype(values)> sorted;
+      sorted.reserve(values.size());
+      for (const std::size_t i : order) sorted.push_back(values[i]);
+      values = std::move(sorted);
+    };
+    permute(out.dates);
+    permute(out.first);
+    permute(out.second);
+    permute(out.rows);
+  }
+  for (std::size_t i = 1; i < out.dates.size(); ++i) {
+    if (out.dates[i] == out.dates[i - 1]) {
+      throw error(t.source + ": the date " + out.dates[i].iso() + " appears twice, in rows " +
+                  std::to_string(std::min(out.rows[i - 1], out.rows[i])) + " and " +
+                  std::to_string(std::max(out.rows[i - 1], out.rows[i])));
+    }
+  }
+  return out;
+}
+
+}  // namespace price_csv
+
+#endif  // HEDGEMETRICS_EXAMPLES_PRICE_CSV_HPP

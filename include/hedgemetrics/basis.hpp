@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Basis risk on price levels: the spread between the spot price and the (ratio-weighted) futures price.
+#ifndef HEDGEMETRICS_BASIS_HPP
+#define HEDGEMETRICS_BASIS_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+
+#include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+/// Statistics of the basis b_t = spot_t − ratio·futures_t over n aligned price levels.
+///
+/// | member          | formula                                               | NaN when |
+/// |-----------------|-------------------------------------------------------|----------|
+/// | `mean`          | Σb_t / n                                              | n < 1    |
+/// | `variance`      | Σ(b_t − b̄)²/(n − 1)                                   | n < 2    |
+/// | `stddev`        | √variance                                             | n < 2    |
+/// | `change_variance` | sample variance (divisor n − 2) of the n − 1 changes Δb_t = b_t − b_{t−1} | n < 3 |
+/// | `change_stddev` | √change_variance                                      | n < 3    |
+/// | `min`, `max`, `last` | extremes and final value of b_t                  | n < 1    |
+///
+/// Hull (Options, Futures and Other Derivatives, §3.3) defines the basis as spot − futures: ratio 1.
+/// Under missing_data::omit the changes are taken between consecutive complete observations.
+template <class Real = double>
+struct basis_stats {
+  std::size_t n = 0;
+  Real ratio = std::numeric_limits<Real>::quiet_NaN();
+  Real mean = std::numeric_limits<Real>::quiet_NaN();
+  Real variance = std::numeric_limits<Real>::quiet_NaN();
+  Real stddev = std::numeric_limits<Real>::quiet_NaN();
+  Real change_variance = std::numeric_limits<Real>::quiet_NaN();
+  Real change_stddev = std::numeric_limits<Real>::quiet_NaN();
+  Real min = std::numeric_limits<Real>::quiet_NaN();
+  Real max = std::numeric_limits<Real>::quiet_NaN();
+  Real last = std::numeric_limits<Real>::quiet_NaN();
+};
+
+namespace detail {
+
+template <class Real>
+inline constexpr bool has_fast_fma = false;
+#ifdef FP_FAST_FMA
+template <>
+inline constexpr bool has_fast_fma<double> = true;
+#endif
+#ifdef FP_FAST_FMAL
+template <>
+inline constexpr bool has_fast_fma<long double> = true;
+#endif
+
+/// b = spot − ratio·futures, rounded once where the hardware fuses the multiply and add, so a small basis
+/// between large prices keeps its digits. (A software fma would cost more than the rest of the pass.)
+template <class Real>
+[[nodiscard]] inline Real basis_value(Real spot, Real futures, Real ratio) noexcept {
+  if constexpr (has_fast_fma<Real>) {
+    return std::fma(-ratio, futures, spot);
+  } else {
+    return spot - ratio * futures;
+  }
+}
+
+template <class Real>
+struct basis_state {
+  std::size_t count = 0;
+  comoments<Real> levels;   // spot on futures, levels
+  comoments<Real> changes;  // spot changes on futures changes
+  Real mean = 0;            // of b_t, from the b_t themselves
+  Real min = 0;
+  Real max = 0;
+  Real last = 0;
+  bool finite = true;
+  bool nonfinite = false;
+
+  [[nodiscard]] static basis_state merge(const basis_state& earlier, const basis_state& later) noexcept {
+    if (earlier.count == 0) return later;
+    if (later.count == 0) return earlier;
+    basis_state out;
+    out.count = earlier.count + later.count;
+    out.levels = comoments<Real>::merge(earlier.levels, later.levels);
+    out.changes = comoments<Real>::merge(earlier.changes, later.changes);
+    const Real share_b = static_cast<Real>(later.count) / static_cast<Real>(out.count);
+    out.mean = earlier.mean + (later.mean - earlier.mean) * share_b;
+    out.min = later.min < earlier.min ? later.min : earlier.min;
+    out.max = later.max > earlier.max ? later.max : earlier.max;
+    out.last = later.last;
+    out.finite = earlier.finite && later.finite;
+    out.nonfinite = earlier.nonfinite || later.nonfinite;
+    return out;
+  }
+};
+
+/// Carries the previous complete observation from block to block, to difference across block edges.
+template <class Real>
+struct basis_kernel {
+  using state = basis_state<Real>;
+  Real ratio = 1;
+  Real previous_spot = 0;
+  Real previous_futures = 0;
+  bool has_previous = false;
+
+  template <class S, class F>
+  [[nodiscard]] state block(std::size_t m, const S* spot, const F* futures) noexcept {
+    state out;
+    out.count = m;
+    if (m == 0) return out;
+    out.levels = block_comoments<Real>(m, spot, futures);
+    if (!out.levels.finite) {
+      out.finite = false;
+      return out;
+    }
+    Real spot_changes[block_length];
+    Real futures_changes[block_length];
+    std::size_t k = 0;
+    Real before_spot = previous_spot;
+    Real before_futures = previous_futures;
+    for (std::size_t i = has_previous ? 0 : 1; i < m; ++i) {
+      const Real s = static_cast<Real>(spot[i]);
+      const Real f = static_cast<Real>(futures[i]);
+      spot_changes[k] = s - (i == 0 ? before_spot : static_cast<Real>(spot[i - 1]));
+      futures_changes[k] = f - (i == 0 ? before_futures : static_cast<Real>(futures[i - 1]));
+      ++k;
+    }
+    out.changes = block_comoments<Real>(k, spot_changes, futures_changes);
+
+    Real sum[lanes] = {};
+    Real lo[lanes];
+    Real hi[lanes];
+    const Real first = basis_value(static_cast<Real>(spot[0]), static_cast<Real>(futures[0]), ratio);
+    for (std::size_t j = 0; j < lanes; ++j) lo[j] = hi[j] = first;
+    const std::size_t whole = m - m % lanes;
+    for (std::size_t i = 0; i < whole; i += lanes) {
+      for (std::size_t j = 0; j < lanes; ++j) {
+        const Real b = basis_value(static_cast<Real>(spot[i + j]), static_cast<Real>(futures[i + j]), ratio);
+        sum[j] += b;
+        lo[j] = b < lo[j] ? b : lo[j];
+        hi[j] = b > hi[j] ? b : hi[j];
+      }
+    }
+    for (std::size_t i = whole; i < m; ++i) {
+      const Real b = basis_value(static_cast<Real>(spot[i]), static_cast<Real>(futures[i]), ratio);
+      sum[0] += b;
+      lo[0] = b < lo[0] ? b : lo[0];
+      hi[0] = b > hi[0] ? b : hi[0];
+    }
+    out.min = lo[0];
+    out.max = hi[0];
+    for (std::size_t j = 1; j < lanes; ++j) {
+      out.min = lo[j] < out.min ? lo[j] : out.min;
+      out.max = hi[j] > out.max ? hi[j] : out.max;
+    }
+    out.mean = lane_sum(sum) / static_cast<Real>(m);
+    out.last = basis_value(static_cast<Real>(spot[m - 1]), static_cast<Real>(futures[m - 1]), ratio);
+    previous_spot = static_cast<Real>(spot[m - 1]);
+    previous_futures = static_cast<Real>(futures[m - 1]);
+    has_previous = true;
+    return out;
+  }
+};
+
+template <class Spot, class Futures>
+[[nodiscard]] basis_stats<result_t<Spot, Futures>> compute_basis(const Spot& spot, const Futures& futures,
+                                                                 result_t<Spot, Futures> ratio,
+                                                                 missing_data policy) {
+  using Real = result_t<Spot, Futures>;
+  constexpr const char* function = "hedgemetrics::basis_risk";
+  const auto s = view_of(spot, function, "spot");
+  const auto f = view_of(futures, function, "futures");
+  require_same_length(function, "spot", s.size(), "futures", f.size());
+  if (!std::isfinite(ratio)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the ratio must be finite, got " +
+                                             value_text(ratio)));
+  }
+  basis_kernel<Real> kernel;
+  kernel.ratio = ratio;
+  const auto state = accumulate_blocks<Real>(kernel, policy, function, s.size(),
+                                             named_series<series_element_t<Spot>>{"spot", s.data()},
+                                             named_series<series_element_t<Futures>>{"futures", f.data()});
+  basis_stats<Real> out;
+  out.n = state.count;
+  out.ratio = ratio;
+  if (state.nonfinite || state.count == 0) return out;
+  out.mean = state.mean;
+  out.min = state.min;
+  out.max = state.max;
+  out.last = state.last;
+  if (state.count < 2) return out;
+  // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums.
+  out.variance = state.levels.spread_at(ratio) / static_cast<Real>(state.count - 1);
+  out.stddev = std::sqrt(out.variance);
+  if (state.changes.count < 2) return out;
+  out.change_variance = state.changes.spread_at(ratio) / static_cast<Real>(state.changes.count - 1);
+  out.change_stddev = std::sqrt(out.change_variance);
+  return out;
+}
+
+}  // namespace detail
+
+/// Basis risk of a hedge with ratio 1: statistics of b_t = spot_t − futures_t on price levels (Hull §3.3).
+/// See basis_stats for each figure and when it is NaN.
+/// \throws std::invalid_argument when the lengths differ; std::domain_error under missing_data::raise.
+template <class Spot, class Futures>
+[[nodiscard]] basis_stats<result_t<Spot, Futures>> basis_risk(const Spot& spot, const Futures& futures,
+                                                              missing_data policy = missing_data::propagate) {
+  return detail::compute_basis(spot, futures, result_t<Spot, Futures>(1), policy);
+}
+
+/// Basis risk of a hedge with a given ratio h: statistics of b_t = spot_t − h·futures_t on price levels,
+/// the value of the hedged position per unit of exposure up to a constant. Its variance is computed from
+/// centred co-moments as SSR + (h − h*)²·S_FF, so it keeps its digits on prices near 1e9.
+/// \throws std::invalid_argument when the lengths differ or the ratio is not finite;
+///         std::domain_error under missing_data::raise.
+template <class Spot, class Futures>
+[[nodiscard]] basis_stats<result_t<Spot, Futures>> basis_risk(
+    const Spot& spot, const Futures& futures, const detail::type_identity_t<result_t<Spot, Futures>> ratio,
+    missing_data policy = missing_data::propagate) {
+  return detail::compute_basis(spot, futures, ratio, policy);
+}
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_BASIS_HPP

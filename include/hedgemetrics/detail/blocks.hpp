@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The one-pass block driver behind every estimator: it walks the series in cache-resident blocks, lets a
+/// kernel summarise each block (the kernel may sweep a block several times: it is in L1 by then, so memory
+/// is still read once), applies the missing-data policy to blocks that hold non-finite values, and merges
+/// the block summaries pairwise.
+#ifndef HEDGEMETRICS_DETAIL_BLOCKS_HPP
+#define HEDGEMETRICS_DETAIL_BLOCKS_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics::detail {
+
+/// Pairs per block. 1,024 doubles of each series (16 KiB for a pair) stay in a 32 KiB L1 data cache
+/// while a kernel sweeps them; see the block-size note in benchmarks/bench_hedge_ratio.cpp.
+inline constexpr std::size_t block_length = 1024;
+
+/// Independent accumulators per sum: wide enough for two AVX-512 vectors or four AVX2 vectors of doubles,
+/// so the summation loops vectorise without -ffast-math (each lane is its own sum; no reassociation).
+inline constexpr std::size_t lanes = 16;
+
+/// A series as the driver sees it: its name (for error messages) and its first element.
+template <class T>
+struct named_series {
+  const char* name;
+  const T* data;
+};
+
+template <class T>
+[[nodiscard]] constexpr bool is_finite_value(T value) noexcept {
+  if constexpr (std::is_floating_point_v<T>) {
+    return std::isfinite(value);
+  } else {
+    return true;
+  }
+}
+
+/// A value as an error message shows it: 15 significant digits, so -37.63 reads "-37.63".
+template <class T>
+[[nodiscard]] std::string value_text(T value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.15Lg", static_cast<long double>(value));
+    return text;
+  } else {
+    return std::to_string(value);
+  }
+}
+
+/// Sum of the lanes of an accumulator array, in a fixed order.
+template <class Real>
+[[nodiscard]] constexpr Real lane_sum(const Real (&acc)[lanes]) noexcept {
+  Real total = 0;
+  for (std::size_t j = 0; j < lanes; ++j) total += acc[j];
+  return total;
+}
+
+/// Merges block summaries as a binary counter does, so that every summary is merged with one of about
+/// its own size: rounding errors of the merges grow with log2(blocks), not with the number of blocks
+/// (the pairwise scheme of Chan, Golub & LeVeque, "Updating formulae and a pairwise algorithm for
+/// computing sample variances", 1979).
+template <class State>
+class pairwise_merger {
+ public:
+  void push(State state) {
+    unsigned level = 0;
+    while (top_ > 0 && levels_[top_ - 1] == level) {
+      state = State::merge(stack_[top_ - 1], state);
+      --top_;
+      ++level;
+    }
+    stack_[top_] = state;
+    levels_[top_] = level;
+    ++top_;
+  }
+
+  [[nodiscard]] State finish() const {
+    if (top_ == 0) return State{};
+    State result = stack_[top_ - 1];
+    for (std::size_t k = top_ - 1; k-- > 0;) result = State::merge(stack_[k], result);
+    return result;
+  }
+
+ private:
+  // A binary counter of 64 levels holds 2^64 blocks: more than any size_t length.
+  State stack_[64]{};
+  unsigned levels_[64]{};
+  std::size_t top_ = 0;
+};
+
+/// Position of the first index, in [begin, begin + m), where any series holds a non-finite value; and
+/// the name and text of that value. `found` is false when every value is finite.
+struct nonfinite_position {
+  bool found = false;
+  std::size_t index = 0;
+  const char* name = nullptr;
+  std::string value;
+};
+
+template <class... T>
+[[nodiscard]] nonfinite_position find_nonfinite(std::size_t begin, std::size_t m, const named_series<T>&... series) {
+  nonfinite_position where;
+  for (std::size_t i = begin; i < begin + m && !where.found; ++i) {
+    // Series are checked in the order given, so the message names the first series at the first index.
+    ((!where.found && !is_finite_value(series.data[i])
+          ? (where = nonfinite_position{true, i, series.name, value_text(series.data[i])}, 0)
+          : 0),
+     ...);
+  }
+  return where;
+}
+
+template <class... T>
+[[nodiscard]] bool all_finite_at(std::size_t i, const named_series<T>&... series) {
+  return (is_finite_value(series.data[i]) && ...);
+}
+
+/// missing_data::omit for one block: copies the positions where every series is finite into local
+/// buffers, in order, and summarises those.
+template <class Real, class Kernel, std::size_t... I, class... T>
+[[nodiscard]] typename Kernel::state compact_and_summarise(Kernel& kernel, std::size_t begin, std::size_t m,
+                                                           std::index_sequence<I...>,
+                                                           const named_series<T>&... series) {
+  Real buffers[sizeof...(T)][block_length];
+  std::size_t kept = 0;
+  for (std::size_t i = begin; i < begin + m; ++i) {
+    if (!all_finite_at(i, series...)) continue;
+    ((buffers[I][kept] = static_cast<Real>(series.data[i])), ...);
+    ++kept;
+  }
+  return kernel.block(kept, static_cast<const Real*>(buffers[I])...);
+}
+
+/// Runs `kernel` over n aligned positions of the series, block by block, and returns the merged state.
+///
+/// Kernel requirements: a `state` type with a `count` (positions summarised), a `finite` flag (false when a
+/// block's sums are not finite: a NaN or infinity in the data, or an overflow), a `nonfinite` flag (set for
+/// missing_data::propagate), and `static state merge(const state& earlier, const state& later)`; and a
+/// member `state block(std::size_t m, const T*... data)` summarising m positions. Blocks are passed in order,
+/// so a kernel may carry context (the previous value) from one block to the next.
+template <class Real, class Kernel, class... T>
+[[nodiscard]] typename Kernel::state accumulate_blocks(Kernel& kernel, missing_data policy, const char* function,
+                                                       std::size_t n, const named_series<T>&... series) {
+  using state = typename Kernel::state;
+  pairwise_merger<state> merger;
+  for (std::size_t begin = 0; begin < n; begin += block_length) {
+    const std::size_t m = (n - begin < block_length) ? n - begin : block_length;
+    const Kernel before = kernel;  // a kernel that carries context must see an omitted block only once
+    state summary = kernel.block(m, (series.data + begin)...);
+    if (!summary.finite) {
+      const nonfinite_position where = find_nonfinite(begin, m, series...);
+      // No non-finite value means the sums overflowed: the figures come out infinite or NaN on their own.
+      if (where.found) {
+        if (policy == missing_data::raise) {
+          HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + where.name + "[" +
+                                               std::to_string(where.index) + "] is " + where.value +
+                                               " (missing_data::raise)"));
+        }
+        if (policy == missing_data::propagate) {
+          state poisoned{};
+          poisoned.count = n;
+          poisoned.nonfinite = true;
+          return poisoned;
+        }
+        // missing_data::omit: summarise the block again on its complete positions only.
+        kernel = before;
+        summary = compact_and_summarise<Real>(kernel, begin, m, std::index_sequence_for<T...>{}, series...);
+      }
+    }
+    if (summary.count > 0) merger.push(summary);
+  }
+  return merger.finish();
+}
+
+}  // namespace hedgemetrics::detail
+
+#endif  // HEDGEMETRICS_DETAIL_BLOCKS_HPP

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The bivariate co-moment kernel behind fit_hedge, hedge_effectiveness, residual_variance and basis_risk.
+///
+/// State of a regression of x (the exposure) on y (the hedge) over `count` pairs:
+///   means x̄, ȳ; centred co-moments Sxx = Σ(x − x̄)², Syy = Σ(y − ȳ)², Sxy = Σ(x − x̄)(y − ȳ);
+///   a reference ratio r = Sxy/Syy (0 when Syy = 0); and SSR = Σ((x − x̄) − r(y − ȳ))², the residual sum
+///   of squares at r, accumulated from the residuals themselves.
+/// Keeping SSR as its own sum is what keeps near-perfect hedges exact: SSR = Sxx − Sxy²/Syy would be the
+/// difference of two nearly equal numbers and lose every digit when 1 − R² is near the rounding unit.
+#ifndef HEDGEMETRICS_DETAIL_COMOMENTS_HPP
+#define HEDGEMETRICS_DETAIL_COMOMENTS_HPP
+
+#include <cmath>
+#include <cstddef>
+
+#include "hedgemetrics/detail/blocks.hpp"
+
+namespace hedgemetrics::detail {
+
+template <class Real>
+struct comoments {
+  std::size_t count = 0;
+  Real mean_x = 0;
+  Real mean_y = 0;
+  Real sxx = 0;
+  Real syy = 0;
+  Real sxy = 0;
+  Real ratio = 0;  // reference ratio r; Sxy − r·Syy = 0 (up to rounding) by construction
+  Real ssr = 0;    // Σ((x − x̄) − r(y − ȳ))²
+  bool finite = true;
+  bool nonfinite = false;
+
+  /// Σ((x − x̄) − h(y − ȳ))² for any h. Since Σ(e_r)(y − ȳ) = 0 at the reference ratio r, this is
+  /// SSR + (h − r)²·Syy: a sum of two non-negative terms, so no digits cancel whatever h is.
+  [[nodiscard]] Real spread_at(Real h) const noexcept {
+    const Real gap = h - ratio;
+    return ssr + gap * gap * syy;
+  }
+
+  /// Combines the states of two disjoint samples (`earlier` before `later`).
+  ///
+  /// Co-moments follow Chan, Golub & LeVeque (1979), eq. 2.1: S = S_a + S_b + (n_a·n_b/n)·δx·δy.
+  /// The residual sum is re-expressed at the merged ratio r: each part's residual sum at r is
+  /// SSR_k + (r − r_k)²·Syy_k (see spread_at), and the between-part term is (n_a·n_b/n)·(δx − r·δy)².
+  /// Every term is non-negative, so the merged SSR is as exact as its parts.
+  [[nodiscard]] static comoments merge(const comoments& earlier, const comoments& later) noexcept {
+    if (earlier.count == 0) return later;
+    if (later.count == 0) return earlier;
+    comoments out;
+    out.count = earlier.count + later.count;
+    const Real n_a = static_cast<Real>(earlier.count);
+    const Real n_b = static_cast<Real>(later.count);
+    const Real share_b = n_b / static_cast<Real>(out.count);
+    const Real weight = n_a * share_b;
+    const Real dx = later.mean_x - earlier.mean_x;
+    const Real dy = later.mean_y - earlier.mean_y;
+    out.mean_x = earlier.mean_x + dx * share_b;
+    out.mean_y = earlier.mean_y + dy * share_b;
+    out.sxx = earlier.sxx + later.sxx + weight * dx * dx;
+    out.syy = earlier.syy + later.syy + weight * dy * dy;
+    out.sxy = earlier.sxy + later.sxy + weight * dx * dy;
+    out.ratio = out.syy > 0 ? out.sxy / out.syy : Real(0);
+    const Real gap_a = out.ratio - earlier.ratio;
+    const Real gap_b = out.ratio - later.ratio;
+    const Real de = dx - out.ratio * dy;
+    out.ssr = earlier.ssr + later.ssr + gap_a * gap_a * earlier.syy + gap_b * gap_b * later.syy + weight * de * de;
+    out.finite = earlier.finite && later.finite;
+    out.nonfinite = earlier.nonfinite || later.nonfinite;
+    return out;
+  }
+};
+
+/// Summarises m pairs held in cache. Three sweeps over the block, each vectorised over `lanes`
+/// independent accumulators:
+///  1. sums and ranges: provisional means x̂, ŷ; a series whose range is a single value gets that value
+///     as its exact mean, so a constant hedge has Syy = 0 exactly (and a NaN ratio, not a rounding ratio);
+///  2. deviations a = x − x̂, b = y − ŷ: the corrected two-pass co-moments S_ab = Σab − Σa·Σb/m
+///     (Chan, Golub & LeVeque 1983, "Algorithms for computing the sample variance", eq. 1.7);
+///  3. residuals e = a − r·b at the block's own ratio r: SSR = Σe² − (Σe)²/m.
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> block_comoments(std::size_t m, const X* x, const Y* y) noexcept {
+  comoments<Real> out;
+  out.count = m;
+  if (m == 0) return out;
+  const Real count = static_cast<Real>(m);
+  const std::size_t whole = m - m % lanes;
+
+  Real sum_x[lanes] = {};
+  Real sum_y[lanes] = {};
+  Real lo_x[lanes];
+  Real hi_x[lanes];
+  Real lo_y[lanes];
+  Real hi_y[lanes];
+  for (std::size_t j = 0; j < lanes; ++j) {
+    lo_x[j] = hi_x[j] = static_cast<Real>(x[0]);
+    lo_y[j] = hi_y[j] = static_cast<Real>(y[0]);
+  }
+  for (std::size_t i = 0; i < whole; i += lanes) {
+    for (std::size_t j = 0; j < lanes; ++j) {
+      const Real u = static_cast<Real>(x[i + j]);
+      const Real v = static_cast<Real>(y[i + j]);
+      sum_x[j] += u;
+      sum_y[j] += v;
+      lo_x[j] = u < lo_x[j] ? u : lo_x[j];
+      hi_x[j] = u > hi_x[j] ? u : hi_x[j];
+      lo_y[j] = v < lo_y[j] ? v : lo_y[j];
+      hi_y[j] = v > hi_y[j] ? v : hi_y[j];
+    }
+  }
+  for (std::size_t i = whole; i < m; ++i) {
+    const Real u = static_cast<Real>(x[i]);
+    const Real v = static_cast<Real>(y[i]);
+    sum_x[0] += u;
+    sum_y[0] += v;
+    lo_x[0] = u < lo_x[0] ? u : lo_x[0];
+    hi_x[0] = u > hi_x[0] ? u : hi_x[0];
+    lo_y[0] = v < lo_y[0] ? v : lo_y[0];
+    hi_y[0] = v > hi_y[0] ? v : hi_y[0];
+  }
+  const Real total_x = lane_sum(sum_x);
+  const Real total_y = lane_sum(sum_y);
+  if (!std::isfinite(total_x) || !std::isfinite(total_y)) {
+    out.finite = false;
+    return out;
+  }
+  Real min_x = lo_x[0], max_x = hi_x[0], min_y = lo_y[0], max_y = hi_y[0];
+  for (std::size_t j = 1; j < lanes; ++j) {
+    min_x = lo_x[j] < min_x ? lo_x[j] : min_x;
+    max_x = hi_x[j] > max_x ? hi_x[j] : max_x;
+    min_y = lo_y[j] < min_y ? lo_y[j] : min_y;
+    max_y = hi_y[j] > max_y ? hi_y[j] : max_y;
+  }
+  const Real shift_x = min_x == max_x ? min_x : total_x / count;
+  const Real shift_y = min_y == max_y ? min_y : total_y / count;
+
+  Real dev_x[lanes] = {};
+  Real dev_y[lanes] = {};
+  Real sq_x[lanes] = {};
+  Real sq_y[lanes] = {};
+  Real cross[lanes] = {};
+  for (std::size_t i = 0; i < whole; i += lanes) {
+    for (std::size_t j = 0; j < lanes; ++j) {
+      const Real a = static_cast<Real>(x[i + j]) - shift_x;
+      const Real b = static_cast<Real>(y[i + j]) - shift_y;
+      dev_x[j] += a;
+      dev_y[j] += b;
+      sq_x[j] += a * a;
+      sq_y[j] += b * b;
+      cross[j] += a * b;
+    }
+  }
+  for (std::size_t i = whole; i < m; ++i) {
+    const Real a = static_cast<Real>(x[i]) - shift_x;
+    const Real b = static_cast<Real>(y[i]) - shift_y;
+    dev_x[0] += a;
+    dev_y[0] += b;
+    sq_x[0] += a * a;
+    sq_y[0] += b * b;
+    cross[0] += a * b;
+  }
+  const Real da = lane_sum(dev_x);
+  const Real db = lane_sum(dev_y);
+  const Real sxx = lane_sum(sq_x) - da * (da / count);
+  const Real syy = lane_sum(sq_y) - db * (db / count);
+  out.sxx = sxx > 0 ? sxx : Real(0);
+  out.syy = syy > 0 ? syy : Real(0);
+  out.sxy = lane_sum(cross) - da * (db / count);
+  out.mean_x = shift_x + da / count;
+  out.mean_y = shift_y + db / count;
+  out.ratio = out.syy > 0 ? out.sxy / out.syy : Real(0);
+  if (out.syy == 0) {
+    out.ssr = out.sxx;  // nothing to regress on: the residual is the exposure itself
+    return out;
+  }
+
+  const Real r = out.ratio;
+  Real dev_e[lanes] = {};
+  Real sq_e[lanes] = {};
+  for (std::size_t i = 0; i < whole; i += lanes) {
+    for (std::size_t j = 0; j < lanes; ++j) {
+      const Real e = (static_cast<Real>(x[i + j]) - shift_x) - r * (static_cast<Real>(y[i + j]) - shift_y);
+      dev_e[j] += e;
+      sq_e[j] += e * e;
+    }
+  }
+  for (std::size_t i = whole; i < m; ++i) {
+    const Real e = (static_cast<Real>(x[i]) - shift_x) - r * (static_cast<Real>(y[i]) - shift_y);
+    dev_e[0] += e;
+    sq_e[0] += e * e;
+  }
+  const Real de = lane_sum(dev_e);
+  const Real ssr = lane_sum(sq_e) - de * (de / count);
+  out.ssr = ssr > 0 ? ssr : Real(0);
+  return out;
+}
+
+/// The co-moments of two aligned series, for accumulate_blocks.
+template <class Real>
+struct comoment_kernel {
+  using state = comoments<Real>;
+  template <class X, class Y>
+  [[nodiscard]] state block(std::size_t m, const X* x, const Y* y) const noexcept {
+    return block_comoments<Real>(m, x, y);
+  }
+};
+
+/// Co-moments of exposure and hedge under a missing-data policy (the single entry point of the kernel).
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> compute_comoments(const X* exposure, const Y* hedge, std::size_t n,
+                                                missing_data policy, const char* function,
+                                                const char* exposure_name, const char* hedge_name) {
+  comoment_kernel<Real> kernel;
+  return accumulate_blocks<Real>(kernel, policy, function, n, named_series<X>{exposure_name, exposure},
+                                 named_series<Y>{hedge_name, hedge});
+}
+
+}  // namespace hedgemetrics::detail
+
+#endif  // HEDGEMETRICS_DETAIL_COMOMENTS_HPP

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Umbrella header: every public header of hedgemetrics.
+#ifndef HEDGEMETRICS_HEDGEMETRICS_HPP
+#define HEDGEMETRICS_HEDGEMETRICS_HPP
+
+#include "hedgemetrics/basis.hpp"
+#include "hedgemetrics/contracts.hpp"
+#include "hedgemetrics/descriptive.hpp"
+#include "hedgemetrics/hedge_ratio.hpp"
+#include "hedgemetrics/series.hpp"
+#include "hedgemetrics/transforms.hpp"
+#include "hedgemetrics/version.hpp"
+
+#endif  // HEDGEMETRICS_HEDGEMETRICS_HPP
