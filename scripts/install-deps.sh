@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian/Ubuntu packages hedgemetrics' tests, examples and benchmarks need, if any is missing.
+# The library itself needs nothing but a C++17 compiler (and Eigen for the Eigen integrations).
+set -euo pipefail
+
+packages=(
+  g++ cmake make            # toolchain
+  libeigen3-dev             # Eigen 3.4: accepted series types, later the multi-instrument hedges
+  doctest-dev               # tests
+  libgmp-dev                # tests: exact rational reference arithmetic
+  libbenchmark-dev          # benchmarks
+  libgsl-dev                # benchmarks: gsl_fit_linear, the peer we compare against
+  libcli11-dev              # examples: hedge_report's command line
+  python3 python3-numpy     # examples: the independent cross-check of hedge_report
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  sudo_cmd=()
+elif command -v sudo >/dev/null 2>&1; then
+  sudo_cmd=(sudo)
+else
+  echo "install-deps: missing ${missing[*]}, and not root and no sudo: install them, then run again" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
