@@ -99,6 +99,8 @@ template <class Real>
 struct basis_kernel {
   using state = basis_state<Real>;
   Real ratio = 1;
+  comoment_context<Real> level_context;
+  comoment_context<Real> change_context;
   Real previous_spot = 0;
   Real previous_futures = 0;
   bool has_previous = false;
@@ -108,7 +110,7 @@ struct basis_kernel {
     state out;
     out.count = m;
     if (m == 0) return out;
-    out.levels = block_comoments<Real>(m, spot, futures);
+    out.levels = block_comoments<Real>(m, spot, futures, level_context);
     if (!out.levels.finite) {
       out.finite = false;
       return out;
@@ -125,7 +127,7 @@ struct basis_kernel {
       futures_changes[k] = f - (i == 0 ? before_futures : static_cast<Real>(futures[i - 1]));
       ++k;
     }
-    out.changes = block_comoments<Real>(k, spot_changes, futures_changes);
+    out.changes = block_comoments<Real>(k, spot_changes, futures_changes, change_context);
 
     Real sum[lanes] = {};
     Real lo[lanes];

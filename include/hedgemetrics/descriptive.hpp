@@ -37,7 +37,7 @@ template <class Series>
   series_summary<Real> out;
   out.n = m.count;
   if (m.nonfinite || m.count == 0) return out;
-  out.mean = m.mean;
+  out.mean = m.mean + m.tail;
   out.min = m.min;
   out.max = m.max;
   if (m.count < 2) return out;

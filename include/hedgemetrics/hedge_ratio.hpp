@@ -65,8 +65,8 @@ template <class Real>
   hedge_fit<Real> fit;
   fit.n = c.count;
   if (c.nonfinite || c.count == 0) return fit;
-  fit.exposure_mean = c.mean_x;
-  fit.hedge_mean = c.mean_y;
+  fit.exposure_mean = c.mean_x + c.tail_x;
+  fit.hedge_mean = c.mean_y + c.tail_y;
   if (c.count < 2) return fit;
   const Real n = static_cast<Real>(c.count);
   fit.exposure_variance = c.sxx / (n - 1);
@@ -77,7 +77,7 @@ template <class Real>
   fit.correlation = rho > 1 ? Real(1) : (rho < -1 ? Real(-1) : rho);
   if (!(c.syy > 0)) return fit;
   fit.ratio = c.ratio;
-  fit.intercept = c.mean_x - c.ratio * c.mean_y;
+  fit.intercept = (c.mean_x - c.ratio * c.mean_y) + (c.tail_x - c.ratio * c.tail_y);
   // ρ² written as h*·S_SF/S_SS keeps its relative accuracy for weak hedges (R² near 0).
   const Real r2 = c.ratio * (c.sxy / c.sxx);
   fit.effectiveness = r2 > 1 ? Real(1) : r2;
@@ -86,7 +86,7 @@ template <class Real>
   const Real s = std::sqrt(c.ssr / (n - 2));
   fit.residual_standard_error = s;
   fit.ratio_standard_error = s / std::sqrt(c.syy);
-  fit.intercept_standard_error = s * std::sqrt(1 / n + (c.mean_y / c.syy) * c.mean_y);
+  fit.intercept_standard_error = s * std::sqrt(1 / n + (fit.hedge_mean / c.syy) * fit.hedge_mean);
   return fit;
 }
 

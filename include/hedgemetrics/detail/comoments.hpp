@@ -21,8 +21,10 @@ namespace hedgemetrics::detail {
 template <class Real>
 struct comoments {
   std::size_t count = 0;
-  Real mean_x = 0;
+  Real mean_x = 0;  // x̄ = mean_x + tail_x, see two_sum
   Real mean_y = 0;
+  Real tail_x = 0;
+  Real tail_y = 0;
   Real sxx = 0;
   Real syy = 0;
   Real sxy = 0;
@@ -53,10 +55,10 @@ struct comoments {
     const Real n_b = static_cast<Real>(later.count);
     const Real share_b = n_b / static_cast<Real>(out.count);
     const Real weight = n_a * share_b;
-    const Real dx = later.mean_x - earlier.mean_x;
-    const Real dy = later.mean_y - earlier.mean_y;
-    out.mean_x = earlier.mean_x + dx * share_b;
-    out.mean_y = earlier.mean_y + dy * share_b;
+    const Real dx = (later.mean_x - earlier.mean_x) + (later.tail_x - earlier.tail_x);
+    const Real dy = (later.mean_y - earlier.mean_y) + (later.tail_y - earlier.tail_y);
+    two_sum(earlier.mean_x, earlier.tail_x + dx * share_b, out.mean_x, out.tail_x);
+    two_sum(earlier.mean_y, earlier.tail_y + dy * share_b, out.mean_y, out.tail_y);
     out.sxx = earlier.sxx + later.sxx + weight * dx * dx;
     out.syy = earlier.syy + later.syy + weight * dy * dy;
     out.sxy = earlier.sxy + later.sxy + weight * dx * dy;
@@ -71,15 +73,41 @@ struct comoments {
   }
 };
 
-/// Summarises m pairs held in cache. Three sweeps over the block, each vectorised over `lanes`
-/// independent accumulators:
+/// Residual sum of squares Σ(e − ē)² of e = (x − x̂) − r(y − ŷ) over m pairs, by the corrected two-pass
+/// formula Σe² − (Σe)²/m: one vectorised sweep.
+template <class Real, class X, class Y>
+[[nodiscard]] Real residual_sweep(std::size_t m, const X* x, const Y* y, Real shift_x, Real shift_y,
+                                  Real r) noexcept {
+  const std::size_t whole = m - m % lanes;
+  Real dev_e[lanes] = {};
+  Real sq_e[lanes] = {};
+  for (std::size_t i = 0; i < whole; i += lanes) {
+    for (std::size_t j = 0; j < lanes; ++j) {
+      const Real e = (static_cast<Real>(x[i + j]) - shift_x) - r * (static_cast<Real>(y[i + j]) - shift_y);
+      dev_e[j] += e;
+      sq_e[j] += e * e;
+    }
+  }
+  for (std::size_t i = whole; i < m; ++i) {
+    const Real e = (static_cast<Real>(x[i]) - shift_x) - r * (static_cast<Real>(y[i]) - shift_y);
+    dev_e[0] += e;
+    sq_e[0] += e * e;
+  }
+  const Real de = lane_sum(dev_e);
+  const Real ssr = lane_sum(sq_e) - de * (de / static_cast<Real>(m));
+  return ssr > 0 ? ssr : Real(0);
+}
+
+/// Summarises m pairs the careful way, for the blocks the fast path below cannot vouch for (the first
+/// block, a jump in level, a constant series). Three sweeps over the block, which is in cache by then, each
+/// vectorised over `lanes` independent accumulators:
 ///  1. sums and ranges: provisional means x̂, ŷ; a series whose range is a single value gets that value
 ///     as its exact mean, so a constant hedge has Syy = 0 exactly (and a NaN ratio, not a rounding ratio);
 ///  2. deviations a = x − x̂, b = y − ŷ: the corrected two-pass co-moments S_ab = Σab − Σa·Σb/m
 ///     (Chan, Golub & LeVeque 1983, "Algorithms for computing the sample variance", eq. 1.7);
 ///  3. residuals e = a − r·b at the block's own ratio r: SSR = Σe² − (Σe)²/m.
 template <class Real, class X, class Y>
-[[nodiscard]] comoments<Real> block_comoments(std::size_t m, const X* x, const Y* y) noexcept {
+[[nodiscard]] comoments<Real> careful_block_comoments(std::size_t m, const X* x, const Y* y) noexcept {
   comoments<Real> out;
   out.count = m;
   if (m == 0) return out;
@@ -166,32 +194,124 @@ template <class Real, class X, class Y>
   out.sxx = sxx > 0 ? sxx : Real(0);
   out.syy = syy > 0 ? syy : Real(0);
   out.sxy = lane_sum(cross) - da * (db / count);
-  out.mean_x = shift_x + da / count;
-  out.mean_y = shift_y + db / count;
+  two_sum(shift_x, da / count, out.mean_x, out.tail_x);
+  two_sum(shift_y, db / count, out.mean_y, out.tail_y);
   out.ratio = out.syy > 0 ? out.sxy / out.syy : Real(0);
   if (out.syy == 0) {
     out.ssr = out.sxx;  // nothing to regress on: the residual is the exposure itself
     return out;
   }
 
-  const Real r = out.ratio;
-  Real dev_e[lanes] = {};
-  Real sq_e[lanes] = {};
-  for (std::size_t i = 0; i < whole; i += lanes) {
-    for (std::size_t j = 0; j < lanes; ++j) {
-      const Real e = (static_cast<Real>(x[i + j]) - shift_x) - r * (static_cast<Real>(y[i + j]) - shift_y);
-      dev_e[j] += e;
-      sq_e[j] += e * e;
+  out.ssr = residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
+  return out;
+}
+
+/// What the fast path carries from one block to the next: the previous block's means (the shift for this
+/// block's deviations) and its ratio (the reference for this block's residuals).
+template <class Real>
+struct comoment_context {
+  Real shift_x = 0;
+  Real shift_y = 0;
+  Real ratio = 0;
+  bool primed = false;
+};
+
+/// Summarises m pairs in one vectorised sweep, the common case. Deviations are taken from the previous
+/// block's means (the shifted-data algorithm: Chan, Golub & LeVeque 1983, §3) and residuals at the
+/// previous block's ratio r₀, accumulating Σa, Σb, Σa², Σb², Σab, Σe, Σe² with a = x − x̂, b = y − ŷ,
+/// e = a − r₀b. Then S_aa = Σa² − (Σa)²/m (and alike), and the residual sum at this block's own ratio r
+/// is SSR = S_ee − S_eb²/S_bb with S_eb = S_ab − r₀S_bb.
+///
+/// Each of those subtractions loses about log10(before/after) digits, so the result is kept only when
+/// it loses less than a factor `cancellation_limit`; otherwise the block is summed again the careful
+/// way (it is in cache then). On market data the limit is met by every block but the first.
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> block_comoments(std::size_t m, const X* x, const Y* y,
+                                              comoment_context<Real>& context) noexcept {
+  // Trading 1.2 digits at most for one sweep instead of three: ample for the 1e-11 target.
+  constexpr Real cancellation_limit = 16;
+  comoments<Real> out;
+  out.count = m;
+  if (m == 0) return out;
+  if (!context.primed) {
+    out = careful_block_comoments<Real>(m, x, y);
+  } else {
+    const Real count = static_cast<Real>(m);
+    const std::size_t whole = m - m % lanes;
+    const Real shift_x = context.shift_x;
+    const Real shift_y = context.shift_y;
+    const Real r0 = context.ratio;
+    Real sum_a[lanes] = {};
+    Real sum_b[lanes] = {};
+    Real sum_e[lanes] = {};
+    Real sq_a[lanes] = {};
+    Real sq_b[lanes] = {};
+    Real sq_e[lanes] = {};
+    Real cross[lanes] = {};
+    for (std::size_t i = 0; i < whole; i += lanes) {
+      for (std::size_t j = 0; j < lanes; ++j) {
+        const Real a = static_cast<Real>(x[i + j]) - shift_x;
+        const Real b = static_cast<Real>(y[i + j]) - shift_y;
+        const Real e = a - r0 * b;
+        sum_a[j] += a;
+        sum_b[j] += b;
+        sum_e[j] += e;
+        sq_a[j] += a * a;
+        sq_b[j] += b * b;
+        sq_e[j] += e * e;
+        cross[j] += a * b;
+      }
+    }
+    for (std::size_t i = whole; i < m; ++i) {
+      const Real a = static_cast<Real>(x[i]) - shift_x;
+      const Real b = static_cast<Real>(y[i]) - shift_y;
+      const Real e = a - r0 * b;
+      sum_a[0] += a;
+      sum_b[0] += b;
+      sum_e[0] += e;
+      sq_a[0] += a * a;
+      sq_b[0] += b * b;
+      sq_e[0] += e * e;
+      cross[0] += a * b;
+    }
+    const Real da = lane_sum(sum_a);
+    const Real db = lane_sum(sum_b);
+    if (!std::isfinite(da) || !std::isfinite(db)) {
+      out.finite = false;
+      return out;
+    }
+    const Real raw_aa = lane_sum(sq_a);
+    const Real raw_bb = lane_sum(sq_b);
+    const Real sxx = raw_aa - da * (da / count);
+    const Real syy = raw_bb - db * (db / count);
+    // A level shift since the previous block, or a constant series: sum this block the careful way.
+    if (!(sxx * cancellation_limit >= raw_aa) || !(syy * cancellation_limit >= raw_bb) || !(syy > 0)) {
+      out = careful_block_comoments<Real>(m, x, y);
+    } else {
+      out.sxx = sxx;
+      out.syy = syy;
+      out.sxy = lane_sum(cross) - da * (db / count);
+      two_sum(shift_x, da / count, out.mean_x, out.tail_x);
+      two_sum(shift_y, db / count, out.mean_y, out.tail_y);
+      out.ratio = out.sxy / out.syy;
+      const Real de = lane_sum(sum_e);
+      const Real see = lane_sum(sq_e) - de * (de / count);
+      const Real seb = out.sxy - r0 * out.syy;
+      const Real ssr = see - seb * (seb / out.syy);
+      if (ssr * cancellation_limit >= see && ssr >= 0) {
+        out.ssr = ssr;
+      } else {
+        // r₀ is too far from this block's ratio for this hedge's small residuals: sum them again at r.
+        out.ssr = residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
+      }
     }
   }
-  for (std::size_t i = whole; i < m; ++i) {
-    const Real e = (static_cast<Real>(x[i]) - shift_x) - r * (static_cast<Real>(y[i]) - shift_y);
-    dev_e[0] += e;
-    sq_e[0] += e * e;
+  if (out.finite) {
+    context.shift_x = out.mean_x;
+    context.shift_y = out.mean_y;
+    context.ratio = out.ratio;
+    context.primed = true;
   }
-  const Real de = lane_sum(dev_e);
-  const Real ssr = lane_sum(sq_e) - de * (de / count);
-  out.ssr = ssr > 0 ? ssr : Real(0);
   return out;
 }
 
@@ -199,9 +319,10 @@ template <class Real, class X, class Y>
 template <class Real>
 struct comoment_kernel {
   using state = comoments<Real>;
+  comoment_context<Real> context;
   template <class X, class Y>
-  [[nodiscard]] state block(std::size_t m, const X* x, const Y* y) const noexcept {
-    return block_comoments<Real>(m, x, y);
+  [[nodiscard]] state block(std::size_t m, const X* x, const Y* y) noexcept {
+    return block_comoments<Real>(m, x, y, context);
   }
 };
 

@@ -15,7 +15,8 @@ namespace hedgemetrics::detail {
 template <class Real>
 struct moments {
   std::size_t count = 0;
-  Real mean = 0;
+  Real mean = 0;  // x̄ = mean + tail, see two_sum
+  Real tail = 0;
   Real m2 = 0;
   Real min = 0;
   Real max = 0;
@@ -29,8 +30,8 @@ struct moments {
     moments out;
     out.count = earlier.count + later.count;
     const Real share_b = static_cast<Real>(later.count) / static_cast<Real>(out.count);
-    const Real delta = later.mean - earlier.mean;
-    out.mean = earlier.mean + delta * share_b;
+    const Real delta = (later.mean - earlier.mean) + (later.tail - earlier.tail);
+    two_sum(earlier.mean, earlier.tail + delta * share_b, out.mean, out.tail);
     out.m2 = earlier.m2 + later.m2 + static_cast<Real>(earlier.count) * share_b * delta * delta;
     out.min = later.min < earlier.min ? later.min : earlier.min;
     out.max = later.max > earlier.max ? later.max : earlier.max;
@@ -101,7 +102,7 @@ template <class Real, class X>
   const Real dsum = lane_sum(dev);
   const Real m2 = lane_sum(sq) - dsum * (dsum / count);
   out.m2 = m2 > 0 ? m2 : Real(0);
-  out.mean = shift + dsum / count;
+  two_sum(shift, dsum / count, out.mean, out.tail);
   return out;
 }
 
