@@ -170,22 +170,23 @@ template <class Real, class Kernel, class... T>
     state summary = kernel.block(m, (series.data + begin)...);
     if (!summary.finite) {
       const nonfinite_position where = find_nonfinite(begin, m, series...);
-      // No non-finite value means the sums overflowed: the figures come out infinite or NaN on their own.
-      if (where.found) {
-        if (policy == missing_data::raise) {
-          HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + where.name + "[" +
-                                               std::to_string(where.index) + "] is " + where.value +
-                                               " (missing_data::raise)"));
-        }
-        if (policy == missing_data::propagate) {
-          state poisoned{};
-          poisoned.count = n;
-          poisoned.nonfinite = true;
-          return poisoned;
-        }
-        // missing_data::omit: summarise the block again on its complete positions only.
+      if (where.found && policy == missing_data::raise) {
+        HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + where.name + "[" +
+                                             std::to_string(where.index) + "] is " + where.value +
+                                             " (missing_data::raise)"));
+      }
+      if (where.found && policy == missing_data::omit) {
+        // Summarise the block again on its complete positions only.
         kernel = before;
         summary = compact_and_summarise<Real>(kernel, begin, m, std::index_sequence_for<T...>{}, series...);
+      }
+      if (!summary.finite) {
+        // A NaN or infinity under missing_data::propagate, or finite values so large that their sums
+        // overflow: no figure can be trusted, so every figure is NaN.
+        state poisoned{};
+        poisoned.count = n;
+        poisoned.nonfinite = true;
+        return poisoned;
       }
     }
     if (summary.count > 0) merger.push(summary);
