@@ -4,6 +4,7 @@
 #ifndef HEDGEMETRICS_HEDGEMETRICS_HPP
 #define HEDGEMETRICS_HEDGEMETRICS_HPP
 
+#include "hedgemetrics/accumulator.hpp"
 #include "hedgemetrics/basis.hpp"
 #include "hedgemetrics/contracts.hpp"
 #include "hedgemetrics/descriptive.hpp"

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// A streaming, mergeable, serialisable hedge estimator: the same figures as fit_hedge, built up one pair
+/// or one batch at a time, in O(1) memory, from threads, processes or machines.
+#ifndef HEDGEMETRICS_ACCUMULATOR_HPP
+#define HEDGEMETRICS_ACCUMULATOR_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/hedge_ratio.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+/// Accumulates pairs (exposure, hedge) and returns the minimum-variance hedge of everything pushed so far.
+///
+/// Its state is fit_hedge's: count, means (each a double and its rounding error), centred sums S_SS, S_FF,
+/// S_SF, and the residual sum of squares at the current ratio, summed from the residuals. Single pairs are
+/// buffered and summed by fit_hedge's block kernel 256 at a time; series are summed in fit_hedge's one-pass
+/// blocks; the block states are merged pairwise (Chan, Golub & LeVeque 1979), so rounding grows with the
+/// logarithm of the number of blocks. Memory is fixed (about 10 KiB), whatever the number of pairs.
+/// `merge` of two accumulators equals one accumulator over both samples to rounding, so partial results
+/// from threads, processes or machines combine in any order.
+///
+/// Non-finite values follow the policy given at construction: propagate (every figure NaN from then on),
+/// omit (the pair is skipped) or raise (std::domain_error naming the value and its observation number).
+///
+/// \tparam Real `double` (the default) or `long double`.
+template <class Real = double>
+class hedge_accumulator {
+  static_assert(std::is_floating_point_v<Real> && !std::is_same_v<Real, float>,
+                "hedge_accumulator computes in double or long double: use hedge_accumulator<double> for float "
+                "data");
+
+ public:
+  /// The format version written by serialize(); deserialize() reads this version.
+  static constexpr std::uint16_t format_version = 1;
+  /// Bytes in a serialised accumulator: magic 4, version 2, flags 2, count 8, nine binary64 values 72,
+  /// CRC-32 4.
+  static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 9 * 8 + 4;
+
+  explicit hedge_accumulator(missing_data policy = missing_data::propagate) noexcept : policy_(policy) {}
+
+  /// Adds one pair. Pairs are buffered and summed 256 at a time by fit_hedge's block kernel, and the block
+  /// sums merged pairwise, so a long stream of single pushes is as exact as one fit_hedge over it.
+  /// \throws std::domain_error under missing_data::raise when a value is not finite.
+  void push(Real exposure, Real hedge) {
+    ++seen_;
+    if (!std::isfinite(exposure) || !std::isfinite(hedge)) {
+      handle_nonfinite(!std::isfinite(exposure) ? "exposure" : "hedge",
+                       !std::isfinite(exposure) ? exposure : hedge, seen_ - 1);
+      return;
+    }
+    ++count_;
+    if (nonfinite_) return;
+    buffer_x_[buffered_] = exposure;
+    buffer_y_[buffered_] = hedge;
+    if (++buffered_ == buffer_length) flush();
+  }
+
+  /// Adds two aligned series, as fit_hedge reads them (one pass, in blocks), then merges them in.
+  /// \throws std::invalid_argument when the lengths differ; std::domain_error under missing_data::raise.
+  template <class Exposure, class Hedge,
+            class = std::enable_if_t<!std::is_arithmetic_v<Exposure> && !std::is_arithmetic_v<Hedge>>>
+  void push(const Exposure& exposure, const Hedge& hedge) {
+    constexpr const char* function = "hedgemetrics::hedge_accumulator::push";
+    const auto s = detail::view_of(exposure, function, "exposure");
+    const auto f = detail::view_of(hedge, function, "hedge");
+    detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
+    const auto batch =
+        detail::compute_comoments<Real>(s.data(), f.data(), s.size(), policy_, function, "exposure", "hedge");
+    seen_ += s.size();
+    absorb(batch);
+  }
+
+  /// Adds everything another accumulator has seen. The other's policy does not matter: what it dropped
+  /// stays dropped, and a NaN it propagated makes this one NaN.
+  void merge(const hedge_accumulator& other) noexcept {
+    seen_ += other.seen_;
+    absorb(other.state());
+  }
+
+  /// The minimum-variance hedge of everything pushed so far: the figures of fit_hedge on the same pairs.
+  [[nodiscard]] hedge_fit<Real> fit() const noexcept { return detail::fit_from(state()); }
+
+  /// Pairs in the estimate (under omit, the complete ones).
+  [[nodiscard]] std::size_t count() const noexcept { return count_; }
+
+  [[nodiscard]] missing_data policy() const noexcept { return policy_; }
+
+  /// The state as 96 bytes: "HMAC", format version, flags, the count, nine IEEE-754 binary64 values,
+  /// all little-endian whatever the machine, and a CRC-32 (ISO-HDLC, as zlib) of the bytes before it.
+  /// A `long double` accumulator is written in binary64: the figures keep double precision.
+  [[nodiscard]] std::vector<std::uint8_t> serialize() const {
+    const detail::comoments<Real> total = state();
+    std::vector<std::uint8_t> bytes;
+    bytes.reserve(serialized_size);
+    const char magic[4] = {'H', 'M', 'A', 'C'};
+    for (char c : magic) bytes.push_back(static_cast<std::uint8_t>(c));
+    put(bytes, format_version, 2);
+    const std::uint16_t flags = static_cast<std::uint16_t>((total.nonfinite ? 1U : 0U) |
+                                                           (static_cast<unsigned>(policy_) << 1U));
+    put(bytes, flags, 2);
+    put(bytes, static_cast<std::uint64_t>(total.count), 8);
+    for (Real v : {total.mean_x, total.tail_x, total.mean_y, total.tail_y, total.sxx, total.syy, total.sxy,
+                   total.ratio, total.ssr}) {
+      put(bytes, bits_of(static_cast<double>(v)), 8);
+    }
+    put(bytes, crc32(bytes.data(), bytes.size()), 4);
+    return bytes;
+  }
+
+  /// Reads what serialize() wrote. Damaged or foreign bytes are an error, never a garbage estimate.
+  /// \throws std::invalid_argument naming what is wrong: the size, the magic, an unknown version or
+  ///         policy, a checksum mismatch, or a state no accumulator can hold (a negative sum of squares,
+  ///         a non-finite value in a state not marked NaN).
+  [[nodiscard]] static hedge_accumulator deserialize(const std::uint8_t* data, std::size_t size) {
+    constexpr const char* function = "hedgemetrics::hedge_accumulator::deserialize";
+    const auto fail = [&](const std::string& why) {
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + why));
+    };
+    if (data == nullptr || size != serialized_size) {
+      fail("expected " + std::to_string(serialized_size) + " bytes, got " + std::to_string(size));
+    }
+    if (std::memcmp(data, "HMAC", 4) != 0) fail("these bytes are not a hedge_accumulator (bad magic)");
+    const auto version = static_cast<std::uint16_t>(get(data + 4, 2));
+    if (version != format_version) {
+      fail("format version " + std::to_string(version) + " is not supported (this build reads version " +
+           std::to_string(format_version) + ")");
+    }
+    const auto stored_crc = static_cast<std::uint32_t>(get(data + serialized_size - 4, 4));
+    const std::uint32_t computed_crc = crc32(data, serialized_size - 4);
+    if (stored_crc != computed_crc) {
+      fail("checksum mismatch (stored " + std::to_string(stored_crc) + ", computed " + std::to_string(computed_crc) +
+           "): the bytes are damaged");
+    }
+    const auto flags = static_cast<std::uint16_t>(get(data + 6, 2));
+    const unsigned policy_code = (flags >> 1U) & 3U;
+    if ((flags >> 3U) != 0 || policy_code > 2) fail("unknown flags " + std::to_string(flags));
+    hedge_accumulator out(static_cast<missing_data>(policy_code));
+    detail::comoments<Real> s;
+    s.nonfinite = (flags & 1U) != 0;
+    s.count = static_cast<std::size_t>(get(data + 8, 8));
+    Real* fields[9] = {&s.mean_x, &s.tail_x, &s.mean_y, &s.tail_y, &s.sxx, &s.syy, &s.sxy, &s.ratio, &s.ssr};
+    for (std::size_t k = 0; k < 9; ++k) *fields[k] = static_cast<Real>(double_of(get(data + 16 + 8 * k, 8)));
+    if (!s.nonfinite) {
+      for (Real* field : fields) {
+        if (!std::isfinite(*field)) fail("a finite state holds a non-finite value");
+      }
+      if (s.sxx < 0 || s.syy < 0 || s.ssr < 0) fail("a sum of squares is negative");
+      if (s.count == 0 && (s.sxx != 0 || s.syy != 0 || s.ssr != 0)) fail("an empty state holds sums");
+    }
+    out.seen_ = s.count;
+    out.absorb(s);
+    return out;
+  }
+
+  /// Reads what serialize() wrote; see the pointer overload.
+  [[nodiscard]] static hedge_accumulator deserialize(const std::vector<std::uint8_t>& bytes) {
+    return deserialize(bytes.data(), bytes.size());
+  }
+
+ private:
+  static constexpr std::size_t buffer_length = 256;
+
+  // Everything pushed so far as one state, without disturbing the pairwise merges still to come.
+  [[nodiscard]] detail::comoments<Real> state() const noexcept {
+    detail::comoments<Real> total;
+    if (nonfinite_) {
+      total.count = count_;
+      total.nonfinite = true;
+      return total;
+    }
+    total = merger_.finish();
+    if (buffered_ > 0) {
+      total = detail::comoments<Real>::merge(
+          total, detail::careful_block_comoments<Real>(buffered_, buffer_x_, buffer_y_));
+    }
+    return total;
+  }
+
+  void flush() noexcept {
+    merger_.push(detail::block_comoments<Real>(buffered_, buffer_x_, buffer_y_, context_));
+    buffered_ = 0;
+  }
+
+  void absorb(const detail::comoments<Real>& other) noexcept {
+    count_ += other.count;
+    if (other.nonfinite) nonfinite_ = true;
+    if (nonfinite_ || other.count == 0) return;
+    merger_.push(other);
+  }
+
+  void handle_nonfinite(const char* name, Real value, std::size_t observation) {
+    switch (policy_) {
+      case missing_data::omit:
+        return;
+      case missing_data::raise:
+        HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::hedge_accumulator::push: " + std::string(name) + " is " +
+                                             detail::value_text(value) + " at observation " +
+                                             std::to_string(observation) + " (missing_data::raise)"));
+      case missing_data::propagate:
+        ++count_;
+        nonfinite_ = true;
+        return;
+    }
+  }
+
+  static std::uint64_t bits_of(double v) noexcept {
+    static_assert(sizeof(double) == 8 && std::numeric_limits<double>::is_iec559,
+                  "hedge_accumulator serialisation needs IEEE-754 binary64 doubles");
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits;
+  }
+  static double double_of(std::uint64_t bits) noexcept {
+    double v = 0;
+    std::memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  // Little-endian on every machine: the byte order is part of the format, not of the host.
+  static void put(std::vector<std::uint8_t>& bytes, std::uint64_t value, unsigned width) {
+    for (unsigned k = 0; k < width; ++k) bytes.push_back(static_cast<std::uint8_t>((value >> (8U * k)) & 0xFFU));
+  }
+  static std::uint64_t get(const std::uint8_t* p, unsigned width) noexcept {
+    std::uint64_t value = 0;
+    for (unsigned k = 0; k < width; ++k) value |= static_cast<std::uint64_t>(p[k]) << (8U * k);
+    return value;
+  }
+  // CRC-32 with the reflected polynomial 0xEDB88320 (ISO-HDLC, the zlib/PNG one), bit by bit: 96 bytes.
+  static std::uint32_t crc32(const std::uint8_t* p, std::size_t n) noexcept {
+    std::uint32_t crc = 0xFFFFFFFFU;
+    for (std::size_t i = 0; i < n; ++i) {
+      crc ^= p[i];
+      for (int bit = 0; bit < 8; ++bit) crc = (crc >> 1U) ^ (0xEDB88320U & (0U - (crc & 1U)));
+    }
+    return ~crc;
+  }
+
+  detail::pairwise_merger<detail::comoments<Real>> merger_;
+  detail::comoment_context<Real> context_;
+  Real buffer_x_[buffer_length] = {};
+  Real buffer_y_[buffer_length] = {};
+  std::size_t buffered_ = 0;
+  std::size_t count_ = 0;
+  bool nonfinite_ = false;
+  std::size_t seen_ = 0;  // every pair offered, for the observation number in raise's message
+  missing_data policy_;
+};
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_ACCUMULATOR_HPP
