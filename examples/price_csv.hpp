@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <locale>
 #include <numeric>
 #include <optional>
@@ -86,19 +85,33 @@ inline std::optional<int> read_digits(std::string_view text, std::size_t& pos, s
   return value;
 }
 
-inline bool is_leap_year(int year) noexcept { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+inline bool is_leap_year(int year) noexcept {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 inline int days_in_month(int year, int month) noexcept {
   static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
 }
 
-// The text of a cell as it goes into a message: quoted, and shortened if it is long.
+// The text of a cell as it goes into a one-line message: quoted, line breaks and tabs escaped, and
+// shortened if it is long.
 inline std::string quoted(std::string_view text) {
   constexpr std::size_t longest = 40;
-  std::string shown(text.substr(0, longest));
+  std::string shown = "\"";
+  for (const char ch : text.substr(0, longest)) {
+    if (ch == '\n') {
+      shown += "\\n";
+    } else if (ch == '\r') {
+      shown += "\\r";
+    } else if (ch == '\t') {
+      shown += "\\t";
+    } else {
+      shown += ch;
+    }
+  }
   if (text.size() > longest) shown += "...";
-  return "\"" + shown + "\"";
+  return shown + "\"";
 }
 
 }  // namespace detail
@@ -127,7 +140,8 @@ inline std::string quoted(std::string_view text) {
     if (!c || pos - year_start != 4) return std::nullopt;
     d = {*c, *a, *b};
   }
-  if (pos != text.size() || d.month < 1 || d.month > 12 || d.day < 1 || d.day > detail::days_in_month(d.year, d.month)) {
+  if (pos != text.size() || d.month < 1 || d.month > 12 || d.day < 1 ||
+      d.day > detail::days_in_month(d.year, d.month)) {
     return std::nullopt;
   }
   return d;
@@ -145,6 +159,7 @@ inline cell_kind read_price(std::string_view text, double& value) {
 #if defined(__cpp_lib_to_chars)
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   const bool parsed = result.ec == std::errc() && result.ptr == text.data() + text.size();
+  if (result.ec == std::errc::result_out_of_range) return cell_kind::not_finite;  // 1e999
 #else
   // Without floating-point from_chars: a stream in the classic locale, so the decimal point is '.'.
   std::istringstream stream{std::string(text)};
@@ -214,7 +229,8 @@ struct table {
 
   std::vector<std::string> cells;
   std::string cell;
-  std::size_t record = 0;  // records (lines, unless a quoted field spans lines) seen so far, blank ones included
+  std::size_t record =
+      0;  // records (lines, unless a quoted field spans lines) seen so far, blank ones included
   bool record_has_content = false;
   bool in_quotes = false;
 
@@ -267,11 +283,13 @@ struct table {
   }
   if (record_has_content || !cell.empty()) end_record();  // the last line had no final newline
 
-  if (result.header.empty()) throw error(result.source + " is empty: expected a header row naming the columns");
+  if (result.header.empty())
+    throw error(result.source + " is empty: expected a header row naming the columns");
   for (const auto& row : result.rows) {
     if (row.cells.size() > result.header.size()) {
-      throw error(result.source + " row " + std::to_string(row.number) + " has " + std::to_string(row.cells.size()) +
-                  " cells but the header names only " + std::to_string(result.header.size()) + " columns");
+      throw error(result.source + " row " + std::to_string(row.number) + " has " +
+                  std::to_string(row.cells.size()) + " cells but the header names only " +
+                  std::to_string(result.header.size()) + " columns");
     }
   }
   return result;
@@ -285,9 +303,10 @@ struct table {
   if (std::filesystem::is_directory(status)) throw error(path + ": is a directory, not a CSV file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error(path + ": cannot be opened for reading");
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::ostringstream text;
+  text << in.rdbuf();
   if (in.bad()) throw error(path + ": read error");
-  return parse_csv(text, path);
+  return parse_csv(text.str(), path);
 }
 
 /// Two columns of a table on the dates where both have a value, oldest first.
@@ -307,7 +326,8 @@ struct aligned_columns {
   auto column = [&](std::string_view name) {
     const auto index = t.find(name);
     if (!index) {
-      throw error(t.source + ": unknown column " + detail::quoted(name) + "; the columns are " + t.value_columns());
+      throw error(t.source + ": unknown column " + detail::quoted(name) + "; the columns are " +
+                  t.value_columns());
     }
     if (*index == 0) {
       throw error(t.source + ": column " + detail::quoted(name) +
@@ -328,12 +348,15 @@ struct aligned_columns {
     const std::string_view date_text = row.cells[0];
     const auto when = parse_date(date_text);
     if (!when) {
-      throw error(where() + ", column " + detail::quoted(date_name) + ": " + detail::quoted(detail::trim(date_text)) +
+      throw error(where() + ", column " + detail::quoted(date_name) + ": " +
+                  detail::quoted(detail::trim(date_text)) +
                   " is not a date (expected YYYY-MM-DD or M/D/YYYY)");
     }
     // A row with fewer cells than the header has blank cells at the end.
-    const std::string_view cell_a = a < row.cells.size() ? std::string_view(row.cells[a]) : std::string_view();
-    const std::string_view cell_b = b < row.cells.size() ? std::string_view(row.cells[b]) : std::string_view();
+    const std::string_view cell_a =
+        a < row.cells.size() ? std::string_view(row.cells[a]) : std::string_view();
+    const std::string_view cell_b =
+        b < row.cells.size() ? std::string_view(row.cells[b]) : std::string_view();
     // The message is built only when a cell is bad: most files have thousands of good rows.
     auto value = [&](std::string_view cell, const std::string& name) {
       double number = 0.0;

@@ -1,0 +1,421 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Checks hedge_report against an independent computation (standard library only).
+
+    check_hedge_report.py figures --exe HEDGE_REPORT --csv FILE --spot COL --hedge COL
+                          [--returns changes|log|simple] [--exposure Q --contract-size Q]
+                          [--expect-ratio X] [--expect-r2 Y] [--expect-tol T]
+    check_hedge_report.py builtin --exe HEDGE_REPORT
+    check_hedge_report.py quirks  --exe HEDGE_REPORT --work-dir DIR
+    check_hedge_report.py error CASE --exe HEDGE_REPORT --work-dir DIR [--data-dir DIR]
+
+figures: reads the CSV with the csv module, keeps the dates where both columns have a value (blank and
+"." are missing), sorts by date, takes price changes (or returns), and computes every figure of the
+report with exact rational arithmetic (fractions.Fraction); only square roots, logarithms and the t
+quantile are floating point. The t quantile comes from a different method than hedge_report's: the
+closed-form finite series of Abramowitz & Stegun 26.7.3/26.7.4 for integer degrees of freedom, solved
+by bisection. Every figure of hedge_report's JSON must agree to 1e-9 relative.
+builtin: the built-in scenario against Hull's Example 3.3 (Table 3.2) computed exactly.
+quirks: writes a CSV with EIA's quirks (newest first, M/D/YYYY, CRLF, no final newline, "." and blank
+cells, a quoted header with a comma) and runs `figures` on it.
+error: one bad-input case; hedge_report must exit with status 2, print nothing on stdout and one line
+on stderr that says what is wrong.
+
+Exit status 77 (CTest's SKIP_RETURN_CODE) when a data file is absent.
+"""
+import argparse
+import csv
+import datetime
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from fractions import Fraction
+
+SKIP = 77
+RELATIVE_TOLERANCE = 1e-9
+
+
+def parse_date(text):
+    text = text.strip()
+    for form in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.datetime.strptime(text, form).date()
+        except ValueError:
+            pass
+    raise ValueError("not a date: %r" % text)
+
+
+def load(path, spot, hedge):
+    """The (date, spot, hedge) rows where both values exist, oldest first, as exact Fractions."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    header = [name.strip() for name in rows[0]]
+    i, j = header.index(spot), header.index(hedge)
+    aligned = []
+    for row in rows[1:]:
+        a = row[i].strip() if i < len(row) else ""
+        b = row[j].strip() if j < len(row) else ""
+        if a in ("", ".") or b in ("", "."):
+            continue
+        aligned.append((parse_date(row[0]), Fraction(a), Fraction(b)))
+    aligned.sort(key=lambda r: r[0])
+    return len(rows) - 1, aligned
+
+
+def transform(levels, mode):
+    pairs = list(zip(levels[:-1], levels[1:]))
+    if mode == "changes":
+        return [b - a for a, b in pairs]
+    # Returns are irrational (log) or have ever-growing denominators (simple): round each to the
+    # nearest double, then carry on exactly. That rounding is far below the 1e-9 tolerance.
+    if mode == "simple":
+        return [Fraction(float(b / a - 1)) for a, b in pairs]
+    return [Fraction(math.log1p(float((b - a) / a))) for a, b in pairs]
+
+
+def sqrt(q):
+    return math.sqrt(q) if isinstance(q, float) else math.sqrt(float(q))
+
+
+def fit(s, f):
+    n = len(s)
+    ms, mf = sum(s) / n, sum(f) / n
+    sss = sum((x - ms) ** 2 for x in s)
+    sff = sum((y - mf) ** 2 for y in f)
+    ssf = sum((x - ms) * (y - mf) for x, y in zip(s, f))
+    h = ssf / sff
+    ssr = sss - ssf * ssf / sff  # exact: no cancellation in rational arithmetic
+    naive_ssr = sum(((x - ms) - (y - mf)) ** 2 for x, y in zip(s, f))
+    r2 = ssf * ssf / (sss * sff)
+    out = {
+        "n": n,
+        "hedge_ratio": h,
+        "intercept": ms - h * mf,
+        "effectiveness": r2,
+        "naive_effectiveness": 1 - naive_ssr / sss,
+        "correlation": math.copysign(sqrt(r2), ssf),
+        "exposure_mean": ms,
+        "hedge_mean": mf,
+        "exposure_variance": sss / (n - 1),
+        "hedge_variance": sff / (n - 1),
+        "covariance": ssf / (n - 1),
+        "residual_variance": ssr / (n - 1),
+        "residual_standard_error": sqrt(ssr / (n - 2)),
+        "hedge_ratio_standard_error": sqrt(ssr / ((n - 2) * sff)),
+        "intercept_standard_error": sqrt(ssr / (n - 2) * (Fraction(1, n) + mf * mf / sff)),
+        "degrees_of_freedom": n - 2,
+    }
+    t = t_quantile_975(n - 2)
+    out["t_quantile_975"] = t
+    se = out["hedge_ratio_standard_error"]
+    out["hedge_ratio_ci95"] = [float(h) - t * se, float(h) + t * se]
+    return out
+
+
+def basis(spot, futures, ratio):
+    b = [s - ratio * f for s, f in zip(spot, futures)]
+    n = len(b)
+    m = sum(b) / n
+    var = sum((x - m) ** 2 for x in b) / (n - 1)
+    d = [y - x for x, y in zip(b[:-1], b[1:])]
+    md = sum(d) / len(d)
+    dvar = sum((x - md) ** 2 for x in d) / (len(d) - 1)
+    return {"n": n, "ratio": ratio, "mean": m, "variance": var, "stddev": sqrt(var), "change_variance": dvar,
+            "change_stddev": sqrt(dvar), "min": min(b), "max": max(b), "last": b[-1]}
+
+
+def t_two_sided_coverage(t, nu):
+    """P(|T| <= t) for integer nu: Abramowitz & Stegun 26.7.3 (nu odd) and 26.7.4 (nu even)."""
+    theta = math.atan(t / math.sqrt(nu))
+    c2 = math.cos(theta) ** 2
+    if nu % 2 == 1:
+        if nu == 1:
+            return 2 * theta / math.pi
+        term, terms = math.cos(theta), []
+        for k in range(1, (nu - 1) // 2 + 1):  # cos, 2/3 cos^3, (2*4)/(3*5) cos^5, ... up to cos^(nu-2)
+            terms.append(term)
+            term *= c2 * (2 * k) / (2 * k + 1)
+        return 2 / math.pi * (theta + math.sin(theta) * math.fsum(terms))
+    term, terms = 1.0, []
+    for k in range(1, nu // 2 + 1):  # 1, 1/2 cos^2, (1*3)/(2*4) cos^4, ... up to cos^(nu-2)
+        terms.append(term)
+        term *= c2 * (2 * k - 1) / (2 * k)
+    return math.sin(theta) * math.fsum(terms)
+
+
+def t_quantile_975(nu):
+    lo, hi = 0.0, 1.0
+    while t_two_sided_coverage(hi, nu) < 0.95:
+        lo, hi = hi, 2 * hi
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        if t_two_sided_coverage(mid, nu) < 0.95:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def run(exe, args):
+    p = subprocess.run([exe] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+class Checker:
+    def __init__(self):
+        self.failures = 0
+        self.worst = 0.0
+
+    def close(self, name, got, want, scale=None):
+        want_f = float(want)
+        floor = abs(float(scale)) if scale is not None else 0.0
+        if got is None:
+            ok, rel = False, float("inf")
+        else:
+            err = abs(float(got) - want_f)
+            denom = max(abs(want_f), floor)
+            rel = err / denom if denom > 0 else err
+            ok = rel <= RELATIVE_TOLERANCE
+        self.worst = max(self.worst, rel)
+        print("  %-34s %-24r %-24r rel %.1e %s" % (name, got, want_f, rel, "" if ok else "  <-- MISMATCH"))
+        if not ok:
+            self.failures += 1
+
+    def equal(self, name, got, want):
+        ok = got == want
+        print("  %-34s %-24r %-24r %s" % (name, got, want, "" if ok else "  <-- MISMATCH"))
+        if not ok:
+            self.failures += 1
+
+
+def check_report(report, expected, checker):
+    for key, want in expected.items():
+        if key in ("n", "degrees_of_freedom"):
+            checker.equal(key, report[key], want)
+        elif key == "hedge_ratio_ci95":
+            scale = expected["hedge_ratio_standard_error"]
+            checker.close("hedge_ratio_ci95[0]", report[key][0], want[0], scale)
+            checker.close("hedge_ratio_ci95[1]", report[key][1], want[1], scale)
+        else:
+            checker.close(key, report[key], want)
+
+
+def figures(args):
+    if not os.path.exists(args.csv):
+        print("SKIP: %s not found (set HEDGEMETRICS_DATA_DIR to the reference data)" % args.csv)
+        return SKIP
+    rows_read, rows = load(args.csv, args.spot, args.hedge)
+    spot = [r[1] for r in rows]
+    futures = [r[2] for r in rows]
+    command = [args.csv, "--spot", args.spot, "--hedge", args.hedge, "--returns", args.returns, "--format", "json"]
+    if args.exposure is not None:
+        command += ["--exposure", args.exposure, "--contract-size", args.contract_size]
+    code, out, err = run(args.exe, command)
+    if code != 0:
+        print("FAIL: hedge_report exited with %d: %s" % (code, err.strip()))
+        return 1
+    report = json.loads(out)
+    print("%s: %s vs %s, %s" % (os.path.basename(args.csv), args.spot, args.hedge, args.returns))
+    print("  %-34s %-24s %-24s" % ("figure", "hedge_report", "independent"))
+    c = Checker()
+    c.equal("rows_read", report["rows_read"], rows_read)
+    c.equal("rows_aligned", report["rows_aligned"], len(rows))
+    c.equal("first_date", report["first_date"], rows[0][0].isoformat())
+    c.equal("last_date", report["last_date"], rows[-1][0].isoformat())
+    expected = fit(transform(spot, args.returns), transform(futures, args.returns))
+    check_report(report, expected, c)
+    for key, ratio in (("basis_ratio_1", Fraction(1)), ("basis_ratio_h", expected["hedge_ratio"])):
+        want = basis(spot, futures, ratio)
+        got = report[key]
+        for name, value in want.items():
+            label = key + "." + name
+            if name == "n":
+                c.equal(label, got[name], value)
+            elif name in ("mean", "min", "max", "last"):
+                # Levels minus levels: judge these against the basis's spread, not a mean that may be ~0.
+                c.close(label, got[name], value, scale=want["stddev"])
+            else:
+                c.close(label, got[name], value)
+    if args.exposure is not None:
+        n_star = expected["hedge_ratio"] * Fraction(args.exposure) / Fraction(args.contract_size)
+        c.close("contracts.optimal", report["contracts"]["optimal"], n_star)
+        c.equal("contracts.rounded", report["contracts"]["rounded"], float(round(n_star)))
+    else:
+        c.equal("contracts", report["contracts"], None)
+    for name, got, want in (("h* vs the data README", report["hedge_ratio"], args.expect_ratio),
+                            ("R^2 vs the data README", report["effectiveness"], args.expect_r2)):
+        if want is None:
+            continue
+        ok = abs(got - want) <= args.expect_tol
+        print("  %-34s %-24.6f %-24s %s" % (name, got, "%g +- %g" % (want, args.expect_tol),
+                                           "" if ok else "  <-- MISMATCH"))
+        c.failures += 0 if ok else 1
+    # The text report must run too, and say the same h*.
+    code, text, err = run(args.exe, [a for a in command if a not in ("--format", "json")])
+    if code != 0 or "h*" not in text:
+        print("FAIL: the text report exited with %d: %s" % (code, err.strip()))
+        c.failures += 1
+    print("worst relative difference %.2e over every figure; %d mismatches" % (c.worst, c.failures))
+    return 1 if c.failures else 0
+
+
+HULL_DF = ["0.021", "0.035", "-0.046", "0.001", "0.044", "-0.029", "-0.026", "-0.029", "0.048", "-0.006",
+           "-0.036", "-0.011", "0.019", "-0.027", "0.029"]
+HULL_DS = ["0.029", "0.020", "-0.044", "0.008", "0.026", "-0.019", "-0.010", "-0.007", "0.043", "0.011",
+           "-0.036", "-0.018", "0.009", "-0.032", "0.023"]
+
+
+def builtin(args):
+    code, out, err = run(args.exe, ["--format", "json"])
+    if code != 0:
+        print("FAIL: hedge_report exited with %d: %s" % (code, err.strip()))
+        return 1
+    report = json.loads(out)
+    c = Checker()
+    print("built-in scenario vs Hull, Example 3.3 (Table 3.2), exact")
+    c.equal("source", report["source"], "built-in")
+    expected = fit([Fraction(x) for x in HULL_DS], [Fraction(x) for x in HULL_DF])
+    check_report(report, expected, c)
+    n_star = expected["hedge_ratio"] * 2000000 / 42000
+    c.close("contracts.optimal", report["contracts"]["optimal"], n_star)
+    c.equal("contracts.rounded", report["contracts"]["rounded"], 37.0)
+    # Hull's rounded figures.
+    for name, got, want in (("sigma_F", math.sqrt(report["hedge_variance"]), 0.0313),
+                            ("sigma_S", math.sqrt(report["exposure_variance"]), 0.0263),
+                            ("rho", report["correlation"], 0.928), ("h*", report["hedge_ratio"], 0.78)):
+        digits = len(str(want).split(".")[1])
+        c.equal("Hull's " + name, round(got, digits), want)
+    print("worst relative difference %.2e; %d mismatches" % (c.worst, c.failures))
+    return 1 if c.failures else 0
+
+
+QUIRKY_CSV = (
+    '\ufeffDay,"Spot, $/bbl",Futures 1 $/bbl\r\n'
+    "01/10/2023,78.5,79.1\r\n"
+    "01/9/2023,.,78.2\r\n"       # "." is missing: this date drops out
+    "01/6/2023,75.3,75.9\r\n"
+    '01/5/2023,"74.1",74.0\r\n'   # a quoted number
+    "01/4/2023,73.8,\r\n"         # blank futures
+    "01/3/2023,72.9,73.6\r\n"
+    "12/30/2022,80.2,80.9\r\n"
+    "12/29/2022,78.9,79.4\r\n"
+    "2/28/2022,95.7,96.1"         # no final newline
+)
+
+
+def quirks(args):
+    path = os.path.join(args.work_dir, "hedge_report_quirks.csv")
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        f.write(QUIRKY_CSV)
+    args.csv, args.spot, args.hedge = path, "Spot, $/bbl", "Futures 1 $/bbl"
+    args.returns, args.exposure, args.contract_size = "changes", None, None
+    args.expect_ratio = args.expect_r2 = None
+    status = figures(args)
+    code, out, _ = run(args.exe, [path, "--spot", args.spot, "--hedge", args.hedge, "--format", "json"])
+    report = json.loads(out)
+    if report["rows_aligned"] != 7 or report["first_date"] != "2022-02-28" or not report["sorted_by_date"]:
+        print("FAIL: expected 7 aligned rows from 2022-02-28, sorted by date; got %r" % report)
+        return 1
+    return status
+
+
+# Each case: (arguments, regular expression the stderr line must match, data file needed or None).
+# {work} is the work directory, {data} the data directory.
+ERROR_CASES = {
+    "unknown_column": (["{work}/hedge_report_good.csv", "--spot", "spot", "--hedge", "nope"],
+                       r'unknown column "nope"; the columns are "spot", "futures"', None),
+    "date_column": (["{work}/hedge_report_good.csv", "--spot", "date", "--hedge", "futures"],
+                    r'column "date" holds the dates', None),
+    "non_numeric": (["{work}/hedge_report_bad_cell.csv", "--spot", "spot", "--hedge", "futures"],
+                    r'row 4 \(2024-01-04\), column "futures": "12\.3x" is not a number', None),
+    "bad_date": (["{work}/hedge_report_bad_date.csv", "--spot", "spot", "--hedge", "futures"],
+                 r'row 3, column "date": "2024-02-30" is not a date', None),
+    "missing_file": (["{work}/no_such_file.csv", "--spot", "spot", "--hedge", "futures"],
+                     r"no_such_file\.csv: file not found", None),
+    "too_few_rows": (["{work}/hedge_report_short.csv", "--spot", "spot", "--hedge", "futures"],
+                     r"too few rows: .* both have a value on 3 dates", None),
+    "no_columns": (["{work}/hedge_report_good.csv"], r'--spot COL --hedge COL; .* are "spot", "futures"', None),
+    "bad_returns": (["--returns", "cubic"], r"--returns: cubic not in \{changes,log,simple\}", None),
+    "exposure_alone": (["--exposure", "1000"], r"--exposure requires --contract-size", None),
+    "log_nonpositive": (["{data}/market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "--spot", "RWTC_spot_usd_bbl",
+                         "--hedge", "RCLC1_usd_bbl", "--returns", "log"],
+                        r'--returns log needs positive prices, but on 2020-04-20 "RWTC_spot_usd_bbl" is -36\.98 and '
+                        r'"RCLC1_usd_bbl" is -37\.63',
+                        "market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv"),
+}
+
+
+def write_error_inputs(work):
+    files = {
+        "hedge_report_good.csv": "date,spot,futures\n2024-01-01,1,2\n2024-01-02,2,3\n2024-01-03,2.5,3.1\n"
+                                 "2024-01-04,2,2.9\n2024-01-05,2.2,3.3\n",
+        "hedge_report_bad_cell.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,2,3\n2024-01-04,2.5,12.3x\n"
+                                     "2024-01-05,2,2.9\n",
+        "hedge_report_bad_date.csv": "date,spot,futures\n2024-01-02,1,2\n2024-02-30,2,3\n",
+        "hedge_report_short.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,,3\n2024-01-04,2,3\n2024-01-05,2.5,2\n",
+    }
+    for name, text in files.items():
+        with open(os.path.join(work, name), "w", newline="") as f:
+            f.write(text)
+
+
+def error(args):
+    arguments, pattern, needs = ERROR_CASES[args.case]
+    if needs is not None and not os.path.exists(os.path.join(args.data_dir, needs)):
+        print("SKIP: %s not found in %s (set HEDGEMETRICS_DATA_DIR)" % (needs, args.data_dir))
+        return SKIP
+    write_error_inputs(args.work_dir)
+    arguments = [a.format(work=args.work_dir, data=args.data_dir) for a in arguments]
+    code, out, err = run(args.exe, arguments)
+    print("hedge_report %s\n  exit %d\n  stdout %r\n  stderr %r" % (" ".join(arguments), code, out, err))
+    problems = []
+    if code != 2:
+        problems.append("exit status %d, expected 2" % code)
+    if out:
+        problems.append("something on stdout")
+    if err.count("\n") != 1 or not err.endswith("\n") or not err.startswith("hedge_report: "):
+        problems.append("stderr is not one line starting with 'hedge_report: '")
+    if not re.search(pattern, err):
+        problems.append("stderr does not match %r" % pattern)
+    for p in problems:
+        print("FAIL: " + p)
+    return 1 if problems else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="mode")
+    p = sub.add_parser("figures")
+    p.add_argument("--exe", required=True)
+    p.add_argument("--csv", required=True)
+    p.add_argument("--spot", required=True)
+    p.add_argument("--hedge", required=True)
+    p.add_argument("--returns", default="changes", choices=["changes", "log", "simple"])
+    p.add_argument("--exposure")
+    p.add_argument("--contract-size")
+    p.add_argument("--expect-ratio", type=float)
+    p.add_argument("--expect-r2", type=float)
+    p.add_argument("--expect-tol", type=float, default=0.0005)
+    p = sub.add_parser("builtin")
+    p.add_argument("--exe", required=True)
+    p = sub.add_parser("quirks")
+    p.add_argument("--exe", required=True)
+    p.add_argument("--work-dir", required=True)
+    p = sub.add_parser("error")
+    p.add_argument("case", choices=sorted(ERROR_CASES))
+    p.add_argument("--exe", required=True)
+    p.add_argument("--work-dir", required=True)
+    p.add_argument("--data-dir", default="")
+    args = parser.parse_args()
+    if args.mode is None:
+        parser.error("choose figures, builtin, quirks or error")
+    return {"figures": figures, "builtin": builtin, "quirks": quirks, "error": error}[args.mode](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

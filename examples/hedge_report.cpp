@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: MIT
+// hedge_report: how well does one price series hedge another?
+//
+//   hedge_report FILE.csv --spot COL --hedge COL [--returns changes|log|simple]
+//                [--exposure Q --contract-size Q] [--format text|json]
+//
+// Reads two columns of a dated CSV file (see price_csv.hpp for the formats it takes), keeps the dates
+// where both have a value, and reports the minimum-variance hedge of the exposure (--spot, held long)
+// with the hedge instrument (--hedge, sold): h* with its standard error and 95% interval, the hedge
+// effectiveness, the residual variance, the correlation, the basis risk on price levels, and the number
+// of futures contracts for an exposure. With no FILE it runs on a built-in scenario.
+//
+// Bad input (a missing file, an unknown column, a cell that is not a number, too few rows, log returns
+// of a non-positive price) prints one line on stderr and exits with status 2.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <hedgemetrics/hedgemetrics.hpp>
+
+#include "price_csv.hpp"
+
+namespace {
+
+constexpr int exit_bad_input = 2;
+
+// The built-in scenario: synthetic monthly price levels whose changes are exactly Hull's Table 3.2
+// (Options, Futures and Other Derivatives, Example 3.3), so the report reproduces h* = 0.78 and
+// 37 contracts for 2,000,000 gallons of jet fuel at 42,000 gallons per heating-oil contract.
+// The starting levels (2.000 and 2.100 $/gal) and the dates are made up.
+constexpr const char* builtin_csv = R"(date,jet_fuel_spot,heating_oil_futures
+2024-01-31,2.000,2.100
+2024-02-29,2.029,2.121
+2024-03-31,2.049,2.156
+2024-04-30,2.005,2.110
+2024-05-31,2.013,2.111
+2024-06-30,2.039,2.155
+2024-07-31,2.020,2.126
+2024-08-31,2.010,2.100
+2024-09-30,2.003,2.071
+2024-10-31,2.046,2.119
+2024-11-30,2.057,2.113
+2024-12-31,2.021,2.077
+2025-01-31,2.003,2.066
+2025-02-28,2.012,2.085
+2025-03-31,1.980,2.058
+2025-04-30,2.003,2.087
+)";
+constexpr const char* builtin_spot = "jet_fuel_spot";
+constexpr const char* builtin_hedge = "heating_oil_futures";
+constexpr double builtin_exposure = 2'000'000.0;    // gallons of jet fuel
+constexpr double builtin_contract_size = 42'000.0;  // gallons per heating-oil futures contract
+
+/// Bad input that is not about the CSV format itself.
+class input_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Student's t quantile, for the 95% interval of h* (n − 2 degrees of freedom).
+
+/// Regularized incomplete beta function I_x(a, b), with y = 1 − x passed separately so that x near 1
+/// loses no digits. Continued fraction by the modified Lentz method: Numerical Recipes, 3rd ed., §6.4.
+/// About 1e-12 relative for the t tails used here (the limit is lgamma's absolute error at large a).
+double incomplete_beta(double a, double b, double x, double y) {
+  if (x <= 0.0) return 0.0;
+  if (y <= 0.0) return 1.0;
+  const double front =
+      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log(y));
+  // The continued fraction converges fast for x < (a + 1)/(a + b + 2); use I_x(a, b) = 1 − I_y(b, a) beyond.
+  const bool swap = x > (a + 1.0) / (a + b + 2.0);
+  const double p = swap ? b : a;
+  const double q = swap ? a : b;
+  const double z = swap ? y : x;
+  constexpr double tiny = 1e-300;
+  constexpr double eps = 1e-16;
+  double c = 1.0;
+  double d = 1.0 - (p + q) * z / (p + 1.0);
+  d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+  double h = d;
+  for (int m = 1; m <= 100000; ++m) {
+    const double dm = m;
+    const double even = dm * (q - dm) * z / ((p - 1.0 + 2.0 * dm) * (p + 2.0 * dm));
+    d = 1.0 + even * d;
+    c = 1.0 + even / c;
+    d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+    c = std::fabs(c) < tiny ? tiny : c;
+    h *= d * c;
+    const double odd = -(p + dm) * (p + q + dm) * z / ((p + 2.0 * dm) * (p + 1.0 + 2.0 * dm));
+    d = 1.0 + odd * d;
+    c = 1.0 + odd / c;
+    d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
+    c = std::fabs(c) < tiny ? tiny : c;
+    const double step = d * c;
+    h *= step;
+    if (std::fabs(step - 1.0) < eps) break;
+  }
+  const double value = front * h / p;
+  return swap ? 1.0 - value : value;
+}
+
+/// P(|T| > t) for Student's t with `dof` degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2)
+/// (Abramowitz & Stegun 26.7.1 with 26.5.27).
+double student_t_two_sided_tail(double t, double dof) {
+  const double t2 = t * t;
+  return incomplete_beta(dof / 2.0, 0.5, dof / (dof + t2), t2 / (dof + t2));
+}
+
+/// The t with P(T <= t) = p, for p in (0.5, 1): bisection on the tail, to the last bit.
+double student_t_quantile(double p, double dof) {
+  const double tail = 2.0 * (1.0 - p);
+  double lo = 0.0;
+  double hi = 1.0;
+  while (student_t_two_sided_tail(hi, dof) > tail) {
+    lo = hi;
+    hi *= 2.0;
+  }
+  for (int i = 0; i < 200; ++i) {
+    const double mid = lo + (hi - lo) / 2.0;
+    if (mid <= lo || mid >= hi) break;
+    (student_t_two_sided_tail(mid, dof) > tail ? lo : hi) = mid;
+  }
+  return lo + (hi - lo) / 2.0;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The report.
+
+struct settings {
+  std::string file;  // empty: the built-in scenario
+  std::string spot;
+  std::string hedge;
+  std::string returns = "changes";
+  std::optional<double> exposure;
+  std::optional<double> contract_size;
+  std::string format = "text";
+};
+
+struct contracts {
+  double exposure = 0.0;
+  double contract_size = 0.0;
+  double optimal = 0.0;  // N* = h*·Q_A/Q_F, not rounded
+};
+
+struct report {
+  std::string source;  // the file, or a description of the built-in scenario
+  bool builtin = false;
+  std::string spot, hedge;
+  std::string returns;        // changes, log or simple
+  std::string series_name;    // what the hedge was fitted on, in words
+  std::size_t rows_read = 0;  // data rows in the file
+  std::size_t rows_aligned = 0;
+  bool reordered = false;
+  price_csv::date first, last;
+  hedgemetrics::hedge_fit<double> fit{};
+  double naive_effectiveness = 0.0;  // of a 1:1 hedge
+  std::size_t dof = 0;
+  double t_quantile = 0.0;
+  double ratio_low = 0.0, ratio_high = 0.0;
+  hedgemetrics::basis_stats<double> basis_unit{}, basis_optimal{};
+  std::optional<contracts> position;
+};
+
+std::string in_quotes(const std::string& text) {
+  return price_csv::detail::quoted(text);
+}
+
+std::string number(double value, int digits = 6) {
+  if (!std::isfinite(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*g", digits, value);
+  return text;
+}
+
+report make_report(const settings& options) {
+  report r;
+  r.builtin = options.file.empty();
+  const price_csv::table table =
+      r.builtin ? price_csv::parse_csv(builtin_csv, "built-in scenario") : price_csv::read_csv(options.file);
+  r.spot = options.spot.empty() && r.builtin ? builtin_spot : options.spot;
+  r.hedge = options.hedge.empty() && r.builtin ? builtin_hedge : options.hedge;
+  if (r.spot.empty() || r.hedge.empty()) {
+    throw input_error("name the exposure and the hedge with --spot COL --hedge COL; the columns of " +
+                      options.file + " are " + table.value_columns());
+  }
+  const price_csv::aligned_columns data = price_csv::align(table, r.spot, r.hedge);
+  r.source = r.builtin ? "built-in scenario (synthetic monthly prices whose changes are Hull's Table 3.2)"
+                       : options.file;
+  r.rows_read = data.rows_read;
+  r.rows_aligned = data.dates.size();
+  r.reordered = data.reordered;
+  const std::size_t n = data.dates.size();
+  // Three changes (four prices) are the fewest that give h* a standard error (n − 2 ≥ 1).
+  if (n < 4) {
+    throw input_error(table.source + ": too few rows: " + in_quotes(r.spot) + " and " + in_quotes(r.hedge) +
+                      " both have a value on " + std::to_string(n) + " date" + (n == 1 ? "" : "s") +
+                      ", and a hedge ratio with a standard error needs at least 4");
+  }
+  r.first = data.dates.front();
+  r.last = data.dates.back();
+
+  const std::vector<double>& spot = data.first;
+  const std::vector<double>& futures = data.second;
+  std::vector<double> spot_series, futures_series;
+  r.returns = options.returns;
+  if (options.returns == "log") {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (spot[i] <= 0.0 || futures[i] <= 0.0) {
+        std::string what;
+        if (spot[i] <= 0.0) what += in_quotes(r.spot) + " is " + number(spot[i], 10);
+        if (futures[i] <= 0.0)
+          what += (what.empty() ? "" : " and ") + in_quotes(r.hedge) + " is " + number(futures[i], 10);
+        throw input_error(table.source + ": --returns log needs positive prices, but on " +
+                          data.dates[i].iso() + " " + what +
+                          " (use price changes, the default, or --returns simple)");
+      }
+    }
+    spot_series = hedgemetrics::log_returns(spot);
+    futures_series = hedgemetrics::log_returns(futures);
+    r.series_name = "log returns";
+  } else if (options.returns == "simple") {
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      if (spot[i] == 0.0 || futures[i] == 0.0) {
+        throw input_error(table.source + ": --returns simple divides by the previous price, but on " +
+                          data.dates[i].iso() + " " + in_quotes(spot[i] == 0.0 ? r.spot : r.hedge) +
+                          " is 0 (use price changes, the default)");
+      }
+    }
+    spot_series = hedgemetrics::simple_returns(spot);
+    futures_series = hedgemetrics::simple_returns(futures);
+    r.series_name = "simple returns";
+  } else {
+    spot_series = hedgemetrics::price_changes(spot);
+    futures_series = hedgemetrics::price_changes(futures);
+    r.series_name = "price changes";
+  }
+
+  // The exposure is held long and the hedge sold: the hedged position is S − h·F.
+  r.fit = hedgemetrics::fit_hedge(spot_series, futures_series);
+  if (!std::isfinite(r.fit.ratio)) {
+    throw input_error(table.source + ": " + in_quotes(r.hedge) + " does not change from " + r.first.iso() +
+                      " to " + r.last.iso() + ", so no hedge ratio exists");
+  }
+  r.naive_effectiveness = hedgemetrics::hedge_effectiveness(spot_series, futures_series, 1.0);
+  r.dof = r.fit.n - 2;
+  r.t_quantile = student_t_quantile(0.975, static_cast<double>(r.dof));
+  r.ratio_low = r.fit.ratio - r.t_quantile * r.fit.ratio_standard_error;
+  r.ratio_high = r.fit.ratio + r.t_quantile * r.fit.ratio_standard_error;
+
+  // Basis on price levels, b = S − ratio·F: Hull's basis (ratio 1) and the basis of the h* hedge.
+  r.basis_unit = hedgemetrics::basis_risk(spot, futures);
+  r.basis_optimal = hedgemetrics::basis_risk(spot, futures, r.fit.ratio);
+
+  std::optional<double> exposure = options.exposure;
+  std::optional<double> contract_size = options.contract_size;
+  if (r.builtin && !exposure && !contract_size) {
+    exposure = builtin_exposure;
+    contract_size = builtin_contract_size;
+  }
+  if (exposure && contract_size) {
+    r.position = contracts{*exposure, *contract_size,
+                           hedgemetrics::optimal_contracts(r.fit.ratio, *exposure, *contract_size)};
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output.
+
+std::string fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string padded(std::string text, std::size_t width) {
+  if (text.size() < width) text.append(width - text.size(), ' ');
+  return text;
+}
+
+std::string text_report(const report& r) {
+  const auto& fit = r.fit;
+  std::string out;
+  auto line = [&out](const std::string& label, const std::string& value) {
+    out += "  " + padded(label, 24) + value + "\n";
+  };
+  out += "Hedge report: " + r.source + "\n";
+  line("exposure (spot, long)", r.spot);
+  line("hedge (futures, sold)", r.hedge);
+  line("period", r.first.iso() + " to " + r.last.iso() + (r.reordered ? " (rows sorted by date)" : ""));
+  line("rows",
+       std::to_string(r.rows_aligned) + " with both values, of " + std::to_string(r.rows_read) + " read");
+  line("fitted on", r.series_name + ", n = " + std::to_string(fit.n));
+  out += "\nMinimum-variance hedge (OLS of exposure " + r.series_name + " on hedge " + r.series_name + ")\n";
+  line("h*", number(fit.ratio) + "  (standard error " + number(fit.ratio_standard_error, 3) + ")");
+  line("95% interval", "[" + number(r.ratio_low) + ", " + number(r.ratio_high) + "]  (t = " +
+                           fixed(r.t_quantile, 4) + ", " + std::to_string(r.dof) + " degrees of freedom)");
+  line("effectiveness", fixed(fit.effectiveness, 4) + "  (share of variance removed; a 1:1 hedge removes " +
+                            fixed(r.naive_effectiveness, 4) + ")");
+  line("correlation", fixed(fit.correlation, 4));
+  line("variance", "exposure " + number(fit.exposure_variance, 5) + ", hedged " +
+                       number(fit.residual_variance, 5) + " (residual, n - 1)");
+  line("std deviation", "exposure " + number(std::sqrt(fit.exposure_variance), 5) + ", hedge " +
+                            number(std::sqrt(fit.hedge_variance), 5) + ", hedged " +
+                            number(std::sqrt(fit.residual_variance), 5));
+
+  out += "\nBasis on price levels, b = spot - ratio x futures\n";
+  const std::string h_label = "ratio h* = " + number(fit.ratio, 4);
+  out += "  " + padded("", 24) + padded("ratio 1", 16) + h_label + "\n";
+  auto row = [&](const std::string& label, double unit, double optimal) {
+    out += "  " + padded(label, 24) + padded(number(unit, 5), 16) + number(optimal, 5) + "\n";
+  };
+  const auto& b1 = r.basis_unit;
+  const auto& bh = r.basis_optimal;
+  row("mean", b1.mean, bh.mean);
+  row("std deviation", b1.stddev, bh.stddev);
+  row("std dev of changes", b1.change_stddev, bh.change_stddev);
+  row("min", b1.min, bh.min);
+  row("max", b1.max, bh.max);
+  row("last (" + r.last.iso() + ")", b1.last, bh.last);
+
+  out += "\n";
+  if (r.position) {
+    const auto& p = *r.position;
+    out += "Contracts: N* = h* x " + number(p.exposure, 10) + " / " + number(p.contract_size, 10) + " = " +
+           fixed(p.optimal, 2) + " -> " + fixed(std::round(p.optimal), 0) + " contracts" +
+           (r.builtin && r.returns == "changes" ? " (Hull's 2,000,000 gallons, 42,000 per contract)" : "") +
+           "\n";
+  } else {
+    out +=
+        "Contracts: give --exposure Q --contract-size Q for N* = h* x Q / Q_F (with returns, give values)\n";
+  }
+  return out;
+}
+
+std::string json_number(double value) {
+  if (!std::isfinite(value)) return "null";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto code = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (code < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(code));
+      out += escaped;
+    } else {
+      out += ch;
+    }
+  }
+  return out + "\"";
+}
+
+std::string json_basis(const hedgemetrics::basis_stats<double>& b) {
+  return "{\"ratio\": " + json_number(b.ratio) + ", \"n\": " + std::to_string(b.n) +
+         ", \"mean\": " + json_number(b.mean) + ", \"variance\": " + json_number(b.variance) +
+         ", \"stddev\": " + json_number(b.stddev) +
+         ", \"change_variance\": " + json_number(b.change_variance) +
+         ", \"change_stddev\": " + json_number(b.change_stddev) + ", \"min\": " + json_number(b.min) +
+         ", \"max\": " + json_number(b.max) + ", \"last\": " + json_number(b.last) + "}";
+}
+
+std::string json_report(const report& r) {
+  const auto& fit = r.fit;
+  std::string out = "{\n";
+  auto field = [&out](const std::string& key, const std::string& value, bool last = false) {
+    out += "  " + json_string(key) + ": " + value + (last ? "\n" : ",\n");
+  };
+  field("source", json_string(r.builtin ? "built-in" : "file"));
+  field("file", r.builtin ? "null" : json_string(r.source));
+  field("spot", json_string(r.spot));
+  field("hedge", json_string(r.hedge));
+  field("returns", json_string(r.returns));
+  field("rows_read", std::to_string(r.rows_read));
+  field("rows_aligned", std::to_string(r.rows_aligned));
+  field("sorted_by_date", r.reordered ? "true" : "false");
+  field("first_date", json_string(r.first.iso()));
+  field("last_date", json_string(r.last.iso()));
+  field("n", std::to_string(fit.n));
+  field("hedge_ratio", json_number(fit.ratio));
+  field("hedge_ratio_standard_error", json_number(fit.ratio_standard_error));
+  field("degrees_of_freedom", std::to_string(r.dof));
+  field("t_quantile_975", json_number(r.t_quantile));
+  field("hedge_ratio_ci95", "[" + json_number(r.ratio_low) + ", " + json_number(r.ratio_high) + "]");
+  field("intercept", json_number(fit.intercept));
+  field("intercept_standard_error", json_number(fit.intercept_standard_error));
+  field("effectiveness", json_number(fit.effectiveness));
+  field("naive_effectiveness", json_number(r.naive_effectiveness));
+  field("correlation", json_number(fit.correlation));
+  field("exposure_mean", json_number(fit.exposure_mean));
+  field("hedge_mean", json_number(fit.hedge_mean));
+  field("exposure_variance", json_number(fit.exposure_variance));
+  field("hedge_variance", json_number(fit.hedge_variance));
+  field("covariance", json_number(fit.covariance));
+  field("residual_variance", json_number(fit.residual_variance));
+  field("residual_standard_error", json_number(fit.residual_standard_error));
+  field("basis_ratio_1", json_basis(r.basis_unit));
+  field("basis_ratio_h", json_basis(r.basis_optimal));
+  if (r.position) {
+    const auto& p = *r.position;
+    field("contracts",
+          "{\"exposure\": " + json_number(p.exposure) + ", \"contract_size\": " +
+              json_number(p.contract_size) + ", \"optimal\": " + json_number(p.optimal) +
+              ", \"rounded\": " + json_number(std::round(p.optimal)) + "}",
+          true);
+  } else {
+    field("contracts", "null", true);
+  }
+  return out + "}\n";
+}
+
+// An error message as one line, whatever text from the input it quotes.
+std::string one_line(std::string message) {
+  for (char& ch : message) {
+    if (ch == '\n' || ch == '\r') ch = ' ';
+  }
+  return message;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Minimum-variance hedge report for two price columns of a dated CSV file.\n"
+      "With no FILE, runs on a built-in scenario (Hull's Example 3.3 as synthetic price levels).",
+      "hedge_report"};
+  settings options;
+  app.add_option("FILE", options.file,
+                 "CSV file: a header row, dates in the first column (YYYY-MM-DD or M/D/YYYY)");
+  app.add_option("--spot", options.spot, "column of the exposure held long (the spot price)");
+  app.add_option("--hedge", options.hedge, "column of the hedge instrument sold (the futures price)");
+  app.add_option("--returns", options.returns,
+                 "fit on price changes (default), log returns or simple returns")
+      ->check(CLI::IsMember({"changes", "log", "simple"}));
+  auto* exposure =
+      app.add_option("--exposure", options.exposure, "size of the exposure Q_A (a value, with returns)");
+  auto* contract_size =
+      app.add_option("--contract-size", options.contract_size, "size of one futures contract Q_F")
+          ->check(CLI::Validator(
+              [](std::string& text) -> std::string {
+                double value = 0.0;
+                const auto kind = price_csv::detail::read_price(text, value);
+                if (kind == price_csv::detail::cell_kind::number && value > 0.0) return {};
+                return "must be a positive number, not " + price_csv::detail::quoted(text);
+              },
+              "POSITIVE"));
+  exposure->needs(contract_size);
+  contract_size->needs(exposure);
+  app.add_option("--format", options.format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::cerr << "hedge_report: " << one_line(e.what()) << " (see hedge_report --help)\n";
+    return exit_bad_input;
+  }
+
+  try {
+    const report r = make_report(options);
+    std::cout << (options.format == "json" ? json_report(r) : text_report(r));
+    return 0;
+  } catch (const std::exception& e) {
+    // price_csv::error and input_error describe the input; an exception from hedgemetrics is a caller
+    // error the checks in make_report did not foresee. Either way: one line, and nothing on stdout.
+    std::cerr << "hedge_report: " << one_line(e.what()) << '\n';
+    return exit_bad_input;
+  }
+}
