@@ -4,6 +4,7 @@
 #  1. C++17, Release: tests, examples and benchmarks with warnings as errors; ctest; every benchmark briefly.
 #  2. C++20: the same tests and examples.
 #  3. C++17 under AddressSanitizer + UndefinedBehaviorSanitizer: the tests once more.
+#  4. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -41,5 +42,8 @@ cmake -S . -B build-ci/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_STANDARD=17
 cmake --build build-ci/sanitize -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-ci/sanitize --output-on-failure -j "$jobs"
+
+step "packaging: install, consumers, versions, docs"
+bash scripts/check-packaging.sh
 
 step "all test stages passed"

@@ -48,6 +48,7 @@ class hedge_accumulator {
   /// CRC-32 4.
   static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 9 * 8 + 4;
 
+  /// An empty accumulator that treats non-finite values as `policy` says.
   explicit hedge_accumulator(missing_data policy = missing_data::propagate) noexcept : policy_(policy) {}
 
   /// Adds one pair. Pairs are buffered and summed 256 at a time by fit_hedge's block kernel, and the block
@@ -95,6 +96,7 @@ class hedge_accumulator {
   /// Pairs in the estimate (under omit, the complete ones).
   [[nodiscard]] std::size_t count() const noexcept { return count_; }
 
+  /// How non-finite values are treated, as given to the constructor.
   [[nodiscard]] missing_data policy() const noexcept { return policy_; }
 
   /// The state as 96 bytes: "HMAC", format version, flags, the count, nine IEEE-754 binary64 values,

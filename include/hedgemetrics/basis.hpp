@@ -28,15 +28,25 @@ namespace hedgemetrics {
 /// Under missing_data::omit the changes are taken between consecutive complete observations.
 template <class Real = double>
 struct basis_stats {
+  /// Observations used: all of them, or the complete ones under missing_data::omit.
   std::size_t n = 0;
+  /// The ratio h of b_t = spot_t − h·futures_t (1 for Hull's basis).
   Real ratio = std::numeric_limits<Real>::quiet_NaN();
+  /// Σb_t / n, the mean basis.
   Real mean = std::numeric_limits<Real>::quiet_NaN();
+  /// Σ(b_t − b̄)²/(n − 1), the sample variance of the basis.
   Real variance = std::numeric_limits<Real>::quiet_NaN();
+  /// √variance.
   Real stddev = std::numeric_limits<Real>::quiet_NaN();
+  /// Sample variance (divisor n − 2) of the n − 1 changes Δb_t = b_t − b_{t−1}.
   Real change_variance = std::numeric_limits<Real>::quiet_NaN();
+  /// √change_variance.
   Real change_stddev = std::numeric_limits<Real>::quiet_NaN();
+  /// The smallest b_t.
   Real min = std::numeric_limits<Real>::quiet_NaN();
+  /// The largest b_t.
   Real max = std::numeric_limits<Real>::quiet_NaN();
+  /// The final b_t, the basis when the hedge is closed out.
   Real last = std::numeric_limits<Real>::quiet_NaN();
 };
 

@@ -18,11 +18,17 @@ namespace hedgemetrics {
 /// missing_data::propagate a non-finite value makes every figure NaN.
 template <class Real = double>
 struct series_summary {
+  /// Values used: all of them, or the finite ones under missing_data::omit.
   std::size_t n = 0;
+  /// x̄ = Σx / n.
   Real mean = std::numeric_limits<Real>::quiet_NaN();
+  /// Σ(x − x̄)²/(n − 1), the sample variance.
   Real variance = std::numeric_limits<Real>::quiet_NaN();
+  /// √variance.
   Real stddev = std::numeric_limits<Real>::quiet_NaN();
+  /// The smallest value.
   Real min = std::numeric_limits<Real>::quiet_NaN();
+  /// The largest value.
   Real max = std::numeric_limits<Real>::quiet_NaN();
 };
 

@@ -42,19 +42,33 @@ namespace hedgemetrics {
 /// Hull, Options, Futures and Other Derivatives, ch. 3.
 template <class Real = double>
 struct hedge_fit {
+  /// Pairs used: all of them, or the complete ones under missing_data::omit.
   std::size_t n = 0;
+  /// h* = S_SF / S_FF, the minimum-variance hedge ratio.
   Real ratio = std::numeric_limits<Real>::quiet_NaN();
+  /// S̄ − h*·F̄, the intercept of the regression of S on F.
   Real intercept = std::numeric_limits<Real>::quiet_NaN();
+  /// 1 − Var(S − h*F)/Var(S) = ρ² = R², Ederington's hedge effectiveness.
   Real effectiveness = std::numeric_limits<Real>::quiet_NaN();
+  /// ρ = S_SF / √(S_SS·S_FF).
   Real correlation = std::numeric_limits<Real>::quiet_NaN();
+  /// S̄, the mean of the exposure series.
   Real exposure_mean = std::numeric_limits<Real>::quiet_NaN();
+  /// F̄, the mean of the hedge series.
   Real hedge_mean = std::numeric_limits<Real>::quiet_NaN();
+  /// S_SS/(n − 1), the sample variance of the exposure.
   Real exposure_variance = std::numeric_limits<Real>::quiet_NaN();
+  /// S_FF/(n − 1), the sample variance of the hedge.
   Real hedge_variance = std::numeric_limits<Real>::quiet_NaN();
+  /// S_SF/(n − 1), the sample covariance of exposure and hedge.
   Real covariance = std::numeric_limits<Real>::quiet_NaN();
+  /// SSR/(n − 1), the sample variance of the hedged position S − h*F.
   Real residual_variance = std::numeric_limits<Real>::quiet_NaN();
+  /// s = √(SSR/(n − 2)), the regression's residual standard error.
   Real residual_standard_error = std::numeric_limits<Real>::quiet_NaN();
+  /// s/√S_FF, the OLS standard error of h*.
   Real ratio_standard_error = std::numeric_limits<Real>::quiet_NaN();
+  /// s·√(1/n + F̄²/S_FF), the OLS standard error of the intercept.
   Real intercept_standard_error = std::numeric_limits<Real>::quiet_NaN();
 };
 

@@ -25,20 +25,31 @@ namespace hedgemetrics {
 template <class T>
 class series_view {
  public:
+  /// The element type, without const or volatile.
   using value_type = std::remove_cv_t<T>;
+  /// The type of sizes and indices.
   using size_type = std::size_t;
+  /// A pointer to a viewed value.
   using const_pointer = const value_type*;
+  /// Iterates over the viewed values, in order.
   using const_iterator = const value_type*;
 
+  /// An empty view.
   constexpr series_view() noexcept = default;
   /// Views `size` values at `data`; `data` may be null only when `size` is 0.
   constexpr series_view(const value_type* data, size_type size) noexcept : data_(data), size_(size) {}
 
+  /// The first value (null for an empty default view).
   [[nodiscard]] constexpr const_pointer data() const noexcept { return data_; }
+  /// The number of values.
   [[nodiscard]] constexpr size_type size() const noexcept { return size_; }
+  /// Whether there are no values.
   [[nodiscard]] constexpr bool empty() const noexcept { return size_ == 0; }
+  /// The first value.
   [[nodiscard]] constexpr const_iterator begin() const noexcept { return data_; }
+  /// One past the last value.
   [[nodiscard]] constexpr const_iterator end() const noexcept { return data_ + size_; }
+  /// The value at index `i`, unchecked: `i` must be less than size().
   [[nodiscard]] constexpr const value_type& operator[](size_type i) const noexcept { return data_[i]; }
 
  private:
@@ -46,6 +57,7 @@ class series_view {
   size_type size_ = 0;
 };
 
+/// Deduces the element type of `series_view{pointer, size}` from the pointer.
 template <class T>
 series_view(const T*, std::size_t) -> series_view<T>;
 
