@@ -90,10 +90,17 @@ template <class Real>
   const Real rho = c.sxy / (std::sqrt(c.sxx) * std::sqrt(c.syy));
   fit.correlation = rho > 1 ? Real(1) : (rho < -1 ? Real(-1) : rho);
   if (!(c.syy > 0)) return fit;
-  fit.ratio = c.ratio;
-  fit.intercept = (c.mean_x - c.ratio * c.mean_y) + (c.tail_x - c.ratio * c.tail_y);
-  // ρ² written as h*·S_SF/S_SS keeps its relative accuracy for weak hedges (R² near 0).
-  const Real r2 = c.ratio * (c.sxy / c.sxx);
+  fit.ratio = c.ratio + c.ratio_tail;
+  // x̄ − h*·ȳ with h*·ȳ formed exactly: the intercept is the small difference of two large numbers when
+  // the data sit far from the origin (Norris: condition number 3,200).
+  Real product = 0, product_error = 0;
+  two_product(c.ratio, c.mean_y, product, product_error);
+  fit.intercept = (c.mean_x - product) +
+                  (((c.tail_x - product_error) - c.ratio * c.tail_y) - c.ratio_tail * (c.mean_y + c.tail_y));
+  // R² from whichever side of ½ it is on, so that both R² and 1 − R² keep their relative accuracy:
+  // ρ² = h*·S_SF/S_SS for weak hedges, 1 − SSR/S_SS for good ones.
+  const Real unexplained = c.ssr / c.sxx;
+  const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : c.ratio * (c.sxy / c.sxx);
   fit.effectiveness = r2 > 1 ? Real(1) : r2;
   fit.residual_variance = c.ssr / (n - 1);
   if (c.count < 3) return fit;

@@ -57,8 +57,8 @@ template <class Levels>
   });
 }
 
-/// Log returns r_t = ln(P_t/P_{t−1}), t = 1 … n − 1, computed as log1p((P_t − P_{t−1})/P_{t−1}) to keep
-/// the digits of small returns. A NaN level gives NaN in the returns that use it.
+/// Log returns r_t = ln(P_t/P_{t−1}), t = 1 … n − 1, computed as log1p((P_t − P_{t−1})/P_{t−1}) for moves
+/// under 50%, to keep the digits of small returns, and as ln(P_t/P_{t−1}) for larger ones. A NaN level gives NaN in the returns that use it.
 /// \throws std::domain_error on a price that is zero or negative (WTI settled at −37.63 on 2020-04-20),
 ///         naming its index and value: log returns do not exist there; use price_changes or simple_returns.
 template <class Levels>
@@ -76,7 +76,11 @@ template <class Levels>
                                   [&reject](Real before, Real now, std::size_t t) {
                                     if (t == 1) reject(before, 0);
                                     reject(now, t);
-                                    return std::log1p((now - before) / before);
+                                    // log1p keeps small returns exact; it is ill-conditioned as the
+                                    // price ratio nears 0, where log of the ratio is exact instead.
+                                    const Real change = (now - before) / before;
+                                    return std::fabs(change) < Real(0.5) ? std::log1p(change)
+                                                                         : std::log(now / before);
                                   });
 }
 

@@ -68,6 +68,13 @@ constexpr void two_sum(Real a, Real b, Real& sum, Real& error) noexcept {
   error = (a - (sum - b_part)) + (b - b_part);
 }
 
+/// product + error == a·b exactly (the FMA form of Dekker's TwoProduct; Ogita, Rump & Oishi 2005).
+template <class Real>
+void two_product(Real a, Real b, Real& product, Real& error) noexcept {
+  product = a * b;
+  error = std::fma(a, b, -product);
+}
+
 /// Sum of the lanes of an accumulator array, in a fixed order.
 template <class Real>
 [[nodiscard]] constexpr Real lane_sum(const Real (&acc)[lanes]) noexcept {
