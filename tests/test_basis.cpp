@@ -34,10 +34,12 @@ using hm_test::show;
 
 namespace {
 
-constexpr double figure_tolerance = 1e-11;    // issue 2: every figure within 1e-11 of exact arithmetic
-constexpr double residual_tolerance = 1e-8;   // issue 2: near-perfect hedges
+constexpr double figure_tolerance = 1e-11;   // issue 2: every figure within 1e-11 of exact arithmetic
+constexpr double residual_tolerance = 1e-8;  // issue 2: near-perfect hedges
 
-double magnitude(const ex::maybe& q) { return q ? std::fabs(q->get_d()) : 0.0; }
+double magnitude(const ex::maybe& q) {
+  return q ? std::fabs(q->get_d()) : 0.0;
+}
 
 /// Absolute allowances for the basis variances (see hm_test::residual_floor): the variance of
 /// b = S − h·F is SSR + (h − h*)²·S_FF over n − 1, and h* is known only to a rounding; this matters only
@@ -59,7 +61,9 @@ struct exact_levels {
     if (n >= 3) changes = ex::fit_hedge(ex::differences(spot), ex::differences(futures));
   }
 
-  [[nodiscard]] ex::basis basis(double ratio) const { return ex::basis_risk(spot, futures, ex::to_dyadic(ratio)); }
+  [[nodiscard]] ex::basis basis(double ratio) const {
+    return ex::basis_risk(spot, futures, ex::to_dyadic(ratio));
+  }
   [[nodiscard]] ex::basis basis(long double ratio) const {
     return ex::basis_risk(spot, futures, ex::to_dyadic(ratio));
   }
@@ -68,7 +72,8 @@ struct exact_levels {
   [[nodiscard]] floors floors_at(double ratio) const {
     floors out;
     if (levels.ratio) {
-      out.variance = hm_test::residual_floor<Real>(ratio, levels.ratio->get_d(), levels.hedge_variance->get_d());
+      out.variance =
+          hm_test::residual_floor<Real>(ratio, levels.ratio->get_d(), levels.hedge_variance->get_d());
     }
     if (changes.ratio) {
       out.change_variance =
@@ -79,8 +84,8 @@ struct exact_levels {
 };
 
 template <class Real>
-void check_basis(const std::string& label, const hm::basis_stats<Real>& got, const ex::basis& want, double tol,
-                 const floors& floor = {}) {
+void check_basis(const std::string& label, const hm::basis_stats<Real>& got, const ex::basis& want,
+                 double tol, const floors& floor = {}) {
   CHECK_MESSAGE(got.n == want.n, label << ": n is " << got.n << ", expected " << want.n);
   const double level = 1.0 + magnitude(want.mean) + std::sqrt(magnitude(want.variance));
   check_close(label + ": mean", got.mean, want.mean, tol, level);
@@ -108,7 +113,8 @@ void check_all_nan(const std::string& label, const hm::basis_stats<Real>& got) {
 }
 
 template <class Real>
-void check_identical(const std::string& label, const hm::basis_stats<Real>& got, const hm::basis_stats<Real>& want) {
+void check_identical(const std::string& label, const hm::basis_stats<Real>& got,
+                     const hm::basis_stats<Real>& want) {
   auto same = [](Real a, Real b) { return a == b || (std::isnan(a) && std::isnan(b)); };
   CHECK_MESSAGE(got.n == want.n, label);
   CHECK_MESSAGE(same(got.ratio, want.ratio), label << ": ratio");
@@ -146,23 +152,28 @@ hm_test::pair_series<T> walking_levels(std::size_t n, std::uint64_t seed) {
 // Accuracy against exact rational arithmetic
 // ---------------------------------------------------------------------------------------------------
 
-TEST_CASE_TEMPLATE("basis_risk: every figure within 1e-11 of exact arithmetic on hard levels, at every block size", T,
-                   double, float, int, long double) {
+TEST_CASE_TEMPLATE(
+    "basis_risk: every figure within 1e-11 of exact arithmetic on hard levels, at every block size", T,
+    double, float, int, long double) {
   using Real = hm::result_t<std::vector<T>>;
   for (const std::size_t n : hm_test::block_sizes()) {
     auto families = hm_test::hard_families<T>(n, 0xba515 + n);
     families.push_back(walking_levels<T>(n, 0xba516 + n));
     for (const auto& p : families) {
-      const std::string label = std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
+      const std::string label =
+          std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
       const exact_levels exact(p.exposure.data(), p.hedge.data(), n);
       const auto hull = hm::basis_risk(p.exposure, p.hedge);
       static_assert(std::is_same_v<std::remove_const_t<decltype(hull)>, hm::basis_stats<Real>>);
       CHECK(hull.ratio == Real(1));
-      check_basis(label + ", ratio 1", hull, exact.basis(Real(1)), figure_tolerance, exact.floors_at<Real>(1.0));
-      check_identical(label + ", ratio 1 given explicitly", hm::basis_risk(p.exposure, p.hedge, Real(1)), hull);
+      check_basis(label + ", ratio 1", hull, exact.basis(Real(1)), figure_tolerance,
+                  exact.floors_at<Real>(1.0));
+      check_identical(label + ", ratio 1 given explicitly", hm::basis_risk(p.exposure, p.hedge, Real(1)),
+                      hull);
 
       std::vector<Real> ratios{Real(0.75), Real(-0.5)};
-      if (exact.levels.ratio) ratios.push_back(ex::to_real<Real>(*exact.levels.ratio));  // minimum-variance basis
+      if (exact.levels.ratio)
+        ratios.push_back(ex::to_real<Real>(*exact.levels.ratio));  // minimum-variance basis
       for (const Real r : ratios) {
         const auto b = hm::basis_risk(p.exposure, p.hedge, r);
         CHECK(b.ratio == r);
@@ -178,7 +189,8 @@ TEST_CASE_TEMPLATE("basis_risk: a near-perfect hedge keeps its small basis to 1e
   using Real = hm::result_t<std::vector<T>>;
   for (const std::size_t n : {std::size_t{3}, std::size_t{1000}, std::size_t{1025}, std::size_t{100000}}) {
     const auto p = hm_test::near_perfect<T>(n, 0x5ca1ab1e + n);
-    const std::string label = std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
+    const std::string label =
+        std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
     const exact_levels exact(p.exposure.data(), p.hedge.data(), n);
     for (const Real r : {Real(2.5), ex::to_real<Real>(*exact.levels.ratio)}) {
       check_basis(label + ", ratio " + show(r), hm::basis_risk(p.exposure, p.hedge, r), exact.basis(r),
@@ -209,7 +221,8 @@ TEST_CASE("basis_risk: a hand-computed example (Hull: basis = spot - futures)") 
   CHECK(h.min == 5.25);
   CHECK(h.max == 6.875);
   CHECK(h.last == 5.75);
-  check_basis("hand example, ratio 0.5", h, ex::basis_risk(spot.data(), futures.data(), 4, 0.5), figure_tolerance);
+  check_basis("hand example, ratio 0.5", h, ex::basis_risk(spot.data(), futures.data(), 4, 0.5),
+              figure_tolerance);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,7 +249,7 @@ TEST_CASE("too few observations: NaN, no throw") {
   const auto two = hm::basis_risk(std::vector<double>{5.0, 6.0}, std::vector<double>{4.5, 5.0});
   CHECK(two.n == 2);
   CHECK(two.variance == doctest::Approx(0.125).epsilon(1e-15));  // b = {0.5, 1}
-  check_nan("n = 2: change_variance", two.change_variance);  // one change: no variance
+  check_nan("n = 2: change_variance", two.change_variance);      // one change: no variance
   check_nan("n = 2: change_stddev", two.change_stddev);
 }
 
@@ -258,26 +271,30 @@ TEST_CASE("series of different lengths, a non-finite ratio: std::invalid_argumen
     }
   }
   const std::vector<double> s{1.0, 2.0, 3.0};
-  CHECK_THROWS_AS((void)hm::basis_risk(s, s, std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::basis_risk(s, s, std::numeric_limits<double>::quiet_NaN()),
+                  std::invalid_argument);
   CHECK_THROWS_AS((void)hm::basis_risk(s, s, std::numeric_limits<double>::infinity()), std::invalid_argument);
 }
 
-TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T, double,
-                   float, long double) {
+TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T,
+                   double, float, long double) {
   using Real = hm::result_t<std::vector<T>>;
   const std::size_t n = 2100;
   const auto clean = walking_levels<T>(n, 4243);
   const T specials[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
                         -std::numeric_limits<T>::infinity()};
   for (const T bad : specials) {
-    for (const std::size_t at : {std::size_t{0}, std::size_t{1023}, std::size_t{1024}, std::size_t{1500}, n - 1}) {
+    for (const std::size_t at :
+         {std::size_t{0}, std::size_t{1023}, std::size_t{1024}, std::size_t{1500}, n - 1}) {
       for (const bool in_futures : {false, true}) {
         auto s = clean.exposure;
         auto f = clean.hedge;
         (in_futures ? f : s)[at] = bad;
-        const std::string where = std::string(in_futures ? "futures" : "spot") + "[" + std::to_string(at) + "]";
+        const std::string where =
+            std::string(in_futures ? "futures" : "spot") + "[" + std::to_string(at) + "]";
         const std::string label = std::string(hm_test::type_name<T>()) + ", " + where + " = " + show(bad);
-        for (const auto& b : {hm::basis_risk(s, f), hm::basis_risk(s, f, Real(0.8), hm::missing_data::propagate)}) {
+        for (const auto& b :
+             {hm::basis_risk(s, f), hm::basis_risk(s, f, Real(0.8), hm::missing_data::propagate)}) {
           CHECK(b.n == n);
           check_all_nan(label + ", propagate", b);
         }
@@ -327,7 +344,8 @@ TEST_CASE("missing data: omit bridges a run of gaps across blocks") {
     }
   }
   for (const double r : {1.0, 0.8}) {
-    check_basis("runs of gaps, omit, ratio " + show(r), hm::basis_risk(p.exposure, p.hedge, r, hm::missing_data::omit),
+    check_basis("runs of gaps, omit, ratio " + show(r),
+                hm::basis_risk(p.exposure, p.hedge, r, hm::missing_data::omit),
                 ex::basis_risk(s.data(), f.data(), s.size(), r), figure_tolerance);
   }
 }
@@ -352,7 +370,8 @@ TEST_CASE("invariants: a common shift leaves the ratio-1 basis unchanged; revers
     const std::string label = "common shift by " + show(c);
     hm_test::check_close_value(label + ": mean", shifted.mean, base.mean, 1e-13);
     hm_test::check_close_value(label + ": variance", shifted.variance, base.variance, 1e-13);
-    hm_test::check_close_value(label + ": change_variance", shifted.change_variance, base.change_variance, 1e-13);
+    hm_test::check_close_value(label + ": change_variance", shifted.change_variance, base.change_variance,
+                               1e-13);
     CHECK(shifted.min == base.min);
     CHECK(shifted.max == base.max);
     CHECK(shifted.last == base.last);
@@ -361,7 +380,8 @@ TEST_CASE("invariants: a common shift leaves the ratio-1 basis unchanged; revers
   const auto reversed = hm::basis_risk(rs, rf);
   hm_test::check_close_value("reversed: mean", reversed.mean, base.mean, 1e-13);
   hm_test::check_close_value("reversed: variance", reversed.variance, base.variance, 1e-13);
-  hm_test::check_close_value("reversed: change_variance", reversed.change_variance, base.change_variance, 1e-13);
+  hm_test::check_close_value("reversed: change_variance", reversed.change_variance, base.change_variance,
+                             1e-13);
   CHECK(reversed.min == base.min);
   CHECK(reversed.max == base.max);
   CHECK(reversed.last == s.front() - f.front());
@@ -383,15 +403,17 @@ TEST_CASE("basis_risk accepts every contiguous series type and element type") {
   std::copy(futures, futures + n, af.begin());
   check_identical("std::array", hm::basis_risk(as, af, 0.9), want);
   check_identical("C array", hm::basis_risk(spot, futures, 0.9), want);
-  check_identical("series_view", hm::basis_risk(hm::series_view(spot, n), hm::series_view(futures, n), 0.9), want);
-#if __cplusplus >= 202002L && __has_include(<span>)
-  check_identical("std::span", hm::basis_risk(std::span<const double>(spot), std::span<const double>(futures), 0.9),
+  check_identical("series_view", hm::basis_risk(hm::series_view(spot, n), hm::series_view(futures, n), 0.9),
                   want);
+#if __cplusplus >= 202002L && __has_include(<span>)
+  check_identical("std::span",
+                  hm::basis_risk(std::span<const double>(spot), std::span<const double>(futures), 0.9), want);
 #endif
   const Eigen::VectorXd es = Eigen::Map<const Eigen::VectorXd>(spot, n);
   const Eigen::VectorXd ef = Eigen::Map<const Eigen::VectorXd>(futures, n);
   check_identical("Eigen::VectorXd", hm::basis_risk(es, ef, 0.9), want);
-  check_identical("Eigen::ArrayXd", hm::basis_risk(Eigen::ArrayXd(es.array()), Eigen::ArrayXd(ef.array()), 0.9), want);
+  check_identical("Eigen::ArrayXd",
+                  hm::basis_risk(Eigen::ArrayXd(es.array()), Eigen::ArrayXd(ef.array()), 0.9), want);
   check_identical("Eigen::Map", hm::basis_risk(Eigen::Map<const Eigen::VectorXd>(spot, n), ef, 0.9), want);
   Eigen::VectorXd padded(n + 1);
   padded << 7.0, ef;
@@ -409,15 +431,16 @@ TEST_CASE("basis_risk accepts every contiguous series type and element type") {
 
   const std::vector<int> is{100, 101, 99, 102, 103}, iff{100, 100, 101, 101, 102};
   static_assert(std::is_same_v<decltype(hm::basis_risk(is, iff)), hm::basis_stats<double>>);
-  check_basis("int", hm::basis_risk(is, iff), ex::basis_risk(is.data(), iff.data(), n, 1.0), figure_tolerance);
+  check_basis("int", hm::basis_risk(is, iff), ex::basis_risk(is.data(), iff.data(), n, 1.0),
+              figure_tolerance);
   const std::vector<float> fs{100.5f, 101.3f, 99.7f, 102.1f, 103.5f};
   static_assert(std::is_same_v<decltype(hm::basis_risk(fs, vf)), hm::basis_stats<double>>);
   check_basis("float with double", hm::basis_risk(fs, vf, 0.9), ex::basis_risk(fs.data(), futures, n, 0.9),
               figure_tolerance);
   const std::vector<long double> ls{100.5L, 101.3L, 99.7L, 102.1L, 103.5L};
   static_assert(std::is_same_v<decltype(hm::basis_risk(ls, fs)), hm::basis_stats<long double>>);
-  check_basis("long double with float", hm::basis_risk(ls, fs, 0.9L), ex::basis_risk(ls.data(), fs.data(), n, 0.9L),
-              figure_tolerance);
+  check_basis("long double with float", hm::basis_risk(ls, fs, 0.9L),
+              ex::basis_risk(ls.data(), fs.data(), n, 0.9L), figure_tolerance);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -433,7 +456,8 @@ TEST_CASE("WTI spot vs CL1 levels (negative prices on 2020-04-20 included): exac
   const auto cl2 = table.numbers("RCLC2_usd_bbl");
   REQUIRE(spot.size() > 9000);
   const auto b = hm::basis_risk(spot, cl1);
-  check_basis("WTI spot - CL1", b, ex::basis_risk(spot.data(), cl1.data(), spot.size(), 1.0), figure_tolerance);
+  check_basis("WTI spot - CL1", b, ex::basis_risk(spot.data(), cl1.data(), spot.size(), 1.0),
+              figure_tolerance);
   // CL2 has one blank cell (2001-09-14): propagate gives NaN, omit bridges it.
   CHECK(std::isnan(hm::basis_risk(spot, cl2).variance));
   std::vector<double> s2, f2;
@@ -449,6 +473,6 @@ TEST_CASE("WTI spot vs CL1 levels (negative prices on 2020-04-20 included): exac
   check_basis("WTI spot - 0.98 CL1", hm::basis_risk(spot, cl1, 0.98),
               ex::basis_risk(spot.data(), cl1.data(), spot.size(), 0.98), figure_tolerance);
   std::cout << "real data | WTI spot - CL1 basis | n " << b.n << " | mean " << show(b.mean) << " | sd "
-            << show(b.stddev) << " | change sd " << show(b.change_stddev) << " | min " << show(b.min) << " | max "
-            << show(b.max) << '\n';
+            << show(b.stddev) << " | change sd " << show(b.change_stddev) << " | min " << show(b.min)
+            << " | max " << show(b.max) << '\n';
 }

@@ -39,8 +39,7 @@ TEST_CASE("N* = h*·Q_A/Q_F to within two roundings, for any sign of the ratio")
     const double exposure = 1e7 * rng.uniform();
     const double contract = 1.0 + 1e5 * rng.uniform();
     const double n = hm::optimal_contracts(ratio, exposure, contract);
-    const ex::rational exact =
-        ex::to_rational(ratio) * ex::to_rational(exposure) / ex::to_rational(contract);
+    const ex::rational exact = ex::to_rational(ratio) * ex::to_rational(exposure) / ex::to_rational(contract);
     hm_test::check_close("optimal_contracts(" + hm_test::show(ratio) + ", " + hm_test::show(exposure) + ", " +
                              hm_test::show(contract) + ")",
                          n, ex::maybe(exact), 2.5 * std::numeric_limits<double>::epsilon(), 1.0);

@@ -36,7 +36,9 @@ namespace {
 
 constexpr double figure_tolerance = 1e-11;  // issue 2: every figure within 1e-11 of exact arithmetic
 
-double magnitude(const ex::maybe& q) { return q ? std::fabs(q->get_d()) : 0.0; }
+double magnitude(const ex::maybe& q) {
+  return q ? std::fabs(q->get_d()) : 0.0;
+}
 
 template <class Real>
 void check_summary(const std::string& label, const hm::series_summary<Real>& got, const ex::summary& want,
@@ -52,7 +54,8 @@ void check_summary(const std::string& label, const hm::series_summary<Real>& got
 
 /// The single-figure functions agree with describe() (same kernel: the same bits).
 template <class Series, class Real>
-void check_functions_agree(const std::string& label, const Series& x, const hm::series_summary<Real>& summary) {
+void check_functions_agree(const std::string& label, const Series& x,
+                           const hm::series_summary<Real>& summary) {
   const Real m = hm::mean(x);
   const Real v = hm::variance(x);
   const Real s = hm::standard_deviation(x);
@@ -63,8 +66,9 @@ void check_functions_agree(const std::string& label, const Series& x, const hm::
                 label << ": mean() " << show(m) << " vs describe().mean " << show(summary.mean));
   CHECK_MESSAGE((v == summary.variance || (std::isnan(v) && std::isnan(summary.variance))),
                 label << ": variance() " << show(v) << " vs describe().variance " << show(summary.variance));
-  CHECK_MESSAGE((s == summary.stddev || (std::isnan(s) && std::isnan(summary.stddev))),
-                label << ": standard_deviation() " << show(s) << " vs describe().stddev " << show(summary.stddev));
+  CHECK_MESSAGE(
+      (s == summary.stddev || (std::isnan(s) && std::isnan(summary.stddev))),
+      label << ": standard_deviation() " << show(s) << " vs describe().stddev " << show(summary.stddev));
 }
 
 /// Prices near 1e9 (1e5 for float) following a random walk with steps of about 1.
@@ -88,8 +92,9 @@ std::vector<T> random_walk(std::size_t n, std::uint64_t seed) {
 // Accuracy against exact rational arithmetic
 // ---------------------------------------------------------------------------------------------------
 
-TEST_CASE_TEMPLATE("describe: every figure within 1e-11 of exact arithmetic on hard series, at every block size", T,
-                   double, float, int, long double) {
+TEST_CASE_TEMPLATE(
+    "describe: every figure within 1e-11 of exact arithmetic on hard series, at every block size", T, double,
+    float, int, long double) {
   using Real = hm::result_t<std::vector<T>>;
   for (const std::size_t n : hm_test::block_sizes()) {
     std::vector<std::pair<std::string, std::vector<T>>> samples;
@@ -99,7 +104,8 @@ TEST_CASE_TEMPLATE("describe: every figure within 1e-11 of exact arithmetic on h
     }
     samples.emplace_back("random walk near 1e9", random_walk<T>(n, 0xfeed + n));
     for (const auto& [name, x] : samples) {
-      const std::string label = std::string(hm_test::type_name<T>()) + ", " + name + ", n = " + std::to_string(n);
+      const std::string label =
+          std::string(hm_test::type_name<T>()) + ", " + name + ", n = " + std::to_string(n);
       const auto summary = hm::describe(x);
       static_assert(std::is_same_v<std::remove_const_t<decltype(summary)>, hm::series_summary<Real>>);
       check_summary(label, summary, ex::describe(x.data(), x.size()), figure_tolerance);
@@ -120,20 +126,21 @@ TEST_CASE("describe: values near 1e7 that differ in the first decimal, three obs
 // ---------------------------------------------------------------------------------------------------
 
 namespace {
-const char* const nist_files[] = {"Lew", "Lottery", "Mavro", "Michelso", "NumAcc1",
+const char* const nist_files[] = {"Lew",     "Lottery", "Mavro",   "Michelso", "NumAcc1",
                                   "NumAcc2", "NumAcc3", "NumAcc4", "PiDigits"};
 
 void print_lre(const std::string& dataset, const std::string& figure, const std::string& certified,
                long double computed, double ours, double exact) {
   std::cout << "LRE | " << std::left << std::setw(24) << dataset << " | " << std::setw(7) << figure << " | "
-            << std::setw(22) << certified << " | " << std::setw(26) << std::setprecision(20) << computed << " | "
-            << std::fixed << std::setprecision(2) << std::setw(5) << ours << " | " << std::setw(5) << exact
-            << std::defaultfloat << '\n';
+            << std::setw(22) << certified << " | " << std::setw(26) << std::setprecision(20) << computed
+            << " | " << std::fixed << std::setprecision(2) << std::setw(5) << ours << " | " << std::setw(5)
+            << exact << std::defaultfloat << '\n';
 }
 }  // namespace
 
-TEST_CASE_TEMPLATE("NIST StRD univariate: certified mean and standard deviation, within half a digit of exact", Real,
-                   double, long double) {
+TEST_CASE_TEMPLATE(
+    "NIST StRD univariate: certified mean and standard deviation, within half a digit of exact", Real, double,
+    long double) {
   for (const char* name : nist_files) {
     const auto path = hm_test::data_file(std::string("nist-univariate/") + name + ".dat");
     if (!path) continue;
@@ -150,12 +157,14 @@ TEST_CASE_TEMPLATE("NIST StRD univariate: certified mean and standard deviation,
     const double mean_exact = hm_test::lre(*exact.mean, certified_mean);
     const double sd_ours = hm_test::lre(summary.stddev, certified_sd);
     const double sd_exact = hm_test::lre(*exact.stddev, certified_sd);
-    print_lre(dataset, "mean", file.certified_mean, static_cast<long double>(summary.mean), mean_ours, mean_exact);
+    print_lre(dataset, "mean", file.certified_mean, static_cast<long double>(summary.mean), mean_ours,
+              mean_exact);
     print_lre(dataset, "stddev", file.certified_stddev, static_cast<long double>(summary.stddev), sd_ours,
               sd_exact);
-    CHECK_MESSAGE(mean_ours >= mean_exact - 0.5, dataset << ": mean LRE " << mean_ours << " vs " << mean_exact
-                                                         << " for exact arithmetic on the same inputs (computed "
-                                                         << show(summary.mean) << ")");
+    CHECK_MESSAGE(mean_ours >= mean_exact - 0.5, dataset
+                                                     << ": mean LRE " << mean_ours << " vs " << mean_exact
+                                                     << " for exact arithmetic on the same inputs (computed "
+                                                     << show(summary.mean) << ")");
     CHECK_MESSAGE(sd_ours >= sd_exact - 0.5, dataset << ": stddev LRE " << sd_ours << " vs " << sd_exact
                                                      << " for exact arithmetic on the same inputs (computed "
                                                      << show(summary.stddev) << ")");
@@ -217,8 +226,8 @@ TEST_CASE("a constant series has variance exactly 0") {
   }
 }
 
-TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T, double,
-                   float, long double) {
+TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T,
+                   double, float, long double) {
   const std::size_t n = 1500;  // crosses a block boundary
   const auto clean = hm_test::near_1e7<T>(n, 777).hedge;
   const T specials[] = {std::numeric_limits<T>::quiet_NaN(), std::numeric_limits<T>::infinity(),
@@ -227,7 +236,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
     for (const std::size_t at : {std::size_t{0}, std::size_t{1023}, std::size_t{1024}, n - 1}) {
       auto x = clean;
       x[at] = bad;
-      const std::string label = std::string(hm_test::type_name<T>()) + ", x[" + std::to_string(at) + "] = " + show(bad);
+      const std::string label =
+          std::string(hm_test::type_name<T>()) + ", x[" + std::to_string(at) + "] = " + show(bad);
       for (const auto& s : {hm::describe(x), hm::describe(x, hm::missing_data::propagate)}) {
         CHECK(s.n == n);
         check_nan(label + ", propagate: mean", s.mean);
@@ -246,8 +256,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
       CHECK(omitted.n == n - 1);
       check_summary(label + ", omit", omitted, ex::describe(kept.data(), kept.size()), figure_tolerance);
       const auto direct = hm::describe(kept);
-      hm_test::check_close_value(label + ", omit vs the cleaned series: variance", omitted.variance, direct.variance,
-                                 1e-13);
+      hm_test::check_close_value(label + ", omit vs the cleaned series: variance", omitted.variance,
+                                 direct.variance, 1e-13);
       CHECK(hm::mean(x, hm::missing_data::omit) == omitted.mean);
       CHECK(hm::variance(x, hm::missing_data::omit) == omitted.variance);
       CHECK(hm::standard_deviation(x, hm::missing_data::omit) == omitted.stddev);
@@ -259,8 +269,9 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
           FAIL(label << ": " << function << " with missing_data::raise did not throw");
         } catch (const std::domain_error& e) {
           const std::string message = e.what();
-          CHECK_MESSAGE(message.find(index) != std::string::npos,
-                        label << ": " << function << ": the message does not name " << index << ": " << message);
+          CHECK_MESSAGE(message.find(index) != std::string::npos, label << ": " << function
+                                                                        << ": the message does not name "
+                                                                        << index << ": " << message);
         }
       };
       expect_raise([&] { (void)hm::describe(x, hm::missing_data::raise); }, "describe");
@@ -297,7 +308,8 @@ TEST_CASE("invariants: shift, scale, order") {
   }
   std::vector<double> doubled = x;
   for (auto& v : doubled) v *= 2.0;
-  hm_test::check_close_value("scale by 2: variance", hm::describe(doubled).variance, 4.0 * base.variance, 1e-14);
+  hm_test::check_close_value("scale by 2: variance", hm::describe(doubled).variance, 4.0 * base.variance,
+                             1e-14);
   hm_test::check_close_value("scale by 2: stddev", hm::describe(doubled).stddev, 2.0 * base.stddev, 1e-14);
   std::vector<double> reversed(x.rbegin(), x.rend());
   const auto r = hm::describe(reversed);
@@ -351,7 +363,8 @@ TEST_CASE("describe accepts every contiguous series type") {
     (void)hm::describe(wide.row(0));
     FAIL("a row of a column-major matrix was accepted");
   } catch (const std::invalid_argument& error) {
-    CHECK_MESSAGE(std::string(error.what()).find("contiguous") != std::string::npos, "message: " << error.what());
+    CHECK_MESSAGE(std::string(error.what()).find("contiguous") != std::string::npos,
+                  "message: " << error.what());
   }
 
   const std::vector<int> ints{3, -1, 8, 2, 0};
@@ -363,7 +376,9 @@ TEST_CASE("describe accepts every contiguous series type") {
   const std::vector<long double> longs{3.5L, -1.25L, 8.1L, 2.0L, 0.3L};
   static_assert(std::is_same_v<decltype(hm::describe(longs)), hm::series_summary<long double>>);
   static_assert(std::is_same_v<decltype(hm::mean(longs)), long double>);
-  check_summary("long double", hm::describe(longs), ex::describe(longs.data(), longs.size()), figure_tolerance);
+  check_summary("long double", hm::describe(longs), ex::describe(longs.data(), longs.size()),
+                figure_tolerance);
   const std::vector<unsigned char> bytes{200, 3, 255, 17};
-  check_summary("unsigned char", hm::describe(bytes), ex::describe(bytes.data(), bytes.size()), figure_tolerance);
+  check_summary("unsigned char", hm::describe(bytes), ex::describe(bytes.data(), bytes.size()),
+                figure_tolerance);
 }

@@ -27,86 +27,25 @@
 #include "support/check.hpp"
 #include "support/data.hpp"
 #include "support/exact.hpp"
+#include "support/fit_check.hpp"
 #include "support/generate.hpp"
 
 namespace hm = hedgemetrics;
 namespace ex = hm_test::exact;
 using hm_test::check_close;
+using hm_test::check_fit;
 using hm_test::check_nan;
+using hm_test::check_one_minus_effectiveness;
+using hm_test::figure_tolerance;
+using hm_test::magnitude;
+using hm_test::residual_tolerance;
 using hm_test::show;
 
 namespace {
 
-/// Issue 2, "Accuracy": every figure within 1e-11 relative of exact rational arithmetic on hard series.
-constexpr double figure_tolerance = 1e-11;
-/// Issue 2: for near-perfect hedges (1 − R² ≈ 1e-12) the residual figures within 1e-8.
-constexpr double residual_tolerance = 1e-8;
-
-double magnitude(const ex::maybe& q) { return q ? std::fabs(q->get_d()) : 0.0; }
-
-/// Compares every figure of a hedge_fit with the exact answer. `residual_tol` applies to the figures
-/// built on the residual sum of squares. Exact zeros (a perfect fit) are compared on the figure's scale.
-///
-/// Two absolute floors, both of the size of a few roundings and far below every tolerance on
-/// well-conditioned figures:
-///  - intercept = S̄ − h*·F̄ is a difference; it cannot be known better than a few roundings of its terms,
-///    16·eps·(|S̄| + |h*·F̄|). This matters where S ≈ h·F passes through 0 (the near-perfect hedges, whose
-///    intercepts are 1e6 to 1e8 times smaller than the means).
-///  - the residual figures get residual_floor (see there), which matters only when SSR is 0 or nearly.
-template <class Real>
-void check_fit(const std::string& label, const hm::hedge_fit<Real>& got, const ex::fit& want, double tol,
-               double residual_tol) {
-  CHECK_MESSAGE(got.n == want.n, label << ": n is " << got.n << ", expected " << want.n);
-  const double eps = static_cast<double>(std::numeric_limits<Real>::epsilon());
-  const double n = static_cast<double>(want.n);
-  const double var_s = magnitude(want.exposure_variance);
-  const double var_f = magnitude(want.hedge_variance);
-  const double mean_s = magnitude(want.exposure_mean);
-  const double mean_f = magnitude(want.hedge_mean);
-  const double h = want.ratio ? want.ratio->get_d() : 0.0;
-  const double ratio_scale = var_f > 0.0 ? std::sqrt(var_s / var_f) : 0.0;
-  check_close(label + ": exposure_mean", got.exposure_mean, want.exposure_mean, tol, 1.0 + mean_s);
-  check_close(label + ": hedge_mean", got.hedge_mean, want.hedge_mean, tol, 1.0 + mean_f);
-  check_close(label + ": exposure_variance", got.exposure_variance, want.exposure_variance, tol, mean_s * mean_s);
-  check_close(label + ": hedge_variance", got.hedge_variance, want.hedge_variance, tol, mean_f * mean_f);
-  check_close(label + ": covariance", got.covariance, want.covariance, tol, std::sqrt(var_s * var_f));
-  check_close(label + ": ratio", got.ratio, want.ratio, tol, ratio_scale);
-  check_close(label + ": intercept", got.intercept, want.intercept, tol, mean_s + std::fabs(h) * mean_f,
-              16.0 * eps * (mean_s + std::fabs(h) * mean_f));
-  check_close(label + ": effectiveness", got.effectiveness, want.effectiveness, tol, 1.0);
-  check_close(label + ": correlation", got.correlation, want.correlation, tol, 1.0);
-  // Residual figures: the floor on the variance, carried through the square root and the scalings.
-  const double floor_variance = hm_test::residual_floor<Real>(h, h, var_f);
-  const double floor_rse = n > 2.0 ? std::sqrt(floor_variance * (n - 1.0) / (n - 2.0)) : 0.0;
-  const double sff = var_f * (n - 1.0);
-  const double floor_ratio_se = sff > 0.0 ? floor_rse / std::sqrt(sff) : 0.0;
-  const double floor_intercept_se = sff > 0.0 ? floor_rse * std::sqrt(1.0 / n + mean_f * mean_f / sff) : 0.0;
-  check_close(label + ": residual_variance", got.residual_variance, want.residual_variance, residual_tol, var_s,
-              floor_variance);
-  check_close(label + ": residual_standard_error", got.residual_standard_error, want.residual_standard_error,
-              residual_tol, std::sqrt(var_s), floor_rse);
-  check_close(label + ": ratio_standard_error", got.ratio_standard_error, want.ratio_standard_error, residual_tol,
-              ratio_scale, floor_ratio_se);
-  check_close(label + ": intercept_standard_error", got.intercept_standard_error, want.intercept_standard_error,
-              residual_tol, std::sqrt(var_s) * (1.0 + mean_f / (var_f > 0.0 ? std::sqrt(var_f) : 1.0)),
-              floor_intercept_se);
+std::uint64_t seed_for(std::size_t n, std::uint64_t salt) {
+  return 0x9e3779b97f4a7c15ULL ^ (n * 1000003ULL + salt);
 }
-
-/// 1 − effectiveness against its exact value, for near-perfect hedges. The tolerance is 1e-8 relative
-/// plus what storing effectiveness (≈ 1 − 1e-12) in Real can hold: 2 ulps of 1, i.e. 2·epsilon absolute,
-/// which is 2.2e-4 relative for double when 1 − R² ≈ 1e-12. No implementation can do better through the
-/// `effectiveness` field; 1 − effectiveness itself is computed exactly (Sterbenz) by the test.
-template <class Real>
-void check_one_minus_effectiveness(const std::string& label, Real effectiveness, const ex::maybe& exact_effectiveness) {
-  REQUIRE(exact_effectiveness);
-  const ex::rational exact_complement = ex::rational(1) - *exact_effectiveness;
-  const Real complement = Real(1) - effectiveness;
-  const double representable =
-      2.0 * static_cast<double>(std::numeric_limits<Real>::epsilon()) / std::fabs(exact_complement.get_d());
-  check_close(label + ": 1 - effectiveness", complement, ex::maybe(exact_complement), residual_tolerance + representable);
-}
-
-std::uint64_t seed_for(std::size_t n, std::uint64_t salt) { return 0x9e3779b97f4a7c15ULL ^ (n * 1000003ULL + salt); }
 
 template <class Real, class TS, class TF>
 hm::hedge_fit<Real> fit_of(const std::vector<TS>& s, const std::vector<TF>& f,
@@ -155,12 +94,12 @@ void check_all_nan(const std::string& label, const hm::hedge_fit<Real>& got) {
 }
 
 /// Prints one row of the LRE table (ctest -V shows it) and returns nothing: the checks are separate.
-void print_lre(const std::string& dataset, const std::string& figure, const std::string& certified, double computed,
-               double ours, double exact) {
+void print_lre(const std::string& dataset, const std::string& figure, const std::string& certified,
+               double computed, double ours, double exact) {
   std::cout << "LRE | " << std::left << std::setw(22) << dataset << " | " << std::setw(26) << figure << " | "
-            << std::setw(22) << certified << " | " << std::setw(24) << std::setprecision(17) << computed << " | "
-            << std::fixed << std::setprecision(2) << std::setw(5) << ours << " | " << std::setw(5) << exact
-            << std::defaultfloat << '\n';
+            << std::setw(22) << certified << " | " << std::setw(24) << std::setprecision(17) << computed
+            << " | " << std::fixed << std::setprecision(2) << std::setw(5) << ours << " | " << std::setw(5)
+            << exact << std::defaultfloat << '\n';
 }
 
 }  // namespace
@@ -169,13 +108,16 @@ void print_lre(const std::string& dataset, const std::string& figure, const std:
 // Accuracy against exact rational arithmetic
 // ---------------------------------------------------------------------------------------------------
 
-TEST_CASE_TEMPLATE("fit_hedge: every figure within 1e-11 of exact arithmetic on hard series, at every block size", T,
-                   double, float, int, long double) {
+TEST_CASE_TEMPLATE(
+    "fit_hedge: every figure within 1e-11 of exact arithmetic on hard series, at every block size", T, double,
+    float, int, long double) {
   using Real = hm::result_t<std::vector<T>>;
-  static_assert(std::is_same_v<Real, std::conditional_t<std::is_same_v<T, long double>, long double, double>>);
+  static_assert(
+      std::is_same_v<Real, std::conditional_t<std::is_same_v<T, long double>, long double, double>>);
   for (const std::size_t n : hm_test::block_sizes()) {
     for (const auto& p : hm_test::hard_families<T>(n, seed_for(n, 1))) {
-      const std::string label = std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
+      const std::string label =
+          std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
       const auto fit = hm::fit_hedge(p.exposure, p.hedge);
       static_assert(std::is_same_v<std::remove_const_t<decltype(fit)>, hm::hedge_fit<Real>>);
       const ex::scaled_series ss = ex::scale(p.exposure.data(), n);
@@ -183,8 +125,8 @@ TEST_CASE_TEMPLATE("fit_hedge: every figure within 1e-11 of exact arithmetic on 
       const ex::fit want = ex::fit_hedge(ss, fs);
       check_fit(label, fit, want, figure_tolerance, figure_tolerance);
 
-      check_close(label + ": min_variance_hedge_ratio", hm::min_variance_hedge_ratio(p.exposure, p.hedge), want.ratio,
-                  figure_tolerance, 1.0);
+      check_close(label + ": min_variance_hedge_ratio", hm::min_variance_hedge_ratio(p.exposure, p.hedge),
+                  want.ratio, figure_tolerance, 1.0);
       check_close(label + ": hedge_effectiveness at h*", hm::hedge_effectiveness(p.exposure, p.hedge),
                   want.effectiveness, figure_tolerance, 1.0);
 
@@ -199,8 +141,8 @@ TEST_CASE_TEMPLATE("fit_hedge: every figure within 1e-11 of exact arithmetic on 
         const Real rv = hm::residual_variance(p.exposure, p.hedge, r);
         static_assert(std::is_same_v<std::remove_const_t<decltype(rv)>, Real>);
         const double floor = hm_test::residual_floor<Real>(static_cast<double>(r), h_star, var_f);
-        check_close(at + ": residual_variance", rv, ex::residual_variance(ss, fs, ex::to_dyadic(r)), figure_tolerance,
-                    var_s, floor);
+        check_close(at + ": residual_variance", rv, ex::residual_variance(ss, fs, ex::to_dyadic(r)),
+                    figure_tolerance, var_s, floor);
         check_close(at + ": hedge_effectiveness", hm::hedge_effectiveness(p.exposure, p.hedge, r),
                     ex::hedge_effectiveness(ss, fs, ex::to_dyadic(r)), figure_tolerance, 1.0,
                     var_s > 0.0 ? floor / var_s : 0.0);
@@ -229,7 +171,8 @@ TEST_CASE_TEMPLATE("fit_hedge: near-perfect hedges keep the residual figures to 
   for (const std::size_t n : {std::size_t{3}, std::size_t{50}, std::size_t{1023}, std::size_t{1025},
                               std::size_t{5000}, std::size_t{100000}}) {
     const auto p = hm_test::near_perfect<T>(n, seed_for(n, 2));
-    const std::string label = std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
+    const std::string label =
+        std::string(hm_test::type_name<T>()) + ", " + p.name + ", n = " + std::to_string(n);
     const auto fit = hm::fit_hedge(p.exposure, p.hedge);
     const ex::scaled_series ss = ex::scale(p.exposure.data(), n);
     const ex::scaled_series fs = ex::scale(p.hedge.data(), n);
@@ -241,8 +184,8 @@ TEST_CASE_TEMPLATE("fit_hedge: near-perfect hedges keep the residual figures to 
     }
     check_fit(label, fit, want, figure_tolerance, residual_tolerance);
     check_one_minus_effectiveness(label, fit.effectiveness, want.effectiveness);
-    check_one_minus_effectiveness(label + ", hedge_effectiveness()", hm::hedge_effectiveness(p.exposure, p.hedge),
-                                  want.effectiveness);
+    check_one_minus_effectiveness(label + ", hedge_effectiveness()",
+                                  hm::hedge_effectiveness(p.exposure, p.hedge), want.effectiveness);
 
     const double var_s = magnitude(want.exposure_variance);
     const double var_f = magnitude(want.hedge_variance);
@@ -261,8 +204,8 @@ TEST_CASE_TEMPLATE("fit_hedge: near-perfect hedges keep the residual figures to 
 // NIST StRD Norris: y = B0 + B1·x
 // ---------------------------------------------------------------------------------------------------
 
-TEST_CASE_TEMPLATE("NIST StRD Norris: slope, intercept, their standard deviations, residual SD, R^2", Real, double,
-                   long double) {
+TEST_CASE_TEMPLATE("NIST StRD Norris: slope, intercept, their standard deviations, residual SD, R^2", Real,
+                   double, long double) {
   const auto path = hm_test::data_file("nist/Norris.dat");
   if (!path) return;
   const hm_test::nist_linear norris = hm_test::read_nist_linear(*path);
@@ -310,10 +253,10 @@ TEST_CASE_TEMPLATE("NIST StRD Norris: slope, intercept, their standard deviation
 // ---------------------------------------------------------------------------------------------------
 
 namespace {
-const std::vector<double> hull_dF{0.021,  0.035,  -0.046, 0.001, 0.044,  -0.029, -0.026, -0.029,
-                                  0.048,  -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
-const std::vector<double> hull_dS{0.029,  0.020,  -0.044, 0.008, 0.026,  -0.019, -0.010, -0.007,
-                                  0.043,  0.011,  -0.036, -0.018, 0.009, -0.032, 0.023};
+const std::vector<double> hull_dF{0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
+                                  0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
+const std::vector<double> hull_dS{0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
+                                  0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
 
 /// x rounded to `decimals` decimal places, as a published figure is.
 double rounded(double x, int decimals) {
@@ -413,9 +356,10 @@ TEST_CASE("invariant: scaling F by c divides the ratio by c; effectiveness and c
     hm_test::check_close_value(label + ": ratio_standard_error", scaled.ratio_standard_error,
                                base.ratio_standard_error / std::fabs(c), 1e-13);
     hm_test::check_close_value(label + ": effectiveness", scaled.effectiveness, base.effectiveness, 1e-13);
-    hm_test::check_close_value(label + ": correlation", scaled.correlation, std::copysign(1.0, c) * base.correlation,
-                               1e-13);
-    hm_test::check_close_value(label + ": residual_variance", scaled.residual_variance, base.residual_variance, 1e-13);
+    hm_test::check_close_value(label + ": correlation", scaled.correlation,
+                               std::copysign(1.0, c) * base.correlation, 1e-13);
+    hm_test::check_close_value(label + ": residual_variance", scaled.residual_variance,
+                               base.residual_variance, 1e-13);
     hm_test::check_close_value(label + ": intercept", scaled.intercept, base.intercept, 1e-12);
     check_fit(label, scaled, ex::fit_hedge(p.s.data(), f.data(), n), figure_tolerance, figure_tolerance);
   }
@@ -453,21 +397,23 @@ TEST_CASE("invariant: a perfect hedge S = a + b·F scores effectiveness 1 and no
         s.push_back(a + b * f.back());  // exact: few significant bits
       }
       const auto fit = hm::fit_hedge(s, f);
-      const std::string label = "perfect hedge S = " + show(a) + " + " + show(b) + " F, n = " + std::to_string(n);
+      const std::string label =
+          "perfect hedge S = " + show(a) + " + " + show(b) + " F, n = " + std::to_string(n);
       const ex::fit want = ex::fit_hedge(s.data(), f.data(), n);
       REQUIRE(sgn(*want.ssr) == 0);
       check_fit(label, fit, want, figure_tolerance, figure_tolerance);
-      CHECK_MESSAGE(fit.effectiveness == doctest::Approx(1.0).epsilon(1e-14), label << ": effectiveness "
-                                                                                   << show(fit.effectiveness));
+      CHECK_MESSAGE(fit.effectiveness == doctest::Approx(1.0).epsilon(1e-14),
+                    label << ": effectiveness " << show(fit.effectiveness));
       CHECK_MESSAGE(fit.correlation == doctest::Approx(b > 0 ? 1.0 : -1.0).epsilon(1e-14),
                     label << ": correlation " << show(fit.correlation));
       CHECK_MESSAGE(std::fabs(fit.residual_variance) <= 1e-14 * fit.exposure_variance,
-                    label << ": residual_variance " << show(fit.residual_variance) << " not ~0 (exposure variance "
-                          << show(fit.exposure_variance) << ")");
+                    label << ": residual_variance " << show(fit.residual_variance)
+                          << " not ~0 (exposure variance " << show(fit.exposure_variance) << ")");
       CHECK_MESSAGE(hm::hedge_effectiveness(s, f, b) == doctest::Approx(1.0).epsilon(1e-14),
                     label << ": hedge_effectiveness at the true ratio");
-      CHECK_MESSAGE(std::fabs(hm::residual_variance(s, f, b)) <= 1e-14 * fit.exposure_variance,
-                    label << ": residual_variance at the true ratio " << show(hm::residual_variance(s, f, b)));
+      CHECK_MESSAGE(
+          std::fabs(hm::residual_variance(s, f, b)) <= 1e-14 * fit.exposure_variance,
+          label << ": residual_variance at the true ratio " << show(hm::residual_variance(s, f, b)));
     }
   }
 }
@@ -531,16 +477,19 @@ TEST_CASE("fit_hedge accepts every contiguous series type") {
   std::copy(k_f, k_f + k_n, af.begin());
   check_same_as_vector("std::array", hm::fit_hedge(as, af));
   check_same_as_vector("C array", hm::fit_hedge(k_s, k_f));
-  check_same_as_vector("series_view", hm::fit_hedge(hm::series_view<double>(k_s, k_n), hm::series_view(k_f, k_n)));
+  check_same_as_vector("series_view",
+                       hm::fit_hedge(hm::series_view<double>(k_s, k_n), hm::series_view(k_f, k_n)));
 #if __cplusplus >= 202002L && __has_include(<span>)
-  check_same_as_vector("std::span", hm::fit_hedge(std::span<const double>(k_s), std::span<const double, k_n>(k_f)));
+  check_same_as_vector("std::span",
+                       hm::fit_hedge(std::span<const double>(k_s), std::span<const double, k_n>(k_f)));
 #endif
   const Eigen::VectorXd vs = Eigen::Map<const Eigen::VectorXd>(k_s, k_n);
   const Eigen::VectorXd vf = Eigen::Map<const Eigen::VectorXd>(k_f, k_n);
   check_same_as_vector("Eigen::VectorXd", hm::fit_hedge(vs, vf));
-  check_same_as_vector("Eigen::ArrayXd", hm::fit_hedge(Eigen::ArrayXd(vs.array()), Eigen::ArrayXd(vf.array())));
-  check_same_as_vector("Eigen::RowVectorXd", hm::fit_hedge(Eigen::RowVectorXd(vs.transpose()),
-                                                           Eigen::RowVectorXd(vf.transpose())));
+  check_same_as_vector("Eigen::ArrayXd",
+                       hm::fit_hedge(Eigen::ArrayXd(vs.array()), Eigen::ArrayXd(vf.array())));
+  check_same_as_vector("Eigen::RowVectorXd",
+                       hm::fit_hedge(Eigen::RowVectorXd(vs.transpose()), Eigen::RowVectorXd(vf.transpose())));
   check_same_as_vector("Eigen::Map<const VectorXd>",
                        hm::fit_hedge(Eigen::Map<const Eigen::VectorXd>(k_s, k_n),
                                      Eigen::Map<const Eigen::VectorXd>(k_f, Eigen::Index{k_n})));
@@ -555,7 +504,8 @@ TEST_CASE("fit_hedge accepts every contiguous series type") {
   rows << vs.transpose(), vf.transpose();
   check_same_as_vector("rows of a row-major matrix", hm::fit_hedge(rows.row(0), rows.row(1)));
   // Mixed containers.
-  check_same_as_vector("std::vector with Eigen::VectorXd", hm::fit_hedge(std::vector<double>(k_s, k_s + k_n), vf));
+  check_same_as_vector("std::vector with Eigen::VectorXd",
+                       hm::fit_hedge(std::vector<double>(k_s, k_s + k_n), vf));
 }
 
 TEST_CASE("fit_hedge rejects a non-contiguous Eigen row at run time, saying so") {
@@ -573,7 +523,8 @@ TEST_CASE("fit_hedge rejects a non-contiguous Eigen row at run time, saying so")
   }
   CHECK_THROWS_AS((void)hm::min_variance_hedge_ratio(m.row(0), std::vector<double>(k_f, k_f + k_n)),
                   std::invalid_argument);
-  CHECK_THROWS_AS((void)hm::hedge_effectiveness(std::vector<double>(k_s, k_s + k_n), m.row(1)), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::hedge_effectiveness(std::vector<double>(k_s, k_s + k_n), m.row(1)),
+                  std::invalid_argument);
   CHECK_THROWS_AS((void)hm::residual_variance(m.row(0), m.row(1), 1.0), std::invalid_argument);
 }
 
@@ -583,7 +534,8 @@ TEST_CASE("element types: integers and float compute in double, long double stay
   const auto fi = hm::fit_hedge(is, iff);
   static_assert(std::is_same_v<std::remove_const_t<decltype(fi)>, hm::hedge_fit<double>>);
   static_assert(std::is_same_v<decltype(hm::min_variance_hedge_ratio(is, iff)), double>);
-  check_fit("int elements", fi, ex::fit_hedge(is.data(), iff.data(), is.size()), figure_tolerance, figure_tolerance);
+  check_fit("int elements", fi, ex::fit_hedge(is.data(), iff.data(), is.size()), figure_tolerance,
+            figure_tolerance);
 
   const std::vector<float> fs{101.5f, 99.25f, 102.0f, 98.75f, 100.5f, 103.1f};
   const std::vector<float> ff{50.25f, 49.0f, 51.5f, 48.5f, 50.0f, 52.3f};
@@ -645,7 +597,8 @@ TEST_CASE("series of different lengths: std::invalid_argument naming both length
   expect([&] { (void)hm::hedge_effectiveness(s, f, 0.5); }, "hedge_effectiveness(ratio)");
   expect([&] { (void)hm::residual_variance(s, f, 0.5); }, "residual_variance");
   // Even when one is empty.
-  CHECK_THROWS_AS((void)hm::fit_hedge(std::vector<double>{}, std::vector<double>{1.0}), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::fit_hedge(std::vector<double>{}, std::vector<double>{1.0}),
+                  std::invalid_argument);
 }
 
 TEST_CASE("too few observations: NaN, no throw") {
@@ -718,8 +671,8 @@ TEST_CASE("a constant series") {
   }
 }
 
-TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T, double,
-                   float, long double) {
+TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a middle and the last position", T,
+                   double, float, long double) {
   using Real = hm::result_t<std::vector<T>>;
   const std::size_t n = 40;
   const auto clean = hm_test::near_1e7<T>(n, 4242);
@@ -731,7 +684,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
         auto s = clean.exposure;
         auto f = clean.hedge;
         (in_hedge ? f : s)[at] = bad;
-        const std::string where = std::string(in_hedge ? "hedge" : "exposure") + "[" + std::to_string(at) + "]";
+        const std::string where =
+            std::string(in_hedge ? "hedge" : "exposure") + "[" + std::to_string(at) + "]";
         const std::string label = std::string(hm_test::type_name<T>()) + ", " + where + " = " + show(bad);
 
         // propagate, also the default: every figure NaN, n counts every pair.
@@ -755,15 +709,18 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
         check_fit(label + ", omit vs exact", omitted, ex::fit_hedge(s_kept.data(), f_kept.data(), n - 1),
                   figure_tolerance, figure_tolerance);
         hm_test::check_close_value(label + ", omit: min_variance_hedge_ratio",
-                                   hm::min_variance_hedge_ratio(s, f, hm::missing_data::omit), omitted.ratio, 1e-13);
+                                   hm::min_variance_hedge_ratio(s, f, hm::missing_data::omit), omitted.ratio,
+                                   1e-13);
         hm_test::check_close_value(label + ", omit: hedge_effectiveness",
-                                   hm::hedge_effectiveness(s, f, hm::missing_data::omit), omitted.effectiveness, 1e-13);
+                                   hm::hedge_effectiveness(s, f, hm::missing_data::omit),
+                                   omitted.effectiveness, 1e-13);
         check_close(label + ", omit: residual_variance(ratio)",
                     hm::residual_variance(s, f, Real(0.5), hm::missing_data::omit),
                     ex::residual_variance(s_kept.data(), f_kept.data(), n - 1, Real(0.5)), figure_tolerance);
         check_close(label + ", omit: hedge_effectiveness(ratio)",
                     hm::hedge_effectiveness(s, f, Real(0.5), hm::missing_data::omit),
-                    ex::hedge_effectiveness(s_kept.data(), f_kept.data(), n - 1, Real(0.5)), figure_tolerance);
+                    ex::hedge_effectiveness(s_kept.data(), f_kept.data(), n - 1, Real(0.5)),
+                    figure_tolerance);
 
         // raise: std::domain_error naming the series and the index.
         auto expect_raise = [&](auto&& call, const std::string& function) {
@@ -772,14 +729,16 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
             FAIL(label << ": " << function << " with missing_data::raise did not throw");
           } catch (const std::domain_error& e) {
             const std::string message = e.what();
-            CHECK_MESSAGE(message.find(where) != std::string::npos,
-                          label << ": " << function << ": the message does not name " << where << ": " << message);
+            CHECK_MESSAGE(message.find(where) != std::string::npos, label << ": " << function
+                                                                          << ": the message does not name "
+                                                                          << where << ": " << message);
           }
         };
         expect_raise([&] { (void)hm::fit_hedge(s, f, hm::missing_data::raise); }, "fit_hedge");
         expect_raise([&] { (void)hm::min_variance_hedge_ratio(s, f, hm::missing_data::raise); },
                      "min_variance_hedge_ratio");
-        expect_raise([&] { (void)hm::hedge_effectiveness(s, f, hm::missing_data::raise); }, "hedge_effectiveness");
+        expect_raise([&] { (void)hm::hedge_effectiveness(s, f, hm::missing_data::raise); },
+                     "hedge_effectiveness");
         expect_raise([&] { (void)hm::hedge_effectiveness(s, f, Real(1), hm::missing_data::raise); },
                      "hedge_effectiveness(ratio)");
         expect_raise([&] { (void)hm::residual_variance(s, f, Real(1), hm::missing_data::raise); },
@@ -835,8 +794,8 @@ std::vector<double> changes(const std::vector<double>& levels) {
   return out;
 }
 
-void check_real_hedge(const std::string& file, const std::string& spot_column, const std::string& futures_column,
-                      double ratio, double r_squared) {
+void check_real_hedge(const std::string& file, const std::string& spot_column,
+                      const std::string& futures_column, double ratio, double r_squared) {
   const auto path = hm_test::data_file(file);
   if (!path) return;
   const hm_test::csv_table table = hm_test::read_csv(*path);
@@ -847,7 +806,8 @@ void check_real_hedge(const std::string& file, const std::string& spot_column, c
   // The derived files have no gap in these columns: omit must keep everything.
   CHECK(fit.n == ds.size());
   check_fit(file, fit, ex::fit_hedge(ds.data(), df.data(), ds.size()), figure_tolerance, figure_tolerance);
-  CHECK_MESSAGE(std::fabs(fit.ratio - ratio) < 5e-4, file << ": h* " << show(fit.ratio) << ", README says ~" << ratio);
+  CHECK_MESSAGE(std::fabs(fit.ratio - ratio) < 5e-4,
+                file << ": h* " << show(fit.ratio) << ", README says ~" << ratio);
   CHECK_MESSAGE(std::fabs(fit.effectiveness - r_squared) < 5e-4,
                 file << ": R^2 " << show(fit.effectiveness) << ", README says ~" << r_squared);
   std::cout << "real data | " << file << " | n " << fit.n << " | h* " << show(fit.ratio) << " +- "
@@ -856,8 +816,8 @@ void check_real_hedge(const std::string& file, const std::string& spot_column, c
 }  // namespace
 
 TEST_CASE("WTI spot vs CL1: daily changes, h* ~ 0.979, R^2 ~ 0.944, exact to 1e-11") {
-  check_real_hedge("market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl", "RCLC1_usd_bbl", 0.979,
-                   0.944);
+  check_real_hedge("market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl",
+                   "RCLC1_usd_bbl", 0.979, 0.944);
 }
 
 TEST_CASE("jet fuel spot vs heating-oil futures 1: a cross hedge, h* ~ 0.907, R^2 ~ 0.496") {

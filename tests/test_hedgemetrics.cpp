@@ -19,10 +19,10 @@ double rounded(double x, int decimals) {
 }  // namespace
 
 TEST_CASE("Hull Example 3.3 end to end: sigma_F 0.0313, sigma_S 0.0263, rho 0.928, h* 0.78, 37 contracts") {
-  const std::vector<double> dF{0.021,  0.035,  -0.046, 0.001, 0.044,  -0.029, -0.026, -0.029,
-                               0.048,  -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
-  const std::vector<double> dS{0.029,  0.020,  -0.044, 0.008, 0.026,  -0.019, -0.010, -0.007,
-                               0.043,  0.011,  -0.036, -0.018, 0.009, -0.032, 0.023};
+  const std::vector<double> dF{0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
+                               0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
+  const std::vector<double> dS{0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
+                               0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
   const auto futures = hm::describe(dF);
   const auto spot = hm::describe(dS);
   CHECK(rounded(futures.stddev, 4) == doctest::Approx(0.0313).epsilon(1e-12));

@@ -53,7 +53,8 @@ std::vector<T> wide_levels(std::size_t n, std::uint64_t seed) {
   std::vector<T> p;
   for (std::size_t i = 0; i < n; ++i) {
     const double magnitude = std::pow(10.0, 4.0 * rng.uniform());  // 1 .. 1e4
-    p.push_back(hm_test::to_element<T>(static_cast<long double>(magnitude) * (std::is_integral_v<T> ? 10.0L : 1.0L)));
+    p.push_back(
+        hm_test::to_element<T>(static_cast<long double>(magnitude) * (std::is_integral_v<T> ? 10.0L : 1.0L)));
     if (p.back() == T(0)) p.back() = T(1);
   }
   return p;
@@ -72,16 +73,16 @@ void expect_domain_error(Fn&& call, const std::string& label, const std::vector<
   } catch (const std::domain_error& e) {
     const std::string message = e.what();
     for (const auto& m : mentions) {
-      CHECK_MESSAGE(message.find(m) != std::string::npos, label << ": the message should mention '" << m
-                                                                << "': " << message);
+      CHECK_MESSAGE(message.find(m) != std::string::npos,
+                    label << ": the message should mention '" << m << "': " << message);
     }
   }
 }
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("price_changes, simple_returns, log_returns against exact arithmetic", T, double, float, int,
-                   long double) {
+TEST_CASE_TEMPLATE("price_changes, simple_returns, log_returns against exact arithmetic", T, double, float,
+                   int, long double) {
   using Real = hm::result_t<std::vector<T>>;
   for (const std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{1025}, std::size_t{3000}}) {
     for (const auto& p : {levels<T>(n, 1000 + n), wide_levels<T>(n, 2000 + n)}) {
@@ -106,8 +107,8 @@ TEST_CASE_TEMPLATE("price_changes, simple_returns, log_returns against exact ari
         hm_test::check_close(at + ": simple return", simple[t - 1], ex::maybe(ratio), 2.5 * eps<Real>(), 1.0);
         // ln(P_t/P_{t−1}) in 320-bit arithmetic. A log return can be had to a few ulps in every regime
         // (log1p of the relative change for small moves, log of the ratio for large ones); 4 eps allows that.
-        hm_test::check_close(at + ": log return", logs[t - 1], ex::maybe(ex::log_of(now / before)), 4.0 * eps<Real>(),
-                             1e-300);
+        hm_test::check_close(at + ": log return", logs[t - 1], ex::maybe(ex::log_of(now / before)),
+                             4.0 * eps<Real>(), 1e-300);
       }
     }
   }
@@ -129,10 +130,12 @@ TEST_CASE("small returns keep their digits (log1p, not log of a ratio)") {
   const std::vector<double> p{1e9, 1e9 + 1.0, 1e9 + 0.5};
   const auto logs = hm::log_returns(p);
   // ln(1 + 1e-9) = 1e-9 − 5e-19 + …: a naive log(p1/p0) would be off in the 8th digit.
-  hm_test::check_close("ln((1e9 + 1)/1e9)", logs[0], ex::maybe(ex::log_of(ex::to_rational(p[1]) / ex::to_rational(p[0]))),
+  hm_test::check_close("ln((1e9 + 1)/1e9)", logs[0],
+                       ex::maybe(ex::log_of(ex::to_rational(p[1]) / ex::to_rational(p[0]))),
                        4.0 * eps<double>());
   hm_test::check_close("ln((1e9 + 0.5)/(1e9 + 1))", logs[1],
-                       ex::maybe(ex::log_of(ex::to_rational(p[2]) / ex::to_rational(p[1]))), 4.0 * eps<double>());
+                       ex::maybe(ex::log_of(ex::to_rational(p[2]) / ex::to_rational(p[1]))),
+                       4.0 * eps<double>());
 }
 
 TEST_CASE("NaN prices give NaN in the changes that touch them, without throwing") {
@@ -159,27 +162,47 @@ TEST_CASE("NaN prices give NaN in the changes that touch them, without throwing"
 }
 
 TEST_CASE("log_returns: a non-positive price is a std::domain_error naming its index and value") {
-  expect_domain_error([] { (void)hm::log_returns(std::vector<double>{10.0, 11.0, -37.63, 12.0}); }, "negative",
-                      {"levels[2]", "-37.63"});
-  expect_domain_error([] { (void)hm::log_returns(std::vector<double>{0.0, 1.0, 2.0}); }, "zero first",
-                      {"levels[0]", " 0"});
-  expect_domain_error([] { (void)hm::log_returns(std::vector<double>{-5.0, 1.0}); }, "negative first",
-                      {"levels[0]", "-5"});
-  expect_domain_error([] { (void)hm::log_returns(std::vector<double>{1.0, 2.0, 3.0, -0.25}); }, "negative last",
-                      {"levels[3]", "-0.25"});
+  expect_domain_error(
+      [] {
+        (void)hm::log_returns(std::vector<double>{10.0, 11.0, -37.63, 12.0});
+      },
+      "negative", {"levels[2]", "-37.63"});
+  expect_domain_error(
+      [] {
+        (void)hm::log_returns(std::vector<double>{0.0, 1.0, 2.0});
+      },
+      "zero first", {"levels[0]", " 0"});
+  expect_domain_error(
+      [] {
+        (void)hm::log_returns(std::vector<double>{-5.0, 1.0});
+      },
+      "negative first", {"levels[0]", "-5"});
+  expect_domain_error(
+      [] {
+        (void)hm::log_returns(std::vector<double>{1.0, 2.0, 3.0, -0.25});
+      },
+      "negative last", {"levels[3]", "-0.25"});
   expect_domain_error([] { (void)hm::log_returns(std::vector<int>{5, 0, 5}); }, "int zero", {"levels[1]"});
   // The same price series is fine for price changes and simple returns.
   const std::vector<double> p{10.0, 11.0, -37.63, 12.0};
   CHECK_NOTHROW((void)hm::price_changes(p));
   const auto simple = hm::simple_returns(p);
   hm_test::check_close_value("simple return into a negative price", simple[1], -37.63 / 11.0 - 1.0, 2.5e-16);
-  hm_test::check_close_value("simple return out of a negative price", simple[2], 12.0 / -37.63 - 1.0, 2.5e-16);
+  hm_test::check_close_value("simple return out of a negative price", simple[2], 12.0 / -37.63 - 1.0,
+                             2.5e-16);
 }
 
 TEST_CASE("simple_returns: a previous price of 0 is a std::domain_error naming its index") {
-  expect_domain_error([] { (void)hm::simple_returns(std::vector<double>{2.0, 0.0, 3.0}); }, "zero in the middle",
-                      {"levels[1]"});
-  expect_domain_error([] { (void)hm::simple_returns(std::vector<double>{0.0, 1.0}); }, "zero first", {"levels[0]"});
+  expect_domain_error(
+      [] {
+        (void)hm::simple_returns(std::vector<double>{2.0, 0.0, 3.0});
+      },
+      "zero in the middle", {"levels[1]"});
+  expect_domain_error(
+      [] {
+        (void)hm::simple_returns(std::vector<double>{0.0, 1.0});
+      },
+      "zero first", {"levels[0]"});
   // A price of 0 at the end is a −100% return, not an error.
   const auto r = hm::simple_returns(std::vector<double>{2.0, 1.0, 0.0});
   CHECK(r[1] == -1.0);
@@ -211,7 +234,8 @@ TEST_CASE("transforms accept every contiguous series type") {
     (void)hm::log_returns(m.row(0));
     FAIL("a row of a column-major matrix was accepted");
   } catch (const std::invalid_argument& error) {
-    CHECK_MESSAGE(std::string(error.what()).find("contiguous") != std::string::npos, "message: " << error.what());
+    CHECK_MESSAGE(std::string(error.what()).find("contiguous") != std::string::npos,
+                  "message: " << error.what());
   }
   const std::vector<int> ints{100, 101, 99, 102};
   static_assert(std::is_same_v<decltype(hm::price_changes(ints)), std::vector<double>>);

@@ -11,8 +11,8 @@
 #endif
 
 TEST_CASE("the version macros agree with each other and with the CMake project version") {
-  static_assert(HEDGEMETRICS_VERSION ==
-                HEDGEMETRICS_VERSION_MAJOR * 10000 + HEDGEMETRICS_VERSION_MINOR * 100 + HEDGEMETRICS_VERSION_PATCH);
+  static_assert(HEDGEMETRICS_VERSION == HEDGEMETRICS_VERSION_MAJOR * 10000 +
+                                            HEDGEMETRICS_VERSION_MINOR * 100 + HEDGEMETRICS_VERSION_PATCH);
   static_assert(HEDGEMETRICS_VERSION_MINOR < 100 && HEDGEMETRICS_VERSION_PATCH < 100);
   const std::string from_header = std::to_string(HEDGEMETRICS_VERSION_MAJOR) + "." +
                                   std::to_string(HEDGEMETRICS_VERSION_MINOR) + "." +

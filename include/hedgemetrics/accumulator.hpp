@@ -37,16 +37,17 @@ namespace hedgemetrics {
 /// \tparam Real `double` (the default) or `long double`.
 template <class Real = double>
 class hedge_accumulator {
-  static_assert(std::is_floating_point_v<Real> && !std::is_same_v<Real, float>,
-                "hedge_accumulator computes in double or long double: use hedge_accumulator<double> for float "
-                "data");
+  static_assert(
+      std::is_floating_point_v<Real> && !std::is_same_v<Real, float>,
+      "hedge_accumulator computes in double or long double: use hedge_accumulator<double> for float "
+      "data");
 
  public:
   /// The format version written by serialize(); deserialize() reads this version.
   static constexpr std::uint16_t format_version = 1;
-  /// Bytes in a serialised accumulator: magic 4, version 2, flags 2, count 8, nine binary64 values 72,
+  /// Bytes in a serialised accumulator: magic 4, version 2, flags 2, count 8, ten binary64 values 80,
   /// CRC-32 4.
-  static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 9 * 8 + 4;
+  static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 10 * 8 + 4;
 
   /// An empty accumulator that treats non-finite values as `policy` says.
   explicit hedge_accumulator(missing_data policy = missing_data::propagate) noexcept : policy_(policy) {}
@@ -99,7 +100,7 @@ class hedge_accumulator {
   /// How non-finite values are treated, as given to the constructor.
   [[nodiscard]] missing_data policy() const noexcept { return policy_; }
 
-  /// The state as 96 bytes: "HMAC", format version, flags, the count, nine IEEE-754 binary64 values,
+  /// The state as 100 bytes: "HMAC", format version, flags, the count, ten IEEE-754 binary64 values,
   /// all little-endian whatever the machine, and a CRC-32 (ISO-HDLC, as zlib) of the bytes before it.
   /// A `long double` accumulator is written in binary64: the figures keep double precision.
   [[nodiscard]] std::vector<std::uint8_t> serialize() const {
@@ -109,12 +110,12 @@ class hedge_accumulator {
     const char magic[4] = {'H', 'M', 'A', 'C'};
     for (char c : magic) bytes.push_back(static_cast<std::uint8_t>(c));
     put(bytes, format_version, 2);
-    const std::uint16_t flags = static_cast<std::uint16_t>((total.nonfinite ? 1U : 0U) |
-                                                           (static_cast<unsigned>(policy_) << 1U));
+    const std::uint16_t flags =
+        static_cast<std::uint16_t>((total.nonfinite ? 1U : 0U) | (static_cast<unsigned>(policy_) << 1U));
     put(bytes, flags, 2);
     put(bytes, static_cast<std::uint64_t>(total.count), 8);
     for (Real v : {total.mean_x, total.tail_x, total.mean_y, total.tail_y, total.sxx, total.syy, total.sxy,
-                   total.ratio, total.ssr}) {
+                   total.ratio, total.ratio_tail, total.ssr}) {
       put(bytes, bits_of(static_cast<double>(v)), 8);
     }
     put(bytes, crc32(bytes.data(), bytes.size()), 4);
@@ -142,8 +143,8 @@ class hedge_accumulator {
     const auto stored_crc = static_cast<std::uint32_t>(get(data + serialized_size - 4, 4));
     const std::uint32_t computed_crc = crc32(data, serialized_size - 4);
     if (stored_crc != computed_crc) {
-      fail("checksum mismatch (stored " + std::to_string(stored_crc) + ", computed " + std::to_string(computed_crc) +
-           "): the bytes are damaged");
+      fail("checksum mismatch (stored " + std::to_string(stored_crc) + ", computed " +
+           std::to_string(computed_crc) + "): the bytes are damaged");
     }
     const auto flags = static_cast<std::uint16_t>(get(data + 6, 2));
     const unsigned policy_code = (flags >> 1U) & 3U;
@@ -152,8 +153,9 @@ class hedge_accumulator {
     detail::comoments<Real> s;
     s.nonfinite = (flags & 1U) != 0;
     s.count = static_cast<std::size_t>(get(data + 8, 8));
-    Real* fields[9] = {&s.mean_x, &s.tail_x, &s.mean_y, &s.tail_y, &s.sxx, &s.syy, &s.sxy, &s.ratio, &s.ssr};
-    for (std::size_t k = 0; k < 9; ++k) *fields[k] = static_cast<Real>(double_of(get(data + 16 + 8 * k, 8)));
+    Real* fields[10] = {&s.mean_x, &s.tail_x, &s.mean_y, &s.tail_y,     &s.sxx,
+                        &s.syy,    &s.sxy,    &s.ratio,  &s.ratio_tail, &s.ssr};
+    for (std::size_t k = 0; k < 10; ++k) *fields[k] = static_cast<Real>(double_of(get(data + 16 + 8 * k, 8)));
     if (!s.nonfinite) {
       for (Real* field : fields) {
         if (!std::isfinite(*field)) fail("a finite state holds a non-finite value");
@@ -207,8 +209,8 @@ class hedge_accumulator {
       case missing_data::omit:
         return;
       case missing_data::raise:
-        HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::hedge_accumulator::push: " + std::string(name) + " is " +
-                                             detail::value_text(value) + " at observation " +
+        HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::hedge_accumulator::push: " + std::string(name) +
+                                             " is " + detail::value_text(value) + " at observation " +
                                              std::to_string(observation) + " (missing_data::raise)"));
       case missing_data::propagate:
         ++count_;
@@ -231,7 +233,8 @@ class hedge_accumulator {
   }
   // Little-endian on every machine: the byte order is part of the format, not of the host.
   static void put(std::vector<std::uint8_t>& bytes, std::uint64_t value, unsigned width) {
-    for (unsigned k = 0; k < width; ++k) bytes.push_back(static_cast<std::uint8_t>((value >> (8U * k)) & 0xFFU));
+    for (unsigned k = 0; k < width; ++k)
+      bytes.push_back(static_cast<std::uint8_t>((value >> (8U * k)) & 0xFFU));
   }
   static std::uint64_t get(const std::uint8_t* p, unsigned width) noexcept {
     std::uint64_t value = 0;

@@ -30,10 +30,10 @@ namespace hedgemetrics {
         std::to_string(contract_size)));
   }
   if (!std::isfinite(ratio) || !std::isfinite(exposure_size)) {
-    HEDGEMETRICS_THROW(std::invalid_argument("hedgemetrics::optimal_contracts: ratio and exposure_size must be "
-                                             "finite, got ratio " +
-                                             std::to_string(ratio) + " and exposure_size " +
-                                             std::to_string(exposure_size)));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument("hedgemetrics::optimal_contracts: ratio and exposure_size must be "
+                              "finite, got ratio " +
+                              std::to_string(ratio) + " and exposure_size " + std::to_string(exposure_size)));
   }
   return ratio * exposure_size / contract_size;
 }

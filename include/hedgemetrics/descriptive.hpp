@@ -78,7 +78,8 @@ template <class Series>
 
 /// Sample standard deviation √(Σ(x − x̄)²/(n − 1)); NaN when n < 2. See describe().
 template <class Series>
-[[nodiscard]] result_t<Series> standard_deviation(const Series& x, missing_data policy = missing_data::propagate) {
+[[nodiscard]] result_t<Series> standard_deviation(const Series& x,
+                                                  missing_data policy = missing_data::propagate) {
   return detail::summarise(x, policy, "hedgemetrics::standard_deviation").stddev;
 }
 

@@ -117,8 +117,8 @@ template <class Exposure, class Hedge>
   const auto s = view_of(exposure, function, "exposure");
   const auto f = view_of(hedge, function, "hedge");
   require_same_length(function, "exposure", s.size(), "hedge", f.size());
-  return compute_comoments<result_t<Exposure, Hedge>>(s.data(), f.data(), s.size(), policy, function, "exposure",
-                                                      "hedge");
+  return compute_comoments<result_t<Exposure, Hedge>>(s.data(), f.data(), s.size(), policy, function,
+                                                      "exposure", "hedge");
 }
 
 }  // namespace detail
@@ -145,9 +145,10 @@ template <class Exposure, class Hedge>
 /// The minimum-variance hedge ratio h* = Cov(S,F)/Var(F) (Hull, eq. 3.1 with σ_S/σ_F·ρ).
 /// NaN when n < 2 or the hedge is constant. Throws as fit_hedge does.
 template <class Exposure, class Hedge>
-[[nodiscard]] result_t<Exposure, Hedge> min_variance_hedge_ratio(const Exposure& exposure, const Hedge& hedge,
-                                                                 missing_data policy = missing_data::propagate) {
-  return detail::fit_from(detail::comoments_of(exposure, hedge, policy, "hedgemetrics::min_variance_hedge_ratio"))
+[[nodiscard]] result_t<Exposure, Hedge> min_variance_hedge_ratio(
+    const Exposure& exposure, const Hedge& hedge, missing_data policy = missing_data::propagate) {
+  return detail::fit_from(
+             detail::comoments_of(exposure, hedge, policy, "hedgemetrics::min_variance_hedge_ratio"))
       .ratio;
 }
 
@@ -167,7 +168,8 @@ template <class Exposure, class Hedge>
 /// constant. Throws as fit_hedge does.
 template <class Exposure, class Hedge>
 [[nodiscard]] result_t<Exposure, Hedge> hedge_effectiveness(
-    const Exposure& exposure, const Hedge& hedge, const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
+    const Exposure& exposure, const Hedge& hedge,
+    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
     missing_data policy = missing_data::propagate) {
   using Real = result_t<Exposure, Hedge>;
   const auto c = detail::comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
@@ -180,7 +182,8 @@ template <class Exposure, class Hedge>
 /// from it. NaN when n < 2. Throws as fit_hedge does.
 template <class Exposure, class Hedge>
 [[nodiscard]] result_t<Exposure, Hedge> residual_variance(
-    const Exposure& exposure, const Hedge& hedge, const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
+    const Exposure& exposure, const Hedge& hedge,
+    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
     missing_data policy = missing_data::propagate) {
   using Real = result_t<Exposure, Hedge>;
   const auto c = detail::comoments_of(exposure, hedge, policy, "hedgemetrics::residual_variance");

@@ -94,7 +94,8 @@ struct stride_traits {
 };
 
 template <class T>
-struct stride_traits<T, std::void_t<decltype(T::IsVectorAtCompileTime), decltype(T::InnerStrideAtCompileTime)>> {
+struct stride_traits<T,
+                     std::void_t<decltype(T::IsVectorAtCompileTime), decltype(T::InnerStrideAtCompileTime)>> {
   static constexpr bool is_eigen = true;
   static constexpr bool one_dimensional = static_cast<bool>(T::IsVectorAtCompileTime);
   static constexpr bool unit_stride_known = static_cast<int>(T::InnerStrideAtCompileTime) == 1;
@@ -135,10 +136,11 @@ struct common_compute_type {
 /// one-dimensional, with arithmetic (non-bool) elements.
 template <class T>
 inline constexpr bool is_series_v =
-    detail::series_traits<std::remove_cv_t<std::remove_reference_t<T>>>::has_data_and_size &&
-    detail::is_series_element_v<typename detail::series_traits<std::remove_cv_t<std::remove_reference_t<T>>>::element> &&
-    detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::one_dimensional &&
-    detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::unit_stride_possible;
+    detail::series_traits<std::remove_cv_t<std::remove_reference_t<T>>>::has_data_and_size&&
+        detail::is_series_element_v<
+            typename detail::series_traits<std::remove_cv_t<std::remove_reference_t<T>>>::element>&&
+            detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::one_dimensional&&
+                detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::unit_stride_possible;
 
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of is_series_v.
@@ -148,7 +150,8 @@ concept series = is_series_v<T>;
 
 /// The element type of a series (void for a type that is not one).
 template <class Series>
-using series_element_t = typename detail::series_traits<std::remove_cv_t<std::remove_reference_t<Series>>>::element;
+using series_element_t =
+    typename detail::series_traits<std::remove_cv_t<std::remove_reference_t<Series>>>::element;
 
 /// The floating-point type hedgemetrics computes in and returns for these series: `double` for integer,
 /// `float` and `double` elements, `long double` when any series holds `long double`.
@@ -160,19 +163,23 @@ namespace detail {
 template <class Series>
 constexpr void require_series() {
   using bare = std::remove_cv_t<std::remove_reference_t<Series>>;
-  static_assert(series_traits<bare>::has_data_and_size,
-                "hedgemetrics needs a contiguous series (data() and size()): std::vector, std::array, a C array, "
-                "std::span, an Eigen vector or hedgemetrics::series_view. Copy a std::list or std::deque into a "
-                "std::vector first.");
-  static_assert(!series_traits<bare>::has_data_and_size || is_series_element_v<typename series_traits<bare>::element>,
-                "hedgemetrics needs a series of arithmetic values (integers or floating point, not bool): convert "
-                "the elements to double first.");
-  static_assert(stride_traits<bare>::one_dimensional,
-                "hedgemetrics needs a one-dimensional contiguous series: pass a vector, or one column of a matrix "
-                "(m.col(j)), not the whole matrix.");
-  static_assert(stride_traits<bare>::unit_stride_possible,
-                "hedgemetrics needs a contiguous series, and this Eigen expression has a fixed stride other than 1: "
-                "copy it into an Eigen::VectorXd first.");
+  static_assert(
+      series_traits<bare>::has_data_and_size,
+      "hedgemetrics needs a contiguous series (data() and size()): std::vector, std::array, a C array, "
+      "std::span, an Eigen vector or hedgemetrics::series_view. Copy a std::list or std::deque into a "
+      "std::vector first.");
+  static_assert(
+      !series_traits<bare>::has_data_and_size || is_series_element_v<typename series_traits<bare>::element>,
+      "hedgemetrics needs a series of arithmetic values (integers or floating point, not bool): convert "
+      "the elements to double first.");
+  static_assert(
+      stride_traits<bare>::one_dimensional,
+      "hedgemetrics needs a one-dimensional contiguous series: pass a vector, or one column of a matrix "
+      "(m.col(j)), not the whole matrix.");
+  static_assert(
+      stride_traits<bare>::unit_stride_possible,
+      "hedgemetrics needs a contiguous series, and this Eigen expression has a fixed stride other than 1: "
+      "copy it into an Eigen::VectorXd first.");
 }
 
 template <class Series>
@@ -181,10 +188,9 @@ template <class Series>
   if constexpr (stride_traits<std::remove_cv_t<Series>>::is_eigen &&
                 !stride_traits<std::remove_cv_t<Series>>::unit_stride_known) {
     if (series.size() > 1 && series.innerStride() != 1) {
-      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + name +
-                                               " is not contiguous (its inner stride is " +
-                                               std::to_string(series.innerStride()) +
-                                               "); copy it into an Eigen::VectorXd first"));
+      HEDGEMETRICS_THROW(std::invalid_argument(
+          std::string(function) + ": " + name + " is not contiguous (its inner stride is " +
+          std::to_string(series.innerStride()) + "); copy it into an Eigen::VectorXd first"));
     }
   }
   const auto size = std::size(series);
@@ -207,10 +213,10 @@ template <class Series>
 inline void require_same_length(const char* function, const char* first_name, std::size_t first_size,
                                 const char* second_name, std::size_t second_size) {
   if (first_size != second_size) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + first_name + " and " + second_name +
-                                             " must have the same length, but " + first_name + " has " +
-                                             std::to_string(first_size) + " values and " + second_name + " has " +
-                                             std::to_string(second_size)));
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + first_name + " and " +
+                                             second_name + " must have the same length, but " + first_name +
+                                             " has " + std::to_string(first_size) + " values and " +
+                                             second_name + " has " + std::to_string(second_size)));
   }
 }
 

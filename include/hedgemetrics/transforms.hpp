@@ -19,7 +19,8 @@ namespace detail {
 
 // The one loop behind the three transforms: out[t − 1] = step(p[t − 1], p[t], t) for t = 1 … n − 1.
 template <class Levels, class Step>
-[[nodiscard]] std::vector<result_t<Levels>> transform_levels(const Levels& levels, const char* function, Step step) {
+[[nodiscard]] std::vector<result_t<Levels>> transform_levels(const Levels& levels, const char* function,
+                                                             Step step) {
   using Real = result_t<Levels>;
   const auto p = view_of(levels, function, "levels");
   std::vector<Real> out;
@@ -48,40 +49,42 @@ template <class Levels>
 template <class Levels>
 [[nodiscard]] std::vector<result_t<Levels>> simple_returns(const Levels& levels) {
   using Real = result_t<Levels>;
-  return detail::transform_levels(levels, "hedgemetrics::simple_returns", [](Real before, Real now, std::size_t t) {
-    if (before == 0) {
-      HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::simple_returns: levels[" + std::to_string(t - 1) +
-                                           "] is 0; a simple return needs a non-zero previous price"));
-    }
-    return (now - before) / before;
-  });
+  return detail::transform_levels(
+      levels, "hedgemetrics::simple_returns", [](Real before, Real now, std::size_t t) {
+        if (before == 0) {
+          HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::simple_returns: levels[" +
+                                               std::to_string(t - 1) +
+                                               "] is 0; a simple return needs a non-zero previous price"));
+        }
+        return (now - before) / before;
+      });
 }
 
 /// Log returns r_t = ln(P_t/P_{t−1}), t = 1 … n − 1, computed as log1p((P_t − P_{t−1})/P_{t−1}) for moves
-/// under 50%, to keep the digits of small returns, and as ln(P_t/P_{t−1}) for larger ones. A NaN level gives NaN in the returns that use it.
-/// \throws std::domain_error on a price that is zero or negative (WTI settled at −37.63 on 2020-04-20),
+/// under 50%, to keep the digits of small returns, and as ln(P_t/P_{t−1}) for larger ones. A NaN level gives
+/// NaN in the returns that use it. \throws std::domain_error on a price that is zero or negative (WTI settled
+/// at −37.63 on 2020-04-20),
 ///         naming its index and value: log returns do not exist there; use price_changes or simple_returns.
 template <class Levels>
 [[nodiscard]] std::vector<result_t<Levels>> log_returns(const Levels& levels) {
   using Real = result_t<Levels>;
   const auto reject = [](Real price, std::size_t index) {
     if (price <= 0) {
-      HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::log_returns: levels[" + std::to_string(index) + "] is " +
-                                           detail::value_text(price) +
+      HEDGEMETRICS_THROW(std::domain_error("hedgemetrics::log_returns: levels[" + std::to_string(index) +
+                                           "] is " + detail::value_text(price) +
                                            "; log returns need positive prices (use price_changes or "
                                            "simple_returns)"));
     }
   };
-  return detail::transform_levels(levels, "hedgemetrics::log_returns",
-                                  [&reject](Real before, Real now, std::size_t t) {
-                                    if (t == 1) reject(before, 0);
-                                    reject(now, t);
-                                    // log1p keeps small returns exact; it is ill-conditioned as the
-                                    // price ratio nears 0, where log of the ratio is exact instead.
-                                    const Real change = (now - before) / before;
-                                    return std::fabs(change) < Real(0.5) ? std::log1p(change)
-                                                                         : std::log(now / before);
-                                  });
+  return detail::transform_levels(
+      levels, "hedgemetrics::log_returns", [&reject](Real before, Real now, std::size_t t) {
+        if (t == 1) reject(before, 0);
+        reject(now, t);
+        // log1p keeps small returns exact; it is ill-conditioned as the
+        // price ratio nears 0, where log of the ratio is exact instead.
+        const Real change = (now - before) / before;
+        return std::fabs(change) < Real(0.5) ? std::log1p(change) : std::log(now / before);
+      });
 }
 
 }  // namespace hedgemetrics

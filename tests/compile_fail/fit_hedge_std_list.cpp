@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Must NOT compile: std::list is not contiguous, and hedgemetrics must say so in a static_assert whose message
-// contains "contiguous" (checked by tests/CMakeLists.txt). With HEDGEMETRICS_TEST_CONTROL the same code
-// uses std::vector and must compile, so the failure can only come from the container.
+// Must NOT compile: std::list is not contiguous, and hedgemetrics must say so in a static_assert whose
+// message contains "contiguous" (checked by tests/CMakeLists.txt). With HEDGEMETRICS_TEST_CONTROL the same
+// code uses std::vector and must compile, so the failure can only come from the container.
 #include <hedgemetrics/hedge_ratio.hpp>
 
 #ifdef HEDGEMETRICS_TEST_CONTROL

@@ -16,17 +16,19 @@
 #define HM_STR(x) HM_STR2(x)
 
 int main() {
-  const std::vector<double> jet_fuel = {0.029, 0.020,  -0.044, 0.008,  0.026,  -0.019, -0.010, -0.007,
-                                        0.043, 0.011,  -0.036, -0.018, 0.009,  -0.032, 0.023};
-  const std::vector<double> heating_oil = {0.021, 0.035,  -0.046, 0.001,  0.044,  -0.029, -0.026, -0.029,
-                                           0.048, -0.006, -0.036, -0.011, 0.019,  -0.027, 0.029};
+  const std::vector<double> jet_fuel = {0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
+                                        0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
+  const std::vector<double> heating_oil = {0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
+                                           0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
   // The hedge series as an Eigen::Map over the vector's buffer: no copy.
-  const Eigen::Map<const Eigen::VectorXd> hedge(heating_oil.data(), static_cast<Eigen::Index>(heating_oil.size()));
+  const Eigen::Map<const Eigen::VectorXd> hedge(heating_oil.data(),
+                                                static_cast<Eigen::Index>(heating_oil.size()));
   const auto fit = hedgemetrics::fit_hedge(jet_fuel, hedge);
 #ifdef EIGEN_VERSION_STRING  // Eigen 5 and later
   const char* eigen = EIGEN_VERSION_STRING;
 #else
-  const char* eigen = HM_STR(EIGEN_WORLD_VERSION) "." HM_STR(EIGEN_MAJOR_VERSION) "." HM_STR(EIGEN_MINOR_VERSION);
+  const char* eigen =
+      HM_STR(EIGEN_WORLD_VERSION) "." HM_STR(EIGEN_MAJOR_VERSION) "." HM_STR(EIGEN_MINOR_VERSION);
 #endif
   const char* version = HM_STR(HEDGEMETRICS_VERSION_MAJOR) "." HM_STR(HEDGEMETRICS_VERSION_MINOR) "." HM_STR(
       HEDGEMETRICS_VERSION_PATCH);
@@ -38,8 +40,8 @@ int main() {
   }
 #ifdef HEDGEMETRICS_EXPECTED_VERSION
   if (std::strcmp(version, HEDGEMETRICS_EXPECTED_VERSION) != 0) {
-    std::fprintf(stderr, "consumer: the package says version %s, the header %s\n", HEDGEMETRICS_EXPECTED_VERSION,
-                 version);
+    std::fprintf(stderr, "consumer: the package says version %s, the header %s\n",
+                 HEDGEMETRICS_EXPECTED_VERSION, version);
     return 1;
   }
 #endif

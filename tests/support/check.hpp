@@ -33,7 +33,9 @@ std::string show(Real value) {
   return out.str();
 }
 
-inline std::string show(const exact::rational& value) { return show(exact::to_real<long double>(value)); }
+inline std::string show(const exact::rational& value) {
+  return show(exact::to_real<long double>(value));
+}
 
 /// |computed − expected| / |expected|, in exact arithmetic, rounded to double at the very end.
 /// For expected = 0 it is |computed| (an absolute error).
@@ -68,8 +70,9 @@ bool check_close(const std::string& what, Real computed, const exact::maybe& exp
   const double absolute = relative_error(computed, *expected) * (zero ? 1.0 : magnitude);
   const double bound = (zero ? tolerance * zero_scale : tolerance * magnitude) + floor;
   const bool ok = absolute <= bound;
-  const std::string kind = zero ? " (the exact value is 0: absolute, tolerance x scale " + show(zero_scale) + ")"
-                                : " (relative " + show(tolerance) + ")";
+  const std::string kind =
+      zero ? " (the exact value is 0: absolute, tolerance x scale " + show(zero_scale) + ")"
+           : " (relative " + show(tolerance) + ")";
   CHECK_MESSAGE(ok, what << ": computed " << show(computed) << ", expected " << show(*expected)
                          << ", absolute error " << absolute << ", relative error "
                          << (zero ? absolute : absolute / magnitude) << ", allowed " << bound << kind
@@ -162,12 +165,18 @@ T to_element(long double x) {
 /// The name of an element type, for messages.
 template <class T>
 const char* type_name() {
-  if constexpr (std::is_same_v<T, double>) return "double";
-  else if constexpr (std::is_same_v<T, float>) return "float";
-  else if constexpr (std::is_same_v<T, long double>) return "long double";
-  else if constexpr (std::is_same_v<T, int>) return "int";
-  else if constexpr (std::is_same_v<T, long>) return "long";
-  else return "other";
+  if constexpr (std::is_same_v<T, double>)
+    return "double";
+  else if constexpr (std::is_same_v<T, float>)
+    return "float";
+  else if constexpr (std::is_same_v<T, long double>)
+    return "long double";
+  else if constexpr (std::is_same_v<T, int>)
+    return "int";
+  else if constexpr (std::is_same_v<T, long>)
+    return "long";
+  else
+    return "other";
 }
 
 }  // namespace hm_test

@@ -24,15 +24,18 @@
 
 namespace hm_test {
 
-inline std::string data_dir() { return HEDGEMETRICS_DATA_DIR; }
+inline std::string data_dir() {
+  return HEDGEMETRICS_DATA_DIR;
+}
 
 /// The full path of a reference file, or nullopt (with a MESSAGE saying how to get it) when it is absent.
 inline std::optional<std::string> data_file(const std::string& relative) {
   const std::string path = data_dir() + "/" + relative;
   std::ifstream probe(path);
   if (!probe) {
-    MESSAGE("skipped: " << path << " not found; set -DHEDGEMETRICS_DATA_DIR=<folder with nist/, "
-                                   "nist-univariate/ and market/> when configuring");
+    MESSAGE("skipped: " << path
+                        << " not found; set -DHEDGEMETRICS_DATA_DIR=<folder with nist/, "
+                           "nist-univariate/ and market/> when configuring");
     return std::nullopt;
   }
   return path;

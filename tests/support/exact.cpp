@@ -22,7 +22,9 @@ mpz_class from_unsigned(std::uint64_t value) {
   }
 }
 
-rational count(std::size_t n) { return rational(static_cast<unsigned long>(n)); }
+rational count(std::size_t n) {
+  return rational(static_cast<unsigned long>(n));
+}
 
 /// Σx and the centred sum of squares Σ(x − x̄)², exactly.
 struct sums {
@@ -91,7 +93,9 @@ rational scale_by_power_of_two(rational q, long exponent) {
   return q;
 }
 
-rational to_rational(const dyadic& d) { return scale_by_power_of_two(rational(d.mantissa), d.exponent); }
+rational to_rational(const dyadic& d) {
+  return scale_by_power_of_two(rational(d.mantissa), d.exponent);
+}
 
 rational parse_decimal(const std::string& text) {
   std::size_t i = 0;
@@ -112,7 +116,8 @@ rational parse_decimal(const std::string& text) {
       break;
     }
   }
-  if (digits.empty()) throw std::invalid_argument("hm_test::exact::parse_decimal: no digits in '" + text + "'");
+  if (digits.empty())
+    throw std::invalid_argument("hm_test::exact::parse_decimal: no digits in '" + text + "'");
   long exponent = 0;
   if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) exponent = std::stol(text.substr(i + 1));
   exponent -= fraction_digits;
@@ -171,7 +176,9 @@ rational log_of(const rational& q) {
   return out;
 }
 
-rational scaled_series::value(std::size_t i) const { return scale_by_power_of_two(rational(z[i]), exponent); }
+rational scaled_series::value(std::size_t i) const {
+  return scale_by_power_of_two(rational(z[i]), exponent);
+}
 
 scaled_series scale(const long double* values, std::size_t n) {
   std::vector<std::uint64_t> mantissa(n);
@@ -240,9 +247,9 @@ summary describe(const scaled_series& x) {
   if (out.n == 0) return out;
   const sums s = sums_of(x);
   out.mean = s.sum / count(out.n);
-  const auto [lo, hi] = std::minmax_element(x.z.begin(), x.z.end(), [](const mpz_class& a, const mpz_class& b) {
-    return mpz_cmp(a.get_mpz_t(), b.get_mpz_t()) < 0;
-  });
+  const auto [lo, hi] = std::minmax_element(
+      x.z.begin(), x.z.end(),
+      [](const mpz_class& a, const mpz_class& b) { return mpz_cmp(a.get_mpz_t(), b.get_mpz_t()) < 0; });
   out.min = scale_by_power_of_two(rational(*lo), x.exponent);
   out.max = scale_by_power_of_two(rational(*hi), x.exponent);
   if (out.n >= 2) {

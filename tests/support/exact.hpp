@@ -50,8 +50,9 @@ dyadic to_dyadic(long double value);
 template <class T>
 dyadic to_dyadic(T value) {
   static_assert(std::is_arithmetic_v<T>, "to_dyadic needs an arithmetic value");
-  static_assert(!std::is_integral_v<T> || std::numeric_limits<T>::digits <= std::numeric_limits<long double>::digits,
-                "this integer type does not fit exactly in long double");
+  static_assert(
+      !std::is_integral_v<T> || std::numeric_limits<T>::digits <= std::numeric_limits<long double>::digits,
+      "this integer type does not fit exactly in long double");
   return to_dyadic(static_cast<long double>(value));
 }
 
@@ -96,8 +97,9 @@ scaled_series scale(const long double* values, std::size_t n);
 template <class T>
 scaled_series scale(const T* data, std::size_t n) {
   static_assert(std::is_arithmetic_v<T>, "scale needs arithmetic values");
-  static_assert(!std::is_integral_v<T> || std::numeric_limits<T>::digits <= std::numeric_limits<long double>::digits,
-                "this integer type does not fit exactly in long double");
+  static_assert(
+      !std::is_integral_v<T> || std::numeric_limits<T>::digits <= std::numeric_limits<long double>::digits,
+      "this integer type does not fit exactly in long double");
   std::vector<long double> values(data, data + n);  // exact
   return scale(values.data(), n);
 }

@@ -126,7 +126,8 @@ struct nonfinite_position {
 };
 
 template <class... T>
-[[nodiscard]] nonfinite_position find_nonfinite(std::size_t begin, std::size_t m, const named_series<T>&... series) {
+[[nodiscard]] nonfinite_position find_nonfinite(std::size_t begin, std::size_t m,
+                                                const named_series<T>&... series) {
   nonfinite_position where;
   for (std::size_t i = begin; i < begin + m && !where.found; ++i) {
     // Series are checked in the order given, so the message names the first series at the first index.
@@ -167,8 +168,9 @@ template <class Real, class Kernel, std::size_t... I, class... T>
 /// member `state block(std::size_t m, const T*... data)` summarising m positions. Blocks are passed in order,
 /// so a kernel may carry context (the previous value) from one block to the next.
 template <class Real, class Kernel, class... T>
-[[nodiscard]] typename Kernel::state accumulate_blocks(Kernel& kernel, missing_data policy, const char* function,
-                                                       std::size_t n, const named_series<T>&... series) {
+[[nodiscard]] typename Kernel::state accumulate_blocks(Kernel& kernel, missing_data policy,
+                                                       const char* function, std::size_t n,
+                                                       const named_series<T>&... series) {
   using state = typename Kernel::state;
   pairwise_merger<state> merger;
   for (std::size_t begin = 0; begin < n; begin += block_length) {

@@ -28,7 +28,7 @@ struct comoments {
   Real sxx = 0;
   Real syy = 0;
   Real sxy = 0;
-  Real ratio = 0;  // reference ratio r; Sxy − r·Syy = 0 (up to rounding) by construction
+  Real ratio = 0;       // reference ratio r; Sxy − r·Syy = 0 (up to rounding) by construction
   Real ratio_tail = 0;  // h* − r beyond double precision, set by refine_ratio (0 otherwise)
   Real ssr = 0;         // Σ((x − x̄) − r(y − ȳ))²
   bool finite = true;
@@ -67,7 +67,8 @@ struct comoments {
     const Real gap_a = out.ratio - earlier.ratio;
     const Real gap_b = out.ratio - later.ratio;
     const Real de = dx - out.ratio * dy;
-    out.ssr = earlier.ssr + later.ssr + gap_a * gap_a * earlier.syy + gap_b * gap_b * later.syy + weight * de * de;
+    out.ssr =
+        earlier.ssr + later.ssr + gap_a * gap_a * earlier.syy + gap_b * gap_b * later.syy + weight * de * de;
     out.finite = earlier.finite && later.finite;
     out.nonfinite = earlier.nonfinite || later.nonfinite;
     return out;
@@ -369,8 +370,9 @@ template <class Real, class X, class Y>
                                                 missing_data policy, const char* function,
                                                 const char* exposure_name, const char* hedge_name) {
   comoment_kernel<Real> kernel;
-  comoments<Real> c = accumulate_blocks<Real>(kernel, policy, function, n, named_series<X>{exposure_name, exposure},
-                                              named_series<Y>{hedge_name, hedge});
+  comoments<Real> c =
+      accumulate_blocks<Real>(kernel, policy, function, n, named_series<X>{exposure_name, exposure},
+                              named_series<Y>{hedge_name, hedge});
   if (n <= refine_limit) refine_ratio(c, exposure, hedge, n);
   return c;
 }

@@ -117,8 +117,8 @@ struct moment_kernel {
 
 /// Moments of one series under a missing-data policy (the single entry point of the kernel).
 template <class Real, class X>
-[[nodiscard]] moments<Real> compute_moments(const X* x, std::size_t n, missing_data policy, const char* function,
-                                            const char* name) {
+[[nodiscard]] moments<Real> compute_moments(const X* x, std::size_t n, missing_data policy,
+                                            const char* function, const char* name) {
   moment_kernel<Real> kernel;
   return accumulate_blocks<Real>(kernel, policy, function, n, named_series<X>{name, x});
 }

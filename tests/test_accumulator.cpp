@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// Tests of <hedgemetrics/accumulator.hpp>: hedge_accumulator. Independent answers: exact rational
+// arithmetic on the same inputs (GMP); a table-driven CRC-32, a second algorithm for the checksum; the
+// byte layout written out by hand. Merging is checked against one accumulator over both halves.
+#include <hedgemetrics/accumulator.hpp>
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/check.hpp"
+#include "support/exact.hpp"
+#include "support/fit_check.hpp"
+#include "support/generate.hpp"
+
+namespace hm = hedgemetrics;
+namespace ex = hm_test::exact;
+
+namespace {
+
+template <class Real, class T>
+hm::hedge_accumulator<Real> pushed_one_by_one(const std::vector<T>& s, const std::vector<T>& f,
+                                              std::size_t begin, std::size_t end) {
+  hm::hedge_accumulator<Real> acc;
+  for (std::size_t i = begin; i < end; ++i) acc.push(static_cast<Real>(s[i]), static_cast<Real>(f[i]));
+  return acc;
+}
+
+/// Every figure of two fits agrees to `tolerance` relative (NaN with NaN).
+template <class Real>
+void check_same_fit(const std::string& label, const hm::hedge_fit<Real>& a, const hm::hedge_fit<Real>& b,
+                    double tolerance) {
+  CHECK_MESSAGE(a.n == b.n, label << ": n " << a.n << " vs " << b.n);
+  const std::array<std::pair<const char*, std::pair<Real, Real>>, 13> pairs{{
+      {"ratio", {a.ratio, b.ratio}},
+      {"intercept", {a.intercept, b.intercept}},
+      {"effectiveness", {a.effectiveness, b.effectiveness}},
+      {"correlation", {a.correlation, b.correlation}},
+      {"exposure_mean", {a.exposure_mean, b.exposure_mean}},
+      {"hedge_mean", {a.hedge_mean, b.hedge_mean}},
+      {"exposure_variance", {a.exposure_variance, b.exposure_variance}},
+      {"hedge_variance", {a.hedge_variance, b.hedge_variance}},
+      {"covariance", {a.covariance, b.covariance}},
+      {"residual_variance", {a.residual_variance, b.residual_variance}},
+      {"residual_standard_error", {a.residual_standard_error, b.residual_standard_error}},
+      {"ratio_standard_error", {a.ratio_standard_error, b.ratio_standard_error}},
+      {"intercept_standard_error", {a.intercept_standard_error, b.intercept_standard_error}},
+  }};
+  for (const auto& [name, values] : pairs) {
+    const double x = static_cast<double>(values.first);
+    const double y = static_cast<double>(values.second);
+    if (std::isnan(x) || std::isnan(y)) {
+      CHECK_MESSAGE((std::isnan(x) && std::isnan(y)),
+                    label << ": " << std::string(name) << " " << x << " vs " << y);
+      continue;
+    }
+    const double scale = std::fmax(std::fabs(x), std::fabs(y));
+    CHECK_MESSAGE(std::fabs(x - y) <= tolerance * scale,
+                  label << ": " << std::string(name) << " " << hm_test::show(x) << " vs " << hm_test::show(y)
+                        << ", relative " << std::fabs(x - y) / scale << ", allowed " << tolerance);
+  }
+}
+
+/// CRC-32 (ISO-HDLC) the table-driven way, independent of the library's bitwise loop.
+std::uint32_t reference_crc32(const std::uint8_t* p, std::size_t n) {
+  static const std::array<std::uint32_t, 256> table = [] {
+    std::array<std::uint32_t, 256> t{};
+    for (std::uint32_t i = 0; i < 256; ++i) {
+      std::uint32_t c = i;
+      for (int k = 0; k < 8; ++k) c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1U) : c >> 1U;
+      t[i] = c;
+    }
+    return t;
+  }();
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (std::size_t i = 0; i < n; ++i) crc = table[(crc ^ p[i]) & 0xFFU] ^ (crc >> 8U);
+  return crc ^ 0xFFFFFFFFU;
+}
+
+std::uint64_t little_endian(const std::vector<std::uint8_t>& bytes, std::size_t at, std::size_t width) {
+  std::uint64_t v = 0;
+  for (std::size_t k = 0; k < width; ++k) v |= static_cast<std::uint64_t>(bytes[at + k]) << (8U * k);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("reference CRC-32 gives the catalogued check value") {
+  const std::string check = "123456789";
+  std::vector<std::uint8_t> bytes(check.begin(), check.end());
+  CHECK(reference_crc32(bytes.data(), bytes.size()) == 0xCBF43926U);
+}
+
+TEST_CASE_TEMPLATE("single pushes give every fit_hedge figure to exact-arithmetic accuracy", Real, double,
+                   long double) {
+  for (std::size_t n : {std::size_t{3}, std::size_t{255}, std::size_t{256}, std::size_t{257},
+                        std::size_t{5000}, std::size_t{100000}}) {
+    for (const auto& p : hm_test::hard_families<Real>(n, 0xacc0000U + n)) {
+      const auto acc = pushed_one_by_one<Real>(p.exposure, p.hedge, 0, n);
+      const std::string label = p.name + ", n = " + std::to_string(n) + ", " + hm_test::type_name<Real>();
+      CHECK(acc.count() == n);
+      hm_test::check_fit(label, acc.fit(), ex::fit_hedge(p.exposure.data(), p.hedge.data(), n),
+                         hm_test::figure_tolerance, hm_test::figure_tolerance);
+    }
+  }
+}
+
+TEST_CASE("near-perfect hedge: residual figures of a stream of pushes within 1e-8 of exact") {
+  const std::size_t n = 20000;
+  const auto p = hm_test::near_perfect<double>(n, 0xacc1U);
+  const auto acc = pushed_one_by_one<double>(p.exposure, p.hedge, 0, n);
+  hm_test::check_fit("near-perfect, pushed", acc.fit(), ex::fit_hedge(p.exposure.data(), p.hedge.data(), n),
+                     hm_test::figure_tolerance, hm_test::residual_tolerance);
+}
+
+TEST_CASE("merging two accumulators equals one accumulator over both halves") {
+  const std::size_t n = 30000;
+  for (const auto& p : hm_test::hard_families<double>(n, 0xacc2U)) {
+    const auto whole = pushed_one_by_one<double>(p.exposure, p.hedge, 0, n);
+    for (std::size_t split :
+         {std::size_t{0}, std::size_t{1}, std::size_t{700}, std::size_t{12345}, n - 1, n}) {
+      auto left = pushed_one_by_one<double>(p.exposure, p.hedge, 0, split);
+      const auto right = pushed_one_by_one<double>(p.exposure, p.hedge, split, n);
+      left.merge(right);
+      const std::string label = p.name + ", split at " + std::to_string(split);
+      CHECK(left.count() == n);
+      check_same_fit(label, left.fit(), whole.fit(), 1e-14);
+      hm_test::check_fit(label + " vs exact", left.fit(), ex::fit_hedge(p.exposure.data(), p.hedge.data(), n),
+                         hm_test::figure_tolerance, hm_test::figure_tolerance);
+    }
+  }
+}
+
+TEST_CASE("pushing series equals fit_hedge, and mixes with single pushes") {
+  const std::size_t n = 10000;
+  const auto p = hm_test::near_1e9<double>(n, 0xacc3U);
+  hm::hedge_accumulator<> acc;
+  acc.push(hm::series_view<double>(p.exposure.data(), 4000), hm::series_view<double>(p.hedge.data(), 4000));
+  for (std::size_t i = 4000; i < 4100; ++i) acc.push(p.exposure[i], p.hedge[i]);
+  acc.push(hm::series_view<double>(p.exposure.data() + 4100, n - 4100),
+           hm::series_view<double>(p.hedge.data() + 4100, n - 4100));
+  check_same_fit("batches and pushes vs fit_hedge", acc.fit(), hm::fit_hedge(p.exposure, p.hedge), 1e-13);
+
+  std::vector<float> fs(p.exposure.begin(), p.exposure.begin() + 100);
+  std::vector<float> ff(p.hedge.begin(), p.hedge.begin() + 100);
+  hm::hedge_accumulator<> floats;
+  floats.push(fs, ff);
+  check_same_fit("float series", floats.fit(), hm::fit_hedge(fs, ff), 1e-15);
+  CHECK_THROWS_WITH_AS(floats.push(fs, std::vector<float>(99)),
+                       doctest::Contains("exposure has 100 values and hedge has 99"), std::invalid_argument);
+}
+
+TEST_CASE("fewer than two pairs and constant hedges give NaN, as fit_hedge does") {
+  hm::hedge_accumulator<> acc;
+  CHECK(acc.count() == 0);
+  CHECK(std::isnan(acc.fit().ratio));
+  acc.push(1.0, 2.0);
+  CHECK(acc.fit().exposure_mean == 1.0);
+  CHECK(std::isnan(acc.fit().exposure_variance));
+  acc.push(3.0, 2.0);
+  CHECK(acc.fit().exposure_variance == 2.0);
+  CHECK(std::isnan(acc.fit().ratio));  // the hedge is constant
+}
+
+TEST_CASE("missing data: propagate, omit, raise") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  hm::hedge_accumulator<> propagate;
+  hm::hedge_accumulator<> omit(hm::missing_data::omit);
+  hm::hedge_accumulator<> raise(hm::missing_data::raise);
+  hm::hedge_accumulator<> clean;
+  const std::vector<std::array<double, 2>> pairs{{1.0, 2.0}, {2.0, 3.5},  {nan, 1.0},
+                                                 {4.0, 6.0}, {3.0, -inf}, {5.0, 9.0}};
+  for (const auto& [s, f] : pairs) {
+    propagate.push(s, f);
+    omit.push(s, f);
+    if (std::isfinite(s) && std::isfinite(f)) clean.push(s, f);
+  }
+  CHECK(propagate.count() == 6);
+  CHECK(std::isnan(propagate.fit().ratio));
+  CHECK(std::isnan(propagate.fit().exposure_mean));
+  CHECK(omit.count() == 4);
+  check_same_fit("omit", omit.fit(), clean.fit(), 0.0);
+  raise.push(1.0, 2.0);
+  raise.push(2.0, 3.0);
+  CHECK_THROWS_WITH_AS(raise.push(nan, 1.0), doctest::Contains("exposure is nan at observation 2"),
+                       std::domain_error);
+  CHECK_THROWS_WITH_AS(raise.push(1.0, -inf), doctest::Contains("hedge is -inf at observation 3"),
+                       std::domain_error);
+  // A propagated NaN survives a merge into a clean accumulator.
+  clean.merge(propagate);
+  CHECK(std::isnan(clean.fit().ratio));
+  CHECK(clean.count() == 10);
+}
+
+TEST_CASE("serialisation: layout, round trip, and damaged bytes are errors") {
+  const std::size_t n = 3000;
+  const auto p = hm_test::near_1e7<double>(n, 0xacc4U);
+  hm::hedge_accumulator<> acc(hm::missing_data::omit);
+  acc.push(p.exposure, p.hedge);
+  const auto bytes = acc.serialize();
+  REQUIRE(bytes.size() == hm::hedge_accumulator<>::serialized_size);
+  REQUIRE(bytes.size() == 100);
+
+  // The layout, byte by byte: magic, version 1, flags (policy omit = 1 in bits 1-2), count, CRC-32.
+  CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "HMAC");
+  CHECK(little_endian(bytes, 4, 2) == 1);
+  CHECK(little_endian(bytes, 6, 2) == (1U << 1U));
+  CHECK(little_endian(bytes, 8, 8) == n);
+  CHECK(little_endian(bytes, 96, 4) == reference_crc32(bytes.data(), 96));
+
+  const auto back = hm::hedge_accumulator<>::deserialize(bytes);
+  CHECK(back.count() == n);
+  CHECK(back.policy() == hm::missing_data::omit);
+  check_same_fit("round trip", back.fit(), acc.fit(), 0.0);
+  CHECK(back.serialize() == bytes);
+
+  // Every single-bit flip anywhere is caught.
+  std::size_t caught = 0;
+  for (std::size_t byte = 0; byte < bytes.size(); ++byte) {
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      auto damaged = bytes;
+      damaged[byte] = static_cast<std::uint8_t>(damaged[byte] ^ (1U << bit));
+      try {
+        (void)hm::hedge_accumulator<>::deserialize(damaged);
+      } catch (const std::invalid_argument&) {
+        ++caught;
+      }
+    }
+  }
+  CHECK(caught == bytes.size() * 8);
+
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(bytes.data(), 99),
+                       doctest::Contains("expected 100 bytes, got 99"), std::invalid_argument);
+  auto foreign = bytes;
+  foreign[0] = 'X';
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(foreign), doctest::Contains("bad magic"),
+                       std::invalid_argument);
+  auto future = bytes;
+  future[4] = 2;
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(future),
+                       doctest::Contains("format version 2"), std::invalid_argument);
+  auto damaged = bytes;
+  damaged[40] ^= 0x10U;
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(damaged),
+                       doctest::Contains("checksum mismatch"), std::invalid_argument);
+
+  // A state that passes the checksum but cannot exist: a negative sum of squares, re-signed.
+  auto forged = bytes;
+  forged[16 + 4 * 8 + 7] ^= 0x80U;  // the sign bit of S_SS (fifth value)
+  const std::uint32_t crc = reference_crc32(forged.data(), 96);
+  for (unsigned k = 0; k < 4; ++k) forged[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(forged), doctest::Contains("negative"),
+                       std::invalid_argument);
+}
+
+TEST_CASE("serialised partial results merge like the accumulators they came from") {
+  const std::size_t n = 9000;
+  const auto p = hm_test::negative_across_scales<double>(n, 0xacc5U);
+  std::vector<std::vector<std::uint8_t>> parts;
+  for (std::size_t k = 0; k < 3; ++k) {
+    hm::hedge_accumulator<> part;
+    for (std::size_t i = k * 3000; i < (k + 1) * 3000; ++i) part.push(p.exposure[i], p.hedge[i]);
+    parts.push_back(part.serialize());
+  }
+  auto total = hm::hedge_accumulator<>::deserialize(parts[2]);
+  total.merge(hm::hedge_accumulator<>::deserialize(parts[0]));
+  total.merge(hm::hedge_accumulator<>::deserialize(parts[1]));
+  hm_test::check_fit("three serialised parts", total.fit(),
+                     ex::fit_hedge(p.exposure.data(), p.hedge.data(), n), hm_test::figure_tolerance,
+                     hm_test::figure_tolerance);
+}
