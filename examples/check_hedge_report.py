@@ -351,6 +351,7 @@ ERROR_CASES = {
 
 
 def write_error_inputs(work):
+    os.makedirs(work, exist_ok=True)
     files = {
         "hedge_report_good.csv": "date,spot,futures\n2024-01-01,1,2\n2024-01-02,2,3\n2024-01-03,2.5,3.1\n"
                                  "2024-01-04,2,2.9\n2024-01-05,2.2,3.3\n",
