@@ -17,6 +17,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -45,14 +47,13 @@ void set_throughput(benchmark::State& state, std::size_t n, std::size_t series, 
   state.SetItemsProcessed(items);
   state.SetBytesProcessed(items * static_cast<std::int64_t>(series * sizeof(T)));
   // kInvert turns the rate (items per second) into seconds per item, printed as e.g. "812.4ps".
-  state.counters[per_item_name] = benchmark::Counter(static_cast<double>(n),
-                                                     benchmark::Counter::kIsIterationInvariantRate |
-                                                         benchmark::Counter::kInvert);
+  state.counters[per_item_name] = benchmark::Counter(
+      static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 /// splitmix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014) with a
-/// Box–Muller transform: the same numbers on every platform, unlike std::normal_distribution, whose
-/// algorithm the standard leaves to each library.
+/// Box–Muller transform: the same numbers with every standard library (up to the last bits of libm's log,
+/// sin and cos), unlike std::normal_distribution, whose algorithm the standard leaves to each library.
 class random_source {
  public:
   explicit random_source(std::uint64_t seed) noexcept : state_(seed) {}
@@ -89,12 +90,38 @@ class random_source {
 
 inline constexpr std::uint64_t seed = 20240229;
 
-/// Two aligned series of the same length.
+/// An allocator whose blocks start on a 64-byte boundary (a cache line, and an AVX-512 vector).
 template <class T>
-struct series_pair {
-  std::vector<T> first;
-  std::vector<T> second;
+struct cache_line_allocator {
+  using value_type = T;
+  static constexpr std::align_val_t alignment{64};
+  cache_line_allocator() noexcept = default;
+  template <class U>
+  cache_line_allocator(const cache_line_allocator<U>&) noexcept {}  // NOLINT: implicit, as allocators are
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new(n * sizeof(T), alignment));
+  }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, alignment); }
+  friend bool operator==(const cache_line_allocator&, const cache_line_allocator&) noexcept { return true; }
+  friend bool operator!=(const cache_line_allocator&, const cache_line_allocator&) noexcept { return false; }
 };
+
+/// Two series of the same length, index-aligned (exposure and hedge, or spot and futures).
+template <class T, class Allocator = std::allocator<T>>
+struct series_pair {
+  std::vector<T, Allocator> first;
+  std::vector<T, Allocator> second;
+};
+
+/// The same pair copied into storage that starts on a 64-byte boundary.
+template <class T>
+using cache_aligned_pair = series_pair<T, cache_line_allocator<T>>;
+
+/// How far past a 64-byte boundary `data` starts.
+template <class T>
+[[nodiscard]] std::size_t offset_from_cache_line(const T* data) noexcept {
+  return static_cast<std::size_t>(reinterpret_cast<std::uintptr_t>(data) % 64);
+}
 
 namespace detail {
 
@@ -174,75 +201,137 @@ const series_pair<T>& spot_futures_levels() {
   }
 }
 
-/// Independent accumulators per series in bare_read: 128 bytes of them, i.e. 16 doubles or 32 floats, four
-/// 256-bit vectors per series. With two series that is eight dependency chains, enough to keep two vector
-/// adders of 3-cycle latency busy, so the read is limited by loads (in cache) or by memory bandwidth, never
-/// by the add latency.
+/// correlated_changes() copied into storage that starts on a 64-byte boundary. std::vector's storage need
+/// not: glibc's malloc, for instance, returns large blocks 16 bytes past one, so that every 64-byte vector
+/// load from them straddles two cache lines. The pair of benchmarks on these copies shows what that costs.
 template <class T>
-inline constexpr std::size_t bare_read_lanes = 128 / sizeof(T);
+const cache_aligned_pair<T>& correlated_changes_cache_aligned() {
+  static const cache_aligned_pair<T> data = [] {
+    const series_pair<T>& source = correlated_changes<T>();
+    cache_aligned_pair<T> copy;
+    copy.first.assign(source.first.begin(), source.first.end());
+    copy.second.assign(source.second.begin(), source.second.end());
+    return copy;
+  }();
+  return data;
+}
 
-/// The memory limit: read each value of the two series once and add it up. Floating-point addition is not
-/// associative, so without -ffast-math a compiler keeps an ordered sum in one register and cannot
-/// vectorise it; the explicit independent accumulators here are what lets it use vector loads and adds
-/// (the inner loop maps onto whole vector registers).
-template <class T>
-[[nodiscard]] T bare_read(const T* x, const T* y, std::size_t n) noexcept {
-  constexpr std::size_t lanes = bare_read_lanes<T>;
-  T sum_x[lanes] = {};
-  T sum_y[lanes] = {};
+/// The memory limit: read each value of the series once and add it up, as fast as plain code can.
+///
+/// Floating-point addition is not associative, so without -ffast-math a compiler keeps an ordered sum in
+/// one register and cannot vectorise it. Here the sums are explicitly split into independent 32-byte
+/// vector accumulators (GNU vector extensions, GCC and Clang; elsewhere the same split with scalar
+/// accumulators, which a compiler may or may not vectorise). Why these choices, measured on the machine
+/// behind the README figures (AMD EPYC, GCC 12, 2 x 80 MB of doubles in std::vector storage, 16 bytes
+/// past a cache line): a loop with scalar accumulator arrays was vectorised by GCC across blocks with
+/// permutes and streamed at 31 GiB/s; 64-byte (zmm) vectors, each load straddling two cache lines, at
+/// 38.5 GiB/s; 32-byte vectors at 42.5 GiB/s, as fast as any variant tried (an `omp simd` reduction gave
+/// 41). Two accumulators per series already hide the add latency at every size that is not in L1.
+template <class T, std::size_t Series>
+[[nodiscard]] T bare_read_all(const T* const (&series)[Series], std::size_t n) noexcept {
+  constexpr std::size_t accumulators = Series >= 2 ? 2 : 4;  // per series
+#if defined(__GNUC__)
+  constexpr std::size_t vector_bytes = 32;
+  typedef T vector __attribute__((vector_size(vector_bytes)));
+  constexpr std::size_t width = vector_bytes / sizeof(T);
+  vector sum[Series][accumulators] = {};
   std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    for (std::size_t k = 0; k < lanes; ++k) {
-      sum_x[k] += x[i + k];
-      sum_y[k] += y[i + k];
+  for (; i + accumulators * width <= n; i += accumulators * width) {
+    for (std::size_t s = 0; s < Series; ++s) {
+      for (std::size_t k = 0; k < accumulators; ++k) {
+        vector values;
+        std::memcpy(&values, series[s] + i + k * width, vector_bytes);  // an unaligned vector load
+        sum[s][k] += values;
+      }
+    }
+  }
+  vector lanes{};
+  for (std::size_t s = 0; s < Series; ++s) {
+    for (std::size_t k = 0; k < accumulators; ++k) {
+      lanes += sum[s][k];
     }
   }
   T total{};
-  for (; i < n; ++i) {
-    total += x[i] + y[i];
+  for (std::size_t k = 0; k < width; ++k) {
+    total += lanes[k];
   }
-  for (std::size_t k = 0; k < lanes; ++k) {
-    total += sum_x[k] + sum_y[k];
+#else
+  constexpr std::size_t width = 32 / sizeof(T);
+  T sum[Series][accumulators * width] = {};
+  std::size_t i = 0;
+  for (; i + accumulators * width <= n; i += accumulators * width) {
+    for (std::size_t s = 0; s < Series; ++s) {
+      for (std::size_t k = 0; k < accumulators * width; ++k) {
+        sum[s][k] += series[s][i + k];
+      }
+    }
+  }
+  T total{};
+  for (std::size_t s = 0; s < Series; ++s) {
+    for (std::size_t k = 0; k < accumulators * width; ++k) {
+      total += sum[s][k];
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    for (std::size_t s = 0; s < Series; ++s) {
+      total += series[s][i];
+    }
   }
   return total;
+}
+
+/// The memory limit for two series.
+template <class T>
+[[nodiscard]] T bare_read(const T* x, const T* y, std::size_t n) noexcept {
+  const T* const series[2] = {x, y};
+  return bare_read_all(series, n);
 }
 
 /// The memory limit for one series.
 template <class T>
 [[nodiscard]] T bare_read(const T* x, std::size_t n) noexcept {
-  constexpr std::size_t lanes = 2 * bare_read_lanes<T>;
-  T sum[lanes] = {};
-  std::size_t i = 0;
-  for (; i + lanes <= n; i += lanes) {
-    for (std::size_t k = 0; k < lanes; ++k) {
-      sum[k] += x[i + k];
-    }
-  }
-  T total{};
-  for (; i < n; ++i) {
-    total += x[i];
-  }
-  for (std::size_t k = 0; k < lanes; ++k) {
-    total += sum[k];
-  }
-  return total;
+  const T* const series[1] = {x};
+  return bare_read_all(series, n);
 }
 
-/// Benchmark of the bare read of two series, the baseline each binary carries.
-template <class T>
-void bare_read_pair_benchmark(benchmark::State& state, const series_pair<T>& series, const char* per_item_name) {
+/// The timed loop every benchmark uses: `kernel(first, second, n)` on the first n values of both series.
+///
+/// The result goes to DoNotOptimize as a const lvalue, an input-only asm operand with a "memory" clobber:
+/// the compiler must produce the result, and must assume that any memory, the series included, may have
+/// changed between iterations, so it recomputes every iteration. The kernels only read memory, so there
+/// is nothing for ClobberMemory to flush. The input pointers are deliberately not passed through the
+/// read-write DoNotOptimize(T&): with GCC 12.2 -O3 its "+m,r" operand on a pointer local lost the store
+/// of the pointer, and the kernel read through an uninitialised stack slot.
+template <class T, class Allocator, class Kernel>
+void run_pairs(benchmark::State& state, const series_pair<T, Allocator>& series, Kernel kernel,
+               const char* per_item_name) {
   const std::size_t n = size_of(state);
   for (auto _ : state) {
-    // Opaque pointers: the compiler cannot prove two iterations read the same data, so it cannot hoist the
-    // read out of the loop. The kernels only read memory, so there is nothing for ClobberMemory to flush.
-    const T* x = series.first.data();
-    const T* y = series.second.data();
-    benchmark::DoNotOptimize(x);
-    benchmark::DoNotOptimize(y);
-    T total = bare_read(x, y, n);
-    benchmark::DoNotOptimize(total);
+    const auto result = kernel(series.first.data(), series.second.data(), n);
+    benchmark::DoNotOptimize(result);
   }
   set_throughput<T>(state, n, 2, per_item_name);
+}
+
+/// run_pairs for a single series.
+template <class T, class Kernel>
+void run_single(benchmark::State& state, const std::vector<T>& series, Kernel kernel,
+                const char* per_item_name) {
+  const std::size_t n = size_of(state);
+  for (auto _ : state) {
+    const auto result = kernel(series.data(), n);
+    benchmark::DoNotOptimize(result);
+  }
+  set_throughput<T>(state, n, 1, per_item_name);
+}
+
+/// The bare read of two series, the baseline each binary carries.
+template <class T, class Allocator>
+void bare_read_pair_benchmark(benchmark::State& state, const series_pair<T, Allocator>& series,
+                              const char* per_item_name) {
+  run_pairs(
+      state, series, [](const T* x, const T* y, std::size_t n) { return bare_read(x, y, n); }, per_item_name);
 }
 
 /// How the binary was compiled, in the report's context (console header and JSON "context").
@@ -264,6 +353,16 @@ inline void add_build_context() {
 #if defined(__FAST_MATH__)
   benchmark::AddCustomContext("fast_math", "ON: figures do not show what users get");
 #endif
+  {
+    // Where this platform's allocator puts storage of the size the largest benchmarks use.
+    std::allocator<double> allocator;
+    const auto size = static_cast<std::size_t>(largest_size);
+    double* probe = allocator.allocate(size);
+    benchmark::AddCustomContext("vector_storage", "std::vector<double>(1e7).data() is " +
+                                                      std::to_string(offset_from_cache_line(probe)) +
+                                                      " bytes past a 64-byte boundary");
+    allocator.deallocate(probe, size);
+  }
 #if defined(NDEBUG)
   benchmark::AddCustomContext("hedgemetrics_build", "release (NDEBUG)");
 #else
@@ -275,21 +374,28 @@ inline void add_build_context() {
 /// given (Google Benchmark's default, 0.5 s, would make the full run at five repetitions take several
 /// minutes); CI runs `--benchmark_min_time=0.01` as a quick check that the binaries still work.
 inline int main(int argc, char** argv) {
-  std::vector<char*> args(argv, argv + argc);
+  static char default_min_time[] = "--benchmark_min_time=0.1";
   bool min_time_given = false;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--benchmark_min_time", 20) == 0) {
       min_time_given = true;
     }
   }
-  static char default_min_time[] = "--benchmark_min_time=0.1";
-  if (!min_time_given && !args.empty()) {
-    args.insert(args.begin() + 1, default_min_time);
+  // argv with the default inserted after the program name, null-terminated as argv is. (Not built with
+  // std::vector::insert: GCC 12 in C++20 mode reports a false null dereference in its relocation code.)
+  const auto given = static_cast<std::size_t>(argc > 0 ? argc : 0);
+  const auto args = std::make_unique<char*[]>(given + 2);
+  std::size_t count_args = 0;
+  for (std::size_t i = 0; i < given; ++i) {
+    args[count_args++] = argv[i];
+    if (i == 0 && !min_time_given) {
+      args[count_args++] = default_min_time;
+    }
   }
-  int count = static_cast<int>(args.size());
-  args.push_back(nullptr);
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) {
+  args[count_args] = nullptr;
+  int count = static_cast<int>(count_args);
+  benchmark::Initialize(&count, args.get());
+  if (benchmark::ReportUnrecognizedArguments(count, args.get())) {
     return 1;
   }
   add_build_context();

