@@ -128,14 +128,14 @@ struct basis_kernel {
     Real spot_changes[block_length];
     Real futures_changes[block_length];
     std::size_t k = 0;
-    Real before_spot = previous_spot;
-    Real before_futures = previous_futures;
-    for (std::size_t i = has_previous ? 0 : 1; i < m; ++i) {
-      const Real s = static_cast<Real>(spot[i]);
-      const Real f = static_cast<Real>(futures[i]);
-      spot_changes[k] = s - (i == 0 ? before_spot : static_cast<Real>(spot[i - 1]));
-      futures_changes[k] = f - (i == 0 ? before_futures : static_cast<Real>(futures[i - 1]));
-      ++k;
+    if (has_previous) {
+      spot_changes[0] = static_cast<Real>(spot[0]) - previous_spot;
+      futures_changes[0] = static_cast<Real>(futures[0]) - previous_futures;
+      k = 1;
+    }
+    for (std::size_t i = 1; i < m; ++i, ++k) {
+      spot_changes[k] = static_cast<Real>(spot[i]) - static_cast<Real>(spot[i - 1]);
+      futures_changes[k] = static_cast<Real>(futures[i]) - static_cast<Real>(futures[i - 1]);
     }
     out.changes = block_comoments<Real>(k, spot_changes, futures_changes, change_context);
 

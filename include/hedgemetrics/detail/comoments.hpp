@@ -337,17 +337,14 @@ inline constexpr std::size_t refine_limit = 4096;
 /// e = (x − x̄) − r(y − ȳ) formed without rounding error beyond their own (TwoSum deviations from the
 /// double-word means, TwoProduct r·(y − ȳ)) and summed with compensation (Ogita, Rump & Oishi 2005). The
 /// correction is what a double h* misses; it matters for the intercept x̄ − h*ȳ, whose condition number
-/// |h*ȳ|/|x̄ − h*ȳ| is 3,200 on NIST's Norris data. Non-finite pairs (under missing_data::omit) are skipped.
+/// |h*ȳ|/|x̄ − h*ȳ| is 3,200 on NIST's Norris data. Non-finite pairs are skipped when `skip_nonfinite`
+/// (missing_data::omit); under the other policies none reach here.
 template <class Real, class X, class Y>
-void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n) noexcept {
+void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n, bool skip_nonfinite) noexcept {
   if (c.nonfinite || !(c.syy > 0)) return;
   const Real r = c.ratio;
-  Real sum = 0;
-  Real compensation = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const Real u = static_cast<Real>(x[i]);
-    const Real v = static_cast<Real>(y[i]);
-    if (!std::isfinite(u) || !std::isfinite(v)) continue;
+  // One residual term, exactly: e·(y − ȳ) as a value and its rounding error.
+  const auto term = [&c, r](Real u, Real v, Real& value, Real& error) noexcept {
     Real dx = 0, dx_low = 0, dy = 0, dy_low = 0, p = 0, p_low = 0;
     two_sum(u, -c.mean_x, dx, dx_low);
     two_sum(v, -c.mean_y, dy, dy_low);
@@ -355,13 +352,50 @@ void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n) noe
     dy_low -= c.tail_y;
     two_product(r, dy, p, p_low);
     const Real e = (dx - p) + ((dx_low - p_low) - r * dy_low);
-    Real term = 0, term_low = 0, next = 0, next_low = 0;
-    two_product(e, dy + dy_low, term, term_low);
-    two_sum(sum, term, next, next_low);
-    sum = next;
-    compensation += next_low + term_low;
+    two_product(e, dy + dy_low, value, error);
+  };
+  // Compensated sums per lane (Ogita, Rump & Oishi's Sum2), so the lanes run side by side.
+  Real sum[lanes] = {};
+  Real compensation[lanes] = {};
+  const auto add = [&sum, &compensation](std::size_t j, Real value, Real error) noexcept {
+    Real next = 0, next_low = 0;
+    two_sum(sum[j], value, next, next_low);
+    sum[j] = next;
+    compensation[j] += next_low + error;
+  };
+  if (skip_nonfinite) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const Real u = static_cast<Real>(x[i]);
+      const Real v = static_cast<Real>(y[i]);
+      if (!std::isfinite(u) || !std::isfinite(v)) continue;
+      Real value = 0, error = 0;
+      term(u, v, value, error);
+      add(i % lanes, value, error);
+    }
+  } else {
+    const std::size_t whole = n - n % lanes;
+    for (std::size_t i = 0; i < whole; i += lanes) {
+      for (std::size_t j = 0; j < lanes; ++j) {
+        Real value = 0, error = 0;
+        term(static_cast<Real>(x[i + j]), static_cast<Real>(y[i + j]), value, error);
+        add(j, value, error);
+      }
+    }
+    for (std::size_t i = whole; i < n; ++i) {
+      Real value = 0, error = 0;
+      term(static_cast<Real>(x[i]), static_cast<Real>(y[i]), value, error);
+      add(0, value, error);
+    }
   }
-  c.ratio_tail = (sum + compensation) / c.syy;
+  Real total = 0;
+  Real total_compensation = 0;
+  for (std::size_t j = 0; j < lanes; ++j) {
+    Real next = 0, next_low = 0;
+    two_sum(total, sum[j], next, next_low);
+    total = next;
+    total_compensation += next_low + compensation[j];
+  }
+  c.ratio_tail = (total + total_compensation) / c.syy;
 }
 
 /// Co-moments of exposure and hedge under a missing-data policy (the single entry point of the kernel).
@@ -373,7 +407,7 @@ template <class Real, class X, class Y>
   comoments<Real> c =
       accumulate_blocks<Real>(kernel, policy, function, n, named_series<X>{exposure_name, exposure},
                               named_series<Y>{hedge_name, hedge});
-  if (n <= refine_limit) refine_ratio(c, exposure, hedge, n);
+  if (n <= refine_limit) refine_ratio(c, exposure, hedge, n, policy == missing_data::omit);
   return c;
 }
 
