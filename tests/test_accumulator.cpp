@@ -6,6 +6,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -253,12 +254,13 @@ TEST_CASE("serialisation: layout, round trip, and damaged bytes are errors") {
                        doctest::Contains("checksum mismatch"), std::invalid_argument);
 
   // A state that passes the checksum but cannot exist: a negative sum of squares, re-signed.
-  auto forged = bytes;
+  std::array<std::uint8_t, 100> forged{};
+  std::copy(bytes.begin(), bytes.end(), forged.begin());
   forged[16 + 4 * 8 + 7] ^= 0x80U;  // the sign bit of S_SS (fifth value)
   const std::uint32_t crc = reference_crc32(forged.data(), 96);
   for (unsigned k = 0; k < 4; ++k) forged[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
-  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(forged), doctest::Contains("negative"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(forged.data(), forged.size()),
+                       doctest::Contains("negative"), std::invalid_argument);
 }
 
 TEST_CASE("serialised partial results merge like the accumulators they came from") {
