@@ -9,8 +9,10 @@
 #include "hedgemetrics/contracts.hpp"
 #include "hedgemetrics/descriptive.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
+#include "hedgemetrics/rolling.hpp"
 #include "hedgemetrics/series.hpp"
 #include "hedgemetrics/transforms.hpp"
 #include "hedgemetrics/version.hpp"
+#include "hedgemetrics/walk_forward.hpp"
 
 #endif  // HEDGEMETRICS_HEDGEMETRICS_HPP

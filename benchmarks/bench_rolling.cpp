@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// rolling_hedge, ewma_hedge and expanding_hedge (rolling.hpp) over 1e6 pairs of price changes, against:
+///  - fit_hedge per pair over the same 1e6 pairs (the target of issue 4: rolling at most 10x fit_hedge's
+///    cost per pair, for windows of 20, 250 and 5,000);
+///  - a naive per-window recomputation (fit_hedge on every window: O(n·window));
+///  - the textbook add-and-subtract rolling sums (O(n), what pandas' rolling().cov() does, and drifts).
+/// Every figure is time per output point (`time_per_point`), so they divide directly.
+#include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/rolling.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "bench_common.hpp"
+
+namespace {
+
+constexpr const char* per_point = "time_per_point";
+constexpr std::int64_t points = 1'000'000;
+
+void windows(benchmark::internal::Benchmark* b) {
+  for (std::int64_t w : {20, 250, 5000}) b->Args({points, w});
+}
+
+void BM_rolling_hedge(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const auto window = static_cast<std::size_t>(state.range(1));
+  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
+  for (auto _ : state) {
+    const auto result = hedgemetrics::rolling_hedge(s, f, window);
+    benchmark::DoNotOptimize(result.ratio.data());
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+/// rolling_hedge into a result whose vectors are reused from one call to the next: the computation alone,
+/// without the allocation and first touch of 32 bytes of fresh memory per point (page faults cost more than
+/// the computation on this machine).
+void BM_rolling_hedge_reused(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const auto window = static_cast<std::size_t>(state.range(1));
+  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
+  hedgemetrics::time_varying_hedge<double> result;
+  for (auto _ : state) {
+    hedgemetrics::rolling_hedge(s, f, window, {}, result);
+    benchmark::DoNotOptimize(result.ratio.data());
+    benchmark::ClobberMemory();
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+/// The naive method: fit_hedge on every window. Its cost per point grows with the window, so it runs on
+/// the first 1e5 points only (the time per point does not depend on n).
+void BM_naive_per_window(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state) / 10;
+  const auto window = static_cast<std::size_t>(state.range(1));
+  std::vector<double> ratio(n);
+  for (auto _ : state) {
+    for (std::size_t t = window - 1; t < n; ++t) {
+      ratio[t] = hedgemetrics::fit_hedge(
+                     hedgemetrics::series_view<double>(data.first.data() + t + 1 - window, window),
+                     hedgemetrics::series_view<double>(data.second.data() + t + 1 - window, window))
+                     .ratio;
+    }
+    benchmark::DoNotOptimize(ratio.data());
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+/// Add-and-subtract running sums Σx, Σy, Σx², Σy², Σxy: the fastest O(n) method and the one that drifts
+/// (the entering value is added, the leaving one subtracted, and their roundings never leave).
+void BM_add_subtract_sums(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const auto window = static_cast<std::size_t>(state.range(1));
+  std::vector<double> ratio(n), effectiveness(n), residual(n);
+  const double* x = data.first.data();
+  const double* y = data.second.data();
+  for (auto _ : state) {
+    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+    const double m = static_cast<double>(window);
+    for (std::size_t t = 0; t < n; ++t) {
+      sx += x[t], sy += y[t], sxx += x[t] * x[t], syy += y[t] * y[t], sxy += x[t] * y[t];
+      if (t >= window) {
+        const std::size_t o = t - window;
+        sx -= x[o], sy -= y[o], sxx -= x[o] * x[o], syy -= y[o] * y[o], sxy -= x[o] * y[o];
+      }
+      const double cxx = sxx - sx * sx / m, cyy = syy - sy * sy / m, cxy = sxy - sx * sy / m;
+      ratio[t] = cxy / cyy;
+      effectiveness[t] = cxy * cxy / (cxx * cyy);
+      residual[t] = (cxx - ratio[t] * cxy) / (m - 1);
+    }
+    benchmark::DoNotOptimize(ratio.data());
+    benchmark::DoNotOptimize(effectiveness.data());
+    benchmark::DoNotOptimize(residual.data());
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+void BM_fit_hedge(benchmark::State& state) {
+  hm_bench::run_pairs(
+      state, hm_bench::correlated_changes<double>(),
+      [](const double* exposure, const double* hedge, std::size_t n) {
+        return hedgemetrics::fit_hedge(hedgemetrics::series_view<double>(exposure, n),
+                                       hedgemetrics::series_view<double>(hedge, n));
+      },
+      per_point);
+}
+
+void BM_ewma_hedge(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
+  for (auto _ : state) {
+    const auto result = hedgemetrics::ewma_hedge(s, f);
+    benchmark::DoNotOptimize(result.ratio.data());
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+void BM_expanding_hedge(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
+  for (auto _ : state) {
+    const auto result = hedgemetrics::expanding_hedge(s, f);
+    benchmark::DoNotOptimize(result.ratio.data());
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+}  // namespace
+
+BENCHMARK(BM_rolling_hedge)->Apply(windows)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_rolling_hedge_reused)->Apply(windows)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_naive_per_window)->Apply(windows)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_add_subtract_sums)->Apply(windows)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_fit_hedge)->Arg(points)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ewma_hedge)->Arg(points)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_expanding_hedge)->Arg(points)->Unit(benchmark::kMillisecond);
+
+int main(int argc, char** argv) {
+  return hm_bench::main(argc, argv);
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Walk-forward (out-of-sample) evaluation of hedging strategies: each period's hedge ratio is estimated from
+/// earlier data only, held for a rebalancing interval, and every change in the position pays a proportional
+/// transaction cost. In-sample effectiveness flatters every estimator (Dahlgran & Ma 2008); this is the
+/// effectiveness a hedger would have had.
+#ifndef HEDGEMETRICS_WALK_FORWARD_HPP
+#define HEDGEMETRICS_WALK_FORWARD_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/hedge_ratio.hpp"
+#include "hedgemetrics/rolling.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+/// A ratio series supplied by the caller, evaluated like the built-in strategies.
+struct user_strategy {
+  /// The label in the comparison table.
+  std::string name;
+  /// ratio[t]: the hedge ratio the strategy would hold over period t if it rebalanced at t. It must be
+  /// computed from data up to t − 1 only (the evaluation cannot check that); NaN means "no estimate", and
+  /// the previous position is kept. As long as the series.
+  std::vector<double> ratio;
+};
+
+/// Options of walk_forward.
+struct walk_forward_options {
+  /// The position is reset every `rebalance_every` periods, at start, start + rebalance_every, …, and held
+  /// in between. At least 1.
+  std::size_t rebalance_every = 1;
+  /// Proportional transaction cost, at least 0: every change Δh in the hedge position (per unit of
+  /// exposure) costs cost·|Δh|, times hedge_price[t] when a price series is given (then `cost` is a
+  /// fraction of the notional traded, e.g. 0.0005 for 5 basis points). The opening trade (from 0) pays too.
+  double cost = 0;
+  /// Optional: the hedge instrument's price at which the trade before period t is done (as long as the
+  /// series), for costs proportional to the notional traded. Empty: costs per unit of hedge.
+  std::vector<double> hedge_price;
+  /// Window of the rolling strategy (rolling_hedge over the `window` periods before t). At least 2.
+  std::size_t window = 250;
+  /// Decay of the EWMA strategy (ewma_hedge over all periods before t), in (0, 1); RiskMetrics' 0.94.
+  double lambda = 0.94;
+  /// First evaluated period; 0 (the default) means `window`, so that every strategy has a full window of
+  /// history from the first evaluated period on.
+  std::size_t start = 0;
+  /// Further strategies given as ratio series.
+  std::vector<user_strategy> user;
+};
+
+/// Out-of-sample figures of one strategy over a range of evaluated periods.
+///
+/// With p_t the hedged P&L (after costs) and S_t the unhedged P&L over the N periods of the range:
+/// effectiveness = 1 − Var(p)/Var(S) (Ederington 1979, out of sample: sample variances with N − 1);
+/// semivariance_reduction = 1 − SV(p)/SV(S) with the downside semivariance below 0,
+/// SV(x) = Σ min(x_t, 0)²/N (Markowitz 1959; the loss side only, so a hedge that removes gains but not
+/// losses scores nothing). NaN when N < 2 or the unhedged variance (semivariance) is 0.
+struct strategy_metrics {
+  /// Evaluated periods in the range.
+  std::size_t periods = 0;
+  /// 1 − Var(p)/Var(S): the out-of-sample variance reduction. Negative when the hedge adds risk.
+  double effectiveness = std::numeric_limits<double>::quiet_NaN();
+  /// 1 − SV(p)/SV(S): the reduction in downside semivariance (below 0).
+  double semivariance_reduction = std::numeric_limits<double>::quiet_NaN();
+  /// Σ|h_t − h_{t−1}| over the range, h before the first evaluated period being 0.
+  double turnover = 0;
+  /// Σ cost_t over the range.
+  double total_cost = 0;
+  /// Mean hedged P&L per period, after costs.
+  double mean_pnl = std::numeric_limits<double>::quiet_NaN();
+  /// Var(p), the sample variance of the hedged P&L (N − 1).
+  double hedged_variance = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// One strategy's walk-forward path and its figures over all evaluated periods.
+struct strategy_result {
+  /// Label: "naive 1:1", "static h* (in-sample)", "rolling <window>", "EWMA <lambda>", or the user's name.
+  std::string name;
+  /// True for the static h* fitted on the evaluated periods themselves: a look-ahead benchmark, not a
+  /// strategy anyone could have run.
+  bool in_sample = false;
+  /// h_t, the ratio held over period t (NaN before the first evaluated period).
+  std::vector<double> ratio;
+  /// Hedged P&L p_t = S_t − h_t·F_t − cost_t (NaN before the first evaluated period).
+  std::vector<double> pnl;
+  /// Transaction cost paid for the trade before period t (0 when the position does not change).
+  std::vector<double> cost;
+  /// Figures over every evaluated period.
+  strategy_metrics overall;
+};
+
+/// The comparison of strategies: one strategy_result per strategy, in the order naive, static (in-sample),
+/// rolling, EWMA, then the user's. Printing is the caller's business (examples/rolling_hedge.cpp).
+struct walk_forward_result {
+  /// The first evaluated period.
+  std::size_t start = 0;
+  /// S_t, the unhedged P&L per period (the exposure series).
+  std::vector<double> unhedged;
+  /// The strategies compared.
+  std::vector<strategy_result> strategies;
+};
+
+/// The figures of `strategy` over periods [begin, end) (clipped to the evaluated periods), e.g. one year.
+/// \throws std::invalid_argument when begin > end or end exceeds the series.
+[[nodiscard]] inline strategy_metrics walk_forward_metrics(const walk_forward_result& result,
+                                                           const strategy_result& strategy, std::size_t begin,
+                                                           std::size_t end) {
+  const std::size_t n = result.unhedged.size();
+  if (begin > end || end > n) {
+    HEDGEMETRICS_THROW(std::invalid_argument("hedgemetrics::walk_forward_metrics: the range [" +
+                                             std::to_string(begin) + ", " + std::to_string(end) +
+                                             ") is not within the " + std::to_string(n) + " periods"));
+  }
+  if (begin < result.start) begin = result.start;
+  strategy_metrics m;
+  if (begin >= end) return m;
+  m.periods = end - begin;
+  const double count = static_cast<double>(m.periods);
+  double sum_p = 0, sum_s = 0;
+  for (std::size_t t = begin; t < end; ++t) {
+    sum_p += strategy.pnl[t];
+    sum_s += result.unhedged[t];
+    const double before = t > result.start ? strategy.ratio[t - 1] : 0.0;
+    m.turnover += std::fabs(strategy.ratio[t] - before);
+    m.total_cost += strategy.cost[t];
+  }
+  const double mean_p = sum_p / count, mean_s = sum_s / count;
+  double var_p = 0, var_s = 0, down_p = 0, down_s = 0;
+  for (std::size_t t = begin; t < end; ++t) {
+    const double dp = strategy.pnl[t] - mean_p, ds = result.unhedged[t] - mean_s;
+    var_p += dp * dp;
+    var_s += ds * ds;
+    const double lp = strategy.pnl[t] < 0 ? strategy.pnl[t] : 0.0;
+    const double ls = result.unhedged[t] < 0 ? result.unhedged[t] : 0.0;
+    down_p += lp * lp;
+    down_s += ls * ls;
+  }
+  m.mean_pnl = mean_p;
+  if (m.periods < 2) return m;
+  m.hedged_variance = var_p / (count - 1);
+  if (var_s > 0) m.effectiveness = 1 - var_p / var_s;
+  if (down_s > 0) m.semivariance_reduction = 1 - down_p / down_s;
+  return m;
+}
+
+namespace detail {
+
+[[nodiscard]] inline std::string short_number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+/// Runs one strategy: `estimate[t]` is its estimate for period t from data up to t − 1 (NaN: none).
+[[nodiscard]] inline strategy_result run_strategy(std::string name, bool in_sample,
+                                                  const std::vector<double>& estimate,
+                                                  const std::vector<double>& s, const std::vector<double>& f,
+                                                  std::size_t start, const walk_forward_options& options,
+                                                  const walk_forward_result& partial) {
+  const std::size_t n = s.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  strategy_result r;
+  r.name = std::move(name);
+  r.in_sample = in_sample;
+  r.ratio.assign(n, nan);
+  r.pnl.assign(n, nan);
+  r.cost.assign(n, 0.0);
+  double held = 0;
+  for (std::size_t t = start; t < n; ++t) {
+    const double before = held;
+    if ((t - start) % options.rebalance_every == 0 && std::isfinite(estimate[t])) held = estimate[t];
+    const double traded = std::fabs(held - before);
+    r.cost[t] =
+        options.cost * traded * (options.hedge_price.empty() ? 1.0 : std::fabs(options.hedge_price[t]));
+    r.ratio[t] = held;
+    r.pnl[t] = s[t] - held * f[t] - r.cost[t];
+  }
+  walk_forward_result view;  // metrics need only start and unhedged
+  view.start = partial.start;
+  view.unhedged = s;
+  r.overall = walk_forward_metrics(view, r, start, n);
+  return r;
+}
+
+}  // namespace detail
+
+/// Walk-forward comparison of hedging strategies on P&L series (price changes per unit of exposure S_t
+/// and of hedge F_t). At each evaluated period t ≥ start, every strategy holds a ratio h_t decided before
+/// t from data up to t − 1 only, reset every `rebalance_every` periods and held in between:
+///  - naive 1:1: h = 1;
+///  - static h* (in-sample): fit_hedge over the evaluated periods themselves — look-ahead, labelled so;
+///  - rolling: rolling_hedge(S, F, window) at t − 1 (periods t − window … t − 1);
+///  - EWMA: ewma_hedge(S, F, λ) at t − 1 (RiskMetrics 1996);
+///  - each user_strategy: its ratio[t].
+/// An estimate that is NaN (too little history) keeps the previous position (0 at first: unhedged).
+/// Hedged P&L p_t = S_t − h_t·F_t − cost·|h_t − h_{t−1}|·(hedge_price[t] or 1). Figures per strategy:
+/// see strategy_metrics; walk_forward_metrics gives them for any sub-range (a year). Dahlgran & Ma (2008)
+/// on why out-of-sample figures are the ones to report.
+///
+/// \throws std::invalid_argument when the lengths differ (series, hedge_price, a user ratio series),
+///         rebalance_every is 0, the cost is negative or not finite, the window < 2, or λ is outside (0, 1)
+///         (the message gives the value); std::domain_error when S or F holds a non-finite value.
+template <class Exposure, class Hedge>
+[[nodiscard]] walk_forward_result walk_forward(const Exposure& exposure, const Hedge& hedge,
+                                               const walk_forward_options& options = {}) {
+  constexpr const char* function = "hedgemetrics::walk_forward";
+  const auto sv = detail::view_of(exposure, function, "exposure");
+  const auto fv = detail::view_of(hedge, function, "hedge");
+  detail::require_same_length(function, "exposure", sv.size(), "hedge", fv.size());
+  const std::size_t n = sv.size();
+  if (options.rebalance_every == 0) {
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": rebalance_every must be at least 1, but it is 0"));
+  }
+  if (!(options.cost >= 0) || !std::isfinite(options.cost)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": the transaction cost must be finite and "
+                                             "not negative, but it is " +
+                                             detail::value_text(options.cost)));
+  }
+  if (!options.hedge_price.empty()) {
+    detail::require_same_length(function, "exposure", n, "hedge_price", options.hedge_price.size());
+  }
+  for (const user_strategy& u : options.user) {
+    detail::require_same_length(function, "exposure", n, ("the ratio series of " + u.name).c_str(),
+                                u.ratio.size());
+  }
+  const detail::nonfinite_position where =
+      detail::find_nonfinite(0, n, detail::named_series<series_element_t<Exposure>>{"exposure", sv.data()},
+                             detail::named_series<series_element_t<Hedge>>{"hedge", fv.data()});
+  if (where.found) {
+    HEDGEMETRICS_THROW(std::domain_error(
+        std::string(function) + ": " + where.name + "[" + std::to_string(where.index) + "] is " +
+        where.value + "; a P&L series must be finite: drop or fill the missing periods first"));
+  }
+  std::vector<double> s(n), f(n);
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
+
+  rolling_options rolling;  // validates the window
+  const auto rolled = rolling_hedge(s, f, options.window, rolling);
+  ewma_options ewma;
+  ewma.lambda = options.lambda;  // validates λ
+  const auto weighted = ewma_hedge(s, f, ewma);
+
+  walk_forward_result result;
+  result.start = options.start == 0 ? options.window : options.start;
+  if (result.start > n) result.start = n;
+  result.unhedged = s;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> estimate(n, nan);
+  auto lagged = [&](const std::vector<double>& figures) {
+    for (std::size_t t = 0; t < n; ++t) estimate[t] = t > 0 ? figures[t - 1] : nan;
+    return estimate;
+  };
+  const std::size_t start = result.start;
+  result.strategies.push_back(
+      detail::run_strategy("naive 1:1", false, std::vector<double>(n, 1.0), s, f, start, options, result));
+  const double h_star = start < n ? fit_hedge(series_view<double>(s.data() + start, n - start),
+                                              series_view<double>(f.data() + start, n - start))
+                                        .ratio
+                                  : nan;
+  result.strategies.push_back(detail::run_strategy(
+      "static h* (in-sample)", true, std::vector<double>(n, h_star), s, f, start, options, result));
+  result.strategies.push_back(detail::run_strategy("rolling " + std::to_string(options.window), false,
+                                                   lagged(rolled.ratio), s, f, start, options, result));
+  result.strategies.push_back(detail::run_strategy("EWMA " + detail::short_number(options.lambda), false,
+                                                   lagged(weighted.ratio), s, f, start, options, result));
+  for (const user_strategy& u : options.user) {
+    result.strategies.push_back(detail::run_strategy(u.name, false, u.ratio, s, f, start, options, result));
+  }
+  return result;
+}
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_WALK_FORWARD_HPP
