@@ -13,6 +13,7 @@ packages=(
   libgsl-dev                # benchmarks: gsl_fit_linear, the peer we compare against
   libcli11-dev              # examples: hedge_report's command line
   python3 python3-numpy     # examples: the independent cross-check of hedge_report
+  python3-statsmodels       # tests: the OLS and Newey-West cross-check of inference.hpp
   gnuplot-nox               # examples: the rolling_hedge chart (plot_rolling_hedge.sh)
   doxygen pkg-config        # packaging checks: the docs target (API reference), the pkg-config consumer
 )

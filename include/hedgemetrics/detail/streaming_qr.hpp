@@ -20,9 +20,13 @@
 
 namespace hedgemetrics::detail {
 
-/// Rows per block of the streaming QR. A block of 256 rows of 10 columns of doubles (20 KiB) stays in L1;
-/// bench_multi_hedge (n = 1e6, k = 1..8) was within 5% for 128..512 rows and slower at 64 and 1024.
-inline constexpr Eigen::Index qr_block_rows = 256;
+/// Rows per block of the streaming QR. bench_multi_hedge, n = 1e6, CPU ms per fit (medians of 3), k = 1, 2,
+/// 4, 8 and the book (n = 1e5, k = 4, m = 100); AMD EPYC (2 vCPUs, 48 KiB L1d and 1 MiB L2
+/// each), GCC 12 -O3 -march=native, 2026-11-24, shared with other jobs (load 7-9, so ±10%): 512 rows 0.54
+/// / 1.29 / 4.29 / 10.4 / 11.8; 1024: 0.53 / 1.73 / 4.21 / 10.0 / 12.0; 2048: 0.70 / 1.72 / 3.73 / 8.98
+/// / 12.9; 4096: 0.84 / 1.86 / 4.07 / 9.65 / 15.7. Below 512 the per-reflector set-up dominates (256: 2.8 ms
+/// at k = 1 in an earlier version); 1024 rows (80 KiB for k = 8, in L2) is the compromise.
+inline constexpr Eigen::Index qr_block_rows = 1024;
 
 /// The state of a streaming QR of A = [1 | X − c | Y − c_y] (p = k + 1 design columns, m responses):
 /// A = Q·[R Z; 0 *], where R (p×p) is upper triangular, Z (p×m) holds the responses' coordinates in Q's
@@ -38,12 +42,14 @@ struct streaming_qr {
   using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   using row_vector = Eigen::Matrix<Real, 1, Eigen::Dynamic>;
 
-  Eigen::Index p = 0;  ///< design columns: the ones column and k instruments
-  Eigen::Index m = 0;  ///< responses (exposures)
-  matrix r;            ///< p × (p + m): [R Z]
-  vector ss;           ///< m residual sums of squares
-  vector ss_error;     ///< their compensation terms (Kahan–Babuška / Neumaier)
-  row_vector work;     ///< p + m scratch values
+  Eigen::Index p = 0;   ///< design columns: the ones column and k instruments
+  Eigen::Index m = 0;   ///< responses (exposures)
+  matrix r;             ///< p × (p + m): [R Z]
+  vector ss;            ///< m residual sums of squares
+  vector ss_error;      ///< their compensation terms (Kahan–Babuška / Neumaier)
+  row_vector work;      ///< p + m scratch values
+  row_vector centring;  ///< the constants reflector 0 subtracts from the block's columns
+  row_vector sums;      ///< the column sums of the block being absorbed
   std::size_t rows = 0;
 
   streaming_qr(Eigen::Index design, Eigen::Index responses)
@@ -52,38 +58,74 @@ struct streaming_qr {
         r(matrix::Zero(design, design + responses)),
         ss(vector::Zero(responses)),
         ss_error(vector::Zero(responses)),
-        work(row_vector::Zero(design + responses)) {}
+        work(row_vector::Zero(design + responses)),
+        centring(row_vector::Zero(design - 1 + responses)),
+        sums(row_vector::Zero(design - 1 + responses)) {}
 
-  /// Absorbs a block B (its first `count` rows, p + m columns, column-major): Householder reflectors
-  /// that annihilate B's design columns against the rows of R, applied to the whole stacked [R Z; B]
-  /// (the structured update of Golub & Van Loan, Matrix Computations, 4th ed., §5.2.2 and §6.5.2: the
-  /// reflector of column j touches only row j of R, so a block costs 4·rows·Σ_j (p + m − j − 1) flops).
-  /// B is overwritten.
+  /// Absorbs a block B (its first `count` rows; k + m columns, column-major: the instruments, then the
+  /// responses, the ones column implicit): Householder reflectors that annihilate the block's design
+  /// columns against the rows of R, applied to the whole stacked [R Z; 1 B] (the structured update of
+  /// Golub & Van Loan, Matrix Computations, 4th ed., §5.1.4 and §6.5.2: the reflector of column j touches
+  /// only row j of R, so a block costs about 4·count·Σ_j (p + m − j − 1) flops). B is overwritten.
   void absorb(Eigen::Ref<matrix> block, Eigen::Index count) {
-    const Eigen::Index columns = p + m;
     auto b = block.topRows(count);
-    for (Eigen::Index j = 0; j < p; ++j) {
-      auto x = b.col(j);
+    sums = b.colwise().sum();
+    absorb_with_sums(b);
+  }
+
+  /// absorb(), for a block whose column sums are already in `sums`.
+  template <class Block>
+  void absorb_with_sums(Block&& b) {
+    const row_vector& constants = centre(sums, b.rows());
+    for (Eigen::Index j = 0; j < b.cols(); ++j) b.col(j).array() -= constants(j);
+    absorb_rest(b);
+  }
+
+  /// Applies reflector 0, of the ones column, in closed form: v = [1; u·1] with u = 1/(α − β), so applying
+  /// it to a column is a column sum and the subtraction of a constant (in effect, the block is centred).
+  /// Takes the block's column sums; returns the constants to subtract from its columns.
+  template <class Sums>
+  [[nodiscard]] const row_vector& centre(const Sums& column_sums, Eigen::Index count) {
+    const Eigen::Index columns = p + m;
+    const Real alpha = r(0, 0);
+    const Real beta = -std::copysign(std::sqrt(alpha * alpha + static_cast<Real>(count)), alpha);
+    const Real u = 1 / (alpha - beta);
+    const Real tau = (beta - alpha) / beta;
+    r(0, 0) = beta;
+    centring = (column_sums * u + r.row(0).tail(columns - 1)) * tau;
+    r.row(0).tail(columns - 1) -= centring;
+    centring *= u;
+    return centring;
+  }
+
+  /// The reflectors of the instrument columns, on a block that centre()'s constants have been taken from.
+  template <class Block>
+  void absorb_rest(Block&& b) {
+    const Eigen::Index columns = p + m;
+    const Eigen::Index count = b.rows();
+    for (Eigen::Index j = 1; j < p; ++j) {
+      auto x = b.col(j - 1);
       const Real sigma = x.squaredNorm();
       if (!(sigma > 0)) continue;  // nothing to annihilate
       const Real alpha = r(j, j);
       const Real beta = -std::copysign(std::sqrt(alpha * alpha + sigma), alpha);
-      x /= (alpha - beta);  // the reflector v = [1; x/(α − β)]; |α − β| ≥ √σ > 0
+      const Real u = 1 / (alpha - beta);  // the reflector v = [1; u·x]; |α − β| ≥ √σ > 0
       const Real tau = (beta - alpha) / beta;
       r(j, j) = beta;
       const Eigen::Index rest = columns - j - 1;
       if (rest == 0) continue;
       auto w = work.head(rest);
-      w.noalias() = x.transpose() * b.rightCols(rest);
-      w += r.row(j).tail(rest);
-      w *= tau;
+      auto trailing = b.rightCols(rest);
+      w.noalias() = x.transpose() * trailing;
+      w = (w * u + r.row(j).tail(rest)) * tau;
       r.row(j).tail(rest) -= w;
-      b.rightCols(rest).noalias() -= x * w;
+      w *= u;
+      trailing.noalias() -= x * w;
     }
     for (Eigen::Index i = 0; i < m; ++i) {
       // Neumaier's compensated sum: the block sums are all non-negative, so this keeps SSR to a rounding
       // or two however many blocks there are.
-      const Real term = b.col(p + i).squaredNorm();
+      const Real term = b.col(p - 1 + i).squaredNorm();
       Real sum = 0, error = 0;
       two_sum(ss(i), term, sum, error);
       ss(i) = sum;
@@ -102,18 +144,17 @@ struct nonfinite_at {
   Eigen::Index column = -1;
 };
 
-/// Reads exposures (m columns) and hedges (k columns) in row blocks into [1 | X − c | Y − c_y] and
-/// absorbs them; applies the missing-data policy per row. `exposure_column(i)` / `hedge_column(j)` name a
-/// column in messages. Returns the state; `nonfinite` is set under missing_data::propagate.
-template <class Real, class Exposures, class Hedges>
-streaming_qr<Real> factor_rows(const Exposures& exposures, const Hedges& hedges, missing_data policy,
-                               const char* function, bool& nonfinite,
+/// Reads m exposures and k hedges, n rows each, in row blocks into [1 | X − c | Y − c_y] and absorbs them;
+/// applies the missing-data policy per row. `exposure_column(i)` and `hedge_column(j)` give a column as an
+/// Eigen vector expression (a column of a matrix, or a Map of a series). Returns the state; `nonfinite`
+/// is set under missing_data::propagate.
+template <class Real, class ExposureColumn, class HedgeColumn>
+streaming_qr<Real> factor_rows(Eigen::Index n, Eigen::Index k, Eigen::Index m,
+                               ExposureColumn&& exposure_column, HedgeColumn&& hedge_column,
+                               missing_data policy, const char* function, bool& nonfinite,
                                Eigen::Matrix<Real, 1, Eigen::Dynamic>& hedge_shift,
                                Eigen::Matrix<Real, 1, Eigen::Dynamic>& exposure_shift) {
   using matrix = typename streaming_qr<Real>::matrix;
-  const Eigen::Index n = hedges.rows();
-  const Eigen::Index k = hedges.cols();
-  const Eigen::Index m = exposures.cols();
   streaming_qr<Real> state(k + 1, m);
   nonfinite = false;
   hedge_shift = Eigen::Matrix<Real, 1, Eigen::Dynamic>::Zero(k);
@@ -121,16 +162,16 @@ streaming_qr<Real> factor_rows(const Exposures& exposures, const Hedges& hedges,
 
   auto row_is_finite = [&](Eigen::Index t) {
     for (Eigen::Index j = 0; j < k; ++j) {
-      if (!std::isfinite(static_cast<Real>(hedges(t, j)))) return false;
+      if (!std::isfinite(static_cast<Real>(hedge_column(j)(t)))) return false;
     }
     for (Eigen::Index i = 0; i < m; ++i) {
-      if (!std::isfinite(static_cast<Real>(exposures(t, i)))) return false;
+      if (!std::isfinite(static_cast<Real>(exposure_column(i)(t)))) return false;
     }
     return true;
   };
   auto raise_at = [&](Eigen::Index t) {
     for (Eigen::Index i = 0; i < m; ++i) {
-      const Real v = static_cast<Real>(exposures(t, i));
+      const Real v = static_cast<Real>(exposure_column(i)(t));
       if (!std::isfinite(v)) {
         HEDGEMETRICS_THROW(std::domain_error(
             std::string(function) + ": exposure" + (m > 1 ? " column " + std::to_string(i) : std::string()) +
@@ -139,7 +180,7 @@ streaming_qr<Real> factor_rows(const Exposures& exposures, const Hedges& hedges,
       }
     }
     for (Eigen::Index j = 0; j < k; ++j) {
-      const Real v = static_cast<Real>(hedges(t, j));
+      const Real v = static_cast<Real>(hedge_column(j)(t));
       if (!std::isfinite(v)) {
         HEDGEMETRICS_THROW(std::domain_error(
             std::string(function) + ": hedges column " + std::to_string(j) + " has a non-finite value (" +
@@ -152,8 +193,8 @@ streaming_qr<Real> factor_rows(const Exposures& exposures, const Hedges& hedges,
   // The shift: the first complete row.
   for (Eigen::Index t = 0; t < n; ++t) {
     if (row_is_finite(t)) {
-      hedge_shift = hedges.row(t).template cast<Real>();
-      exposure_shift = exposures.row(t).template cast<Real>();
+      for (Eigen::Index j = 0; j < k; ++j) hedge_shift(j) = static_cast<Real>(hedge_column(j)(t));
+      for (Eigen::Index i = 0; i < m; ++i) exposure_shift(i) = static_cast<Real>(exposure_column(i)(t));
       break;
     }
     if (policy == missing_data::raise) raise_at(t);
@@ -164,20 +205,35 @@ streaming_qr<Real> factor_rows(const Exposures& exposures, const Hedges& hedges,
   }
 
   const Eigen::Index block_rows = n < qr_block_rows ? (n > 0 ? n : 1) : qr_block_rows;
-  matrix block(block_rows, k + 1 + m);
+  matrix block(block_rows, k + m);
   for (Eigen::Index start = 0; start < n; start += block_rows) {
     const Eigen::Index count = n - start < block_rows ? n - start : block_rows;
     auto b = block.topRows(count);
-    b.col(0).setOnes();
-    b.middleCols(1, k) = hedges.middleRows(start, count).template cast<Real>().rowwise() - hedge_shift;
-    b.rightCols(m) = exposures.middleRows(start, count).template cast<Real>().rowwise() - exposure_shift;
-    Eigen::Index kept = count;
-    if (!b.allFinite()) {
+    // Column by column: Eigen's rowwise() broadcast over a column-major block does not vectorise as well.
+    for (Eigen::Index j = 0; j < k; ++j) {
+      b.col(j).array() = hedge_column(j).segment(start, count).template cast<Real>().array() - hedge_shift(j);
+    }
+    for (Eigen::Index i = 0; i < m; ++i) {
+      b.col(k + i).array() =
+          exposure_column(i).segment(start, count).template cast<Real>().array() - exposure_shift(i);
+    }
+    // The column sums, which reflector 0 needs, double as the finiteness check: a NaN or an infinity makes
+    // its column's sum non-finite (a finite overflow only sends the block down the row-by-row path).
+    state.sums = b.colwise().sum();
+    if (state.sums.array().isFinite().all()) {
+      state.absorb_with_sums(b);
+      continue;
+    }
+    Eigen::Index kept = 0;
+    bool any_nonfinite = false;
+    for (Eigen::Index t = 0; t < count && !any_nonfinite; ++t) any_nonfinite = !row_is_finite(start + t);
+    if (!any_nonfinite) {
+      kept = count;
+    } else {
       if (policy == missing_data::propagate) {
         nonfinite = true;
         return state;
       }
-      kept = 0;
       for (Eigen::Index t = 0; t < count; ++t) {
         if (row_is_finite(start + t)) {
           if (kept != t) block.row(kept) = block.row(t);

@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Minimum-variance hedges with several instruments at once (two maturities of a futures strip, a cross
+/// hedge with crude and heating oil), and books of exposures hedged with the same instruments: the
+/// least-squares regression of the exposure on the instruments, solved by a streaming Householder QR.
+///
+/// Convention: the exposure S is held long and h_j units of instrument F_j are sold per unit of
+/// exposure; the hedged position is S − Σ_j h_j·F_j − a, where the intercept a (when fitted) is the
+/// position's drift. The series are what the caller passes (price changes, returns).
+#ifndef HEDGEMETRICS_MULTI_HEDGE_HPP
+#define HEDGEMETRICS_MULTI_HEDGE_HPP
+
+#include <Eigen/Core>
+#include <Eigen/Householder>
+#include <Eigen/QR>
+#include <Eigen/SVD>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/streaming_qr.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+/// Options of the multi-instrument fits.
+struct fit_options {
+  /// Fit an intercept (the default). False fits through the origin, as NIST's NoInt1 and NoInt2 are.
+  bool intercept = true;
+  /// What non-finite values mean (see missing_data): propagate (every figure NaN), omit (drop the rows
+  /// with any non-finite exposure or instrument value) or raise (std::domain_error).
+  missing_data missing = missing_data::propagate;
+};
+
+/// Every figure of a minimum-variance hedge of one exposure S with k instruments F_1..F_k over n rows.
+///
+/// The ratios h solve min Σ_t (S_t − a − Σ_j h_j F_tj)² (a = 0 without intercept). With X the n×k
+/// instrument matrix, centred by its column means when there is an intercept (uncentred without),
+/// p = rank of the design (k + 1 with an intercept, k without, when the instruments are independent),
+/// SSR the residual sum of squares, SST = Σ(S − S̄)² with an intercept and ΣS² without:
+///
+/// | member                       | formula                                              | NaN when |
+/// |------------------------------|------------------------------------------------------|--------------------|
+/// | `ratios`                     | h = (XᵀX)⁻¹XᵀS, by QR, never normal equations        | n < p | |
+/// `intercept`                  | S̄ − Σ h_j F̄_j (0 without intercept)                  | n < p              |
+/// | `effectiveness`              | 1 − Var(e)/Var(S), e = S − a − Σh_jF_j, both n − 1   | n < max(p, 2) | |
+/// `r_squared`                  | 1 − SSR/SST (centred with, uncentred without)        | n < p, SST = 0     |
+/// | `adjusted_r_squared`         | 1 − (1 − R²)(n − i)/(n − p), i = 1 with intercept    | n ≤ p | |
+/// `residual_variance`          | Σ(e − ē)²/(n − 1), the hedged position's variance    | n < max(p, 2)      |
+/// | `residual_standard_error`    | s = √(SSR/(n − p))                                   | n ≤ p | |
+/// `ratio_standard_errors`      | s·√diag((XᵀX)⁻¹)                                     | n ≤ p              |
+/// | `intercept_standard_error`   | s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄) (NaN without intercept)        | n ≤ p | |
+/// `ratio_covariance`           | s²·(XᵀX)⁻¹ (k×k)                                     | n ≤ p              |
+/// | `condition_number`           | σ_max/σ_min of X with columns scaled to unit length  | n < p |
+///
+/// With an intercept, `effectiveness` and `r_squared` coincide (Ederington 1979). Collinear instruments
+/// (the same future twice, a constant instrument with an intercept) are found by a rank-revealing QR
+/// with column pivoting of the small triangular factor: `rank` is less than k (+1), the instruments in
+/// `dropped` get ratio 0 and NaN standard errors, and every other figure is that of the fit without them.
+/// Reference: Ederington (1979), J. Finance 34(1); Hull, Options, Futures and Other Derivatives, ch. 3;
+/// Golub & Van Loan, Matrix Computations, 4th ed., §5.3 (least squares by QR).
+template <class Real = double>
+struct multi_hedge_fit {
+  using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;               ///< A column of figures.
+  using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;  ///< A matrix of figures.
+
+  /// Rows used: all of them, or the complete ones under missing_data::omit.
+  std::size_t n = 0;
+  /// Rank of the design [1 | X] (of X without intercept): k + 1 (k) when every instrument carries
+  /// information; less for collinear instruments, and at most n, so rank < k + 1 with n ≤ k says why the
+  /// figures are NaN.
+  std::size_t rank = 0;
+  /// Whether an intercept was fitted.
+  bool has_intercept = true;
+  /// h, one ratio per instrument (0 for a dropped instrument).
+  vector ratios;
+  /// a = S̄ − Σ h_j F̄_j; 0 when fitted through the origin.
+  Real intercept = std::numeric_limits<Real>::quiet_NaN();
+  /// 1 − Var(e)/Var(S), the hedger's measure: the share of the exposure's variance the hedge removes.
+  Real effectiveness = std::numeric_limits<Real>::quiet_NaN();
+  /// The regression's R²: 1 − SSR/Σ(S − S̄)² with an intercept, 1 − SSR/ΣS² through the origin.
+  Real r_squared = std::numeric_limits<Real>::quiet_NaN();
+  /// 1 − (1 − R²)(n − i)/(n − p), i = 1 with an intercept and 0 without (as statsmodels' rsquared_adj).
+  Real adjusted_r_squared = std::numeric_limits<Real>::quiet_NaN();
+  /// Σ(e − ē)²/(n − 1), the sample variance of the hedged position (ē = 0 with an intercept).
+  Real residual_variance = std::numeric_limits<Real>::quiet_NaN();
+  /// s = √(SSR/(n − p)), the regression's residual standard error (NIST's residual SD).
+  Real residual_standard_error = std::numeric_limits<Real>::quiet_NaN();
+  /// s·√diag((XᵀX)⁻¹), the OLS standard errors of the ratios (NaN for dropped instruments).
+  vector ratio_standard_errors;
+  /// s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄), the OLS standard error of the intercept (NaN without intercept).
+  Real intercept_standard_error = std::numeric_limits<Real>::quiet_NaN();
+  /// s²·(XᵀX)⁻¹, the k×k covariance of the ratios (NaN rows and columns for dropped instruments).
+  matrix ratio_covariance;
+  /// 2-norm condition number of X (centred when there is an intercept) with its columns scaled to unit
+  /// length (Belsley, Kuh & Welsch 1980); infinite for exactly collinear instruments.
+  Real condition_number = std::numeric_limits<Real>::quiet_NaN();
+  /// The instruments (column indices) given no weight because they are collinear with the others.
+  std::vector<Eigen::Index> dropped;
+  /// SSR = Σe², the residual sum of squares, summed from squares (never SST − explained).
+  Real residual_sum_of_squares = std::numeric_limits<Real>::quiet_NaN();
+  /// SST: Σ(S − S̄)² with an intercept, ΣS² through the origin.
+  Real total_sum_of_squares = std::numeric_limits<Real>::quiet_NaN();
+  /// n − p, the residual degrees of freedom (0 when n ≤ p).
+  std::size_t residual_df = 0;
+  /// S̄, the exposure's mean.
+  Real exposure_mean = std::numeric_limits<Real>::quiet_NaN();
+  /// F̄_j, the instruments' means.
+  vector hedge_means;
+  /// (XᵀX)⁻¹ (X centred with an intercept), statsmodels' normalized_cov_params for the ratios; NaN rows
+  /// and columns for dropped instruments. Used by the HAC standard errors (inference.hpp).
+  matrix normalized_covariance;
+};
+
+/// The fits of a book of m exposures hedged with the same k instruments, from one factorisation.
+template <class Real = double>
+struct hedge_book_fit {
+  /// k×m: column i holds the ratios of exposure i.
+  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> ratios;
+  /// m effectivenesses, 1 − Var(e_i)/Var(S_i).
+  Eigen::Matrix<Real, Eigen::Dynamic, 1> effectiveness;
+  /// Every figure of each exposure's fit, as fit_hedge gives them.
+  std::vector<multi_hedge_fit<Real>> fits;
+};
+
+namespace detail {
+
+/// Σ terms accumulated with TwoSum/TwoProduct (Ogita, Rump & Oishi 2005, "Accurate sum and dot
+/// product", Algorithm Dot2): as if in twice the working precision.
+template <class Real>
+struct compensated_sum {
+  Real sum = 0;
+  Real error = 0;
+  void add(Real value) {
+    Real s = 0, e = 0;
+    two_sum(sum, value, s, e);
+    sum = s;
+    error += e;
+  }
+  void add_product(Real a, Real b) {
+    Real product = 0, product_error = 0;
+    two_product(a, b, product, product_error);
+    add(product);
+    error += product_error;
+  }
+  [[nodiscard]] Real value() const { return sum + error; }
+};
+
+/// Σv², by a plain loop: Eigen's squaredNorm() on a dynamic long double vector sets off GCC 12's
+/// -Wnull-dereference (a false positive for the empty case) under -O2.
+template <class Derived>
+[[nodiscard]] typename Derived::Scalar sum_of_squares(const Eigen::MatrixBase<Derived>& v) {
+  typename Derived::Scalar sum = 0;
+  for (Eigen::Index i = 0; i < v.size(); ++i) sum += v(i) * v(i);
+  return sum;
+}
+
+/// A power of two close to 1/norm: scaling by it is exact.
+template <class Real>
+[[nodiscard]] Real unit_scale(Real norm) {
+  if (!(norm > 0) || !std::isfinite(norm)) return Real(1);
+  int exponent = 0;
+  (void)std::frexp(norm, &exponent);
+  return std::ldexp(Real(1), -exponent);
+}
+
+/// The figures of response i from a finished streaming QR.
+template <class Real>
+[[nodiscard]] multi_hedge_fit<Real> fit_from_qr(const streaming_qr<Real>& qr, Eigen::Index i, bool intercept,
+                                                const Eigen::Matrix<Real, 1, Eigen::Dynamic>& hedge_shift,
+                                                Real exposure_shift, bool nonfinite, std::size_t all_rows) {
+  using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
+  constexpr Real nan = std::numeric_limits<Real>::quiet_NaN();
+  const Eigen::Index k = qr.p - 1;
+  const Eigen::Index o = intercept ? 1 : 0;
+  multi_hedge_fit<Real> fit;
+  fit.has_intercept = intercept;
+  fit.n = nonfinite ? 0 : qr.rows;
+  fit.ratios = vector::Constant(k, nan);
+  fit.ratio_standard_errors = vector::Constant(k, nan);
+  fit.ratio_covariance = matrix::Constant(k, k, nan);
+  fit.normalized_covariance = matrix::Constant(k, k, nan);
+  fit.hedge_means = vector::Constant(k, nan);
+  if (nonfinite) {
+    fit.n = all_rows;  // as hedge_fit: n counts every row under missing_data::propagate
+    return fit;
+  }
+  if (!intercept) fit.intercept = Real(0);
+  const std::size_t n = qr.rows;
+  if (n == 0) return fit;
+
+  const auto& r = qr.r;
+  const Real r00 = r(0, 0);
+  const Real ssr_stream = qr.residual_ss(i);
+  // Means: c + (the shifted data's mean), from the first row of R (R(0, j) = Σ(x_j − c_j)/√n·sign).
+  for (Eigen::Index j = 0; j < k; ++j) fit.hedge_means(j) = hedge_shift(j) + r(0, 1 + j) / r00;
+  fit.exposure_mean = exposure_shift + r(0, qr.p + i) / r00;
+
+  // The centred problem (rows and columns 1.. of R): exact whatever the shift.
+  const matrix centred = r.block(1, 1, k, k).template triangularView<Eigen::Upper>();
+  const vector centred_z = r.col(qr.p + i).segment(1, k);
+  const Real centred_tss = sum_of_squares(centred_z) + ssr_stream;
+
+  // The problem the fit solves: C (k×k upper triangular), z (k), the part of SSR outside them.
+  matrix c_mat;
+  vector z;
+  Real ssr_outside = ssr_stream;
+  if (intercept) {
+    c_mat = centred;
+    z = centred_z;
+  } else {
+    // Undo the shift (A = A_shifted·T, T unit upper triangular: only row 0 of R changes), then
+    // re-triangularise the design columns: the R factor of [X | S] itself.
+    matrix unshifted(qr.p, k + 1);
+    unshifted.leftCols(k) = r.block(0, 1, qr.p, k);  // R is stored with zeros below its diagonal
+    unshifted.col(k) = r.col(qr.p + i);
+    for (Eigen::Index j = 0; j < k; ++j) unshifted(0, j) += r00 * hedge_shift(j);
+    unshifted(0, k) += r00 * exposure_shift;
+    Eigen::HouseholderQR<matrix> hqr(unshifted);
+    const matrix u = hqr.matrixQR().template triangularView<Eigen::Upper>();
+    c_mat = u.topLeftCorner(k, k);
+    z = u.col(k).head(k);
+    ssr_outside += u(k, k) * u(k, k);
+  }
+  const Real tss = intercept ? centred_tss : sum_of_squares(z) + ssr_outside;
+
+  // Rank-revealing step on the small factor, columns scaled (exactly, by powers of two) to unit length.
+  vector scale(k);
+  for (Eigen::Index j = 0; j < k; ++j) scale(j) = unit_scale(c_mat.col(j).norm());
+  const matrix scaled = c_mat * scale.asDiagonal();
+  Eigen::ColPivHouseholderQR<matrix> cpqr(scaled);
+  const Eigen::Index kept = cpqr.rank();
+  const auto& perm = cpqr.colsPermutation().indices();
+  vector zq = z;
+  zq.applyOnTheLeft(cpqr.householderQ().adjoint());
+  const matrix t = cpqr.matrixR().topLeftCorner(kept, kept).template triangularView<Eigen::Upper>();
+  const vector w = t.template triangularView<Eigen::Upper>().solve(zq.head(kept));
+  const Real ssr = ssr_outside + sum_of_squares(zq.tail(k - kept));
+  const Real explained = sum_of_squares(zq.head(kept));
+
+  fit.rank = static_cast<std::size_t>(kept + o);
+  if (fit.rank > n) fit.rank = n;
+  for (Eigen::Index j = kept; j < k; ++j) fit.dropped.push_back(perm(j));
+  const std::size_t parameters = static_cast<std::size_t>(k + o);
+  if (n < parameters) return fit;  // fewer rows than parameters: rank < k + o says why
+
+  Eigen::JacobiSVD<matrix> svd(scaled);
+  const auto& sv = svd.singularValues();
+  fit.condition_number =
+      k > 0 ? (sv(k - 1) > 0 ? sv(0) / sv(k - 1) : std::numeric_limits<Real>::infinity()) : Real(1);
+
+  for (Eigen::Index j = 0; j < k; ++j) fit.ratios(j) = Real(0);
+  for (Eigen::Index j = 0; j < kept; ++j) fit.ratios(perm(j)) = scale(perm(j)) * w(j);
+  if (intercept) {
+    compensated_sum<Real> a;
+    a.add(exposure_shift);
+    a.add(r(0, qr.p + i) / r00);
+    for (Eigen::Index j = 0; j < k; ++j) {
+      if (fit.ratios(j) == 0) continue;
+      a.add_product(-fit.ratios(j), hedge_shift(j));
+      a.add_product(-fit.ratios(j), r(0, 1 + j) / r00);
+    }
+    fit.intercept = a.value();
+  }
+  fit.residual_sum_of_squares = ssr;
+  fit.total_sum_of_squares = tss;
+
+  // R² from whichever side of ½ it is on, so that both R² and 1 − R² keep their relative accuracy.
+  if (tss > 0) {
+    const Real unexplained = ssr / tss;
+    fit.r_squared = unexplained < Real(0.5) ? 1 - unexplained : explained / tss;
+  }
+  // Effectiveness: the variance of the hedged position e over that of S, both centred.
+  Real centred_residual_ss = ssr;
+  if (!intercept) {
+    const vector ec = centred_z - centred.template triangularView<Eigen::Upper>() * fit.ratios;
+    centred_residual_ss = sum_of_squares(ec) + ssr_stream;
+  }
+  if (n >= 2) {
+    fit.residual_variance = centred_residual_ss / static_cast<Real>(n - 1);
+    if (centred_tss > 0) {
+      if (intercept) {
+        fit.effectiveness = fit.r_squared;
+      } else {
+        fit.effectiveness = 1 - centred_residual_ss / centred_tss;
+      }
+    }
+  }
+  if (n <= fit.rank) return fit;
+  fit.residual_df = n - fit.rank;
+  const Real df = static_cast<Real>(fit.residual_df);
+  if (tss > 0) {
+    fit.adjusted_r_squared = 1 - (ssr / tss) * (static_cast<Real>(n) - static_cast<Real>(o)) / df;
+  }
+  const Real s2 = ssr / df;
+  const Real s = std::sqrt(s2);
+  fit.residual_standard_error = s;
+
+  // (CᵀC)⁻¹ = D·P·T⁻¹T⁻ᵀ·Pᵀ·D for the kept columns.
+  const matrix t_inverse = t.template triangularView<Eigen::Upper>().solve(matrix::Identity(kept, kept));
+  for (Eigen::Index a = 0; a < kept; ++a) {
+    for (Eigen::Index b = 0; b < kept; ++b) {
+      const Real v = scale(perm(a)) * scale(perm(b)) * t_inverse.row(a).dot(t_inverse.row(b));
+      fit.normalized_covariance(perm(a), perm(b)) = v;
+      fit.ratio_covariance(perm(a), perm(b)) = s2 * v;
+    }
+    fit.ratio_standard_errors(perm(a)) = s * scale(perm(a)) * t_inverse.row(a).norm();
+  }
+  if (intercept) {
+    // Var(a) = s²(1/n + F̄ᵀ(XᵀX)⁻¹F̄) = s²(1/n + ‖T⁻ᵀ·D·Pᵀ·F̄‖²): a sum of squares, no cancellation.
+    vector g(kept);
+    for (Eigen::Index a = 0; a < kept; ++a) g(a) = scale(perm(a)) * fit.hedge_means(perm(a));
+    const vector u = t.transpose().template triangularView<Eigen::Lower>().solve(g);
+    fit.intercept_standard_error = s * std::sqrt(1 / static_cast<Real>(n) + sum_of_squares(u));
+  }
+  return fit;
+}
+
+template <class Exposure, class Hedges>
+using multi_result_t =
+    typename common_compute_type<series_element_t<Exposure>, typename Hedges::Scalar>::type;
+
+template <class Hedges>
+void require_instruments(const Eigen::MatrixBase<Hedges>& hedges, const char* function) {
+  if (hedges.cols() < 1) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": hedges has no columns; pass at least one instrument"));
+  }
+}
+
+}  // namespace detail
+
+namespace detail {
+
+template <class Exposure, class Hedges>
+[[nodiscard]] multi_hedge_fit<multi_result_t<Exposure, Hedges>> fit_multi(const Exposure& exposure,
+                                                                          const Hedges& hedges,
+                                                                          const fit_options& options) {
+  using Real = multi_result_t<Exposure, Hedges>;
+  constexpr const char* function = "hedgemetrics::fit_hedge";
+  const auto s = view_of(exposure, function, "exposure");
+  require_instruments(hedges, function);
+  require_same_length(function, "exposure", s.size(), "hedges (rows)",
+                      static_cast<std::size_t>(hedges.rows()));
+  using element = typename decltype(s)::value_type;
+  const Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>> column(
+      s.data(), static_cast<Eigen::Index>(s.size()));
+  bool nonfinite = false;
+  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
+  const auto qr = factor_rows<Real>(
+      hedges.rows(), hedges.cols(), 1, [&](Eigen::Index) { return column; },
+      [&](Eigen::Index j) { return hedges.col(j); }, options.missing, function, nonfinite, hedge_shift,
+      exposure_shift);
+  return fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite, s.size());
+}
+
+/// The multi-instrument fit for an Eigen type that is not a vector at compile time (a vector of
+/// instruments is one instrument: the univariate fit_hedge of hedge_ratio.hpp takes it).
+template <class Exposure, class Hedges>
+using multi_fit_t = std::enable_if_t<!static_cast<bool>(Hedges::IsVectorAtCompileTime),
+                                     multi_hedge_fit<multi_result_t<Exposure, Hedges>>>;
+
+}  // namespace detail
+
+/// Fits the minimum-variance hedge of `exposure` with k instruments at once: the least-squares ratios
+/// h = (XᵀX)⁻¹XᵀS, and every figure of multi_hedge_fit (see there for each formula, its degrees of
+/// freedom and when it is NaN).
+///
+/// Solved by orthogonal factorisation, never normal equations: the rows are streamed in blocks of
+/// detail::qr_block_rows through a Householder QR of [R; block] of [1 | X − c | S − c_S] (TSQR; c is the
+/// first complete row), so the n×k data are never copied and the extra memory is O(k²). The residual sum
+/// of squares is summed from squares of the residual components; the ratios come from a triangular
+/// solve after a rank-revealing QR with column pivoting of the small factor. Accuracy on the eleven NIST
+/// StRD linear-regression datasets: see the README and tests/test_multi_hedge.cpp. Range: the reflectors
+/// square the (shifted) values, so deviations beyond about 1e150 overflow and give NaN figures.
+///
+/// Overloads: this one takes any Eigen dense expression with `options`; the ones below take an
+/// Eigen::Matrix, Map, Ref or Block without options (they exist so that `fit_hedge(s, matrix)` is not
+/// taken for the univariate fit_hedge(exposure, hedge) of hedge_ratio.hpp). Another expression without
+/// options: pass `fit_options{}` or evaluate it (`.eval()`).
+///
+/// \param exposure the position held (S): any contiguous series (see series.hpp), n values.
+/// \param hedges   the instruments: any n×k Eigen dense expression (Matrix, Map, Ref, block).
+/// \param options  intercept or not, and the missing-data policy (see fit_options).
+/// \returns multi_hedge_fit over the common compute type of the two element types.
+/// \throws std::invalid_argument when the row counts differ (the message gives both) or k = 0;
+///         std::domain_error under missing_data::raise, naming the first non-finite value.
+template <class Exposure, class Hedges>
+[[nodiscard]] multi_hedge_fit<detail::multi_result_t<Exposure, Hedges>> fit_hedge(
+    const Exposure& exposure, const Eigen::MatrixBase<Hedges>& hedges, const fit_options& options) {
+  return detail::fit_multi(exposure, hedges.derived(), options);
+}
+
+/// fit_hedge(exposure, hedges, options) with default options, for an n×k Eigen::Matrix of instruments.
+template <class Exposure, class Scalar, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
+[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Matrix<Scalar, Rows, Cols, Options, MaxRows, MaxCols>>
+fit_hedge(const Exposure& exposure,
+          const Eigen::Matrix<Scalar, Rows, Cols, Options, MaxRows, MaxCols>& hedges,
+          const fit_options& options = {}) {
+  return detail::fit_multi(exposure, hedges, options);
+}
+
+/// fit_hedge(exposure, hedges, options) with default options, for an Eigen::Map of instruments.
+template <class Exposure, class Plain, int MapOptions, class Stride>
+[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Map<Plain, MapOptions, Stride>> fit_hedge(
+    const Exposure& exposure, const Eigen::Map<Plain, MapOptions, Stride>& hedges,
+    const fit_options& options = {}) {
+  return detail::fit_multi(exposure, hedges, options);
+}
+
+/// fit_hedge(exposure, hedges, options) with default options, for an Eigen::Ref of instruments.
+template <class Exposure, class Plain, int RefOptions, class Stride>
+[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Ref<Plain, RefOptions, Stride>> fit_hedge(
+    const Exposure& exposure, const Eigen::Ref<Plain, RefOptions, Stride>& hedges,
+    const fit_options& options = {}) {
+  return detail::fit_multi(exposure, hedges, options);
+}
+
+/// fit_hedge(exposure, hedges, options) with default options, for a block of a matrix (`m.leftCols(2)`).
+template <class Exposure, class Xpr, int BlockRows, int BlockCols, bool InnerPanel>
+[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Block<Xpr, BlockRows, BlockCols, InnerPanel>> fit_hedge(
+    const Exposure& exposure, const Eigen::Block<Xpr, BlockRows, BlockCols, InnerPanel>& hedges,
+    const fit_options& options = {}) {
+  return detail::fit_multi(exposure, hedges, options);
+}
+
+/// fit_hedge with the k instruments given as k contiguous series of one length each, in a std::vector:
+/// `std::vector<std::vector<double>>`, or `std::vector<series_view<double>>` over buffers that stay where
+/// they are (nothing is copied but one block of rows at a time). Same figures, options and errors as the
+/// matrix form; the message of a length mismatch names the instrument (hedges[j]).
+/// \param exposure the position held (S): any contiguous series, n values.
+/// \param hedges   k series of n values each (see series.hpp).
+/// \param options  intercept or not, and the missing-data policy (see fit_options).
+/// \returns multi_hedge_fit over the common compute type of the element types.
+/// \throws std::invalid_argument when a length differs from the exposure's, or k = 0;
+///         std::domain_error under missing_data::raise.
+template <class Exposure, class Series, class Allocator>
+[[nodiscard]] std::enable_if_t<is_series_v<Series>, multi_hedge_fit<result_t<Exposure, Series>>> fit_hedge(
+    const Exposure& exposure, const std::vector<Series, Allocator>& hedges, const fit_options& options = {}) {
+  using Real = result_t<Exposure, Series>;
+  constexpr const char* function = "hedgemetrics::fit_hedge";
+  const auto s = detail::view_of(exposure, function, "exposure");
+  if (hedges.empty()) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": hedges has no series; pass at least one instrument"));
+  }
+  using element = series_element_t<Series>;
+  std::vector<series_view<element>> views;
+  views.reserve(hedges.size());
+  for (std::size_t j = 0; j < hedges.size(); ++j) {
+    views.push_back(detail::view_of(hedges[j], function, "hedges"));
+    const std::string name = "hedges[" + std::to_string(j) + "]";
+    detail::require_same_length(function, "exposure", s.size(), name.c_str(), views.back().size());
+  }
+  using exposure_element = typename decltype(s)::value_type;
+  const auto n = static_cast<Eigen::Index>(s.size());
+  const Eigen::Map<const Eigen::Matrix<exposure_element, Eigen::Dynamic, 1>> column(s.data(), n);
+  bool nonfinite = false;
+  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
+  const auto qr = detail::factor_rows<Real>(
+      n, static_cast<Eigen::Index>(views.size()), 1, [&](Eigen::Index) { return column; },
+      [&](Eigen::Index j) {
+        return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
+            views[static_cast<std::size_t>(j)].data(), n);
+      },
+      options.missing, function, nonfinite, hedge_shift, exposure_shift);
+  return detail::fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite,
+                                   s.size());
+}
+
+/// Fits a book of m exposures (the columns of an n×m matrix) hedged with the same k instruments, from one
+/// streaming factorisation of [1 | X | S_1 .. S_m]: the k×m ratios, the m effectivenesses and every
+/// figure of each exposure's multi_hedge_fit, identical to m calls of fit_hedge (up to rounding) at a
+/// fraction of the cost: the instruments are factored once, and each exposure adds 4·k flops per row.
+///
+/// The missing-data policy applies to whole rows: under missing_data::omit a row with any non-finite
+/// exposure or instrument value is dropped for every exposure; under propagate it makes every figure of
+/// every exposure NaN. Formulas, degrees of freedom and NaN cases: multi_hedge_fit. Reference: Golub &
+/// Van Loan, Matrix Computations, 4th ed., §5.3 (one QR, several right-hand sides); Ederington (1979).
+/// \param exposures the positions: an n×m Eigen dense expression.
+/// \param hedges    the instruments: an n×k Eigen dense expression.
+/// \param options   intercept or not, and the missing-data policy.
+/// \returns hedge_book_fit.
+/// \throws std::invalid_argument when the row counts differ (the message gives both) or k = 0;
+///         std::domain_error under missing_data::raise.
+template <class Exposures, class Hedges>
+[[nodiscard]] hedge_book_fit<
+    typename detail::common_compute_type<typename Exposures::Scalar, typename Hedges::Scalar>::type>
+fit_hedge_book(const Eigen::MatrixBase<Exposures>& exposures, const Eigen::MatrixBase<Hedges>& hedges,
+               const fit_options& options = {}) {
+  using Real =
+      typename detail::common_compute_type<typename Exposures::Scalar, typename Hedges::Scalar>::type;
+  constexpr const char* function = "hedgemetrics::fit_hedge_book";
+  detail::require_instruments(hedges, function);
+  detail::require_same_length(function, "exposures (rows)", static_cast<std::size_t>(exposures.rows()),
+                              "hedges (rows)", static_cast<std::size_t>(hedges.rows()));
+  bool nonfinite = false;
+  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
+  const auto qr = detail::factor_rows<Real>(
+      hedges.rows(), hedges.cols(), exposures.cols(),
+      [&](Eigen::Index i) { return exposures.derived().col(i); },
+      [&](Eigen::Index j) { return hedges.derived().col(j); }, options.missing, function, nonfinite,
+      hedge_shift, exposure_shift);
+  hedge_book_fit<Real> book;
+  const Eigen::Index m = exposures.cols();
+  book.ratios.resize(hedges.cols(), m);
+  book.effectiveness.resize(m);
+  book.fits.reserve(static_cast<std::size_t>(m));
+  for (Eigen::Index i = 0; i < m; ++i) {
+    book.fits.push_back(detail::fit_from_qr<Real>(qr, i, options.intercept, hedge_shift, exposure_shift(i),
+                                                  nonfinite, static_cast<std::size_t>(exposures.rows())));
+    book.ratios.col(i) = book.fits.back().ratios;
+    book.effectiveness(i) = book.fits.back().effectiveness;
+  }
+  return book;
+}
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_MULTI_HEDGE_HPP
