@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: MIT
+// Tests of <hedgemetrics/hedge_accounting.hpp>: dollar_offset, regression_test, variance_reduction_test,
+// assess_hedge. Independent answers: exact rational arithmetic (GMP) for the offset ratios, the variance
+// reduction and the regression's slope, R² and t; statsmodels 0.13.5 (Debian python3-statsmodels) for the
+// regression figures and p-values of Hull's Example 3.3; invariants; every bad input.
+#include <hedgemetrics/hedge_accounting.hpp>
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "support/check.hpp"
+#include "support/exact.hpp"
+
+namespace hm = hedgemetrics;
+namespace ex = hm_test::exact;
+using hm_test::check_close;
+using hm_test::check_close_value;
+using hm_test::check_nan;
+using hm_test::show;
+
+namespace {
+
+using rational = ex::rational;
+
+// Hull, Options, Futures and Other Derivatives, Example 3.3: monthly changes in the jet-fuel price per
+// gallon (ΔS, the hedged item) and in the heating-oil futures price (ΔF, the instrument).
+const std::vector<double> hull_ds{0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
+                                  0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
+const std::vector<double> hull_df{0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
+                                  0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
+
+/// The designation of Hull's hedge in money: 2,000,000 gallons of jet fuel (the item, ΔS × 2e6) and 37
+/// heating-oil contracts of 42,000 gallons sold (the instrument, −1,554,000 × ΔF).
+struct hull_hedge {
+  std::vector<double> item, instrument;
+};
+
+hull_hedge hull() {
+  hull_hedge h;
+  for (std::size_t i = 0; i < hull_ds.size(); ++i) {
+    h.item.push_back(hull_ds[i] * 2e6);
+    h.instrument.push_back(-1554000.0 * hull_df[i]);
+  }
+  return h;
+}
+
+/// The exact offset status of one period, from the definition.
+hm::offset_status exact_status(const rational& item, const rational& instrument, const rational& lower,
+                               const rational& upper, const rational& materiality) {
+  auto abs = [](rational q) { return sgn(q) < 0 ? rational(-q) : q; };
+  if (sgn(item) != 0) {
+    const rational ratio = -instrument / item;
+    if (ratio >= lower && ratio <= upper) return hm::offset_status::pass;
+  }
+  if (abs(item) < materiality && abs(instrument) < materiality) return hm::offset_status::immaterial;
+  if (sgn(item) != 0 || sgn(instrument) != 0) return hm::offset_status::fail;
+  return hm::offset_status::undefined;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------
+// Hull's Example 3.3: passes regression and variance reduction, fails month-by-month dollar offset
+// ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("Hull Example 3.3: dollar offset period by period and cumulative, exact") {
+  const auto h = hull();
+  for (const double materiality : {0.0, 20000.0, 25000.0}) {
+    hm::dollar_offset_options o;
+    o.materiality = materiality;
+    const auto d = hm::dollar_offset(h.item, h.instrument, o);
+    REQUIRE(d.periods.size() == 15);
+    REQUIRE(d.cumulative.size() == 15);
+    rational sum_item = 0, sum_instrument = 0;
+    std::size_t pass = 0, fail = 0, immaterial = 0;
+    for (std::size_t t = 0; t < 15; ++t) {
+      const rational item = ex::to_rational(h.item[t]);
+      const rational instrument = ex::to_rational(h.instrument[t]);
+      sum_item += item;
+      sum_instrument += instrument;
+      const std::string label = "materiality " + show(materiality) + ", month " + std::to_string(t + 1);
+      check_close(label + ": ratio", d.periods[t].ratio, ex::maybe(-instrument / item), 1e-15);
+      const auto want = exact_status(item, instrument, ex::parse_decimal("0.8"), ex::parse_decimal("1.25"),
+                                     ex::to_rational(materiality));
+      CHECK_MESSAGE(d.periods[t].status == want, label << ": status " << hm::to_string(d.periods[t].status)
+                                                       << ", expected " << hm::to_string(want));
+      pass += want == hm::offset_status::pass;
+      fail += want == hm::offset_status::fail;
+      immaterial += want == hm::offset_status::immaterial;
+      // Cumulative: the sums of the doubles, exactly (they need not be the decimal sums).
+      check_close(label + ": cumulative item", d.cumulative[t].item_change, ex::maybe(sum_item), 1e-15, 1e5);
+      check_close(label + ": cumulative ratio", d.cumulative[t].ratio, ex::maybe(-sum_instrument / sum_item),
+                  1e-13, 1.0);
+      const auto want_c = exact_status(sum_item, sum_instrument, ex::parse_decimal("0.8"),
+                                       ex::parse_decimal("1.25"), ex::to_rational(materiality));
+      CHECK_MESSAGE(d.cumulative[t].status == want_c,
+                    label << ": cumulative status " << hm::to_string(d.cumulative[t].status));
+    }
+    CHECK(d.passed == pass);
+    CHECK(d.failed == fail);
+    CHECK(d.immaterial == immaterial);
+    if (materiality == 0.0) {
+      // The claim of the issue, checked: 4 of the 15 months pass (months 3, 6, 9, 15), 11 fail; the
+      // cumulative ratio ends at -3.37, outside the band too.
+      CHECK(d.passed == 4);
+      CHECK(d.failed == 11);
+      for (const std::size_t month : {3UL, 6UL, 9UL, 15UL})
+        CHECK(d.periods[month - 1].status == hm::offset_status::pass);
+      CHECK(d.cumulative.back().ratio == doctest::Approx(-3.367).epsilon(1e-3));
+      CHECK(d.cumulative.back().status == hm::offset_status::fail);
+    }
+    if (materiality == 25000.0) {
+      // Since inception the item moved by $6,000 and the instrument by $20,202: both below $25,000.
+      CHECK(d.cumulative.back().status == hm::offset_status::immaterial);
+    }
+  }
+}
+
+TEST_CASE("Hull Example 3.3: regression test against statsmodels 0.13.5 and exact arithmetic") {
+  const auto h = hull();
+  // Reference (Debian python3-statsmodels 0.13.5, /usr/bin/python3):
+  //   item = dS*2e6; inst = -37*42000*dF
+  //   m = sm.OLS(inst, sm.add_constant(item)).fit()   # and OLS(item, add_constant(inst)) for the reverse
+  //   m.params[1], m.params[0], m.rsquared, m.bse[1], m.tvalues[1], m.pvalues[1], m.fvalue, m.f_pvalue
+  struct reference {
+    hm::regression_direction direction;
+    double slope, intercept, r2, se, t, p, f, f_p;
+  };
+  const reference refs[] = {
+      {hm::regression_direction::instrument_on_item, -0.86115406615269852, 1691.2616264610833,
+       0.86187521257294197, 0.095614288229503352, -9.0065416173539568, 5.9721460695396865e-07,
+       81.117791905128826, 5.9721460695396876e-07},
+      {hm::regression_direction::item_on_instrument, -1.000837418585812, 1747.9278353513719,
+       0.86187521257294186, 0.11112338798916797, -9.006541617353955, 5.9721460695396865e-07,
+       81.117791905128783, 5.9721460695397109e-07}};
+  for (const auto& ref : refs) {
+    hm::regression_test_options o;
+    o.direction = ref.direction;
+    const auto r = hm::regression_test(h.item, h.instrument, o);
+    const std::string label = ref.direction == hm::regression_direction::instrument_on_item
+                                  ? "instrument on item"
+                                  : "item on instrument";
+    CHECK(r.n == 15);
+    // statsmodels solves by QR/pinv in double: agreement to 1e-12 on these figures, 1e-10 on p-values
+    // (inference.hpp's betainc, documented there to that accuracy).
+    check_close_value(label + ": slope", r.slope, ref.slope, 1e-12);
+    check_close_value(label + ": intercept", r.intercept, ref.intercept, 1e-10);
+    check_close_value(label + ": R^2", r.r_squared, ref.r2, 1e-12);
+    check_close_value(label + ": se(slope)", r.slope_standard_error, ref.se, 1e-12);
+    check_close_value(label + ": t", r.t_statistic, ref.t, 1e-12);
+    check_close_value(label + ": p", r.p_value, ref.p, 1e-10);
+    check_close_value(label + ": F", r.f_statistic, ref.f, 1e-12);
+    check_close_value(label + ": F p", r.f_p_value, ref.f_p, 1e-10);
+    CHECK(r.slope_in_band);
+    CHECK(r.r_squared_met);
+    CHECK(r.significant);
+    CHECK(r.passed);
+    CHECK(r.few_observations);  // 15 < 30
+
+    // Slope and R² again from exact arithmetic (independent of statsmodels).
+    const auto fit = ref.direction == hm::regression_direction::instrument_on_item
+                         ? ex::fit_hedge(h.instrument.data(), h.item.data(), 15)
+                         : ex::fit_hedge(h.item.data(), h.instrument.data(), 15);
+    check_close(label + ": exact slope", r.slope, fit.ratio, 1e-14);
+    check_close(label + ": exact R^2", r.r_squared, fit.effectiveness, 1e-14);
+  }
+}
+
+TEST_CASE("Hull Example 3.3: variance reduction, exact") {
+  const auto h = hull();
+  const auto v = hm::variance_reduction_test(h.item, h.instrument);
+  std::vector<double> ones(15, -1.0);
+  const auto item_q = ex::scale(h.item.data(), 15);
+  const auto inst_q = ex::scale(h.instrument.data(), 15);
+  check_close("variance reduction", v.reduction, ex::hedge_effectiveness(item_q, inst_q, ex::to_dyadic(-1.0)),
+              1e-14, 1.0);
+  check_close("item variance", v.item_variance, ex::describe(item_q).variance, 1e-14);
+  // numpy: 1 - var(item + inst, ddof=1)/var(item, ddof=1) = 0.86187460917682168
+  check_close_value("variance reduction vs numpy", v.reduction, 0.86187460917682168, 1e-13);
+  CHECK(v.passed);
+  CHECK(v.n == 15);
+}
+
+TEST_CASE("Hull Example 3.3: the assessment under ASC 815 and IFRS 9") {
+  const auto h = hull();
+  hm::assessment_options o;
+  const auto asc = hm::assess_hedge(h.item, h.instrument, o);
+  CHECK(asc.overall == hm::assessment_grade::fail);
+  CHECK_FALSE(asc.informational);
+  REQUIRE(asc.lines.size() == 7);
+  CHECK(asc.lines[0].test == "regression: slope");
+  CHECK(asc.lines[0].grade == hm::assessment_grade::pass);
+  CHECK(asc.lines[1].grade == hm::assessment_grade::pass);  // R²
+  CHECK(asc.lines[2].grade == hm::assessment_grade::pass);  // p-value
+  CHECK(asc.lines[3].grade == hm::assessment_grade::warn);  // 15 observations < 30
+  CHECK(asc.lines[4].test == "variance reduction");
+  CHECK(asc.lines[4].grade == hm::assessment_grade::pass);
+  CHECK(asc.lines[5].test == "dollar offset: cumulative");
+  CHECK(asc.lines[5].grade == hm::assessment_grade::fail);
+  CHECK(asc.lines[6].test == "dollar offset: period by period");
+  CHECK(asc.lines[6].grade == hm::assessment_grade::fail);
+  CHECK(asc.lines[6].reason.find("4 of 15 periods pass, 11 fail") != std::string::npos);
+  CHECK(asc.lines[6].figure == doctest::Approx(4.0 / 15.0));
+
+  // Regression and variance reduction only: passes, with the small-sample warning.
+  o.dollar_offset_cumulative = false;
+  o.dollar_offset_periodic = false;
+  const auto long_haul = hm::assess_hedge(h.item, h.instrument, o);
+  CHECK(long_haul.overall == hm::assessment_grade::warn);
+  CHECK(long_haul.lines.size() == 5);
+
+  // IFRS 9: the same figures are evidence; nothing contradicts an economic relationship.
+  hm::assessment_options ifrs;
+  ifrs.rules = hm::rule_set::ifrs_9;
+  const auto i9 = hm::assess_hedge(h.item, h.instrument, ifrs);
+  CHECK(i9.informational);
+  CHECK(i9.overall == hm::assessment_grade::warn);
+  CHECK(i9.lines[5].grade == hm::assessment_grade::warn);
+  CHECK(i9.lines[6].grade == hm::assessment_grade::warn);
+
+  // The small-numbers-safe cumulative test: with $25,000 materiality the cumulative line is a warning.
+  hm::assessment_options small;
+  small.dollar_offset.materiality = 25000.0;
+  small.dollar_offset_periodic = false;
+  const auto s = hm::assess_hedge(h.item, h.instrument, small);
+  CHECK(s.lines.back().grade == hm::assessment_grade::warn);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Invariants and edge cases
+// ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("a perfect offset passes every test; scaling both changes changes nothing") {
+  hm_test::random_source rng(3);
+  std::vector<double> item, instrument, item_scaled, instrument_scaled;
+  for (int i = 0; i < 40; ++i) {
+    const double v = std::ldexp(static_cast<double>(rng.integer(-1000, 1000)), -4);
+    item.push_back(v == 0.0 ? 1.0 : v);
+    instrument.push_back(-item.back());
+    item_scaled.push_back(8.0 * item.back());
+    instrument_scaled.push_back(8.0 * instrument.back());
+  }
+  const auto a = hm::assess_hedge(item, instrument);
+  CHECK(a.overall == hm::assessment_grade::pass);
+  CHECK(a.variance_reduction.reduction == 1.0);
+  CHECK(a.regression.slope == doctest::Approx(-1.0).epsilon(1e-15));
+  CHECK(a.regression.r_squared == 1.0);
+  CHECK(a.dollar_offset.passed == 40);
+  for (const auto& p : a.dollar_offset.periods) CHECK(p.ratio == 1.0);
+  const auto b = hm::assess_hedge(item_scaled, instrument_scaled);
+  CHECK(b.variance_reduction.reduction == a.variance_reduction.reduction);
+  CHECK(b.regression.slope == a.regression.slope);
+  CHECK(b.dollar_offset.passed == a.dollar_offset.passed);
+}
+
+TEST_CASE("all-zero changes: the ratio is undefined, never a division by zero") {
+  const std::vector<double> item{0.0, 100.0, 0.0, 0.0, -50.0};
+  const std::vector<double> instrument{0.0, -90.0, 5.0, 2000.0, 0.0};
+  hm::dollar_offset_options o;
+  o.materiality = 10.0;
+  const auto d = hm::dollar_offset(item, instrument, o);
+  check_nan("period 1 ratio", d.periods[0].ratio);
+  CHECK(d.periods[0].status == hm::offset_status::immaterial);  // both 0 < 10
+  CHECK(d.periods[1].ratio == doctest::Approx(0.9));
+  CHECK(d.periods[1].status == hm::offset_status::pass);
+  check_nan("period 3 ratio", d.periods[2].ratio);
+  CHECK(d.periods[2].status == hm::offset_status::immaterial);  // instrument 5 < 10
+  CHECK(d.periods[3].status == hm::offset_status::fail);        // instrument moved 2000 against nothing
+  CHECK(d.periods[4].ratio == 0.0);
+  CHECK(d.periods[4].status == hm::offset_status::fail);
+  const auto z = hm::dollar_offset(std::vector<double>{0.0, 0.0}, std::vector<double>{0.0, 0.0});
+  CHECK(z.periods[0].status == hm::offset_status::undefined);
+  CHECK(z.cumulative[1].status == hm::offset_status::undefined);
+  CHECK(z.undefined == 2);
+  check_nan("all zero cumulative", z.cumulative[1].ratio);
+  // A missing value: that period and the cumulative points from it on are undefined.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto m = hm::dollar_offset(std::vector<double>{1.0, nan, 1.0}, std::vector<double>{-1.0, -1.0, -1.0});
+  CHECK(m.periods[1].status == hm::offset_status::undefined);
+  CHECK(m.periods[2].status == hm::offset_status::pass);
+  CHECK(m.cumulative[2].status == hm::offset_status::undefined);
+  // The band's bounds are inside it.
+  const auto edge = hm::dollar_offset(std::vector<double>{100.0, 100.0}, std::vector<double>{-80.0, -125.0});
+  CHECK(edge.passed == 2);
+}
+
+TEST_CASE("too few observations and constant series: NaN figures, graded, no throw") {
+  const std::vector<double> two{1.0, 2.0};
+  const auto r = hm::regression_test(two, std::vector<double>{-1.0, -2.0});
+  check_nan("t with n = 2", r.t_statistic);
+  CHECK_FALSE(r.passed);
+  const auto v =
+      hm::variance_reduction_test(std::vector<double>{3.0, 3.0, 3.0}, std::vector<double>{1.0, 2.0, 0.0});
+  check_nan("constant item", v.reduction);
+  CHECK_FALSE(v.passed);
+  const auto a = hm::assess_hedge(two, std::vector<double>{-1.0, -2.0});
+  CHECK(a.overall == hm::assessment_grade::fail);
+  hm::assessment_options i9;
+  i9.rules = hm::rule_set::ifrs_9;
+  const auto b = hm::assess_hedge(std::vector<double>{}, std::vector<double>{}, i9);
+  CHECK(b.overall == hm::assessment_grade::warn);
+}
+
+TEST_CASE("IFRS 9: an instrument moving with the item fails; an unhedged-looking ratio warns") {
+  hm_test::random_source rng(8);
+  std::vector<double> item, same_way, half;
+  for (int i = 0; i < 60; ++i) {
+    const double v = rng.symmetric() * 1000.0;
+    item.push_back(v);
+    same_way.push_back(v + rng.symmetric() * 100.0);
+    half.push_back(-0.5 * v + rng.symmetric() * 10.0);
+  }
+  hm::assessment_options o;
+  o.rules = hm::rule_set::ifrs_9;
+  const auto wrong = hm::assess_hedge(item, same_way, o);
+  CHECK(wrong.overall == hm::assessment_grade::fail);
+  CHECK(wrong.lines[0].grade == hm::assessment_grade::fail);
+  const auto under = hm::assess_hedge(item, half, o);
+  CHECK(under.lines[0].grade == hm::assessment_grade::warn);  // slope −0.5: outside the band
+  CHECK(under.overall == hm::assessment_grade::warn);
+  o.rules = hm::rule_set::asc_815;
+  CHECK(hm::assess_hedge(item, half, o).overall == hm::assessment_grade::fail);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Bad input
+// ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("bad input: std::invalid_argument naming the value") {
+  const std::vector<double> x{1.0, 2.0, 3.0};
+  const std::vector<double> y{-1.0, -2.0, -3.0};
+  hm::dollar_offset_options band;
+  band.lower = 1.25;
+  band.upper = 0.8;
+  CHECK_THROWS_WITH_AS((void)hm::dollar_offset(x, y, band), doctest::Contains("1.25 to 0.8"),
+                       std::invalid_argument);
+  band.lower = -0.5;
+  band.upper = 1.25;
+  CHECK_THROWS_WITH_AS((void)hm::dollar_offset(x, y, band), doctest::Contains("-0.5"), std::invalid_argument);
+  hm::dollar_offset_options negative;
+  negative.materiality = -1.0;
+  CHECK_THROWS_WITH_AS((void)hm::dollar_offset(x, y, negative),
+                       doctest::Contains("materiality threshold must be"), std::invalid_argument);
+  hm::regression_test_options r;
+  r.slope_lower = -0.8;
+  r.slope_upper = -1.25;
+  CHECK_THROWS_WITH_AS((void)hm::regression_test(x, y, r), doctest::Contains("-0.8 to -1.25"),
+                       std::invalid_argument);
+  hm::regression_test_options s;
+  s.significance = 1.5;
+  CHECK_THROWS_WITH_AS((void)hm::regression_test(x, y, s), doctest::Contains("1.5"), std::invalid_argument);
+  hm::regression_test_options m;
+  m.min_r_squared = -0.1;
+  CHECK_THROWS_AS((void)hm::regression_test(x, y, m), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, y, -0.2), doctest::Contains("-0.2"),
+                       std::invalid_argument);
+  hm::assessment_options a;
+  a.variance_reduction_threshold = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_AS((void)hm::assess_hedge(x, y, a), std::invalid_argument);
+  const std::vector<double> shorter{1.0, 2.0};
+  CHECK_THROWS_WITH_AS((void)hm::dollar_offset(x, shorter), doctest::Contains("item and instrument"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, shorter),
+                       doctest::Contains("item and instrument"), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::regression_test(x, shorter), std::invalid_argument);
+}
+
+TEST_CASE("element types: integers and float compute in double, long double stays long double") {
+  const std::vector<int> item{100, -200, 300, -50};
+  const std::vector<long double> instrument{-95.0L, 210.0L, -290.0L, 52.0L};
+  const auto d = hm::dollar_offset(item, instrument);
+  static_assert(std::is_same_v<decltype(d.periods[0].ratio), long double>);
+  CHECK(d.passed == 4);
+  const int c_item[] = {100, -200, 300, -50};
+  const float c_inst[] = {-95.0f, 210.0f, -290.0f, 52.0f};
+  const auto e = hm::dollar_offset(c_item, c_inst);
+  static_assert(std::is_same_v<decltype(e.periods[0].ratio), double>);
+  CHECK(e.passed == 4);
+}
