@@ -65,73 +65,6 @@ class input_error : public std::runtime_error {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Student's t quantile, for the 95% interval of h* (n − 2 degrees of freedom).
-
-/// Regularized incomplete beta function I_x(a, b), with y = 1 − x passed separately so that x near 1
-/// loses no digits. Continued fraction by the modified Lentz method: Numerical Recipes, 3rd ed., §6.4.
-/// About 1e-12 relative for the t tails used here (the limit is lgamma's absolute error at large a).
-double incomplete_beta(double a, double b, double x, double y) {
-  if (x <= 0.0) return 0.0;
-  if (y <= 0.0) return 1.0;
-  const double front =
-      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log(y));
-  // The continued fraction converges fast for x < (a + 1)/(a + b + 2); use I_x(a, b) = 1 − I_y(b, a) beyond.
-  const bool swap = x > (a + 1.0) / (a + b + 2.0);
-  const double p = swap ? b : a;
-  const double q = swap ? a : b;
-  const double z = swap ? y : x;
-  constexpr double tiny = 1e-300;
-  constexpr double eps = 1e-16;
-  double c = 1.0;
-  double d = 1.0 - (p + q) * z / (p + 1.0);
-  d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
-  double h = d;
-  for (int m = 1; m <= 100000; ++m) {
-    const double dm = m;
-    const double even = dm * (q - dm) * z / ((p - 1.0 + 2.0 * dm) * (p + 2.0 * dm));
-    d = 1.0 + even * d;
-    c = 1.0 + even / c;
-    d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
-    c = std::fabs(c) < tiny ? tiny : c;
-    h *= d * c;
-    const double odd = -(p + dm) * (p + q + dm) * z / ((p + 2.0 * dm) * (p + 1.0 + 2.0 * dm));
-    d = 1.0 + odd * d;
-    c = 1.0 + odd / c;
-    d = 1.0 / (std::fabs(d) < tiny ? tiny : d);
-    c = std::fabs(c) < tiny ? tiny : c;
-    const double step = d * c;
-    h *= step;
-    if (std::fabs(step - 1.0) < eps) break;
-  }
-  const double value = front * h / p;
-  return swap ? 1.0 - value : value;
-}
-
-/// P(|T| > t) for Student's t with `dof` degrees of freedom: I_{ν/(ν+t²)}(ν/2, 1/2)
-/// (Abramowitz & Stegun 26.7.1 with 26.5.27).
-double student_t_two_sided_tail(double t, double dof) {
-  const double t2 = t * t;
-  return incomplete_beta(dof / 2.0, 0.5, dof / (dof + t2), t2 / (dof + t2));
-}
-
-/// The t with P(T <= t) = p, for p in (0.5, 1): bisection on the tail, to the last bit.
-double student_t_quantile(double p, double dof) {
-  const double tail = 2.0 * (1.0 - p);
-  double lo = 0.0;
-  double hi = 1.0;
-  while (student_t_two_sided_tail(hi, dof) > tail) {
-    lo = hi;
-    hi *= 2.0;
-  }
-  for (int i = 0; i < 200; ++i) {
-    const double mid = lo + (hi - lo) / 2.0;
-    if (mid <= lo || mid >= hi) break;
-    (student_t_two_sided_tail(mid, dof) > tail ? lo : hi) = mid;
-  }
-  return lo + (hi - lo) / 2.0;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The report.
 
 struct settings {
@@ -251,7 +184,7 @@ report make_report(const settings& options) {
   }
   r.naive_effectiveness = hedgemetrics::hedge_effectiveness(spot_series, futures_series, 1.0);
   r.dof = r.fit.n - 2;
-  r.t_quantile = student_t_quantile(0.975, static_cast<double>(r.dof));
+  r.t_quantile = hedgemetrics::student_t_critical_value(0.95, static_cast<double>(r.dof));
   r.ratio_low = r.fit.ratio - r.t_quantile * r.fit.ratio_standard_error;
   r.ratio_high = r.fit.ratio + r.t_quantile * r.fit.ratio_standard_error;
 
