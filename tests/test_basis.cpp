@@ -30,16 +30,13 @@ namespace hm = hedgemetrics;
 namespace ex = hm_test::exact;
 using hm_test::check_close;
 using hm_test::check_nan;
+using hm_test::magnitude;
 using hm_test::show;
 
 namespace {
 
 constexpr double figure_tolerance = 1e-11;   // issue 2: every figure within 1e-11 of exact arithmetic
 constexpr double residual_tolerance = 1e-8;  // issue 2: near-perfect hedges
-
-double magnitude(const ex::maybe& q) {
-  return q ? std::fabs(q->get_d()) : 0.0;
-}
 
 /// Absolute allowances for the basis variances (see hm_test::residual_floor): the variance of
 /// b = S − h·F is SSR + (h − h*)²·S_FF over n − 1, and h* is known only to a rounding; this matters only

@@ -30,15 +30,12 @@ namespace hm = hedgemetrics;
 namespace ex = hm_test::exact;
 using hm_test::check_close;
 using hm_test::check_nan;
+using hm_test::magnitude;
 using hm_test::show;
 
 namespace {
 
 constexpr double figure_tolerance = 1e-11;  // issue 2: every figure within 1e-11 of exact arithmetic
-
-double magnitude(const ex::maybe& q) {
-  return q ? std::fabs(q->get_d()) : 0.0;
-}
 
 template <class Real>
 void check_summary(const std::string& label, const hm::series_summary<Real>& got, const ex::summary& want,
@@ -71,21 +68,6 @@ void check_functions_agree(const std::string& label, const Series& x,
       label << ": standard_deviation() " << show(s) << " vs describe().stddev " << show(summary.stddev));
 }
 
-/// Prices near 1e9 (1e5 for float) following a random walk with steps of about 1.
-template <class T>
-std::vector<T> random_walk(std::size_t n, std::uint64_t seed) {
-  hm_test::random_source rng(seed);
-  const long double base = hm_test::large_level<T>();
-  const long double unit = std::is_integral_v<T> ? 10.0L : 1.0L;
-  std::vector<T> x;
-  long double walk = 0.0L;
-  for (std::size_t i = 0; i < n; ++i) {
-    walk += unit * static_cast<long double>(rng.symmetric());
-    x.push_back(hm_test::to_element<T>(base + walk));
-  }
-  return x;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------
@@ -102,7 +84,7 @@ TEST_CASE_TEMPLATE(
       samples.emplace_back(p.name + " (exposure)", std::move(p.exposure));
       samples.emplace_back(p.name + " (hedge)", std::move(p.hedge));
     }
-    samples.emplace_back("random walk near 1e9", random_walk<T>(n, 0xfeed + n));
+    samples.emplace_back("random walk near 1e9", hm_test::random_walk_levels<T>(n, 0xfeed + n));
     for (const auto& [name, x] : samples) {
       const std::string label =
           std::string(hm_test::type_name<T>()) + ", " + name + ", n = " + std::to_string(n);

@@ -30,22 +30,6 @@ using hm_test::show;
 
 namespace {
 
-/// Levels for an element type: a random walk near 1e9 (1e5 for float) with moves of about 1 (10 for
-/// integers), so that changes are small differences of large numbers and returns are about 1e-9.
-template <class T>
-std::vector<T> levels(std::size_t n, std::uint64_t seed) {
-  hm_test::random_source rng(seed);
-  const long double base = hm_test::large_level<T>();
-  const long double unit = std::is_integral_v<T> ? 10.0L : 1.0L;
-  std::vector<T> p;
-  long double walk = 0.0L;
-  for (std::size_t i = 0; i < n; ++i) {
-    walk += unit * static_cast<long double>(rng.symmetric());
-    p.push_back(hm_test::to_element<T>(base + walk));
-  }
-  return p;
-}
-
 /// Positive levels spanning several orders of magnitude (large returns both ways).
 template <class T>
 std::vector<T> wide_levels(std::size_t n, std::uint64_t seed) {
@@ -85,7 +69,7 @@ TEST_CASE_TEMPLATE("price_changes, simple_returns, log_returns against exact ari
                    int, long double) {
   using Real = hm::result_t<std::vector<T>>;
   for (const std::size_t n : {std::size_t{2}, std::size_t{3}, std::size_t{1025}, std::size_t{3000}}) {
-    for (const auto& p : {levels<T>(n, 1000 + n), wide_levels<T>(n, 2000 + n)}) {
+    for (const auto& p : {hm_test::random_walk_levels<T>(n, 1000 + n), wide_levels<T>(n, 2000 + n)}) {
       const std::string label = std::string(hm_test::type_name<T>()) + ", n = " + std::to_string(n);
       const auto changes = hm::price_changes(p);
       const auto simple = hm::simple_returns(p);

@@ -33,6 +33,11 @@ std::string show(Real value) {
   return out.str();
 }
 
+/// |q| as a double, 0 for an undefined figure: the natural size of a figure, for absolute floors.
+inline double magnitude(const exact::maybe& q) {
+  return q ? std::fabs(q->get_d()) : 0.0;
+}
+
 inline std::string show(const exact::rational& value) {
   return show(exact::to_real<long double>(value));
 }

@@ -25,10 +25,6 @@ inline constexpr double figure_tolerance = 1e-11;
 /// Issue 2: for near-perfect hedges (1 − R² ≈ 1e-12) the residual figures within 1e-8.
 inline constexpr double residual_tolerance = 1e-8;
 
-inline double magnitude(const ex::maybe& q) {
-  return q ? std::fabs(q->get_d()) : 0.0;
-}
-
 /// Compares every figure of a hedge_fit with the exact answer. `residual_tol` applies to the figures
 /// built on the residual sum of squares. Exact zeros (a perfect fit) are compared on the figure's scale.
 ///

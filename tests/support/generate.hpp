@@ -108,6 +108,22 @@ pair_series<T> near_perfect(std::size_t n, std::uint64_t seed) {
   return p;
 }
 
+/// Price levels near 1e9 (1e5 for float) following a random walk with steps of about 1 (10 for integers),
+/// so that changes are small differences of large numbers and returns are about 1e-9.
+template <class T>
+std::vector<T> random_walk_levels(std::size_t n, std::uint64_t seed) {
+  random_source rng(seed);
+  const long double base = large_level<T>();
+  const long double unit = std::is_integral_v<T> ? 10.0L : 1.0L;
+  std::vector<T> x;
+  long double walk = 0.0L;
+  for (std::size_t i = 0; i < n; ++i) {
+    walk += unit * static_cast<long double>(rng.symmetric());
+    x.push_back(to_element<T>(base + walk));
+  }
+  return x;
+}
+
 /// Every hard family at size n.
 template <class T>
 std::vector<pair_series<T>> hard_families(std::size_t n, std::uint64_t seed) {

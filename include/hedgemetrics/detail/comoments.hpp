@@ -34,6 +34,15 @@ struct comoments {
   bool finite = true;
   bool nonfinite = false;
 
+  /// The state of a single pair: its values are the means, every centred sum is 0.
+  [[nodiscard]] static comoments of_pair(Real x, Real y) noexcept {
+    comoments one;
+    one.count = 1;
+    one.mean_x = x;
+    one.mean_y = y;
+    return one;
+  }
+
   /// Σ((x − x̄) − h(y − ȳ))² for any h. Since Σ(e_r)(y − ȳ) = 0 at the reference ratio r, this is
   /// SSR + (h − r)²·Syy: a sum of two non-negative terms, so no digits cancel whatever h is.
   [[nodiscard]] Real spread_at(Real h) const noexcept {

@@ -257,11 +257,7 @@ void careful_prefixes(const chunk_data<Real>& c, state_arrays<Real>& out) noexce
   comoments<Real> state;
   for (std::size_t j = 0; j < c.length; ++j) {
     if (c.weight[j] > 0) {
-      comoments<Real> one;
-      one.count = 1;
-      one.mean_x = c.x[j];
-      one.mean_y = c.y[j];
-      state = comoments<Real>::merge(state, one);
+      state = comoments<Real>::merge(state, comoments<Real>::of_pair(c.x[j], c.y[j]));
     }
     out.store(j, state);
   }
@@ -273,11 +269,7 @@ void careful_suffixes(const chunk_data<Real>& c, state_arrays<Real>& out) noexce
   comoments<Real> state;
   for (std::size_t j = c.length; j-- > 0;) {
     if (c.weight[j] > 0) {
-      comoments<Real> one;
-      one.count = 1;
-      one.mean_x = c.x[j];
-      one.mean_y = c.y[j];
-      state = comoments<Real>::merge(one, state);
+      state = comoments<Real>::merge(comoments<Real>::of_pair(c.x[j], c.y[j]), state);
     }
     out.store(j, state);
   }
