@@ -102,12 +102,15 @@ bool check_nan(const std::string& what, Real computed) {
 /// (SSR + (h − h*)²·S_FF)/(n − 1): h* itself is known only to a rounding, eps·|h*|, which moves the
 /// second term by (2|h − h*| + eps|h*|)·eps|h*|·Var(F). It matters only where the exact value is itself
 /// of that size (h within a few ulps of h* and an almost perfect fit, e.g. n = 2), and is 1e-19 of the
-/// residual variance of the near-perfect hedges below.
+/// residual variance of the near-perfect hedges below. The last term is the rounding of the residuals
+/// themselves, a few ulps of |h·(F − F̄)| each (8 ulps: builds that contract a − h·b into one fused
+/// multiply-add round it differently from those that do not, and an exact 0 for n = 2 in one is ~1e-30 in
+/// the other).
 template <class Real>
 double residual_floor(double h, double h_star, double var_f) {
   const double eps = static_cast<double>(std::numeric_limits<Real>::epsilon());
   const double hs = std::fabs(h_star);
-  return 4.0 * (2.0 * std::fabs(h - h_star) + eps * hs) * eps * hs * var_f + 16.0 * eps * eps * h * h * var_f;
+  return 4.0 * (2.0 * std::fabs(h - h_star) + eps * hs) * eps * hs * var_f + 64.0 * eps * eps * h * h * var_f;
 }
 
 /// Log relative error, the number of correct significant digits (McCullough 1998; NIST StRD):

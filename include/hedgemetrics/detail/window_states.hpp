@@ -33,25 +33,7 @@
 #include <vector>
 
 #include "hedgemetrics/detail/comoments.hpp"
-
-/// Promises the compiler that a pointer's array overlaps no other (GCC, Clang and MSVC spell it __restrict).
-#if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)
-#define HEDGEMETRICS_RESTRICT __restrict
-#else
-#define HEDGEMETRICS_RESTRICT
-#endif
-
-/// Tells the compiler that the next loop's iterations are independent. GCC honours __restrict only on
-/// function parameters, and gives up vectorising a loop over more than 10 arrays it would have to check for
-/// overlap at run time (--param vect-max-version-for-alias-checks): without this the two loops over 28
-/// arrays below run scalar, 4 times slower (bench_rolling).
-#if defined(__clang__)
-#define HEDGEMETRICS_INDEPENDENT_ITERATIONS _Pragma("clang loop vectorize(assume_safety)")
-#elif defined(__GNUC__)
-#define HEDGEMETRICS_INDEPENDENT_ITERATIONS _Pragma("GCC ivdep")
-#else
-#define HEDGEMETRICS_INDEPENDENT_ITERATIONS
-#endif
+#include "hedgemetrics/detail/window_lanes.hpp"
 
 // Clang reports a loop it was asked to vectorise but could not (long double: no vector type) as a warning,
 // -Wpass-failed; that is expected here, so it is silenced for this header only.
@@ -61,13 +43,6 @@
 #endif
 
 namespace hedgemetrics::detail {
-
-/// The largest factor by which a window's S_xx, S_yy or SSR may be smaller than the raw shifted sums it is
-/// computed from: log10(64) = 1.8 digits lost at most, out of 16, far inside the 1e-9 target. A chunk with
-/// a window beyond it is recomputed the careful way. How often that happens (chunks taking the careful path):
-/// WTI spot vs CL1 daily changes, 7 of 465 at window 20 and none at 250 or 5,000; the same as price levels,
-/// 73 of 465 at window 20, 1 of 38 at 250; the tests' random walks near 1e9, 13% of the chunks at window 20.
-inline constexpr double window_cancellation_limit = 64;
 
 /// Co-moment states of one chunk's prefixes or suffixes, one array per figure (vectorisable layout).
 /// State i: `count` pairs; exposure mean hi_x + lo_x (a shift and the mean deviation from it, or a double
@@ -380,361 +355,79 @@ template <class Real>
   return failures;
 }
 
-/// The chunk-local constants of the fast scan: shift (the chunk's means) and reference ratio.
+/// Scratch space of the general path, reused from one chunk to the next.
 template <class Real>
-struct chunk_constants {
-  Real shift_x = 0;
-  Real shift_y = 0;
-  Real ratio = 0;
-};
+struct general_workspace {
+  chunk_data<Real> current, previous;
+  raw_sums<Real> prefix_sums, suffix_sums, unused;
+  state_arrays<Real> prefix, early;
 
-/// For a chunk whose values are all finite, its means and ratio (two vectorised sweeps, each over `lanes`
-/// independent sums); false when a value is not finite or the sums overflow (then the chunk takes the
-/// general path, with weights).
-template <class Real, class X, class Y>
-[[nodiscard]] bool clean_chunk_constants(const X* x, const Y* y, std::size_t m,
-                                         chunk_constants<Real>& out) noexcept {
-  Real sum_x[lanes] = {}, sum_y[lanes] = {};
-  const std::size_t whole = m - m % lanes;
-  for (std::size_t i = 0; i < whole; i += lanes) {
-    for (std::size_t j = 0; j < lanes; ++j) {
-      sum_x[j] += static_cast<Real>(x[i + j]);
-      sum_y[j] += static_cast<Real>(y[i + j]);
+  explicit general_workspace(std::size_t window) {
+    for (chunk_data<Real>* c : {&current, &previous}) {
+      c->x.assign(window, Real(0));
+      c->y.assign(window, Real(0));
+      c->weight.assign(window, Real(0));
     }
-  }
-  for (std::size_t i = whole; i < m; ++i) {
-    sum_x[0] += static_cast<Real>(x[i]);
-    sum_y[0] += static_cast<Real>(y[i]);
-  }
-  const Real total_x = lane_sum(sum_x), total_y = lane_sum(sum_y);
-  // A NaN or an infinity makes its sum non-finite: the whole chunk is clean exactly when both sums are
-  // finite.
-  if (!std::isfinite(total_x) || !std::isfinite(total_y)) return false;
-  out.shift_x = total_x / static_cast<Real>(m);
-  out.shift_y = total_y / static_cast<Real>(m);
-  Real sab[lanes] = {}, sbb[lanes] = {};
-  for (std::size_t i = 0; i < whole; i += lanes) {
-    for (std::size_t j = 0; j < lanes; ++j) {
-      const Real a = static_cast<Real>(x[i + j]) - out.shift_x;
-      const Real b = static_cast<Real>(y[i + j]) - out.shift_y;
-      sab[j] += a * b;
-      sbb[j] += b * b;
-    }
-  }
-  for (std::size_t i = whole; i < m; ++i) {
-    const Real a = static_cast<Real>(x[i]) - out.shift_x;
-    const Real b = static_cast<Real>(y[i]) - out.shift_y;
-    sab[0] += a * b;
-    sbb[0] += b * b;
-  }
-  const Real ab = lane_sum(sab), bb = lane_sum(sbb);
-  out.ratio = bb > 0 && std::isfinite(ab) && std::isfinite(bb) ? ab / bb : Real(0);
-  return true;
-}
-
-/// scan_chunk for a clean chunk, straight from the input: no weights; the counts (j + 1 and m − j) are not
-/// stored (fill_counts writes them when the general path needs them).
-template <class Real, class X, class Y>
-void scan_clean_chunk(const X* x, const Y* y, std::size_t m, const chunk_constants<Real>& c,
-                      packed_sums<Real>* prefix, packed_sums<Real>* suffix) noexcept {
-  const Real sx = c.shift_x, sy = c.shift_y, r0 = c.ratio;
-  Real p[8] = {}, q[8] = {};
-  for (std::size_t j = 0; j < m; ++j) {
-    {
-      const Real a = static_cast<Real>(x[j]) - sx;
-      const Real b = static_cast<Real>(y[j]) - sy;
-      const Real e = a - r0 * b;
-      const Real terms[8] = {a, b, a * a, b * b, a * b, e, e * e, e * b};
-      for (std::size_t l = 0; l < 8; ++l) {
-        p[l] += terms[l];
-        prefix[j].v[l] = p[l];
-      }
-    }
-    {
-      const std::size_t i = m - 1 - j;
-      const Real a = static_cast<Real>(x[i]) - sx;
-      const Real b = static_cast<Real>(y[i]) - sy;
-      const Real e = a - r0 * b;
-      const Real terms[8] = {a, b, a * a, b * b, a * b, e, e * e, e * b};
-      for (std::size_t l = 0; l < 8; ++l) {
-        q[l] += terms[l];
-        suffix[i].v[l] = q[l];
-      }
-    }
-  }
-}
-
-/// The packed sums of a clean chunk as raw_sums (with their counts: j + 1 for prefixes, m − j for
-/// suffixes), for the general path.
-template <class Real>
-void unpack_sums(const packed_sums<Real>* packed, std::size_t m, bool prefixes,
-                 raw_sums<Real>& raw) noexcept {
-  for (std::size_t j = 0; j < m; ++j) {
-    raw.w[j] = static_cast<Real>(prefixes ? j + 1 : m - j);
-    raw.a[j] = packed[j].v[0], raw.b[j] = packed[j].v[1], raw.aa[j] = packed[j].v[2],
-    raw.bb[j] = packed[j].v[3];
-    raw.ab[j] = packed[j].v[4], raw.e[j] = packed[j].v[5], raw.ee[j] = packed[j].v[6],
-    raw.eb[j] = packed[j].v[7];
-  }
-}
-
-/// The next chunk's constants from the sums of the whole previous chunk (its first suffix): its means and
-/// ratio. Taking them from the past, not from the chunk itself, saves a sweep and keeps every figure at t
-/// free of any dependence on later observations. False when they are not finite.
-template <class Real>
-[[nodiscard]] bool constants_from_previous(const packed_sums<Real>& whole, Real count,
-                                           const chunk_constants<Real>& c,
-                                           chunk_constants<Real>& out) noexcept {
-  if (!(count > 0)) return false;
-  const Real a = whole.v[0], b = whole.v[1];
-  const Real sab = whole.v[4] - a * (b / count);
-  const Real sbb = whole.v[3] - b * (b / count);
-  out.shift_x = c.shift_x + a / count;
-  out.shift_y = c.shift_y + b / count;
-  out.ratio = sbb > 0 ? sab / sbb : Real(0);
-  return std::isfinite(out.shift_x) && std::isfinite(out.shift_y) && std::isfinite(out.ratio);
-}
-
-/// Whether a chunk's sums (over the whole chunk, `count` pairs) were taken about a shift or a reference ratio
-/// so far from its own that the raw sums exceed the centred ones 8 times over.
-template <class Real>
-[[nodiscard]] bool needs_recentring(const packed_sums<Real>& whole, Real count) noexcept {
-  const Real a = whole.v[0], b = whole.v[1], e = whole.v[5];
-  const Real saa = whole.v[2] - a * (a / count);
-  const Real sbb = whole.v[3] - b * (b / count);
-  const Real see = whole.v[6] - e * (e / count);
-  return !(saa * 8 >= whole.v[2]) || !(sbb * 8 >= whole.v[3]) || !(see * 8 >= whole.v[6]);
-}
-
-/// A state computed in registers from shifted sums (centre_states for one state).
-template <class Real>
-struct centred {
-  Real count, lo_x, lo_y, sxx, syy, sxy, gap, ssr;
-
-  /// `inv_m` is 1/w (0 for w = 0), from a table: one division fewer per state.
-  centred(Real w, Real inv_m, Real a, Real b, Real aa, Real bb, Real ab, Real e, Real ee, Real eb) noexcept {
-    count = w;
-    syy = bb - b * (b * inv_m);
-    const Real see = ee - e * (e * inv_m);
-    const Real seb = eb - e * (b * inv_m);
-    const Real inv_syy = (syy > 0 ? Real(1) : Real(0)) / (syy > 0 ? syy : Real(1));
-    lo_x = a * inv_m;
-    lo_y = b * inv_m;
-    sxx = aa - a * (a * inv_m);
-    sxy = ab - a * (b * inv_m);
-    gap = seb * inv_syy;
-    ssr = see - seb * (seb * inv_syy);
+    prefix_sums.resize(window);
+    suffix_sums.resize(window + 1);
+    unused.resize(window + 1);
+    prefix.resize(window);
+    early.resize(window + 1);  // index `window`: the empty suffix, kept zero
   }
 };
 
-/// merge_windows for two clean chunks whose states are still shifted sums: the states are centred in
-/// registers and merged at once, so each window reads 16 sums instead of 28 state figures. `early_length`
-/// is the previous chunk's length (0 before the first chunk: its suffixes are then empty). Every window
-/// has all its positions, so count = positions. Returns the failures of the a-posteriori check.
-template <class Real>
-[[nodiscard]] std::size_t merge_clean_windows(const packed_sums<Real>* early, const chunk_constants<Real>& ce,
-                                              std::size_t early_length, const packed_sums<Real>* late,
-                                              const chunk_constants<Real>& cl, std::size_t m,
-                                              std::size_t window, std::size_t first_end, std::size_t required,
-                                              const Real* inverse, const Real* inverse_reversed,
-                                              const window_figures<Real>& out) noexcept {
-  const Real nan = std::numeric_limits<Real>::quiet_NaN();
-  const Real limit = static_cast<Real>(window_cancellation_limit);
-  const Real need = static_cast<Real>(required);
-  const Real shift_dx = cl.shift_x - ce.shift_x;
-  const Real shift_dy = cl.shift_y - ce.shift_y;
-  const Real ref_a = ce.ratio, ref_b = cl.ratio;
-  // Reciprocals from tables (inverse[k] = 1/k): of the early count, w − 1 − j, of the late count, j + 1, of
-  // the window's pairs n and of n − 1 (in the first chunk n = j + 1; after it, n = window).
-  const bool first = first_end == 0;
-  const Real* HEDGEMETRICS_RESTRICT inv_early = inverse_reversed;
-  const Real* HEDGEMETRICS_RESTRICT inv_late = inverse + 1;
-  const Real* HEDGEMETRICS_RESTRICT inv_before = inverse;
-  const Real inv_window = inverse[window], inv_window_1 = inverse[window - 1];
-  const packed_sums<Real>* HEDGEMETRICS_RESTRICT e_sums =
-      early + 1;  // the early state of window j is at j + 1
-  const packed_sums<Real>* HEDGEMETRICS_RESTRICT l_sums = late;
-  Real* HEDGEMETRICS_RESTRICT out_ratio = out.ratio;
-  Real* HEDGEMETRICS_RESTRICT out_effectiveness = out.effectiveness;
-  Real* HEDGEMETRICS_RESTRICT out_residual = out.residual_variance;
-  std::size_t* HEDGEMETRICS_RESTRICT out_count = out.count;
-  std::size_t failures = 0;
-  HEDGEMETRICS_INDEPENDENT_ITERATIONS
-  for (std::size_t j = 0; j < m; ++j) {
-    const std::size_t end = first_end + j;
-    const std::size_t positions = end + 1 < window ? end + 1 : window;
-    const long long early_count = static_cast<long long>(early_length) - static_cast<long long>(j + 1) > 0
-                                      ? static_cast<long long>(early_length) - static_cast<long long>(j + 1)
-                                      : 0;
-    const Real* ev = e_sums[j].v;
-    const Real* lv = l_sums[j].v;
-    const centred<Real> sa(static_cast<Real>(early_count), inv_early[j], ev[0], ev[1], ev[2], ev[3], ev[4],
-                           ev[5], ev[6], ev[7]);
-    const centred<Real> sb(static_cast<Real>(static_cast<long long>(j + 1)), inv_late[j], lv[0], lv[1], lv[2],
-                           lv[3], lv[4], lv[5], lv[6], lv[7]);
-    const Real n = sa.count + sb.count;
-    const Real inv_n = first ? inv_late[j] : inv_window;
-    const Real inv_n_1 = first ? inv_before[j] : inv_window_1;
-    const Real weight = sa.count * (sb.count * inv_n);
-    const Real dx = shift_dx + (sb.lo_x - sa.lo_x);
-    const Real dy = shift_dy + (sb.lo_y - sa.lo_y);
-    const Real sxx = sa.sxx + sb.sxx + weight * dx * dx;
-    const Real syy = sa.syy + sb.syy + weight * dy * dy;
-    const Real sxy = sa.sxy + sb.sxy + weight * dx * dy;
-    const Real r = (syy > 0 ? sxy : Real(0)) / (syy > 0 ? syy : Real(1));
-    const Real gap_a = (r - ref_a) - sa.gap;
-    const Real gap_b = (r - ref_b) - sb.gap;
-    const Real de = dx - r * dy;
-    const Real ssr = sa.ssr + sb.ssr + gap_a * gap_a * sa.syy + gap_b * gap_b * sb.syy + weight * de * de;
-    const Real bound_x = ev[2] + lv[2];
-    const Real bound_y = ev[3] + lv[3];
-    const Real bound_e = ev[6] + lv[6] + gap_a * gap_a * ev[3] + gap_b * gap_b * lv[3];
-    const bool exact_enough = (sxx * limit >= bound_x) & (syy * limit >= bound_y) & (ssr * limit >= bound_e);
-    const bool reported = n >= need;
-    failures += static_cast<std::size_t>(reported & !exact_enough);
-    const bool has_ratio = reported & (syy > 0);
-    const Real inv_sxx = 1 / sxx;
-    const Real unexplained = ssr * inv_sxx;
-    const Real explained = r * (sxy * inv_sxx);
-    Real r2 = unexplained < Real(0.5) ? 1 - unexplained : explained;
-    r2 = r2 > 1 ? Real(1) : r2;
-    const Real residual = ssr * inv_n_1;
-    out_ratio[j] = has_ratio ? r : nan;
-    out_effectiveness[j] = (has_ratio & (sxx > 0)) ? r2 : nan;
-    out_residual[j] = has_ratio ? residual : nan;
-    out_count[j] = positions;
+/// The figures of every window ending in chunk k, the general way: each of the two chunks (k − 1 and k)
+/// weighted for missing pairs and scanned about its own means and ratio, the states centred into arrays
+/// and merged by merge_windows; when a window still fails the a-posteriori check, both chunks are rebuilt
+/// with exact one-pair-at-a-time comoments merges (which pass it by construction, every merge term being
+/// non-negative, unless their sums overflow, and then the figures are NaN anyway).
+template <class Real, class X, class Y>
+void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t k,
+                   std::size_t required, bool propagate, const window_figures<Real>& out,
+                   general_workspace<Real>& work) {
+  const std::size_t begin = k * window;
+  const std::size_t m = n - begin < window ? n - begin : window;
+  const window_figures<Real> here{out.ratio + begin, out.effectiveness + begin, out.residual_variance + begin,
+                                  out.count + begin};
+  load_chunk(work.current, x + begin, y + begin, m);
+  scan_chunk(work.current, work.prefix_sums, work.unused);
+  centre_states(work.current, work.prefix_sums, work.prefix, m);
+  if (k == 0) {
+    work.early.resize(window + 1);  // chunk −1: empty states
+  } else {
+    load_chunk(work.previous, x + begin - window, y + begin - window, window);
+    scan_chunk(work.previous, work.unused, work.suffix_sums);
+    centre_states(work.previous, work.suffix_sums, work.early, window);
   }
-  return failures;
-}
-
-/// Asks for the next chunk's data to be brought into cache while this one is processed: the scan reads each
-/// chunk forwards and backwards at once, and the backward stream is one the hardware prefetchers do not
-/// anticipate (bench_rolling: 1.5x faster with this).
-template <class X, class Y>
-void prefetch_chunk(const X* x, const Y* y, std::size_t m) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  constexpr std::size_t line = 64;
-  const auto* bx = reinterpret_cast<const unsigned char*>(x);
-  const auto* by = reinterpret_cast<const unsigned char*>(y);
-  for (std::size_t i = 0; i < m * sizeof(X); i += line) __builtin_prefetch(bx + i);
-  for (std::size_t i = 0; i < m * sizeof(Y); i += line) __builtin_prefetch(by + i);
-#else
-  static_cast<void>(x), static_cast<void>(y), static_cast<void>(m);
-#endif
+  if (merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here) == 0) return;
+  careful_prefixes(work.current, work.prefix);
+  if (k > 0) careful_suffixes(work.previous, work.early);
+  static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
 }
 
 /// Every window's figures: the chunked prefix/suffix scheme described at the top of this file.
-/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods).
+/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n.
 ///
-/// Per chunk, the common case (every value finite, the previous chunk too, and every window passing the
-/// check) is: two sweeps for the chunk's constants, one scan, one fused merge. Otherwise the chunk's
-/// states are centred into arrays and merged by merge_windows, and if a window still fails, both chunks
-/// are rebuilt the careful way.
+/// The windows ending in the first chunk (which have fewer positions) and in a last, incomplete chunk take
+/// the general path; those of every other chunk take the lane engine of window_lanes.hpp, and the chunks
+/// it cannot vouch for are then done again the general way.
 template <class Real, class X, class Y>
 void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t required,
                      bool propagate, const window_figures<Real>& out) {
   if (n == 0) return;
-  chunk_data<Real> current, previous;
-  for (chunk_data<Real>* c : {&current, &previous}) {
-    c->x.assign(window, Real(0));
-    c->y.assign(window, Real(0));
-    c->weight.assign(window, Real(0));
+  general_workspace<Real> work(window);
+  general_chunk(x, y, n, window, 0, required, propagate, out, work);
+  const std::size_t whole = n / window;
+  if (whole > 1) {
+    std::vector<std::size_t> failed;
+    lane_windows<Real>(x, y, n, window, 1, whole - 1, out.ratio, out.effectiveness, out.residual_variance,
+                       failed);
+    // Every window of a complete chunk after the first has all its positions, and the lane engine vouches
+    // only for windows whose pairs are all finite.
+    for (std::size_t i = window; i < whole * window; ++i) out.count[i] = window;
+    for (const std::size_t k : failed) general_chunk(x, y, n, window, k, required, propagate, out, work);
   }
-  raw_sums<Real> raw_prefix;
-  raw_sums<Real> raw_suffixes[2];  // the previous chunk's suffixes and the current chunk's (general path)
-  raw_prefix.resize(window);
-  raw_suffixes[0].resize(window + 1);  // index `window`: the empty suffix, kept zero
-  raw_suffixes[1].resize(window + 1);
-  std::vector<packed_sums<Real>> packed_prefix(window), packed_suffixes[2];
-  packed_suffixes[0].assign(window + 1, packed_sums<Real>{});  // index `window`: the empty suffix
-  packed_suffixes[1].assign(window + 1, packed_sums<Real>{});
-  state_arrays<Real> prefix, early;
-  prefix.resize(window);
-  early.resize(window + 1);
-  chunk_constants<Real> constants[2];
-  bool clean[2] = {true, true};  // chunk −1 (empty) counts as clean
-  // inverse[k] = 1/k (0 for k = 0), and the same reversed for the previous chunk's suffix counts.
-  std::vector<Real> inverse(window + 1), inverse_reversed(window);
-  inverse[0] = 0;
-  for (std::size_t i = 1; i <= window; ++i) inverse[i] = 1 / static_cast<Real>(i);
-  for (std::size_t i = 0; i < window; ++i) inverse_reversed[i] = inverse[window - 1 - i];
-  std::size_t k = 0;
-  for (std::size_t begin = 0; begin < n; begin += window, ++k) {
-    const std::size_t m = n - begin < window ? n - begin : window;
-    const std::size_t now = k % 2, before = (k + 1) % 2;
-    const std::size_t early_length = k == 0 ? 0 : window;
-    chunk_constants<Real>& c = constants[now];
-    {
-      // As many positions as this chunk, at least 512 positions ahead (small windows: several chunks ahead).
-      const std::size_t ahead = begin + (m > 512 ? m : 512);
-      if (ahead < n) prefetch_chunk(x + ahead, y + ahead, n - ahead < m ? n - ahead : m);
-    }
-    // The chunk's shift and reference ratio: from the previous chunk when it was clean, else from this one.
-    bool clean_now = false;
-    if (k > 0 && clean[before] &&
-        constants_from_previous(packed_suffixes[before][0], static_cast<Real>(window), constants[before],
-                                c)) {
-      scan_clean_chunk(x + begin, y + begin, m, c, packed_prefix.data(), packed_suffixes[now].data());
-      // A NaN or an infinity anywhere in the chunk makes the sums over the whole chunk non-finite.
-      const packed_sums<Real>& whole = packed_prefix[m - 1];
-      clean_now = std::isfinite(whole.v[0]) && std::isfinite(whole.v[1]) && std::isfinite(whole.v[2]) &&
-                  std::isfinite(whole.v[3]) && std::isfinite(whole.v[6]);
-      // When the level has moved so far that the previous chunk's mean is a poor shift for this one (raw
-      // sums over 8 times the centred ones: price levels rather than changes), scan again with this chunk's
-      // own means and ratio, which the sums just computed give: one more scan instead of the general path.
-      if (clean_now && needs_recentring(whole, static_cast<Real>(m))) {
-        chunk_constants<Real> own;
-        if (constants_from_previous(whole, static_cast<Real>(m), c, own)) {
-          c = own;
-          scan_clean_chunk(x + begin, y + begin, m, c, packed_prefix.data(), packed_suffixes[now].data());
-        }
-      }
-    } else if (clean_chunk_constants(x + begin, y + begin, m, c)) {
-      scan_clean_chunk(x + begin, y + begin, m, c, packed_prefix.data(), packed_suffixes[now].data());
-      clean_now = true;
-    }
-    clean[now] = clean_now;
-    bool loaded = false;
-    if (!clean_now) {
-      load_chunk(current, x + begin, y + begin, m);
-      loaded = true;
-      c = chunk_constants<Real>{current.shift_x, current.shift_y, current.ratio};
-      scan_chunk(current, raw_prefix, raw_suffixes[now]);
-    }
-    const window_figures<Real> here{out.ratio + begin, out.effectiveness + begin,
-                                    out.residual_variance + begin, out.count + begin};
-    const bool both_clean = clean[now] && clean[before];
-    if (both_clean && merge_clean_windows(packed_suffixes[before].data(), constants[before], early_length,
-                                          packed_prefix.data(), c, m, window, begin, required, inverse.data(),
-                                          inverse_reversed.data(), here) == 0) {
-      continue;
-    }
-    // The general path: states as arrays (the previous chunk's suffixes, then this chunk's prefixes). For
-    // two clean chunks it would merge the very sums that just failed, so they go straight to the careful way.
-    if (!both_clean) {
-      if (clean[before])
-        unpack_sums(packed_suffixes[before].data(), early_length, false, raw_suffixes[before]);
-      if (clean[now]) unpack_sums(packed_prefix.data(), m, true, raw_prefix);
-      chunk_data<Real> shifts;
-      shifts.shift_x = constants[before].shift_x, shifts.shift_y = constants[before].shift_y;
-      shifts.ratio = constants[before].ratio;
-      centre_states(shifts, raw_suffixes[before], early, early_length);
-      shifts.shift_x = c.shift_x, shifts.shift_y = c.shift_y, shifts.ratio = c.ratio;
-      centre_states(shifts, raw_prefix, prefix, m);
-      if (merge_windows(early, prefix, m, window, begin, propagate, required, here) == 0) continue;
-    }
-    if (!loaded) load_chunk(current, x + begin, y + begin, m);
-    careful_prefixes(current, prefix);
-    if (k > 0) {
-      load_chunk(previous, x + begin - window, y + begin - window, window);
-      careful_suffixes(previous, early);
-    } else {
-      early.resize(window + 1);  // chunk −1: empty states
-    }
-    // Exact states pass the check by construction (every merge term is non-negative), except when their sums
-    // overflow, and then the figures are NaN anyway.
-    static_cast<void>(merge_windows(early, prefix, m, window, begin, propagate, required, here));
-  }
+  if (n % window != 0) general_chunk(x, y, n, window, whole, required, propagate, out, work);
 }
 
 }  // namespace hedgemetrics::detail
