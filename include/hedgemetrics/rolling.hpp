@@ -96,17 +96,6 @@ struct expanding_options {
 
 namespace detail {
 
-template <class Real>
-[[nodiscard]] time_varying_hedge<Real> nan_path(std::size_t n) {
-  const Real nan = std::numeric_limits<Real>::quiet_NaN();
-  time_varying_hedge<Real> out;
-  out.ratio.assign(n, nan);
-  out.effectiveness.assign(n, nan);
-  out.residual_variance.assign(n, nan);
-  out.count.assign(n, 0);
-  return out;
-}
-
 template <class X, class Y>
 void raise_on_nonfinite(const char* function, const X* x, const Y* y, std::size_t n) {
   const nonfinite_position where =
@@ -118,56 +107,21 @@ void raise_on_nonfinite(const char* function, const X* x, const Y* y, std::size_
   }
 }
 
-/// Exponentially weighted co-moments, one pair at a time: the state is decayed by λ (weights, means
-/// unchanged) and merged with the new pair as comoments::merge merges a one-pair state (West 1979,
-/// "Updating mean and variance estimates: an improved method"; Chan, Golub & LeVeque 1979), so the residual
-/// sum stays a sum of non-negative terms. λ = 1 gives the expanding (equally weighted) estimate.
+/// ewma_hedge and expanding_hedge: decayed_windows (detail/window_states.hpp) over the whole series.
 template <class Real, class X, class Y>
 [[nodiscard]] time_varying_hedge<Real> decayed_path(const X* x, const Y* y, std::size_t n, Real lambda,
                                                     std::size_t min_periods, missing_data policy,
                                                     bool sample_variance, const char* function) {
   if (policy == missing_data::raise) raise_on_nonfinite(function, x, y, n);
-  time_varying_hedge<Real> out = nan_path<Real>(n);
-  const std::size_t required = min_periods < 2 ? 2 : min_periods;
-  Real total = 0, mean_x = 0, tail_x = 0, mean_y = 0, tail_y = 0, sxx = 0, syy = 0, sxy = 0, ratio = 0,
-       ssr = 0;
-  std::size_t seen = 0;
-  bool poisoned = false;
-  for (std::size_t t = 0; t < n; ++t) {
-    const Real u = static_cast<Real>(x[t]);
-    const Real v = static_cast<Real>(y[t]);
-    total *= lambda, sxx *= lambda, syy *= lambda, sxy *= lambda, ssr *= lambda;
-    if (!is_finite_value(u) || !is_finite_value(v)) {
-      if (policy == missing_data::propagate) poisoned = true;
-      out.count[t] = policy == missing_data::propagate ? t + 1 : seen;
-      continue;
-    }
-    ++seen;
-    out.count[t] = policy == missing_data::propagate ? t + 1 : seen;
-    const Real before = total;
-    total += 1;
-    const Real share = 1 / total;
-    const Real weight = before * share;
-    const Real dx = (u - mean_x) - tail_x;
-    const Real dy = (v - mean_y) - tail_y;
-    two_sum(mean_x, tail_x + dx * share, mean_x, tail_x);
-    two_sum(mean_y, tail_y + dy * share, mean_y, tail_y);
-    const Real old_syy = syy;
-    sxx += weight * dx * dx;
-    syy += weight * dy * dy;
-    sxy += weight * dx * dy;
-    const Real new_ratio = syy > 0 ? sxy / syy : Real(0);
-    const Real gap = new_ratio - ratio;
-    const Real de = dx - new_ratio * dy;
-    ssr += gap * gap * old_syy + weight * de * de;
-    ratio = new_ratio;
-    if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
-    out.ratio[t] = ratio;
-    const Real unexplained = ssr / sxx;
-    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
-    out.effectiveness[t] = sxx > 0 ? (r2 > 1 ? Real(1) : r2) : std::numeric_limits<Real>::quiet_NaN();
-    out.residual_variance[t] = ssr / (sample_variance ? static_cast<Real>(seen - 1) : total);
-  }
+  time_varying_hedge<Real> out;
+  out.ratio.resize(n);
+  out.effectiveness.resize(n);
+  out.residual_variance.resize(n);
+  out.count.resize(n);
+  decayed_windows(x, y, n, lambda, min_periods < 2 ? 2 : min_periods, policy == missing_data::propagate,
+                  sample_variance,
+                  window_figures<Real>{out.ratio.data(), out.effectiveness.data(),
+                                       out.residual_variance.data(), out.count.data()});
   return out;
 }
 

@@ -30,6 +30,7 @@
 #ifndef HEDGEMETRICS_DETAIL_WINDOW_LANES_HPP
 #define HEDGEMETRICS_DETAIL_WINDOW_LANES_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -220,51 +221,32 @@ void prefetch(const T* p) noexcept {
 #endif
 }
 
-/// The lane engine: lane l works through a run of consecutive whole chunks; one round does one chunk per
-/// lane.
+/// The lanes' constants and the sums over each lane's previous chunk about them, one element per lane.
 template <class Real>
-struct lane_engine {
+struct lane_constants {
   using V = typename lane_vector<Real>::type;
-  static constexpr std::size_t L = lane_vector<Real>::size;
-  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
-  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it).
-  static constexpr std::size_t ahead = 64;
-
   std::size_t window;
-  std::size_t length;               // of the series
-  std::size_t end_of_late = 0;      // one past the last position of the lanes' current chunks, this round
-  std::size_t first_late[L] = {};   // first position of each lane's current chunk
-  std::size_t rounds[L] = {};       // chunks left to each lane, the current one included
-  bool carried[L] = {};             // totals carried from the lane's previous round
-  V shift_x{}, shift_y{}, ratio{};  // the lanes' constants x̂, ŷ, r₀
-  V total[sum_count] = {};          // the five sums over each lane's previous chunk, about its constants
-  // Each lane's previous chunk and current chunk, transposed: row j holds every lane's value at step j.
-  std::vector<V> early_x, early_y, late_x, late_y;
-  std::vector<Real> spare;  // where lanes without a chunk write
-
-  lane_engine(std::size_t w, std::size_t n) : window(w), length(n) {
-    const std::size_t rows = (w + L - 1) / L * L;
-    for (std::vector<V>* v : {&early_x, &early_y, &late_x, &late_y}) v->assign(rows, V{});
-    spare.assign(rows + L, Real(0));
-  }
+  V shift_x{}, shift_y{}, ratio{};  // x̂, ŷ, r₀
+  V total[sum_count] = {};
 };
 
 /// Makes lane l's constants fit the `window` pairs at x, y (its previous chunk): the chunk's means and
-/// ratio, from the carried totals when they are finite, else from the values; then its totals summed
+/// ratio, from the totals when `carried` and they are finite, else from the values; then its totals summed
 /// about them. False when the chunk has a non-finite value or its sums overflow.
 template <class Real, class X, class Y>
-[[nodiscard]] bool refit_lane(lane_engine<Real>& engine, std::size_t l, const X* x, const Y* y) noexcept {
-  const std::size_t window = engine.window;
+[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y,
+                              bool carried) noexcept {
+  const std::size_t window = c.window;
   const Real count = static_cast<Real>(window);
-  Real sx = lane_get<Real>(engine.shift_x, l), sy = lane_get<Real>(engine.shift_y, l);
-  Real r0 = lane_get<Real>(engine.ratio, l);
+  Real sx = lane_get<Real>(c.shift_x, l), sy = lane_get<Real>(c.shift_y, l);
+  Real r0 = lane_get<Real>(c.ratio, l);
   Real s[sum_count];
-  for (std::size_t k = 0; k < sum_count; ++k) s[k] = lane_get<Real>(engine.total[k], l);
+  for (std::size_t k = 0; k < sum_count; ++k) s[k] = lane_get<Real>(c.total[k], l);
   const Real mean_b = s[sum_b] / count, mean_e = s[sum_e] / count;
   const Real syy = s[sum_bb] - s[sum_b] * mean_b;
   const Real seb = s[sum_eb] - s[sum_e] * mean_b;
   const Real gap = syy > 0 ? seb / syy : Real(0);
-  if (engine.carried[l] && std::isfinite(mean_b) && std::isfinite(mean_e) && std::isfinite(gap)) {
+  if (carried && std::isfinite(mean_b) && std::isfinite(mean_e) && std::isfinite(gap)) {
     sx += mean_e + r0 * mean_b;  // the mean of x − x̂ is that of e + r₀b
     sy += mean_b;
     r0 += gap;
@@ -285,23 +267,23 @@ template <class Real, class X, class Y>
   }
   if (!std::isfinite(sx) || !std::isfinite(sy) || !std::isfinite(r0)) return false;
   chunk_sums(x, y, window, sx, sy, r0, s);
-  lane_set_value(engine.shift_x, l, sx);
-  lane_set_value(engine.shift_y, l, sy);
-  lane_set_value(engine.ratio, l, r0);
-  for (std::size_t k = 0; k < sum_count; ++k) lane_set_value(engine.total[k], l, s[k]);
+  lane_set_value(c.shift_x, l, sx);
+  lane_set_value(c.shift_y, l, sy);
+  lane_set_value(c.ratio, l, r0);
+  for (std::size_t k = 0; k < sum_count; ++k) lane_set_value(c.total[k], l, s[k]);
   return std::isfinite(s[sum_bb]) && std::isfinite(s[sum_ee]) && std::isfinite(s[sum_eb]);
 }
 
-/// Which lanes' carried totals show their constants still fit their previous chunk: the sums about the
-/// constants no more than 8 times the centred ones (x's, y's and the residual's about the chunk's own ratio).
+/// Which lanes' totals show their constants still fit their previous chunk: the sums about the constants
+/// no more than 8 times the centred ones (x's, y's, and the residual's about the chunk's own ratio).
 template <class Real>
-[[nodiscard]] auto constants_fit(const lane_engine<Real>& engine) noexcept {
-  using V = typename lane_engine<Real>::V;
+[[nodiscard]] auto constants_fit(const lane_constants<Real>& c) noexcept {
+  using V = typename lane_constants<Real>::V;
   const V zero{};
   const V one = zero + Real(1);
-  const V* t = engine.total;
-  const Real inv_n = 1 / static_cast<Real>(engine.window);
-  const V r0 = engine.ratio;
+  const V* t = c.total;
+  const Real inv_n = 1 / static_cast<Real>(c.window);
+  const V r0 = c.ratio;
   const V mean_b = t[sum_b] * inv_n, mean_e = t[sum_e] * inv_n;
   const V syy = t[sum_bb] - t[sum_b] * mean_b;
   const V see = t[sum_ee] - t[sum_e] * mean_e;
@@ -332,59 +314,122 @@ inline __attribute__((always_inline)) void transpose_block(const P& begin, std::
 }
 #endif
 
-/// Transposes the `window` values of each lane's chunk starting at `begin[l]` into rows (row j: every lane's
-/// value at step j; `rows` has room for a whole last block). A last, shorter block reads past the chunk, so
-/// L − 1 values after each chunk must exist.
-template <class Real, class X>
-void transpose_chunks(const X* x, const std::size_t (&begin)[lane_vector<Real>::size], std::size_t window,
-                      typename lane_vector<Real>::type* rows) noexcept {
-  constexpr std::size_t L = lane_vector<Real>::size;
-  std::size_t j = 0;
-#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-  if constexpr (L > 1) {
-    const X* at[L];
-    for (std::size_t l = 0; l < L; ++l) at[l] = x + begin[l];
-    for (; j < window; j += L) transpose_block<Real>(at, j, rows + j);
-  }
-#endif
-  for (; j < window; ++j) {
-    for (std::size_t l = 0; l < L; ++l) lane_set_value(rows[j], l, static_cast<Real>(x[begin[l] + j]));
-  }
-}
-
-/// One round: every lane's windows ending in its current chunk (see the top of this file), written to
-/// out_* at their positions. The lanes' totals become the sums over their current chunks (the next round's
-/// totals), and the returned mask has lane l false when a window of lane l fails the a-posteriori check.
+/// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position). Chunks with a window that
+/// fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
+/// `failed` (ascending) for the general path.
+///
+/// Lane l takes a run of consecutive chunks (the last lanes one more when they do not divide) and goes
+/// through it as one stream of steps, one window per step: every lane takes the same number of steps, so a
+/// lane with a shorter run goes on into the next lane's first chunk (computing its windows a second time).
+/// Where a chunk ends, each lane's prefix sums become the totals of the next chunk's early part, and its
+/// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
+/// next L values read as one vector and transposed, so that row i holds every lane's value at step i, and
+/// the rows kept in a ring of window + L (or more) rows for the steps `window` later, whose early part they
+/// are; the figures of L steps transposed back and written as one vector per lane.
 ///
 /// Every window this engine vouches for has S_xx > 0 and S_yy > 0 (the check fails otherwise, and the
 /// general path, which detects constant series exactly, gives their NaN), so its three figures need no
 /// selection; one division per window gives both 1/S_yy and 1/S_xx, as S_xx/(S_xx·S_yy) and
 /// S_yy/(S_xx·S_yy), when that product is far from overflow and underflow (the check again).
 template <class Real, class X, class Y>
-[[nodiscard]] auto lane_round(const X* x, const Y* y, lane_engine<Real>& engine, Real* out_ratio,
-                              Real* out_effectiveness, Real* out_residual) noexcept {
-  using V = typename lane_engine<Real>::V;
-  constexpr std::size_t L = lane_engine<Real>::L;
-  const std::size_t window = engine.window;
+void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
+                  std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
+                  std::vector<std::size_t>& failed) {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
+  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it).
+  [[maybe_unused]] constexpr std::size_t ahead = 64;
+  if (chunks == 0) return;
+  std::size_t start[L];  // each lane's first chunk
+  {
+    std::size_t next = first;
+    for (std::size_t l = 0; l < L; ++l) {
+      start[l] = next;
+      next += chunks / L + (l >= L - chunks % L ? 1 : 0);
+    }
+  }
+  const std::size_t steps_total = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  const X* lane_x[L];
+  const Y* lane_y[L];
+  Real* lane_out[3][L];
+  for (std::size_t l = 0; l < L; ++l) {
+    lane_x[l] = x + start[l] * window;
+    lane_y[l] = y + start[l] * window;
+    lane_out[0][l] = out_ratio + start[l] * window;
+    lane_out[1][l] = out_effectiveness + start[l] * window;
+    lane_out[2][l] = out_residual + start[l] * window;
+  }
+  // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
+  [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
+
+  // Ring of transposed rows: the row of step t at t mod R; R ≥ window + L, a multiple of L, so that a
+  // block of L new rows never overwrites a row still to be read as an early part.
+  const std::size_t ring = (window + 2 * L - 1) / L * L;
+  std::vector<V> ring_x(ring), ring_y(ring);
+  // Steps 0 … window − 1 have the lanes' previous chunks as early parts: rows R − window … R − 1.
+  for (std::size_t t = 0; t < window; ++t) {
+    V vx{}, vy{};
+    for (std::size_t l = 0; l < L; ++l) {
+      lane_set_value(vx, l, static_cast<Real>(lane_x[l][t - window]));
+      lane_set_value(vy, l, static_cast<Real>(lane_y[l][t - window]));
+    }
+    ring_x[ring - window + t] = vx;
+    ring_y[ring - window + t] = vy;
+  }
+
+  lane_constants<Real> c;
+  c.window = window;
+  bool valid[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    const std::size_t p = (start[l] - 1) * window;
+    valid[l] = refit_lane(c, l, x + p, y + p, false);
+  }
+
   const V zero{};
   const V one = zero + Real(1);
+  const V half = zero + Real(0.5);
   const Real inv_limit = 1 / static_cast<Real>(window_cancellation_limit);
   const V tiny = zero + std::numeric_limits<Real>::min() / std::numeric_limits<Real>::epsilon();
   const V huge = zero + std::numeric_limits<Real>::max() * std::numeric_limits<Real>::epsilon();
   const Real inv_n = 1 / static_cast<Real>(window);
   const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
-  const V sx = engine.shift_x, sy = engine.shift_y, r0 = engine.ratio;
-  const V r0_squared = r0 * r0;
-  // Early chunk: its total, less every pair passed (its suffix); late chunk: its prefix.
-  V s_b = engine.total[sum_b], s_bb = engine.total[sum_bb], s_e = engine.total[sum_e];
-  V s_ee = engine.total[sum_ee], s_eb = engine.total[sum_eb];
-  V p_b = zero, p_bb = zero, p_e = zero, p_ee = zero, p_eb = zero;
-  // The rounding of a window's sums of squares is a few ulps of T + P ≤ 2T + P (T: the early chunk's total,
-  // P: the late prefix); the checks are S ≥ (2T + P)/limit, and for S_xx, from x − x̂ = e + r₀b,
-  // S_xx ≥ 2(bound_e + r₀²·bound_y).
-  const V bound_y = engine.total[sum_bb] * (2 * inv_limit);
-  const V bound_e = engine.total[sum_ee] * (2 * inv_limit);
-  auto ok = zero < one;  // every lane true
+  // The running state, kept in registers: constants; the early chunk's total less every pair passed (its
+  // suffix) and the late chunk's prefix; the check's bounds and its verdict so far, per lane.
+  V sx, sy, r0, r0_squared, bound_y, bound_e;
+  V s_b, s_bb, s_e, s_ee, s_eb, p_b, p_bb, p_e, p_ee, p_eb;
+  auto ok = zero < one;
+  const auto begin_chunk = [&]() noexcept {
+    sx = c.shift_x, sy = c.shift_y, r0 = c.ratio;
+    r0_squared = r0 * r0;
+    s_b = c.total[sum_b], s_bb = c.total[sum_bb], s_e = c.total[sum_e], s_ee = c.total[sum_ee];
+    s_eb = c.total[sum_eb];
+    p_b = p_bb = p_e = p_ee = p_eb = zero;
+    // The rounding of a window's sums of squares is a few ulps of T + P ≤ 2T + P (T: the early chunk's
+    // total, P: the late prefix); the checks are S ≥ (2T + P)/limit, and for S_xx, from x − x̂ = e + r₀b,
+    // S_xx ≥ 2(bound_e + r₀²·bound_y).
+    bound_y = c.total[sum_bb] * (2 * inv_limit);
+    bound_e = c.total[sum_ee] * (2 * inv_limit);
+    ok = zero < one;
+  };
+  // Where a chunk ends (`done` chunks into each lane's run): its verdicts, and the next chunk's constants.
+  const auto end_chunk = [&](std::size_t done) {
+    for (std::size_t l = 0; l < L; ++l) {
+      if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + done - 1);
+    }
+    if (done * window == steps_total) return;
+    c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
+    c.total[sum_eb] = p_eb;
+    const auto fits = constants_fit(c);
+    for (std::size_t l = 0; l < L; ++l) {
+      valid[l] = true;
+      if (!mask_get(fits, l)) {
+        const std::size_t p = (start[l] + done - 1) * window;
+        valid[l] = refit_lane(c, l, x + p, y + p, true);
+      }
+    }
+  };
   const auto step = [&](const V& x_late, const V& y_late, const V& x_early, const V& y_early, V& ratio,
                         V& effectiveness, V& residual) noexcept {
     const V b_l = y_late - sy, e_l = (x_late - sx) - r0 * b_l;
@@ -416,157 +461,80 @@ template <class Real, class X, class Y>
     ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= 2 * (need_e + r0_squared * need_y)) &
          (product > tiny) & (product < huge);
     const V r = r0 + gap;
-    const V r2 = r * (sxy * inv_sxx);
+    // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
+    const V unexplained = ssr * inv_sxx;
+    const V r2 = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
     ratio = r;
     effectiveness = r2 > one ? one : r2;
     residual = ssr * inv_n_1;
   };
-  const X* lane_x[L];
-  const Y* lane_y[L];
-  Real* ratio_at[L];
-  Real* effectiveness_at[L];
-  Real* residual_at[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    const std::size_t at = engine.first_late[l];
-    lane_x[l] = x + at;
-    lane_y[l] = y + at;
-    const bool write = engine.rounds[l] > 0;
-    ratio_at[l] = write ? out_ratio + at : engine.spare.data();
-    effectiveness_at[l] = write ? out_effectiveness + at : engine.spare.data();
-    residual_at[l] = write ? out_residual + at : engine.spare.data();
-  }
-  V* HEDGEMETRICS_RESTRICT late_x = engine.late_x.data();
-  V* HEDGEMETRICS_RESTRICT late_y = engine.late_y.data();
-  const V* HEDGEMETRICS_RESTRICT early_x = engine.early_x.data();
-  const V* HEDGEMETRICS_RESTRICT early_y = engine.early_y.data();
-  std::size_t j = 0;
-#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-  if constexpr (L > 1) {
-    // L steps at a time: each lane's next L values read as one vector and transposed into rows (row i holds
-    // every lane's value at step j + i, kept for the next round's early chunk), and the figures of the L
-    // steps transposed back and written as one vector per lane. A last, shorter block reads past the chunk
-    // (into the next one) when the series goes on that far, and writes past it only for lanes whose next
-    // chunk is theirs and comes later; otherwise its steps are taken one at a time below.
-    for (; j + L <= window; j += L) {
-      for (std::size_t l = 0; l < L; ++l) {
-        prefetch(lane_x[l] + j + lane_engine<Real>::ahead);
-        prefetch(lane_y[l] + j + lane_engine<Real>::ahead);
-        prefetch<true>(ratio_at[l] + j + lane_engine<Real>::ahead);
-        prefetch<true>(effectiveness_at[l] + j + lane_engine<Real>::ahead);
-        prefetch<true>(residual_at[l] + j + lane_engine<Real>::ahead);
-      }
-      transpose_block<Real>(lane_x, j, late_x + j);
-      transpose_block<Real>(lane_y, j, late_y + j);
-      V figures[3][L];
-      for (std::size_t i = 0; i < L; ++i) {
-        step(late_x[j + i], late_y[j + i], early_x[j + i], early_y[j + i], figures[0][i], figures[1][i],
-             figures[2][i]);
-      }
-      Real* const* outputs[3] = {ratio_at, effectiveness_at, residual_at};
-      for (std::size_t k = 0; k < 3; ++k) {
-        transpose(figures[k]);
-        for (std::size_t l = 0; l < L; ++l) std::memcpy(outputs[k][l] + j, &figures[k][l], sizeof(V));
-      }
-    }
-    if (j < window && engine.end_of_late + L <= engine.length) {
-      // The last, shorter block: read past the chunk (into the next one, which the series has), and write
-      // past it only for lanes whose next chunk is theirs, to be written in the next round.
-      const std::size_t steps = window - j;
-      transpose_block<Real>(lane_x, j, late_x + j);
-      transpose_block<Real>(lane_y, j, late_y + j);
-      V figures[3][L];
-      for (std::size_t i = 0; i < steps; ++i) {
-        step(late_x[j + i], late_y[j + i], early_x[j + i], early_y[j + i], figures[0][i], figures[1][i],
-             figures[2][i]);
-      }
-      Real* const* outputs[3] = {ratio_at, effectiveness_at, residual_at};
-      for (std::size_t k = 0; k < 3; ++k) {
-        transpose(figures[k]);
-        for (std::size_t l = 0; l < L; ++l) {
-          if (engine.rounds[l] > 1) {
-            std::memcpy(outputs[k][l] + j, &figures[k][l], sizeof(V));
-          } else {
-            for (std::size_t i = 0; i < steps; ++i) outputs[k][l][j + i] = lane_get<Real>(figures[k][l], i);
-          }
-        }
-      }
-      j = window;
-    }
-  }
-#endif
-  for (; j < window; ++j) {
-    V x_late, y_late;
-    for (std::size_t l = 0; l < L; ++l) {
-      lane_set_value(x_late, l, static_cast<Real>(lane_x[l][j]));
-      lane_set_value(y_late, l, static_cast<Real>(lane_y[l][j]));
-    }
-    late_x[j] = x_late;
-    late_y[j] = y_late;
-    V ratio, effectiveness, residual;
-    step(x_late, y_late, early_x[j], early_y[j], ratio, effectiveness, residual);
-    for (std::size_t l = 0; l < L; ++l) {
-      ratio_at[l][j] = lane_get<Real>(ratio, l);
-      effectiveness_at[l][j] = lane_get<Real>(effectiveness, l);
-      residual_at[l][j] = lane_get<Real>(residual, l);
-    }
-  }
-  engine.total[sum_b] = p_b;
-  engine.total[sum_bb] = p_bb;
-  engine.total[sum_e] = p_e;
-  engine.total[sum_ee] = p_ee;
-  engine.total[sum_eb] = p_eb;
-  return ok;
-}
 
-/// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position). Chunks with a window that
-/// fails the a-posteriori check, or a non-finite value in them or in the chunk before, are appended to
-/// `failed` for the general path.
-template <class Real, class X, class Y>
-void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
-                  std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
-                  std::vector<std::size_t>& failed) {
-  constexpr std::size_t L = lane_engine<Real>::L;
-  if (chunks == 0) return;
-  lane_engine<Real> engine(window, n);
-  // Lane l takes a run of consecutive chunks; the first runs are one chunk longer when they do not divide.
-  std::size_t next = first;
-  std::size_t early_begin[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    const std::size_t run = chunks / L + (l < chunks % L ? 1 : 0);
-    engine.first_late[l] = (run > 0 ? next : first) * window;
-    engine.rounds[l] = run;
-    early_begin[l] = engine.first_late[l] - window;
-    next += run;
-  }
-  transpose_chunks<Real>(x, early_begin, window, engine.early_x.data());
-  transpose_chunks<Real>(y, early_begin, window, engine.early_y.data());
-  const std::size_t rounds = chunks / L + (chunks % L != 0 ? 1 : 0);
-  for (std::size_t round = 0; round < rounds; ++round) {
-    const auto fits = constants_fit(engine);
-    bool valid[L];
-    for (std::size_t l = 0; l < L; ++l) {
-      valid[l] = true;
-      if (!engine.carried[l] || !mask_get(fits, l)) {
-        const std::size_t p = engine.first_late[l] - window;
-        valid[l] = refit_lane(engine, l, x + p, y + p);
+  begin_chunk();
+  std::size_t boundary = window;  // the step at which the current chunk ends
+  std::size_t early = ring - window;
+  for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
+    const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
+    V* late_x = ring_x.data() + t0 % ring;
+    V* late_y = ring_y.data() + t0 % ring;
+    bool whole = false;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    if constexpr (L > 1) {
+      if (steps == L || read_past) {
+        for (std::size_t l = 0; l < L; ++l) {
+          prefetch(lane_x[l] + t0 + ahead);
+          prefetch(lane_y[l] + t0 + ahead);
+          for (std::size_t k = 0; k < 3; ++k) prefetch<true>(lane_out[k][l] + t0 + ahead);
+        }
+        transpose_block<Real>(lane_x, t0, late_x);
+        transpose_block<Real>(lane_y, t0, late_y);
+        whole = true;
       }
     }
-    engine.end_of_late = 0;
-    for (std::size_t l = 0; l < L; ++l) {
-      const std::size_t end = engine.first_late[l] + window;
-      engine.end_of_late = end > engine.end_of_late ? end : engine.end_of_late;
+#endif
+    if (!whole) {
+      for (std::size_t i = 0; i < steps; ++i) {
+        V vx{}, vy{};
+        for (std::size_t l = 0; l < L; ++l) {
+          lane_set_value(vx, l, static_cast<Real>(lane_x[l][t0 + i]));
+          lane_set_value(vy, l, static_cast<Real>(lane_y[l][t0 + i]));
+        }
+        late_x[i] = vx;
+        late_y[i] = vy;
+      }
     }
-    const auto ok = lane_round(x, y, engine, out_ratio, out_effectiveness, out_residual);
-    for (std::size_t l = 0; l < L; ++l) {
-      if (engine.rounds[l] == 0) continue;
-      if (!valid[l] || !mask_get(ok, l)) failed.push_back(engine.first_late[l] / window);
-      engine.carried[l] = true;
-      if (--engine.rounds[l] > 0) engine.first_late[l] += window;
+    V figures[3][L];
+    for (std::size_t i = 0; i < steps;) {
+      if (t0 + i == boundary) {
+        end_chunk(boundary / window);
+        begin_chunk();
+        boundary += window;
+      }
+      const std::size_t stop = boundary - t0 < steps ? boundary - t0 : steps;
+      for (; i < stop; ++i) {
+        step(late_x[i], late_y[i], ring_x[early], ring_y[early], figures[0][i], figures[1][i], figures[2][i]);
+        early = early + 1 == ring ? 0 : early + 1;
+      }
     }
-    std::swap(engine.early_x, engine.late_x);
-    std::swap(engine.early_y, engine.late_y);
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    if constexpr (L > 1) {
+      if (steps == L) {
+        for (std::size_t k = 0; k < 3; ++k) {
+          transpose(figures[k]);
+          for (std::size_t l = 0; l < L; ++l) std::memcpy(lane_out[k][l] + t0, &figures[k][l], sizeof(V));
+        }
+        continue;
+      }
+    }
+#endif
+    for (std::size_t k = 0; k < 3; ++k) {
+      for (std::size_t l = 0; l < L; ++l) {
+        for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+      }
+    }
   }
+  end_chunk(steps_total / window);
+  std::sort(failed.begin(), failed.end());
+  failed.erase(std::unique(failed.begin(), failed.end()), failed.end());
 }
 
 }  // namespace hedgemetrics::detail

@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "hedgemetrics/detail/comoments.hpp"
@@ -44,6 +45,21 @@
 
 namespace hedgemetrics::detail {
 
+/// An array of Real that is not initialised when allocated (the general path overwrites every element it
+/// reads, and zeroing its ~50 window-long arrays cost as much as the chunks it recomputes).
+template <class Real>
+class scratch {
+ public:
+  void allocate(std::size_t m) { data_.reset(new Real[m]); }
+  [[nodiscard]] Real* data() noexcept { return data_.get(); }
+  [[nodiscard]] const Real* data() const noexcept { return data_.get(); }
+  Real& operator[](std::size_t i) noexcept { return data_[i]; }
+  const Real& operator[](std::size_t i) const noexcept { return data_[i]; }
+
+ private:
+  std::unique_ptr<Real[]> data_;
+};
+
 /// Co-moment states of one chunk's prefixes or suffixes, one array per figure (vectorisable layout).
 /// State i: `count` pairs; exposure mean hi_x + lo_x (a shift and the mean deviation from it, or a double
 /// and its rounding error); centred sums sxx, syy, sxy; own ratio ref + gap (a reference ratio and the
@@ -51,12 +67,20 @@ namespace hedgemetrics::detail {
 /// sum at that ratio; and the raw sums that bound each figure's rounding error (scale_*).
 template <class Real>
 struct state_arrays {
-  std::vector<Real> count, hi_x, lo_x, hi_y, lo_y, sxx, syy, sxy, ref, gap, ssr, scale_x, scale_y, scale_e;
+  scratch<Real> count, hi_x, lo_x, hi_y, lo_y, sxx, syy, sxy, ref, gap, ssr, scale_x, scale_y, scale_e;
 
-  void resize(std::size_t m) {
-    for (std::vector<Real>* v : {&count, &hi_x, &lo_x, &hi_y, &lo_y, &sxx, &syy, &sxy, &ref, &gap, &ssr,
-                                 &scale_x, &scale_y, &scale_e}) {
-      v->assign(m, Real(0));
+  void allocate(std::size_t m) {
+    for (scratch<Real>* v : {&count, &hi_x, &lo_x, &hi_y, &lo_y, &sxx, &syy, &sxy, &ref, &gap, &ssr, &scale_x,
+                             &scale_y, &scale_e}) {
+      v->allocate(m);
+    }
+  }
+
+  /// Makes state i the state of no pairs.
+  void clear(std::size_t i) noexcept {
+    for (scratch<Real>* v : {&count, &hi_x, &lo_x, &hi_y, &lo_y, &sxx, &syy, &sxy, &ref, &gap, &ssr, &scale_x,
+                             &scale_y, &scale_e}) {
+      (*v)[i] = 0;
     }
   }
 
@@ -82,26 +106,18 @@ struct state_arrays {
 /// Running shifted sums of one scan (prefix or suffix), before conversion to centred states.
 template <class Real>
 struct raw_sums {
-  std::vector<Real> w, a, b, aa, bb, ab, e, ee, eb;
+  scratch<Real> w, a, b, aa, bb, ab, e, ee, eb;
 
-  void resize(std::size_t m) {
-    for (std::vector<Real>* v : {&w, &a, &b, &aa, &bb, &ab, &e, &ee, &eb}) v->assign(m, Real(0));
+  void allocate(std::size_t m) {
+    for (scratch<Real>* v : {&w, &a, &b, &aa, &bb, &ab, &e, &ee, &eb}) v->allocate(m);
   }
-};
-
-/// The shifted sums of one state of a clean chunk, side by side: the fast scan updates and stores all
-/// eight with two or four vector instructions instead of eight scalar ones (bench_rolling: the scan is
-/// bound by its stores; 1.5x faster than eight separate arrays).
-template <class Real>
-struct alignas(64) packed_sums {
-  Real v[8];  // Σa, Σb, Σa², Σb², Σab, Σe, Σe², Σeb; one cache line for doubles, so no store straddles two
 };
 
 /// One chunk's data, converted to Real: values of pairs that are not both finite are replaced by 0 and
 /// carry weight 0, so every loop over the chunk is branch-free.
 template <class Real>
 struct chunk_data {
-  std::vector<Real> x, y, weight;
+  scratch<Real> x, y, weight;
   std::size_t length = 0;
   Real shift_x = 0;
   Real shift_y = 0;
@@ -364,15 +380,16 @@ struct general_workspace {
 
   explicit general_workspace(std::size_t window) {
     for (chunk_data<Real>* c : {&current, &previous}) {
-      c->x.assign(window, Real(0));
-      c->y.assign(window, Real(0));
-      c->weight.assign(window, Real(0));
+      c->x.allocate(window);
+      c->y.allocate(window);
+      c->weight.allocate(window);
     }
-    prefix_sums.resize(window);
-    suffix_sums.resize(window + 1);
-    unused.resize(window + 1);
-    prefix.resize(window);
-    early.resize(window + 1);  // index `window`: the empty suffix, kept zero
+    prefix_sums.allocate(window);
+    suffix_sums.allocate(window);
+    unused.allocate(window);
+    prefix.allocate(window);
+    early.allocate(window + 1);
+    early.clear(window);  // the suffix after the chunk's last position: empty
   }
 };
 
@@ -392,42 +409,92 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
   load_chunk(work.current, x + begin, y + begin, m);
   scan_chunk(work.current, work.prefix_sums, work.unused);
   centre_states(work.current, work.prefix_sums, work.prefix, m);
-  if (k == 0) {
-    work.early.resize(window + 1);  // chunk −1: empty states
-  } else {
-    load_chunk(work.previous, x + begin - window, y + begin - window, window);
-    scan_chunk(work.previous, work.unused, work.suffix_sums);
-    centre_states(work.previous, work.suffix_sums, work.early, window);
-  }
+  load_chunk(work.previous, x + begin - window, y + begin - window, window);
+  scan_chunk(work.previous, work.unused, work.suffix_sums);
+  centre_states(work.previous, work.suffix_sums, work.early, window);
   if (merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here) == 0) return;
   careful_prefixes(work.current, work.prefix);
-  if (k > 0) careful_suffixes(work.previous, work.early);
+  careful_suffixes(work.previous, work.early);
   static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
+}
+
+/// Exponentially weighted co-moments, one pair at a time, with the figures of every prefix 0 … t for t < m:
+/// the state is decayed by λ (weights, means unchanged) and merged with the new pair as comoments::merge
+/// merges a one-pair state (West 1979, "Updating mean and variance estimates: an improved method"; Chan,
+/// Golub & LeVeque 1979), so the residual sum stays a sum of non-negative terms. λ = 1 gives the expanding
+/// (equally weighted) estimate, which is also every window of rolling_hedge's first chunk. A figure needs
+/// `required` ≥ 2 pairs; under `propagate` none follows a non-finite pair (count: positions), otherwise
+/// such pairs are skipped (count: pairs). `sample_variance`: SSR/(pairs − 1), else SSR/Σweights.
+template <class Real, class X, class Y>
+void decayed_windows(const X* x, const Y* y, std::size_t m, Real lambda, std::size_t required, bool propagate,
+                     bool sample_variance, const window_figures<Real>& out) noexcept {
+  const Real nan = std::numeric_limits<Real>::quiet_NaN();
+  Real total = 0, mean_x = 0, tail_x = 0, mean_y = 0, tail_y = 0, sxx = 0, syy = 0, sxy = 0, ratio = 0,
+       ssr = 0;
+  std::size_t seen = 0;
+  bool poisoned = false;
+  for (std::size_t t = 0; t < m; ++t) {
+    out.ratio[t] = out.effectiveness[t] = out.residual_variance[t] = nan;
+    const Real u = static_cast<Real>(x[t]);
+    const Real v = static_cast<Real>(y[t]);
+    total *= lambda, sxx *= lambda, syy *= lambda, sxy *= lambda, ssr *= lambda;
+    if (!is_finite_value(u) || !is_finite_value(v)) {
+      poisoned = poisoned || propagate;
+      out.count[t] = propagate ? t + 1 : seen;
+      continue;
+    }
+    ++seen;
+    out.count[t] = propagate ? t + 1 : seen;
+    const Real before = total;
+    total += 1;
+    const Real share = 1 / total;
+    const Real weight = before * share;
+    const Real dx = (u - mean_x) - tail_x;
+    const Real dy = (v - mean_y) - tail_y;
+    two_sum(mean_x, tail_x + dx * share, mean_x, tail_x);
+    two_sum(mean_y, tail_y + dy * share, mean_y, tail_y);
+    const Real old_syy = syy;
+    sxx += weight * dx * dx;
+    syy += weight * dy * dy;
+    sxy += weight * dx * dy;
+    const Real new_ratio = syy > 0 ? sxy / syy : Real(0);
+    const Real gap = new_ratio - ratio;
+    const Real de = dx - new_ratio * dy;
+    ssr += gap * gap * old_syy + weight * de * de;
+    ratio = new_ratio;
+    if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
+    out.ratio[t] = ratio;
+    const Real unexplained = ssr / sxx;
+    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
+    out.effectiveness[t] = sxx > 0 ? (r2 > 1 ? Real(1) : r2) : nan;
+    out.residual_variance[t] = ssr / (sample_variance ? static_cast<Real>(seen - 1) : total);
+  }
 }
 
 /// Every window's figures: the chunked prefix/suffix scheme described at the top of this file.
 /// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n.
 ///
-/// The windows ending in the first chunk (which have fewer positions) and in a last, incomplete chunk take
-/// the general path; those of every other chunk take the lane engine of window_lanes.hpp, and the chunks
-/// it cannot vouch for are then done again the general way.
+/// The windows ending in the first chunk hold positions 0 … t: expanding windows, one exact merge per pair
+/// (decayed_windows). Those of every later whole chunk take the lane engine of window_lanes.hpp, and the
+/// chunks it cannot vouch for, and a last incomplete chunk, take the general path.
 template <class Real, class X, class Y>
 void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t required,
                      bool propagate, const window_figures<Real>& out) {
   if (n == 0) return;
-  general_workspace<Real> work(window);
-  general_chunk(x, y, n, window, 0, required, propagate, out, work);
+  decayed_windows(x, y, window, Real(1), required, propagate, true, out);
   const std::size_t whole = n / window;
+  std::vector<std::size_t> failed;
   if (whole > 1) {
-    std::vector<std::size_t> failed;
     lane_windows<Real>(x, y, n, window, 1, whole - 1, out.ratio, out.effectiveness, out.residual_variance,
                        failed);
     // Every window of a complete chunk after the first has all its positions, and the lane engine vouches
     // only for windows whose pairs are all finite.
     for (std::size_t i = window; i < whole * window; ++i) out.count[i] = window;
-    for (const std::size_t k : failed) general_chunk(x, y, n, window, k, required, propagate, out, work);
   }
-  if (n % window != 0) general_chunk(x, y, n, window, whole, required, propagate, out, work);
+  if (n % window != 0) failed.push_back(whole);
+  if (failed.empty()) return;
+  general_workspace<Real> work(window);
+  for (const std::size_t k : failed) general_chunk(x, y, n, window, k, required, propagate, out, work);
 }
 
 }  // namespace hedgemetrics::detail
