@@ -568,7 +568,8 @@ TEST_CASE_TEMPLATE("expanding_hedge equals fit_hedge on every prefix", T, double
 // the windows of ordinary data by itself (else rolling_hedge is right but slow), its figures must equal
 // fit_hedge there, and it must refuse the chunks where its sums cannot be trusted.
 TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the chunk after a burst") {
-  for (std::size_t window : {20U, 37U, 250U, 1000U}) {
+  // Windows shorter than a vector of lanes (3, 5), not a multiple of it (37), and long ones.
+  for (std::size_t window : {3U, 5U, 20U, 37U, 250U, 1000U}) {
     INFO("window " << window);
     const std::size_t n = 40 * window + window / 3;  // whole chunks and a partial one
     auto p = returns<double>(n, 77 + window);
@@ -578,12 +579,20 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     std::vector<std::size_t> failed;
     hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
                                      effectiveness.data(), residual.data(), failed);
-    CHECK(failed.empty());
+    // A window of 3 or 5 pairs often fits almost perfectly by chance, leaving a residual sum below what
+    // the check accepts (a chunk of 3 windows then goes to the general path); the rest are the engine's.
+    if (window >= 20) {
+      CHECK(failed.empty());
+    } else {
+      CHECK(failed.size() < chunks);
+    }
     hm::time_varying_hedge<double> got;
     got.ratio = ratio, got.effectiveness = effectiveness, got.residual_variance = residual;
     got.count.assign(n, window);
     std::vector<std::size_t> ends;
-    for (std::size_t t = window; t < (chunks + 1) * window; ++t) ends.push_back(t);
+    for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
+      if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
+    }
     worst_error w;
     CHECK(check_against_fits("lane engine", p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got,
                              ends, w));
@@ -602,6 +611,6 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
                                      effectiveness.data(), residual.data(), failed);
     CHECK(std::find(failed.begin(), failed.end(), std::size_t{11}) != failed.end());
-    CHECK(failed.size() <= 3);
+    if (window >= 20) CHECK(failed.size() <= 3);
   }
 }

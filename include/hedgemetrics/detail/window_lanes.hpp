@@ -366,8 +366,9 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
 
   // Ring of transposed rows: the row of step t at t mod R; R ≥ window + L, a multiple of L, so that a
   // block of L new rows never overwrites a row still to be read as an early part.
+  // Rows ring … ring + L − 1 repeat rows 0 … L − 1, so that the early rows of a block never wrap.
   const std::size_t ring = (window + 2 * L - 1) / L * L;
-  std::vector<V> ring_x(ring), ring_y(ring);
+  std::vector<V> ring_x(ring + L), ring_y(ring + L);
   // Steps 0 … window − 1 have the lanes' previous chunks as early parts: rows R − window … R − 1.
   for (std::size_t t = 0; t < window; ++t) {
     V vx{}, vy{};
@@ -465,17 +466,19 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
     const V unexplained = ssr * inv_sxx;
     const V r2 = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
     ratio = r;
-    effectiveness = r2 > one ? one : r2;
+    effectiveness = r2 < one ? r2 : one;
     residual = ssr * inv_n_1;
   };
 
   begin_chunk();
-  std::size_t boundary = window;  // the step at which the current chunk ends
-  std::size_t early = ring - window;
-  for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
+  std::size_t boundary = window;      // the step at which the current chunk ends
+  std::size_t early = ring - window;  // ring rows of block t0's first early part and of its late parts
+  std::size_t late = 0;
+  for (std::size_t t0 = 0; t0 < steps_total; t0 += L, late = late + L == ring ? 0 : late + L,
+                   early = early + L >= ring ? early + L - ring : early + L) {
     const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
-    V* late_x = ring_x.data() + t0 % ring;
-    V* late_y = ring_y.data() + t0 % ring;
+    V* late_x = ring_x.data() + late;
+    V* late_y = ring_y.data() + late;
     bool whole = false;
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
     if constexpr (L > 1) {
@@ -502,6 +505,9 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
         late_y[i] = vy;
       }
     }
+    if (late == 0) {
+      for (std::size_t i = 0; i < L; ++i) ring_x[ring + i] = late_x[i], ring_y[ring + i] = late_y[i];
+    }
     V figures[3][L];
     for (std::size_t i = 0; i < steps;) {
       if (t0 + i == boundary) {
@@ -511,8 +517,8 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
       }
       const std::size_t stop = boundary - t0 < steps ? boundary - t0 : steps;
       for (; i < stop; ++i) {
-        step(late_x[i], late_y[i], ring_x[early], ring_y[early], figures[0][i], figures[1][i], figures[2][i]);
-        early = early + 1 == ring ? 0 : early + 1;
+        step(late_x[i], late_y[i], ring_x[early + i], ring_y[early + i], figures[0][i], figures[1][i],
+             figures[2][i]);
       }
     }
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
