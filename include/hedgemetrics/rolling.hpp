@@ -152,14 +152,15 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t win
   if (options.policy == missing_data::raise)
     detail::raise_on_nonfinite(function, s.data(), f.data(), s.size());
   const std::size_t n = s.size();
-  // Every element is written by the kernel, so resizing (not refilling) is enough.
+  // A window longer than the series is a chunk as long as the series: every window is a prefix.
+  const std::size_t chunk = window < n ? window : n;
+  // Every figure is written by the kernel, so resizing (not refilling) is enough; the count is the chunk
+  // length except where the kernel writes it (see rolling_windows): filled once, not zeroed and refilled.
   out.ratio.resize(n);
   out.effectiveness.resize(n);
   out.residual_variance.resize(n);
-  out.count.resize(n);
+  out.count.assign(n, chunk);
   const std::size_t periods = options.min_periods == 0 ? window : options.min_periods;
-  // A window longer than the series is a chunk as long as the series: every window is a prefix.
-  const std::size_t chunk = window < n ? window : n;
   detail::rolling_windows<Real>(s.data(), f.data(), n, chunk, periods < 2 ? 2 : periods,
                                 options.policy == missing_data::propagate,
                                 detail::window_figures<Real>{out.ratio.data(), out.effectiveness.data(),

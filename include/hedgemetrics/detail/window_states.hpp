@@ -472,7 +472,9 @@ void decayed_windows(const X* x, const Y* y, std::size_t m, Real lambda, std::si
 }
 
 /// Every window's figures: the chunked prefix/suffix scheme described at the top of this file.
-/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n.
+/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n. `out.count` must
+/// hold `window` on entry: the windows the lane engine vouches for have all their positions and pairs, and
+/// it does not write their count (the other paths do).
 ///
 /// The windows ending in the first chunk hold positions 0 … t: expanding windows, one exact merge per pair
 /// (decayed_windows). Those of every later whole chunk take the lane engine of window_lanes.hpp, and the
@@ -487,9 +489,6 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
   if (whole > 1) {
     lane_windows<Real>(x, y, n, window, 1, whole - 1, out.ratio, out.effectiveness, out.residual_variance,
                        failed);
-    // Every window of a complete chunk after the first has all its positions, and the lane engine vouches
-    // only for windows whose pairs are all finite.
-    for (std::size_t i = window; i < whole * window; ++i) out.count[i] = window;
   }
   if (n % window != 0) failed.push_back(whole);
   if (failed.empty()) return;
