@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// The engine behind rolling_hedge: co-moment states of every window of a series in O(n) time and O(window)
-/// memory, without ever subtracting an observation from a running sum.
+/// The engine behind rolling_hedge: the figures of every window of a series in O(n) time and O(window)
+/// memory, without ever subtracting an observation from a running sum that outlives it.
 ///
-/// The series is cut into chunks of `window` positions. For each chunk we build the state of every prefix
-/// (from the chunk's first position to position j) and of every suffix (from position j to the chunk's
-/// last); a window that ends at position j of chunk k is then the suffix of chunk k − 1 that starts at j + 1
-/// merged with the prefix of chunk k that ends at j — one merge per window, and no state ever holds an
-/// observation that is not in it (the two-stack idea of van Herk 1992 and Gil & Werman 1993 for running
-/// maxima, applied to an invertible-in-theory but not-in-floating-point sum). So a burst of values 1e9
-/// larger leaves no trace in any window once it has left, and rounding never accumulates along the series.
+/// The series is cut into chunks of `window` positions. A window that ends at position j of chunk k is the
+/// part of chunk k − 1 after j together with the part of chunk k up to j, and each part is summarised on
+/// its own: no state ever holds an observation that is not in the window for longer than the chunk it is
+/// in (the two-stack idea of van Herk 1992 and Gil & Werman 1993 for running maxima, applied to an
+/// invertible-in-theory but not-in-floating-point sum). So a burst of values 1e9 larger leaves no trace in
+/// any window once it has left, and rounding never accumulates along the series. Three paths:
+///  - the first chunk's windows hold positions 0 … t: expanding windows, one exact comoments merge per pair
+///    (decayed_windows, also behind ewma_hedge and expanding_hedge);
+///  - every later whole chunk: the lane engine of window_lanes.hpp, several chunks at once in vector lanes,
+///    with an a-posteriori check on every window;
+///  - the chunks the lane engine cannot vouch for, and a last incomplete chunk: the general path below.
 ///
-/// Prefix and suffix states come from one scan per chunk: running sums Σa, Σb, Σa², Σb², Σab, Σe, Σe², Σeb of
-/// deviations a = x − x̂, b = y − ŷ from a chunk-local shift and of residuals e = a − r₀b at a chunk-local
-/// reference ratio (the shifted-data algorithm of Chan, Golub & LeVeque 1983, §3). The shift and r₀ are the
-/// previous chunk's mean and ratio (the first chunk's own), so nothing in a chunk's constants comes from
-/// later observations. Keeping Σe² as its own sum is what keeps near-perfect hedges exact: the residual sum
-/// at the state's own ratio is S_ee − S_eb²/S_bb, whose rounding is a few ulps of S_ee.
-/// Each window is then centred and merged exactly in registers (Chan, Golub & LeVeque 1979, with the
-/// residual sum re-expressed at the merged ratio as in detail::comoments::merge) in one vectorised loop,
-/// and checked a posteriori: every figure must be at least 1/`window_cancellation_limit` of the raw sums it
-/// was computed from, which bounds the digits lost to cancellation. When a window fails (a level jump
-/// inside a chunk, a constant series, overflow), the chunk's windows are merged again from states held as
-/// arrays, and if one still fails, both chunks are rebuilt with exact one-pair-at-a-time comoments merges.
-/// Chunks holding a non-finite value take that general path too, with weights 0 for the incomplete pairs.
+/// The general path builds the state of every suffix of chunk k − 1 and every prefix of chunk k from one
+/// scan per chunk: running sums Σa, Σb, Σa², Σb², Σab, Σe, Σe², Σeb of deviations a = x − x̂, b = y − ŷ from
+/// the chunk's means and of residuals e = a − r₀b at its ratio (Chan, Golub & LeVeque 1983, §3), pairs that
+/// are not both finite weighted 0. Keeping Σe² as its own sum is what keeps near-perfect hedges exact: the
+/// residual sum at the state's own ratio is S_ee − S_eb²/S_bb, whose rounding is a few ulps of S_ee. Each
+/// window then merges two centred states exactly (Chan, Golub & LeVeque 1979, with the residual sum
+/// re-expressed at the merged ratio as in detail::comoments::merge) and is checked a posteriori: every
+/// figure must be at least 1/`window_cancellation_limit` of the raw sums it was computed from. If one
+/// fails, both chunks are rebuilt with exact one-pair-at-a-time comoments merges.
 #ifndef HEDGEMETRICS_DETAIL_WINDOW_STATES_HPP
 #define HEDGEMETRICS_DETAIL_WINDOW_STATES_HPP
 
