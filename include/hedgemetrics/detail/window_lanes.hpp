@@ -64,18 +64,9 @@
 
 namespace hedgemetrics::detail {
 
-/// Bytes in the widest vector register the target has (the lane engine puts one chunk in each element).
-#if defined(__AVX512F__)
-inline constexpr std::size_t vector_bytes = 64;
-#elif defined(__AVX__)
-inline constexpr std::size_t vector_bytes = 32;
-#else
-inline constexpr std::size_t vector_bytes = 16;
-#endif
-
-/// One value per lane: a vector of Real as wide as the widest register (GCC and Clang vector extensions:
-/// every operator acts lane by lane, comparisons give lane masks and `mask ? a : b` selects lane by lane),
-/// or Real itself, one lane, where there is no such vector (long double, other compilers).
+/// One value per lane: a vector of Real as wide as the widest register, vector_bytes (GCC and Clang vector
+/// extensions: every operator acts lane by lane, comparisons give lane masks and `mask ? a : b` selects
+/// lane by lane), or Real itself, one lane, where there is no such vector (long double, other compilers).
 template <class Real>
 struct lane_vector {
   using type = Real;
