@@ -113,11 +113,13 @@ template <class Real, class X, class Y>
                                                     std::size_t min_periods, missing_data policy,
                                                     bool sample_variance, const char* function) {
   if (policy == missing_data::raise) raise_on_nonfinite(function, x, y, n);
+  // Every element is written below; assign (not resize) keeps GCC 12's -Wnull-dereference quiet in
+  // C++20 builds (a false positive inside std::vector's value-initialising append).
   time_varying_hedge<Real> out;
-  out.ratio.resize(n);
-  out.effectiveness.resize(n);
-  out.residual_variance.resize(n);
-  out.count.resize(n);
+  out.ratio.assign(n, Real(0));
+  out.effectiveness.assign(n, Real(0));
+  out.residual_variance.assign(n, Real(0));
+  out.count.assign(n, 0);
   decayed_windows(x, y, n, lambda, min_periods < 2 ? 2 : min_periods, policy == missing_data::propagate,
                   sample_variance,
                   window_figures<Real>{out.ratio.data(), out.effectiveness.data(),
