@@ -307,6 +307,21 @@ TEST_CASE("rolling_hedge: a burst of values 1e9 larger leaves no trace once it h
   }
 }
 
+TEST_CASE("rolling_hedge: values near 1e-70 and 1e70 (squares beyond the lane engine's range)") {
+  // Sums of squares near 1e-140 or 1e140 could make S_xx·S_yy underflow or overflow in the lane engine,
+  // which refuses such chunks: the general path gives every window, as fit_hedge does.
+  for (double scale : {1e-70, 1e70}) {
+    auto p = returns<double>(3000, 31);
+    for (std::size_t i = 0; i < p.exposure.size(); ++i) p.exposure[i] *= scale, p.hedge[i] *= scale;
+    for (std::size_t window : {20U, 250U}) {
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+      worst_error w;
+      CHECK(check_against_fits("scaled by " + std::to_string(scale), p.exposure, p.hedge, window, 0,
+                               hm::missing_data::propagate, got, {}, w));
+    }
+  }
+}
+
 TEST_CASE("rolling_hedge: 1e7 points, sampled windows within 1e-9 of fit_hedge") {
   const std::size_t n = long_length(10'000'000);
   const auto p = returns<double>(n, 2026);

@@ -327,7 +327,8 @@ inline __attribute__((always_inline)) void transpose_block(const P& begin, std::
 /// Every window this engine vouches for has S_xx > 0 and S_yy > 0 (the check fails otherwise, and the
 /// general path, which detects constant series exactly, gives their NaN), so its three figures need no
 /// selection; one division per window gives both 1/S_yy and 1/S_xx, as S_xx/(S_xx·S_yy) and
-/// S_yy/(S_xx·S_yy), when that product is far from overflow and underflow (the check again).
+/// S_yy/(S_xx·S_yy): the chunk's magnitudes keep that product far from overflow and underflow (chunks whose
+/// sums of squares are below 1e-120 or above 1e120 go to the general path).
 template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
                   std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
@@ -389,8 +390,13 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
   const V one = zero + Real(1);
   const V half = zero + Real(0.5);
   const Real inv_limit = 1 / static_cast<Real>(window_cancellation_limit);
-  const V tiny = zero + std::numeric_limits<Real>::min() / std::numeric_limits<Real>::epsilon();
-  const V huge = zero + std::numeric_limits<Real>::max() * std::numeric_limits<Real>::epsilon();
+  // Magnitudes that keep every window's S_xx·S_yy, and its reciprocal, far from underflow and overflow, so
+  // that no step has to check: with the early chunk's Σb² and Σe² (about the lane's constants) in
+  // [small, large], the late chunk's no larger, and |r₀| ≤ ratio_limit, every window that passes the check
+  // has S_yy and S_xx in [1e-122, 1e141] (S ≥ (2T + P)/limit, S_xx ≤ 2(S_ee + r₀²S_yy)): the product is
+  // between 1e-243 and 1e261. A chunk outside them goes to the general path.
+  static_assert(std::numeric_limits<Real>::max_exponent10 >= 300, "a type with the range of double at least");
+  const V small = zero + Real(1e-120), large = zero + Real(1e120), ratio_limit = zero + Real(1e10);
   const Real inv_n = 1 / static_cast<Real>(window);
   const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
   // The running state, kept in registers: constants; the early chunk's total less every pair passed (its
@@ -409,10 +415,12 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
     // S_xx ≥ 2(bound_e + r₀²·bound_y).
     bound_y = c.total[sum_bb] * (2 * inv_limit);
     bound_e = c.total[sum_ee] * (2 * inv_limit);
-    ok = zero < one;
+    const V r0_size = r0 < zero ? -r0 : r0;
+    ok = (s_bb >= small) & (s_bb <= large) & (s_ee >= small) & (s_ee <= large) & (r0_size <= ratio_limit);
   };
   // Where a chunk ends (`done` chunks into each lane's run): its verdicts, and the next chunk's constants.
   const auto end_chunk = [&](std::size_t done) {
+    ok = ok & (p_bb <= large) & (p_ee <= large);
     for (std::size_t l = 0; l < L; ++l) {
       if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + done - 1);
     }
@@ -456,8 +464,7 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
     const V ssr = see - seb * gap;
     const V need_y = p_bb * inv_limit + bound_y;
     const V need_e = p_ee * inv_limit + bound_e;
-    ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= 2 * (need_e + r0_squared * need_y)) &
-         (product > tiny) & (product < huge);
+    ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= 2 * (need_e + r0_squared * need_y));
     const V r = r0 + gap;
     // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
     const V unexplained = ssr * inv_sxx;
