@@ -579,6 +579,25 @@ TEST_CASE_TEMPLATE("expanding_hedge equals fit_hedge on every prefix", T, double
   }
 }
 
+// How the lane engine shares chunks among its lanes: fewer chunks than lanes (lanes with no run of their
+// own), runs of unequal length (a shorter run goes on into the next lane's first chunk), and series that end
+// exactly at a chunk's end or a few positions after it (the last block of steps cannot read past the
+// series). Every window of every chunk, through rolling_hedge, against fit_hedge.
+TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
+  for (std::size_t window : {7U, 20U, 33U}) {
+    for (std::size_t chunks : {2U, 3U, 8U, 9U, 10U, 17U, 25U}) {
+      for (std::size_t tail : {0U, 1U, 5U}) {
+        const std::size_t n = chunks * window + tail;
+        const auto p = returns<double>(n, 1000 + 10 * window + chunks + tail);
+        const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+        worst_error w;
+        CHECK(check_against_fits("chunks " + std::to_string(chunks) + ", tail " + std::to_string(tail),
+                                 p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got, {}, w));
+      }
+    }
+  }
+}
+
 // The lane engine (detail/window_lanes.hpp) alone, without the general path behind it: it must vouch for
 // the windows of ordinary data by itself (else rolling_hedge is right but slow), its figures must equal
 // fit_hedge there, and it must refuse the chunks where its sums cannot be trusted.
