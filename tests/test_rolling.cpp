@@ -383,6 +383,7 @@ TEST_CASE("rolling_hedge: min_periods warm-up") {
 TEST_CASE("rolling_hedge: missing data") {
   auto p = returns<double>(400, 8);
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  p.exposure[7] = nan;  // in the first chunk (expanding windows)
   p.exposure[30] = nan;
   p.hedge[31] = std::numeric_limits<double>::infinity();
   p.exposure[200] = nan;
@@ -411,8 +412,24 @@ TEST_CASE("rolling_hedge: missing data") {
     hm::rolling_options options;
     options.policy = hm::missing_data::raise;
     CHECK_THROWS_WITH_AS(static_cast<void>(hm::rolling_hedge(p.exposure, p.hedge, 20, options)),
-                         "hedgemetrics::rolling_hedge: exposure[30] is nan (missing_data::raise)",
+                         "hedgemetrics::rolling_hedge: exposure[7] is nan (missing_data::raise)",
                          std::domain_error);
+  }
+  SUBCASE("omit: a window ending on a missing pair still has figures from its other pairs") {
+    // Window 3, two pairs needed: at t = 2 the window holds pairs 0 and 1 and the missing pair 2.
+    const std::vector<double> s{1, 3, nan, 2, 5, nan, 4}, f{2, 1, 3, 4, 2, 6, 5};
+    hm::rolling_options options;
+    options.min_periods = 2;
+    options.policy = hm::missing_data::omit;
+    const auto got = hm::rolling_hedge(s, f, 3, options);
+    worst_error w;
+    CHECK(check_against_fits("omit, short", s, f, 3, 2, hm::missing_data::omit, got, {}, w));
+    hm_test::check_close_value("ratio at 2 (pairs 0 and 1)", got.ratio[2], (3.0 - 1.0) / (1.0 - 2.0), 1e-15);
+    CHECK(got.count[2] == 2);
+    hm::expanding_options expanding;
+    expanding.policy = hm::missing_data::omit;
+    const auto grown = hm::expanding_hedge(s, f, expanding);
+    hm_test::check_close_value("expanding ratio at 2", grown.ratio[2], -2.0, 1e-15);
   }
 }
 

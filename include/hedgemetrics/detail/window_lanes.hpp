@@ -16,10 +16,12 @@
 /// which is the previous chunk's P at its end (the sum of its own pairs, taken from its values), and P from
 /// 0. So nothing is carried from one chunk to the next but sums of that chunk's pairs, no rounding
 /// accumulates along the series (no drift), and a value that has left the window is in no sum once its
-/// chunk has been passed. The rounding of a window's sum of squares is a few ulps of T + P_j (each
-/// subtraction from S rounds at most an ulp of a number below T), and every window checks a posteriori
-/// that its S_yy, its residual sum and its S_xx keep at least 1/window_cancellation_limit of that bound
-/// (1.8 digits lost at most). A chunk with a window that fails (a burst that has left the window, a level
+/// chunk has been passed. Each subtraction from S and addition to P rounds by at most an ulp of a number
+/// below T + P_j, so after j steps a window's sum of squares is off by at most j ulps of T + P_j (about √j
+/// in practice), and every window checks a posteriori that its S_yy, its residual sum and its S_xx keep at
+/// least 1/window_cancellation_limit of T + P_j: cancellation costs 1.8 digits at most on top. In the
+/// worst case a figure keeps 16 − log10(64·window) digits (10.7 at a window of 5,000, 9 at 10⁵); measured
+/// errors are 1e-14 to 1e-11. A chunk with a window that fails (a burst that has left the window, a level
 /// far from the lane's constants, a constant series, a non-finite value) is recomputed by
 /// window_states.hpp's general path.
 ///
@@ -77,11 +79,6 @@ template <>
 struct lane_vector<double> {
   typedef double type __attribute__((vector_size(vector_bytes)));
   static constexpr std::size_t size = vector_bytes / sizeof(double);
-};
-template <>
-struct lane_vector<float> {
-  typedef float type __attribute__((vector_size(vector_bytes)));
-  static constexpr std::size_t size = vector_bytes / sizeof(float);
 };
 #endif
 
@@ -162,9 +159,6 @@ void chunk_sums(const X* x, const Y* y, std::size_t m, Real sx, Real sy, Real r0
 #endif
 
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-/// Keeps a lambda's body in its caller (GCC and Clang, the compilers with __builtin_shufflevector).
-#define HEDGEMETRICS_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
-
 /// Source element k of one half of a transposition stage: blocks of B elements of a and c, interleaved;
 /// `High` takes the odd-numbered blocks of each pair. Indices L and above name c's elements.
 template <std::size_t L, std::size_t B, bool High>
@@ -198,7 +192,7 @@ inline __attribute__((always_inline)) void transpose(V (&rows)[L]) noexcept {
 /// L consecutive values from `p` as one vector of Real.
 template <class Real, class V, std::size_t L, class T>
 [[nodiscard]] V load_row(const T* p) noexcept {
-  V v;
+  V v{};
   if constexpr (std::is_same_v<T, Real> && L > 1) {
     std::memcpy(&v, p, sizeof v);
   } else {
@@ -317,7 +311,9 @@ inline __attribute__((always_inline)) void transpose_block(const P& begin, std::
 ///
 /// Lane l takes a run of consecutive chunks (the last lanes one more when they do not divide) and goes
 /// through it as one stream of steps, one window per step: every lane takes the same number of steps, so a
-/// lane with a shorter run goes on into the next lane's first chunk (computing its windows a second time).
+/// lane with a shorter run goes on into the next lane's first chunk, computing its windows a second time
+/// and writing them last. That is safe: both computations vouch for those windows or put the chunk in
+/// `failed` (and a lane with no run of its own computes the same chunk as the first lane that has one).
 /// Where a chunk ends, each lane's prefix sums become the totals of the next chunk's early part, and its
 /// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
 /// next L values read as one vector and transposed, so that row i holds every lane's value at step i, and
@@ -340,6 +336,7 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
   /// stream) beat 16 and 64: further ahead, the 5·L streams' lines start evicting each other from L1.
   [[maybe_unused]] constexpr std::size_t ahead = 32;
   if (chunks == 0) return;
+  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
   std::size_t start[L];  // each lane's first chunk
   {
     std::size_t next = first;
@@ -371,8 +368,8 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
   for (std::size_t t = 0; t < window; ++t) {
     V vx{}, vy{};
     for (std::size_t l = 0; l < L; ++l) {
-      lane_set_value(vx, l, static_cast<Real>(lane_x[l][t - window]));
-      lane_set_value(vy, l, static_cast<Real>(lane_y[l][t - window]));
+      lane_set_value(vx, l, static_cast<Real>((lane_x[l] - window)[t]));
+      lane_set_value(vy, l, static_cast<Real>((lane_y[l] - window)[t]));
     }
     ring_x[ring - window + t] = vx;
     ring_y[ring - window + t] = vy;
@@ -478,8 +475,7 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
   std::size_t boundary = window;      // the step at which the current chunk ends
   std::size_t early = ring - window;  // ring rows of block t0's first early part and of its late parts
   std::size_t late = 0;
-  for (std::size_t t0 = 0; t0 < steps_total; t0 += L, late = late + L == ring ? 0 : late + L,
-                   early = early + L >= ring ? early + L - ring : early + L) {
+  for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
     const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
     V* late_x = ring_x.data() + late;
     V* late_y = ring_y.data() + late;
@@ -487,10 +483,13 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
     if constexpr (L > 1) {
       if (steps == L || read_past) {
-        for (std::size_t l = 0; l < L; ++l) {
-          prefetch(lane_x[l] + t0 + ahead);
-          prefetch(lane_y[l] + t0 + ahead);
-          for (std::size_t k = 0; k < 3; ++k) prefetch<true>(lane_out[k][l] + t0 + ahead);
+        // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
+        if (t0 + ahead < steps_total) {
+          for (std::size_t l = 0; l < L; ++l) {
+            prefetch(lane_x[l] + t0 + ahead);
+            prefetch(lane_y[l] + t0 + ahead);
+            for (std::size_t k = 0; k < 3; ++k) prefetch<true>(lane_out[k][l] + t0 + ahead);
+          }
         }
         transpose_block<Real>(lane_x, t0, late_x);
         transpose_block<Real>(lane_y, t0, late_y);
@@ -525,6 +524,7 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
              figures[2][i]);
       }
     }
+    bool written = false;
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
     if constexpr (L > 1) {
       if (steps == L) {
@@ -532,15 +532,20 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
           transpose(figures[k]);
           for (std::size_t l = 0; l < L; ++l) std::memcpy(lane_out[k][l] + t0, &figures[k][l], sizeof(V));
         }
-        continue;
+        written = true;
       }
     }
 #endif
-    for (std::size_t k = 0; k < 3; ++k) {
-      for (std::size_t l = 0; l < L; ++l) {
-        for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+    if (!written) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        for (std::size_t l = 0; l < L; ++l) {
+          for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+        }
       }
     }
+    // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).
+    late = late + L == ring ? 0 : late + L;
+    early = early + L >= ring ? early + L - ring : early + L;
   }
   end_chunk(steps_total / window);
   std::sort(failed.begin(), failed.end());

@@ -433,14 +433,25 @@ void decayed_windows(const X* x, const Y* y, std::size_t m, Real lambda, std::si
        ssr = 0;
   std::size_t seen = 0;
   bool poisoned = false;
+  const auto write_figures = [&](std::size_t t) noexcept {
+    out.ratio[t] = ratio;
+    const Real unexplained = ssr / sxx;
+    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
+    out.effectiveness[t] = sxx > 0 ? (r2 > 1 ? Real(1) : r2) : nan;
+    out.residual_variance[t] = ssr / (sample_variance ? static_cast<Real>(seen - 1) : total);
+  };
   for (std::size_t t = 0; t < m; ++t) {
     out.ratio[t] = out.effectiveness[t] = out.residual_variance[t] = nan;
     const Real u = static_cast<Real>(x[t]);
     const Real v = static_cast<Real>(y[t]);
     total *= lambda, sxx *= lambda, syy *= lambda, sxy *= lambda, ssr *= lambda;
     if (!is_finite_value(u) || !is_finite_value(v)) {
+      // Under omit, the window still has the pairs before this one, whose figures the decay leaves as they
+      // were (every weighted sum is scaled alike); under propagate no figure follows.
       poisoned = poisoned || propagate;
       out.count[t] = propagate ? t + 1 : seen;
+      if (poisoned || seen < required || !(syy > 0) || !std::isfinite(sxx) || !std::isfinite(syy)) continue;
+      write_figures(t);
       continue;
     }
     ++seen;
@@ -463,11 +474,7 @@ void decayed_windows(const X* x, const Y* y, std::size_t m, Real lambda, std::si
     ssr += gap * gap * old_syy + weight * de * de;
     ratio = new_ratio;
     if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
-    out.ratio[t] = ratio;
-    const Real unexplained = ssr / sxx;
-    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
-    out.effectiveness[t] = sxx > 0 ? (r2 > 1 ? Real(1) : r2) : nan;
-    out.residual_variance[t] = ssr / (sample_variance ? static_cast<Real>(seen - 1) : total);
+    write_figures(t);
   }
 }
 
