@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/comoments.hpp"
 
 /// Promises the compiler that a pointer's array overlaps no other (GCC, Clang and MSVC spell it __restrict).
 #if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)
@@ -241,19 +242,12 @@ template <class Real, class X, class Y>
     sy += mean_b;
     r0 += gap;
   } else {
-    Real sum_x = 0, sum_y = 0;
-    for (std::size_t i = 0; i < window; ++i) {
-      sum_x += static_cast<Real>(x[i]);
-      sum_y += static_cast<Real>(y[i]);
-    }
-    sx = sum_x / count;
-    sy = sum_y / count;
-    if (!std::isfinite(sx) || !std::isfinite(sy)) return false;
-    // About the means with r₀ = 0, e is x − x̂: S_eb is then S_xy.
-    chunk_sums(x, y, window, sx, sy, Real(0), s);
-    const Real own_syy = s[sum_bb] - s[sum_b] * (s[sum_b] / count);
-    const Real own_sxy = s[sum_eb] - s[sum_e] * (s[sum_b] / count);
-    r0 = own_syy > 0 ? own_sxy / own_syy : Real(0);
+    // The chunk's own means and ratio, the careful way (comoments.hpp); false for a non-finite value.
+    const comoments<Real> own = careful_block_comoments<Real>(window, x, y);
+    if (!own.finite) return false;
+    sx = own.mean_x;
+    sy = own.mean_y;
+    r0 = own.ratio;
   }
   if (!std::isfinite(sx) || !std::isfinite(sy) || !std::isfinite(r0)) return false;
   chunk_sums(x, y, window, sx, sy, r0, s);

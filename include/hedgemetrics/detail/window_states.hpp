@@ -153,36 +153,22 @@ void load_chunk(chunk_data<Real>& chunk, const X* x, const Y* y, std::size_t len
   chunk.ratio = sbb > 0 && std::isfinite(sab) && std::isfinite(sbb) ? sab / sbb : Real(0);
 }
 
-/// Prefix sums (forward) and suffix sums (backward) of one chunk in one loop: two independent chains of
-/// nine running sums each, which keeps the floating-point adders busy.
+/// Running shifted sums of one chunk: of every prefix (forward), or of every suffix (backward, `suffixes`).
+/// The general path needs the prefixes of one chunk and the suffixes of the chunk before.
 template <class Real>
-void scan_chunk(const chunk_data<Real>& c, raw_sums<Real>& prefix, raw_sums<Real>& suffix) noexcept {
+void scan_chunk(const chunk_data<Real>& c, raw_sums<Real>& out, bool suffixes) noexcept {
   const std::size_t m = c.length;
   const Real sx = c.shift_x, sy = c.shift_y, r0 = c.ratio;
-  Real pw = 0, pa = 0, pb = 0, paa = 0, pbb = 0, pab = 0, pe = 0, pee = 0, peb = 0;
-  Real qw = 0, qa = 0, qb = 0, qaa = 0, qbb = 0, qab = 0, qe = 0, qee = 0, qeb = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    {
-      const Real w = c.weight[j];
-      const Real a = w * (c.x[j] - sx);
-      const Real b = w * (c.y[j] - sy);
-      const Real e = a - r0 * b;
-      pw += w, pa += a, pb += b, paa += a * a, pbb += b * b, pab += a * b, pe += e, pee += e * e,
-          peb += e * b;
-      prefix.w[j] = pw, prefix.a[j] = pa, prefix.b[j] = pb, prefix.aa[j] = paa, prefix.bb[j] = pbb;
-      prefix.ab[j] = pab, prefix.e[j] = pe, prefix.ee[j] = pee, prefix.eb[j] = peb;
-    }
-    {
-      const std::size_t i = m - 1 - j;
-      const Real w = c.weight[i];
-      const Real a = w * (c.x[i] - sx);
-      const Real b = w * (c.y[i] - sy);
-      const Real e = a - r0 * b;
-      qw += w, qa += a, qb += b, qaa += a * a, qbb += b * b, qab += a * b, qe += e, qee += e * e,
-          qeb += e * b;
-      suffix.w[i] = qw, suffix.a[i] = qa, suffix.b[i] = qb, suffix.aa[i] = qaa, suffix.bb[i] = qbb;
-      suffix.ab[i] = qab, suffix.e[i] = qe, suffix.ee[i] = qee, suffix.eb[i] = qeb;
-    }
+  Real sw = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0, se = 0, see = 0, seb = 0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::size_t j = suffixes ? m - 1 - k : k;
+    const Real w = c.weight[j];
+    const Real a = w * (c.x[j] - sx);
+    const Real b = w * (c.y[j] - sy);
+    const Real e = a - r0 * b;
+    sw += w, sa += a, sb += b, saa += a * a, sbb += b * b, sab += a * b, se += e, see += e * e, seb += e * b;
+    out.w[j] = sw, out.a[j] = sa, out.b[j] = sb, out.aa[j] = saa, out.bb[j] = sbb;
+    out.ab[j] = sab, out.e[j] = se, out.ee[j] = see, out.eb[j] = seb;
   }
 }
 
@@ -242,25 +228,16 @@ void centre_states(const chunk_data<Real>& c, const raw_sums<Real>& raw, state_a
   }
 }
 
-/// Exact prefix states of a chunk, one pair at a time (comoments::merge with a one-pair state).
+/// Exact prefix states of a chunk (or suffix states, `suffixes`), one pair at a time: comoments::merge with a
+/// one-pair state, the pair after the state for a prefix and before it for a suffix.
 template <class Real>
-void careful_prefixes(const chunk_data<Real>& c, state_arrays<Real>& out) noexcept {
+void careful_states(const chunk_data<Real>& c, state_arrays<Real>& out, bool suffixes) noexcept {
   comoments<Real> state;
-  for (std::size_t j = 0; j < c.length; ++j) {
+  for (std::size_t k = 0; k < c.length; ++k) {
+    const std::size_t j = suffixes ? c.length - 1 - k : k;
     if (c.weight[j] > 0) {
-      state = comoments<Real>::merge(state, comoments<Real>::of_pair(c.x[j], c.y[j]));
-    }
-    out.store(j, state);
-  }
-}
-
-/// Exact suffix states of a chunk, one pair at a time from its end.
-template <class Real>
-void careful_suffixes(const chunk_data<Real>& c, state_arrays<Real>& out) noexcept {
-  comoments<Real> state;
-  for (std::size_t j = c.length; j-- > 0;) {
-    if (c.weight[j] > 0) {
-      state = comoments<Real>::merge(comoments<Real>::of_pair(c.x[j], c.y[j]), state);
+      const auto pair = comoments<Real>::of_pair(c.x[j], c.y[j]);
+      state = suffixes ? comoments<Real>::merge(pair, state) : comoments<Real>::merge(state, pair);
     }
     out.store(j, state);
   }
@@ -375,7 +352,7 @@ template <class Real>
 template <class Real>
 struct general_workspace {
   chunk_data<Real> current, previous;
-  raw_sums<Real> prefix_sums, suffix_sums, unused;
+  raw_sums<Real> prefix_sums, suffix_sums;
   state_arrays<Real> prefix, early;
 
   explicit general_workspace(std::size_t window) {
@@ -386,7 +363,6 @@ struct general_workspace {
     }
     prefix_sums.allocate(window);
     suffix_sums.allocate(window);
-    unused.allocate(window);
     prefix.allocate(window);
     early.allocate(window + 1);
     early.clear(window);  // the suffix after the chunk's last position: empty
@@ -407,14 +383,14 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
   const window_figures<Real> here{out.ratio + begin, out.effectiveness + begin, out.residual_variance + begin,
                                   out.count + begin};
   load_chunk(work.current, x + begin, y + begin, m);
-  scan_chunk(work.current, work.prefix_sums, work.unused);
+  scan_chunk(work.current, work.prefix_sums, false);
   centre_states(work.current, work.prefix_sums, work.prefix, m);
   load_chunk(work.previous, x + begin - window, y + begin - window, window);
-  scan_chunk(work.previous, work.unused, work.suffix_sums);
+  scan_chunk(work.previous, work.suffix_sums, true);
   centre_states(work.previous, work.suffix_sums, work.early, window);
   if (merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here) == 0) return;
-  careful_prefixes(work.current, work.prefix);
-  careful_suffixes(work.previous, work.early);
+  careful_states(work.current, work.prefix, false);
+  careful_states(work.previous, work.early, true);
   static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
 }
 
