@@ -167,12 +167,12 @@ namespace detail {
   return text;
 }
 
-/// Runs one strategy: `estimate[t]` is its estimate for period t from data up to t − 1 (NaN: none).
-[[nodiscard]] inline strategy_result run_strategy(std::string name, bool in_sample,
-                                                  const std::vector<double>& estimate,
-                                                  const std::vector<double>& s, const std::vector<double>& f,
-                                                  std::size_t start, const walk_forward_options& options,
-                                                  const walk_forward_result& partial) {
+/// Runs one strategy: `estimate(t)` is its estimate for period t from data up to t − 1 (NaN: none). Its
+/// figures over the whole evaluation (`overall`) are left to the caller, who has the result they need.
+template <class Estimate>
+[[nodiscard]] strategy_result run_strategy(std::string name, bool in_sample, const Estimate& estimate,
+                                           const std::vector<double>& s, const std::vector<double>& f,
+                                           std::size_t start, const walk_forward_options& options) {
   const std::size_t n = s.size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   strategy_result r;
@@ -184,17 +184,16 @@ namespace detail {
   double held = 0;
   for (std::size_t t = start; t < n; ++t) {
     const double before = held;
-    if ((t - start) % options.rebalance_every == 0 && std::isfinite(estimate[t])) held = estimate[t];
+    if ((t - start) % options.rebalance_every == 0) {
+      const double e = estimate(t);
+      if (std::isfinite(e)) held = e;
+    }
     const double traded = std::fabs(held - before);
     r.cost[t] =
         options.cost * traded * (options.hedge_price.empty() ? 1.0 : std::fabs(options.hedge_price[t]));
     r.ratio[t] = held;
     r.pnl[t] = s[t] - held * f[t] - r.cost[t];
   }
-  walk_forward_result view;  // metrics need only start and unhedged
-  view.start = partial.start;
-  view.unhedged = s;
-  r.overall = walk_forward_metrics(view, r, start, n);
   return r;
 }
 
@@ -249,7 +248,10 @@ template <class Exposure, class Hedge>
         std::string(function) + ": " + where.name + "[" + std::to_string(where.index) + "] is " +
         where.value + "; a P&L series must be finite: drop or fill the missing periods first"));
   }
-  std::vector<double> s(n), f(n);
+  walk_forward_result result;
+  std::vector<double>& s = result.unhedged;  // the exposure's P&L, in double, kept in the result
+  std::vector<double> f(n);
+  s.resize(n);
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
 
   rolling_options rolling;  // validates the window
@@ -258,31 +260,30 @@ template <class Exposure, class Hedge>
   ewma.lambda = options.lambda;  // validates λ
   const auto weighted = ewma_hedge(s, f, ewma);
 
-  walk_forward_result result;
   result.start = options.start == 0 ? options.window : options.start;
   if (result.start > n) result.start = n;
-  result.unhedged = s;
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<double> estimate(n, nan);
-  auto lagged = [&](const std::vector<double>& figures) {
-    for (std::size_t t = 0; t < n; ++t) estimate[t] = t > 0 ? figures[t - 1] : nan;
-    return estimate;
-  };
   const std::size_t start = result.start;
-  result.strategies.push_back(
-      detail::run_strategy("naive 1:1", false, std::vector<double>(n, 1.0), s, f, start, options, result));
+  const auto add = [&](std::string name, bool in_sample, const auto& estimate) {
+    result.strategies.push_back(
+        detail::run_strategy(std::move(name), in_sample, estimate, s, f, start, options));
+    strategy_result& added = result.strategies.back();
+    added.overall = walk_forward_metrics(result, added, start, n);
+  };
+  // The figures at t − 1: what a hedger knows when it sets the ratio for period t.
+  const auto lagged = [nan](const std::vector<double>& figures) {
+    return [&figures, nan](std::size_t t) { return t > 0 ? figures[t - 1] : nan; };
+  };
+  add("naive 1:1", false, [](std::size_t) { return 1.0; });
   const double h_star = start < n ? fit_hedge(series_view<double>(s.data() + start, n - start),
                                               series_view<double>(f.data() + start, n - start))
                                         .ratio
                                   : nan;
-  result.strategies.push_back(detail::run_strategy(
-      "static h* (in-sample)", true, std::vector<double>(n, h_star), s, f, start, options, result));
-  result.strategies.push_back(detail::run_strategy("rolling " + std::to_string(options.window), false,
-                                                   lagged(rolled.ratio), s, f, start, options, result));
-  result.strategies.push_back(detail::run_strategy("EWMA " + detail::short_number(options.lambda), false,
-                                                   lagged(weighted.ratio), s, f, start, options, result));
+  add("static h* (in-sample)", true, [h_star](std::size_t) { return h_star; });
+  add("rolling " + std::to_string(options.window), false, lagged(rolled.ratio));
+  add("EWMA " + detail::short_number(options.lambda), false, lagged(weighted.ratio));
   for (const user_strategy& u : options.user) {
-    result.strategies.push_back(detail::run_strategy(u.name, false, u.ratio, s, f, start, options, result));
+    add(u.name, false, [&u](std::size_t t) { return u.ratio[t]; });
   }
   return result;
 }
