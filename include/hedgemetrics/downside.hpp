@@ -102,10 +102,7 @@ template <class Real, class T>
   for (std::size_t i = 0; i < x.size(); ++i) {
     const Real value = static_cast<Real>(x[i]);
     if (!std::isfinite(value)) {
-      if (policy == missing_data::raise) {
-        HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + name + "[" + std::to_string(i) +
-                                             "] is " + value_text(x[i]) + " (missing_data::raise)"));
-      }
+      if (policy == missing_data::raise) throw_nonfinite(function, name, i, value_text(x[i]));
       if (policy == missing_data::propagate) {
         complete = false;
         return out;
@@ -134,9 +131,8 @@ void gather_pairs(const series_view<TS>& s, const series_view<TF>& f, missing_da
     if (!std::isfinite(a) || !std::isfinite(b)) {
       if (policy == missing_data::raise) {
         const bool first_bad = !std::isfinite(a);
-        HEDGEMETRICS_THROW(std::domain_error(
-            std::string(function) + ": " + (first_bad ? "exposure" : "hedge") + "[" + std::to_string(i) +
-            "] is " + (first_bad ? value_text(s[i]) : value_text(f[i])) + " (missing_data::raise)"));
+        throw_nonfinite(function, first_bad ? "exposure" : "hedge", i,
+                        first_bad ? value_text(s[i]) : value_text(f[i]));
       }
       if (policy == missing_data::propagate) {
         complete = false;

@@ -100,11 +100,7 @@ template <class X, class Y>
 void raise_on_nonfinite(const char* function, const X* x, const Y* y, std::size_t n) {
   const nonfinite_position where =
       find_nonfinite(0, n, named_series<X>{"exposure", x}, named_series<Y>{"hedge", y});
-  if (where.found) {
-    HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + where.name + "[" +
-                                         std::to_string(where.index) + "] is " + where.value +
-                                         " (missing_data::raise)"));
-  }
+  if (where.found) throw_nonfinite(function, where);
 }
 
 /// ewma_hedge and expanding_hedge: decayed_windows (detail/window_states.hpp) over the whole series.

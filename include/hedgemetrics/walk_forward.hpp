@@ -244,9 +244,8 @@ template <class Exposure, class Hedge>
       detail::find_nonfinite(0, n, detail::named_series<series_element_t<Exposure>>{"exposure", sv.data()},
                              detail::named_series<series_element_t<Hedge>>{"hedge", fv.data()});
   if (where.found) {
-    HEDGEMETRICS_THROW(std::domain_error(
-        std::string(function) + ": " + where.name + "[" + std::to_string(where.index) + "] is " +
-        where.value + "; a P&L series must be finite: drop or fill the missing periods first"));
+    detail::throw_nonfinite(function, where,
+                            "; a P&L series must be finite: drop or fill the missing periods first");
   }
   walk_forward_result result;
   std::vector<double>& s = result.unhedged;  // the exposure's P&L, in double, kept in the result

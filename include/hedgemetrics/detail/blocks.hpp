@@ -154,6 +154,20 @@ template <class... T>
   return where;
 }
 
+/// The error for a non-finite value, as the library words it: "function: name[index] is value" and the
+/// ending, by default " (missing_data::raise)".
+[[noreturn]] inline void throw_nonfinite(const char* function, const char* name, std::size_t index,
+                                         const std::string& value,
+                                         const char* ending = " (missing_data::raise)") {
+  HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + name + "[" + std::to_string(index) +
+                                       "] is " + value + ending));
+}
+
+[[noreturn]] inline void throw_nonfinite(const char* function, const nonfinite_position& where,
+                                         const char* ending = " (missing_data::raise)") {
+  throw_nonfinite(function, where.name, where.index, where.value, ending);
+}
+
 template <class... T>
 [[nodiscard]] bool all_finite_at(std::size_t i, const named_series<T>&... series) {
   return (is_finite_value(series.data[i]) && ...);
@@ -207,11 +221,7 @@ template <class Real, class Kernel, class... T>
     state summary = kernel.block(m, (series.data + begin)...);
     if (!summary.finite) {
       const nonfinite_position where = find_nonfinite(begin, m, series...);
-      if (where.found && policy == missing_data::raise) {
-        HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + where.name + "[" +
-                                             std::to_string(where.index) + "] is " + where.value +
-                                             " (missing_data::raise)"));
-      }
+      if (where.found && policy == missing_data::raise) throw_nonfinite(function, where);
       if (where.found && policy == missing_data::omit) {
         // Summarise the block again on its complete positions only.
         kernel = before;

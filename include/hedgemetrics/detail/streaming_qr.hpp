@@ -138,12 +138,6 @@ struct streaming_qr {
   [[nodiscard]] Real residual_ss(Eigen::Index i) const { return ss(i) + ss_error(i); }
 };
 
-/// Where the first non-finite value of a block is, for missing_data::raise.
-struct nonfinite_at {
-  Eigen::Index row = -1;
-  Eigen::Index column = -1;
-};
-
 /// Reads m exposures and k hedges, n rows each, in row blocks into [1 | X − c | Y − c_y] and absorbs them;
 /// applies the missing-data policy per row. `exposure_column(i)` and `hedge_column(j)` give a column as an
 /// Eigen vector expression (a column of a matrix, or a Map of a series). Returns the state; `nonfinite`
