@@ -35,8 +35,8 @@ using hm_test::show;
 
 namespace {
 
-constexpr double figure_tolerance = 1e-11;   // issue 2: every figure within 1e-11 of exact arithmetic
-constexpr double residual_tolerance = 1e-8;  // issue 2: near-perfect hedges
+using hm_test::figure_tolerance;    // issue 2: every figure within 1e-11 of exact arithmetic
+using hm_test::residual_tolerance;  // issue 2: near-perfect hedges
 
 /// Absolute allowances for the basis variances (see hm_test::residual_floor): the variance of
 /// b = S − h·F is SSR + (h − h*)²·S_FF over n − 1, and h* is known only to a rounding; this matters only

@@ -35,7 +35,7 @@ using hm_test::show;
 
 namespace {
 
-constexpr double figure_tolerance = 1e-11;  // issue 2: every figure within 1e-11 of exact arithmetic
+using hm_test::figure_tolerance;  // issue 2: every figure within 1e-11 of exact arithmetic
 
 template <class Real>
 void check_summary(const std::string& label, const hm::series_summary<Real>& got, const ex::summary& want,

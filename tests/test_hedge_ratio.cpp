@@ -32,11 +32,14 @@
 
 namespace hm = hedgemetrics;
 namespace ex = hm_test::exact;
+using hm_test::check_all_nan;
 using hm_test::check_close;
 using hm_test::check_fit;
 using hm_test::check_nan;
 using hm_test::check_one_minus_effectiveness;
+using hm_test::check_same_fit;
 using hm_test::figure_tolerance;
+using hm_test::figures;
 using hm_test::magnitude;
 using hm_test::residual_tolerance;
 using hm_test::show;
@@ -45,52 +48,6 @@ namespace {
 
 std::uint64_t seed_for(std::size_t n, std::uint64_t salt) {
   return 0x9e3779b97f4a7c15ULL ^ (n * 1000003ULL + salt);
-}
-
-template <class Real, class TS, class TF>
-hm::hedge_fit<Real> fit_of(const std::vector<TS>& s, const std::vector<TF>& f,
-                           hm::missing_data policy = hm::missing_data::propagate) {
-  return hm::fit_hedge(s, f, policy);
-}
-
-/// Every Real figure of a hedge_fit, with its name, for tests that treat them alike.
-template <class Real>
-std::vector<std::pair<const char*, Real>> figures(const hm::hedge_fit<Real>& f) {
-  return {{"ratio", f.ratio},
-          {"intercept", f.intercept},
-          {"effectiveness", f.effectiveness},
-          {"correlation", f.correlation},
-          {"exposure_mean", f.exposure_mean},
-          {"hedge_mean", f.hedge_mean},
-          {"exposure_variance", f.exposure_variance},
-          {"hedge_variance", f.hedge_variance},
-          {"covariance", f.covariance},
-          {"residual_variance", f.residual_variance},
-          {"residual_standard_error", f.residual_standard_error},
-          {"ratio_standard_error", f.ratio_standard_error},
-          {"intercept_standard_error", f.intercept_standard_error}};
-}
-
-/// Two fits of the same data (or of data whose exact answers coincide) agree figure by figure.
-template <class Real>
-void check_same_fit(const std::string& label, const hm::hedge_fit<Real>& got, const hm::hedge_fit<Real>& want,
-                    double tol) {
-  CHECK_MESSAGE(got.n == want.n, label << ": n is " << got.n << ", expected " << want.n);
-  const auto g = figures(got);
-  const auto w = figures(want);
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    const std::string what = label + ": " + g[i].first;
-    if (std::isnan(w[i].second)) {
-      check_nan(what, g[i].second);
-    } else {
-      hm_test::check_close_value(what, g[i].second, w[i].second, tol);
-    }
-  }
-}
-
-template <class Real>
-void check_all_nan(const std::string& label, const hm::hedge_fit<Real>& got) {
-  for (const auto& [name, value] : figures(got)) check_nan(label + ": " + name, value);
 }
 
 /// Prints one row of the LRE table (ctest -V shows it) and returns nothing: the checks are separate.

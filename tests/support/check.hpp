@@ -21,6 +21,11 @@
 
 namespace hm_test {
 
+/// Issue 2, "Accuracy": every figure within 1e-11 relative of exact rational arithmetic on hard series.
+inline constexpr double figure_tolerance = 1e-11;
+/// Issue 2: for near-perfect hedges (1 − R² ≈ 1e-12) the residual figures within 1e-8.
+inline constexpr double residual_tolerance = 1e-8;
+
 /// A value printed with enough digits to tell neighbouring floating-point values apart.
 template <class Real>
 std::string show(Real value) {

@@ -11,6 +11,8 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/check.hpp"
 #include "support/exact.hpp"
@@ -19,11 +21,6 @@ namespace hm_test {
 
 namespace hm = hedgemetrics;
 namespace ex = hm_test::exact;
-
-/// Issue 2, "Accuracy": every figure within 1e-11 relative of exact rational arithmetic on hard series.
-inline constexpr double figure_tolerance = 1e-11;
-/// Issue 2: for near-perfect hedges (1 − R² ≈ 1e-12) the residual figures within 1e-8.
-inline constexpr double residual_tolerance = 1e-8;
 
 /// Compares every figure of a hedge_fit with the exact answer. `residual_tol` applies to the figures
 /// built on the residual sum of squares. Exact zeros (a perfect fit) are compared on the figure's scale.
@@ -88,6 +85,46 @@ void check_one_minus_effectiveness(const std::string& label, Real effectiveness,
       2.0 * static_cast<double>(std::numeric_limits<Real>::epsilon()) / std::fabs(exact_complement.get_d());
   check_close(label + ": 1 - effectiveness", complement, ex::maybe(exact_complement),
               residual_tolerance + representable);
+}
+
+/// Every Real figure of a hedge_fit, with its name, for tests that treat them alike.
+template <class Real>
+std::vector<std::pair<const char*, Real>> figures(const hm::hedge_fit<Real>& f) {
+  return {{"ratio", f.ratio},
+          {"intercept", f.intercept},
+          {"effectiveness", f.effectiveness},
+          {"correlation", f.correlation},
+          {"exposure_mean", f.exposure_mean},
+          {"hedge_mean", f.hedge_mean},
+          {"exposure_variance", f.exposure_variance},
+          {"hedge_variance", f.hedge_variance},
+          {"covariance", f.covariance},
+          {"residual_variance", f.residual_variance},
+          {"residual_standard_error", f.residual_standard_error},
+          {"ratio_standard_error", f.ratio_standard_error},
+          {"intercept_standard_error", f.intercept_standard_error}};
+}
+
+/// Two fits of the same data (or of data whose exact answers coincide) agree figure by figure.
+template <class Real>
+void check_same_fit(const std::string& label, const hm::hedge_fit<Real>& got, const hm::hedge_fit<Real>& want,
+                    double tol) {
+  CHECK_MESSAGE(got.n == want.n, label << ": n is " << got.n << ", expected " << want.n);
+  const auto g = figures(got);
+  const auto w = figures(want);
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const std::string what = label + ": " + g[i].first;
+    if (std::isnan(w[i].second)) {
+      hm_test::check_nan(what, g[i].second);
+    } else {
+      hm_test::check_close_value(what, g[i].second, w[i].second, tol);
+    }
+  }
+}
+
+template <class Real>
+void check_all_nan(const std::string& label, const hm::hedge_fit<Real>& got) {
+  for (const auto& [name, value] : figures(got)) hm_test::check_nan(label + ": " + name, value);
 }
 
 }  // namespace hm_test
