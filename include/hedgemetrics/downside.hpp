@@ -215,14 +215,9 @@ template <class Real>
 /// The mean Σx/n, summed with Neumaier's compensation (Neumaier 1974).
 template <class Real>
 [[nodiscard]] Real compensated_mean(const std::vector<Real>& x) noexcept {
-  Real sum = 0, error = 0;
-  for (const Real v : x) {
-    Real s = 0, e = 0;
-    two_sum(sum, v, s, e);
-    sum = s;
-    error += e;
-  }
-  return (sum + error) / static_cast<Real>(x.size());
+  compensated_sum<Real> sum;
+  for (const Real v : x) sum.add(v);
+  return sum.value() / static_cast<Real>(x.size());
 }
 
 /// Semivariance about the mean: (1/n)·Σ_{x < x̄} (x̄ − x)².

@@ -372,19 +372,14 @@ template <class Item, class Instrument>
   out.options = options;
   out.periods.reserve(h.size());
   out.cumulative.reserve(h.size());
-  Real sum_h = 0, err_h = 0, sum_i = 0, err_i = 0;
+  detail::compensated_sum<Real> sum_h, sum_i;
   for (std::size_t t = 0; t < h.size(); ++t) {
     const Real dh = static_cast<Real>(h[t]);
     const Real di = static_cast<Real>(i[t]);
     out.periods.push_back(detail::offset_of(t, dh, di, options));
-    Real s = 0, e = 0;
-    detail::two_sum(sum_h, dh, s, e);
-    sum_h = s;
-    err_h += e;
-    detail::two_sum(sum_i, di, s, e);
-    sum_i = s;
-    err_i += e;
-    out.cumulative.push_back(detail::offset_of(t, sum_h + err_h, sum_i + err_i, options));
+    sum_h.add(dh);
+    sum_i.add(di);
+    out.cumulative.push_back(detail::offset_of(t, sum_h.value(), sum_i.value(), options));
     switch (out.periods.back().status) {
       case offset_status::pass:
         ++out.passed;

@@ -132,27 +132,6 @@ struct hedge_book_fit {
 
 namespace detail {
 
-/// Σ terms accumulated with TwoSum/TwoProduct (Ogita, Rump & Oishi 2005, "Accurate sum and dot
-/// product", Algorithm Dot2): as if in twice the working precision.
-template <class Real>
-struct compensated_sum {
-  Real sum = 0;
-  Real error = 0;
-  void add(Real value) {
-    Real s = 0, e = 0;
-    two_sum(sum, value, s, e);
-    sum = s;
-    error += e;
-  }
-  void add_product(Real a, Real b) {
-    Real product = 0, product_error = 0;
-    two_product(a, b, product, product_error);
-    add(product);
-    error += product_error;
-  }
-  [[nodiscard]] Real value() const { return sum + error; }
-};
-
 /// Σv², by a plain loop: Eigen's squaredNorm() on a dynamic long double vector sets off GCC 12's
 /// -Wnull-dereference (a false positive for the empty case) under -O2.
 template <class Derived>

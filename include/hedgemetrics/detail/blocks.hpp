@@ -90,6 +90,28 @@ void two_product(Real a, Real b, Real& product, Real& error) noexcept {
   error = std::fma(a, b, -product);
 }
 
+/// Σ terms accumulated with TwoSum/TwoProduct (Ogita, Rump & Oishi 2005, "Accurate sum and dot
+/// product", Algorithm Dot2): as if in twice the working precision; with add() alone, Neumaier's
+/// compensated sum.
+template <class Real>
+struct compensated_sum {
+  Real sum = 0;
+  Real error = 0;
+  void add(Real value) noexcept {
+    Real s = 0, e = 0;
+    two_sum(sum, value, s, e);
+    sum = s;
+    error += e;
+  }
+  void add_product(Real a, Real b) noexcept {
+    Real product = 0, product_error = 0;
+    two_product(a, b, product, product_error);
+    add(product);
+    error += product_error;
+  }
+  [[nodiscard]] Real value() const noexcept { return sum + error; }
+};
+
 /// Sum of the lanes of an accumulator array, in a fixed order.
 template <class Real>
 [[nodiscard]] constexpr Real lane_sum(const Real (&acc)[lanes]) noexcept {

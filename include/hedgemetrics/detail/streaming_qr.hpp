@@ -10,9 +10,9 @@
 
 #include <cmath>
 #include <cstddef>
-#include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
@@ -42,22 +42,20 @@ struct streaming_qr {
   using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   using row_vector = Eigen::Matrix<Real, 1, Eigen::Dynamic>;
 
-  Eigen::Index p = 0;   ///< design columns: the ones column and k instruments
-  Eigen::Index m = 0;   ///< responses (exposures)
-  matrix r;             ///< p × (p + m): [R Z]
-  vector ss;            ///< m residual sums of squares
-  vector ss_error;      ///< their compensation terms (Kahan–Babuška / Neumaier)
-  row_vector work;      ///< p + m scratch values
-  row_vector centring;  ///< the constants reflector 0 subtracts from the block's columns
-  row_vector sums;      ///< the column sums of the block being absorbed
+  Eigen::Index p = 0;                     ///< design columns: the ones column and k instruments
+  Eigen::Index m = 0;                     ///< responses (exposures)
+  matrix r;                               ///< p × (p + m): [R Z]
+  std::vector<compensated_sum<Real>> ss;  ///< m residual sums of squares, compensated (Neumaier)
+  row_vector work;                        ///< p + m scratch values
+  row_vector centring;                    ///< the constants reflector 0 subtracts from the block's columns
+  row_vector sums;                        ///< the column sums of the block being absorbed
   std::size_t rows = 0;
 
   streaming_qr(Eigen::Index design, Eigen::Index responses)
       : p(design),
         m(responses),
         r(matrix::Zero(design, design + responses)),
-        ss(vector::Zero(responses)),
-        ss_error(vector::Zero(responses)),
+        ss(static_cast<std::size_t>(responses)),
         work(row_vector::Zero(design + responses)),
         centring(row_vector::Zero(design - 1 + responses)),
         sums(row_vector::Zero(design - 1 + responses)) {}
@@ -125,17 +123,13 @@ struct streaming_qr {
     for (Eigen::Index i = 0; i < m; ++i) {
       // Neumaier's compensated sum: the block sums are all non-negative, so this keeps SSR to a rounding
       // or two however many blocks there are.
-      const Real term = b.col(p - 1 + i).squaredNorm();
-      Real sum = 0, error = 0;
-      two_sum(ss(i), term, sum, error);
-      ss(i) = sum;
-      ss_error(i) += error;
+      ss[static_cast<std::size_t>(i)].add(b.col(p - 1 + i).squaredNorm());
     }
     rows += static_cast<std::size_t>(count);
   }
 
   /// The residual sum of squares of response i.
-  [[nodiscard]] Real residual_ss(Eigen::Index i) const { return ss(i) + ss_error(i); }
+  [[nodiscard]] Real residual_ss(Eigen::Index i) const { return ss[static_cast<std::size_t>(i)].value(); }
 };
 
 /// Reads m exposures and k hedges, n rows each, in row blocks into [1 | X − c | Y − c_y] and absorbs them;
