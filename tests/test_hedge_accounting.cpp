@@ -370,6 +370,15 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, shorter),
                        doctest::Contains("item and instrument"), std::invalid_argument);
   CHECK_THROWS_AS((void)hm::regression_test(x, shorter), std::invalid_argument);
+  // A missing value under missing_data::raise is named by the test and the series it is in.
+  std::vector<double> gap = x;
+  gap[2] = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH_AS((void)hm::regression_test(gap, y, {}, hm::missing_data::raise),
+                       "hedgemetrics::regression_test: item[2] is nan (missing_data::raise)",
+                       std::domain_error);
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, gap, 0.8, hm::missing_data::raise),
+                       "hedgemetrics::variance_reduction_test: instrument[2] is nan (missing_data::raise)",
+                       std::domain_error);
 }
 
 TEST_CASE("element types: integers and float compute in double, long double stays long double") {

@@ -416,10 +416,9 @@ template <class Item, class Instrument>
   detail::require_regression_options(options, function);
   const bool on_item = options.direction == regression_direction::instrument_on_item;
   // fit_hedge(S, F) regresses S on F: S is the dependent variable.
-  const auto h = detail::view_of(item, function, "item");
-  const auto i = detail::view_of(instrument, function, "instrument");
-  detail::require_same_length(function, "item", h.size(), "instrument", i.size());
-  const hedge_fit<Real> fit = on_item ? fit_hedge(i, h, policy) : fit_hedge(h, i, policy);
+  const hedge_fit<Real> fit = detail::fit_from(
+      on_item ? detail::comoments_of(instrument, item, policy, function, "instrument", "item")
+              : detail::comoments_of(item, instrument, policy, function, "item", "instrument"));
   regression_test_result<Real> out;
   out.n = fit.n;
   out.options = options;
@@ -458,9 +457,7 @@ template <class Item, class Instrument>
   using Real = result_t<Item, Instrument>;
   const char* function = "hedgemetrics::variance_reduction_test";
   detail::require_non_negative(threshold, "the variance reduction threshold", function);
-  detail::require_same_length(function, "item", detail::view_of(item, function, "item").size(), "instrument",
-                              detail::view_of(instrument, function, "instrument").size());
-  const auto fit = detail::comoments_of(item, instrument, policy, function);
+  const auto fit = detail::comoments_of(item, instrument, policy, function, "item", "instrument");
   variance_reduction_result<Real> out;
   out.n = fit.count;
   out.threshold = threshold;

@@ -111,14 +111,18 @@ template <class Real>
   return fit;
 }
 
+/// The co-moments of exposure and hedge for `function`; error messages call the series by `exposure_name`
+/// and `hedge_name` (hedge_accounting.hpp's "item" and "instrument").
 template <class Exposure, class Hedge>
 [[nodiscard]] comoments<result_t<Exposure, Hedge>> comoments_of(const Exposure& exposure, const Hedge& hedge,
-                                                                missing_data policy, const char* function) {
-  const auto s = view_of(exposure, function, "exposure");
-  const auto f = view_of(hedge, function, "hedge");
-  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+                                                                missing_data policy, const char* function,
+                                                                const char* exposure_name = "exposure",
+                                                                const char* hedge_name = "hedge") {
+  const auto s = view_of(exposure, function, exposure_name);
+  const auto f = view_of(hedge, function, hedge_name);
+  require_same_length(function, exposure_name, s.size(), hedge_name, f.size());
   return compute_comoments<result_t<Exposure, Hedge>>(s.data(), f.data(), s.size(), policy, function,
-                                                      "exposure", "hedge");
+                                                      exposure_name, hedge_name);
 }
 
 }  // namespace detail
