@@ -299,13 +299,11 @@ template <class Real>
     return slope_left < 0 && slope_right > 0;  // otherwise unbounded below, or flat to one side
   };
 
-  // Start from h* (Cov/Var, two passes), then bracket: lo with slope < 0, hi with slope > 0.
-  Real mean_s = compensated_mean(s), mean_f = compensated_mean(f), sff = 0, ssf = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    sff += (f[i] - mean_f) * (f[i] - mean_f);
-    ssf += (s[i] - mean_s) * (f[i] - mean_f);
-  }
-  Real start = sff > 0 ? ssf / sff : Real(0);
+  // Start from h* (the co-moment kernel: the pairs are all finite here), then bracket: lo with slope < 0,
+  // hi with slope > 0.
+  Real start = compute_comoments<Real>(s.data(), f.data(), n, missing_data::propagate,
+                                       "hedgemetrics::min_expected_shortfall_ratio", "exposure", "hedge")
+                   .ratio;
   if (!std::isfinite(start)) start = 0;
   std::vector<Real> work;
   // The candidates: observations that can still reach the tail between lo and hi (all of them at first).
@@ -370,23 +368,17 @@ template <class Real>
     const auto kth = work.begin() + static_cast<std::ptrdiff_t>(rank - 1);
     std::nth_element(work.begin(), kth, work.end());
     const Real bound = *kth - 16 * eps * scale;
-    std::vector<Real> ns, nf;
-    ns.reserve(c);
-    nf.reserve(c);
-    std::size_t removed = 0;
+    // The survivors go to cs, cf: copied from s, f the first time, compacted in place after that.
+    if (dropped == 0) cs.resize(c), cf.resize(c);
+    std::size_t kept = 0;
     for (std::size_t i = 0; i < c; ++i) {
       const Real a = lo.ratio * pf[i] - ps[i], b = hi.ratio * pf[i] - ps[i];
-      if (std::max(a, b) < bound) {
-        ++removed;
-      } else {
-        ns.push_back(ps[i]);
-        nf.push_back(pf[i]);
-      }
+      if (!(std::max(a, b) < bound)) cs[kept] = ps[i], cf[kept] = pf[i], ++kept;
     }
-    if (removed == 0) return;
-    cs.swap(ns);
-    cf.swap(nf);
-    dropped += removed;
+    if (kept == c) return;  // nothing dropped (cs, cf are not read while dropped == 0)
+    cs.resize(kept);
+    cf.resize(kept);
+    dropped += c - kept;
   };
   prune();
   for (int iteration = 0; iteration < 400; ++iteration) {
