@@ -33,10 +33,7 @@ namespace detail {
 
 /// Caller error unless 0 < level < 1 (NaN included).
 inline void require_tail_level(double level, const char* function) {
-  if (!(level > 0.0 && level < 1.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": level must be in (0, 1), but it is " +
-                                             value_text(level)));
-  }
+  require_open_unit(level, "level", function);
 }
 
 /// Caller error unless the order of a lower partial moment is ≥ 0.

@@ -302,11 +302,7 @@ inline void require_dollar_offset_options(const dollar_offset_options& o, const 
 inline void require_regression_options(const regression_test_options& o, const char* function) {
   require_band(o.slope_lower, o.slope_upper, "slope band", function);
   require_non_negative(o.min_r_squared, "the minimum R^2", function);
-  if (!(o.significance > 0.0 && o.significance < 1.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": the significance level must be in (0, 1), but it is " +
-                                             value_text(o.significance)));
-  }
+  require_open_unit(o.significance, "the significance level", function);
 }
 
 /// Grades one period (or one cumulative point) of the dollar-offset test.

@@ -166,10 +166,7 @@ template <class Real>
 }
 
 inline void require_level(double level, const char* function) {
-  if (!(level > 0.0 && level < 1.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(
-        std::string(function) + ": the confidence level must be in (0, 1), not " + std::to_string(level)));
-  }
+  require_open_unit(level, "the confidence level", function);
 }
 
 /// The Bartlett-kernel meat S = Γ0 + Σ_{l=1..L} (1 − l/(L+1))(Γ_l + Γ_lᵀ), Γ_l = Σ_t g_t g_{t−l}ᵀ, over

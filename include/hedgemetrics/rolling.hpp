@@ -224,11 +224,7 @@ template <class Exposure, class Hedge>
   const auto s = detail::view_of(exposure, function, "exposure");
   const auto f = detail::view_of(hedge, function, "hedge");
   detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
-  if (!(options.lambda > 0 && options.lambda < 1)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": the decay lambda must be in (0, 1), " + "but it is " +
-                                             detail::value_text(options.lambda)));
-  }
+  detail::require_open_unit(options.lambda, "the decay lambda", function);
   return detail::decayed_path<Real>(s.data(), f.data(), s.size(), static_cast<Real>(options.lambda),
                                     options.min_periods, options.policy, false, function);
 }

@@ -73,6 +73,14 @@ template <class T>
   }
 }
 
+/// Caller error unless 0 < value < 1 (NaN included): "function: what must be in (0, 1), but it is value".
+inline void require_open_unit(double value, const char* what, const char* function) {
+  if (!(value > 0.0 && value < 1.0)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + what +
+                                             " must be in (0, 1), but it is " + value_text(value)));
+  }
+}
+
 /// Knuth's TwoSum: sum + error == a + b exactly (Knuth, TAOCP vol. 2, §4.2.2, Theorem B). Means are kept
 /// as such a pair, a double and its rounding error: a mean near 1e9 stored in one double is off by up to
 /// 6e-8, which is the whole signal when two blocks of a near-perfect hedge are merged.
