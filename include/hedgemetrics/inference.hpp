@@ -169,6 +169,23 @@ inline void require_level(double level, const char* function) {
   require_open_unit(level, "the confidence level", function);
 }
 
+/// The two-sided Student t critical value at `level` with df degrees of freedom (NaN for df = 0).
+[[nodiscard]] inline double t_critical(double level, std::size_t df) {
+  return df > 0 ? student_t_critical_value(level, static_cast<double>(df))
+                : std::numeric_limits<double>::quiet_NaN();
+}
+
+/// Residual degrees of freedom: n − 2 for a one-instrument fit, the fit's own for a multi-instrument one.
+template <class Real>
+[[nodiscard]] std::size_t residual_df_of(const hedge_fit<Real>& fit) noexcept {
+  return fit.n >= 2 ? fit.n - 2 : 0;
+}
+
+template <class Real>
+[[nodiscard]] std::size_t residual_df_of(const multi_hedge_fit<Real>& fit) noexcept {
+  return fit.residual_df;
+}
+
 /// The Bartlett-kernel meat S = Γ0 + Σ_{l=1..L} (1 − l/(L+1))(Γ_l + Γ_lᵀ), Γ_l = Σ_t g_t g_{t−l}ᵀ, over
 /// the score rows g_t = d_t·e_t that `row(t, g)` fills (returning false for a row to skip).
 template <class Real, class RowFunction>
@@ -200,6 +217,21 @@ template <class Real, class RowFunction>
   return gamma0 + cross + cross.transpose();
 }
 
+/// inference() of a one-instrument fit with its t critical value already known.
+template <class Real>
+[[nodiscard]] hedge_inference<Real> ols_inference(const hedge_fit<Real>& fit, double level, double critical) {
+  hedge_inference<Real> out;
+  out.level = level;
+  out.model_df = 1;
+  out.residual_df = residual_df_of(fit);
+  out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
+  out.ratios.push_back(detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df, critical));
+  out.f_statistic = out.ratios[0].t_statistic * out.ratios[0].t_statistic;
+  out.f_p_value = static_cast<Real>(
+      f_upper_p(static_cast<double>(out.f_statistic), 1.0, static_cast<double>(out.residual_df)));
+  return out;
+}
+
 }  // namespace detail
 
 /// t tests, confidence intervals and the F test of a one-instrument hedge (hedge_ratio.hpp), from its
@@ -210,39 +242,19 @@ template <class Real, class RowFunction>
 template <class Real>
 [[nodiscard]] hedge_inference<Real> inference(const hedge_fit<Real>& fit, double level = 0.95) {
   detail::require_level(level, "hedgemetrics::inference");
-  hedge_inference<Real> out;
-  out.level = level;
-  out.model_df = 1;
-  out.residual_df = fit.n >= 2 ? fit.n - 2 : 0;
-  const double critical = out.residual_df > 0
-                              ? student_t_critical_value(level, static_cast<double>(out.residual_df))
-                              : std::numeric_limits<double>::quiet_NaN();
-  out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
-  out.ratios.push_back(detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df, critical));
-  out.f_statistic = out.ratios[0].t_statistic * out.ratios[0].t_statistic;
-  out.f_p_value = static_cast<Real>(
-      f_upper_p(static_cast<double>(out.f_statistic), 1.0, static_cast<double>(out.residual_df)));
-  return out;
+  return detail::ols_inference(fit, level, detail::t_critical(level, detail::residual_df_of(fit)));
 }
 
-/// t tests, confidence intervals and the F test of a multi-instrument hedge (multi_hedge.hpp), from its
-/// OLS standard errors: t = b/se with n − p degrees of freedom (p = rank), two-sided p-values, the
-/// intervals b ± t_{(1+level)/2, n−p}·se, and
-/// F = (explained SS/q)/(SSR/(n − p)) with (q, n − p) degrees of freedom, q = p − 1 with an intercept
-/// (explained SS centred), q = p without (uncentred), as statsmodels' fvalue and f_pvalue.
-/// Dropped instruments get NaN tests. NaN figures when n ≤ p. Reference: Greene, Econometric Analysis,
-/// §5.2–5.3.
-/// \throws std::invalid_argument when level is not in (0, 1).
+namespace detail {
+
+/// inference() of a multi-instrument fit with its t critical value already known.
 template <class Real>
-[[nodiscard]] hedge_inference<Real> inference(const multi_hedge_fit<Real>& fit, double level = 0.95) {
-  detail::require_level(level, "hedgemetrics::inference");
+[[nodiscard]] hedge_inference<Real> ols_inference(const multi_hedge_fit<Real>& fit, double level,
+                                                  double critical) {
   hedge_inference<Real> out;
   out.level = level;
-  out.residual_df = fit.residual_df;
+  out.residual_df = residual_df_of(fit);
   out.model_df = fit.rank - (fit.has_intercept && fit.rank > 0 ? 1 : 0);
-  const double critical = out.residual_df > 0
-                              ? student_t_critical_value(level, static_cast<double>(out.residual_df))
-                              : std::numeric_limits<double>::quiet_NaN();
   if (fit.has_intercept) {
     out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
   }
@@ -263,6 +275,22 @@ template <class Real>
   return out;
 }
 
+}  // namespace detail
+
+/// t tests, confidence intervals and the F test of a multi-instrument hedge (multi_hedge.hpp), from its
+/// OLS standard errors: t = b/se with n − p degrees of freedom (p = rank), two-sided p-values, the
+/// intervals b ± t_{(1+level)/2, n−p}·se, and
+/// F = (explained SS/q)/(SSR/(n − p)) with (q, n − p) degrees of freedom, q = p − 1 with an intercept
+/// (explained SS centred), q = p without (uncentred), as statsmodels' fvalue and f_pvalue.
+/// Dropped instruments get NaN tests. NaN figures when n ≤ p. Reference: Greene, Econometric Analysis,
+/// §5.2–5.3.
+/// \throws std::invalid_argument when level is not in (0, 1).
+template <class Real>
+[[nodiscard]] hedge_inference<Real> inference(const multi_hedge_fit<Real>& fit, double level = 0.95) {
+  detail::require_level(level, "hedgemetrics::inference");
+  return detail::ols_inference(fit, level, detail::t_critical(level, detail::residual_df_of(fit)));
+}
+
 /// The same tests with HAC standard errors (newey_west): t = b/se_HAC, p-values and intervals from
 /// Student t with the OLS residual degrees of freedom (statsmodels' `use_t=True`; its default for HAC is
 /// the normal distribution), F from the OLS figures.
@@ -270,10 +298,10 @@ template <class Real>
 template <class Real, class Fit>
 [[nodiscard]] hedge_inference<Real> inference(const Fit& fit, const hac_covariance<Real>& hac,
                                               double level = 0.95) {
-  hedge_inference<Real> out = inference(fit, level);
-  const double critical = out.residual_df > 0
-                              ? student_t_critical_value(level, static_cast<double>(out.residual_df))
-                              : std::numeric_limits<double>::quiet_NaN();
+  detail::require_level(level, "hedgemetrics::inference");
+  // One critical value (a bisection on the incomplete beta function) for the OLS and the HAC figures.
+  const double critical = detail::t_critical(level, detail::residual_df_of(fit));
+  hedge_inference<Real> out = detail::ols_inference(fit, level, critical);
   out.intercept =
       detail::test_of(out.intercept.estimate, hac.intercept_standard_error, out.residual_df, critical);
   for (std::size_t j = 0; j < out.ratios.size(); ++j) {
