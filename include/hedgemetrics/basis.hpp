@@ -159,12 +159,8 @@ struct basis_kernel {
       lo[0] = b < lo[0] ? b : lo[0];
       hi[0] = b > hi[0] ? b : hi[0];
     }
-    out.min = lo[0];
-    out.max = hi[0];
-    for (std::size_t j = 1; j < lanes; ++j) {
-      out.min = lo[j] < out.min ? lo[j] : out.min;
-      out.max = hi[j] > out.max ? hi[j] : out.max;
-    }
+    out.min = lane_min(lo);
+    out.max = lane_max(hi);
     out.mean = lane_sum(sum) / static_cast<Real>(m);
     out.last = basis_value(static_cast<Real>(spot[m - 1]), static_cast<Real>(futures[m - 1]), ratio);
     previous_spot = static_cast<Real>(spot[m - 1]);

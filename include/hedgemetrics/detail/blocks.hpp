@@ -121,11 +121,26 @@ struct compensated_sum {
 };
 
 /// Sum of the lanes of an accumulator array, in a fixed order.
-template <class Real>
-[[nodiscard]] constexpr Real lane_sum(const Real (&acc)[lanes]) noexcept {
+template <class Real, std::size_t N>
+[[nodiscard]] constexpr Real lane_sum(const Real (&acc)[N]) noexcept {
   Real total = 0;
-  for (std::size_t j = 0; j < lanes; ++j) total += acc[j];
+  for (std::size_t j = 0; j < N; ++j) total += acc[j];
   return total;
+}
+
+/// Least and greatest of the lanes of a running minimum or maximum.
+template <class Real, std::size_t N>
+[[nodiscard]] constexpr Real lane_min(const Real (&acc)[N]) noexcept {
+  Real least = acc[0];
+  for (std::size_t j = 1; j < N; ++j) least = acc[j] < least ? acc[j] : least;
+  return least;
+}
+
+template <class Real, std::size_t N>
+[[nodiscard]] constexpr Real lane_max(const Real (&acc)[N]) noexcept {
+  Real greatest = acc[0];
+  for (std::size_t j = 1; j < N; ++j) greatest = acc[j] > greatest ? acc[j] : greatest;
+  return greatest;
 }
 
 /// Merges block summaries as a binary counter does, so that every summary is merged with one of about

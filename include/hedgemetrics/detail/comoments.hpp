@@ -163,13 +163,7 @@ template <class Real, class X, class Y>
     out.finite = false;
     return out;
   }
-  Real min_x = lo_x[0], max_x = hi_x[0], min_y = lo_y[0], max_y = hi_y[0];
-  for (std::size_t j = 1; j < lanes; ++j) {
-    min_x = lo_x[j] < min_x ? lo_x[j] : min_x;
-    max_x = hi_x[j] > max_x ? hi_x[j] : max_x;
-    min_y = lo_y[j] < min_y ? lo_y[j] : min_y;
-    max_y = hi_y[j] > max_y ? hi_y[j] : max_y;
-  }
+  const Real min_x = lane_min(lo_x), max_x = lane_max(hi_x), min_y = lane_min(lo_y), max_y = lane_max(hi_y);
   const Real shift_x = min_x == max_x ? min_x : total_x / count;
   const Real shift_y = min_y == max_y ? min_y : total_y / count;
 

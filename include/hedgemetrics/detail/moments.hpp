@@ -73,18 +73,13 @@ template <class Real, class X>
     lo[0] = u < lo[0] ? u : lo[0];
     hi[0] = u > hi[0] ? u : hi[0];
   }
-  Real total = 0;
-  for (std::size_t j = 0; j < range_lanes; ++j) total += sum[j];
+  const Real total = lane_sum(sum);
   if (!std::isfinite(total)) {
     out.finite = false;
     return out;
   }
-  out.min = lo[0];
-  out.max = hi[0];
-  for (std::size_t j = 1; j < range_lanes; ++j) {
-    out.min = lo[j] < out.min ? lo[j] : out.min;
-    out.max = hi[j] > out.max ? hi[j] : out.max;
-  }
+  out.min = lane_min(lo);
+  out.max = lane_max(hi);
   if (out.min == out.max) {
     out.mean = out.min;
     return out;
@@ -151,16 +146,10 @@ template <class Real, class X>
       lo[0] = u < lo[0] ? u : lo[0];
       hi[0] = u > hi[0] ? u : hi[0];
     }
-    Real da = 0;
-    Real raw = 0;
-    out.min = lo[0];
-    out.max = hi[0];
-    for (std::size_t j = 0; j < range_lanes; ++j) {
-      da += sum[j];
-      raw += sq[j];
-      out.min = lo[j] < out.min ? lo[j] : out.min;
-      out.max = hi[j] > out.max ? hi[j] : out.max;
-    }
+    const Real da = lane_sum(sum);
+    const Real raw = lane_sum(sq);
+    out.min = lane_min(lo);
+    out.max = lane_max(hi);
     if (!std::isfinite(da) || !std::isfinite(raw)) {
       out.finite = false;
       return out;
