@@ -6,8 +6,8 @@
 //   multi_instrument_hedge [wti_spot_RWTC_vs_CL1_CL2_aligned.csv]
 //
 // The file (date, spot, CL1, CL2 in $/bbl; in ../shared/data/market/derived) is optional: without it the
-// example runs on a built-in scenario of 500 days. Daily price changes are hedged; a day with a missing
-// price is dropped (missing_data::omit).
+// example runs on a built-in scenario of 500 days; a file that cannot be read is an error (exit 2). Daily
+// price changes are hedged; a day with a missing price is dropped (missing_data::omit).
 
 #include <hedgemetrics/inference.hpp>
 #include <hedgemetrics/multi_hedge.hpp>
@@ -18,11 +18,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "price_csv.hpp"
 
 namespace {
 
@@ -31,29 +31,28 @@ struct prices {
   std::vector<double> spot, cl1, cl2;
 };
 
-double cell_value(const std::string& cell) {
-  if (cell.empty() || cell == ".") return std::numeric_limits<double>::quiet_NaN();
-  return std::strtod(cell.c_str(), nullptr);
-}
-
-/// date,spot,CL1,CL2 with a header row; false when the file cannot be read.
-bool read_prices(const char* path, prices& out) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) return false;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> cells;
-    std::stringstream fields(line);
-    std::string cell;
-    while (std::getline(fields, cell, ',')) cells.push_back(cell);
-    cells.resize(4);  // a missing last cell is a blank
-    out.spot.push_back(cell_value(cells[1]));
-    out.cl1.push_back(cell_value(cells[2]));
-    out.cl2.push_back(cell_value(cells[3]));
+/// date, spot, CL1, CL2 with a header row (examples/price_csv.hpp: quoting, CRLF, a byte-order mark; a
+/// blank or "." is a missing price, NaN here, which missing_data::omit drops). Throws price_csv::error,
+/// naming the file, row and column, for anything else that is not a finite number.
+prices read_prices(const std::string& path) {
+  const price_csv::table table = price_csv::read_csv(path);
+  if (table.header.size() < 4) {
+    throw price_csv::error(path + ": expected 4 columns (date, spot, CL1, CL2), found " +
+                           std::to_string(table.header.size()));
   }
+  prices out;
   out.source = path;
-  return out.spot.size() > 3;
+  std::vector<double>* columns[3] = {&out.spot, &out.cl1, &out.cl2};
+  for (const auto& row : table.rows) {
+    for (std::size_t c = 0; c < 3; ++c) {
+      const std::string cell = c + 1 < row.cells.size() ? row.cells[c + 1] : std::string();
+      const auto value = price_csv::parse_price(
+          cell, path + ", row " + std::to_string(row.number) + ", column " + table.header[c + 1]);
+      columns[c]->push_back(value ? *value : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
+  if (out.spot.size() < 4) throw price_csv::error(path + ": fewer than 4 rows of prices");
+  return out;
 }
 
 /// 500 days of a two-factor futures curve: CL1 and CL2 share a level shock and differ by a slope shock;
@@ -103,9 +102,11 @@ void print_tests(const char* title, const hedgemetrics::multi_hedge_fit<double>&
 int main(int argc, char** argv) {
   namespace hm = hedgemetrics;
   prices p;
-  if (argc < 2 || !read_prices(argv[1], p)) {
-    if (argc >= 2) std::printf("cannot read %s: using the built-in scenario\n", argv[1]);
-    p = builtin_scenario();
+  try {
+    p = argc < 2 ? builtin_scenario() : read_prices(argv[1]);
+  } catch (const price_csv::error& e) {
+    std::fprintf(stderr, "multi_instrument_hedge: %s\n", e.what());
+    return 2;
   }
   // Daily changes; a NaN where a price is missing, which missing_data::omit then drops.
   const auto n = static_cast<Eigen::Index>(p.spot.size()) - 1;
