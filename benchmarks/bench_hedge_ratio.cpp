@@ -105,15 +105,16 @@ baseline_fit textbook_two_pass(const T* exposure, const T* hedge, std::size_t n)
   return {ratio, mean_y - ratio * mean_x, sxy * sxy / (sxx * syy), (syy - ratio * sxy) / (count - 1.0)};
 }
 
+/// fit_hedge on n pairs, as run_pairs calls a kernel.
+template <class T>
+hedgemetrics::hedge_fit<double> fit_kernel(const T* exposure, const T* hedge, std::size_t n) {
+  return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
+                                 hedgemetrics::series_view<T>(hedge, n));
+}
+
 template <class T>
 void BM_fit_hedge(benchmark::State& state) {
-  hm_bench::run_pairs(
-      state, hm_bench::correlated_changes<T>(),
-      [](const T* exposure, const T* hedge, std::size_t n) {
-        return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
-                                       hedgemetrics::series_view<T>(hedge, n));
-      },
-      per_pair);
+  hm_bench::run_pairs(state, hm_bench::correlated_changes<T>(), fit_kernel<T>, per_pair);
 }
 
 /// The cost of missing_data::omit on clean data (every pair kept): the finiteness test per pair.
@@ -134,13 +135,7 @@ void BM_fit_hedge_omit(benchmark::State& state) {
 /// that straddle cache lines.
 template <class T>
 void BM_fit_hedge_cache_aligned(benchmark::State& state) {
-  hm_bench::run_pairs(
-      state, hm_bench::correlated_changes_cache_aligned<T>(),
-      [](const T* exposure, const T* hedge, std::size_t n) {
-        return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
-                                       hedgemetrics::series_view<T>(hedge, n));
-      },
-      per_pair);
+  hm_bench::run_pairs(state, hm_bench::correlated_changes_cache_aligned<T>(), fit_kernel<T>, per_pair);
 }
 
 template <class T>
