@@ -3,7 +3,8 @@
 # Second command: the whole test suite, as CI runs it.
 #  1. C++17, Release: tests, examples and benchmarks with warnings as errors; ctest; every benchmark briefly.
 #  2. C++20: the same tests and examples.
-#  3. C++17 under AddressSanitizer + UndefinedBehaviorSanitizer: the tests once more.
+#  3. C++17 under AddressSanitizer + UndefinedBehaviorSanitizer: the tests and examples once more (the
+#     examples parse CSV files: the sanitizers watch that code too).
 #  4. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
