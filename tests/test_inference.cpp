@@ -181,6 +181,29 @@ TEST_CASE("collinear instruments: the dropped one has NaN tests, the others thos
   CHECK(std::isnan(hac.ratio_standard_errors(static_cast<Eigen::Index>(gone))));
   hm_test::check_close_value("HAC of instrument 0", hac.ratio_standard_errors(0),
                              hac_reference.ratio_standard_errors(0), 1e-10);
+
+  // Under omit, a row missing only the dropped instrument is out of the fit, and so out of the HAC sums:
+  // the same figures as without that row.
+  matrix gap_x = x;
+  gap_x(40, static_cast<Eigen::Index>(gone)) = std::numeric_limits<double>::quiet_NaN();
+  hm::fit_options omit;
+  omit.missing = hm::missing_data::omit;
+  hm::hac_options hac_omit;
+  hac_omit.missing = hm::missing_data::omit;
+  hac_omit.lag = 0;  // rows are consecutive after omission: with lag 0 the row's neighbours do not matter
+  const auto gap_fit = hm::fit_hedge(y, gap_x, omit);
+  const auto gap_hac = hm::newey_west(y, gap_x, gap_fit, hac_omit);
+  matrix short_x(n - 1, 3);
+  vector short_y(n - 1);
+  short_x << x.topRows(40), x.bottomRows(n - 41);
+  short_y << y.head(40), y.tail(n - 41);
+  const auto short_fit = hm::fit_hedge(short_y, short_x);
+  hm::hac_options lag0;
+  lag0.lag = 0;
+  const auto short_hac = hm::newey_west(short_y, short_x, short_fit, lag0);
+  CHECK(gap_fit.n == static_cast<std::size_t>(n - 1));
+  hm_test::check_close_value("HAC without the incomplete row", gap_hac.ratio_standard_errors(0),
+                             short_hac.ratio_standard_errors(0), 1e-12);
 }
 
 namespace {

@@ -375,6 +375,8 @@ template <class Exposure, class Hedges, class Real>
       finite = finite && std::isfinite(d);
       g(o + a) = d;
     }
+    // A dropped instrument's values are not used, but a row missing one was left out of the fit.
+    for (const auto j : fit.dropped) finite = finite && std::isfinite(static_cast<Real>(x(ti, j)));
     if (!finite) {
       if (options.missing == missing_data::raise) {
         HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": a non-finite value in row " +
