@@ -315,9 +315,21 @@ void require_instruments(const Eigen::MatrixBase<Hedges>& hedges, const char* fu
   }
 }
 
-}  // namespace detail
-
-namespace detail {
+/// The fit of one exposure series `s` on k instruments, instrument j's column given by `hedge_column(j)` as
+/// an Eigen column expression of n values: the one factorisation behind both fit_hedge overloads.
+template <class Real, class View, class HedgeColumn>
+[[nodiscard]] multi_hedge_fit<Real> fit_exposure(const View& s, Eigen::Index k, HedgeColumn&& hedge_column,
+                                                 const fit_options& options, const char* function) {
+  using element = typename View::value_type;
+  const auto n = static_cast<Eigen::Index>(s.size());
+  const Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>> column(s.data(), n);
+  bool nonfinite = false;
+  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
+  const auto qr = factor_rows<Real>(
+      n, k, 1, [&](Eigen::Index) { return column; }, hedge_column, options.missing, function, nonfinite,
+      hedge_shift, exposure_shift);
+  return fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite, s.size());
+}
 
 template <class Exposure, class Hedges>
 [[nodiscard]] multi_hedge_fit<multi_result_t<Exposure, Hedges>> fit_multi(const Exposure& exposure,
@@ -329,16 +341,8 @@ template <class Exposure, class Hedges>
   require_instruments(hedges, function);
   require_same_length(function, "exposure", s.size(), "hedges (rows)",
                       static_cast<std::size_t>(hedges.rows()));
-  using element = typename decltype(s)::value_type;
-  const Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>> column(
-      s.data(), static_cast<Eigen::Index>(s.size()));
-  bool nonfinite = false;
-  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
-  const auto qr = factor_rows<Real>(
-      hedges.rows(), hedges.cols(), 1, [&](Eigen::Index) { return column; },
-      [&](Eigen::Index j) { return hedges.col(j); }, options.missing, function, nonfinite, hedge_shift,
-      exposure_shift);
-  return fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite, s.size());
+  return fit_exposure<Real>(
+      s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
 }
 
 /// The multi-instrument fit for an Eigen type that is not a vector at compile time (a vector of
@@ -439,20 +443,14 @@ template <class Exposure, class Series, class Allocator>
     const std::string name = "hedges[" + std::to_string(j) + "]";
     detail::require_same_length(function, "exposure", s.size(), name.c_str(), views.back().size());
   }
-  using exposure_element = typename decltype(s)::value_type;
   const auto n = static_cast<Eigen::Index>(s.size());
-  const Eigen::Map<const Eigen::Matrix<exposure_element, Eigen::Dynamic, 1>> column(s.data(), n);
-  bool nonfinite = false;
-  Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
-  const auto qr = detail::factor_rows<Real>(
-      n, static_cast<Eigen::Index>(views.size()), 1, [&](Eigen::Index) { return column; },
+  return detail::fit_exposure<Real>(
+      s, static_cast<Eigen::Index>(views.size()),
       [&](Eigen::Index j) {
         return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
             views[static_cast<std::size_t>(j)].data(), n);
       },
-      options.missing, function, nonfinite, hedge_shift, exposure_shift);
-  return detail::fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite,
-                                   s.size());
+      options, function);
 }
 
 /// Fits a book of m exposures (the columns of an n×m matrix) hedged with the same k instruments, from one
