@@ -16,10 +16,10 @@ packages=(
   python3-statsmodels       # tests: the OLS and Newey-West cross-check of inference.hpp
   gnuplot-nox               # examples: the rolling_hedge chart (plot_rolling_hedge.sh)
   doxygen pkg-config        # packaging checks: the docs target (API reference), the pkg-config consumer
-  libopenmpi-dev openmpi-bin #  examples: mpi_hedge, one fit across MPI ranks
-  pybind11-dev python3-dev  #  the Python module (python/)
-  python3-pytest python3-pandas #  tests/python: the module against pandas and statsmodels
-  python3-dask python3-distributed #  examples: dask_hedge_book.py on a local cluster
+  libopenmpi-dev openmpi-bin # examples: mpi_hedge, one fit across MPI ranks
+  pybind11-dev python3-dev  # the Python module (python/)
+  python3-pytest python3-pandas # tests/python: the module against pandas and statsmodels
+  python3-dask python3-distributed # examples: dask_hedge_book.py on a local cluster
 )
 
 missing=()
