@@ -14,6 +14,7 @@ packages=(
   libcli11-dev              # examples: hedge_report's command line
   python3 python3-numpy     # examples: the independent cross-check of hedge_report
   python3-statsmodels       # tests: the OLS and Newey-West cross-check of inference.hpp
+  python3-mpmath            # tests: the 30-digit cross-check of option_pricing.hpp's prices and greeks
   gnuplot-nox               # examples: the rolling_hedge chart (plot_rolling_hedge.sh)
   doxygen pkg-config        # packaging checks: the docs target (API reference), the pkg-config consumer
   libopenmpi-dev openmpi-bin # examples: mpi_hedge, one fit across MPI ranks

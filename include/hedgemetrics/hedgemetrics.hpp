@@ -13,6 +13,7 @@
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
+#include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/rolling.hpp"
 #include "hedgemetrics/series.hpp"
 #include "hedgemetrics/transforms.hpp"
