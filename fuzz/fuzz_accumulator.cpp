@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// Fuzz target: hedge_accumulator::deserialize on arbitrary bytes.
+//
+// The first byte chooses how the rest is presented: as it is (so the size, magic, version and checksum
+// checks are exercised), or as the 96 bytes before the checksum with the magic and version written in and
+// the CRC-32 computed (so that the fuzzer reaches the checks of the state itself, which a checksum would
+// otherwise hide from it).
+//
+// Contract: deserialize either throws std::invalid_argument with a non-empty message, or returns an
+// accumulator whose state pushes could have produced:
+//  - the figures of fit() are in range: variances ≥ 0, |correlation| ≤ 1 with Cov² ≤ Var(S)·Var(F),
+//    residual variance ≤ exposure variance, effectiveness in [0, 1] or NaN, the ratio's sign that of the
+//    covariance and h* = Cov/Var(F);
+//  - serialize(deserialize(b)) == b;
+//  - merge with itself doubles the count without wrapping, keeps h*, R² and ρ (the same sample twice), and
+//    keeps the figures in range.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <hedgemetrics/accumulator.hpp>
+
+#include "fuzz_support.hpp"
+
+namespace {
+
+using accumulator = hedgemetrics::hedge_accumulator<double>;
+
+// CRC-32, ISO-HDLC (reflected 0xEDB88320), as the format specifies; written here from the definition.
+std::uint32_t crc32(const std::uint8_t* p, std::size_t n) {
+  std::uint32_t crc = 0xFFFFFFFFU;
+  for (std::size_t i = 0; i < n; ++i) {
+    crc ^= p[i];
+    for (int bit = 0; bit < 8; ++bit) crc = (crc & 1U) != 0 ? (crc >> 1U) ^ 0xEDB88320U : crc >> 1U;
+  }
+  return ~crc;
+}
+
+bool close(double a, double b, double tolerance) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  if (a == b) return true;
+  return std::fabs(a - b) <= tolerance * std::fmax(std::fabs(a), std::fabs(b));
+}
+
+// The figures of a state that pushes could produce. `what` names the accumulator in the message.
+void check_fit(const hedgemetrics::hedge_fit<double>& f, const char* what) {
+  const auto bad = [&](const std::string& why) { fuzz::fail(std::string(what) + ": " + why); };
+  for (const double v : {f.exposure_variance, f.hedge_variance, f.residual_variance,
+                         f.residual_standard_error, f.ratio_standard_error, f.intercept_standard_error}) {
+    if (v < 0) bad("a negative variance or standard error " + fuzz::show(v));
+  }
+  if (std::fabs(f.correlation) > 1) bad("|correlation| > 1: " + fuzz::show(f.correlation));
+  if (f.effectiveness < 0 || f.effectiveness > 1) bad("effectiveness outside [0, 1]: " + fuzz::show(f.effectiveness));
+  if (f.n >= 2 && std::isfinite(f.exposure_variance) && std::isfinite(f.hedge_variance) &&
+      std::isfinite(f.covariance)) {
+    // Cauchy–Schwarz, in long double so the products neither overflow nor underflow.
+    const long double c = f.covariance;
+    const long double bound = static_cast<long double>(f.exposure_variance) * f.hedge_variance;
+    if (c * c > bound * (1 + 1e-12L)) {
+      bad("Cov^2 > Var(S)Var(F): covariance " + fuzz::show(f.covariance) + ", variances " +
+          fuzz::show(f.exposure_variance) + ", " + fuzz::show(f.hedge_variance));
+    }
+    if (f.residual_variance > f.exposure_variance * (1 + 1e-12)) {
+      bad("residual variance " + fuzz::show(f.residual_variance) + " > exposure variance " +
+          fuzz::show(f.exposure_variance));
+    }
+    if (std::isfinite(f.ratio)) {
+      if (f.ratio * f.covariance < 0) {
+        bad("the ratio " + fuzz::show(f.ratio) + " and the covariance " + fuzz::show(f.covariance) +
+            " have opposite signs");
+      }
+      const long double expected = static_cast<long double>(f.covariance) / f.hedge_variance;
+      if (std::fabs(static_cast<long double>(f.ratio) - expected) > 1e-9L * std::fabs(expected)) {
+        bad("h* " + fuzz::show(f.ratio) + " is not Cov/Var(F) = " + fuzz::show(expected));
+      }
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  std::vector<std::uint8_t> bytes(data + 1, data + size);
+  if ((data[0] & 1U) != 0) {
+    bytes.resize(accumulator::serialized_size - 4);
+    bytes[0] = 'H';
+    bytes[1] = 'M';
+    bytes[2] = 'A';
+    bytes[3] = 'C';
+    bytes[4] = accumulator::format_version & 0xFFU;
+    bytes[5] = 0;
+    const std::uint32_t crc = crc32(bytes.data(), bytes.size());
+    for (unsigned k = 0; k < 4; ++k) bytes.push_back(static_cast<std::uint8_t>(crc >> (8U * k)));
+  }
+
+  std::optional<accumulator> acc;
+  try {
+    acc.emplace(accumulator::deserialize(bytes));
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).empty()) fuzz::fail("deserialize: an empty error message");
+    return 0;
+  }
+  const std::uint64_t count = acc->count();
+  const auto fit = acc->fit();
+  if (fit.n != count) fuzz::fail("fit().n is not count()");
+  check_fit(fit, "deserialized state");
+
+  if (acc->serialize() != bytes) fuzz::fail("serialize(deserialize(b)) != b");
+
+  accumulator twice = *acc;
+  twice.merge(*acc);
+  if (count > std::numeric_limits<std::uint64_t>::max() / 2) {
+    fuzz::fail("deserialize accepted a count " + std::to_string(count) + " that wraps when merged with itself");
+  }
+  if (twice.count() != 2 * count) fuzz::fail("merge with itself: count is not doubled");
+  const auto fit2 = twice.fit();
+  check_fit(fit2, "state merged with itself");
+  // The same sample twice: the scale-free figures do not change.
+  const double tolerance = 1e-12;
+  if (!close(fit.ratio, fit2.ratio, tolerance) || !close(fit.effectiveness, fit2.effectiveness, tolerance) ||
+      !close(fit.correlation, fit2.correlation, tolerance)) {
+    fuzz::fail("merge with itself changed h*, R^2 or rho: " + fuzz::show(fit.ratio) + " -> " +
+               fuzz::show(fit2.ratio) + ", " + fuzz::show(fit.effectiveness) + " -> " +
+               fuzz::show(fit2.effectiveness) + ", " + fuzz::show(fit.correlation) + " -> " +
+               fuzz::show(fit2.correlation));
+  }
+  return 0;
+}

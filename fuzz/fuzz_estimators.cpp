@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: MIT
+// Fuzz target: the estimator entry points on arbitrary doubles, checked against the range contract.
+//
+// Input: byte 0 chooses the function, byte 1 how the values are encoded, byte 2 a binary or decimal
+// exponent, byte 3 a parameter (window, decay, level); the rest are the values:
+//   encoding 0: raw IEEE-754 binary64 (NaN, ±inf, subnormals, anything);
+//   encoding 1: int8 × 2^e, e in [−1152, 1144] (whole series near the overflow or underflow threshold);
+//   encoding 2: (2^24 + int16) × 2^e (far from the origin: cancellation);
+//   encoding 3: int16/1000 × 10^k, k in [−320, 320] (prices in decimal, scaled).
+// Pair functions take the first half as the exposure (or spot, item) and the second half as the hedge.
+//
+// Contract checked (issue 10): every figure is either a finite value in its valid range that agrees with
+// a long-double recomputation (which can neither overflow nor underflow on doubles: squares of doubles fit
+// in long double's exponent range) within a tolerance, ±inf where the true magnitude exceeds DBL_MAX,
+// 0 or a subnormal where it underflows, NaN only in the documented cases (too few points, a constant
+// series, a non-finite input under missing_data::propagate), or a documented exception.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <hedgemetrics/hedgemetrics.hpp>
+
+#include "fuzz_support.hpp"
+
+namespace {
+
+using ld = long double;
+using vec = std::vector<double>;
+
+// Relative tolerance of the scale-free figures and of the variances, against the long-double reference.
+constexpr ld tolerance = 1e-9L;
+
+// The input, printed with every violation so that the finding can be written down as numbers.
+std::string input_text;
+
+void describe_input(const char* function, const vec& a, const vec& b, const std::string& extra) {
+  input_text = std::string(function) + extra + "\n  x = {";
+  for (std::size_t i = 0; i < a.size(); ++i) input_text += (i ? ", " : "") + fuzz::show(a[i]);
+  input_text += "}";
+  if (!b.empty()) {
+    input_text += "\n  y = {";
+    for (std::size_t i = 0; i < b.size(); ++i) input_text += (i ? ", " : "") + fuzz::show(b[i]);
+    input_text += "}";
+  }
+}
+
+[[noreturn]] void violation(const std::string& what) { fuzz::fail(what + "\n  input: " + input_text); }
+
+bool all_finite(const vec& v) {
+  return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+}
+
+bool constant(const vec& v) {
+  return std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); });
+}
+
+// `got` against the exact value `want` (long double): NaN only when expected; ±inf when |want| rounds past
+// DBL_MAX (either is accepted within the tolerance of the threshold); otherwise within
+// tolerance·max(|want|, scale) plus a few subnormal units (a figure that underflows may be 0 or subnormal).
+void expect_close(const char* figure, double got, ld want, ld scale = 0, ld tol = tolerance) {
+  const auto bad = [&] {
+    violation(std::string(figure) + ": expected " + fuzz::show(want) + " (tolerance " + fuzz::show(tol) +
+              " x " + fuzz::show(std::max(std::fabs(want), scale)) + "), got " + fuzz::show(got));
+  };
+  if (std::isnan(want)) {
+    if (!std::isnan(got)) bad();
+    return;
+  }
+  if (std::isnan(got)) bad();
+  const ld slack = tol * std::max(std::fabs(want), scale) + 4 * static_cast<ld>(DBL_TRUE_MIN);
+  if (std::isinf(got)) {
+    // Overflow: right when |want| is at or past DBL_MAX (within the tolerance), with the sign of want.
+    if ((got > 0) != (want > 0) || std::fabs(want) + slack < static_cast<ld>(DBL_MAX)) bad();
+    return;
+  }
+  if (std::fabs(static_cast<ld>(got) - want) > slack) bad();
+}
+
+void expect_nan(const char* figure, double got) {
+  if (!std::isnan(got)) violation(std::string(figure) + ": expected NaN, got " + fuzz::show(got));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Long-double references.
+
+ld mean_of(const vec& x) {
+  ld sum = 0;
+  for (double v : x) sum += v;
+  ld m = sum / static_cast<ld>(x.size());
+  ld correction = 0;  // one refinement step: the mean good to the deviations' last bit
+  for (double v : x) correction += v - m;
+  return m + correction / static_cast<ld>(x.size());
+}
+
+struct moments {
+  std::size_t n = 0;
+  ld mx = 0, my = 0, sxx = 0, syy = 0, sxy = 0;
+};
+
+moments moments_of(const vec& x, const vec& y) {
+  moments m;
+  m.n = x.size();
+  m.mx = mean_of(x);
+  m.my = mean_of(y);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const ld dx = x[i] - m.mx;
+    const ld dy = y[i] - m.my;
+    m.sxx += dx * dx;
+    m.syy += dy * dy;
+    m.sxy += dx * dy;
+  }
+  return m;
+}
+
+// SSR at h* = S_SF/S_FF, summed from the residuals (no cancellation of S_SS − S_SF²/S_FF).
+ld residual_ss(const vec& x, const vec& y, const moments& m) {
+  const ld h = m.sxy / m.syy;
+  ld ssr = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const ld e = (x[i] - m.mx) - h * (y[i] - m.my);
+    ssr += e * e;
+  }
+  return ssr;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One-instrument fit (fit_hedge, and the regression test built on it).
+
+void check_fit(const hedgemetrics::hedge_fit<double>& f, const vec& x, const vec& y) {
+  const std::size_t n = x.size();
+  if (f.n != n) violation("fit_hedge: n " + std::to_string(f.n) + " for " + std::to_string(n) + " pairs");
+  if (!all_finite(x) || !all_finite(y)) {
+    for (double v : {f.ratio, f.effectiveness, f.correlation, f.exposure_mean, f.hedge_mean,
+                     f.exposure_variance, f.residual_variance}) {
+      expect_nan("fit_hedge (non-finite input, propagate)", v);
+    }
+    return;
+  }
+  if (n == 0) return;
+  const moments m = moments_of(x, y);
+  const ld spread_x = std::sqrt(m.sxx / static_cast<ld>(n));
+  const ld spread_y = std::sqrt(m.syy / static_cast<ld>(n));
+  expect_close("fit_hedge exposure_mean", f.exposure_mean, m.mx, spread_x);
+  expect_close("fit_hedge hedge_mean", f.hedge_mean, m.my, spread_y);
+  if (n < 2) {
+    expect_nan("fit_hedge ratio (n = 1)", f.ratio);
+    expect_nan("fit_hedge effectiveness (n = 1)", f.effectiveness);
+    return;
+  }
+  const ld dof = static_cast<ld>(n - 1);
+  expect_close("fit_hedge exposure_variance", f.exposure_variance, m.sxx / dof);
+  expect_close("fit_hedge hedge_variance", f.hedge_variance, m.syy / dof);
+  expect_close("fit_hedge covariance", f.covariance, m.sxy / dof, std::sqrt(m.sxx) * std::sqrt(m.syy) / dof);
+  const bool x_constant = constant(x);
+  const bool y_constant = constant(y);
+  if (x_constant || y_constant) {
+    expect_nan("fit_hedge correlation (a constant series)", f.correlation);
+    expect_nan("fit_hedge effectiveness (a constant series)", f.effectiveness);
+  } else {
+    const ld rho = m.sxy / (std::sqrt(m.sxx) * std::sqrt(m.syy));
+    expect_close("fit_hedge correlation", f.correlation, rho, 1);
+    expect_close("fit_hedge effectiveness", f.effectiveness, rho * rho, 1);
+  }
+  if (y_constant) {
+    expect_nan("fit_hedge ratio (constant hedge)", f.ratio);
+    expect_nan("fit_hedge residual_variance (constant hedge)", f.residual_variance);
+    return;
+  }
+  const ld h = m.sxy / m.syy;
+  expect_close("fit_hedge ratio", f.ratio, h, std::sqrt(m.sxx) / std::sqrt(m.syy));
+  const ld ssr = residual_ss(x, y, m);
+  expect_close("fit_hedge residual_variance", f.residual_variance, ssr / dof, m.sxx / dof);
+  if (n < 3) {
+    expect_nan("fit_hedge ratio_standard_error (n = 2)", f.ratio_standard_error);
+    return;
+  }
+  const ld se = std::sqrt(ssr / static_cast<ld>(n - 2)) / std::sqrt(m.syy);
+  // The standard error from SSR, whose own error is a share of S_SS: compare on the scale of √(S_SS/S_FF).
+  expect_close("fit_hedge ratio_standard_error", f.ratio_standard_error, se,
+               std::sqrt(m.sxx / static_cast<ld>(n - 2)) / std::sqrt(m.syy), 1e-4L);
+}
+
+void run_fit_hedge(const vec& x, const vec& y) {
+  describe_input("fit_hedge", x, y, "");
+  check_fit(hedgemetrics::fit_hedge(x, y), x, y);
+}
+
+void run_fit_hedge_omit(const vec& x, const vec& y) {
+  describe_input("fit_hedge(omit)", x, y, "");
+  vec cx, cy;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (std::isfinite(x[i]) && std::isfinite(y[i])) {
+      cx.push_back(x[i]);
+      cy.push_back(y[i]);
+    }
+  }
+  check_fit(hedgemetrics::fit_hedge(x, y, hedgemetrics::missing_data::omit), cx, cy);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Several instruments: range, R² no lower than with the first instrument alone, and the same figures on
+// the data rescaled by powers of two (exact) to the neighbourhood of 1.
+
+double power_of_two_near(const vec& v) {
+  double top = 0;
+  for (double x : v) top = std::max(top, std::fabs(x));
+  if (!(top > 0) || !std::isfinite(top)) return 1;
+  int e = 0;
+  (void)std::frexp(top, &e);
+  return std::ldexp(1.0, -e);
+}
+
+void run_fit_multi(const vec& values) {
+  const std::size_t n = values.size() / 3;
+  vec s(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n));
+  vec f1(values.begin() + static_cast<std::ptrdiff_t>(n), values.begin() + static_cast<std::ptrdiff_t>(2 * n));
+  vec f2(values.begin() + static_cast<std::ptrdiff_t>(2 * n), values.begin() + static_cast<std::ptrdiff_t>(3 * n));
+  describe_input("fit_hedge (two instruments: y = F1 then F2)", s, [&] {
+    vec both = f1;
+    both.insert(both.end(), f2.begin(), f2.end());
+    return both;
+  }(), "");
+  Eigen::MatrixXd hedges(static_cast<Eigen::Index>(n), 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    hedges(static_cast<Eigen::Index>(i), 0) = f1[i];
+    hedges(static_cast<Eigen::Index>(i), 1) = f2[i];
+  }
+  const auto fit = hedgemetrics::fit_hedge(s, hedges);
+  if (fit.n != n) violation("fit_hedge (several): n is not the number of rows");
+  if (!all_finite(s) || !all_finite(f1) || !all_finite(f2)) {
+    expect_nan("fit_hedge (several) effectiveness (non-finite input)", fit.effectiveness);
+    return;
+  }
+  if (fit.effectiveness < 0 || fit.effectiveness > 1) {
+    violation("fit_hedge (several): effectiveness outside [0, 1]: " + fuzz::show(fit.effectiveness));
+  }
+  if (fit.residual_variance < 0) violation("fit_hedge (several): negative residual variance");
+  const double ks = power_of_two_near(s), k1 = power_of_two_near(f1), k2 = power_of_two_near(f2);
+  Eigen::MatrixXd scaled = hedges;
+  scaled.col(0) *= k1;
+  scaled.col(1) *= k2;
+  vec s_scaled = s;
+  for (double& v : s_scaled) v *= ks;
+  const auto ref = hedgemetrics::fit_hedge(s_scaled, scaled);
+  if (fit.rank != ref.rank) {
+    violation("fit_hedge (several): rank " + std::to_string(fit.rank) + ", but " + std::to_string(ref.rank) +
+              " on the same data rescaled by powers of two (" + fuzz::show(ks) + ", " + fuzz::show(k1) + ", " +
+              fuzz::show(k2) + ")");
+  }
+  if (!(std::isnan(fit.effectiveness) && std::isnan(ref.effectiveness))) {
+    expect_close("fit_hedge (several) effectiveness vs rescaled data", fit.effectiveness, ref.effectiveness, 1);
+  }
+  if (fit.rank == 3 && ref.rank == 3) {
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      const double k = j == 0 ? k1 : k2;
+      const ld back = static_cast<ld>(ref.ratios(j)) * k / ks;
+      expect_close(j == 0 ? "fit_hedge (several) ratio 1 vs rescaled data" : "fit_hedge (several) ratio 2 vs rescaled data",
+                   fit.ratios(j), back, 0, 1e-7L);
+    }
+    // R² of two instruments is at least that of the first alone.
+    const auto one = hedgemetrics::fit_hedge(s, f1);
+    if (std::isfinite(one.effectiveness) && fit.effectiveness < one.effectiveness - 1e-9) {
+      violation("fit_hedge (several): R^2 " + fuzz::show(fit.effectiveness) + " with both instruments < " +
+                fuzz::show(one.effectiveness) + " with the first alone");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// describe, basis_risk.
+
+void run_describe(const vec& x) {
+  describe_input("describe", x, {}, "");
+  const auto d = hedgemetrics::describe(x);
+  if (d.n != x.size()) violation("describe: n");
+  if (!all_finite(x)) {
+    for (double v : {d.mean, d.variance, d.min, d.max}) expect_nan("describe (non-finite input)", v);
+    return;
+  }
+  if (x.empty()) return;
+  const ld m = mean_of(x);
+  ld ss = 0;
+  for (double v : x) ss += (v - m) * (v - m);
+  expect_close("describe mean", d.mean, m, std::sqrt(ss / static_cast<ld>(x.size())));
+  expect_close("describe min", d.min, *std::min_element(x.begin(), x.end()), 0, 0);
+  expect_close("describe max", d.max, *std::max_element(x.begin(), x.end()), 0, 0);
+  if (x.size() < 2) {
+    expect_nan("describe variance (n = 1)", d.variance);
+    return;
+  }
+  expect_close("describe variance", d.variance, ss / static_cast<ld>(x.size() - 1));
+  expect_close("describe stddev", d.stddev, std::sqrt(ss / static_cast<ld>(x.size() - 1)));
+}
+
+void run_basis(const vec& s, const vec& f) {
+  describe_input("basis_risk (ratio 1)", s, f, "");
+  const auto b = hedgemetrics::basis_risk(s, f);
+  if (b.n != s.size()) violation("basis_risk: n");
+  if (!all_finite(s) || !all_finite(f)) {
+    for (double v : {b.mean, b.variance, b.min, b.max}) expect_nan("basis_risk (non-finite input)", v);
+    return;
+  }
+  if (s.empty()) return;
+  std::vector<ld> basis(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) basis[i] = static_cast<ld>(s[i]) - f[i];
+  ld sum = 0, lo = basis[0], hi = basis[0];
+  for (ld v : basis) {
+    sum += v;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  const ld m = sum / static_cast<ld>(basis.size());
+  ld ss = 0;
+  for (ld v : basis) ss += (v - m) * (v - m);
+  const ld n = static_cast<ld>(basis.size());
+  expect_close("basis_risk mean", b.mean, m, std::sqrt(ss / n));
+  expect_close("basis_risk min", b.min, lo, 0, 1e-15L);
+  expect_close("basis_risk max", b.max, hi, 0, 1e-15L);
+  expect_close("basis_risk last", b.last, basis.back(), 0, 1e-15L);
+  if (basis.size() < 2) return;
+  expect_close("basis_risk variance", b.variance, ss / (n - 1));
+  if (basis.size() < 3) return;
+  ld dsum = 0;
+  for (std::size_t i = 1; i < basis.size(); ++i) dsum += basis[i] - basis[i - 1];
+  const ld dm = dsum / (n - 1);
+  ld dss = 0;
+  for (std::size_t i = 1; i < basis.size(); ++i) dss += (basis[i] - basis[i - 1] - dm) * (basis[i] - basis[i - 1] - dm);
+  expect_close("basis_risk change_variance", b.change_variance, dss / (n - 2));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// rolling_hedge, ewma_hedge: every position against a recomputation of its window or weights.
+
+void run_rolling(const vec& x, const vec& y, std::size_t window) {
+  describe_input("rolling_hedge", x, y, ", window " + std::to_string(window));
+  const auto path = hedgemetrics::rolling_hedge(x, y, window);
+  if (path.ratio.size() != x.size() || path.effectiveness.size() != x.size()) violation("rolling_hedge: lengths");
+  for (std::size_t t = 0; t < x.size(); ++t) {
+    if (t + 1 < window) {
+      expect_nan("rolling_hedge ratio before the first full window", path.ratio[t]);
+      continue;
+    }
+    const auto first = static_cast<std::ptrdiff_t>(t + 1 - window);
+    const vec wx(x.begin() + first, x.begin() + static_cast<std::ptrdiff_t>(t + 1));
+    const vec wy(y.begin() + first, y.begin() + static_cast<std::ptrdiff_t>(t + 1));
+    input_text += "\n  at t = " + std::to_string(t);
+    if (!all_finite(wx) || !all_finite(wy)) {
+      expect_nan("rolling_hedge ratio (a non-finite value in the window)", path.ratio[t]);
+      expect_nan("rolling_hedge effectiveness (a non-finite value in the window)", path.effectiveness[t]);
+      continue;
+    }
+    if (constant(wy)) {
+      expect_nan("rolling_hedge ratio (constant hedge in the window)", path.ratio[t]);
+      continue;
+    }
+    const moments m = moments_of(wx, wy);
+    expect_close("rolling_hedge ratio", path.ratio[t], m.sxy / m.syy, std::sqrt(m.sxx) / std::sqrt(m.syy));
+    if (constant(wx)) {
+      expect_nan("rolling_hedge effectiveness (constant exposure in the window)", path.effectiveness[t]);
+    } else {
+      const ld rho = m.sxy / (std::sqrt(m.sxx) * std::sqrt(m.syy));
+      expect_close("rolling_hedge effectiveness", path.effectiveness[t], rho * rho, 1);
+    }
+    const ld ssr = residual_ss(wx, wy, m);
+    expect_close("rolling_hedge residual_variance", path.residual_variance[t], ssr / static_cast<ld>(window - 1),
+                 m.sxx / static_cast<ld>(window - 1));
+  }
+}
+
+void run_ewma(const vec& x, const vec& y, double lambda) {
+  describe_input("ewma_hedge", x, y, ", lambda " + fuzz::show(lambda));
+  hedgemetrics::ewma_options options;
+  options.lambda = lambda;
+  const auto path = hedgemetrics::ewma_hedge(x, y, options);
+  if (path.ratio.size() != x.size()) violation("ewma_hedge: lengths");
+  bool seen_nonfinite = false;
+  for (std::size_t t = 0; t < x.size(); ++t) {
+    seen_nonfinite = seen_nonfinite || !std::isfinite(x[t]) || !std::isfinite(y[t]);
+    input_text += "\n  at t = " + std::to_string(t);
+    if (seen_nonfinite || t < 1) {
+      expect_nan("ewma_hedge ratio (non-finite so far, or one pair)", path.ratio[t]);
+      continue;
+    }
+    // Weights λ^k, k periods old; weighted means, then centred weighted co-moments.
+    ld w = 0, sx = 0, sy = 0;
+    for (std::size_t k = 0; k <= t; ++k) {
+      const ld weight = std::pow(static_cast<ld>(lambda), static_cast<ld>(k));
+      w += weight;
+      sx += weight * x[t - k];
+      sy += weight * y[t - k];
+    }
+    const ld mx = sx / w, my = sy / w;
+    ld sxx = 0, syy = 0, sxy = 0;
+    for (std::size_t k = 0; k <= t; ++k) {
+      const ld weight = std::pow(static_cast<ld>(lambda), static_cast<ld>(k));
+      const ld dx = x[t - k] - mx, dy = y[t - k] - my;
+      sxx += weight * dx * dx;
+      syy += weight * dy * dy;
+      sxy += weight * dx * dy;
+    }
+    const vec wy(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(t + 1));
+    const vec wx(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(t + 1));
+    if (constant(wy)) {
+      expect_nan("ewma_hedge ratio (constant hedge so far)", path.ratio[t]);
+      continue;
+    }
+    // The weights of the oldest pairs can underflow (λ^k below the least long double is not reached for
+    // the lengths fuzzed, but a weight below 2^-1074 relative to 1 is lost in double): compare only when
+    // every weight is a normal double.
+    if (std::pow(static_cast<ld>(lambda), static_cast<ld>(t)) < static_cast<ld>(DBL_MIN) * 1e20L) continue;
+    if (!(syy > 0)) continue;
+    expect_close("ewma_hedge ratio", path.ratio[t], sxy / syy, std::sqrt(sxx) / std::sqrt(syy), 1e-7L);
+    if (!constant(wx) && sxx > 0) {
+      const ld rho = sxy / (std::sqrt(sxx) * std::sqrt(syy));
+      expect_close("ewma_hedge effectiveness", path.effectiveness[t], rho * rho, 1, 1e-7L);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// downside.hpp: semivariance, value at risk, expected shortfall.
+
+void run_downside(const vec& x, double level) {
+  describe_input("semivariance / value_at_risk / expected_shortfall", x, {}, ", level " + fuzz::show(level));
+  const double semi = hedgemetrics::semivariance(x);
+  const double var = hedgemetrics::value_at_risk(x, level);
+  const double es = hedgemetrics::expected_shortfall(x, level);
+  if (x.empty() || !all_finite(x)) {
+    expect_nan("semivariance (no value, or a non-finite one)", semi);
+    expect_nan("value_at_risk (no value, or a non-finite one)", var);
+    expect_nan("expected_shortfall (no value, or a non-finite one)", es);
+    return;
+  }
+  const ld m = mean_of(x);
+  ld below = 0, spread = 0;
+  for (double v : x) {
+    if (v < m) below += (m - v) * (m - v);
+    spread += (v - m) * (v - m);
+  }
+  const ld n = static_cast<ld>(x.size());
+  expect_close("semivariance", semi, below / n, spread / n * 1e-3L);
+  // VaR is one of the losses; ES is VaR plus the mean excess over it, between VaR and the largest loss.
+  if (std::find(x.begin(), x.end(), -var) == x.end()) {
+    violation("value_at_risk " + fuzz::show(var) + " is not one of the losses");
+  }
+  ld excess = 0, worst = -static_cast<ld>(x[0]);
+  for (double v : x) {
+    excess += std::max(static_cast<ld>(-v) - var, 0.0L);
+    worst = std::max(worst, static_cast<ld>(-v));
+  }
+  const ld es_ref = static_cast<ld>(var) + excess / (n * (1 - static_cast<ld>(level)));
+  expect_close("expected_shortfall", es, std::min(es_ref, worst), std::fabs(worst - var), 1e-9L);
+  if (es < var) violation("expected_shortfall " + fuzz::show(es) + " < value_at_risk " + fuzz::show(var));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// hedge_accounting.hpp: dollar offset, regression test.
+
+void run_dollar_offset(const vec& item, const vec& instrument) {
+  describe_input("dollar_offset", item, instrument, "");
+  const auto r = hedgemetrics::dollar_offset(item, instrument);
+  if (r.periods.size() != item.size()) violation("dollar_offset: periods");
+  std::size_t passed = 0;
+  ld sum_h = 0, sum_i = 0, abs_h = 0;
+  bool nonfinite = false;
+  for (std::size_t t = 0; t < item.size(); ++t) {
+    const auto& p = r.periods[t];
+    const bool finite = std::isfinite(item[t]) && std::isfinite(instrument[t]);
+    nonfinite = nonfinite || !finite;
+    input_text += "\n  at period " + std::to_string(t);
+    if (!finite || item[t] == 0) {
+      expect_nan("dollar_offset ratio (item change 0 or non-finite)", p.ratio);
+    } else {
+      expect_close("dollar_offset ratio", p.ratio, -static_cast<ld>(instrument[t]) / item[t], 0, 1e-15L);
+      const bool in_band = p.ratio >= 0.80 && p.ratio <= 1.25;
+      if ((p.status == hedgemetrics::offset_status::pass) != in_band) {
+        violation("dollar_offset: status " + std::string(hedgemetrics::to_string(p.status)) + " for ratio " +
+                  fuzz::show(p.ratio));
+      }
+    }
+    if (p.status == hedgemetrics::offset_status::pass) ++passed;
+    sum_h += item[t];
+    sum_i += instrument[t];
+    abs_h += std::fabs(static_cast<ld>(item[t]));
+    const auto& c = r.cumulative[t];
+    if (nonfinite) {
+      expect_nan("dollar_offset cumulative ratio (a non-finite change so far)", c.ratio);
+    } else if (sum_h != 0 && std::fabs(sum_h) > abs_h * 1e-6L) {
+      // Away from cancellation of the item's changes (where the ratio is ill-conditioned).
+      expect_close("dollar_offset cumulative ratio", c.ratio, -sum_i / sum_h, 0, 1e-9L);
+    }
+  }
+  if (passed != r.passed) violation("dollar_offset: passed count");
+}
+
+void run_regression_test(const vec& item, const vec& instrument) {
+  describe_input("regression_test", item, instrument, "");
+  const auto r = hedgemetrics::regression_test(item, instrument);
+  const std::size_t n = item.size();
+  if (r.passed != (r.slope_in_band && r.r_squared_met && r.significant)) violation("regression_test: passed");
+  if (n < 3 || !all_finite(item) || !all_finite(instrument) || constant(item)) {
+    expect_nan("regression_test slope (n < 3, non-finite or constant item)", r.slope);
+    expect_nan("regression_test t (n < 3, non-finite or constant item)", r.t_statistic);
+    if (r.slope_in_band || r.r_squared_met || r.significant || r.passed) {
+      violation("regression_test: a criterion met with undefined figures");
+    }
+    return;
+  }
+  // ΔI = a + b·ΔH: the instrument regressed on the item.
+  const moments m = moments_of(instrument, item);
+  const ld b = m.sxy / m.syy;
+  expect_close("regression_test slope", r.slope, b, std::sqrt(m.sxx) / std::sqrt(m.syy));
+  if (!constant(instrument)) {
+    const ld rho = m.sxy / (std::sqrt(m.sxx) * std::sqrt(m.syy));
+    expect_close("regression_test r_squared", r.r_squared, rho * rho, 1);
+    const ld ssr = residual_ss(instrument, item, m);
+    if (ssr > m.sxx * 1e-6L) {  // t is ill-conditioned as R² → 1
+      const ld t = b / (std::sqrt(ssr / static_cast<ld>(n - 2)) / std::sqrt(m.syy));
+      expect_close("regression_test t_statistic", r.t_statistic, t, 0, 1e-4L);
+    }
+  }
+  if (!(r.p_value >= 0 && r.p_value <= 1) && !std::isnan(r.p_value)) {
+    violation("regression_test: p-value outside [0, 1]: " + fuzz::show(r.p_value));
+  }
+  if (r.slope_in_band != (r.slope >= -1.25 && r.slope <= -0.80)) violation("regression_test: slope_in_band");
+  if (r.r_squared_met != (r.r_squared >= 0.80)) violation("regression_test: r_squared_met");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// transforms.hpp: log returns.
+
+void run_log_returns(const vec& p) {
+  describe_input("log_returns", p, {}, "");
+  bool nonpositive = false;
+  for (double v : p) nonpositive = nonpositive || v <= 0;
+  vec r;
+  try {
+    r = hedgemetrics::log_returns(p);
+  } catch (const std::domain_error& e) {
+    if (!nonpositive) violation(std::string("log_returns threw on positive prices: ") + e.what());
+    return;
+  }
+  if (nonpositive) violation("log_returns: no error on a price that is zero or negative");
+  if (r.size() != (p.size() < 2 ? 0 : p.size() - 1)) violation("log_returns: length");
+  for (std::size_t t = 1; t < p.size(); ++t) {
+    input_text += "\n  at t = " + std::to_string(t);
+    if (std::isnan(p[t]) || std::isnan(p[t - 1])) {
+      expect_nan("log_returns (a NaN price)", r[t - 1]);
+      continue;
+    }
+    if (!std::isfinite(p[t]) || !std::isfinite(p[t - 1])) continue;  // ±inf: inf or NaN, both defensible
+    const ld before = p[t - 1], now = p[t];
+    const ld q = now / before;
+    const ld want = (q > 0.5L && q < 2) ? std::log1p((now - before) / before) : std::log(now) - std::log(before);
+    expect_close("log_returns", r[t - 1], want, 0, 1e-13L);
+  }
+}
+
+vec decode(fuzz::bytes& in, unsigned encoding, unsigned exponent_byte) {
+  vec values;
+  switch (encoding % 4) {
+    case 0:
+      while (in.left() >= 8) values.push_back(in.raw_double());
+      break;
+    case 1: {
+      const int e = (static_cast<int>(exponent_byte) - 128) * 9;
+      while (in.left() >= 1) values.push_back(std::ldexp(static_cast<double>(static_cast<std::int8_t>(in.byte())), e));
+      break;
+    }
+    case 2: {
+      const int e = (static_cast<int>(exponent_byte) - 128) * 9;
+      while (in.left() >= 2) {
+        const double v = 16777216.0 + static_cast<double>(static_cast<std::int16_t>(in.u16()));
+        values.push_back(std::ldexp(v, e));
+      }
+      break;
+    }
+    default: {
+      const int k = (static_cast<int>(exponent_byte) - 128) * 5 / 2;
+      const double scale = std::pow(10.0, k);
+      while (in.left() >= 2) values.push_back(static_cast<double>(static_cast<std::int16_t>(in.u16())) / 1000 * scale);
+      break;
+    }
+  }
+  return values;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::bytes in(data, size);
+  const unsigned function = in.byte();
+  const unsigned encoding = in.byte();
+  const unsigned exponent = in.byte();
+  const unsigned parameter = in.byte();
+  vec values = decode(in, encoding, exponent);
+  if (values.size() > 256) values.resize(256);  // the contract does not depend on length; speed does
+  const std::size_t half = values.size() / 2;
+  const vec x(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(half));
+  const vec y(values.begin() + static_cast<std::ptrdiff_t>(half), values.begin() + static_cast<std::ptrdiff_t>(2 * half));
+  try {
+    switch (function % 11) {
+      case 0:
+        run_fit_hedge(x, y);
+        break;
+      case 1:
+        run_fit_hedge_omit(x, y);
+        break;
+      case 2:
+        run_fit_multi(values);
+        break;
+      case 3:
+        run_describe(values);
+        break;
+      case 4:
+        run_basis(x, y);
+        break;
+      case 5:
+        run_rolling(x, y, 2 + parameter % 15);
+        break;
+      case 6: {
+        static constexpr double lambdas[] = {0.94, 0.5, 0.99, 0.999, 1e-3, 0.9999999999999999};
+        run_ewma(x, y, lambdas[parameter % 6]);
+        break;
+      }
+      case 7: {
+        static constexpr double levels[] = {0.95, 0.99, 0.5, 0.9, 0.975, 0.9999999999999999, 1e-16, 0.1};
+        run_downside(values, levels[parameter % 8]);
+        break;
+      }
+      case 8:
+        run_dollar_offset(x, y);
+        break;
+      case 9:
+        run_regression_test(x, y);
+        break;
+      default:
+        run_log_returns(values);
+        break;
+    }
+  } catch (const std::invalid_argument& e) {
+    if (std::string(e.what()).empty()) violation("an std::invalid_argument without a message");
+  } catch (const std::exception& e) {
+    violation(std::string("unexpected exception: ") + e.what());
+  }
+  return 0;
+}
