@@ -7,6 +7,7 @@
 #include "hedgemetrics/accumulator.hpp"
 #include "hedgemetrics/basis.hpp"
 #include "hedgemetrics/contracts.hpp"
+#include "hedgemetrics/delta_hedge.hpp"
 #include "hedgemetrics/descriptive.hpp"
 #include "hedgemetrics/downside.hpp"
 #include "hedgemetrics/hedge_accounting.hpp"
