@@ -14,6 +14,7 @@
 #include "hedgemetrics/hedge_accounting.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"
+#include "hedgemetrics/kalman_hedge.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/rolling.hpp"

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Time-varying hedge ratio from a Kalman filter: the ratio is a random walk, observed through the
+/// regression of the exposure on the hedge.
+///
+/// Model (Harvey 1989, Forecasting, Structural Time Series Models and the Kalman Filter, §3.3 "time-varying
+/// regression"; Durbin & Koopman 2012, Time Series Analysis by State Space Methods, 2nd ed.):
+/// \f[ S_t = a_t + h_t F_t + e_t,\quad e_t \sim N(0, \sigma^2_e);\qquad
+///     h_t = h_{t-1} + w_t,\ w_t \sim N(0, q_h);\qquad a_t = a_{t-1} + v_t,\ v_t \sim N(0, q_a) \f]
+/// (a_t ≡ 0 without intercept). The initial state is diffuse (a flat prior), handled exactly by the
+/// diffuse Kalman filter of Koopman (1997), "Exact initial Kalman filtering and smoothing for nonstationary
+/// time series models", JASA 92 — no "large κ" approximation. With q_a = q_h = 0 the filtered ratio at t
+/// is therefore the least-squares ratio of observations 0 … t: rolling.hpp's expanding_hedge.
+#ifndef HEDGEMETRICS_KALMAN_HEDGE_HPP
+#define HEDGEMETRICS_KALMAN_HEDGE_HPP
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/quasi_newton.hpp"
+#include "hedgemetrics/hedge_ratio.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+/// Options of kalman_hedge. A variance left NaN is estimated by maximum likelihood.
+struct kalman_options {
+  /// Fit the random-walk intercept a_t (the default); false: S_t = h_t F_t + e_t.
+  bool intercept = true;
+  /// σ²_e, the observation noise variance; NaN (the default): maximum likelihood.
+  double observation_variance = std::numeric_limits<double>::quiet_NaN();
+  /// q_h, the variance of the ratio's step; NaN (the default): maximum likelihood. 0: a constant ratio.
+  double ratio_variance = std::numeric_limits<double>::quiet_NaN();
+  /// q_a, the variance of the intercept's step; 0 (the default): a constant intercept; NaN: estimated.
+  /// Ignored without intercept.
+  double intercept_variance = 0;
+  /// Compute the smoothed states (a backward pass, O(n)).
+  bool smooth = true;
+  /// What non-finite values mean: propagate (every figure from the first one on is NaN), omit (the period
+  /// has no observation: the filter only predicts, as for a missing value in any state-space model), raise.
+  missing_data missing = missing_data::propagate;
+};
+
+/// Filtered and smoothed ratios (and intercepts) with their variances, the noise variances used, and the
+/// maximum-likelihood report.
+///
+/// `ratio[t]` = E[h_t | S_0..t, F_0..t] and `ratio_variance[t]` its variance: the ratio a hedger knows at
+/// the close of t, to hold over t + 1 (the random walk's forecast is the last filtered value).
+/// `smoothed_ratio[t]` = E[h_t | all data] (Rauch, Tung & Striebel 1965). Figures are NaN while the state
+/// is not yet identified (the diffuse period: the first observation with an intercept, until F_t ≠ 0
+/// without), and NaN from the first non-finite value on under missing_data::propagate.
+struct kalman_hedge_result {
+  /// h_{t|t}, the filtered ratio.
+  std::vector<double> ratio;
+  /// Var(h_t | data to t).
+  std::vector<double> ratio_variance;
+  /// a_{t|t}, the filtered intercept (0 without intercept).
+  std::vector<double> intercept;
+  /// h_{t|n}, the smoothed ratio (empty unless options.smooth).
+  std::vector<double> smoothed_ratio;
+  /// Var(h_t | all data).
+  std::vector<double> smoothed_ratio_variance;
+  /// a_{t|n}, the smoothed intercept.
+  std::vector<double> smoothed_intercept;
+  /// One-step prediction errors v_t = S_t − a_{t|t−1} − h_{t|t−1}F_t (NaN in the diffuse period).
+  std::vector<double> innovation;
+  /// σ²_e used (given or estimated).
+  double observation_variance = std::numeric_limits<double>::quiet_NaN();
+  /// q_h used.
+  double ratio_variance_noise = std::numeric_limits<double>::quiet_NaN();
+  /// q_a used (0 without intercept).
+  double intercept_variance_noise = std::numeric_limits<double>::quiet_NaN();
+  /// The diffuse Gaussian log-likelihood −½Σ(log 2π + log F_t + v_t²/F_t) over the non-diffuse
+  /// observations (Durbin & Koopman 2012, eq. 7.4, without the diffuse terms, which do not depend on the
+  /// variances).
+  double log_likelihood = std::numeric_limits<double>::quiet_NaN();
+  /// Observations in the likelihood (the non-diffuse, finite ones).
+  std::size_t observations = 0;
+  /// Whether any variance was estimated.
+  bool estimated = false;
+  /// When estimated: whether the maximisation converged (the figures are those of the last point tried
+  /// otherwise, and should not be used).
+  bool converged = true;
+  /// When estimated: quasi-Newton iterations.
+  std::size_t iterations = 0;
+};
+
+namespace detail {
+
+/// The exact diffuse Kalman filter of the time-varying regression (state (a, h), transition the identity),
+/// in scalars: Koopman (1997) eqs. 2.13–2.16 for the diffuse steps, P = κP∞ + P*. `out` may be null
+/// (likelihood only). Returns Σ(log F + v²/F) over non-diffuse observations in `sum`, their count in `m`.
+struct kalman_sums {
+  double log_f = 0, scaled_squares = 0;
+  std::size_t m = 0;
+};
+
+struct kalman_path {
+  double* a = nullptr;    // a_{t|t}
+  double* h = nullptr;    // h_{t|t}
+  double* p = nullptr;    // 3 per t: P*_{t|t} (aa, ah, hh), NaN while diffuse in h
+  double* v = nullptr;    // innovation
+};
+
+template <class X, class Y>
+kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool intercept, bool omit, double r,
+                               double qa, double qh, const kalman_path& out) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  kalman_sums sums;
+  double a = 0, h = 0;
+  double paa = 0, pah = 0, phh = 0;                  // P*
+  double iaa = intercept ? 1 : 0, iah = 0, ihh = 1;  // P∞, an orthogonal projector onto unseen directions
+  int diffuse_left = intercept ? 2 : 1;
+  const double c = intercept ? 1.0 : 0.0;
+  if (!intercept) qa = 0;
+  bool dead = false;  // propagate: a non-finite value was seen
+  for (std::size_t t = 0; t < n; ++t) {
+    if (t > 0) {
+      paa += qa;
+      phh += qh;
+    }
+    const double st = static_cast<double>(s[t]), ft = static_cast<double>(f[t]);
+    double vt = nan;
+    if (!std::isfinite(st) || !std::isfinite(ft)) {
+      if (!omit) dead = true;
+    } else if (!dead) {
+      vt = st - c * a - ft * h;
+      // M∞ = P∞z, F∞ = zᵀP∞z; M* = P*z, F* = zᵀP*z + σ²_e, with z = (c, F_t).
+      const double mia = iaa * c + iah * ft, mih = iah * c + ihh * ft;
+      const double fi = c * mia + ft * mih;
+      const double msa = paa * c + pah * ft, msh = pah * c + phh * ft;
+      const double fs = c * msa + ft * msh + r;
+      if (diffuse_left > 0 && fi > 1e-12 * (c * c + ft * ft)) {
+        // Diffuse step: the limit κ → ∞ of the ordinary update (no likelihood term that depends on
+        // the variances).
+        const double k = vt / fi;
+        a += mia * k;
+        h += mih * k;
+        const double w = fs / (fi * fi);
+        paa += mia * mia * w - 2 * msa * mia / fi;
+        pah += mia * mih * w - (msa * mih + mia * msh) / fi;
+        phh += mih * mih * w - 2 * msh * mih / fi;
+        if (--diffuse_left == 0) {
+          iaa = iah = ihh = 0;  // every direction seen: exactly non-diffuse from here on
+        } else {
+          iaa -= mia * mia / fi;
+          iah -= mia * mih / fi;
+          ihh -= mih * mih / fi;
+        }
+        vt = nan;
+      } else {
+        const double inv = 1 / fs;
+        a += msa * vt * inv;
+        h += msh * vt * inv;
+        paa -= msa * msa * inv;
+        pah -= msa * msh * inv;
+        phh -= msh * msh * inv;
+        sums.log_f += std::log(fs);
+        sums.scaled_squares += vt * vt * inv;
+        ++sums.m;
+      }
+    }
+    if (out.h != nullptr) {
+      const bool known = !dead && diffuse_left == 0;
+      out.a[t] = known ? a : nan;
+      out.h[t] = known ? h : nan;
+      out.p[3 * t] = known ? paa : nan;
+      out.p[3 * t + 1] = known ? pah : nan;
+      out.p[3 * t + 2] = known ? phh : nan;
+      out.v[t] = dead ? nan : vt;
+    }
+  }
+  return sums;
+}
+
+/// Rauch–Tung–Striebel smoother for the random walk (transition I): with P_{t+1|t} = P_{t|t} + Q,
+/// J_t = P_{t|t}P_{t+1|t}⁻¹, x_{t|n} = x_{t|t} + J_t(x_{t+1|n} − x_{t|t}),
+/// P_{t|n} = P_{t|t} + J_t(P_{t+1|n} − P_{t+1|t})J_tᵀ (Durbin & Koopman 2012, eq. 4.70 in its RTS form).
+inline void kalman_smooth(std::size_t n, bool intercept, double qa, double qh, const double* a, const double* h,
+                          const double* p, double* sa, double* sh, double* sp_hh) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (n == 0) return;
+  double xa = a[n - 1], xh = h[n - 1];
+  double saa = p[3 * (n - 1)], sah = p[3 * (n - 1) + 1], shh = p[3 * (n - 1) + 2];
+  sa[n - 1] = xa, sh[n - 1] = xh, sp_hh[n - 1] = shh;
+  for (std::size_t i = n - 1; i-- > 0;) {
+    const double paa = p[3 * i], pah = p[3 * i + 1], phh = p[3 * i + 2];
+    if (std::isnan(h[i]) || std::isnan(xh)) {
+      sa[i] = sh[i] = sp_hh[i] = nan;
+      xa = xh = nan;
+      continue;
+    }
+    double jaa = 0, jah = 0, jha = 0, jhh = 0;
+    if (intercept) {
+      const double baa = paa + qa, bah = pah, bhh = phh + qh;
+      const double det = baa * bhh - bah * bah;
+      // J = P B⁻¹ with B⁻¹ = [bhh −bah; −bah baa]/det
+      jaa = (paa * bhh - pah * bah) / det;
+      jah = (-paa * bah + pah * baa) / det;
+      jha = (pah * bhh - phh * bah) / det;
+      jhh = (-pah * bah + phh * baa) / det;
+    } else {
+      jhh = phh / (phh + qh);
+    }
+    const double da = xa - a[i], dh = xh - h[i];
+    xa = a[i] + jaa * da + jah * dh;
+    xh = h[i] + jha * da + jhh * dh;
+    // D = P_{t+1|n} − P_{t+1|t}
+    const double daa = saa - (paa + (intercept ? qa : 0)), dah = sah - pah, dhh = shh - (phh + qh);
+    const double naa = paa + jaa * (daa * jaa + dah * jah) + jah * (dah * jaa + dhh * jah);
+    const double nah = pah + jaa * (daa * jha + dah * jhh) + jah * (dah * jha + dhh * jhh);
+    const double nhh = phh + jha * (daa * jha + dah * jhh) + jhh * (dah * jha + dhh * jhh);
+    saa = naa, sah = nah, shh = nhh;
+    sa[i] = xa, sh[i] = xh, sp_hh[i] = shh;
+  }
+}
+
+}  // namespace detail
+
+/// Kalman-filter hedge ratio: the filtered (and smoothed) random-walk ratio h_t of S_t = a_t + h_tF_t + e_t
+/// (see the file comment for the model), with its variance, from an exact diffuse start.
+///
+/// Variances left NaN in `options` are estimated by maximising the diffuse log-likelihood with the bounded
+/// quasi-Newton minimiser (detail/quasi_newton.hpp) over their log10 (q between 1e-12 and 1e4 times the
+/// observation variance): when σ²_e is estimated it is concentrated out, σ̂²_e = Σv²/F̃/m (Harvey 1989,
+/// §3.4.2), so only the ratios q/σ²_e are searched. A variance that goes to the lower bound is reported as
+/// that bound (effectively 0). `converged` says whether the maximisation met its tolerance.
+///
+/// Cost: O(n) per likelihood evaluation, about 20 flops per observation; with every variance given, the
+/// filter alone (bench_models).
+///
+/// \param exposure S, \param hedge F: any contiguous series (price changes or returns), the same length.
+/// \returns kalman_hedge_result.
+/// \throws std::invalid_argument when the lengths differ, a given variance is negative or infinite, or
+///         σ²_e is to be estimated while a state variance is given as a positive number (give all three,
+///         or the state variances as 0 or NaN); std::domain_error under missing_data::raise.
+template <class Exposure, class Hedge>
+[[nodiscard]] kalman_hedge_result kalman_hedge(const Exposure& exposure, const Hedge& hedge,
+                                               const kalman_options& options = {}) {
+  constexpr const char* function = "hedgemetrics::kalman_hedge";
+  const auto s = detail::view_of(exposure, function, "exposure");
+  const auto f = detail::view_of(hedge, function, "hedge");
+  detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  const std::size_t n = s.size();
+  const bool with_intercept = options.intercept;
+  const double qa_given = with_intercept ? options.intercept_variance : 0.0;
+  const auto check = [&](double v, const char* name) {
+    if (!std::isnan(v) && !(v >= 0 && std::isfinite(v))) {
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + name +
+                                               " must be NaN (estimate it) or finite and not negative, "
+                                               "but it is " +
+                                               detail::value_text(v)));
+    }
+  };
+  check(options.observation_variance, "options.observation_variance");
+  check(options.ratio_variance, "options.ratio_variance");
+  check(qa_given, "options.intercept_variance");
+  const bool concentrate = std::isnan(options.observation_variance);
+  if (concentrate && (options.ratio_variance > 0 || qa_given > 0)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) +
+        ": the observation variance is to be estimated (NaN) but a state variance is given as " +
+        detail::value_text(options.ratio_variance > 0 ? options.ratio_variance : qa_given) +
+        "; give all three variances, or leave the state variances NaN (estimated) or 0"));
+  }
+  if (options.missing == missing_data::raise) {
+    const detail::nonfinite_position where =
+        detail::find_nonfinite(0, n, detail::named_series<series_element_t<Exposure>>{"exposure", s.data()},
+                               detail::named_series<series_element_t<Hedge>>{"hedge", f.data()});
+    if (where.found) detail::throw_nonfinite(function, where);
+  }
+  const bool omit = options.missing == missing_data::omit;
+  kalman_hedge_result out;
+  double r = options.observation_variance, qh = options.ratio_variance, qa = qa_given;
+  const bool estimate_qh = std::isnan(qh), estimate_qa = with_intercept && std::isnan(qa);
+  const bool estimate_r = concentrate;
+  constexpr double log2pi = 1.8378770664093453;
+  if (estimate_qh || estimate_qa || estimate_r) {
+    out.estimated = true;
+    // Unknowns: log10 of q_h, q_a (relative to σ²_e when it is concentrated out), and of σ²_e when it is
+    // not concentrated (never: concentration is used whenever σ²_e is unknown).
+    const int k = (estimate_qh ? 1 : 0) + (estimate_qa ? 1 : 0);
+    // The scale of S's variance sets the absolute bounds when σ²_e is given.
+    const double scale = concentrate ? 1.0 : r;
+    const auto unpack = [&](const Eigen::VectorXd& x, double& qh_out, double& qa_out) {
+      int i = 0;
+      qh_out = estimate_qh ? scale * std::pow(10.0, x[i++]) : (concentrate ? 0.0 : qh);
+      qa_out = estimate_qa ? scale * std::pow(10.0, x[i++]) : (concentrate ? 0.0 : qa);
+    };
+    const auto negative_loglik = [&](const Eigen::VectorXd& x) {
+      double q1 = 0, q2 = 0;
+      unpack(x, q1, q2);
+      const double rr = concentrate ? 1.0 : r;
+      const detail::kalman_sums sums =
+          detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, rr, q2, q1, detail::kalman_path{});
+      if (sums.m == 0) return std::numeric_limits<double>::infinity();
+      const double m = static_cast<double>(sums.m);
+      if (concentrate) {
+        const double sigma2 = sums.scaled_squares / m;
+        return 0.5 * (m * (log2pi + 1 + std::log(sigma2)) + sums.log_f) / m;
+      }
+      return 0.5 * (m * log2pi + sums.log_f + sums.scaled_squares) / m;
+    };
+    Eigen::VectorXd lower = Eigen::VectorXd::Constant(k, -12.0), upper = Eigen::VectorXd::Constant(k, 4.0);
+    Eigen::VectorXd x0 = Eigen::VectorXd::Constant(k, -4.0);
+    detail::optimizer_options oo;
+    oo.gradient_tolerance = 1e-9;
+    const auto objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd* g) {
+      const double value = negative_loglik(x);
+      if (g != nullptr) *g = detail::numeric_gradient(negative_loglik, x, lower, upper, 1.0);
+      return value;
+    };
+    detail::optimizer_result best;
+    if (k > 0) {
+      // A coarse grid picks the start: the likelihood in log q can be flat and bimodal (q → 0 against a
+      // moving ratio), and BFGS from one point could stop on the wrong side.
+      double best_value = std::numeric_limits<double>::infinity();
+      for (double g1 = -10; g1 <= 2; g1 += 2) {
+        for (double g2 = (k > 1 ? -10 : 0); g2 <= (k > 1 ? 2 : 0); g2 += 2) {
+          Eigen::VectorXd trial(k);
+          trial[0] = g1;
+          if (k > 1) trial[1] = g2;
+          const double value = negative_loglik(trial);
+          if (value < best_value) best_value = value, x0 = trial;
+        }
+      }
+      best = detail::minimize_bounded(objective, x0, lower, upper, oo);
+      out.converged = best.converged;
+      out.iterations = best.iterations;
+      unpack(best.x, qh, qa);
+    } else {
+      qh = concentrate ? 0.0 : qh;
+      qa = concentrate ? 0.0 : qa;
+    }
+    if (concentrate) {
+      const detail::kalman_sums sums =
+          detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, 1.0, qa, qh, detail::kalman_path{});
+      r = sums.m > 0 ? sums.scaled_squares / static_cast<double>(sums.m) : std::numeric_limits<double>::quiet_NaN();
+      qh *= r;
+      qa *= r;
+    }
+  }
+  if (!with_intercept) qa = 0;
+  out.observation_variance = r;
+  out.ratio_variance_noise = qh;
+  out.intercept_variance_noise = qa;
+  out.ratio.assign(n, 0.0);
+  out.intercept.assign(n, 0.0);
+  out.innovation.assign(n, 0.0);
+  std::vector<double> p(3 * n);
+  const detail::kalman_sums sums =
+      detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, r, qa, qh,
+                                 detail::kalman_path{out.intercept.data(), out.ratio.data(), p.data(),
+                                                     out.innovation.data()});
+  out.observations = sums.m;
+  if (sums.m > 0) {
+    out.log_likelihood = -0.5 * (static_cast<double>(sums.m) * log2pi + sums.log_f + sums.scaled_squares);
+  }
+  out.ratio_variance.resize(n);
+  for (std::size_t t = 0; t < n; ++t) out.ratio_variance[t] = p[3 * t + 2];
+  if (options.smooth) {
+    out.smoothed_ratio.assign(n, 0.0);
+    out.smoothed_intercept.assign(n, 0.0);
+    out.smoothed_ratio_variance.assign(n, 0.0);
+    detail::kalman_smooth(n, with_intercept, qa, qh, out.intercept.data(), out.ratio.data(), p.data(),
+                          out.smoothed_intercept.data(), out.smoothed_ratio.data(),
+                          out.smoothed_ratio_variance.data());
+  }
+  return out;
+}
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_KALMAN_HEDGE_HPP
