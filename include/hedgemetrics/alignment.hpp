@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// Aligning series that do not tick together: dates, and the as-of join of k timestamped series.
+///
+/// Timestamps are `std::int64_t` counts in one unit the caller chooses and keeps: days since 1970-01-01
+/// for daily prices (what parse_date returns), or seconds, milliseconds, nanoseconds for intraday ticks.
+/// Ages and the staleness limit are in the same unit. Each series' timestamps must be strictly
+/// increasing; a duplicated or out-of-order timestamp is a caller error naming the series, index and value.
+///
+/// Policies (join_policy):
+/// - `inner`:    a row at every timestamp present in all series; every age is 0.
+/// - `as_of`:    a row at every timestamp of the anchor series (options.anchor), each other series giving
+///               its last value at or before that time (pandas `merge_asof`, direction "backward").
+/// - `union_as_of`: a row at every timestamp where any series ticks, each series giving its last value at
+///               or before it (two markets with different holidays: each day either trades).
+/// - `calendar_grid`: a row at every grid point grid_start + k·grid_step (optionally weekdays only),
+///               each series giving its last value at or before it.
+/// Under the three as-of policies a row is dropped when a series has no value yet (`no_earlier_value`)
+/// or its value is older than options.max_staleness (`stale`); alignment_report counts each reason.
+#ifndef HEDGEMETRICS_ALIGNMENT_HPP
+#define HEDGEMETRICS_ALIGNMENT_HPP
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/series.hpp"
+
+namespace hedgemetrics {
+
+// ---------------------------------------------------------------------------------------------------------
+// Dates
+// ---------------------------------------------------------------------------------------------------------
+
+/// A day of the proleptic Gregorian calendar.
+struct civil_date {
+  int year = 1970;       ///< e.g. 2023
+  unsigned month = 1;    ///< 1..12
+  unsigned day = 1;      ///< 1..days_in_month(year, month)
+};
+
+/// Whether `year` is a Gregorian leap year (divisible by 4, and by 400 if by 100).
+[[nodiscard]] constexpr bool is_leap_year(int year) noexcept {
+  return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+}
+
+/// The number of days in `month` (1..12) of `year`; 0 for a month outside 1..12.
+[[nodiscard]] constexpr unsigned days_in_month(int year, unsigned month) noexcept {
+  constexpr unsigned lengths[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && is_leap_year(year) ? 29U : lengths[month - 1];
+}
+
+/// Days since 1970-01-01 (negative before) of a valid civil date.
+///
+/// The year is counted from March, so that the leap day is the last day of the counted year; the days
+/// before that year are 365·y + y/4 − y/100 + y/400 over 400-year cycles of 146097 days, and the day of the
+/// year from March 1 is (153·m' + 2)/5 + d − 1 with m' = 0 for March (the month lengths 31, 30, 31, 30, 31
+/// repeat every five months). Reference: Richards, "Calendars", in Explanatory Supplement to the
+/// Astronomical Almanac (2013), ch. 15; Baum, "Date algorithms" (2017).
+[[nodiscard]] constexpr std::int64_t days_from_civil(const civil_date& date) noexcept {
+  const std::int64_t y = static_cast<std::int64_t>(date.year) - (date.month <= 2 ? 1 : 0);
+  const std::int64_t cycle = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t year_of_cycle = y - cycle * 400;                                   // 0..399
+  const std::int64_t shifted_month = date.month > 2 ? date.month - 3 : date.month + 9;  // March = 0
+  const std::int64_t day_of_year = (153 * shifted_month + 2) / 5 + date.day - 1;       // 0..365
+  const std::int64_t day_of_cycle = year_of_cycle * 365 + year_of_cycle / 4 - year_of_cycle / 100 + day_of_year;
+  return cycle * 146097 + day_of_cycle - 719468;  // 719468: days from 0000-03-01 to 1970-01-01
+}
+
+/// The civil date of `days` since 1970-01-01: the inverse of days_from_civil.
+[[nodiscard]] constexpr civil_date civil_from_days(std::int64_t days) noexcept {
+  const std::int64_t z = days + 719468;
+  const std::int64_t cycle = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t day_of_cycle = z - cycle * 146097;  // 0..146096
+  const std::int64_t year_of_cycle =
+      (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36524 - day_of_cycle / 146096) / 365;
+  const std::int64_t day_of_year = day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
+  const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
+  civil_date date;
+  date.day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
+  date.month = static_cast<unsigned>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
+  date.year = static_cast<int>(year_of_cycle + cycle * 400 + (date.month <= 2 ? 1 : 0));
+  return date;
+}
+
+/// Day of the week of `days` since 1970-01-01 (a Thursday): 0 = Monday .. 6 = Sunday.
+[[nodiscard]] constexpr int weekday_of(std::int64_t days) noexcept {
+  const std::int64_t w = (days + 3) % 7;  // 1970-01-01 + 3 = Monday index 0
+  return static_cast<int>(w < 0 ? w + 7 : w);
+}
+
+/// The spellings of a date that parse_date reads.
+enum class date_format {
+  iso,  ///< YYYY-MM-DD, zero-padded (FRED, ISO 8601).
+  us,   ///< M/D/YYYY, month and day with one or two digits (EIA website exports).
+  any   ///< Whichever of the two the text is (decided by its first separator).
+};
+
+/// The name of a date format, for messages: "YYYY-MM-DD", "M/D/YYYY" or "any".
+[[nodiscard]] constexpr const char* date_format_name(date_format format) noexcept {
+  return format == date_format::iso ? "YYYY-MM-DD" : format == date_format::us ? "M/D/YYYY" : "any";
+}
+
+namespace detail {
+
+[[noreturn]] inline void bad_date(std::string_view text, std::string_view where, const std::string& why) {
+  std::string message = "hedgemetrics::parse_date: ";
+  if (!where.empty()) message.append(where).append(": ");
+  message.append("'").append(text).append("' ").append(why);
+  HEDGEMETRICS_THROW(std::invalid_argument(message));
+#if !(defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND))
+  std::abort();
+#endif
+}
+
+// Reads [first, last) as a decimal of min_digits..max_digits digits; -1 when it is not one.
+[[nodiscard]] inline long read_digits(std::string_view text, std::size_t first, std::size_t last,
+                                      std::size_t min_digits, std::size_t max_digits) noexcept {
+  if (last < first || last - first < min_digits || last - first > max_digits) return -1;
+  long value = 0;
+  for (std::size_t i = first; i < last; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace detail
+
+/// The format of a date's text: iso when its first separator is '-', us when it is '/'.
+/// \throws std::invalid_argument when the text has neither separator (the message quotes it).
+[[nodiscard]] inline date_format detect_date_format(std::string_view text, std::string_view where = {}) {
+  for (const char c : text) {
+    if (c == '-') return date_format::iso;
+    if (c == '/') return date_format::us;
+  }
+  detail::bad_date(text, where, "is not a date: expected YYYY-MM-DD or M/D/YYYY");
+}
+
+/// Parses a date, YYYY-MM-DD or M/D/YYYY, into days since 1970-01-01 (see days_from_civil).
+///
+/// No surrounding spaces, no time of day, years 1..9999. `where` (e.g. "DCOILBRENTEU.csv row 17") is
+/// put in front of the message, so that a reader can say which file and row held the bad text.
+/// \param format the expected spelling; a date in the other spelling is an error naming both, so a file
+///               that switches format mid-way is caught (detect the format on its first row).
+/// \throws std::invalid_argument naming `where`, the text and what is wrong: not a date, the other
+///         format, a month outside 1..12, a day beyond the month's length ("February 2023 has 28 days").
+[[nodiscard]] inline std::int64_t parse_date(std::string_view text, date_format format = date_format::any,
+                                             std::string_view where = {}) {
+  const date_format found = detect_date_format(text, where);
+  if (format != date_format::any && found != format) {
+    detail::bad_date(text, where,
+                     std::string("is written ") + date_format_name(found) + " but this series is written " +
+                         date_format_name(format) + " (mixed date formats)");
+  }
+  const char separator = found == date_format::iso ? '-' : '/';
+  const std::size_t first = text.find(separator);
+  const std::size_t second = text.find(separator, first + 1);
+  if (second == std::string_view::npos || text.find(separator, second + 1) != std::string_view::npos) {
+    detail::bad_date(text, where, std::string("is not a date: expected ") + date_format_name(found));
+  }
+  long year = 0, month = 0, day = 0;
+  if (found == date_format::iso) {
+    year = detail::read_digits(text, 0, first, 4, 4);
+    month = detail::read_digits(text, first + 1, second, 2, 2);
+    day = detail::read_digits(text, second + 1, text.size(), 2, 2);
+  } else {
+    month = detail::read_digits(text, 0, first, 1, 2);
+    day = detail::read_digits(text, first + 1, second, 1, 2);
+    year = detail::read_digits(text, second + 1, text.size(), 4, 4);
+  }
+  if (year < 1 || month < 0 || day < 0) {
+    detail::bad_date(text, where, std::string("is not a date: expected ") + date_format_name(found));
+  }
+  if (month < 1 || month > 12) {
+    detail::bad_date(text, where, "has month " + std::to_string(month) + ", outside 1..12");
+  }
+  const unsigned length = days_in_month(static_cast<int>(year), static_cast<unsigned>(month));
+  if (day < 1 || static_cast<unsigned>(day) > length) {
+    constexpr const char* names[12] = {"January", "February", "March",     "April",   "May",      "June",
+                                       "July",    "August",   "September", "October", "November", "December"};
+    detail::bad_date(text, where,
+                     "is not a valid date: " + std::string(names[month - 1]) + " " + std::to_string(year) +
+                         " has " + std::to_string(length) + " days");
+  }
+  return days_from_civil(civil_date{static_cast<int>(year), static_cast<unsigned>(month), static_cast<unsigned>(day)});
+}
+
+/// `days` since 1970-01-01 as YYYY-MM-DD (years 1..9999).
+[[nodiscard]] inline std::string format_date(std::int64_t days) {
+  const civil_date d = civil_from_days(days);
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", d.year, d.month, d.day);
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The as-of join
+// ---------------------------------------------------------------------------------------------------------
+
+/// One timestamped series, as a view: `size` strictly increasing timestamps and their values. `name`
+/// (a file name, a ticker) is what error messages and the report call it.
+template <class Real>
+struct timed_series_view {
+  const std::int64_t* time = nullptr;  ///< strictly increasing timestamps
+  const Real* value = nullptr;         ///< the observation at each timestamp
+  std::size_t size = 0;                ///< number of observations
+  std::string name;                    ///< e.g. "DCOILBRENTEU.csv"
+};
+
+/// Which rows the join produces (see the file comment).
+enum class join_policy { inner, as_of, union_as_of, calendar_grid };
+
+/// Options of align().
+struct align_options {
+  /// Which rows the join produces.
+  join_policy policy = join_policy::union_as_of;
+  /// The oldest value a row may use, in timestamp units: a row where some series' last value is older
+  /// (time − its timestamp > max_staleness) is dropped as `stale`. Must be > 0. The default keeps all.
+  std::int64_t max_staleness = std::numeric_limits<std::int64_t>::max();
+  /// join_policy::as_of: the series whose timestamps are the rows.
+  std::size_t anchor = 0;
+  /// join_policy::calendar_grid: first grid point (default: the earliest timestamp of any series).
+  std::int64_t grid_start = std::numeric_limits<std::int64_t>::min();
+  /// join_policy::calendar_grid: last grid point at most (default: the latest timestamp of any series).
+  std::int64_t grid_end = std::numeric_limits<std::int64_t>::max();
+  /// join_policy::calendar_grid: distance between grid points, > 0 (1 = every day for day timestamps).
+  std::int64_t grid_step = 1;
+  /// join_policy::calendar_grid with day timestamps: skip Saturdays and Sundays (a business-day grid).
+  bool weekdays_only = false;
+  /// Non-finite values: omit (the default: the observation is skipped, as if the market had not
+  /// reported, and counted in series_alignment::non_finite), propagate (a NaN is an observation like any
+  /// other and reaches the rows) or raise (std::domain_error naming the series, index and value).
+  missing_data missing = missing_data::omit;
+};
+
+/// What happened to one input series in a join.
+struct series_alignment {
+  std::string name;                ///< as given in timed_series_view::name
+  std::size_t observations = 0;    ///< input length
+  std::size_t non_finite = 0;      ///< observations skipped as non-finite (missing_data::omit)
+  std::size_t used = 0;            ///< distinct observations that appear in at least one kept row
+  std::size_t filled = 0;          ///< kept rows where this series did not tick (age > 0): dates it lacked
+  std::size_t no_earlier_value = 0;///< candidate rows dropped because this series had not started
+  std::size_t stale = 0;           ///< candidate rows dropped because this series' value was too old
+  std::int64_t max_age = 0;        ///< the largest age in the kept rows
+  double mean_age = 0;             ///< the mean age over the kept rows (NaN with no kept rows)
+};
+
+/// Why rows were dropped, with counts: what align() did to the data.
+///
+/// `candidate_rows` = `rows` + `dropped_not_in_all` + `dropped_no_earlier_value` + `dropped_stale`. A row
+/// dropped for several series at once is counted once in the row totals (the first reason in the order
+/// no_earlier_value, stale) but in each series' own counts.
+struct alignment_report {
+  std::size_t candidate_rows = 0;            ///< rows the policy proposed (union, anchor, grid, or all timestamps)
+  std::size_t rows = 0;                      ///< rows kept
+  std::size_t dropped_not_in_all = 0;        ///< inner: timestamps some series lacked
+  std::size_t dropped_no_earlier_value = 0;  ///< as-of: a series had no value at or before the row's time
+  std::size_t dropped_stale = 0;             ///< as-of: a series' last value was older than max_staleness
+  std::vector<series_alignment> series;      ///< one entry per input series, in input order
+};
+
+/// The rows of a join: time, and per series its value and the value's age at each row.
+template <class Real>
+struct aligned_series {
+  std::vector<std::int64_t> time;              ///< the row timestamps, increasing
+  std::vector<std::vector<Real>> values;       ///< values[j][r]: series j's value used at row r
+  std::vector<std::vector<std::int64_t>> age;  ///< age[j][r] = time[r] − timestamp of values[j][r] (≥ 0)
+  alignment_report report;                     ///< counts of what was dropped and why
+};
+
+namespace detail {
+
+[[noreturn]] inline void fail_invalid(const std::string& message) {
+  HEDGEMETRICS_THROW(std::invalid_argument(message));
+#if !(defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND))
+  std::abort();
+#endif
+}
+
+inline std::string series_label(const std::string& name, std::size_t j) {
+  return name.empty() ? "series " + std::to_string(j) : "series " + std::to_string(j) + " ('" + name + "')";
+}
+
+/// Checks one series' timestamps, strictly increasing; a caller error names the series, index and values.
+inline void require_increasing(const std::int64_t* time, std::size_t n, const std::string& label,
+                               const char* function) {
+  for (std::size_t i = 1; i < n; ++i) {
+    if (time[i] <= time[i - 1]) {
+      fail_invalid(std::string(function) + ": " + label + " timestamp at index " + std::to_string(i) + " (" +
+                   std::to_string(time[i]) + ") is " + (time[i] == time[i - 1] ? "a duplicate of" : "before") +
+                   " the one at index " + std::to_string(i - 1) + " (" + std::to_string(time[i - 1]) +
+                   "): timestamps must be strictly increasing");
+    }
+  }
+}
+
+/// A series after checks: non-finite observations removed under omit (a compact copy, only then).
+template <class Real>
+struct checked_series {
+  const std::int64_t* time;
+  const Real* value;
+  std::size_t size;
+  std::vector<std::int64_t> time_copy;
+  std::vector<Real> value_copy;
+};
+
+template <class Real>
+void check_series(const timed_series_view<Real>& s, std::size_t j, const align_options& options,
+                  const char* function, checked_series<Real>& out, series_alignment& report) {
+  const std::string label = series_label(s.name, j);
+  if (s.size > 0 && (s.time == nullptr || s.value == nullptr)) {
+    fail_invalid(std::string(function) + ": " + label + " has " + std::to_string(s.size) +
+                 " values but a null pointer");
+  }
+  require_increasing(s.time, s.size, label, function);
+  report.name = s.name;
+  report.observations = s.size;
+  out.time = s.time;
+  out.value = s.value;
+  out.size = s.size;
+  if (options.missing == missing_data::propagate) return;
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < s.size; ++i) bad += std::isfinite(s.value[i]) ? 0U : 1U;
+  if (bad == 0) return;
+  if (options.missing == missing_data::raise) {
+    for (std::size_t i = 0; i < s.size; ++i) {
+      if (!std::isfinite(s.value[i])) {
+        HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + label + " value at index " +
+                                             std::to_string(i) + " (timestamp " + std::to_string(s.time[i]) +
+                                             ") is " + std::to_string(static_cast<double>(s.value[i])) +
+                                             " (missing_data::raise)"));
+      }
+    }
+  }
+  report.non_finite = bad;
+  out.time_copy.reserve(s.size - bad);
+  out.value_copy.reserve(s.size - bad);
+  for (std::size_t i = 0; i < s.size; ++i) {
+    if (std::isfinite(s.value[i])) {
+      out.time_copy.push_back(s.time[i]);
+      out.value_copy.push_back(s.value[i]);
+    }
+  }
+  out.time = out.time_copy.data();
+  out.value = out.value_copy.data();
+  out.size = out.time_copy.size();
+}
+
+/// The one kernel behind every align overload: a k-way merge of sorted streams, O(Σn + rows·k).
+template <class Real>
+aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& input, const align_options& options,
+                                  const char* function) {
+  const std::size_t k = input.size();
+  if (k == 0) fail_invalid(std::string(function) + ": no series to align; pass at least one");
+  if (options.max_staleness <= 0) {
+    fail_invalid(std::string(function) + ": max_staleness is " + std::to_string(options.max_staleness) +
+                 "; it must be > 0 (in timestamp units; 1 day, say): a row's value may be that much older");
+  }
+  if (options.policy == join_policy::as_of && options.anchor >= k) {
+    fail_invalid(std::string(function) + ": anchor is " + std::to_string(options.anchor) + " but there are only " +
+                 std::to_string(k) + " series");
+  }
+  if (options.policy == join_policy::calendar_grid && options.grid_step <= 0) {
+    fail_invalid(std::string(function) + ": grid_step is " + std::to_string(options.grid_step) + "; it must be > 0");
+  }
+  std::vector<checked_series<Real>> series(k);
+  aligned_series<Real> out;
+  out.report.series.resize(k);
+  for (std::size_t j = 0; j < k; ++j) check_series(input[j], j, options, function, series[j], out.report.series[j]);
+
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  std::size_t capacity = 0;
+  for (const auto& s : series) {
+    if (s.size == 0) continue;
+    first = std::min(first, s.time[0]);
+    last = std::max(last, s.time[s.size - 1]);
+    capacity += s.size;
+  }
+  std::int64_t grid_start = options.grid_start == std::numeric_limits<std::int64_t>::min() ? first : options.grid_start;
+  const std::int64_t grid_end = options.grid_end == std::numeric_limits<std::int64_t>::max() ? last : options.grid_end;
+  switch (options.policy) {
+    case join_policy::inner:
+      capacity = series[0].size;
+      for (const auto& s : series) capacity = std::min(capacity, s.size);
+      break;
+    case join_policy::as_of: capacity = series[options.anchor].size; break;
+    case join_policy::union_as_of: break;
+    case join_policy::calendar_grid:
+      capacity = capacity == 0 || grid_end < grid_start
+                     ? 0
+                     : static_cast<std::size_t>((static_cast<std::uint64_t>(grid_end) - static_cast<std::uint64_t>(grid_start)) /
+                                                static_cast<std::uint64_t>(options.grid_step)) + 1;
+      break;
+  }
+  // Write through raw pointers into storage sized for the most rows the policy can make, then shrink:
+  // no reallocation and no per-row capacity checks in the merge loop.
+  out.time.resize(capacity);
+  out.values.assign(k, std::vector<Real>(capacity));
+  out.age.assign(k, std::vector<std::int64_t>(capacity));
+  std::vector<Real*> value_out(k);
+  std::vector<std::int64_t*> age_out(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    value_out[j] = out.values[j].data();
+    age_out[j] = out.age[j].data();
+  }
+  std::int64_t* time_out = out.time.data();
+  std::vector<std::size_t> next(k, 0);               // first observation after the current row's time
+  std::vector<std::size_t> last_used(k, SIZE_MAX);   // last observation written to a kept row
+  std::vector<double> age_sum(k, 0.0);
+  std::size_t rows = 0, candidates = 0;
+  auto& report = out.report;
+
+  // The as-of row at time t: each series' last value at or before t.
+  auto emit_as_of = [&](std::int64_t t) {
+    ++candidates;
+    bool missing = false, stale = false;
+    for (std::size_t j = 0; j < k; ++j) {
+      const auto& s = series[j];
+      std::size_t i = next[j];
+      while (i < s.size && s.time[i] <= t) ++i;
+      next[j] = i;
+      if (i == 0) {
+        ++report.series[j].no_earlier_value;
+        missing = true;
+      } else if (t - s.time[i - 1] > options.max_staleness) {
+        ++report.series[j].stale;
+        stale = true;
+      }
+    }
+    if (missing) {
+      ++report.dropped_no_earlier_value;
+      return;
+    }
+    if (stale) {
+      ++report.dropped_stale;
+      return;
+    }
+    time_out[rows] = t;
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t i = next[j] - 1;
+      const std::int64_t a = t - series[j].time[i];
+      value_out[j][rows] = series[j].value[i];
+      age_out[j][rows] = a;
+      age_sum[j] += static_cast<double>(a);
+      if (a > report.series[j].max_age) report.series[j].max_age = a;
+      if (a > 0) ++report.series[j].filled;
+      if (last_used[j] != i) {
+        last_used[j] = i;
+        ++report.series[j].used;
+      }
+    }
+    ++rows;
+  };
+
+  switch (options.policy) {
+    case join_policy::inner: {
+      // Advance every stream to the largest head; a row when all heads agree.
+      std::size_t total = 0;
+      for (const auto& s : series) total += s.size;
+      std::size_t matched_observations = 0;
+      while (true) {
+        bool done = false;
+        std::int64_t target = std::numeric_limits<std::int64_t>::min();
+        for (std::size_t j = 0; j < k; ++j) {
+          if (next[j] >= series[j].size) {
+            done = true;
+            break;
+          }
+          target = std::max(target, series[j].time[next[j]]);
+        }
+        if (done) break;
+        bool all = true;
+        for (std::size_t j = 0; j < k; ++j) {
+          auto& i = next[j];
+          while (i < series[j].size && series[j].time[i] < target) ++i;
+          if (i >= series[j].size || series[j].time[i] != target) all = false;
+        }
+        if (!all) continue;
+        time_out[rows] = target;
+        for (std::size_t j = 0; j < k; ++j) {
+          value_out[j][rows] = series[j].value[next[j]];
+          age_out[j][rows] = 0;
+          ++report.series[j].used;
+          ++next[j];
+        }
+        ++rows;
+        matched_observations += k;
+      }
+      // Every observation not in a row is a timestamp the other series lacked; counted once per distinct
+      // timestamp would need another merge, so count observations (a timestamp missing from one of two
+      // series is one dropped observation).
+      report.dropped_not_in_all = total - matched_observations;
+      candidates = rows + report.dropped_not_in_all;
+      break;
+    }
+    case join_policy::as_of: {
+      const auto& a = series[options.anchor];
+      for (std::size_t r = 0; r < a.size; ++r) emit_as_of(a.time[r]);
+      break;
+    }
+    case join_policy::union_as_of: {
+      std::vector<std::size_t> head(k, 0);
+      while (true) {
+        std::int64_t t = std::numeric_limits<std::int64_t>::max();
+        bool any = false;
+        for (std::size_t j = 0; j < k; ++j) {
+          if (head[j] < series[j].size) {
+            any = true;
+            t = std::min(t, series[j].time[head[j]]);
+          }
+        }
+        if (!any) break;
+        for (std::size_t j = 0; j < k; ++j) {
+          if (head[j] < series[j].size && series[j].time[head[j]] == t) ++head[j];
+        }
+        emit_as_of(t);
+      }
+      break;
+    }
+    case join_policy::calendar_grid: {
+      if (capacity == 0) break;
+      for (std::int64_t t = grid_start;; t += options.grid_step) {
+        if (!options.weekdays_only || weekday_of(t) < 5) emit_as_of(t);
+        if (grid_end - t < options.grid_step) break;
+      }
+      break;
+    }
+  }
+  report.candidate_rows = candidates;
+  report.rows = rows;
+  out.time.resize(rows);
+  for (std::size_t j = 0; j < k; ++j) {
+    out.values[j].resize(rows);
+    out.age[j].resize(rows);
+    report.series[j].mean_age =
+        rows > 0 ? age_sum[j] / static_cast<double>(rows) : std::numeric_limits<double>::quiet_NaN();
+  }
+  return out;
+}
+
+template <class Times>
+void require_timestamps() {
+  static_assert(std::is_same_v<series_element_t<Times>, std::int64_t>,
+                "hedgemetrics needs timestamps as a contiguous series of std::int64_t (days from parse_date, or "
+                "seconds, milliseconds, nanoseconds): copy them into a std::vector<std::int64_t> first.");
+}
+
+}  // namespace detail
+
+/// The as-of join of k timestamped series (see the file comment for the policies).
+///
+/// One pass over each series (a k-way merge of sorted streams): O(Σn_j + rows·k) time, and the rows
+/// written straight into storage sized for the most rows the policy can make.
+///
+/// \param series  the series, each with strictly increasing timestamps; a series may be empty.
+/// \param options policy, max_staleness (> 0), anchor, grid and the missing-data policy.
+/// \returns aligned_series: row times, values and ages per series, and the alignment_report.
+/// \throws std::invalid_argument naming the series (its name and position), index and values when a
+///         timestamp is duplicated or out of order; when max_staleness ≤ 0, grid_step ≤ 0, the anchor is
+///         out of range or there is no series. std::domain_error under missing_data::raise, naming the
+///         first non-finite value's series, index and timestamp.
+template <class Real>
+[[nodiscard]] aligned_series<Real> align(const std::vector<timed_series_view<Real>>& series,
+                                         const align_options& options = {}) {
+  static_assert(std::is_floating_point_v<Real>, "align of timed_series_view<Real> needs a floating-point Real");
+  return detail::align_kernel(series, options, "hedgemetrics::align");
+}
+
+/// The as-of join of two series, exposure (series 0) and hedge (series 1): align() of
+/// {exposure_time, exposure}, {hedge_time, hedge}. Values of any arithmetic type are converted to
+/// result_t (double, or long double); timestamps must be `std::int64_t`.
+///
+/// \param exposure_name, hedge_name what the messages and the report call the two series.
+/// \throws as align() does, and std::invalid_argument when a series' timestamps and values differ in
+///         length (the message gives both).
+template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
+[[nodiscard]] aligned_series<result_t<Exposure, Hedge>> align(const ExposureTimes& exposure_time,
+                                                               const Exposure& exposure,
+                                                               const HedgeTimes& hedge_time, const Hedge& hedge,
+                                                               const align_options& options = {},
+                                                               std::string exposure_name = "exposure",
+                                                               std::string hedge_name = "hedge") {
+  using Real = result_t<Exposure, Hedge>;
+  constexpr const char* function = "hedgemetrics::align";
+  detail::require_timestamps<ExposureTimes>();
+  detail::require_timestamps<HedgeTimes>();
+  const auto ts = detail::view_of(exposure_time, function, "exposure_time");
+  const auto s = detail::view_of(exposure, function, "exposure");
+  const auto tf = detail::view_of(hedge_time, function, "hedge_time");
+  const auto f = detail::view_of(hedge, function, "hedge");
+  detail::require_same_length(function, "exposure_time", ts.size(), "exposure", s.size());
+  detail::require_same_length(function, "hedge_time", tf.size(), "hedge", f.size());
+  std::vector<timed_series_view<Real>> views(2);
+  std::vector<Real> s_copy, f_copy;
+  auto view = [](auto v, std::vector<Real>& copy) -> const Real* {
+    using element = typename decltype(v)::value_type;
+    if constexpr (std::is_same_v<element, Real>) {
+      return v.data();
+    } else {
+      copy.assign(v.begin(), v.end());
+      return copy.data();
+    }
+  };
+  views[0] = timed_series_view<Real>{ts.data(), view(s, s_copy), s.size(), std::move(exposure_name)};
+  views[1] = timed_series_view<Real>{tf.data(), view(f, f_copy), f.size(), std::move(hedge_name)};
+  return detail::align_kernel(views, options, function);
+}
+
+}  // namespace hedgemetrics
+
+#endif  // HEDGEMETRICS_ALIGNMENT_HPP
