@@ -728,3 +728,265 @@ TEST_CASE("on bivariate normal data the empirical minimisers approach the normal
   CHECK(std::fabs(empirical - normal) < 0.02);
   CHECK(normal < hm::min_variance_hedge_ratio(s, f));  // μ_F > 0: the closed form sells less than h*
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Issue 10: cancellation, the range contract, parameter edges
+// ---------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// The range contract against an exact answer q: a finite result within tolerance·|q| of it plus half
+/// the smallest subnormal (the rounding every result below DBL_MIN takes); +inf exactly when q exceeds
+/// DBL_MAX (q ≥ 0 here). All in exact arithmetic, so that q may lie far outside the doubles' range.
+bool check_in_range(const std::string& what, double computed, const rational& q, double tolerance) {
+  const rational largest = ex::to_rational(std::numeric_limits<double>::max());
+  if (q > largest) {
+    CHECK_MESSAGE(computed == std::numeric_limits<double>::infinity(),
+                  what << ": the exact value exceeds DBL_MAX, expected +inf, computed " << show(computed));
+    return computed == std::numeric_limits<double>::infinity();
+  }
+  if (!std::isfinite(computed)) {
+    CHECK_MESSAGE(false, what << ": the exact value " << show(q) << " is representable, computed "
+                              << show(computed));
+    return false;
+  }
+  rational error = ex::to_rational(computed) - q;
+  if (sgn(error) < 0) error = -error;
+  rational magnitude = q;
+  if (sgn(magnitude) < 0) magnitude = -magnitude;
+  const rational bound = magnitude * ex::to_rational(tolerance) +
+                         ex::to_rational(std::numeric_limits<double>::denorm_min()) / 2;
+  const bool ok = error <= bound;
+  CHECK_MESSAGE(ok, what << ": computed " << show(computed) << ", exact " << show(q) << " (relative error "
+                         << (sgn(q) != 0 ? rational(error / magnitude).get_d() : error.get_d())
+                         << ", tolerance " << tolerance << ")");
+  return ok;
+}
+
+/// A random power of ten in [10^lo, 10^hi] times a random mantissa: a scale for the property tests.
+double random_scale(hm_test::random_source& rng, int lo, int hi) {
+  return (1.0 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(lo, hi)));
+}
+
+}  // namespace
+
+TEST_CASE("semivariance and LPM: values near 1e9 that differ by units keep every digit (issue 10)") {
+  const std::vector<double> x{1e9 - 2, 1e9 - 1, 1e9, 1e9, 1e9 + 5};
+  // Mean 1e9 + 0.4; deficits 2.4, 1.4, 0.4, 0.4: (5.76 + 1.96 + 0.16 + 0.16)/5 = 1.608.
+  check_in_range("semivariance {1e9-2, ..., 1e9+5}", hm::semivariance(x), ex::parse_decimal("1.608"), 1e-15);
+  hm_test::random_source rng(1010);
+  for (const double offset : {1e9, -3e12, 7e15, 1e-9}) {
+    for (const std::size_t n : {5UL, 33UL, 200UL}) {
+      std::vector<double> y;
+      for (std::size_t i = 0; i < n; ++i) y.push_back(offset + static_cast<double>(rng.integer(-50, 50)) / 4);
+      const auto q = exact_values(y);
+      check_in_range("semivariance, offset " + show(offset) + ", n = " + std::to_string(n), hm::semivariance(y),
+                     exact_lpm(q, 2, exact_mean(q)), 4e-15);
+    }
+  }
+}
+
+TEST_CASE("range contract: LPM and semivariance of values from 1e-300 to 1e300, against exact") {
+  hm_test::random_source rng(2020);
+  for (int trial = 0; trial < 60; ++trial) {
+    const std::size_t n = static_cast<std::size_t>(rng.integer(1, 40));
+    const double scale = random_scale(rng, -300, 300);
+    const double shift = trial % 3 == 0 ? scale * random_scale(rng, 0, 6) : 0.0;
+    std::vector<double> x;
+    for (std::size_t i = 0; i < n; ++i) x.push_back(shift + scale * rng.symmetric());
+    const auto q = exact_values(x);
+    const double target = trial % 2 == 0 ? 0.0 : shift + scale * rng.symmetric();
+    const std::string label = "n = " + std::to_string(n) + ", scale " + show(scale) + ", shift " + show(shift);
+    for (int order = 0; order <= 5; ++order) {
+      check_in_range(label + ", LPM order " + std::to_string(order), hm::lower_partial_moment(x, order, target),
+                     exact_lpm(q, order, ex::to_rational(target)), 1e-14);
+    }
+    check_in_range(label + ", semivariance", hm::semivariance(x), exact_lpm(q, 2, exact_mean(q)),
+                   1e-14);
+  }
+  // A sum of squares that overflows while the mean of them does not: 4 deficits of 1.2e154, squares
+  // 1.44e308 each, the sum 5.76e308 is beyond DBL_MAX, the LPM 1.44e308 is not.
+  const std::vector<double> big{-1.2e154, -1.2e154, -1.2e154, -1.2e154};
+  check_in_range("LPM2 of -1.2e154 x4", hm::lower_partial_moment(big, 2), exact_lpm(exact_values(big), 2, 0),
+                 1e-15);
+  const std::vector<double> big4{-1.2e77, -1.1e77, -1.0e77, -1.15e77};
+  check_in_range("LPM4 of -1.2e77...", hm::lower_partial_moment(big4, 4), exact_lpm(exact_values(big4), 4, 0),
+                 1e-14);
+  // The sum of the values overflows ({1e308, 1e308}: mean 1e308, semivariance 0; with a third value the
+  // deviations are exact): semivariance from the values scaled by a power of two.
+  check_in_range("semivariance {1e308, 1e308}", hm::semivariance(std::vector<double>{1e308, 1e308}), 0, 0);
+  const std::vector<double> wide{1.5e308, 1.7e308, -1.6e308, 1e308};
+  check_in_range("semivariance near DBL_MAX (exceeds it)", hm::semivariance(wide),
+                 exact_lpm(exact_values(wide), 2, exact_mean(exact_values(wide))), 1e-15);
+  const std::vector<double> near_max{1.5e308, 1.7e308, 1.6e308, 1e308};
+  check_in_range("semivariance of values near DBL_MAX", hm::semivariance(near_max),
+                 exact_lpm(exact_values(near_max), 2, exact_mean(exact_values(near_max))), 1e-14);
+  // Underflow: deficits of 1e-160 give an LPM2 of 1e-320, a subnormal: rounded once, not lost.
+  const std::vector<double> tiny{-1e-160, -3e-160, 2e-160};
+  check_in_range("LPM2 of 1e-160 values (subnormal)", hm::lower_partial_moment(tiny, 2),
+                 exact_lpm(exact_values(tiny), 2, 0), 0);
+}
+
+TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside figures at random scales") {
+  hm_test::random_source rng(3030);
+  for (int trial = 0; trial < 40; ++trial) {
+    const auto x = small_series<double>(static_cast<std::size_t>(rng.integer(2, 60)), rng, trial % 2 == 0);
+    const int power = static_cast<int>(rng.integer(-900, 900));
+    std::vector<double> scaled;
+    for (const double v : x) scaled.push_back(std::ldexp(v, power));
+    const std::string label = "trial " + std::to_string(trial) + ", scale 2^" + std::to_string(power);
+    // A power of two scales every figure exactly (no rounding anywhere in the range of the results).
+    for (const double level : {0.5, 0.9, 0.95}) {
+      CHECK_MESSAGE(hm::value_at_risk(scaled, level) == std::ldexp(hm::value_at_risk(x, level), power), label);
+      CHECK_MESSAGE(hm::expected_shortfall(scaled, level) ==
+                        doctest::Approx(std::ldexp(hm::expected_shortfall(x, level), power)).epsilon(1e-14),
+                    label);
+    }
+    // k²·SV and k³·LPM3: +inf when that exceeds DBL_MAX, which the scaled figure must then be too.
+    auto scales_as = [&](const char* figure, double scaled_value, double value, int times) {
+      const double expected = std::ldexp(value, times * power);
+      if (std::isinf(expected)) {
+        CHECK_MESSAGE(scaled_value == expected, label << ": " << figure << " " << show(scaled_value));
+      } else if (std::fabs(expected) >= std::numeric_limits<double>::min() || expected == 0) {
+        CHECK_MESSAGE(scaled_value == doctest::Approx(expected).epsilon(1e-14), label << ": " << figure);
+      } else {  // subnormal: within the rounding of the smallest subnormals
+        CHECK_MESSAGE(std::fabs(scaled_value - expected) <= 1e-14 * std::fabs(expected) +
+                                                                 std::numeric_limits<double>::denorm_min(),
+                      label << ": " << figure);
+      }
+    };
+    scales_as("semivariance", hm::semivariance(scaled), hm::semivariance(x), 2);
+    scales_as("LPM3", hm::lower_partial_moment(scaled, 3), hm::lower_partial_moment(x, 3), 3);
+    // Effectiveness is scale-free: the same at 2^power whatever the figures' own range.
+    const auto f = small_series<double>(x.size(), rng, false);
+    std::vector<double> f_scaled;
+    for (const double v : f) f_scaled.push_back(std::ldexp(v, power));
+    const auto d = hm::downside_effectiveness(x, f, 0.7, 0.9);
+    const auto d_scaled = hm::downside_effectiveness(scaled, f_scaled, 0.7, 0.9);
+    auto same = [&](const char* figure, double a, double b) {
+      if (std::isnan(a)) {
+        CHECK_MESSAGE(std::isnan(b), label << ": " << figure);
+      } else {
+        CHECK_MESSAGE(b == doctest::Approx(a).epsilon(1e-13), label << ": " << figure);
+      }
+    };
+    same("semivariance effectiveness", d.semivariance.effectiveness, d_scaled.semivariance.effectiveness);
+    for (std::size_t m = 0; m < 4; ++m) {
+      same("LPM effectiveness", d.lower_partial_moment[m].effectiveness,
+           d_scaled.lower_partial_moment[m].effectiveness);
+    }
+    same("ES effectiveness", d.expected_shortfall.effectiveness, d_scaled.expected_shortfall.effectiveness);
+    // Shift invariance of the semivariance (against exact: the shifted doubles are rounded).
+    const double c = random_scale(rng, 0, 12);
+    std::vector<double> shifted;
+    for (const double v : x) shifted.push_back(v + c);
+    const auto qs = exact_values(shifted);
+    check_in_range(label + ", semivariance shifted by " + show(c), hm::semivariance(shifted),
+                   exact_lpm(qs, 2, exact_mean(qs)), 4e-15);
+  }
+}
+
+TEST_CASE("expected shortfall at a level whose tail is under one observation, and near DBL_MAX") {
+  hm_test::random_source rng(4040);
+  const double level = 0.9999999999999999;  // 1 − 2^−53·… : level·n rounds to n for small n
+  for (const std::size_t n : {1UL, 2UL, 10UL, 1000UL}) {
+    const auto x = small_series<double>(n, rng, false);
+    const auto q = exact_values(x);
+    rationals loss;
+    for (const auto& v : q) loss.push_back(-v);
+    const double worst = -*std::min_element(x.begin(), x.end());
+    CHECK(hm::value_at_risk(x, level) == worst);
+    CHECK(hm::expected_shortfall(x, level) == worst);
+    check_in_range("ES at 1 - 1e-16, n = " + std::to_string(n), hm::expected_shortfall(x, level),
+                   ru_shortfall(loss, ex::to_rational(level)), 1e-15);
+  }
+  // The minimum-ES ratio at that level minimises the largest loss: a vertex, not NaN.
+  const auto p = small_pair(12, rng, false);
+  const auto qs = exact_values(p.s), qf = exact_values(p.f);
+  const double h = hm::min_expected_shortfall_ratio(p.s, p.f, level);
+  const auto best = exact_min_shortfall(qs, qf, ex::to_rational(level));
+  REQUIRE(std::isfinite(h));
+  check_close("ES at the min-ES ratio at level 1 - 1e-16",
+              static_cast<double>(ru_shortfall(hedged_losses(qs, qf, ex::to_rational(h)), ex::to_rational(level))
+                                      .get_d()),
+              ex::maybe(best.value), 1e-14);
+  // Losses near DBL_MAX: the tail sum overflows, its mean does not.
+  const std::vector<double> pnl{-1.5e308, -1.7e308, -1.6e308, -1e308, 0.5, -1.75e308};
+  rationals loss;
+  for (const double v : pnl) loss.push_back(-ex::to_rational(v));
+  for (const double l : {0.5, 0.6, 0.9}) {
+    check_in_range("ES near DBL_MAX at " + show(l), hm::expected_shortfall(pnl, l),
+                   ru_shortfall(loss, ex::to_rational(l)), 1e-15);
+  }
+  // An ES near 0 beside a VaR far from it: VaR + excess/q would keep only 1e-7 absolute of it.
+  const std::vector<double> cancel{1e9, -1e9 - 0.25, 3.0, 2.0};
+  rationals closs;
+  for (const double v : cancel) closs.push_back(-ex::to_rational(v));
+  check_in_range("ES of {1e9, -1e9 - 0.25, ...} at 0.5", hm::expected_shortfall(cancel, 0.5),
+                 ru_shortfall(closs, ex::to_rational(0.5)), 1e-15);
+}
+
+TEST_CASE("lower_partial_moment: O(n) in the order, exact at high orders") {
+  // Deficits of exactly 1 and of ½: LPM_m = (#1 + #½·2^−m)/n; 2^−(2^31 − 1) underflows to 0.
+  const std::vector<double> x{-1.0, -0.5, 2.0, -1.0, 0.25};
+  CHECK(hm::lower_partial_moment(x, std::numeric_limits<int>::max()) == 0.4);
+  CHECK(hm::lower_partial_moment(x, 1000000) == 0.4);
+  check_in_range("LPM 60", hm::lower_partial_moment(x, 60), exact_lpm(exact_values(x), 60, 0), 1e-14);
+  hm_test::random_source rng(5050);
+  std::vector<double> y;
+  for (int i = 0; i < 25; ++i) y.push_back(0.05 - 1.05 * rng.uniform());
+  for (const int order : {4, 7, 40, 400, 2000}) {
+    check_in_range("LPM order " + std::to_string(order), hm::lower_partial_moment(y, order, 0.05),
+                   exact_lpm(exact_values(y), order, ex::to_rational(0.05)),
+                   (order + 4) * std::numeric_limits<double>::epsilon());
+  }
+  // Order 300 of deficits near 10: 1e300·…, and of deficits near 20: beyond DBL_MAX.
+  for (const double size : {10.0, 20.0, 1e-3}) {
+    std::vector<double> z;
+    for (int i = 0; i < 9; ++i) z.push_back(-size * (0.5 + rng.uniform()));
+    check_in_range("LPM order 300 of deficits near " + show(size), hm::lower_partial_moment(z, 300),
+                   exact_lpm(exact_values(z), 300, 0), 304 * std::numeric_limits<double>::epsilon());
+  }
+}
+
+TEST_CASE("min_semivariance_ratio and min_expected_shortfall_ratio: scale-free, and centred stably") {
+  hm_test::random_source rng(6060);
+  for (int trial = 0; trial < 12; ++trial) {
+    const auto p = small_pair(20, rng, trial % 2 == 0);
+    const double sv = hm::min_semivariance_ratio(p.s, p.f);
+    const double es = hm::min_expected_shortfall_ratio(p.s, p.f, 0.9);
+    const int a = static_cast<int>(rng.integer(-1000, 1000)), b = static_cast<int>(rng.integer(-1000, 1000));
+    std::vector<double> s, f;
+    for (std::size_t i = 0; i < p.s.size(); ++i) {
+      s.push_back(std::ldexp(p.s[i], a));
+      f.push_back(std::ldexp(p.f[i], b));
+    }
+    const std::string label = "S x 2^" + std::to_string(a) + ", F x 2^" + std::to_string(b);
+    const double sv_scaled = hm::min_semivariance_ratio(s, f);
+    const double es_scaled = hm::min_expected_shortfall_ratio(s, f, 0.9);
+    const double expected_sv = std::ldexp(sv, a - b), expected_es = std::ldexp(es, a - b);
+    if (std::fabs(expected_sv) > std::numeric_limits<double>::max() || !std::isfinite(expected_sv)) {
+      const long double sv_ld = std::ldexp(static_cast<long double>(sv), a - b);
+      CHECK_MESSAGE(std::fabs(sv_ld) > std::numeric_limits<double>::max(), label);
+      CHECK_MESSAGE(std::isinf(sv_scaled), label << ": " << show(sv_scaled));
+    } else if (std::fabs(expected_sv) >= std::numeric_limits<double>::min()) {
+      CHECK_MESSAGE(sv_scaled == doctest::Approx(expected_sv).epsilon(1e-12), label);
+      CHECK_MESSAGE(es_scaled == doctest::Approx(expected_es).epsilon(1e-12), label);
+    }
+  }
+  // Centring near 1e9: the deviations are small integers over 4, so the exact minimiser is known.
+  for (const double offset : {1e9, 3e13}) {
+    const auto p = small_pair(15, rng, true);
+    std::vector<double> s, f;
+    for (std::size_t i = 0; i < p.s.size(); ++i) {
+      s.push_back(offset + p.s[i]);
+      f.push_back(offset / 2 + p.f[i]);
+    }
+    rationals a = exact_values(s), b = exact_values(f);
+    const rational ms = exact_mean(a), mf = exact_mean(b);
+    for (auto& v : a) v -= ms;
+    for (auto& v : b) v -= mf;
+    check_close("min semivariance ratio, offset " + show(offset), hm::min_semivariance_ratio(s, f),
+                ex::maybe(exact_min_squared_deficit(a, b)), 1e-13);
+  }
+}

@@ -150,7 +150,13 @@ struct tail_figures {
 };
 
 /// VaR = L_(k), the lower level-quantile of the losses (k = ⌈level·n⌉), found by nth_element in O(n);
-/// ES = VaR + Σ(L − VaR)⁺/(n(1 − level)), the minimum of Rockafellar & Uryasev's function at c = VaR.
+/// ES = VaR + Σ(L − VaR)⁺/(n(1 − level)), the minimum of Rockafellar & Uryasev's function at c = VaR,
+/// computed as the weighted mean of the tail it is, (Σ_{L > VaR} L + (q − #{L > VaR})·VaR)/q with
+/// q = n(1 − level), the sums compensated (Neumaier; TwoProduct for the boundary's share): VaR + excess/q
+/// would lose the digits of an ES near 0 beside a VaR far from it. When the boundary is the largest loss
+/// (a level so close to 1 that q is below one observation, or rounds to 0 in level·n), ES = VaR, the
+/// limit as q → 0. A sum that overflows is redone on the losses times 2^−64 (exact), as ES ≤ max L is
+/// always representable.
 template <class Real>
 [[nodiscard]] tail_figures<Real> tail_of_losses(std::vector<Real>& loss, double level) {
   tail_figures<Real> out;
@@ -160,42 +166,194 @@ template <class Real>
   const auto boundary = loss.begin() + static_cast<std::ptrdiff_t>(split.rank - 1);
   std::nth_element(loss.begin(), boundary, loss.end());
   const Real var = *boundary;
-  Real excess = 0;  // every term ≥ 0: no cancellation
-  for (auto it = boundary + 1; it != loss.end(); ++it) excess += *it - var;
   out.value_at_risk = var;
-  out.expected_shortfall = var + excess / split.weight;
+  const Real above = static_cast<Real>(loss.end() - (boundary + 1));
+  if (above == 0 || !(split.weight > 0)) {
+    out.expected_shortfall = var;
+    return out;
+  }
+  const Real q = split.weight;
+  auto weighted_mean = [&](Real scale) {
+    compensated_sum<Real> sum;
+    for (auto it = boundary + 1; it != loss.end(); ++it) sum.add(*it * scale);
+    sum.add_product(q - above, var * scale);
+    return sum.value() / q;
+  };
+  Real es = weighted_mean(Real(1));
+  if (!std::isfinite(es)) {
+    const Real down = std::ldexp(Real(1), -64);
+    es = std::ldexp(weighted_mean(down), 64);
+  }
+  // The mean of the tail lies between VaR and the largest loss; clamp the last rounding to that.
+  out.expected_shortfall = es < var ? var : es;
   return out;
 }
 
-/// LPM_order(τ) = (1/n)·Σ_{x < τ} (τ − x)^order (order 0: the fraction of values below τ). Branch-free
-/// (the shortfall max(τ − x, 0) and the indicator x < τ as numbers), so that it streams at memory speed
-/// whatever the share of values below τ: a branch on it mispredicts on half of them.
+/// A figure f ≥ 0 held as mantissa·2^exponent, so that the ratio of two figures (an effectiveness) is
+/// right even where either of them overflows or underflows a double. mantissa is NaN for an undefined
+/// figure.
 template <class Real>
-[[nodiscard]] Real lower_partial_moment_of(const std::vector<Real>& x, int order, Real target) noexcept {
-  if (x.empty()) return std::numeric_limits<Real>::quiet_NaN();
-  Real sum = 0;
-  if (order == 0) {
-    for (const Real v : x) sum += static_cast<Real>(v < target);
-  } else {
-    for (const Real v : x) {
-      const Real d = std::max(target - v, Real(0));
-      Real term = d;
-      for (int p = 1; p < order; ++p) term *= d;
-      sum += term;
-    }
-  }
-  return sum / static_cast<Real>(x.size());
+struct scaled_figure {
+  Real mantissa = std::numeric_limits<Real>::quiet_NaN();
+  long long exponent = 0;
+};
+
+/// ldexp for an exponent of any size: ±inf or 0 beyond the range (one rounding).
+template <class Real>
+[[nodiscard]] Real ldexp_wide(Real mantissa, long long exponent) noexcept {
+  const long long bound = 1 << 20;  // far beyond every exponent a finite Real can take
+  const long long e = exponent > bound ? bound : (exponent < -bound ? -bound : exponent);
+  return std::ldexp(mantissa, static_cast<int>(e));
 }
 
-/// LPM_0 ... LPM_3 at τ in one pass (downside_effectiveness).
+/// The value of a scaled figure: +inf above the largest Real, 0 or a subnormal below the smallest.
 template <class Real>
-[[nodiscard]] std::array<Real, 4> lower_partial_moments_0_to_3(const std::vector<Real>& x,
-                                                               Real target) noexcept {
-  std::array<Real, 4> out{};
-  if (x.empty()) {
-    out.fill(std::numeric_limits<Real>::quiet_NaN());
+[[nodiscard]] Real value_of(const scaled_figure<Real>& f) noexcept {
+  return ldexp_wide(f.mantissa, f.exponent);
+}
+
+/// a/b of two scaled figures (NaN when b is 0 or either is undefined).
+template <class Real>
+[[nodiscard]] Real ratio_of(const scaled_figure<Real>& a, const scaled_figure<Real>& b) noexcept {
+  if (!(b.mantissa != 0)) return std::numeric_limits<Real>::quiet_NaN();
+  if (a.mantissa == 0) return Real(0);
+  return ldexp_wide(a.mantissa / b.mantissa, a.exponent - b.exponent);
+}
+
+/// A mean as an unevaluated sum hi + lo (a double-double): hi + lo is Σx/n to about twice the working
+/// precision, so that deviations x − mean keep their digits when the mean is large against them (values
+/// near 1e9 that differ by units: hi alone is off by up to 6e-8, which is 3e-8 of a deviation of 2).
+template <class Real>
+struct split_mean {
+  Real hi = 0;
+  Real lo = 0;
+};
+
+/// The mean of n values as hi + lo: Neumaier's compensated sum s + e (Neumaier 1974), hi = fl((s + e)/n),
+/// lo = (s − hi·n + e)/n with s − hi·n formed exactly by an fma (the remainder of a division is
+/// representable). Not finite when Σx overflows.
+template <class Real>
+[[nodiscard]] split_mean<Real> mean_of(const Real* x, std::size_t n) noexcept {
+  compensated_sum<Real> sum;
+  for (std::size_t i = 0; i < n; ++i) sum.add(x[i]);
+  const Real count = static_cast<Real>(n);
+  split_mean<Real> m;
+  m.hi = (sum.sum + sum.error) / count;
+  m.lo = (std::fma(-m.hi, count, sum.sum) + sum.error) / count;
+  return m;
+}
+
+/// (1/n)·Σ_i max((t.hi − x_i) + t.lo, 0)^order for order ≥ 1, with every value scaled by a power of two
+/// so that the largest shortfall M is in [½, 1): no square overflows or underflows, whatever the range
+/// of the data (the careful path of lower_partial_moment_scaled). Terms ≥ 0 summed with compensation;
+/// for order ≥ 4 each shortfall is divided by M first and raised with std::pow, so that the largest term
+/// is 1 whatever the order. Relative error about (order + 3)·ε.
+template <class Real>
+[[nodiscard]] scaled_figure<Real> careful_lower_partial_moment(const Real* x, std::size_t n, int order,
+                                                               split_mean<Real> target) {
+  scaled_figure<Real> out;
+  // The largest shortfall, halved (t/2 − x/2 cannot overflow; halving is exact above the subnormals,
+  // which cannot decide the exponent of the largest shortfall).
+  Real largest = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real d = (target.hi / 2 - x[i] / 2) + target.lo / 2;
+    if (d > largest) largest = d;
+  }
+  out.exponent = 0;
+  if (!(largest > 0)) {
+    out.mantissa = 0;  // no value falls short of the target: exactly 0
     return out;
   }
+  const int shift = std::ilogb(largest) + 2;  // M·2^−shift ∈ [½, 1)
+  const Real t_hi = std::ldexp(target.hi, -shift), t_lo = std::ldexp(target.lo, -shift);
+  Real top = 0;  // the largest scaled shortfall
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real d = (t_hi - std::ldexp(x[i], -shift)) + t_lo;
+    if (d > top) top = d;
+  }
+  compensated_sum<Real> sum;
+  if (order <= 3) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const Real d0 = (t_hi - std::ldexp(x[i], -shift)) + t_lo;
+      const Real d = d0 > 0 ? d0 : Real(0);  // a NaN (inf − inf of values far above τ) is no shortfall
+      sum.add(order == 1 ? d : (order == 2 ? d * d : d * d * d));
+    }
+    out.mantissa = sum.value() / static_cast<Real>(n);
+    out.exponent = static_cast<long long>(shift) * order;
+    return out;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real d0 = (t_hi - std::ldexp(x[i], -shift)) + t_lo;
+    if (d0 > 0) sum.add(std::pow(d0 / top, static_cast<Real>(order)));
+  }
+  // top^order as m·2^e without underflow: frexp keeps the exponent apart while squaring.
+  int top_exponent = 0;
+  const Real top_mantissa = std::frexp(top, &top_exponent);
+  Real power = 1, base = top_mantissa;
+  long long power_exponent = 0, base_exponent = 0;
+  for (unsigned k = static_cast<unsigned>(order); k != 0; k >>= 1) {
+    int e = 0;
+    if (k & 1U) {
+      power = std::frexp(power * base, &e);
+      power_exponent += base_exponent + e;
+    }
+    base = std::frexp(base * base, &e);
+    base_exponent = 2 * base_exponent + e;
+  }
+  out.mantissa = (sum.value() / static_cast<Real>(n)) * power;
+  out.exponent = power_exponent + (static_cast<long long>(shift) + top_exponent) * order;
+  return out;
+}
+
+/// LPM_order at the target t.hi + t.lo as a scaled figure: (1/n)·Σ_{x < τ} (τ − x)^order (order 0: the
+/// fraction of values below τ). The fast path is one branch-free pass (the shortfall max(τ − x, 0) and
+/// the indicator as numbers, so that it streams at memory speed whatever the share of values below τ;
+/// four accumulators so that it vectorises), trusted when its sum is finite and far enough above the
+/// subnormals (n·2^−1000) that no underflowed term can matter; otherwise the careful path rescales.
+/// O(n) for every order (std::pow from order 4).
+template <class Real>
+[[nodiscard]] scaled_figure<Real> lower_partial_moment_scaled(const Real* x, std::size_t n, int order,
+                                                              split_mean<Real> target) {
+  scaled_figure<Real> out;
+  if (n == 0) return out;
+  const Real count = static_cast<Real>(n);
+  out.exponent = 0;
+  Real s[4] = {0, 0, 0, 0};
+  std::size_t i = 0;
+  const std::size_t whole = n - n % 4;
+  if (order == 0) {
+    for (; i < whole; i += 4) {
+      for (std::size_t j = 0; j < 4; ++j) s[j] += static_cast<Real>((target.hi - x[i + j]) + target.lo > 0);
+    }
+    for (; i < n; ++i) s[0] += static_cast<Real>((target.hi - x[i]) + target.lo > 0);
+    out.mantissa = ((s[0] + s[1]) + (s[2] + s[3])) / count;
+    return out;
+  }
+  auto term = [order](Real d) {
+    return order == 1 ? d : (order == 2 ? d * d : (order == 3 ? d * d * d : std::pow(d, Real(order))));
+  };
+  for (; i < whole; i += 4) {
+    for (std::size_t j = 0; j < 4; ++j) {
+      s[j] += term(std::max((target.hi - x[i + j]) + target.lo, Real(0)));
+    }
+  }
+  for (; i < n; ++i) s[0] += term(std::max((target.hi - x[i]) + target.lo, Real(0)));
+  const Real sum = (s[0] + s[1]) + (s[2] + s[3]);
+  if (sum < std::numeric_limits<Real>::infinity() &&
+      sum >= count * std::ldexp(Real(1), std::numeric_limits<Real>::min_exponent + 20)) {
+    out.mantissa = sum / count;
+    return out;
+  }
+  return careful_lower_partial_moment(x, n, order, target);
+}
+
+/// LPM_0 … LPM_3 at τ in one fast pass (downside_effectiveness), each checked as in
+/// lower_partial_moment_scaled and recomputed by the careful path when its sum is not trusted.
+template <class Real>
+[[nodiscard]] std::array<scaled_figure<Real>, 4> lower_partial_moments_0_to_3(const std::vector<Real>& x,
+                                                                             Real target) {
+  std::array<scaled_figure<Real>, 4> out{};
+  if (x.empty()) return out;
   Real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   for (const Real v : x) {
     const Real d = std::max(target - v, Real(0));
@@ -205,23 +363,51 @@ template <class Real>
     s3 += d * d * d;
   }
   const Real n = static_cast<Real>(x.size());
-  out = {s0 / n, s1 / n, s2 / n, s3 / n};
+  const Real floor = n * std::ldexp(Real(1), std::numeric_limits<Real>::min_exponent + 20);
+  const Real sums[4] = {s0, s1, s2, s3};
+  for (int m = 0; m < 4; ++m) {
+    out[static_cast<std::size_t>(m)].exponent = 0;
+    if (m == 0 || (sums[m] < std::numeric_limits<Real>::infinity() && sums[m] >= floor)) {
+      out[static_cast<std::size_t>(m)].mantissa = sums[m] / n;
+    } else {
+      out[static_cast<std::size_t>(m)] =
+          careful_lower_partial_moment(x.data(), x.size(), m, split_mean<Real>{target, 0});
+    }
+  }
   return out;
 }
 
-/// The mean Σx/n, summed with Neumaier's compensation (Neumaier 1974).
+/// LPM_order(τ) as a Real (lower_partial_moment).
 template <class Real>
-[[nodiscard]] Real compensated_mean(const std::vector<Real>& x) noexcept {
-  compensated_sum<Real> sum;
-  for (const Real v : x) sum.add(v);
-  return sum.value() / static_cast<Real>(x.size());
+[[nodiscard]] Real lower_partial_moment_of(const std::vector<Real>& x, int order, Real target) {
+  return value_of(lower_partial_moment_scaled(x.data(), x.size(), order, split_mean<Real>{target, 0}));
 }
 
-/// Semivariance about the mean: (1/n)·Σ_{x < x̄} (x̄ − x)².
+/// Semivariance about the mean, (1/n)·Σ_{x < x̄} (x̄ − x)², as a scaled figure: the mean as hi + lo
+/// (mean_of), so that the deviations keep their digits; when Σx overflows, the values are first scaled
+/// by a power of two (exactly) and the result scaled back.
 template <class Real>
-[[nodiscard]] Real semivariance_of(const std::vector<Real>& x) noexcept {
-  if (x.empty()) return std::numeric_limits<Real>::quiet_NaN();
-  return lower_partial_moment_of(x, 2, compensated_mean(x));
+[[nodiscard]] scaled_figure<Real> semivariance_scaled(const std::vector<Real>& x) {
+  scaled_figure<Real> out;
+  if (x.empty()) return out;
+  const split_mean<Real> mean = mean_of(x.data(), x.size());
+  if (std::isfinite(mean.hi) && std::isfinite(mean.lo)) {
+    return lower_partial_moment_scaled(x.data(), x.size(), 2, mean);
+  }
+  Real largest = 0;
+  for (const Real v : x) largest = std::max(largest, std::fabs(v));
+  const int shift = std::ilogb(largest) + 1;
+  std::vector<Real> scaled(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) scaled[i] = std::ldexp(x[i], -shift);
+  out = lower_partial_moment_scaled(scaled.data(), scaled.size(), 2, mean_of(scaled.data(), scaled.size()));
+  out.exponent += 2 * static_cast<long long>(shift);
+  return out;
+}
+
+/// Semivariance about the mean as a Real (semivariance).
+template <class Real>
+[[nodiscard]] Real semivariance_of(const std::vector<Real>& x) {
+  return value_of(semivariance_scaled(x));
 }
 
 /// One affine piece of the expected shortfall of S − h·F as a function of h: ES(h) = slope·h + offset
@@ -268,13 +454,41 @@ template <class Real>
     }
   }
   const Real q = split.weight;
-  const Real rest = (q - above) / ties;  // the boundary weight, shared by the tied losses
   shortfall_piece<Real> piece;
   piece.ratio = h;
+  if (above == 0 || !(q > 0)) {
+    // The boundary is the largest loss (a level whose tail is under one observation): ES = VaR, and its
+    // slope is the mean over the tied largest losses, the limit of the weights below as q → 0.
+    piece.shortfall = var;
+    piece.slope = tie_f / ties;
+    piece.offset = -tie_s / ties;
+    return piece;
+  }
+  const Real rest = (q - above) / ties;  // the boundary weight, shared by the tied losses
   piece.shortfall = var + excess / q;
   piece.slope = (above_f + rest * tie_f) / q;
   piece.offset = -(above_s + rest * tie_s) / q;
   return piece;
+}
+
+/// The power of two 2^k that brings the largest |v_i| (and |extra|) into [2^−400, 2^400] when it lies
+/// outside (k = 0 otherwise, so ordinary data are not touched): the hedge-ratio searches form products
+/// and sums of squares of the data, which must neither overflow nor underflow. Scaling S by 2^a and F by
+/// 2^b scales every ratio by 2^(a − b) exactly.
+template <class Real>
+[[nodiscard]] int range_shift(const std::vector<Real>& v, Real extra = 0) noexcept {
+  Real largest = std::fabs(extra);
+  for (const Real x : v) largest = std::max(largest, std::fabs(x));
+  if (!(largest > 0)) return 0;
+  const int e = std::ilogb(largest);
+  return (e > 400 || e < -400) ? e : 0;
+}
+
+template <class Real>
+void scale_by(std::vector<Real>& v, int shift) noexcept {
+  if (shift != 0) {
+    for (auto& x : v) x = std::ldexp(x, -shift);
+  }
 }
 
 /// The ratio minimising ES(h) of S − h·F: see min_expected_shortfall_ratio.
@@ -540,6 +754,9 @@ template <class Series>
 ///     = \mathrm{VaR}_\alpha + \frac{1}{n(1-\alpha)} \sum_i (L_i - \mathrm{VaR}_\alpha)^+ , \f]
 /// the mean of the worst n(1 − α) losses, the boundary loss L_(k) weighted by the fraction
 /// (k − α·n) when α·n is not a whole number. At least VaR_α. Returned as a loss. O(n) (nth_element).
+/// Computed as that weighted mean with compensated sums (a few ulps, also when ES is near 0 beside a
+/// large VaR, and when the tail's sum overflows); when n(1 − α) is under one observation (α within a
+/// few ulps of 1), ES is the largest loss, the limit, not NaN.
 ///
 /// \param pnl, level, policy as value_at_risk.
 /// \returns NaN when no value is used.
@@ -565,6 +782,11 @@ template <class Series>
 /// divisor n. Order 0 is the probability of falling short of τ, order 1 the expected shortfall below τ,
 /// order 2 the target semivariance, order 3 its skewness analogue.
 ///
+/// Range: the result is the exact LPM to about (m + 3)·ε relative wherever it is representable, +inf
+/// where it exceeds DBL_MAX, 0 or a subnormal (one rounding) where it underflows: the shortfalls are
+/// rescaled by a power of two when a power overflows or underflows (the careful path). O(n) for every
+/// order (std::pow from order 4).
+///
 /// \param pnl    the P&L series.
 /// \param order  m ≥ 0 (0–3 are the usual ones).
 /// \param target τ, finite (0 by default: losses).
@@ -588,7 +810,10 @@ template <class Series>
 }
 
 /// Semivariance about the mean (Markowitz 1959, ch. 9): \f$ \frac{1}{n}\sum_{x_i < \bar x}(\bar x - x_i)^2
-/// \f$, divisor n, the mean summed with compensation. NaN when no value is used. \throws std::domain_error
+/// \f$, divisor n, the mean kept as a double-double (hi + lo, compensated sum) so that the deviations
+/// x̄ − x keep their digits when the mean is large against them (values near 1e9 that differ by units).
+/// Range as lower_partial_moment: the exact figure to a few ulps, +inf above DBL_MAX, 0 or a subnormal
+/// below the normals. NaN when no value is used. \throws std::domain_error
 /// under missing_data::raise.
 template <class Series>
 [[nodiscard]] result_t<Series> semivariance(const Series& pnl,
@@ -682,10 +907,17 @@ template <class Exposure, class Hedge>
     r.effectiveness =
         unhedged_value != 0 ? 1 - hedged_value / unhedged_value : std::numeric_limits<Real>::quiet_NaN();
   };
+  // The moments as scaled figures: their ratio is right where a moment overflows or underflows.
+  auto reduce_scaled = [](risk_reduction<Real>& r, const detail::scaled_figure<Real>& unhedged_value,
+                          const detail::scaled_figure<Real>& hedged_value) {
+    r.unhedged = detail::value_of(unhedged_value);
+    r.hedged = detail::value_of(hedged_value);
+    r.effectiveness = 1 - detail::ratio_of(hedged_value, unhedged_value);
+  };
   const auto lpm_s = detail::lower_partial_moments_0_to_3(s, target);
   const auto lpm_h = detail::lower_partial_moments_0_to_3(hedged, target);
-  for (std::size_t m = 0; m < 4; ++m) reduce(out.lower_partial_moment[m], lpm_s[m], lpm_h[m]);
-  reduce(out.semivariance, detail::semivariance_of(s), detail::semivariance_of(hedged));
+  for (std::size_t m = 0; m < 4; ++m) reduce_scaled(out.lower_partial_moment[m], lpm_s[m], lpm_h[m]);
+  reduce_scaled(out.semivariance, detail::semivariance_scaled(s), detail::semivariance_scaled(hedged));
   for (auto& v : s) v = -v;
   for (auto& v : hedged) v = -v;
   const auto tail_s = detail::tail_of_losses(s, level);
@@ -735,7 +967,11 @@ template <class Exposure, class Hedge>
   detail::gather_pairs(detail::view_of(exposure, function, "exposure"),
                        detail::view_of(hedge, function, "hedge"), policy, function, s, f, complete);
   if (!complete) return std::numeric_limits<Real>::quiet_NaN();
-  return detail::min_shortfall_ratio_kernel(s, f, level);
+  const int shift_s = detail::range_shift(s), shift_f = detail::range_shift(f);
+  detail::scale_by(s, shift_s);
+  detail::scale_by(f, shift_f);
+  return detail::ldexp_wide(detail::min_shortfall_ratio_kernel(s, f, level),
+                            static_cast<long long>(shift_s) - shift_f);
 }
 
 /// The hedge ratio minimising the semivariance about the mean of S − h·F (as semivariance):
@@ -757,10 +993,15 @@ template <class Exposure, class Hedge>
   detail::gather_pairs(detail::view_of(exposure, function, "exposure"),
                        detail::view_of(hedge, function, "hedge"), policy, function, s, f, complete);
   if (!complete || s.size() < 2) return std::numeric_limits<Real>::quiet_NaN();
-  const Real mean_s = detail::compensated_mean(s), mean_f = detail::compensated_mean(f);
-  for (auto& v : s) v -= mean_s;
-  for (auto& v : f) v -= mean_f;
-  return detail::min_squared_deficit_ratio(s, f);
+  const int shift_s = detail::range_shift(s), shift_f = detail::range_shift(f);
+  detail::scale_by(s, shift_s);
+  detail::scale_by(f, shift_f);
+  // Centred with the means as hi + lo: a mean near 1e9 in one double would shift every deviation.
+  const auto mean_s = detail::mean_of(s.data(), s.size()), mean_f = detail::mean_of(f.data(), f.size());
+  for (auto& v : s) v = (v - mean_s.hi) - mean_s.lo;
+  for (auto& v : f) v = (v - mean_f.hi) - mean_f.lo;
+  return detail::ldexp_wide(detail::min_squared_deficit_ratio(s, f),
+                            static_cast<long long>(shift_s) - shift_f);
 }
 
 /// The hedge ratio minimising the lower partial moment of order 2 at target τ of S − h·F (Lien & Tse
@@ -781,8 +1022,13 @@ template <class Exposure, class Hedge>
   detail::gather_pairs(detail::view_of(exposure, function, "exposure"),
                        detail::view_of(hedge, function, "hedge"), policy, function, s, f, complete);
   if (!complete || s.size() < 2) return std::numeric_limits<Real>::quiet_NaN();
-  for (auto& v : s) v -= target;
-  return detail::min_squared_deficit_ratio(s, f);
+  // S − τ scaled with S and τ, so that it cannot overflow.
+  const int shift_s = detail::range_shift(s, target), shift_f = detail::range_shift(f);
+  const Real scaled_target = std::ldexp(target, -shift_s);
+  for (auto& v : s) v = std::ldexp(v, -shift_s) - scaled_target;
+  detail::scale_by(f, shift_f);
+  return detail::ldexp_wide(detail::min_squared_deficit_ratio(s, f),
+                            static_cast<long long>(shift_s) - shift_f);
 }
 
 /// Means, standard deviations and correlation of the exposure S and the hedge F, for the normal closed
