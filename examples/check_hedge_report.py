@@ -7,6 +7,7 @@
                           [--expect-ratio X] [--expect-r2 Y] [--expect-tol T]
     check_hedge_report.py builtin --exe HEDGE_REPORT
     check_hedge_report.py quirks  --exe HEDGE_REPORT --work-dir DIR
+    check_hedge_report.py scaled  --exe HEDGE_REPORT --work-dir DIR --exponent K
     check_hedge_report.py error CASE --exe HEDGE_REPORT --work-dir DIR [--data-dir DIR]
 
 figures: reads the CSV with the csv module, keeps the dates where both columns have a value (blank and
@@ -18,6 +19,10 @@ by bisection. Every figure of hedge_report's JSON must agree to 1e-9 relative.
 builtin: the built-in scenario against Hull's Example 3.3 (Table 3.2) computed exactly.
 quirks: writes a CSV with EIA's quirks (newest first, M/D/YYYY, CRLF, no final newline, "." and blank
 cells, a quoted header with a comma) and runs `figures` on it.
+scaled: the built-in scenario's prices times 10^K (K = 200: near the overflow threshold of squares, where
+every figure still exists and the scale-free ones are those of Hull's example) through `figures`: a figure
+whose exact value is beyond 1.8e308 must be null (non-finite), every other one right to 1e-9, and the text
+report must print the right effectiveness.
 error: one bad-input case; hedge_report must exit with status 2, print nothing on stdout and one line
 on stderr that says what is wrong.
 
@@ -77,7 +82,26 @@ def transform(levels, mode):
 
 
 def sqrt(q):
-    return math.sqrt(q) if isinstance(q, float) else math.sqrt(float(q))
+    """√q as a float, for a Fraction of any size (inf when √q itself is beyond the doubles)."""
+    if isinstance(q, float):
+        return math.sqrt(q)
+    q = Fraction(q)
+    if q == 0:
+        return 0.0
+    e = q.numerator.bit_length() - q.denominator.bit_length()
+    e -= e % 2
+    try:
+        return math.ldexp(math.sqrt(float(q / Fraction(2) ** e)), e // 2)
+    except OverflowError:
+        return math.inf
+
+
+def to_float(q):
+    """q as a float: ±inf beyond the largest double, as a figure that overflows must be."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.copysign(math.inf, q)
 
 
 def fit(s, f):
@@ -172,9 +196,13 @@ class Checker:
         self.worst = 0.0
 
     def close(self, name, got, want, scale=None):
-        want_f = float(want)
-        floor = abs(float(scale)) if scale is not None else 0.0
-        if got is None:
+        want_f = to_float(want)
+        floor = abs(to_float(scale)) if scale is not None else 0.0
+        floor = floor if math.isfinite(floor) else 0.0
+        if math.isinf(want_f):
+            # Beyond the doubles: hedge_report writes a non-finite figure as null.
+            ok, rel = got is None, 0.0 if got is None else float("inf")
+        elif got is None:
             ok, rel = False, float("inf")
         else:
             err = abs(float(got) - want_f)
@@ -324,6 +352,36 @@ def quirks(args):
     return status
 
 
+def scaled(args):
+    """Hull's example as price levels times 10^K: the scale-free figures must be Hull's, whatever K."""
+    spot, futures = [Fraction("2.000")], [Fraction("2.100")]
+    for ds, df in zip(HULL_DS, HULL_DF):
+        spot.append(spot[-1] + Fraction(ds))
+        futures.append(futures[-1] + Fraction(df))
+    path = os.path.join(args.work_dir, "hedge_report_scaled_1e%d.csv" % args.exponent)
+    os.makedirs(args.work_dir, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        f.write("date,spot,futures\n")
+        for i, (s, h) in enumerate(zip(spot, futures)):
+            # Yearly dates; levels as decimal text ("2.029e200"), which Fraction reads exactly.
+            f.write("%04d-01-01,%.3fe%d,%.3fe%d\n" % (2000 + i, s, args.exponent, h, args.exponent))
+    args.csv, args.spot, args.hedge = path, "spot", "futures"
+    args.returns, args.exposure, args.contract_size = "changes", "2000000", "42000"
+    args.expect_ratio = args.expect_r2 = None
+    status = figures(args)
+    # The text report prints the effectiveness to 4 decimals: it must be Hull's R², not 1.0000.
+    want = fit([Fraction(x) for x in HULL_DS], [Fraction(x) for x in HULL_DF])["effectiveness"]
+    code, text, err = run(args.exe, [path, "--spot", "spot", "--hedge", "futures"])
+    match = re.search(r"^ +effectiveness +([-0-9.na/]+)", text, re.M)
+    shown = match.group(1) if match else None
+    print("  %-34s %-24r %-24r" % ("text effectiveness", shown, "%.4f" % float(want)))
+    if code != 0 or shown != "%.4f" % float(want):
+        print("FAIL: the text report shows effectiveness %r (exit %d %s), expected %.4f" % (shown, code, err.strip(),
+                                                                                            float(want)))
+        return 1
+    return status
+
+
 # Each case: (arguments, regular expression the stderr line must match, data file needed or None).
 # {work} is the work directory, {data} the data directory.
 ERROR_CASES = {
@@ -347,6 +405,23 @@ ERROR_CASES = {
                         r'--returns log needs positive prices, but on 2020-04-20 "RWTC_spot_usd_bbl" is -36\.98 and '
                         r'"RCLC1_usd_bbl" is -37\.63',
                         "market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv"),
+    # A name given twice: choosing it must not silently take the first column.
+    "duplicate_column": (["{work}/hedge_report_duplicate.csv", "--spot", "spot", "--hedge", "futures"],
+                         r'the header names the column "spot" twice, as columns 2 and 4', None),
+    # 1e-400 is a number, but below the smallest double: the real cause, not "not a finite number".
+    "underflow": (["{work}/hedge_report_underflow.csv", "--spot", "spot", "--hedge", "futures"],
+                  r'row 3 \(2024-01-03\), column "spot": "1e-400" underflows to 0: out of range', None),
+    "overflow": (["{work}/hedge_report_overflow.csv", "--spot", "spot", "--hedge", "futures"],
+                 r'row 3 \(2024-01-03\), column "futures": "1e999" is out of range', None),
+    # The spot's change from -1.7e308 to 1.7e308 overflows: the spot column and its rows are named.
+    "overflowing_change": (["{work}/hedge_report_overflowing_change.csv", "--spot", "spot", "--hedge", "futures"],
+                           r'the price change of "spot" from 2024-01-02 \(row 2, -1\.7e\+308\) to 2024-01-03 '
+                           r'\(row 3, 1\.7e\+308\) is beyond the range of double', None),
+    # A repeated date throws even when one of its rows has a blank cell (and so is not aligned).
+    "repeated_date_blank": (["{work}/hedge_report_repeated_date.csv", "--spot", "spot", "--hedge", "futures"],
+                            r"the date 2024-01-03 appears twice, in rows 3 and 4", None),
+    # Standard output that cannot be written (a full disk): exit 2, not 0 with nothing written.
+    "output_full": ([], r"the report could not be written to standard output: No space left on device", None),
 }
 
 
@@ -359,6 +434,14 @@ def write_error_inputs(work):
                                      "2024-01-05,2,2.9\n",
         "hedge_report_bad_date.csv": "date,spot,futures\n2024-01-02,1,2\n2024-02-30,2,3\n",
         "hedge_report_short.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,,3\n2024-01-04,2,3\n2024-01-05,2.5,2\n",
+        "hedge_report_duplicate.csv": "date,spot,futures,spot\n2024-01-02,1,2,9\n2024-01-03,2,3,8\n2024-01-04,3,5,7\n"
+                                      "2024-01-05,2,4,6\n",
+        "hedge_report_underflow.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,1e-400,3\n2024-01-04,2,3\n",
+        "hedge_report_overflow.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,2,1e999\n2024-01-04,2,3\n",
+        "hedge_report_overflowing_change.csv": "date,spot,futures\n2024-01-02,-1.7e308,1\n2024-01-03,1.7e308,2\n"
+                                               "2024-01-04,1,3\n2024-01-05,2,5\n2024-01-06,3,4\n",
+        "hedge_report_repeated_date.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,2,\n2024-01-03,2,3\n"
+                                          "2024-01-04,3,4\n2024-01-05,3,5\n",
     }
     for name, text in files.items():
         with open(os.path.join(work, name), "w", newline="") as f:
@@ -372,7 +455,15 @@ def error(args):
         return SKIP
     write_error_inputs(args.work_dir)
     arguments = [a.format(work=args.work_dir, data=args.data_dir) for a in arguments]
-    code, out, err = run(args.exe, arguments)
+    if args.case == "output_full":
+        if not os.path.exists("/dev/full"):
+            print("SKIP: no /dev/full on this system")
+            return SKIP
+        with open("/dev/full", "w") as full:
+            p = subprocess.run([args.exe] + arguments, stdout=full, stderr=subprocess.PIPE, universal_newlines=True)
+        code, out, err = p.returncode, "", p.stderr
+    else:
+        code, out, err = run(args.exe, arguments)
     print("hedge_report %s\n  exit %d\n  stdout %r\n  stderr %r" % (" ".join(arguments), code, out, err))
     problems = []
     if code != 2:
@@ -407,6 +498,10 @@ def main():
     p = sub.add_parser("quirks")
     p.add_argument("--exe", required=True)
     p.add_argument("--work-dir", required=True)
+    p = sub.add_parser("scaled")
+    p.add_argument("--exe", required=True)
+    p.add_argument("--work-dir", required=True)
+    p.add_argument("--exponent", type=int, required=True)
     p = sub.add_parser("error")
     p.add_argument("case", choices=sorted(ERROR_CASES))
     p.add_argument("--exe", required=True)
@@ -414,8 +509,8 @@ def main():
     p.add_argument("--data-dir", default="")
     args = parser.parse_args()
     if args.mode is None:
-        parser.error("choose figures, builtin, quirks or error")
-    return {"figures": figures, "builtin": builtin, "quirks": quirks, "error": error}[args.mode](args)
+        parser.error("choose figures, builtin, quirks, scaled or error")
+    return {"figures": figures, "builtin": builtin, "quirks": quirks, "scaled": scaled, "error": error}[args.mode](args)
 
 
 if __name__ == "__main__":

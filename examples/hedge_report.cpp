@@ -11,11 +11,14 @@
 // of futures contracts for an exposure. With no FILE it runs on a built-in scenario.
 //
 // Bad input (a missing file, an unknown column, a cell that is not a number, too few rows, log returns
-// of a non-positive price) prints one line on stderr and exits with status 2.
+// of a non-positive price, a change beyond the range of double) prints one line on stderr and exits with
+// status 2; so does a report that cannot be written (a full disk, a closed pipe: > /dev/full).
 
+#include <cerrno>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <stdexcept>
@@ -176,11 +179,48 @@ report make_report(const settings& options) {
     r.series_name = "price changes";
   }
 
+  // A change or return beyond the range of double (1.7e308 after -1.7e308) names its own column and rows,
+  // before any figure is computed from it.
+  const std::size_t steps = spot_series.size();
+  for (std::size_t t = 0; t < steps; ++t) {
+    for (const bool is_spot : {true, false}) {
+      const double value = is_spot ? spot_series[t] : futures_series[t];
+      if (std::isfinite(value)) continue;
+      const std::vector<double>& levels = is_spot ? spot : futures;
+      throw input_error(table.source + ": the " + r.series_name.substr(0, r.series_name.size() - 1) + " of " +
+                        in_quotes(is_spot ? r.spot : r.hedge) + " from " + data.dates[t].iso() + " (row " +
+                        std::to_string(data.rows[t]) + ", " + number(levels[t], 10) + ") to " +
+                        data.dates[t + 1].iso() + " (row " + std::to_string(data.rows[t + 1]) + ", " +
+                        number(levels[t + 1], 10) + ") is beyond the range of double (above 1.8e308)");
+    }
+  }
+
   // The exposure is held long and the hedge sold: the hedged position is S − h·F.
   r.fit = hedgemetrics::fit_hedge(spot_series, futures_series);
   if (!std::isfinite(r.fit.ratio)) {
-    throw input_error(table.source + ": " + in_quotes(r.hedge) + " does not change from " + r.first.iso() +
-                      " to " + r.last.iso() + ", so no hedge ratio exists");
+    bool hedge_constant = true, hedge_still = true;
+    for (const double v : futures_series) {
+      hedge_constant = hedge_constant && v == futures_series.front();
+      hedge_still = hedge_still && v == 0.0;
+    }
+    if (hedge_still) {
+      throw input_error(table.source + ": " + in_quotes(r.hedge) + " does not change from " + r.first.iso() +
+                        " to " + r.last.iso() + ", so no hedge ratio exists");
+    }
+    if (hedge_constant) {
+      throw input_error(table.source + ": the " + r.series_name + " of " + in_quotes(r.hedge) +
+                        " are all equal from " + r.first.iso() + " to " + r.last.iso() +
+                        ", so they have no variance and no hedge ratio exists");
+    }
+    if (std::isinf(r.fit.ratio)) {
+      throw input_error(table.source + ": h* of " + in_quotes(r.spot) + " on " + in_quotes(r.hedge) +
+                        " is beyond the range of double: the " + r.series_name +
+                        " of the exposure are more than 1.8e308 times those of the hedge");
+    }
+    // Not a caller error: a figure the library should have given. Say so rather than print NaN.
+    throw input_error(table.source + ": hedgemetrics gave no hedge ratio (NaN) although the " + r.series_name +
+                      " of " + in_quotes(r.hedge) + " vary; their magnitude (" + number(futures_series.front(), 3) +
+                      ", ...) may be beyond what it handles");
   }
   r.naive_effectiveness = hedgemetrics::hedge_effectiveness(spot_series, futures_series, 1.0);
   r.dof = r.fit.n - 2;
@@ -409,6 +449,16 @@ int main(int argc, char** argv) {
   try {
     const report r = make_report(options);
     std::cout << (options.format == "json" ? json_report(r) : text_report(r));
+    // The report is only written once it reaches the file: a full disk (> /dev/full) or a closed pipe shows
+    // up when the buffers are flushed, and must not end in exit status 0.
+    errno = 0;
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout) != 0) {
+      const int cause = errno;
+      std::cerr << "hedge_report: the report could not be written to standard output"
+                << (cause != 0 ? std::string(": ") + std::strerror(cause) : std::string()) << '\n';
+      return exit_bad_input;
+    }
     return 0;
   } catch (const std::exception& e) {
     // price_csv::error and input_error describe the input; an exception from hedgemetrics is a caller

@@ -5,7 +5,9 @@
 /// The format it accepts is what price exports look like in practice (EIA, FRED, spreadsheets):
 ///  - a header row; the first column holds the dates, as ISO `YYYY-MM-DD` or US `M/D/YYYY` (zero padding
 ///    optional); the rows may be oldest first or newest first (they are sorted by date);
-///  - a blank cell or "." is a missing value; every other cell of a chosen column must be a finite number;
+///  - a blank cell or "." is a missing value; every other cell of a chosen column must be a finite number
+///    (a subnormal such as 1e-310 is one; 1e-400, which underflows to 0, and 1e999 are out of range);
+///  - the header names each column once (blank names aside), and each date appears on one row only;
 ///  - LF, CRLF or CR line endings, with or without a final newline, and an optional UTF-8 byte-order mark;
 ///  - RFC 4180 quoting: "a, b" is one field, "" inside quotes is a quote, and a quoted field may span lines.
 /// Rows are numbered as a spreadsheet numbers them: the header is row 1, the first data row is row 2.
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <locale>
 #include <numeric>
 #include <optional>
@@ -149,7 +152,26 @@ inline std::string quoted(std::string_view text) {
 
 namespace detail {
 
-enum class cell_kind { missing, number, not_a_number, not_finite };
+enum class cell_kind { missing, number, not_a_number, not_finite, underflow, overflow };
+
+// A number too small or too large for a double: which of the two. Read in the classic locale (the decimal
+// point is '.'), which stores 0 for an underflow and ±DBL_MAX with failbit for an overflow.
+inline cell_kind out_of_range_kind(std::string_view text) {
+  std::istringstream stream{std::string(text)};
+  stream.imbue(std::locale::classic());
+  double value = 0.0;
+  stream >> value;
+  return value == 0.0 ? cell_kind::underflow : cell_kind::overflow;
+}
+
+// Whether the mantissa of a number's text has a digit other than 0 (before any exponent).
+inline bool has_nonzero_digit(std::string_view text) {
+  for (const char ch : text) {
+    if (ch == 'e' || ch == 'E') break;
+    if (ch >= '1' && ch <= '9') return true;
+  }
+  return false;
+}
 
 inline cell_kind read_price(std::string_view text, double& value) {
   text = trim(text);
@@ -159,15 +181,17 @@ inline cell_kind read_price(std::string_view text, double& value) {
 #if defined(__cpp_lib_to_chars)
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   const bool parsed = result.ec == std::errc() && result.ptr == text.data() + text.size();
-  if (result.ec == std::errc::result_out_of_range) return cell_kind::not_finite;  // 1e999
+  if (result.ec == std::errc::result_out_of_range) return out_of_range_kind(text);  // 1e999, 1e-400
 #else
   // Without floating-point from_chars: a stream in the classic locale, so the decimal point is '.'.
   std::istringstream stream{std::string(text)};
   stream.imbue(std::locale::classic());
   stream >> value;
   const bool parsed = !stream.fail() && stream.peek() == std::char_traits<char>::eof();
+  if (stream.fail() && std::fabs(value) == std::numeric_limits<double>::max()) return cell_kind::overflow;
 #endif
   if (!parsed) return cell_kind::not_a_number;
+  if (value == 0.0 && has_nonzero_digit(text)) return cell_kind::underflow;  // 1e-400 read as 0
   return std::isfinite(value) ? cell_kind::number : cell_kind::not_finite;
 }
 
@@ -185,6 +209,12 @@ inline cell_kind read_price(std::string_view text, double& value) {
     case detail::cell_kind::not_a_number:
       throw error(where + ": " + detail::quoted(detail::trim(cell)) +
                   " is not a number (a missing value is a blank cell or \".\")");
+    case detail::cell_kind::underflow:
+      throw error(where + ": " + detail::quoted(detail::trim(cell)) +
+                  " underflows to 0: out of range, its magnitude is below 4.9e-324, the smallest double");
+    case detail::cell_kind::overflow:
+      throw error(where + ": " + detail::quoted(detail::trim(cell)) +
+                  " is out of range: its magnitude is above 1.8e308, the largest double");
     case detail::cell_kind::not_finite:
       break;
   }
@@ -285,6 +315,18 @@ struct table {
 
   if (result.header.empty())
     throw error(result.source + " is empty: expected a header row naming the columns");
+  // A name given twice would make a column choice silently take the first of them.
+  for (std::size_t i = 0; i < result.header.size(); ++i) {
+    const std::string_view name = detail::trim(result.header[i]);
+    if (name.empty()) continue;
+    for (std::size_t j = i + 1; j < result.header.size(); ++j) {
+      if (detail::trim(result.header[j]) == name) {
+        throw error(result.source + ": the header names the column " + detail::quoted(name) +
+                    " twice, as columns " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                    "; rename one of them");
+      }
+    }
+  }
   for (const auto& row : result.rows) {
     if (row.cells.size() > result.header.size()) {
       throw error(result.source + " row " + std::to_string(row.number) + " has " +
@@ -343,6 +385,9 @@ struct aligned_columns {
   out.second_name = std::string(detail::trim(second));
   out.rows_read = t.rows.size();
   const std::string date_name(detail::trim(t.header[0]));
+  // Every row's date, with its row number: a date repeated on a row with a blank cell is still repeated.
+  std::vector<std::pair<date, std::size_t>> every_date;
+  every_date.reserve(t.rows.size());
   for (const auto& row : t.rows) {
     auto where = [&] { return t.source + " row " + std::to_string(row.number); };
     const std::string_view date_text = row.cells[0];
@@ -352,6 +397,7 @@ struct aligned_columns {
                   detail::quoted(detail::trim(date_text)) +
                   " is not a date (expected YYYY-MM-DD or M/D/YYYY)");
     }
+    every_date.emplace_back(*when, row.number);
     // A row with fewer cells than the header has blank cells at the end.
     const std::string_view cell_a =
         a < row.cells.size() ? std::string_view(row.cells[a]) : std::string_view();
@@ -373,7 +419,17 @@ struct aligned_columns {
     }
   }
 
-  // EIA exports are newest first: reverse those, sort anything else (stably, to report repeats).
+  std::stable_sort(every_date.begin(), every_date.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (std::size_t i = 1; i < every_date.size(); ++i) {
+    if (every_date[i].first == every_date[i - 1].first) {
+      throw error(t.source + ": the date " + every_date[i].first.iso() + " appears twice, in rows " +
+                  std::to_string(std::min(every_date[i - 1].second, every_date[i].second)) + " and " +
+                  std::to_string(std::max(every_date[i - 1].second, every_date[i].second)));
+    }
+  }
+
+  // EIA exports are newest first: reverse those, sort anything else.
   if (!std::is_sorted(out.dates.begin(), out.dates.end())) {
     out.reordered = true;
     std::vector<std::size_t> order(out.dates.size());
@@ -394,13 +450,6 @@ struct aligned_columns {
     permute(out.first);
     permute(out.second);
     permute(out.rows);
-  }
-  for (std::size_t i = 1; i < out.dates.size(); ++i) {
-    if (out.dates[i] == out.dates[i - 1]) {
-      throw error(t.source + ": the date " + out.dates[i].iso() + " appears twice, in rows " +
-                  std::to_string(std::min(out.rows[i - 1], out.rows[i])) + " and " +
-                  std::to_string(std::max(out.rows[i - 1], out.rows[i])));
-    }
   }
   return out;
 }
