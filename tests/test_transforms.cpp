@@ -267,3 +267,53 @@ TEST_CASE("Henry Hub: a non-positive spot price stops log returns, naming it") {
   expect_domain_error([&] { (void)hm::log_returns(spot); }, "Henry Hub spot",
                       {"levels[" + std::to_string(bad) + "]"});
 }
+
+TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 10)") {
+  // ln(1e300/1e-300) = ln 1e300 − ln 1e-300 = 1381.55…: the ratio overflows, the return does not.
+  const std::vector<double> extreme{1e-300, 1e300, 1e-300, 4.9e-324, 1.7976931348623157e308};
+  const auto r = hm::log_returns(extreme);
+  REQUIRE(r.size() == 4);
+  for (std::size_t t = 0; t < r.size(); ++t) {
+    const long double expected = std::log(static_cast<long double>(extreme[t + 1])) -
+                                 std::log(static_cast<long double>(extreme[t]));
+    CHECK_MESSAGE(std::fabs(r[t] - expected) <= 4e-16L * std::fabs(expected),
+                  "log return " << t << ": " << show(r[t]) << ", expected " << show(expected));
+  }
+  CHECK(r[0] == doctest::Approx(1381.5510557964274).epsilon(1e-15));
+  // Property: random levels over the whole range, against long double logs.
+  hm_test::random_source rng(77);
+  for (int trial = 0; trial < 2000; ++trial) {
+    const double a = (1 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 307)));
+    const double b = trial % 4 == 0 ? a * (1 + 0.7 * rng.symmetric())
+                                    : (1 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 307)));
+    const long double ratio = static_cast<long double>(b) / static_cast<long double>(a);
+    const long double expected =
+        std::fabs(ratio - 1) < 0.5L
+            ? std::log1p((static_cast<long double>(b) - static_cast<long double>(a)) / static_cast<long double>(a))
+            : std::log(static_cast<long double>(b)) - std::log(static_cast<long double>(a));
+    const double got = hm::log_returns(std::vector<double>{a, b})[0];
+    CHECK_MESSAGE(std::fabs(got - expected) <= 6e-16L * std::fabs(expected),
+                  "log_returns({" << show(a) << ", " << show(b) << "}) = " << show(got) << ", expected "
+                                  << show(expected));
+  }
+  // Simple returns: the difference of prices of opposite sign overflows, the return −2.5 does not.
+  const auto s = hm::simple_returns(std::vector<double>{-1e308, 1.5e308, -1.5e308, 1e-300, 1e300});
+  CHECK(s[0] == -2.5);
+  CHECK(s[1] == -2.0);
+  CHECK(s[2] == doctest::Approx(-1.0 - 1e-300 / 1.5e308));
+  CHECK(s[3] == std::numeric_limits<double>::infinity());  // 1e600: beyond DBL_MAX
+  for (int trial = 0; trial < 2000; ++trial) {
+    const double a = (rng.symmetric()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 308)));
+    const double b = (rng.symmetric()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 308)));
+    if (a == 0) continue;
+    const ex::rational q = (ex::to_rational(b) - ex::to_rational(a)) / ex::to_rational(a);
+    const double got = hm::simple_returns(std::vector<double>{a, b})[0];
+    if (abs(q) > ex::to_rational(std::numeric_limits<double>::max())) {
+      CHECK_MESSAGE(std::isinf(got), show(a) << " -> " << show(b) << ": " << show(got));
+    } else {
+      const double err = hm_test::relative_error(got, q);
+      CHECK_MESSAGE(err <= 4.5e-16, show(a) << " -> " << show(b) << ": " << show(got) << ", relative error "
+                                            << err);
+    }
+  }
+}

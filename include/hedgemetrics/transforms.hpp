@@ -44,7 +44,10 @@ template <class Levels>
                                   [](Real before, Real now, std::size_t) { return now - before; });
 }
 
-/// Simple returns R_t = P_t/P_{t−1} − 1, t = 1 … n − 1. A NaN level gives NaN in the returns that use it.
+/// Simple returns R_t = P_t/P_{t−1} − 1, t = 1 … n − 1, as (P_t − P_{t−1})/P_{t−1} (one rounding per
+/// operation); where the difference of two prices of opposite sign overflows, from the halved prices, so
+/// the result is +inf (−inf) only where the return itself exceeds DBL_MAX. A NaN level gives NaN in the
+/// returns that use it.
 /// \throws std::domain_error when a previous price is 0 (the return does not exist), naming its index.
 template <class Levels>
 [[nodiscard]] std::vector<result_t<Levels>> simple_returns(const Levels& levels) {
@@ -56,12 +59,18 @@ template <class Levels>
                                                std::to_string(t - 1) +
                                                "] is 0; a simple return needs a non-zero previous price"));
         }
-        return (now - before) / before;
+        const Real change = now - before;
+        if (std::isfinite(change) || !std::isfinite(now) || !std::isfinite(before)) return change / before;
+        // The difference of two finite prices of opposite sign overflowed; the return may not: halve
+        // both (exact at this size) and double the quotient (+inf only where the return exceeds it).
+        return (now / 2 - before / 2) / before * 2;
       });
 }
 
 /// Log returns r_t = ln(P_t/P_{t−1}), t = 1 … n − 1, computed as log1p((P_t − P_{t−1})/P_{t−1}) for moves
-/// under 50%, to keep the digits of small returns, and as ln(P_t/P_{t−1}) for larger ones. A NaN level gives
+/// under 50%, to keep the digits of small returns, as ln(P_t/P_{t−1}) for larger ones, and as
+/// ln P_t − ln P_{t−1} where the ratio overflows or underflows (log_returns({1e-300, 1e300}) is 1381.55,
+/// not inf). A NaN level gives
 /// NaN in the returns that use it. \throws std::domain_error on a price that is zero or negative (WTI settled
 /// at −37.63 on 2020-04-20),
 ///         naming its index and value: log returns do not exist there; use price_changes or simple_returns.
@@ -83,7 +92,13 @@ template <class Levels>
         // log1p keeps small returns exact; it is ill-conditioned as the
         // price ratio nears 0, where log of the ratio is exact instead.
         const Real change = (now - before) / before;
-        return std::fabs(change) < Real(0.5) ? std::log1p(change) : std::log(now / before);
+        if (std::fabs(change) < Real(0.5)) return std::log1p(change);
+        // A ratio that overflows or leaves the normal range (1e300/1e-300) has lost its digits:
+        // ln P_t − ln P_{t−1} then, whose terms are large enough (|ln| > 700) not to cancel badly.
+        const Real ratio = now / before;
+        if (std::isnormal(ratio)) return std::log(ratio);
+        if (std::isnan(ratio)) return ratio;
+        return std::log(now) - std::log(before);
       });
 }
 
