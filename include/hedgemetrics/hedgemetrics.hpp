@@ -10,6 +10,7 @@
 #include "hedgemetrics/delta_hedge.hpp"
 #include "hedgemetrics/descriptive.hpp"
 #include "hedgemetrics/downside.hpp"
+#include "hedgemetrics/error_correction.hpp"
 #include "hedgemetrics/greek_hedge.hpp"
 #include "hedgemetrics/hedge_accounting.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
