@@ -5,6 +5,8 @@
 #define HEDGEMETRICS_HEDGEMETRICS_HPP
 
 #include "hedgemetrics/accumulator.hpp"
+#include "hedgemetrics/alignment.hpp"
+#include "hedgemetrics/asynchronous.hpp"
 #include "hedgemetrics/basis.hpp"
 #include "hedgemetrics/contracts.hpp"
 #include "hedgemetrics/delta_hedge.hpp"
