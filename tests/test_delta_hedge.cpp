@@ -231,6 +231,25 @@ TEST_CASE("simulate_delta_hedge: every path's P&L equals delta_hedge's on the sa
   CHECK(threaded.standard_deviation == dist.standard_deviation);
 }
 
+TEST_CASE("simulation kernels: the table of Phi within 2e-15 of erfc, exp_kernel within 2 ulps of std::exp") {
+  const auto& cdf = hm::detail::normal_cdf_table::instance();
+  double worst = 0;
+  for (int i = -1000000; i <= 1000000; i += 7) {
+    const double x = i * 1.1e-5;  // [−11, 11]
+    worst = std::fmax(worst, std::fabs(cdf(x) - hm::detail::normal_cdf(x)));
+  }
+  MESSAGE("Phi table: largest absolute error " << worst);
+  CHECK(worst <= 2e-15);
+  double worst_exp = 0;
+  for (int i = -200000; i <= 200000; i += 3) {
+    const double x = i * 1.3e-4;  // [−26, 26]: log prices
+    const double exact = std::exp(x);
+    worst_exp = std::fmax(worst_exp, std::fabs(hm::detail::exp_kernel(x) - exact) / exact);
+  }
+  MESSAGE("exp_kernel: largest relative error " << worst_exp);
+  CHECK(worst_exp <= 2 * std::numeric_limits<double>::epsilon());
+}
+
 TEST_CASE("simulate_delta_hedge: mean error V(sigma_hedge) - V(sigma_realised) under the risk-neutral drift") {
   // With μ = r the hedge's discounted gains are a martingale, so E[pnl] = q(V(σ_h) − V(σ_r)) exactly, for
   // any rebalancing: the mean must be within 4 standard errors.
