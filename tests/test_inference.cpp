@@ -298,3 +298,135 @@ TEST_CASE("WTI spot on CL1 and CL2 daily changes: figures for the statsmodels cr
   out << "\n  ]\n}\n";
   MESSAGE("wrote " << json << " (n = " << n << " daily changes) for tests/check_inference_statsmodels.py");
 }
+
+TEST_CASE("range: t and F p-values where t² or d1·f overflow, against closed forms (issue 10)") {
+  // df = 1: p = (2/π)·atan(1/|t|); df = 2: p = 2/(√(2 + t²)·(√(2 + t²) + |t|)), in long double, whose
+  // exponent range holds t² for every double t.
+  for (int k = 0; k <= 308; k += 4) {
+    for (const double mantissa : {1.0, 3.7}) {
+      const double t = mantissa * std::pow(10.0, k);
+      if (!std::isfinite(t)) continue;
+      const long double tl = t;
+      const long double p1 = 2.0L / 3.141592653589793238462643383279502884L * std::atan(1.0L / tl);
+      const long double root = std::sqrt(2.0L + tl * tl);
+      const long double p2 = 2.0L / (root * (root + tl));
+      const struct {
+        double df;
+        long double expected;
+      } cases[] = {{1.0, p1}, {2.0, p2}};
+      for (const auto& c : cases) {
+        const double got = hm::student_t_two_sided_p(-t, c.df);
+        const long double allowed = 4e-14L * c.expected + std::numeric_limits<double>::denorm_min();
+        CHECK_MESSAGE(std::fabs(got - c.expected) <= allowed, "p(t = " << hm_test::show(t) << ", df = " << c.df
+                                                                       << ") = " << hm_test::show(got)
+                                                                       << ", expected "
+                                                                       << hm_test::show(c.expected));
+      }
+    }
+  }
+  CHECK(hm::student_t_two_sided_p(1e160, 1.0) == doctest::Approx(2.0 / (pi * 1e160)).epsilon(1e-14));
+  CHECK(hm::student_t_two_sided_p(1e-300, 1.0) == 1.0);
+  CHECK(hm::student_t_two_sided_p(0.0, 3.0) == 1.0);
+  // df → ∞: the normal two-sided tail.
+  CHECK(hm::student_t_two_sided_p(1.959963984540054, std::numeric_limits<double>::infinity()) ==
+        doctest::Approx(0.05).epsilon(1e-14));
+  // Large df with t² beyond DBL_MAX: x = df/(df + t²) from (√df/t)², p against the normal-like tail
+  // through the F(1, df) identity at a t where t² is finite.
+  hm_test::check_close_value("t = 1e160, df = 1e300", hm::student_t_two_sided_p(1e160, 1e300),
+                             hm::student_t_two_sided_p(1e150, 1e280), 1e-12);
+  // F(2, d2): P(F ≥ f) = (d2/(d2 + 2f))^(d2/2); with d2 = 1/2 it stays representable as d1·f overflows.
+  for (const double f : {1e10, 1e100, 1e200, 1e300, 1.7e308}) {
+    const long double expected = std::pow(0.5L / (0.5L + 2.0L * f), 0.25L);
+    hm_test::check_close_value("F(2, 0.5) p at " + hm_test::show(f), hm::f_upper_p(f, 2.0, 0.5),
+                               static_cast<double>(expected), 1e-13);
+  }
+  // F(1, d) = T² where T² is finite; the inference of one instrument takes the t form for the F p-value.
+  hm_test::check_close_value("F(1, 12) at 1e300", hm::f_upper_p(1e300, 1.0, 12.0),
+                             hm::student_t_two_sided_p(1e150, 12.0), 1e-13);
+  std::vector<double> s, f;
+  hm_test::random_source rng(5);
+  for (int i = 0; i < 40; ++i) {
+    f.push_back(rng.symmetric());
+    s.push_back(0.8 * f.back() + 0.01 * rng.symmetric());
+  }
+  const auto tests = hm::inference(hm::fit_hedge(s, f));
+  CHECK(tests.f_p_value == tests.ratios[0].p_value);
+}
+
+TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)") {
+  const std::vector<double> s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2};
+  const std::vector<double> f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.5};
+  const auto fit = hm::fit_hedge(s, f);
+  // The Bartlett meat of the ratio by its definition, in long double: S11 = Σ(d e)² + 2Σ_l w_l Σ_t
+  // (d e)_t (d e)_{t−l}, w_l = 1 − l/(L + 1); se = √S11/S_FF (the bread's ratio entry is 1/S_FF).
+  auto reference = [&](double lag) {
+    const std::size_t n = s.size();
+    std::vector<long double> g(n);
+    long double sff = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const long double d = static_cast<long double>(f[t]) - fit.hedge_mean;
+      const long double e = (static_cast<long double>(s[t]) - fit.exposure_mean) - fit.ratio * d;
+      g[t] = d * e;
+      sff += d * d;
+    }
+    long double meat = 0;
+    for (std::size_t t = 0; t < n; ++t) meat += g[t] * g[t];
+    for (std::size_t l = 1; l < n && static_cast<double>(l) <= lag; ++l) {
+      const long double w = 1.0L - static_cast<long double>(l) / (static_cast<long double>(lag) + 1.0L);
+      for (std::size_t t = l; t < n; ++t) meat += 2.0L * w * g[t] * g[t - l];
+    }
+    return static_cast<double>(std::sqrt(meat) / sff);
+  };
+  for (const long lag : {0L, 1L, 3L, 6L}) {
+    hm::hac_options options;
+    options.lag = lag;
+    const auto hac = hm::newey_west(s, f, fit, options);
+    CHECK(hac.lag == static_cast<std::size_t>(lag));
+    hm_test::check_close_value("HAC ratio se, lag " + std::to_string(lag), hac.ratio_standard_errors(0),
+                               reference(static_cast<double>(lag)), 1e-13);
+    const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
+    const auto multi = hm::newey_west(s, fm, hm::fit_hedge(s, fm), options);
+    hm_test::check_close_value("multi HAC ratio se, lag " + std::to_string(lag), multi.ratio_standard_errors(0),
+                               reference(static_cast<double>(lag)), 1e-12);
+  }
+  // A lag at or above the row count: every weight tends to 1 and the meat to (Σg)(Σg)ᵀ = 0, rounding
+  // noise; a caller error naming both (a lag of 1e10 on 7 points used to ask for 1e10 columns).
+  for (const long lag : {7L, 100L, 10000000000L, std::numeric_limits<long>::max()}) {
+    hm::hac_options options;
+    options.lag = lag;
+    CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit, options),
+                         doctest::Contains(("less than the 7 rows of the fit, but it is " + std::to_string(lag)).c_str()),
+                         std::invalid_argument);
+    const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
+    CHECK_THROWS_WITH_AS((void)hm::newey_west(s, fm, hm::fit_hedge(s, fm), options),
+                         doctest::Contains(std::to_string(lag).c_str()), std::invalid_argument);
+  }
+  // The automatic lag is capped at n − 1 (n = 3: floor(4·0.03^(2/9)) = 1 already is).
+  CHECK(hm::newey_west(std::vector<double>{1.0, 2.5, 2.0}, std::vector<double>{1.0, 2.0, 3.0},
+                       hm::fit_hedge(std::vector<double>{1.0, 2.5, 2.0}, std::vector<double>{1.0, 2.0, 3.0}))
+            .lag == 1);
+  // A fit of other data: another row count is an invalid_argument naming both counts.
+  const std::vector<double> s6(s.begin(), s.begin() + 6), f6(f.begin(), f.begin() + 6);
+  const auto fit6 = hm::fit_hedge(s6, f6);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit6), doctest::Contains("7 usable rows"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit6), doctest::Contains("made on 6"), std::invalid_argument);
+  const std::vector<double> s2{1.0, 2.0}, f2{1.0, 3.0};
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(s2, f2)), doctest::Contains("made on 2"),
+                       std::invalid_argument);
+  const Eigen::MatrixXd fm6 = Eigen::Map<const Eigen::VectorXd>(f6.data(), 6);
+  const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, fm, hm::fit_hedge(s6, fm6)), doctest::Contains("made on 6"),
+                       std::invalid_argument);
+  // The fit's policy must be the one given: a fit under omit (6 pairs) with the default propagate (7 rows).
+  std::vector<double> gap = s;
+  gap[3] = std::numeric_limits<double>::quiet_NaN();
+  const auto omitted = hm::fit_hedge(gap, f, hm::missing_data::omit);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(gap, f, omitted), doctest::Contains("made on 6"),
+                       std::invalid_argument);
+  hm::hac_options omit;
+  omit.missing = hm::missing_data::omit;
+  CHECK(std::isfinite(hm::newey_west(gap, f, omitted, omit).ratio_standard_errors(0)));
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, omitted, omit), doctest::Contains("7 usable rows"),
+                       std::invalid_argument);
+}

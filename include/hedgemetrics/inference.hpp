@@ -28,29 +28,82 @@
 
 namespace hedgemetrics {
 
+namespace detail {
+
+/// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
+[[nodiscard]] inline double log_beta(double a, double b) {
+  return std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+}
+
+/// I_x(a, b) where x is so small that I is the leading term of its series, x^a/(a·B(a, b)) (A&S 26.5.4;
+/// the next term is a(1 − b)x/(a + 1) of it), given r with x = r²/(1 + r²) (whose x^a is r^{2a} to
+/// a·r² relative): x itself may be subnormal or lost where r is not, and betainc's x^a through
+/// exp(a·ln x) costs |a·ln x|·ε, 1e-13 at x = 1e-250. Used when (a + |1 − b|)·r² < 2^−60. The power
+/// carries the range (0 or a subnormal only where I underflows); 1/(a·B(a, b)) = Γ(a + b)/(Γ(a + 1)Γ(b))
+/// by tgamma while a + b < 170, by lgamma above (there a < 20 wherever I is representable).
+[[nodiscard]] inline bool near_zero(double r2, double a, double b) noexcept {
+  return (a + std::fabs(1 - b)) * r2 < 0x1p-60;
+}
+
+[[nodiscard]] inline double incomplete_beta_near_zero(double r, double a, double b) {
+  const double coefficient = a + b < 170 ? std::tgamma(a + b) / (std::tgamma(a + 1) * std::tgamma(b))
+                                         : std::exp(-std::log(a) - log_beta(a, b));
+  return std::pow(r, 2 * a) * coefficient;
+}
+
+}  // namespace detail
+
 /// Two-sided p-value of a Student t statistic with `df` degrees of freedom:
 /// \f$ P(|T| \ge |t|) = I_{df/(df + t^2)}(df/2, 1/2) \f$ (Abramowitz & Stegun 26.7.1 and 26.5.27),
 /// with I the regularised incomplete beta function (Eigen::numext::betainc).
 /// Accuracy (against mpmath): betainc is given x = df/(df + t²), whose rounding costs about
 /// log10(df/t²) digits when p < ½: 1e-12 relative at df = 1e4, 1e-10 at df = 1e6.
-/// NaN when t is NaN or df ≤ 0; 0 for infinite t.
+/// Range: x and 1 − x are formed from (t/√df)² or (√df/t)², whichever is below 1, so t² never
+/// overflows; where x is small enough ((df/2 + ½)·x < 2^−60: |t| ≫ √df, t = 1e160 with df = 1), p is the
+/// leading term
+/// of the series of I, x^{df/2}/((df/2)·B(df/2, ½)) with x^{df/2} = (√df/|t|)^df, to a few ulps
+/// (student_t_two_sided_p(1e160, 1) = 6.366e-161 = 2/(π·1e160)), and 0 or a subnormal only where p
+/// underflows. df = +inf is the normal limit, erfc(|t|/√2).
+/// NaN when t is NaN or df ≤ 0 (or NaN); 0 for infinite t.
 [[nodiscard]] inline double student_t_two_sided_p(double t, double df) {
   if (std::isnan(t) || !(df > 0)) return std::numeric_limits<double>::quiet_NaN();
   if (std::isinf(t)) return 0.0;
-  // For p > ½ the complement 1 − p = I_{1−x}(1/2, df/2) (A&S 26.5.2), with 1 − x = t²/(df + t²) formed
-  // directly: x itself rounds near 1, which for |t| ≪ √df would cost digits of p.
-  const double complement = Eigen::numext::betainc(0.5, 0.5 * df, (t * t) / (df + t * t));
+  if (std::isinf(df)) return std::erfc(std::fabs(t) / std::sqrt(2.0));
+  if (t == 0) return 1.0;
+  const double root = std::sqrt(df), size = std::fabs(t);
+  double x = 0, complement_x = 0;  // x = df/(df + t²), 1 − x = t²/(df + t²)
+  if (size <= root) {
+    const double u = size / root, u2 = u * u;  // may underflow to 0: then p = 1 to the last bit
+    x = 1 / (1 + u2);
+    complement_x = u2 / (1 + u2);
+  } else {
+    const double r = root / size, r2 = r * r;
+    if (detail::near_zero(r2, 0.5 * df, 0.5)) return detail::incomplete_beta_near_zero(r, 0.5 * df, 0.5);
+    x = r2 / (1 + r2);
+    complement_x = 1 / (1 + r2);
+  }
+  // For p > ½ the complement 1 − p = I_{1−x}(1/2, df/2) (A&S 26.5.2), with 1 − x formed directly: x
+  // itself rounds near 1, which for |t| ≪ √df would cost digits of p.
+  const double complement = Eigen::numext::betainc(0.5, 0.5 * df, complement_x);
   if (complement < 0.5) return 1.0 - complement;
-  return Eigen::numext::betainc(0.5 * df, 0.5, df / (df + t * t));
+  return Eigen::numext::betainc(0.5 * df, 0.5, x);
 }
 
 /// Upper-tail p-value of an F statistic with (d1, d2) degrees of freedom:
 /// \f$ P(F_{d1,d2} \ge f) = I_{d2/(d2 + d1 f)}(d2/2, d1/2) \f$ (Abramowitz & Stegun 26.6.2).
+/// Range: x = 1/(1 + w) with w = (d1/d2)·f; where d1·f overflows or x is that small, p is the
+/// leading term of I's series as in student_t_two_sided_p (0 or a subnormal only where p underflows).
 /// NaN when f is NaN or negative or a df ≤ 0; 0 for infinite f.
 [[nodiscard]] inline double f_upper_p(double f, double d1, double d2) {
   if (std::isnan(f) || f < 0 || !(d1 > 0) || !(d2 > 0)) return std::numeric_limits<double>::quiet_NaN();
   if (std::isinf(f)) return 0.0;
-  return Eigen::numext::betainc(0.5 * d2, 0.5 * d1, d2 / (d2 + d1 * f));
+  if (f == 0) return 1.0;
+  const double w = d1 * f;
+  if (std::isfinite(w) && w <= d2) return Eigen::numext::betainc(0.5 * d2, 0.5 * d1, d2 / (d2 + w));
+  // r² = d2/(d1·f) < 1, formed without overflow; x = r²/(1 + r²).
+  const double r = std::sqrt(d2 / d1) / std::sqrt(f), r2 = r * r;
+  if (detail::near_zero(r2, 0.5 * d2, 0.5 * d1)) return detail::incomplete_beta_near_zero(r, 0.5 * d2, 0.5 * d1);
+  return Eigen::numext::betainc(0.5 * d2, 0.5 * d1, r2 / (1 + r2));
 }
 
 /// The two-sided critical value t such that P(|T| ≥ t) = 1 − level for Student's t with df degrees of
@@ -187,34 +240,68 @@ template <class Real>
 }
 
 /// The Bartlett-kernel meat S = Γ0 + Σ_{l=1..L} (1 − l/(L+1))(Γ_l + Γ_lᵀ), Γ_l = Σ_t g_t g_{t−l}ᵀ, over
-/// the score rows g_t = d_t·e_t that `row(t, g)` fills (returning false for a row to skip).
+/// the score rows g_t = d_t·e_t that `row(t, g)` fills (returning false for a row to skip). `used` is set
+/// to the number of rows used. A lag at or above the row count keeps its weights 1 − l/(L + 1), but only
+/// the lags that exist are summed: the ring buffer holds min(L, n) scores, so a lag of 1e10 on 7 rows
+/// costs 7 columns, not 1e10.
 template <class Real, class RowFunction>
 [[nodiscard]] Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> bartlett_meat(std::size_t n, Eigen::Index p,
                                                                                 std::size_t lag,
-                                                                                RowFunction&& row) {
+                                                                                RowFunction&& row,
+                                                                                std::size_t& used) {
   using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
-  const auto window = static_cast<Eigen::Index>(lag);
-  matrix history = matrix::Zero(p, window > 0 ? window : 1);  // ring buffer of the last L scores
+  const std::size_t memory = lag < n ? lag : n;  // lags beyond n − 1 have no pairs of rows
+  const auto window = static_cast<Eigen::Index>(memory);
+  matrix history = matrix::Zero(p, window > 0 ? window : 1);  // ring buffer of the last scores
   matrix gamma0 = matrix::Zero(p, p), cross = matrix::Zero(p, p);
   vector g(p), h(p);
+  const Real denominator = static_cast<Real>(lag) + 1;  // L + 1, without overflow for any L
   std::size_t seen = 0;
   for (std::size_t t = 0; t < n; ++t) {
     if (!row(t, g)) continue;
     gamma0.noalias() += g * g.transpose();
     if (window > 0) {
       h.setZero();
-      const auto available = static_cast<Eigen::Index>(seen < lag ? seen : lag);
+      const auto available = static_cast<Eigen::Index>(seen < memory ? seen : memory);
       for (Eigen::Index l = 1; l <= available; ++l) {
-        const auto slot = static_cast<Eigen::Index>((seen - static_cast<std::size_t>(l)) % lag);
-        h += (Real(1) - static_cast<Real>(l) / static_cast<Real>(window + 1)) * history.col(slot);
+        const auto slot = static_cast<Eigen::Index>((seen - static_cast<std::size_t>(l)) % memory);
+        h += (Real(1) - static_cast<Real>(l) / denominator) * history.col(slot);
       }
       cross.noalias() += g * h.transpose();
-      history.col(static_cast<Eigen::Index>(seen % lag)) = g;
+      history.col(static_cast<Eigen::Index>(seen % memory)) = g;
     }
     ++seen;
   }
+  used = seen;
   return gamma0 + cross + cross.transpose();
+}
+
+/// The lag of a HAC covariance on n rows: the automatic one (lag < 0), at most n − 1; an explicit lag must
+/// be below n. With L ≥ n every Bartlett weight 1 − l/(L + 1) of the lags that exist (l < n) tends to 1,
+/// and the meat tends to (Σg)(Σg)ᵀ, which the normal equations make 0: the covariance would be rounding
+/// noise (negative variances), not an estimate. A caller error, naming both.
+[[nodiscard]] inline std::size_t hac_lag(long lag, std::size_t n, const char* function) {
+  if (lag < 0) {
+    const std::size_t automatic = newey_west_default_lag(n);
+    return n > 0 && automatic >= n ? n - 1 : automatic;
+  }
+  if (static_cast<unsigned long>(lag) >= n) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the lag must be less than the " +
+                                             std::to_string(n) + " rows of the fit, but it is " +
+                                             std::to_string(lag)));
+  }
+  return static_cast<std::size_t>(lag);
+}
+
+/// Caller error unless newey_west used as many rows as the fit did: a fit of other data.
+inline void require_fit_rows(std::size_t used, std::size_t fitted, const char* function) {
+  if (used != fitted) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the data have " + std::to_string(used) +
+        " usable rows but the fit was made on " + std::to_string(fitted) +
+        "; pass the fit of these data with the same missing-data policy"));
+  }
 }
 
 /// inference() of a one-instrument fit with its t critical value already known.
@@ -227,8 +314,8 @@ template <class Real>
   out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
   out.ratios.push_back(detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df, critical));
   out.f_statistic = out.ratios[0].t_statistic * out.ratios[0].t_statistic;
-  out.f_p_value = static_cast<Real>(
-      f_upper_p(static_cast<double>(out.f_statistic), 1.0, static_cast<double>(out.residual_df)));
+  // P(F_{1,d} ≥ t²) = P(|T_d| ≥ |t|) exactly: the t form, which holds where t² overflows.
+  out.f_p_value = out.ratios[0].p_value;
   return out;
 }
 
@@ -326,7 +413,12 @@ template <class Real, class Fit>
 /// intercept, which gives the same covariance. Under missing_data::omit the complete rows are taken as
 /// consecutive. The fit must be of the same data with the same options.
 /// \returns hac_covariance; NaN figures when the fit's figures are NaN or n ≤ p.
-/// \throws std::invalid_argument when the row counts differ or the fit has another number of instruments;
+/// The lag must be below the fit's row count n (the automatic lag is capped at n − 1): at L ≥ n the
+/// estimate degenerates to rounding noise (see hac_lag).
+/// \throws std::invalid_argument when the row counts differ, an explicit lag is not below the fit's count,
+///         the fit has another number of instruments,
+///         or the fit was made on another number of rows than these data give under options.missing (a
+///         fit of other data, or with another policy; the message names both counts);
 ///         std::domain_error under missing_data::raise.
 template <class Exposure, class Hedges, class Real>
 [[nodiscard]] hac_covariance<Real> newey_west(const Exposure& exposure,
@@ -350,7 +442,20 @@ template <class Exposure, class Hedges, class Real>
   out.small_sample_correction = options.small_sample_correction;
   out.ratio_standard_errors = vector::Constant(k, nan);
   out.ratio_covariance = matrix::Constant(k, k, nan);
-  if (fit.residual_df == 0 || !std::isfinite(fit.residual_sum_of_squares)) return out;
+  if (options.missing != missing_data::omit) detail::require_fit_rows(s.size(), fit.n, function);
+  if (fit.residual_df == 0 || !std::isfinite(fit.residual_sum_of_squares)) {
+    if (options.missing == missing_data::omit) {
+      std::size_t complete = 0;
+      for (std::size_t t = 0; t < s.size(); ++t) {
+        bool finite = std::isfinite(static_cast<Real>(s[t]));
+        for (Eigen::Index j = 0; j < k; ++j)
+          finite = finite && std::isfinite(static_cast<Real>(hedges.derived()(static_cast<Eigen::Index>(t), j)));
+        if (finite) ++complete;
+      }
+      detail::require_fit_rows(complete, fit.n, function);
+    }
+    return out;
+  }
 
   std::vector<Eigen::Index> kept;
   for (Eigen::Index j = 0; j < k; ++j) {
@@ -362,7 +467,7 @@ template <class Exposure, class Hedges, class Real>
   const auto q = static_cast<Eigen::Index>(kept.size());
   const Eigen::Index p = q + o;
   const std::size_t n = s.size();
-  out.lag = options.lag < 0 ? newey_west_default_lag(fit.n) : static_cast<std::size_t>(options.lag);
+  out.lag = detail::hac_lag(options.lag, fit.n, function);
 
   const auto& x = hedges.derived();
   auto row = [&](std::size_t t, vector& g) {
@@ -390,7 +495,9 @@ template <class Exposure, class Hedges, class Real>
     g *= e;
     return true;
   };
-  const matrix meat = detail::bartlett_meat<Real>(n, p, out.lag, row);
+  std::size_t used = 0;
+  const matrix meat = detail::bartlett_meat<Real>(n, p, out.lag, row, used);
+  detail::require_fit_rows(used, fit.n, function);
 
   // The bread (DᵀD)⁻¹: diag(1/n, (XcᵀXc)⁻¹) with an intercept (the centred instruments are orthogonal to
   // the ones column), (XᵀX)⁻¹ without.
@@ -426,7 +533,9 @@ template <class Exposure, class Hedges, class Real>
 /// newey_west with k = 1 (see there for the formula and the matching statsmodels options), design
 /// [1, F − F̄], residuals e = S − S̄ − h*(F − F̄), bread diag(1/n, 1/S_FF).
 /// \returns hac_covariance with one ratio; NaN figures when n < 3 or the hedge is constant.
-/// \throws std::invalid_argument when the lengths differ; std::domain_error under missing_data::raise.
+/// \throws std::invalid_argument when the lengths differ, an explicit lag is not below the fit's count, or
+///         when the fit was made on another number of pairs than these data give under options.missing (a fit of other data; the message names both
+///         counts); std::domain_error under missing_data::raise.
 template <class Exposure, class Hedge, class Real>
 [[nodiscard]] hac_covariance<Real> newey_west(const Exposure& exposure, const Hedge& hedge,
                                               const hedge_fit<Real>& fit, const hac_options& options = {}) {
@@ -440,8 +549,18 @@ template <class Exposure, class Hedge, class Real>
   out.small_sample_correction = options.small_sample_correction;
   out.ratio_standard_errors = Eigen::Matrix<Real, Eigen::Dynamic, 1>::Constant(1, nan);
   out.ratio_covariance = matrix::Constant(1, 1, nan);
-  if (fit.n < 3 || !std::isfinite(fit.ratio_standard_error)) return out;
-  out.lag = options.lag < 0 ? newey_west_default_lag(fit.n) : static_cast<std::size_t>(options.lag);
+  if (options.missing != missing_data::omit) detail::require_fit_rows(s.size(), fit.n, function);
+  if (fit.n < 3 || !std::isfinite(fit.ratio_standard_error)) {
+    if (options.missing == missing_data::omit) {
+      std::size_t complete = 0;
+      for (std::size_t t = 0; t < s.size(); ++t) {
+        if (std::isfinite(static_cast<Real>(s[t])) && std::isfinite(static_cast<Real>(f[t]))) ++complete;
+      }
+      detail::require_fit_rows(complete, fit.n, function);
+    }
+    return out;
+  }
+  out.lag = detail::hac_lag(options.lag, fit.n, function);
   auto row = [&](std::size_t t, Eigen::Matrix<Real, Eigen::Dynamic, 1>& g) {
     const Real d = static_cast<Real>(f[t]) - fit.hedge_mean;
     const Real e = (static_cast<Real>(s[t]) - fit.exposure_mean) - fit.ratio * d;
@@ -457,7 +576,9 @@ template <class Exposure, class Hedge, class Real>
     g(1) = d * e;
     return true;
   };
-  const matrix meat = detail::bartlett_meat<Real>(s.size(), 2, out.lag, row);
+  std::size_t used = 0;
+  const matrix meat = detail::bartlett_meat<Real>(s.size(), 2, out.lag, row, used);
+  detail::require_fit_rows(used, fit.n, function);
   const Real sff = fit.hedge_variance * static_cast<Real>(fit.n - 1);
   matrix bread = matrix::Zero(2, 2);
   bread(0, 0) = Real(1) / static_cast<Real>(fit.n);
