@@ -889,7 +889,7 @@ TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside fig
 TEST_CASE("expected shortfall at a level whose tail is under one observation, and near DBL_MAX") {
   hm_test::random_source rng(4040);
   const double level = 0.9999999999999999;  // 1 − 2^−53·… : level·n rounds to n for small n
-  for (const std::size_t n : {1UL, 2UL, 10UL, 1000UL}) {
+  for (const std::size_t n : {1UL, 2UL, 10UL, 120UL}) {
     const auto x = small_series<double>(n, rng, false);
     const auto q = exact_values(x);
     rationals loss;
@@ -935,7 +935,7 @@ TEST_CASE("lower_partial_moment: O(n) in the order, exact at high orders") {
   hm_test::random_source rng(5050);
   std::vector<double> y;
   for (int i = 0; i < 25; ++i) y.push_back(0.05 - 1.05 * rng.uniform());
-  for (const int order : {4, 7, 40, 400, 2000}) {
+  for (const int order : {4, 7, 40, 700}) {
     check_in_range("LPM order " + std::to_string(order), hm::lower_partial_moment(y, order, 0.05),
                    exact_lpm(exact_values(y), order, ex::to_rational(0.05)),
                    (order + 4) * std::numeric_limits<double>::epsilon());
