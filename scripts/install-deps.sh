@@ -21,6 +21,7 @@ packages=(
   pybind11-dev python3-dev  # the Python module (python/)
   python3-pytest python3-pandas # tests/python: the module against pandas and statsmodels
   python3-dask python3-distributed # examples: dask_hedge_book.py on a local cluster
+  r-base-core r-cran-fgarch # tests: fGarch's GARCH(1,1) against garch_hedge.hpp (check_garch_fgarch.R)
 )
 
 missing=()
