@@ -215,3 +215,77 @@ TEST_CASE("walk_forward: bad input") {
       "the missing periods first",
       std::domain_error);
 }
+
+TEST_CASE("walk_forward_metrics: a strategy of another run is an error naming both lengths (issue 10)") {
+  const auto d = market(40, 3);
+  hm::walk_forward_options options;
+  options.window = 5;
+  const auto r = hm::walk_forward(d.s, d.f, options);
+  const std::vector<double> s_short(d.s.begin(), d.s.begin() + 30), f_short(d.f.begin(), d.f.begin() + 30);
+  const auto other = hm::walk_forward(s_short, f_short, options);
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward_metrics(r, other.strategies[0], 5, 40)),
+                       "hedgemetrics::walk_forward_metrics: the strategy \"naive 1:1\" has 30 periods (pnl) but "
+                       "the result has 40; pass a strategy of the same walk_forward result",
+                       std::invalid_argument);
+  auto cut = r.strategies[2];
+  cut.cost.pop_back();
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward_metrics(r, cut, 5, 40)),
+                       doctest::Contains("has 39 periods (cost) but the result has 40"), std::invalid_argument);
+  // A NaN price of the hedge is an error naming its row, not a NaN effectiveness.
+  options.cost = 0.001;
+  options.hedge_price = d.price;
+  options.hedge_price[17] = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(d.s, d.f, options)),
+                       doctest::Contains("hedge_price[17] is nan"), std::invalid_argument);
+  options.hedge_price[17] = std::numeric_limits<double>::infinity();
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(d.s, d.f, options)),
+                       doctest::Contains("hedge_price[17] is inf"), std::invalid_argument);
+}
+
+TEST_CASE("walk_forward_metrics: scale-free figures at any scale, exact near 1e9 (issue 10)") {
+  const auto d = market(60, 9);
+  hm_test::random_source rng(13);
+  for (int trial = 0; trial < 20; ++trial) {
+    const int k = static_cast<int>(rng.integer(-1000, 1000));
+    std::vector<double> s, f;
+    for (std::size_t i = 0; i < d.s.size(); ++i) {
+      s.push_back(std::ldexp(d.s[i], k));
+      f.push_back(std::ldexp(d.f[i], k));
+    }
+    hm::walk_forward_options options;
+    options.window = 10;
+    options.user.push_back({"0.8", std::vector<double>(d.s.size(), 0.8)});
+    const auto base = hm::walk_forward(d.s, d.f, options);
+    const auto scaled = hm::walk_forward(s, f, options);
+    for (const std::size_t j : {std::size_t{0}, std::size_t{4}}) {  // naive 1:1 and the user's 0.8
+      const auto& a = base.strategies[j].overall;
+      const auto& b = scaled.strategies[j].overall;
+      const std::string label = base.strategies[j].name + " at 2^" + std::to_string(k);
+      CHECK_MESSAGE(b.effectiveness == doctest::Approx(a.effectiveness).epsilon(1e-13), label);
+      CHECK_MESSAGE(b.semivariance_reduction == doctest::Approx(a.semivariance_reduction).epsilon(1e-13), label);
+      const long double variance = std::ldexp(static_cast<long double>(a.hedged_variance), 2 * k);
+      if (variance > std::numeric_limits<double>::max()) {
+        CHECK_MESSAGE(b.hedged_variance == std::numeric_limits<double>::infinity(), label);
+      } else if (variance >= std::numeric_limits<double>::min()) {
+        CHECK_MESSAGE(b.hedged_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13), label);
+      }
+    }
+  }
+  // P&L near 1e9 that differ by units: the effectiveness against exact arithmetic on the same doubles.
+  std::vector<double> s, f;
+  for (std::size_t i = 0; i < 80; ++i) {
+    f.push_back(static_cast<double>(rng.integer(-40, 40)) / 8);
+    s.push_back(1e9 + 0.75 * f.back() + static_cast<double>(rng.integer(-8, 8)) / 16);
+  }
+  hm::walk_forward_options options;
+  options.window = 10;
+  const auto r = hm::walk_forward(s, f, options);
+  const auto& naive = r.strategies[0];
+  hm_test::check_close("effectiveness near 1e9", naive.overall.effectiveness,
+                       ex::maybe(exact_effectiveness(naive.pnl, r.unhedged, r.start, s.size())), 1e-14);
+  // A user's ratio so large that S − h·F overflows: the hedged variance is +inf, the effectiveness −inf.
+  options.user.push_back({"huge", std::vector<double>(s.size(), 1e308)});
+  const auto big = hm::walk_forward(s, f, options);
+  CHECK(big.strategies[4].overall.hedged_variance == std::numeric_limits<double>::infinity());
+  CHECK(big.strategies[4].overall.effectiveness == -std::numeric_limits<double>::infinity());
+}

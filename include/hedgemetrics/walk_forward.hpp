@@ -7,6 +7,7 @@
 #ifndef HEDGEMETRICS_WALK_FORWARD_HPP
 #define HEDGEMETRICS_WALK_FORWARD_HPP
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -18,6 +19,7 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/downside.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/rolling.hpp"
 #include "hedgemetrics/series.hpp"
@@ -36,8 +38,8 @@ struct user_strategy {
   /// The label in the comparison table.
   std::string name;
   /// ratio[t]: the hedge ratio the strategy would hold over period t if it rebalanced at t. It must be
-  /// computed from data up to t − 1 only (the evaluation cannot check that); NaN means "no estimate", and
-  /// the previous position is kept. As long as the series.
+  /// computed from data up to t − 1 only (the evaluation cannot check that); NaN (or ±inf: any value
+  /// that is not finite) means "no estimate", and the previous position is kept. As long as the series.
   std::vector<double> ratio;
 };
 
@@ -116,46 +118,122 @@ struct walk_forward_result {
   std::vector<strategy_result> strategies;
 };
 
+namespace detail {
+
+/// The figures of one series over a range, in units of 2^shift: the series scaled by a power of two
+/// when its largest magnitude lies outside [2^−400, 2^400] (exactly; ordinary data are not touched), so
+/// that no square overflows or underflows; the mean as hi + lo (downside.hpp's mean_of), so that the
+/// deviations keep their digits.
+struct range_moments {
+  int shift = 0;
+  double mean = std::numeric_limits<double>::quiet_NaN();  // in units of 2^shift
+  double centred_squares = 0;                              // Σ(x − x̄)², in units of 2^(2·shift)
+  double downside_squares = 0;                             // Σ min(x, 0)², in units of 2^(2·shift)
+};
+
+[[nodiscard]] inline range_moments moments_over(const double* x, std::size_t n) {
+  range_moments m;
+  double largest = 0;
+  for (std::size_t t = 0; t < n; ++t) largest = std::max(largest, std::fabs(x[t]));
+  if (largest > 0) {
+    const int e = std::ilogb(largest);
+    m.shift = (e > 400 || e < -400) ? e : 0;
+  }
+  std::vector<double> copy;
+  const double* v = x;
+  if (m.shift != 0) {
+    copy.resize(n);
+    for (std::size_t t = 0; t < n; ++t) copy[t] = std::ldexp(x[t], -m.shift);
+    v = copy.data();
+  }
+  const split_mean<double> mean = mean_of(v, n);
+  m.mean = mean.hi + mean.lo;
+  for (std::size_t t = 0; t < n; ++t) {
+    const double d = (v[t] - mean.hi) - mean.lo;
+    const double loss = v[t] < 0 ? v[t] : 0.0;
+    m.centred_squares += d * d;
+    m.downside_squares += loss * loss;
+  }
+  return m;
+}
+
+}  // namespace detail
+
 /// The figures of `strategy` over periods [begin, end) (clipped to the evaluated periods), e.g. one year.
-/// \throws std::invalid_argument when begin > end or end exceeds the series.
+/// Range: the series are rescaled by powers of two where their squares would overflow or underflow, so
+/// effectiveness and semivariance_reduction are right at any scale, hedged_variance is +inf only where
+/// it exceeds DBL_MAX; the means are kept as double-doubles, so values near 1e9 that differ by units
+/// keep their digits. A hedged P&L that is not finite (S − h·F beyond DBL_MAX with a user's ratio) gives
+/// mean_pnl ±inf (NaN for both signs), hedged_variance +inf, effectiveness −inf, and a semivariance
+/// reduction of −inf when a loss is infinite.
+/// \throws std::invalid_argument when begin > end or end exceeds the series, or when `strategy` is not
+///         one of this result's (its ratio, pnl or cost series has another length than the result's
+///         periods; the message names both).
 [[nodiscard]] inline strategy_metrics walk_forward_metrics(const walk_forward_result& result,
                                                            const strategy_result& strategy, std::size_t begin,
                                                            std::size_t end) {
+  constexpr const char* function = "hedgemetrics::walk_forward_metrics";
   const std::size_t n = result.unhedged.size();
+  for (const auto& [name, size] : {std::pair<const char*, std::size_t>{"pnl", strategy.pnl.size()},
+                                   {"ratio", strategy.ratio.size()},
+                                   {"cost", strategy.cost.size()}}) {
+    if (size != n) {
+      HEDGEMETRICS_THROW(std::invalid_argument(
+          std::string(function) + ": the strategy \"" + strategy.name + "\" has " + std::to_string(size) +
+          " periods (" + name + ") but the result has " + std::to_string(n) +
+          "; pass a strategy of the same walk_forward result"));
+    }
+  }
   if (begin > end || end > n) {
-    HEDGEMETRICS_THROW(std::invalid_argument("hedgemetrics::walk_forward_metrics: the range [" +
-                                             std::to_string(begin) + ", " + std::to_string(end) +
-                                             ") is not within the " + std::to_string(n) + " periods"));
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the range [" + std::to_string(begin) +
+                                             ", " + std::to_string(end) + ") is not within the " +
+                                             std::to_string(n) + " periods"));
   }
   if (begin < result.start) begin = result.start;
   strategy_metrics m;
   if (begin >= end) return m;
   m.periods = end - begin;
   const double count = static_cast<double>(m.periods);
-  double sum_p = 0, sum_s = 0;
+  bool finite = true, infinite_loss = false;
+  double sum_p = 0;
   for (std::size_t t = begin; t < end; ++t) {
-    sum_p += strategy.pnl[t];
-    sum_s += result.unhedged[t];
     const double before = t > result.start ? strategy.ratio[t - 1] : 0.0;
     m.turnover += std::fabs(strategy.ratio[t] - before);
     m.total_cost += strategy.cost[t];
+    finite = finite && std::isfinite(strategy.pnl[t]);
+    infinite_loss = infinite_loss || strategy.pnl[t] == -std::numeric_limits<double>::infinity();
+    sum_p += strategy.pnl[t];
   }
-  const double mean_p = sum_p / count, mean_s = sum_s / count;
-  double var_p = 0, var_s = 0, down_p = 0, down_s = 0;
-  for (std::size_t t = begin; t < end; ++t) {
-    const double dp = strategy.pnl[t] - mean_p, ds = result.unhedged[t] - mean_s;
-    var_p += dp * dp;
-    var_s += ds * ds;
-    const double lp = strategy.pnl[t] < 0 ? strategy.pnl[t] : 0.0;
-    const double ls = result.unhedged[t] < 0 ? result.unhedged[t] : 0.0;
-    down_p += lp * lp;
-    down_s += ls * ls;
+  const detail::range_moments s = detail::moments_over(result.unhedged.data() + begin, m.periods);
+  if (!finite) {
+    m.mean_pnl = sum_p;  // ±inf, or NaN when both signs are infinite
+    if (m.periods < 2) return m;
+    m.hedged_variance = std::numeric_limits<double>::infinity();
+    if (s.centred_squares > 0) m.effectiveness = -std::numeric_limits<double>::infinity();
+    if (s.downside_squares > 0 && infinite_loss) {
+      m.semivariance_reduction = -std::numeric_limits<double>::infinity();
+    }
+    if (s.downside_squares > 0 && !infinite_loss) {
+      double down_p = 0;  // the finite losses (the infinite P&L are gains)
+      for (std::size_t t = begin; t < end; ++t) {
+        const double loss = strategy.pnl[t] < 0 ? std::ldexp(strategy.pnl[t], -s.shift) : 0.0;
+        down_p += loss * loss;
+      }
+      m.semivariance_reduction = 1 - down_p / s.downside_squares;
+    }
+    return m;
   }
-  m.mean_pnl = mean_p;
+  const detail::range_moments p = detail::moments_over(strategy.pnl.data() + begin, m.periods);
+  m.mean_pnl = std::ldexp(p.mean, p.shift);
   if (m.periods < 2) return m;
-  m.hedged_variance = var_p / (count - 1);
-  if (var_s > 0) m.effectiveness = 1 - var_p / var_s;
-  if (down_s > 0) m.semivariance_reduction = 1 - down_p / down_s;
+  const long long relative = 2 * (static_cast<long long>(p.shift) - s.shift);
+  m.hedged_variance = detail::ldexp_wide(p.centred_squares / (count - 1), 2 * static_cast<long long>(p.shift));
+  if (s.centred_squares > 0) {
+    m.effectiveness = 1 - detail::ldexp_wide(p.centred_squares / s.centred_squares, relative);
+  }
+  if (s.downside_squares > 0) {
+    m.semivariance_reduction = 1 - detail::ldexp_wide(p.downside_squares / s.downside_squares, relative);
+  }
   return m;
 }
 
@@ -213,8 +291,9 @@ template <class Estimate>
 /// on why out-of-sample figures are the ones to report.
 ///
 /// \throws std::invalid_argument when the lengths differ (series, hedge_price, a user ratio series),
-///         rebalance_every is 0, the cost is negative or not finite, the window < 2, or λ is outside (0, 1)
-///         (the message gives the value); std::domain_error when S or F holds a non-finite value.
+///         rebalance_every is 0, the cost is negative or not finite, a hedge_price is not finite (naming
+///         its index), the window < 2, or λ is outside (0, 1) (the message gives the value);
+///         std::domain_error when S or F holds a non-finite value.
 template <class Exposure, class Hedge>
 [[nodiscard]] walk_forward_result walk_forward(const Exposure& exposure, const Hedge& hedge,
                                                const walk_forward_options& options = {}) {
@@ -235,6 +314,14 @@ template <class Exposure, class Hedge>
   }
   if (!options.hedge_price.empty()) {
     detail::require_same_length(function, "exposure", n, "hedge_price", options.hedge_price.size());
+    for (std::size_t t = 0; t < n; ++t) {
+      if (!std::isfinite(options.hedge_price[t])) {
+        HEDGEMETRICS_THROW(std::invalid_argument(
+            std::string(function) + ": hedge_price[" + std::to_string(t) + "] is " +
+            detail::value_text(options.hedge_price[t]) +
+            "; the price of every trade must be a finite number (fill the missing prices first)"));
+      }
+    }
   }
   for (const user_strategy& u : options.user) {
     detail::require_same_length(function, "exposure", n, ("the ratio series of " + u.name).c_str(),
