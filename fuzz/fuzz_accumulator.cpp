@@ -85,7 +85,7 @@ void check_fit(const hedgemetrics::hedge_fit<double>& f, const char* what) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   std::vector<std::uint8_t> bytes(data + 1, data + size);
   if ((data[0] & 1U) != 0) {

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Fuzz target: the examples' CSV reader (examples/price_csv.hpp) on arbitrary bytes.
 //
-// Contract: parse_csv either returns a table (a header, rows no wider than it, spreadsheet row numbers
-// from 2 up, increasing) or throws price_csv::error whose message is one non-empty line; align() on any
+// Contract: parse_csv either returns a table (a header that names no column twice, rows no wider than it,
+// spreadsheet row numbers from 2 up, increasing) or throws price_csv::error whose message is one non-empty line; align() on any
 // pair of columns either returns aligned columns (equal lengths, dates strictly increasing, finite values,
-// each equal to the cell it came from) or throws price_csv::error with a one-line message. Nothing else may
+// each equal to the cell it came from, and no date on two rows of the file, blank cells or not) or throws price_csv::error with a one-line message. Nothing else may
 // escape (no std::length_error, no std::bad_alloc), and the sanitizers watch for UB and bad reads.
 #include <algorithm>
 #include <cmath>
@@ -13,6 +13,7 @@
 #include <exception>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_support.hpp"
 #include "price_csv.hpp"
@@ -40,6 +41,17 @@ void check_aligned(const price_csv::table& t, std::size_t a, std::size_t b,
     fuzz::fail("align: columns of different lengths");
   }
   if (out.rows_read != t.rows.size()) fuzz::fail("align: rows_read is not the number of data rows");
+  // Every row's date parses (else align throws), and no date is on two rows, aligned or not.
+  std::vector<price_csv::date> every;
+  for (const auto& row : t.rows) {
+    const auto when = price_csv::parse_date(row.cells[0]);
+    if (!when) fuzz::fail("align: accepted row " + std::to_string(row.number) + " whose date does not parse");
+    every.push_back(*when);
+  }
+  std::sort(every.begin(), every.end());
+  for (std::size_t i = 1; i < every.size(); ++i) {
+    if (every[i] == every[i - 1]) fuzz::fail("align: accepted the date " + every[i].iso() + " on two rows");
+  }
   for (std::size_t i = 0; i < n; ++i) {
     if (i > 0 && !(out.dates[i - 1] < out.dates[i])) {
       fuzz::fail("align: dates not strictly increasing at " + std::to_string(i) + ": " +
@@ -61,7 +73,7 @@ void check_aligned(const price_csv::table& t, std::size_t a, std::size_t b,
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   price_csv::table table;
   try {
@@ -71,6 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   if (table.header.empty()) fuzz::fail("parse_csv: a table without a header");
+  std::vector<std::string_view> names;
+  for (const auto& name : table.header) {
+    if (!price_csv::detail::trim(name).empty()) names.push_back(price_csv::detail::trim(name));
+  }
+  std::sort(names.begin(), names.end());
+  if (std::adjacent_find(names.begin(), names.end()) != names.end()) {
+    fuzz::fail("parse_csv: a header naming a column twice");
+  }
   std::size_t previous = 1;
   for (const auto& row : table.rows) {
     if (row.cells.empty() || row.cells.size() > table.header.size()) fuzz::fail("parse_csv: a row too wide");
@@ -87,22 +107,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   }
 
-  // Every pair of the first four columns (the date column too: that must be refused), and a missing name.
-  const std::size_t columns = std::min<std::size_t>(table.header.size(), 4);
-  for (std::size_t a = 0; a <= columns; ++a) {
-    for (std::size_t b = 0; b <= columns; ++b) {
-      if (a == b) continue;
-      const std::string name_a = a < columns ? table.header[a] : std::string("no such column");
-      const std::string name_b = b < columns ? table.header[b] : std::string("no such column");
-      try {
-        const auto out = price_csv::align(table, name_a, name_b);
-        const auto ia = table.find(name_a);
-        const auto ib = table.find(name_b);
-        if (!ia || !ib || *ia == 0 || *ib == 0) fuzz::fail("align: accepted a date or unknown column");
-        check_aligned(table, *ia, *ib, out);
-      } catch (const price_csv::error& e) {
-        check_message(e, "align");
-      }
+  // Value columns both ways, the date column (which must be refused), and a name that is not there.
+  const std::size_t none = table.header.size();
+  static constexpr std::size_t pairs[][2] = {{1, 2}, {2, 1}, {1, 3}, {0, 1}, {1, 99}};
+  for (const auto& pair : pairs) {
+    const std::size_t a = pair[0] == 99 ? none : pair[0];
+    const std::size_t b = pair[1] == 99 ? none : pair[1];
+    if (a > none || b > none) continue;
+    const std::string name_a = a < none ? table.header[a] : std::string("no such column");
+    const std::string name_b = b < none ? table.header[b] : std::string("no such column");
+    try {
+      const auto out = price_csv::align(table, name_a, name_b);
+      const auto ia = table.find(name_a);
+      const auto ib = table.find(name_b);
+      if (!ia || !ib || *ia == 0 || *ib == 0) fuzz::fail("align: accepted a date or unknown column");
+      check_aligned(table, *ia, *ib, out);
+    } catch (const price_csv::error& e) {
+      check_message(e, "align");
     }
   }
   return 0;

@@ -16,11 +16,52 @@
 
 namespace fuzz {
 
+// Each target defines this; LLVMFuzzerTestOneInput below calls it.
+int test_one(const std::uint8_t* data, std::size_t size);
+
+// Thrown by fail() in survey mode, caught by LLVMFuzzerTestOneInput.
+struct violation_seen {};
+
+struct current_input {
+  const std::uint8_t* data = nullptr;
+  std::size_t size = 0;
+};
+inline current_input current;
+
 // A broken contract: what was expected and what came back, then abort() so that libFuzzer keeps the input.
+// Survey mode (HEDGEMETRICS_FUZZ_SURVEY=<dir>, for long local runs while known findings are still open):
+// the first input of each kind of violation (its message with the numbers taken out) is written to <dir>
+// and reported, and fuzzing goes on.
 [[noreturn]] inline void fail(const std::string& what) {
-  std::fprintf(stderr, "\nCONTRACT VIOLATION: %s\n", what.c_str());
-  std::fflush(stderr);
-  std::abort();
+  static const char* survey = std::getenv("HEDGEMETRICS_FUZZ_SURVEY");
+  if (survey == nullptr) {
+    std::fprintf(stderr, "\nCONTRACT VIOLATION: %s\n", what.c_str());
+    std::fflush(stderr);
+    std::abort();
+  }
+  static std::vector<std::string> kinds;
+  std::string kind;
+  for (const char ch : what.substr(0, what.find('\n'))) {
+    const bool numeric = (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '+' || ch == 'e';
+    if (!numeric) {
+      kind += ch;
+    } else if (kind.empty() || kind.back() != '#') {
+      kind += '#';
+    }
+  }
+  bool seen = false;
+  for (const auto& k : kinds) seen = seen || k == kind;
+  if (!seen) {
+    kinds.push_back(kind);
+    const std::string path = std::string(survey) + "/finding-" + std::to_string(kinds.size());
+    if (std::FILE* f = std::fopen(path.c_str(), "wb")) {
+      std::fwrite(current.data, 1, current.size, f);
+      std::fclose(f);
+    }
+    std::fprintf(stderr, "\nCONTRACT VIOLATION (%s): %s\n", path.c_str(), what.c_str());
+    std::fflush(stderr);
+  }
+  throw violation_seen{};
 }
 
 inline std::string show(long double v) {
@@ -65,5 +106,14 @@ class bytes {
 };
 
 }  // namespace fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  fuzz::current = {data, size};
+  try {
+    return fuzz::test_one(data, size);
+  } catch (const fuzz::violation_seen&) {
+    return 0;
+  }
+}
 
 #endif  // HEDGEMETRICS_FUZZ_SUPPORT_HPP
