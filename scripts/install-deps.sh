@@ -17,6 +17,7 @@ packages=(
   python3-mpmath            # tests: the 30-digit cross-check of option_pricing.hpp's prices and greeks
   gnuplot-nox               # examples: the rolling_hedge chart (plot_rolling_hedge.sh)
   doxygen pkg-config        # packaging checks: the docs target (API reference), the pkg-config consumer
+  clang-14 libclang-rt-14-dev # test.sh's fuzz stage: the compiler and libFuzzer runtime of fuzz/
   libopenmpi-dev openmpi-bin # examples: mpi_hedge, one fit across MPI ranks
   pybind11-dev python3-dev  # the Python module (python/)
   python3-pytest python3-pandas # tests/python: the module against pandas and statsmodels

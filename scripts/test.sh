@@ -5,7 +5,10 @@
 #  2. C++20: the same tests and examples.
 #  3. C++17 under AddressSanitizer + UndefinedBehaviorSanitizer: the tests and examples once more (the
 #     examples parse CSV files: the sanitizers watch that code too).
-#  4. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
+#  4. Fuzzing: the libFuzzer targets of fuzz/ built with clang-14 (-fsanitize=fuzzer,address,undefined), each
+#     run for a bounded time (HEDGEMETRICS_FUZZ_SECONDS, 70 s by default: under 4 minutes for the three) on a
+#     temporary copy of its seed corpus; any contract violation, crash or sanitizer report fails CI.
+#  5. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -43,6 +46,31 @@ cmake -S . -B build-ci/sanitize -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_STANDARD=17
 cmake --build build-ci/sanitize -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-ci/sanitize --output-on-failure -j "$jobs"
+
+step "fuzzing: the libFuzzer targets (clang-14), each for a bounded time on a copy of its seed corpus"
+fuzz_seconds="${HEDGEMETRICS_FUZZ_SECONDS:-70}"
+cmake -S . -B build-ci/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DHEDGEMETRICS_BUILD_FUZZERS=ON -DHEDGEMETRICS_BUILD_TESTS=OFF -DHEDGEMETRICS_BUILD_EXAMPLES=OFF \
+  -DHEDGEMETRICS_BUILD_BENCHMARKS=OFF -DHEDGEMETRICS_BUILD_DOCS=OFF -DHEDGEMETRICS_BUILD_PYTHON=OFF \
+  -DHEDGEMETRICS_INSTALL=OFF "${common[@]}"
+cmake --build build-ci/fuzz -j "$jobs"
+fuzz_work=$(mktemp -d)
+trap 'rm -rf "$fuzz_work"' EXIT
+mkdir -p build-ci/fuzz/findings  # a failing input is kept here
+for target in fuzz_price_csv fuzz_accumulator fuzz_estimators; do
+  # The committed corpus stays as it is: libFuzzer adds what it finds to the copy.
+  cp -R "fuzz/corpus/$target" "$fuzz_work/$target"
+  if ! build-ci/fuzz/fuzz/$target -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+       -print_final_stats=1 -artifact_prefix="build-ci/fuzz/findings/$target-" "$fuzz_work/$target" \
+       >"$fuzz_work/$target.log" 2>&1; then
+    grep -v '^#[0-9]' "$fuzz_work/$target.log" | tail -n 60
+    echo "fuzzing: $target found an input that breaks its contract (above); reproduce with" \
+         "build-ci/fuzz/fuzz/$target build-ci/fuzz/findings/$target-*, and add the input to fuzz/corpus/$target once fixed" >&2
+    exit 1
+  fi
+  printf '%s: %s executions, no finding\n' "$target" \
+    "$(sed -n 's/^stat::number_of_executed_units: *//p' "$fuzz_work/$target.log")"
+done
 
 step "packaging: install, consumers, versions, docs"
 bash scripts/check-packaging.sh
