@@ -393,3 +393,72 @@ TEST_CASE("element types: integers and float compute in double, long double stay
   static_assert(std::is_same_v<decltype(e.periods[0].ratio), double>);
   CHECK(e.passed == 4);
 }
+
+TEST_CASE("regression test with fewer than 3 observations: nothing is met, every figure NaN (issue 10)") {
+  // Two points lie on a line: slope −1 and R² = 1 would "meet" the band and the R² line with no evidence.
+  const std::vector<double> item{1.0, 2.0}, instrument{-1.0, -2.0};
+  for (const auto direction :
+       {hm::regression_direction::instrument_on_item, hm::regression_direction::item_on_instrument}) {
+    hm::regression_test_options o;
+    o.direction = direction;
+    const auto r = hm::regression_test(item, instrument, o);
+    CHECK(r.n == 2);
+    check_nan("slope with n = 2", r.slope);
+    check_nan("intercept with n = 2", r.intercept);
+    check_nan("R^2 with n = 2", r.r_squared);
+    check_nan("p with n = 2", r.p_value);
+    CHECK_FALSE(r.slope_in_band);
+    CHECK_FALSE(r.r_squared_met);
+    CHECK_FALSE(r.significant);
+    CHECK(r.few_observations);
+    CHECK_FALSE(r.passed);
+  }
+  const auto a = hm::assess_hedge(item, instrument);
+  REQUIRE(a.lines.size() >= 2);
+  CHECK(a.lines[0].grade == hm::assessment_grade::fail);
+  CHECK(a.lines[0].reason == "undefined: fewer than 3 observations or no variation");
+  CHECK(a.lines[1].grade == hm::assessment_grade::fail);
+  // One observation, and none.
+  check_nan("slope with n = 1", hm::regression_test(std::vector<double>{1.0}, std::vector<double>{-1.0}).slope);
+  CHECK_FALSE(hm::regression_test(std::vector<double>{}, std::vector<double>{}).r_squared_met);
+}
+
+TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums overflow (issue 10)") {
+  // Item 1e-300, 0, 1e308, 1e308 against instrument 1e300, 1, 1e308, −1e308: at the last period the
+  // item's sum 2e308 exceeds DBL_MAX, the ratio −(1e300 + 1)/(2e308 + 1e-300) = −5e-9 does not.
+  const std::vector<double> item{1e-300, 0.0, 1e308, 1e308}, instrument{1e300, 1.0, 1e308, -1e308};
+  const auto d = hm::dollar_offset(item, instrument);
+  rational sum_h = 0, sum_i = 0;
+  for (std::size_t t = 0; t < item.size(); ++t) {
+    sum_h += ex::to_rational(item[t]);
+    sum_i += ex::to_rational(instrument[t]);
+    const rational ratio = -sum_i / sum_h;
+    check_close("cumulative ratio at " + std::to_string(t), d.cumulative[t].ratio, ex::maybe(ratio), 1e-15);
+  }
+  CHECK(d.cumulative[3].item_change == std::numeric_limits<double>::infinity());
+  CHECK(d.cumulative[3].instrument_change == doctest::Approx(1e300).epsilon(1e-15));
+  CHECK(d.cumulative[3].status == hm::offset_status::fail);
+  // Property: changes at every scale 2^k give the same ratios and verdicts, the sums scaled by 2^k.
+  hm_test::random_source rng(1234);
+  std::vector<double> h, i;
+  for (int t = 0; t < 40; ++t) {
+    h.push_back(rng.symmetric());
+    i.push_back(-0.9 * h.back() + 0.1 * rng.symmetric());
+  }
+  const auto base = hm::dollar_offset(h, i);
+  for (const int k : {-1070, -900, -300, 300, 900, 1020, 1023}) {
+    std::vector<double> hs, is;
+    for (std::size_t t = 0; t < h.size(); ++t) {
+      hs.push_back(std::ldexp(h[t], k));
+      is.push_back(std::ldexp(i[t], k));
+    }
+    const auto scaled = hm::dollar_offset(hs, is);
+    for (std::size_t t = 0; t < h.size(); ++t) {
+      if (k > -1000) {  // below, the changes themselves are subnormal and rounded
+        CHECK_MESSAGE(scaled.cumulative[t].ratio == doctest::Approx(base.cumulative[t].ratio).epsilon(1e-14),
+                      "2^" << k << ", period " << t);
+        CHECK_MESSAGE(scaled.cumulative[t].status == base.cumulative[t].status, "2^" << k << ", period " << t);
+      }
+    }
+  }
+}

@@ -346,7 +346,9 @@ template <class Real>
 /// an undefined ratio (NaN, never a division by zero): `undefined` when the instrument did not move either,
 /// `fail` when it moved by a material amount, `immaterial` when it moved by less than the threshold.
 /// Cumulative sums are compensated (Neumaier), so a cumulative change that returns to 0 does so exactly
-/// up to the inputs' own rounding.
+/// up to the inputs' own rounding; where a sum of finite changes overflows, it is carried on the changes
+/// times 2^−64, so the cumulative ratio stays right (−5e-9 for item 1e308 + 1e308 against instrument
+/// 1e300) and a cumulative change is +inf only where it exceeds DBL_MAX.
 ///
 /// Non-finite values are propagated: that period is `undefined`, and so is every cumulative point from it
 /// on.
@@ -369,13 +371,43 @@ template <class Item, class Instrument>
   out.periods.reserve(h.size());
   out.cumulative.reserve(h.size());
   detail::compensated_sum<Real> sum_h, sum_i;
+  // Once a cumulative sum of finite changes overflows (changes near 1e308), the sums are redone on the
+  // changes times 2^−64 (exact at that size), which holds any n < 2^63 of them: the ratio is scale-free,
+  // the materiality threshold is scaled alike, and the changes are reported times 2^64 (+inf only where
+  // the sum itself exceeds DBL_MAX).
+  constexpr int down = 64;
+  bool finite_so_far = true, scaled = false;
+  dollar_offset_options scaled_options = options;
+  scaled_options.materiality = std::ldexp(options.materiality, -down);
   for (std::size_t t = 0; t < h.size(); ++t) {
     const Real dh = static_cast<Real>(h[t]);
     const Real di = static_cast<Real>(i[t]);
     out.periods.push_back(detail::offset_of(t, dh, di, options));
-    sum_h.add(dh);
-    sum_i.add(di);
-    out.cumulative.push_back(detail::offset_of(t, sum_h.value(), sum_i.value(), options));
+    finite_so_far = finite_so_far && std::isfinite(dh) && std::isfinite(di);
+    if (scaled) {
+      sum_h.add(std::ldexp(dh, -down));
+      sum_i.add(std::ldexp(di, -down));
+    } else {
+      sum_h.add(dh);
+      sum_i.add(di);
+      if (finite_so_far && !(std::isfinite(sum_h.value()) && std::isfinite(sum_i.value()))) {
+        scaled = true;
+        sum_h = {};
+        sum_i = {};
+        for (std::size_t u = 0; u <= t; ++u) {
+          sum_h.add(std::ldexp(static_cast<Real>(h[u]), -down));
+          sum_i.add(std::ldexp(static_cast<Real>(i[u]), -down));
+        }
+      }
+    }
+    if (scaled) {
+      auto point = detail::offset_of(t, sum_h.value(), sum_i.value(), scaled_options);
+      point.item_change = std::ldexp(point.item_change, down);
+      point.instrument_change = std::ldexp(point.instrument_change, down);
+      out.cumulative.push_back(point);
+    } else {
+      out.cumulative.push_back(detail::offset_of(t, sum_h.value(), sum_i.value(), options));
+    }
     switch (out.periods.back().status) {
       case offset_status::pass:
         ++out.passed;
@@ -399,7 +431,8 @@ template <class Item, class Instrument>
 /// p < significance for t = b/se(b) with n − 2 degrees of freedom; F = t² with (1, n − 2). Fewer than
 /// min_observations pairs (30) sets few_observations: a warning, not a failure. The fit is fit_hedge's
 /// (hedge_ratio.hpp); t, F and p come from inference.hpp (Student t and F via the regularised incomplete
-/// beta function). Figures NaN when n < 3 or the regressor is constant (then nothing is met).
+/// beta function). Figures NaN when n < 3 (two points always fit a line with R² = 1: no evidence, so
+/// slope, intercept and R² are NaN too, and no criterion is met) or the regressor is constant.
 /// Reference: Finnerty & Grant (2002); Greene, Econometric Analysis, §5.2–5.3.
 /// \throws std::invalid_argument for different lengths, a slope band with lower > upper, a negative minimum
 ///         R², a significance level outside (0, 1); std::domain_error under missing_data::raise.
@@ -418,12 +451,15 @@ template <class Item, class Instrument>
   regression_test_result<Real> out;
   out.n = fit.n;
   out.options = options;
+  out.few_observations = fit.n < options.min_observations;
+  // Two points always lie on a line: a slope and an R² of 1 without a residual degree of freedom are no
+  // evidence, so with fewer than 3 observations every figure is NaN and nothing is met.
+  if (fit.n < 3) return out;
   out.slope = fit.ratio;
   out.intercept = fit.intercept;
   out.r_squared = fit.effectiveness;
   out.slope_standard_error = fit.ratio_standard_error;
-  out.few_observations = fit.n < options.min_observations;
-  if (fit.n >= 3 && std::isfinite(fit.ratio_standard_error)) {
+  if (std::isfinite(fit.ratio_standard_error)) {
     const auto tests = inference(fit);
     out.t_statistic = tests.ratios[0].t_statistic;
     out.p_value = tests.ratios[0].p_value;
