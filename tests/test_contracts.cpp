@@ -72,3 +72,37 @@ TEST_CASE("bad arguments: std::invalid_argument naming the value") {
   expect(0.78, nan, 42000.0, "exposure_size");
   expect(0.78, -inf, 42000.0, "exposure_size");
 }
+
+TEST_CASE("range: N* right where h*·Q_A overflows or underflows, +inf only where N* does (issue 10)") {
+  hm_test::random_source rng(1010);
+  const ex::rational largest = ex::to_rational(std::numeric_limits<double>::max());
+  for (int i = 0; i < 4000; ++i) {
+    const double ratio = rng.symmetric() * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
+    const double exposure = rng.symmetric() * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
+    const double contract = (0.01 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
+    const double n = hm::optimal_contracts(ratio, exposure, contract);
+    const ex::rational exact = ex::to_rational(ratio) * ex::to_rational(exposure) / ex::to_rational(contract);
+    const std::string what = "optimal_contracts(" + hm_test::show(ratio) + ", " + hm_test::show(exposure) +
+                             ", " + hm_test::show(contract) + ") = " + hm_test::show(n);
+    if (abs(exact) > largest) {
+      CHECK_MESSAGE(std::isinf(n), what);
+      CHECK_MESSAGE((n > 0) == (sgn(exact) > 0), what);
+    } else {
+      ex::rational error = ex::to_rational(n) - exact;
+      if (sgn(error) < 0) error = -error;
+      // Two roundings, plus one of the subnormal spacing where N* is that small.
+      const ex::rational bound = abs(exact) * ex::to_rational(2.5 * std::numeric_limits<double>::epsilon()) +
+                                 ex::to_rational(std::numeric_limits<double>::denorm_min());
+      CHECK_MESSAGE(error <= bound, what);
+    }
+  }
+  CHECK(hm::optimal_contracts(1e200, 1e200, 1e300) == doctest::Approx(1e100).epsilon(1e-15));
+  CHECK(hm::optimal_contracts(1e-200, 1e-200, 1e-300) == doctest::Approx(1e-100).epsilon(1e-15));
+  CHECK(hm::optimal_contracts(1e200, 1e200, 1.0) == std::numeric_limits<double>::infinity());
+  CHECK(hm::optimal_contracts(-1e200, 1e200, 1.0) == -std::numeric_limits<double>::infinity());
+  // Messages show the value as it is: 1e-300 is not "0.000000".
+  CHECK_THROWS_WITH_AS((void)hm::optimal_contracts(0.5, 1.0, -1e-300), doctest::Contains("got -1e-300"),
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::optimal_contracts(0.5, std::numeric_limits<double>::quiet_NaN(), 2.0),
+                       doctest::Contains("exposure_size nan"), std::invalid_argument);
+}
