@@ -13,6 +13,7 @@
 #include "hedgemetrics/descriptive.hpp"
 #include "hedgemetrics/downside.hpp"
 #include "hedgemetrics/error_correction.hpp"
+#include "hedgemetrics/garch_hedge.hpp"
 #include "hedgemetrics/greek_hedge.hpp"
 #include "hedgemetrics/hedge_accounting.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"

@@ -177,7 +177,17 @@ template <class Objective>
         if (x_new == r.x) break;
         f_new = objective(x_new, &g_new);
         ++r.evaluations;
-        if (std::isfinite(f_new) && g_new.allFinite() && f_new <= r.value + 1e-4 * decrease) {
+        if (!std::isfinite(f_new) || !g_new.allFinite()) continue;
+        if (f_new <= r.value + 1e-4 * decrease) {
+          accepted = true;
+          break;
+        }
+        // Near the minimum a sum of many terms (a likelihood) cannot show a decrease below its rounding
+        // noise: accept Hager & Zhang's approximate Wolfe step (SIAM J. Optim. 16(1), 2005, eq. 4.1) —
+        // f no higher than the noise level allows and the slope along the step reduced to at most 0.8 of
+        // its size, with the sign kept or reversed by less than 0.9: (2δ − 1)φ'(0) ≥ φ'(α) ≥ σφ'(0).
+        const double slope0 = decrease, slope = g_new.dot(x_new - r.x);
+        if (f_new <= r.value + 1e-13 * std::fabs(r.value) && slope <= -0.8 * slope0 && slope >= 0.9 * slope0) {
           accepted = true;
           break;
         }
