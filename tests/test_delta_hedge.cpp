@@ -8,12 +8,15 @@
 
 #include <doctest/doctest.h>
 
+#include <Eigen/Core>
+
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -114,6 +117,30 @@ TEST_CASE("delta_hedge: Hull's Table 19.2 (in the money) row by row, cost of hed
 
 TEST_CASE("delta_hedge: Hull's Table 19.3 (out of the money) row by row, cost of hedging $256,600") {
   check_hull_table(hull_table_19_3, 256600.0, "Table 19.3");
+}
+
+TEST_CASE_TEMPLATE("delta_hedge: every accepted series type gives the figures of the same values as doubles", T,
+                   float, double, long double, int) {
+  // Hull's prices (in cents for int), converted to T; the reference is delta_hedge on those values as double.
+  const double scale = std::is_same_v<T, int> ? 100.0 : 1.0;
+  auto o = hull_options();
+  o.strike *= scale;
+  std::vector<T> prices;
+  for (const auto& row : hull_table_19_2) prices.push_back(static_cast<T>(std::round(row.price * scale)));
+  if constexpr (!std::is_same_v<T, int>) {
+    for (std::size_t i = 0; i < prices.size(); ++i) prices[i] = static_cast<T>(hull_table_19_2[i].price);
+  }
+  std::vector<double> as_double(prices.begin(), prices.end());
+  const auto times = weeks(prices.size());
+  const auto reference = hm::delta_hedge(as_double, times, o);
+  const auto h = hm::delta_hedge(prices, times, o);
+  CHECK(h.cumulative_cost == reference.cumulative_cost);
+  CHECK(h.hedging_cost == reference.hedging_cost);
+  const hm::series_view<T> view(prices.data(), prices.size());
+  CHECK(hm::delta_hedge(view, times, o).hedging_cost == reference.hedging_cost);
+  const Eigen::Matrix<double, Eigen::Dynamic, 1> eigen = Eigen::Map<const Eigen::VectorXd>(as_double.data(),
+                                                                                          static_cast<Eigen::Index>(as_double.size()));
+  CHECK(hm::delta_hedge(eigen, times, o).hedging_cost == reference.hedging_cost);
 }
 
 TEST_CASE("delta_hedge: the attribution explains the P&L; the unexplained part is third order") {
