@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Tests of <hedgemetrics/greek_hedge.hpp>: neutralise_greeks. Independent answers: Hull's Example 19.5
-// (gamma and vega neutral) and his gamma-neutral example of §19.6; the minimum-norm property (orthogonal to
+// (gamma and vega neutral) and Example 19.3 (gamma neutral); the minimum-norm property (orthogonal to
 // the null space, built by a cross product); the least-squares normal equation of a one-instrument fit
 // written out by hand; greeks of real options from black_scholes; every bad input.
 #include <hedgemetrics/greek_hedge.hpp>
@@ -33,7 +33,7 @@ TEST_CASE("neutralise_greeks: Hull's Example 19.5 (400 and 6,000 options, then s
   CHECK(h.residual.delta == 0.0);
 }
 
-TEST_CASE("neutralise_greeks: gamma alone (Hull §19.6: buy 2,000 calls, sell 1,240 of the underlying)") {
+TEST_CASE("neutralise_greeks: gamma alone (Hull Example 19.3: buy 2,000 calls, sell 1,240 of the underlying)") {
   hm::greek_hedge_options only_gamma;
   only_gamma.vega = false;
   const auto h = hm::neutralise_greeks({0.0, -3000.0, 0.0}, {{0.62, 1.50, 0.0}}, only_gamma);
