@@ -9,7 +9,10 @@
 /// registered, and a line says so.
 #include <hedgemetrics/delta_hedge.hpp>
 
+#if defined(__unix__) || defined(__APPLE__)
+#define HEDGEMETRICS_BENCH_HAVE_POSIX 1
 #include <sys/resource.h>
+#endif
 
 #include <cstdio>
 #include <cstdlib>
@@ -73,6 +76,7 @@ void BM_hedgemetrics_discrete_hedging_experiment(benchmark::State& state) {
 }
 BENCHMARK(BM_hedgemetrics_discrete_hedging_experiment)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+#ifdef HEDGEMETRICS_BENCH_HAVE_POSIX
 /// Runs DiscreteHedging and reads the standard deviation column (the 4th) of its two result rows.
 std::vector<double> run_quantlib() {
   std::vector<double> sds;
@@ -113,6 +117,8 @@ void BM_quantlib_DiscreteHedging_program(benchmark::State& state) {
   state.counters["child_cpu_ms"] = 1e3 * cpu / static_cast<double>(state.iterations());
 }
 
+#endif  // HEDGEMETRICS_BENCH_HAVE_POSIX
+
 /// delta_hedge along one path of n steps (a year), with the attribution: the per-step cost of the path
 /// kernel, which prices the option and its greeks at every step.
 void BM_delta_hedge_path(benchmark::State& state) {
@@ -139,6 +145,7 @@ BENCHMARK(BM_delta_hedge_path)->RangeMultiplier(10)->Range(1'000, 100'000);
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef HEDGEMETRICS_BENCH_HAVE_POSIX
   if (FILE* probe = std::fopen(quantlib_program, "r")) {
     std::fclose(probe);
     benchmark::RegisterBenchmark("BM_quantlib_DiscreteHedging_program", BM_quantlib_DiscreteHedging_program)
@@ -149,5 +156,8 @@ int main(int argc, char** argv) {
                 "comparison is skipped\n",
                 quantlib_program);
   }
+#else
+  std::printf("bench_delta_hedge: the QuantLib comparison runs %s through popen, POSIX only\n", quantlib_program);
+#endif
   return hm_bench::main(argc, argv);
 }
