@@ -304,9 +304,10 @@ TEST_CASE("simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / opt
   sim.paths = 20000;
   sim.drift = 0.13;
   // Hull's 4-week figure, 0.34, sits below the √N scaling of his own 5-week one (0.42·√(4/5) = 0.376) and
-  // Derman–Kamal's 0.40; 1e5 paths give 0.375 here, so that row is held to 0.04 and the gap reported.
+  // Derman–Kamal's 0.40; 1e5 paths give 0.375 here (20,000: 0.378), so that row is held to 0.05, not 0.02,
+  // and the gap is reported in the README.
   const std::vector<std::tuple<std::size_t, double, double>> table = {
-      {4, 0.42, 0.02}, {5, 0.34, 0.04}, {10, 0.26, 0.02}, {20, 0.19, 0.02}};
+      {4, 0.42, 0.02}, {5, 0.34, 0.05}, {10, 0.26, 0.02}, {20, 0.19, 0.02}};
   for (const auto& [steps, hull, tolerance] : table) {
     sim.rebalances = steps;
     const auto d = hm::simulate_delta_hedge(49.0, o, sim);
