@@ -377,14 +377,19 @@ struct hedging_error_distribution {
   double skewness = std::numeric_limits<double>::quiet_NaN();
   /// Excess kurtosis m₄/m₂² − 3 (0 for a normal distribution; QuantLib's DiscreteHedging prints the same).
   double kurtosis = std::numeric_limits<double>::quiet_NaN();
-  /// The 1%, 5%, 50%, 95% and 99% quantiles of the P&L (lower empirical quantiles).
+  /// The 1% quantile of the P&L (the lower empirical quantile, −value_at_risk at 99%).
   double quantile_01 = std::numeric_limits<double>::quiet_NaN();
+  /// The 5% quantile of the P&L.
   double quantile_05 = std::numeric_limits<double>::quiet_NaN();
+  /// The median P&L.
   double quantile_50 = std::numeric_limits<double>::quiet_NaN();
+  /// The 95% quantile of the P&L.
   double quantile_95 = std::numeric_limits<double>::quiet_NaN();
+  /// The 99% quantile of the P&L.
   double quantile_99 = std::numeric_limits<double>::quiet_NaN();
-  /// Expected shortfall of the P&L at 95% and 99%, as a loss (expected_shortfall of downside.hpp).
+  /// Expected shortfall of the P&L at 95%, as a loss (expected_shortfall of downside.hpp).
   double expected_shortfall_95 = std::numeric_limits<double>::quiet_NaN();
+  /// Expected shortfall of the P&L at 99%, as a loss.
   double expected_shortfall_99 = std::numeric_limits<double>::quiet_NaN();
   /// √(π/4)·|quantity|·vega·σ/√N: Derman and Kamal's standard deviation of the hedging error of an
   /// at-the-money option hedged N times at the right volatility.
