@@ -438,6 +438,10 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
         "hedgemetrics::delta_hedge: options.cost must be in [0, 1), but it is 1.5");
   bad = o;
+  bad.quantity = 0.0;
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
+        "hedgemetrics::delta_hedge: options.quantity must be finite and not 0, but it is 0");
+  bad = o;
   bad.rebalance_every = 0;
   CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
         "hedgemetrics::delta_hedge: options.rebalance_every must be at least 1");

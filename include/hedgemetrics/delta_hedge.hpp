@@ -63,7 +63,7 @@ struct delta_hedge_options {
   double dividend_yield = 0.0;
   /// σ > 0, the volatility the deltas are computed with (and the premium charged at).
   double volatility = std::numeric_limits<double>::quiet_NaN();
-  /// Number of options written (negative: bought); the hedge holds quantity·Δ shares.
+  /// Number of options written (negative: bought), finite and not 0; the hedge holds quantity·Δ shares.
   double quantity = 1.0;
   /// Proportional one-way cost, a fraction of the traded value in [0, 1).
   double cost = 0.0;
@@ -154,7 +154,11 @@ inline void require_hedge_options(const delta_hedge_options& o, const char* func
   require_finite(o.expiry, "options.expiry", function);
   require_finite(o.rate, "options.rate", function);
   require_finite(o.dividend_yield, "options.dividend_yield", function);
-  require_finite(o.quantity, "options.quantity", function);
+  if (!(o.quantity != 0.0) || !std::isfinite(o.quantity)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": options.quantity must be finite and not 0, but it is " +
+                                             value_text(o.quantity)));
+  }
   if (!(o.cost >= 0.0 && o.cost < 1.0)) {
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": options.cost must be in [0, 1), but it is " +
                                              value_text(o.cost)));
