@@ -184,6 +184,31 @@ TEST_CASE("delta_hedge: the attribution explains the P&L; the unexplained part i
   CHECK(fine / coarse < 0.65);
 }
 
+TEST_CASE("delta_hedge: a put's hedge is the call's less a forward (parity of hedging costs); a bought option flips every sign") {
+  // With q = 0 the put's delta is the call's − 1, so its hedge is the call's short `quantity` shares held
+  // from t0, financed at r: hedging_cost(put) − hedging_cost(call) = quantity·(K − S0 e^{r(t_n − t0)}).
+  for (const auto* table : {&hull_table_19_2, &hull_table_19_3}) {
+    std::vector<double> prices;
+    for (const auto& row : *table) prices.push_back(row.price);
+    const auto times = weeks(prices.size());
+    auto o = hull_options();
+    const auto call = hm::delta_hedge(prices, times, o);
+    o.type = option_type::put;
+    const auto put = hm::delta_hedge(prices, times, o);
+    const double expected = o.quantity * (o.strike - prices.front() * std::exp(o.rate * times.back()));
+    CHECK(put.hedging_cost - call.hedging_cost == doctest::Approx(expected).epsilon(1e-12));
+    for (std::size_t i = 0; i < prices.size(); ++i) {
+      CHECK(std::fabs(put.shares_held[i] - (call.shares_held[i] - o.quantity)) <= 1e-15 * 4 * o.quantity);
+    }
+    o.type = option_type::call;
+    o.quantity = -o.quantity;
+    const auto bought = hm::delta_hedge(prices, times, o);
+    CHECK(bought.hedging_error == doctest::Approx(-call.hedging_error).epsilon(1e-12));
+    CHECK(bought.total.gamma == doctest::Approx(-call.total.gamma).epsilon(1e-12));
+    CHECK(bought.shares_held.front() == doctest::Approx(-call.shares_held.front()).epsilon(1e-15));
+  }
+}
+
 TEST_CASE("delta_hedge: rebalancing every k steps and inside a delta band") {
   std::vector<double> prices;
   for (const auto& row : hull_table_19_2) prices.push_back(row.price);
