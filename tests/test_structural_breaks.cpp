@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+// Tests of <hedgemetrics/structural_breaks.hpp>. Independent answers: published figures (Chow on NIST's
+// Longley data, F 3.9268 and p 0.06307; strucchange's Nile example, sup-F 75.93 at break 28 and OLS-CUSUM
+// 2.9518, Zeileis et al. 2002 §4), a second algorithm (every segment refitted from scratch by Eigen's
+// Householder QR in long double: Chow's F at every split, the recursive residuals from their
+// definition, Bai–Perron by exhaustive search over all break pairs), and recovery of simulated breaks.
+// R's strucchange recomputes the EIA figures this test writes (check_monitoring_r.R, CTest
+// monitoring_r).
+#include <hedgemetrics/structural_breaks.hpp>
+
+#include <doctest/doctest.h>
+
+#include <Eigen/Dense>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/check.hpp"
+#include "support/data.hpp"
+#include "support/nist_models.hpp"
+
+namespace hm = hedgemetrics;
+
+namespace {
+
+using ld_matrix = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
+using ld_vector = Eigen::Matrix<long double, Eigen::Dynamic, 1>;
+
+/// RSS of y on [1 | x] over rows [begin, end), by Householder QR in long double.
+long double reference_rss(const std::vector<double>& y, const Eigen::MatrixXd& x, std::size_t begin,
+                          std::size_t end, bool intercept = true) {
+  const auto rows = static_cast<Eigen::Index>(end - begin);
+  const Eigen::Index k = x.cols() + (intercept ? 1 : 0);
+  ld_matrix a(rows, k);
+  ld_vector b(rows);
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    const auto t = static_cast<Eigen::Index>(begin) + r;
+    Eigen::Index c = 0;
+    if (intercept) a(r, c++) = 1;
+    for (Eigen::Index j = 0; j < x.cols(); ++j) a(r, c++) = x(t, j);
+    b(r) = y[static_cast<std::size_t>(t)];
+  }
+  const ld_vector coef = a.householderQr().solve(b);
+  long double rss = 0;
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    long double fit = 0;
+    for (Eigen::Index c = 0; c < k; ++c) fit += a(r, c) * coef(c);
+    rss += (b(r) - fit) * (b(r) - fit);
+  }
+  return rss;
+}
+
+class gaussian {
+ public:
+  explicit gaussian(std::uint64_t seed) : rng_(seed) {}
+  double operator()() {
+    const double u1 = 1.0 - rng_.uniform(), u2 = rng_.uniform();
+    return std::sqrt(-2 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+
+ private:
+  hm_test::random_source rng_;
+};
+
+/// S_t = a_r + h_r F_t + e_t with regime r changing at `breaks`; F a random walk around 50.
+struct regimes {
+  std::vector<double> s, f;
+};
+regimes simulate(std::size_t n, const std::vector<std::size_t>& breaks, const std::vector<double>& ratios,
+                 std::uint64_t seed, double noise = 0.5) {
+  gaussian z(seed);
+  regimes out;
+  double f = 50;
+  std::size_t regime = 0;
+  for (std::size_t t = 0; t < n; ++t) {
+    while (regime < breaks.size() && t >= breaks[regime]) ++regime;
+    f += z();
+    out.f.push_back(f);
+    out.s.push_back(2.0 + ratios[regime] * f + noise * z());
+  }
+  return out;
+}
+
+std::vector<double> nile_flows() {
+#ifdef HEDGEMETRICS_NILE_CSV
+  std::ifstream in(HEDGEMETRICS_NILE_CSV);
+  std::vector<double> out;
+  std::string line;
+  std::getline(in, line);  // year,volume
+  while (std::getline(in, line)) {
+    const auto comma = line.find(',');
+    if (comma != std::string::npos) out.push_back(std::strtod(line.c_str() + comma + 1, nullptr));
+  }
+  return out;
+#else
+  return {};
+#endif
+}
+
+}  // namespace
+
+TEST_CASE("chow_test: Longley, Employed on Year, GNP.deflator, GNP, Armed.Forces, split 7 (F 3.9268, p 0.06307)") {
+  const auto path = hm_test::data_file("nist/Longley.dat");
+  if (!path) return;
+  const auto model = hm_test::read_nist_model(*path, "Longley");
+  Eigen::VectorXd y;
+  Eigen::MatrixXd x;
+  hm_test::nist_design(model, y, x);
+  REQUIRE(x.cols() == 6);
+  // NIST's columns: x1 GNP.deflator, x2 GNP, x3 Unemployed, x4 Armed.Forces, x5 Population, x6 Year.
+  Eigen::MatrixXd design(x.rows(), 4);
+  design << x.col(5), x.col(0), x.col(1), x.col(3);
+  const auto chow = hm::chow_test(y, design, 7);
+  CHECK(chow.k == 5);
+  CHECK(chow.df1 == 5);
+  CHECK(chow.df2 == 6);
+  CHECK(chow.statistic == doctest::Approx(3.9268).epsilon(2e-5));
+  CHECK(chow.p_value == doctest::Approx(0.06307).epsilon(1e-4));
+  // Second algorithm: the three fits by long-double QR.
+  const std::vector<double> yy(y.data(), y.data() + y.size());
+  const long double rss = reference_rss(yy, design, 0, 16), r1 = reference_rss(yy, design, 0, 7),
+                    r2 = reference_rss(yy, design, 7, 16);
+  const double f = static_cast<double>(((rss - r1 - r2) / 5) / ((r1 + r2) / 6));
+  CHECK_MESSAGE(std::fabs(chow.statistic - f) <= 1e-8 * f, "computed " << chow.statistic << ", QR " << f);
+  CHECK(chow.rss == doctest::Approx(static_cast<double>(rss)).epsilon(1e-9));
+}
+
+TEST_CASE_TEMPLATE("chow_test: every split equals three long-double QR fits", T, float, double, long double, int) {
+  const regimes data = simulate(60, {35}, {0.9, 1.2}, 7);
+  std::vector<T> s, f;
+  for (std::size_t i = 0; i < data.s.size(); ++i) {
+    s.push_back(static_cast<T>(std::is_integral_v<T> ? std::round(100 * data.s[i]) : data.s[i]));
+    f.push_back(static_cast<T>(std::is_integral_v<T> ? std::round(100 * data.f[i]) : data.f[i]));
+  }
+  std::vector<double> sd(s.begin(), s.end());
+  Eigen::MatrixXd fd(static_cast<Eigen::Index>(f.size()), 1);
+  for (std::size_t i = 0; i < f.size(); ++i) fd(static_cast<Eigen::Index>(i), 0) = static_cast<double>(f[i]);
+  const long double rss = reference_rss(sd, fd, 0, 60);
+  for (std::size_t split = 2; split <= 58; split += 4) {
+    const auto chow = hm::chow_test(s, f, split);
+    const long double r1 = reference_rss(sd, fd, 0, split), r2 = reference_rss(sd, fd, split, 60);
+    const double expected = static_cast<double>(((rss - r1 - r2) / 2) / ((r1 + r2) / 56));
+    CHECK_MESSAGE(std::fabs(chow.statistic - expected) <= 1e-9 * std::fabs(expected) + 1e-12,
+                  "split " << split << ": computed " << chow.statistic << ", QR " << expected);
+    CHECK(chow.p_value == doctest::Approx(hm::f_upper_p(expected, 2, 56)).epsilon(1e-8));
+  }
+  // The break at 35 is found: the F statistic is largest there.
+  CHECK(hm::chow_test(s, f, 35).p_value < 1e-6);
+}
+
+TEST_CASE("sup_f_test and cusum_test: strucchange's Nile example (supF 75.93 at 28, OLS-CUSUM 2.9518)") {
+  const std::vector<double> nile = nile_flows();
+  if (nile.size() != 100) {
+    MESSAGE("skipped: statsmodels' nile.csv not found (Debian python3-statsmodels)");
+    return;
+  }
+  const Eigen::MatrixXd none(100, 0);  // the intercept-only model, Nile ~ 1
+  const auto sup = hm::sup_f_test(nile, none);
+  CHECK(sup.k == 1);
+  CHECK(sup.from == 15);
+  CHECK(sup.to == 85);
+  CHECK(sup.statistic == doctest::Approx(75.93).epsilon(1e-4 / 0.7593));  // published to 2 decimals
+  CHECK(sup.break_index == 28);
+  CHECK(sup.p_value < 1e-10);
+  const auto cusum = hm::cusum_test(nile, none);
+  CHECK(cusum.statistic == doctest::Approx(2.9518).epsilon(1e-5 / 2.9518 * 5));
+  CHECK(cusum.p_value < 1e-6);
+  // Chow at the sup-F break equals sup-F / k.
+  const auto chow = hm::chow_test(nile, none, 28);
+  CHECK(chow.statistic == doctest::Approx(sup.statistic).epsilon(1e-12));
+}
+
+TEST_CASE("sup_f_test: F at every candidate equals k times Chow's F from long-double QR") {
+  const regimes data = simulate(120, {70}, {1.0, 0.8}, 11);
+  hm::break_options options;
+  options.trim = 0.2;
+  const auto sup = hm::sup_f_test(data.s, data.f, options);
+  CHECK(sup.from == 24);
+  CHECK(sup.to == 96);
+  REQUIRE(sup.statistics.size() == 73);
+  Eigen::MatrixXd fd(120, 1);
+  for (Eigen::Index i = 0; i < 120; ++i) fd(i, 0) = data.f[static_cast<std::size_t>(i)];
+  const long double rss = reference_rss(data.s, fd, 0, 120);
+  double best = -1;
+  std::size_t at = 0;
+  double sum = 0;
+  for (std::size_t i = sup.from; i <= sup.to; ++i) {
+    const long double u = reference_rss(data.s, fd, 0, i) + reference_rss(data.s, fd, i, 120);
+    const double f = static_cast<double>((rss - u) / (u / 116));
+    CHECK_MESSAGE(std::fabs(sup.statistics[i - sup.from] - f) <= 1e-9 * f + 1e-12,
+                  "i = " << i << ": computed " << sup.statistics[i - sup.from] << ", QR " << f);
+    if (f > best) best = f, at = i;
+    sum += f;
+  }
+  CHECK(sup.break_index == at);
+  CHECK(sup.statistic == doctest::Approx(best).epsilon(1e-9));
+  CHECK(sup.average == doctest::Approx(sum / 73).epsilon(1e-9));
+  CHECK(std::abs(static_cast<long>(sup.break_index) - 70) <= 3);
+  CHECK(sup.p_value < 0.001);
+  CHECK(sup.exponential_p_value < 0.001);
+  CHECK(sup.lambda == doctest::Approx((96.0 * 96.0) / (24.0 * 24.0)));
+}
+
+TEST_CASE("Hansen p-values: chi-square limit at tau = 0.5, monotone in the statistic, NaN beyond k = 40") {
+  // λ = 1 (from = to) is τ = 0.5: the p-value is that of χ²_k.
+  CHECK(hm::detail::hansen_p(3.84145882069412, 1, 1.0, hm::detail::hansen_1997_sup) ==
+        doctest::Approx(0.05).epsilon(1e-9));
+  double previous = 1.0;
+  for (double x = 2; x <= 30; x += 0.5) {
+    const double p = hm::detail::hansen_p(x, 2, 32.111, hm::detail::hansen_1997_sup);
+    CHECK(p <= previous + 1e-12);
+    CHECK(p >= 0);
+    previous = p;
+  }
+  CHECK(std::isnan(hm::detail::hansen_p(10.0, 41, 32.1, hm::detail::hansen_1997_sup)));
+}
+
+TEST_CASE("cusum_test: recursive residuals from their definition, and a break raises both statistics") {
+  const regimes data = simulate(80, {50}, {1.0, 1.0}, 3);
+  const auto c = hm::cusum_test(data.s, data.f);
+  REQUIRE(c.recursive_residuals.size() == 78);
+  // w_t = (y_t − x_tᵀb_{t−1}) / √(1 + x_tᵀ(X_{t−1}ᵀX_{t−1})⁻¹x_t), in long double.
+  for (std::size_t t = 2; t < 80; t += 7) {
+    ld_matrix x(static_cast<Eigen::Index>(t), 2);
+    ld_vector y(static_cast<Eigen::Index>(t));
+    for (std::size_t i = 0; i < t; ++i) {
+      x(static_cast<Eigen::Index>(i), 0) = 1;
+      x(static_cast<Eigen::Index>(i), 1) = data.f[i];
+      y(static_cast<Eigen::Index>(i)) = data.s[i];
+    }
+    const ld_matrix xtx_inv = (x.transpose() * x).inverse();
+    const ld_vector b = xtx_inv * x.transpose() * y;
+    ld_vector xt(2);
+    xt << 1, data.f[t];
+    const long double w =
+        (data.s[t] - xt.dot(b)) / std::sqrt(1 + (xt.transpose() * xtx_inv * xt)(0, 0));
+    CHECK_MESSAGE(std::fabs(c.recursive_residuals[t - 2] - static_cast<double>(w)) <= 1e-9,
+                  "t = " << t << ": computed " << c.recursive_residuals[t - 2] << ", definition " << static_cast<double>(w));
+  }
+  CHECK(c.process.front() == 0);
+  CHECK(std::fabs(c.process.back()) < 1e-10);  // OLS residuals sum to 0 with an intercept
+  CHECK(c.p_value > 0.01);  // no break simulated
+  const regimes shifted = simulate(80, {40}, {1.0, 1.25}, 3);
+  const auto b = hm::cusum_test(shifted.s, shifted.f);
+  CHECK(b.recursive_p_value < 0.01);
+  // Brown, Durbin & Evans' 5% boundary a = 0.948.
+  CHECK(hm::detail::brownian_motion_linear_boundary_p(0.948) == doctest::Approx(0.05).epsilon(0.01));
+  CHECK(hm::detail::brownian_motion_linear_boundary_p(1.143) == doctest::Approx(0.01).epsilon(0.02));
+  // Kolmogorov: P(sup|B| > 1.358) = 0.05.
+  CHECK(hm::detail::brownian_bridge_sup_p(1.3581) == doctest::Approx(0.05).epsilon(1e-3));
+}
+
+TEST_CASE("breakpoints: exhaustive search over all partitions with 1 and 2 breaks") {
+  const regimes data = simulate(48, {17, 33}, {0.8, 1.2, 1.0}, 5, 0.3);
+  hm::break_options options;
+  options.trim = 8;
+  options.max_breaks = 2;
+  const auto bp = hm::breakpoints(data.s, data.f, options);
+  CHECK(bp.minimum_segment == 8);
+  REQUIRE(bp.rss.size() == 3);
+  Eigen::MatrixXd fd(48, 1);
+  for (Eigen::Index i = 0; i < 48; ++i) fd(i, 0) = data.f[static_cast<std::size_t>(i)];
+  CHECK(bp.rss[0] == doctest::Approx(static_cast<double>(reference_rss(data.s, fd, 0, 48))).epsilon(1e-10));
+  long double best1 = std::numeric_limits<long double>::infinity();
+  std::size_t at1 = 0;
+  for (std::size_t i = 8; i + 8 <= 48; ++i) {
+    const long double r = reference_rss(data.s, fd, 0, i) + reference_rss(data.s, fd, i, 48);
+    if (r < best1) best1 = r, at1 = i;
+  }
+  CHECK(bp.breaks[1] == std::vector<std::size_t>{at1});
+  CHECK(bp.rss[1] == doctest::Approx(static_cast<double>(best1)).epsilon(1e-10));
+  long double best2 = std::numeric_limits<long double>::infinity();
+  std::vector<std::size_t> at2;
+  for (std::size_t i = 8; i + 16 <= 48; ++i) {
+    for (std::size_t j = i + 8; j + 8 <= 48; ++j) {
+      const long double r =
+          reference_rss(data.s, fd, 0, i) + reference_rss(data.s, fd, i, j) + reference_rss(data.s, fd, j, 48);
+      if (r < best2) best2 = r, at2 = {i, j};
+    }
+  }
+  CHECK(bp.breaks[2] == at2);
+  CHECK(bp.rss[2] == doctest::Approx(static_cast<double>(best2)).epsilon(1e-10));
+  CHECK(at2 == std::vector<std::size_t>{17, 33});
+  CHECK(bp.chosen == 2);
+  const double n = 48;
+  CHECK(bp.bic[2] == doctest::Approx(n * (std::log(bp.rss[2]) + 1 - std::log(n) + std::log(2 * M_PI)) +
+                                     std::log(n) * 3 * 3));
+}
+
+TEST_CASE("breakpoints: five simulated breaks in 2,000 observations are recovered within 5 observations") {
+  const std::vector<std::size_t> truth = {300, 700, 1000, 1400, 1700};
+  const regimes data = simulate(2000, truth, {0.8, 1.1, 0.9, 1.2, 0.85, 1.05}, 17, 0.5);
+  hm::break_options options;
+  options.trim = 0.1;
+  options.max_breaks = 7;
+  const auto bp = hm::breakpoints(data.s, data.f, options);
+  CHECK(bp.minimum_segment == 200);
+  REQUIRE(bp.rss.size() == 8);
+  CHECK(bp.chosen == 5);
+  for (std::size_t i = 0; i < 5; ++i) CHECK(std::abs(static_cast<long>(bp.breaks[5][i]) - static_cast<long>(truth[i])) <= 5);
+  for (std::size_t m = 1; m < bp.rss.size(); ++m) CHECK(bp.rss[m] <= bp.rss[m - 1] * (1 + 1e-12));
+}
+
+TEST_CASE("structural breaks: bad input and missing data") {
+  std::vector<double> s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, f = {1, 3, 2, 5, 4, 7, 6, 9, 8, 11};
+  const std::vector<double> short_f = {1, 2, 3};
+  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, short_f, 5),
+                       "hedgemetrics::chow_test: spot and hedge must have the same length, but spot has 10 "
+                       "values and hedge has 3",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 0), "hedgemetrics::chow_test: split must be in 1 … n − 1 = 9, but it is 0",
+                       std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::chow_test(s, f, 10), std::invalid_argument);
+  hm::break_options bad;
+  bad.trim = 0.6;
+  CHECK_THROWS_WITH_AS((void)hm::sup_f_test(s, f, bad),
+                       "hedgemetrics::sup_f_test: trim as a share must be below 0.5, but it is 0.6",
+                       std::invalid_argument);
+  bad.trim = 2.5;
+  CHECK_THROWS_WITH_AS((void)hm::sup_f_test(s, f, bad),
+                       "hedgemetrics::sup_f_test: trim must be a share in (0, 1) or a whole count >= 1, but it is 2.5",
+                       std::invalid_argument);
+  bad.trim = 2;
+  CHECK_THROWS_WITH_AS((void)hm::breakpoints(s, f, bad),
+                       "hedgemetrics::breakpoints: the minimum segment (2 observations) must exceed the number "
+                       "of coefficients (2)",
+                       std::invalid_argument);
+  hm::break_options omit;
+  omit.missing = hm::missing_data::omit;
+  CHECK_THROWS_AS((void)hm::cusum_test(s, f, omit), std::invalid_argument);
+  s[4] = std::numeric_limits<double>::quiet_NaN();
+  CHECK(std::isnan(hm::chow_test(s, f, 5).statistic));
+  CHECK(std::isnan(hm::sup_f_test(s, f).statistic));
+  CHECK(std::isnan(hm::cusum_test(s, f).statistic));
+  hm::break_options three;
+  three.trim = 3;
+  CHECK(hm::breakpoints(s, f, three).rss.empty());
+  hm::break_options raise;
+  raise.missing = hm::missing_data::raise;
+  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 5, raise), "hedgemetrics::chow_test: spot[4] is nan (missing_data::raise)",
+                       std::domain_error);
+  // Too short for a Chow test with k = 2: NaN, not an exception.
+  const std::vector<double> s4 = {1, 2, 4, 3}, f4 = {1, 2, 3, 5};
+  CHECK(std::isnan(hm::chow_test(s4, f4, 2).statistic));
+}
