@@ -990,3 +990,73 @@ TEST_CASE("min_semivariance_ratio and min_expected_shortfall_ratio: scale-free, 
                 ex::maybe(exact_min_squared_deficit(a, b)), 1e-13);
   }
 }
+
+TEST_CASE("downside_effectiveness where S - h*F overflows: scaled back, effectiveness unchanged") {
+  hm_test::random_source rng(7070);
+  std::vector<double> s, f, s_small, f_small;
+  for (int i = 0; i < 30; ++i) {
+    const double fi = rng.symmetric(), si = 0.8 * fi + 0.3 * rng.symmetric();
+    f.push_back(std::ldexp(fi, 1000));
+    s.push_back(std::ldexp(si, 1000));
+    f_small.push_back(std::ldexp(fi, 960));
+    s_small.push_back(std::ldexp(si, 960));
+  }
+  const double ratio = 1e10;  // h·F near 1e311: beyond DBL_MAX, while S − h·F's figures are ratios
+  const auto big = hm::downside_effectiveness(s, f, ratio, 0.9);
+  const auto small = hm::downside_effectiveness(s_small, f_small, ratio, 0.9);  // 2^40 smaller, no overflow
+  CHECK(big.value_at_risk.effectiveness == doctest::Approx(small.value_at_risk.effectiveness).epsilon(1e-14));
+  CHECK(big.expected_shortfall.effectiveness ==
+        doctest::Approx(small.expected_shortfall.effectiveness).epsilon(1e-14));
+  CHECK(big.semivariance.effectiveness == doctest::Approx(small.semivariance.effectiveness).epsilon(1e-14));
+  for (std::size_t m = 1; m < 4; ++m) {
+    CHECK(big.lower_partial_moment[m].effectiveness ==
+          doctest::Approx(small.lower_partial_moment[m].effectiveness).epsilon(1e-13));
+  }
+  CHECK(big.lower_partial_moment[0].hedged == small.lower_partial_moment[0].hedged);
+  CHECK(big.value_at_risk.hedged == std::numeric_limits<double>::infinity());  // ≈ 1e311
+  // Against exact arithmetic on S − h·F (h·F dominates: no cancellation, one rounding of the scaled form).
+  rationals hedged;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    hedged.push_back(ex::to_rational(s[i]) - ex::to_rational(ratio) * ex::to_rational(f[i]));
+  }
+  const auto qs = exact_values(s);
+  for (int m = 1; m <= 3; ++m) {
+    const rational exact_ratio = exact_lpm(hedged, m, 0) / exact_lpm(qs, m, 0);
+    check_in_range("LPM" + std::to_string(m) + " effectiveness (1 - ratio)",
+                   1 - big.lower_partial_moment[static_cast<std::size_t>(m)].effectiveness, exact_ratio, 1e-13);
+  }
+  check_in_range("semivariance effectiveness (1 - ratio)", 1 - big.semivariance.effectiveness,
+                 exact_lpm(hedged, 2, exact_mean(hedged)) / exact_lpm(qs, 2, exact_mean(qs)), 1e-13);
+}
+
+TEST_CASE("normal closed forms are scale-free at any scale of the moments") {
+  hm::normal_hedge_moments m;
+  m.exposure_mean = 0.02;
+  m.hedge_mean = -0.05;
+  m.exposure_stddev = 1.1;
+  m.hedge_stddev = 0.9;
+  m.correlation = 0.85;
+  const double base_var = hm::min_value_at_risk_ratio_normal(m, 0.99);
+  const double base_es = hm::min_expected_shortfall_ratio_normal(m, 0.975);
+  for (const int a : {-1000, -500, 0, 500, 1000}) {
+    for (const int b : {-1000, -300, 0, 300, 1000}) {
+      hm::normal_hedge_moments k = m;
+      k.exposure_mean = std::ldexp(m.exposure_mean, a);
+      k.exposure_stddev = std::ldexp(m.exposure_stddev, a);
+      k.hedge_mean = std::ldexp(m.hedge_mean, b);
+      k.hedge_stddev = std::ldexp(m.hedge_stddev, b);
+      const long double expected_var = std::ldexp(static_cast<long double>(base_var), a - b);
+      const long double expected_es = std::ldexp(static_cast<long double>(base_es), a - b);
+      if (std::fabs(expected_var) > std::numeric_limits<double>::max() ||
+          std::fabs(expected_var) < std::numeric_limits<double>::min()) {
+        continue;
+      }
+      CHECK_MESSAGE(hm::min_value_at_risk_ratio_normal(k, 0.99) ==
+                        doctest::Approx(static_cast<double>(expected_var)).epsilon(1e-14),
+                    "2^" << a << ", 2^" << b);
+      CHECK_MESSAGE(hm::min_expected_shortfall_ratio_normal(k, 0.975) ==
+                        doctest::Approx(static_cast<double>(expected_es)).epsilon(1e-14),
+                    "2^" << a << ", 2^" << b);
+    }
+  }
+}

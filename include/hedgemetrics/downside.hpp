@@ -872,6 +872,9 @@ struct downside_effectiveness_result {
 /// \param level    α of VaR and ES, in (0, 1).
 /// \param target   τ of the lower partial moments, finite.
 /// \param policy   what non-finite values mean (pairs are dropped together under omit).
+/// Range: each effectiveness is right at any scale (the moments are compared as mantissa and exponent);
+/// where S − h·F overflows, the hedged position is formed in units of a power of two and its figures
+/// scaled back (+inf only where they exceed DBL_MAX).
 /// \returns every figure NaN when no pair is used.
 /// \throws std::invalid_argument for different lengths, a level outside (0, 1), a non-finite ratio or
 ///         target; std::domain_error under missing_data::raise.
@@ -900,12 +903,32 @@ template <class Exposure, class Hedge>
   out.n = s.size();
   if (s.empty()) return out;
   std::vector<Real> hedged(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) hedged[i] = s[i] - ratio * f[i];
-  auto reduce = [](risk_reduction<Real>& r, Real unhedged_value, Real hedged_value) {
+  bool overflow = false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    hedged[i] = s[i] - ratio * f[i];
+    overflow |= !std::isfinite(hedged[i]);
+  }
+  // S − h·F beyond DBL_MAX (S near 1e300 and h·F larger): the hedged position in units of 2^shift, chosen
+  // so that no |S − h·F| exceeds 2^1021; its figures are scaled back (+inf where they exceed DBL_MAX) and
+  // its effectiveness, a ratio, stays right. The unhedged figures use S as it is.
+  int shift = 0;
+  if (overflow) {
+    Real largest_s = 0, largest_f = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      largest_s = std::max(largest_s, std::fabs(s[i]));
+      largest_f = std::max(largest_f, std::fabs(f[i]));
+    }
+    const int top = std::max(std::ilogb(largest_s) + 1, std::ilogb(ratio) + std::ilogb(largest_f) + 2);
+    shift = top + 1 - 1021;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      hedged[i] = std::ldexp(s[i], -shift) - ratio * std::ldexp(f[i], -shift);
+    }
+  }
+  auto reduce = [shift](risk_reduction<Real>& r, Real unhedged_value, Real hedged_value) {
     r.unhedged = unhedged_value;
-    r.hedged = hedged_value;
-    r.effectiveness =
-        unhedged_value != 0 ? 1 - hedged_value / unhedged_value : std::numeric_limits<Real>::quiet_NaN();
+    r.hedged = detail::ldexp_wide(hedged_value, shift);
+    r.effectiveness = unhedged_value != 0 ? 1 - detail::ldexp_wide(hedged_value / unhedged_value, shift)
+                                          : std::numeric_limits<Real>::quiet_NaN();
   };
   // The moments as scaled figures: their ratio is right where a moment overflows or underflows.
   auto reduce_scaled = [](risk_reduction<Real>& r, const detail::scaled_figure<Real>& unhedged_value,
@@ -915,9 +938,14 @@ template <class Exposure, class Hedge>
     r.effectiveness = 1 - detail::ratio_of(hedged_value, unhedged_value);
   };
   const auto lpm_s = detail::lower_partial_moments_0_to_3(s, target);
-  const auto lpm_h = detail::lower_partial_moments_0_to_3(hedged, target);
-  for (std::size_t m = 0; m < 4; ++m) reduce_scaled(out.lower_partial_moment[m], lpm_s[m], lpm_h[m]);
-  reduce_scaled(out.semivariance, detail::semivariance_scaled(s), detail::semivariance_scaled(hedged));
+  auto lpm_h = detail::lower_partial_moments_0_to_3(hedged, std::ldexp(target, -shift));
+  for (std::size_t m = 0; m < 4; ++m) {
+    lpm_h[m].exponent += static_cast<long long>(m) * shift;
+    reduce_scaled(out.lower_partial_moment[m], lpm_s[m], lpm_h[m]);
+  }
+  auto semivariance_h = detail::semivariance_scaled(hedged);
+  semivariance_h.exponent += 2 * static_cast<long long>(shift);
+  reduce_scaled(out.semivariance, detail::semivariance_scaled(s), semivariance_h);
   for (auto& v : s) v = -v;
   for (auto& v : hedged) v = -v;
   const auto tail_s = detail::tail_of_losses(s, level);
@@ -1052,11 +1080,13 @@ namespace detail {
 [[nodiscard]] inline double min_normal_risk_ratio(const normal_hedge_moments& m, double k) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (!(m.exposure_stddev > 0) || !(m.hedge_stddev > 0) || !(std::fabs(m.correlation) <= 1)) return nan;
-  const double slack = k * k * m.hedge_stddev * m.hedge_stddev - m.hedge_mean * m.hedge_mean;
+  // In the dimensionless μ_F/σ_F, so that no product of moments overflows or underflows (σ_F near 1e200,
+  // μ_F·σ_S beyond DBL_MAX): h = (σ_S/σ_F)·(ρ − (μ_F/σ_F)·√(1 − ρ²)/√(k² − (μ_F/σ_F)²)).
+  const double drift = m.hedge_mean / m.hedge_stddev;
+  const double slack = k * k - drift * drift;
   if (!(slack > 0)) return nan;  // k·σ_F ≤ |μ_F|: the risk decreases without bound in h
   const double residual = std::sqrt(std::max(0.0, (1 - m.correlation) * (1 + m.correlation)));
-  return m.correlation * m.exposure_stddev / m.hedge_stddev -
-         m.hedge_mean * m.exposure_stddev * residual / (m.hedge_stddev * std::sqrt(slack));
+  return (m.exposure_stddev / m.hedge_stddev) * (m.correlation - drift * residual / std::sqrt(slack));
 }
 
 template <class Exposure, class Hedge>
