@@ -127,6 +127,21 @@ TEST_CASE("minimize_bounded: a quadratic whose minimum is a corner, and one with
   CHECK((r2.x - expected).cwiseAbs().maxCoeff() < 1e-9);
 }
 
+TEST_CASE("minimize_bounded leaves a flat concave stretch (tiny gradient, sᵀy < 0) in few iterations") {
+  // f = 1e-6·(x⁴/4 − x²): concave on |x| < √(1/3), minimum at x = √2; from x = 0.05 the gradient is 1e-7.
+  const auto f = [](const Eigen::VectorXd& x, Eigen::VectorXd* g) {
+    if (g != nullptr) *g = Eigen::VectorXd::Constant(1, 1e-6 * (x[0] * x[0] * x[0] - 2 * x[0]));
+    return 1e-6 * (0.25 * x[0] * x[0] * x[0] * x[0] - x[0] * x[0]);
+  };
+  hd::optimizer_options o;
+  o.gradient_tolerance = 1e-14;
+  o.max_iterations = 60;
+  const auto r = hd::minimize_bounded(f, Eigen::VectorXd::Constant(1, 0.05), Eigen::VectorXd::Constant(1, -10),
+                                      Eigen::VectorXd::Constant(1, 10), o);
+  CHECK(r.converged);
+  CHECK(std::fabs(r.x[0] - std::sqrt(2.0)) < 1e-6);
+}
+
 TEST_CASE("minimize_bounded reports failure instead of returning numbers silently") {
   const double inf = std::numeric_limits<double>::infinity();
   const Eigen::Vector2d lower(-inf, -inf), upper(inf, inf);

@@ -300,6 +300,8 @@ struct conditional_correlation_hedge {
   /// Q̄₁₂/√(Q̄₁₁Q̄₂₂), the correlation of the standardised residuals u = ε/σ (about zero-mean, so the
   /// second moments are not centred, as in Engle 2002): CCC's ρ, and DCC's long-run correlation.
   double correlation = std::numeric_limits<double>::quiet_NaN();
+  /// Q̄ = (Q̄₁₁, Q̄₁₂, Q̄₂₂), the second moments of the standardised residuals: DCC's target.
+  Eigen::Vector3d second_moments = Eigen::Vector3d::Constant(std::numeric_limits<double>::quiet_NaN());
   /// The correlation part of the log-likelihood at (a, b) (Engle 2002, eq. 26), 0 at a = b = 0.
   double correlation_log_likelihood = std::numeric_limits<double>::quiet_NaN();
   /// ρ_t, t = 0 … n − 1.
@@ -393,6 +395,7 @@ template <class Exposure, class Hedge>
   double qbar[3];
   detail::second_moment(u1, u2, qbar);
   out.correlation = qbar[1] / std::sqrt(qbar[0] * qbar[2]);
+  out.second_moments = Eigen::Vector3d(qbar[0], qbar[1], qbar[2]);
   out.converged = out.exposure.converged && out.hedge.converged;
   out.conditional_correlation.assign(n + 1, out.correlation);
   if (model == correlation_model::dynamic) {
@@ -520,6 +523,29 @@ template <class Exposure, class Hedge>
   out.conditional_correlation.pop_back();
   return out;
 }
+
+namespace detail {
+
+/// Runs a fitted model's recursions, parameters fixed, over n pairs (which may extend past the estimation
+/// sample): ratio[t] = ρ_t σ_{S,t}/σ_{F,t} for t = 0 … n, each from data before t. The GARCH recursions
+/// start from the fit's initial variances, the correlation recursion from its Q̄.
+inline void conditional_ratio_path(const conditional_correlation_hedge& fit, const double* s, const double* f,
+                                   std::size_t n, double* ratio) {
+  const Eigen::Vector4d th1(fit.exposure.mu, fit.exposure.omega, fit.exposure.alpha, fit.exposure.beta);
+  const Eigen::Vector4d th2(fit.hedge.mu, fit.hedge.omega, fit.hedge.alpha, fit.hedge.beta);
+  std::vector<double> v1(n + 1), v2(n + 1), u1(n), u2(n), rho(n + 1, std::numeric_limits<double>::quiet_NaN());
+  (void)garch_pass(s, n, th1, fit.exposure.initial_variance, v1.data(), nullptr, nullptr);
+  (void)garch_pass(f, n, th2, fit.hedge.initial_variance, v2.data(), nullptr, nullptr);
+  for (std::size_t t = 0; t < n; ++t) {
+    u1[t] = (s[t] - th1[0]) / std::sqrt(v1[t]);
+    u2[t] = (f[t] - th2[0]) / std::sqrt(v2[t]);
+  }
+  const double qbar[3] = {fit.second_moments[0], fit.second_moments[1], fit.second_moments[2]};
+  (void)dcc_pass(u1.data(), u2.data(), n, fit.a, fit.b, qbar, rho.data(), nullptr);
+  for (std::size_t t = 0; t <= n; ++t) ratio[t] = rho[t] * std::sqrt(v1[t] / v2[t]);
+}
+
+}  // namespace detail
 
 }  // namespace hedgemetrics
 

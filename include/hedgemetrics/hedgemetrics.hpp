@@ -19,6 +19,7 @@
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/kalman_hedge.hpp"
+#include "hedgemetrics/model_strategies.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/rolling.hpp"

@@ -169,8 +169,10 @@ template <class Objective>
         identity = true;
         for (Eigen::Index i = 0; i < k; ++i) direction[i] = active[i] ? 0.0 : -r.gradient[i];
       }
-      // The unscaled steepest-descent step moves at most 1 in any coordinate at first.
-      double step = identity ? std::fmin(1.0, 1.0 / direction.cwiseAbs().maxCoeff()) : 1.0;
+      // Without curvature information (the start, a restart, or a concave stretch where sᵀy ≤ 0 leaves
+      // the model unscaled) the first trial moves 1 in the largest coordinate, whatever the gradient's
+      // size: a tiny gradient on a flat likelihood must not mean tiny steps forever.
+      double step = identity ? 1.0 / direction.cwiseAbs().maxCoeff() : 1.0;
       for (int halving = 0; halving < 80; ++halving, step *= 0.5) {
         x_new = project(r.x + step * direction);
         const double decrease = r.gradient.dot(x_new - r.x);
