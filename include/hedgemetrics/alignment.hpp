@@ -21,6 +21,7 @@
 #define HEDGEMETRICS_ALIGNMENT_HPP
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -297,6 +298,10 @@ inline std::string series_label(const std::string& name, std::size_t j) {
 /// Checks one series' timestamps, strictly increasing; a caller error names the series, index and values.
 inline void require_increasing(const std::int64_t* time, std::size_t n, const std::string& label,
                                const char* function) {
+  // A branch-free pass that vectorises; the loop that finds the offending index runs only on failure.
+  bool unordered = false;
+  for (std::size_t i = 1; i < n; ++i) unordered |= time[i] <= time[i - 1];
+  if (!unordered) return;
   for (std::size_t i = 1; i < n; ++i) {
     if (time[i] <= time[i - 1]) {
       fail_invalid(std::string(function) + ": " + label + " timestamp at index " + std::to_string(i) + " (" +
@@ -359,10 +364,167 @@ void check_series(const timed_series_view<Real>& s, std::size_t j, const align_o
   out.size = out.time_copy.size();
 }
 
+/// The first index ≥ `i` whose time is after `t` (times sorted): #{times ≤ t} when all before `i` are.
+///
+/// The next four times are compared at once and the comparisons added (they are sorted, so the sum is
+/// the number of leading times ≤ t): four independent loads instead of a `while` loop whose exit, with
+/// ticks at random times, is mispredicted about once a row. The loop after it runs only on longer gaps.
+[[nodiscard]] inline std::size_t advance_at_or_before(const std::int64_t* time, std::size_t n, std::size_t i,
+                                                      std::int64_t t) noexcept {
+  if (i + 4 <= n) {
+    i += static_cast<std::size_t>(time[i] <= t) + static_cast<std::size_t>(time[i + 1] <= t) +
+         static_cast<std::size_t>(time[i + 2] <= t) + static_cast<std::size_t>(time[i + 3] <= t);
+  }
+  while (i < n && time[i] <= t) ++i;
+  return i;
+}
+
+/// The same for strictly before `t`: #{times < t}.
+[[nodiscard]] inline std::size_t advance_before(const std::int64_t* time, std::size_t n, std::size_t i,
+                                                std::int64_t t) noexcept {
+  if (i + 4 <= n) {
+    i += static_cast<std::size_t>(time[i] < t) + static_cast<std::size_t>(time[i + 1] < t) +
+         static_cast<std::size_t>(time[i + 2] < t) + static_cast<std::size_t>(time[i + 3] < t);
+  }
+  while (i < n && time[i] < t) ++i;
+  return i;
+}
+
+/// Fixed-size or run-time-size array of `T`, one per series.
+template <std::size_t Fixed, class T>
+using per_series = std::conditional_t<(Fixed > 0), std::array<T, (Fixed > 0 ? Fixed : 1)>, std::vector<T>>;
+
+template <std::size_t Fixed, class T>
+void fill_per_series(per_series<Fixed, T>& a, std::size_t k, T value) {
+  if constexpr (Fixed > 0) {
+    (void)k;
+    a.fill(value);
+  } else {
+    a.assign(k, value);
+  }
+}
+
+/// The rows of the three as-of policies: at each row time t, each series' last value at or before t.
+/// `Fixed` is the number of series when known at compile time (2), 0 otherwise.
+template <std::size_t Fixed, class Real>
+void as_of_rows(const std::vector<checked_series<Real>>& series, const align_options& options,
+                std::int64_t grid_start, std::int64_t grid_end, std::int64_t* time_out, Real* const* value_out,
+                std::int64_t* const* age_out, alignment_report& report, std::size_t& rows_out,
+                std::size_t& candidates_out) {
+  const std::size_t k = Fixed > 0 ? Fixed : series.size();
+  per_series<Fixed, const std::int64_t*> time;
+  per_series<Fixed, const Real*> value;
+  per_series<Fixed, Real*> value_at;
+  per_series<Fixed, std::int64_t*> age_at;
+  per_series<Fixed, std::size_t> size, next, last_used, no_earlier, stale, filled, used;
+  per_series<Fixed, std::int64_t> max_age;
+  per_series<Fixed, double> age_sum;  // double: nanosecond ages over 1e7 rows overflow 64-bit integers
+  fill_per_series<Fixed, const std::int64_t*>(time, k, nullptr);
+  fill_per_series<Fixed, const Real*>(value, k, nullptr);
+  fill_per_series<Fixed, Real*>(value_at, k, nullptr);
+  fill_per_series<Fixed, std::int64_t*>(age_at, k, nullptr);
+  for (auto* a : {&size, &next, &no_earlier, &stale, &filled, &used}) fill_per_series<Fixed, std::size_t>(*a, k, 0);
+  fill_per_series<Fixed, std::size_t>(last_used, k, SIZE_MAX);
+  fill_per_series<Fixed, std::int64_t>(max_age, k, 0);
+  fill_per_series<Fixed, double>(age_sum, k, 0.0);
+  for (std::size_t j = 0; j < k; ++j) {
+    time[j] = series[j].time;
+    value[j] = series[j].value;
+    size[j] = series[j].size;
+    value_at[j] = value_out[j];
+    age_at[j] = age_out[j];
+  }
+  const std::int64_t limit = options.max_staleness;
+  std::size_t rows = 0, candidates = 0, dropped_missing = 0, dropped_stale = 0;
+  auto emit = [&](std::int64_t t) {
+    ++candidates;
+    bool missing = false, too_old = false;
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t i = advance_at_or_before(time[j], size[j], next[j], t);
+      next[j] = i;
+      const bool none = i == 0;
+      const bool old = !none && t - time[j][i - 1] > limit;
+      no_earlier[j] += none ? 1U : 0U;
+      stale[j] += old ? 1U : 0U;
+      missing = missing || none;
+      too_old = too_old || old;
+    }
+    if (missing || too_old) {
+      dropped_missing += missing ? 1U : 0U;
+      dropped_stale += missing ? 0U : 1U;
+      return;
+    }
+    time_out[rows] = t;
+    for (std::size_t j = 0; j < k; ++j) {
+      const std::size_t i = next[j] - 1;
+      const std::int64_t a = t - time[j][i];
+      value_at[j][rows] = value[j][i];
+      age_at[j][rows] = a;
+      age_sum[j] += static_cast<double>(a);
+      max_age[j] = a > max_age[j] ? a : max_age[j];
+      filled[j] += a > 0 ? 1U : 0U;
+      used[j] += last_used[j] != i ? 1U : 0U;
+      last_used[j] = i;
+    }
+    ++rows;
+  };
+  switch (options.policy) {
+    case join_policy::as_of: {
+      const std::int64_t* anchor = series[options.anchor].time;
+      const std::size_t n = series[options.anchor].size;
+      for (std::size_t r = 0; r < n; ++r) emit(anchor[r]);
+      break;
+    }
+    case join_policy::union_as_of: {
+      per_series<Fixed, std::size_t> head;
+      fill_per_series<Fixed, std::size_t>(head, k, 0);
+      while (true) {
+        std::int64_t t = std::numeric_limits<std::int64_t>::max();
+        bool any = false;
+        for (std::size_t j = 0; j < k; ++j) {
+          if (head[j] < size[j]) {
+            any = true;
+            t = time[j][head[j]] < t ? time[j][head[j]] : t;
+          }
+        }
+        if (!any) break;
+        for (std::size_t j = 0; j < k; ++j) head[j] += head[j] < size[j] && time[j][head[j]] == t ? 1U : 0U;
+        emit(t);
+      }
+      break;
+    }
+    case join_policy::calendar_grid: {
+      if (grid_end < grid_start) break;
+      bool any = false;
+      for (std::size_t j = 0; j < k; ++j) any = any || size[j] > 0;
+      if (!any) break;
+      for (std::int64_t t = grid_start;; t += options.grid_step) {
+        if (!options.weekdays_only || weekday_of(t) < 5) emit(t);
+        if (grid_end - t < options.grid_step) break;
+      }
+      break;
+    }
+    case join_policy::inner: break;  // not an as-of policy
+  }
+  for (std::size_t j = 0; j < k; ++j) {
+    auto& r = report.series[j];
+    r.no_earlier_value = no_earlier[j];
+    r.stale = stale[j];
+    r.filled = filled[j];
+    r.used = used[j];
+    r.max_age = max_age[j];
+    r.mean_age = rows > 0 ? age_sum[j] / static_cast<double>(rows) : 0.0;
+  }
+  report.dropped_no_earlier_value = dropped_missing;
+  report.dropped_stale = dropped_stale;
+  rows_out = rows;
+  candidates_out = candidates;
+}
+
 /// The one kernel behind every align overload: a k-way merge of sorted streams, O(Σn + rows·k).
 template <class Real>
-aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& input, const align_options& options,
-                                  const char* function) {
+void align_kernel(const std::vector<timed_series_view<Real>>& input, const align_options& options,
+                  const char* function, aligned_series<Real>& out) {
   const std::size_t k = input.size();
   if (k == 0) fail_invalid(std::string(function) + ": no series to align; pass at least one");
   if (options.max_staleness <= 0) {
@@ -377,7 +539,7 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
     fail_invalid(std::string(function) + ": grid_step is " + std::to_string(options.grid_step) + "; it must be > 0");
   }
   std::vector<checked_series<Real>> series(k);
-  aligned_series<Real> out;
+  out.report = alignment_report{};
   out.report.series.resize(k);
   for (std::size_t j = 0; j < k; ++j) check_series(input[j], j, options, function, series[j], out.report.series[j]);
 
@@ -389,7 +551,7 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
     last = std::max(last, s.time[s.size - 1]);
     capacity += s.size;
   }
-  std::int64_t grid_start = options.grid_start == std::numeric_limits<std::int64_t>::min() ? first : options.grid_start;
+  const std::int64_t grid_start = options.grid_start == std::numeric_limits<std::int64_t>::min() ? first : options.grid_start;
   const std::int64_t grid_end = options.grid_end == std::numeric_limits<std::int64_t>::max() ? last : options.grid_end;
   switch (options.policy) {
     case join_policy::inner:
@@ -407,9 +569,14 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
   }
   // Write through raw pointers into storage sized for the most rows the policy can make, then shrink:
   // no reallocation and no per-row capacity checks in the merge loop.
+  // Reused storage (the align overload with an output argument) keeps its capacity: no page faults.
   out.time.resize(capacity);
-  out.values.assign(k, std::vector<Real>(capacity));
-  out.age.assign(k, std::vector<std::int64_t>(capacity));
+  out.values.resize(k);
+  out.age.resize(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    out.values[j].resize(capacity);
+    out.age[j].resize(capacity);
+  }
   std::vector<Real*> value_out(k);
   std::vector<std::int64_t*> age_out(k);
   for (std::size_t j = 0; j < k; ++j) {
@@ -417,53 +584,9 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
     age_out[j] = out.age[j].data();
   }
   std::int64_t* time_out = out.time.data();
-  std::vector<std::size_t> next(k, 0);               // first observation after the current row's time
-  std::vector<std::size_t> last_used(k, SIZE_MAX);   // last observation written to a kept row
-  std::vector<double> age_sum(k, 0.0);
+  std::vector<std::size_t> next(k, 0);  // inner: the first observation not yet matched
   std::size_t rows = 0, candidates = 0;
   auto& report = out.report;
-
-  // The as-of row at time t: each series' last value at or before t.
-  auto emit_as_of = [&](std::int64_t t) {
-    ++candidates;
-    bool missing = false, stale = false;
-    for (std::size_t j = 0; j < k; ++j) {
-      const auto& s = series[j];
-      std::size_t i = next[j];
-      while (i < s.size && s.time[i] <= t) ++i;
-      next[j] = i;
-      if (i == 0) {
-        ++report.series[j].no_earlier_value;
-        missing = true;
-      } else if (t - s.time[i - 1] > options.max_staleness) {
-        ++report.series[j].stale;
-        stale = true;
-      }
-    }
-    if (missing) {
-      ++report.dropped_no_earlier_value;
-      return;
-    }
-    if (stale) {
-      ++report.dropped_stale;
-      return;
-    }
-    time_out[rows] = t;
-    for (std::size_t j = 0; j < k; ++j) {
-      const std::size_t i = next[j] - 1;
-      const std::int64_t a = t - series[j].time[i];
-      value_out[j][rows] = series[j].value[i];
-      age_out[j][rows] = a;
-      age_sum[j] += static_cast<double>(a);
-      if (a > report.series[j].max_age) report.series[j].max_age = a;
-      if (a > 0) ++report.series[j].filled;
-      if (last_used[j] != i) {
-        last_used[j] = i;
-        ++report.series[j].used;
-      }
-    }
-    ++rows;
-  };
 
   switch (options.policy) {
     case join_policy::inner: {
@@ -506,38 +629,16 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
       candidates = rows + report.dropped_not_in_all;
       break;
     }
-    case join_policy::as_of: {
-      const auto& a = series[options.anchor];
-      for (std::size_t r = 0; r < a.size; ++r) emit_as_of(a.time[r]);
-      break;
-    }
-    case join_policy::union_as_of: {
-      std::vector<std::size_t> head(k, 0);
-      while (true) {
-        std::int64_t t = std::numeric_limits<std::int64_t>::max();
-        bool any = false;
-        for (std::size_t j = 0; j < k; ++j) {
-          if (head[j] < series[j].size) {
-            any = true;
-            t = std::min(t, series[j].time[head[j]]);
-          }
-        }
-        if (!any) break;
-        for (std::size_t j = 0; j < k; ++j) {
-          if (head[j] < series[j].size && series[j].time[head[j]] == t) ++head[j];
-        }
-        emit_as_of(t);
+    default:
+      // Two series, the common case, get a loop with k fixed at compile time: every counter in a register.
+      if (k == 2) {
+        as_of_rows<2>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(), report,
+                      rows, candidates);
+      } else {
+        as_of_rows<0>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(), report,
+                      rows, candidates);
       }
       break;
-    }
-    case join_policy::calendar_grid: {
-      if (capacity == 0) break;
-      for (std::int64_t t = grid_start;; t += options.grid_step) {
-        if (!options.weekdays_only || weekday_of(t) < 5) emit_as_of(t);
-        if (grid_end - t < options.grid_step) break;
-      }
-      break;
-    }
   }
   report.candidate_rows = candidates;
   report.rows = rows;
@@ -545,9 +646,15 @@ aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& in
   for (std::size_t j = 0; j < k; ++j) {
     out.values[j].resize(rows);
     out.age[j].resize(rows);
-    report.series[j].mean_age =
-        rows > 0 ? age_sum[j] / static_cast<double>(rows) : std::numeric_limits<double>::quiet_NaN();
+    if (rows == 0) report.series[j].mean_age = std::numeric_limits<double>::quiet_NaN();
   }
+}
+
+template <class Real>
+[[nodiscard]] aligned_series<Real> align_kernel(const std::vector<timed_series_view<Real>>& input,
+                                                const align_options& options, const char* function) {
+  aligned_series<Real> out;
+  align_kernel(input, options, function, out);
   return out;
 }
 
@@ -577,6 +684,16 @@ template <class Real>
                                          const align_options& options = {}) {
   static_assert(std::is_floating_point_v<Real>, "align of timed_series_view<Real> needs a floating-point Real");
   return detail::align_kernel(series, options, "hedgemetrics::align");
+}
+
+/// align(series, options) into `out`, reusing its storage: for a join repeated on data of about the same
+/// size (a live feed, a benchmark), no allocation and no first touch of fresh pages once `out` is large
+/// enough. Throws as align() does; `out` is unspecified after a throw.
+template <class Real>
+void align(const std::vector<timed_series_view<Real>>& series, const align_options& options,
+           aligned_series<Real>& out) {
+  static_assert(std::is_floating_point_v<Real>, "align of timed_series_view<Real> needs a floating-point Real");
+  detail::align_kernel(series, options, "hedgemetrics::align", out);
 }
 
 /// The as-of join of two series, exposure (series 0) and hedge (series 1): align() of
