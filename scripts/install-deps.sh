@@ -23,6 +23,7 @@ packages=(
   python3-pytest python3-pandas # tests/python: the module against pandas and statsmodels
   python3-dask python3-distributed # examples: dask_hedge_book.py on a local cluster
   r-base-core r-cran-fgarch # tests: fGarch's GARCH(1,1) against garch_hedge.hpp (check_garch_fgarch.R)
+  r-cran-strucchange r-cran-urca # tests: structural breaks and Engle-Granger against strucchange and urca (check_monitoring_r.R)
 )
 
 missing=()
