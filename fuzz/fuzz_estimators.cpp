@@ -55,8 +55,41 @@ void describe_input(const char* function, const vec& a, const vec& b, const std:
   }
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Open findings. CI must pass on the committed code, so a finding that is reported (fuzz-findings notes,
+// issue 10) but not yet fixed narrows the contract checked here, each by a named switch, until the fix
+// lands; then the switch goes back to 0 / false.
+//
+// Range (issue 10, "Range"): bit k set for selector k (see test_one) whose figures are still wrong on data
+// beyond [2^-480, 2^480] (squares and products leave the doubles). For such data and those functions only
+// crashes, sanitizer reports and hangs are findings.
+constexpr unsigned open_range_functions = 0;
+// regression_test at n < 3 reports criteria met (issue 10, "Misuse"): when set, n < 3 is not checked.
+constexpr bool open_regression_small_n = false;
+
+struct narrowed {};  // thrown by violation() for a contract narrowed by an open finding
+bool narrow = false;
+
 [[noreturn]] void violation(const std::string& what) {
+  if (narrow) throw narrowed{};
   fuzz::fail(what + "\n  input: " + input_text + where_text);
+}
+
+// Whether the values stay where squares and products of values and of their differences are normal
+// doubles: every magnitude in (2^-480, 2^480), and any two distinct values 2^-480 apart.
+bool moderate(const vec& values) {
+  const ld lo = std::ldexp(1.0L, -480), hi = std::ldexp(1.0L, 480);
+  vec finite;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v != 0 && (std::fabs(v) <= lo || std::fabs(v) >= hi)) return false;
+    finite.push_back(v);
+  }
+  std::sort(finite.begin(), finite.end());
+  for (std::size_t i = 1; i < finite.size(); ++i) {
+    if (finite[i] != finite[i - 1] && static_cast<ld>(finite[i]) - finite[i - 1] <= lo) return false;
+  }
+  return true;
 }
 
 bool all_finite(const vec& v) {
@@ -83,7 +116,9 @@ void expect_close(const char* figure, double got, ld want, ld scale = 0, ld tol 
   if (std::isnan(got)) bad();
   const ld slack = tol * std::max(std::fabs(want), scale) + 4096 * static_cast<ld>(DBL_TRUE_MIN);
   if (std::isinf(got)) {
-    // Overflow: right when |want| is at or past DBL_MAX (within the tolerance), with the sign of want.
+    // Overflow: right when |want| is at or past DBL_MAX (within the tolerance), with the sign of want; any
+    // value is when the tolerance itself is past DBL_MAX (an ill-conditioned figure of huge data).
+    if (slack >= static_cast<ld>(DBL_MAX)) return;
     if ((got > 0) != (want > 0) || std::fabs(want) + slack < static_cast<ld>(DBL_MAX)) bad();
     return;
   }
@@ -426,10 +461,15 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
     // every weight is a normal double.
     if (std::pow(static_cast<ld>(lambda), static_cast<ld>(t)) < static_cast<ld>(DBL_MIN) * 1e20L) continue;
     if (!(syy > 0)) continue;
-    expect_close("ewma_hedge ratio", path.ratio[t], sxy / syy, std::sqrt(sxx) / std::sqrt(syy), 1e-7L);
+    // The path is updated one pair at a time, in double: the data's own rounding relative to their spread,
+    // (|mean|/spread)²·2^-52, bounds what it can resolve (data near 1e-85 that differ in the 8th digit).
+    const ld resolution = 64 * static_cast<ld>(DBL_EPSILON) *
+                          (mx * mx / (sxx / w) + my * my / (syy / w) + (sxx > 0 ? 0 : 1));
+    const ld ewma_tol = 1e-7L + std::min(resolution, 1.0L);
+    expect_close("ewma_hedge ratio", path.ratio[t], sxy / syy, std::sqrt(sxx) / std::sqrt(syy), ewma_tol);
     if (!constant(wx) && sxx > 0) {
       const ld rho = sxy / (std::sqrt(sxx) * std::sqrt(syy));
-      expect_close("ewma_hedge effectiveness", path.effectiveness[t], rho * rho, 1, 1e-7L);
+      expect_close("ewma_hedge effectiveness", path.effectiveness[t], rho * rho, 1, ewma_tol);
     }
   }
 }
@@ -617,8 +657,11 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   const std::size_t half = values.size() / 2;
   const vec x(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(half));
   const vec y(values.begin() + static_cast<std::ptrdiff_t>(half), values.begin() + static_cast<std::ptrdiff_t>(2 * half));
+  const unsigned selector = function % 11;
+  narrow = (((open_range_functions >> selector) & 1U) != 0 && !moderate(values)) ||
+           (open_regression_small_n && selector == 9 && half < 3);
   try {
-    switch (function % 11) {
+    switch (selector) {
       case 0:
         run_fit_hedge(x, y);
         break;
@@ -657,6 +700,8 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
         run_log_returns(values);
         break;
     }
+  } catch (const narrowed&) {
+    return 0;
   } catch (const std::invalid_argument& e) {
     if (std::string(e.what()).empty()) violation("an std::invalid_argument without a message");
   } catch (const std::exception& e) {
