@@ -349,3 +349,90 @@ TEST_CASE("structural breaks: bad input and missing data") {
   const std::vector<double> s4 = {1, 2, 4, 3}, f4 = {1, 2, 3, 5};
   CHECK(std::isnan(hm::chow_test(s4, f4, 2).statistic));
 }
+
+#include <hedgemetrics/cointegration.hpp>
+#include <hedgemetrics/correlation.hpp>
+
+TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check_monitoring_r.R)") {
+#ifdef HEDGEMETRICS_MONITORING_CSV
+  struct window {
+    const char* file;
+    const char* spot;
+    const char* hedge;
+    std::size_t from;  // search for `length` complete rows from here
+    std::size_t length;
+  };
+  const window windows[] = {
+      {"market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl", "RCLC1_usd_bbl", 5000, 300},
+      {"market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv", "jetfuel_usgulf_spot_usd_gal",
+       "HO_contract1_usd_gal", 3900, 250},
+      {"market/derived/henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu", "NG_contract1_usd_mmbtu",
+       2000, 300}};
+  std::ofstream out(HEDGEMETRICS_MONITORING_CSV);
+  out.precision(17);
+  out << "file,spot,hedge,start,length,metric,value\n";
+  for (const window& w : windows) {
+    const auto path = hm_test::data_file(w.file);
+    if (!path) return;
+    const auto table = hm_test::read_csv(*path);
+    const std::vector<double> s_all = table.numbers(w.spot), f_all = table.numbers(w.hedge);
+    std::size_t start = w.from;
+    for (std::size_t run = 0, i = w.from; i < s_all.size() && run < w.length; ++i) {
+      if (std::isfinite(s_all[i]) && std::isfinite(f_all[i])) {
+        ++run;
+      } else {
+        run = 0;
+        start = i + 1;
+      }
+    }
+    REQUIRE(start + w.length <= s_all.size());
+    const std::vector<double> s(s_all.begin() + static_cast<std::ptrdiff_t>(start),
+                                s_all.begin() + static_cast<std::ptrdiff_t>(start + w.length));
+    const std::vector<double> f(f_all.begin() + static_cast<std::ptrdiff_t>(start),
+                                f_all.begin() + static_cast<std::ptrdiff_t>(start + w.length));
+    auto put = [&](const char* metric, double value) {
+      out << w.file << ',' << w.spot << ',' << w.hedge << ',' << start << ',' << w.length << ',' << metric << ','
+          << value << '\n';
+    };
+    const auto chow = hm::chow_test(s, f, w.length / 2);
+    put("chow_F", chow.statistic);
+    put("chow_p", chow.p_value);
+    const auto sup = hm::sup_f_test(s, f);
+    put("supF", sup.statistic);
+    put("supF_break", static_cast<double>(sup.break_index));
+    put("supF_p", sup.p_value);
+    put("aveF", sup.average);
+    put("aveF_p", sup.average_p_value);
+    put("expF", sup.exponential);
+    put("expF_p", sup.exponential_p_value);
+    const auto cusum = hm::cusum_test(s, f);
+    put("ols_cusum", cusum.statistic);
+    put("ols_cusum_p", cusum.p_value);
+    put("rec_cusum", cusum.recursive_statistic);
+    put("rec_cusum_p", cusum.recursive_p_value);
+    hm::break_options options;
+    options.max_breaks = 3;
+    const auto bp = hm::breakpoints(s, f, options);
+    for (std::size_t m = 0; m < bp.rss.size(); ++m) {
+      const std::string name = "bp_rss_" + std::to_string(m);
+      put(name.c_str(), bp.rss[m]);
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::string at = "bp_break_" + std::to_string(m) + "_" + std::to_string(j + 1);
+        put(at.c_str(), static_cast<double>(bp.breaks[m][j]));
+      }
+    }
+    std::vector<double> ds, df;
+    for (std::size_t i = 1; i < s.size(); ++i) ds.push_back(s[i] - s[i - 1]), df.push_back(f[i] - f[i - 1]);
+    const auto cor = hm::correlation_interval(ds, df);
+    put("cor_r", cor.estimate);
+    put("cor_lower", cor.lower);
+    put("cor_upper", cor.upper);
+    put("cor_p", cor.p_value);
+    hm::cointegration_options co;
+    co.lags = 2;
+    put("eg_adf", hm::engle_granger(s, f, co).statistic);
+  }
+#else
+  MESSAGE("skipped: HEDGEMETRICS_MONITORING_CSV not defined");
+#endif
+}
