@@ -17,9 +17,12 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "hedgemetrics/detail/blocks.hpp"
@@ -318,27 +321,41 @@ template <class Real>
   if (n == 0) return out;
   const Real count = static_cast<Real>(n);
   out.exponent = 0;
-  Real s[4] = {0, 0, 0, 0};
-  std::size_t i = 0;
-  const std::size_t whole = n - n % 4;
-  if (order == 0) {
-    for (; i < whole; i += 4) {
-      for (std::size_t j = 0; j < 4; ++j) s[j] += static_cast<Real>((target.hi - x[i + j]) + target.lo > 0);
+  // One loop per order and per target form (a plain τ, or a mean hi + lo), each with the order a
+  // constant: a run-time order inside the loop keeps it from vectorising.
+  auto sweep = [&](auto shortfall, auto power) {
+    Real s[4] = {0, 0, 0, 0};
+    std::size_t i = 0;
+    for (const std::size_t whole = n - n % 4; i < whole; i += 4) {
+      for (std::size_t j = 0; j < 4; ++j) s[j] += power(shortfall(x[i + j]));
     }
-    for (; i < n; ++i) s[0] += static_cast<Real>((target.hi - x[i]) + target.lo > 0);
-    out.mantissa = ((s[0] + s[1]) + (s[2] + s[3])) / count;
+    for (; i < n; ++i) s[0] += power(shortfall(x[i]));
+    return (s[0] + s[1]) + (s[2] + s[3]);
+  };
+  const Real t_hi = target.hi, t_lo = target.lo;
+  auto plain = [t_hi](Real v) { return std::max(t_hi - v, Real(0)); };
+  auto split = [t_hi, t_lo](Real v) { return std::max((t_hi - v) + t_lo, Real(0)); };
+  auto by_order = [&](auto shortfall) {
+    switch (order) {
+      case 1:
+        return sweep(shortfall, [](Real d) { return d; });
+      case 2:
+        return sweep(shortfall, [](Real d) { return d * d; });
+      case 3:
+        return sweep(shortfall, [](Real d) { return d * d * d; });
+      default:
+        return sweep(shortfall, [p = Real(order)](Real d) { return std::pow(d, p); });
+    }
+  };
+  if (order == 0) {
+    const Real below = t_lo == 0 ? sweep([t_hi](Real v) { return static_cast<Real>(v < t_hi); },
+                                         [](Real d) { return d; })
+                                 : sweep([t_hi, t_lo](Real v) { return static_cast<Real>((t_hi - v) + t_lo > 0); },
+                                         [](Real d) { return d; });
+    out.mantissa = below / count;
     return out;
   }
-  auto term = [order](Real d) {
-    return order == 1 ? d : (order == 2 ? d * d : (order == 3 ? d * d * d : std::pow(d, Real(order))));
-  };
-  for (; i < whole; i += 4) {
-    for (std::size_t j = 0; j < 4; ++j) {
-      s[j] += term(std::max((target.hi - x[i + j]) + target.lo, Real(0)));
-    }
-  }
-  for (; i < n; ++i) s[0] += term(std::max((target.hi - x[i]) + target.lo, Real(0)));
-  const Real sum = (s[0] + s[1]) + (s[2] + s[3]);
+  const Real sum = t_lo == 0 ? by_order(plain) : by_order(split);
   if (sum < std::numeric_limits<Real>::infinity() &&
       sum >= count * std::ldexp(Real(1), std::numeric_limits<Real>::min_exponent + 20)) {
     out.mantissa = sum / count;
@@ -477,6 +494,23 @@ template <class Real>
 /// 2^b scales every ratio by 2^(a − b) exactly.
 template <class Real>
 [[nodiscard]] int range_shift(const std::vector<Real>& v, Real extra = 0) noexcept {
+  if constexpr (std::is_same_v<Real, double> && std::numeric_limits<double>::is_iec559) {
+    // The usual case first, in a pass that vectorises: |v| ≥ 2^401 for none and ≥ 2^−400 for some (the
+    // bit patterns of |v| compare as integers in the order of the values).
+    auto bits = [](double x) {
+      std::uint64_t b = 0;
+      std::memcpy(&b, &x, sizeof b);
+      return b & 0x7fffffffffffffffULL;
+    };
+    const std::uint64_t high = bits(0x1p401), low = bits(0x1p-400);
+    std::uint64_t over = bits(extra) >= high, reached = bits(extra) >= low;
+    for (const double x : v) {
+      const std::uint64_t b = bits(x);
+      over |= static_cast<std::uint64_t>(b >= high);
+      reached |= static_cast<std::uint64_t>(b >= low);
+    }
+    if (over == 0 && reached != 0) return 0;
+  }
   Real largest = std::fabs(extra);
   for (const Real x : v) largest = std::max(largest, std::fabs(x));
   if (!(largest > 0)) return 0;
@@ -903,11 +937,15 @@ template <class Exposure, class Hedge>
   out.n = s.size();
   if (s.empty()) return out;
   std::vector<Real> hedged(s.size());
-  bool overflow = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    hedged[i] = s[i] - ratio * f[i];
-    overflow |= !std::isfinite(hedged[i]);
+  for (std::size_t i = 0; i < s.size(); ++i) hedged[i] = s[i] - ratio * f[i];
+  // Whether any S − h·F overflowed: h − h is 0 for every finite h and NaN for ±inf (four sums, so that
+  // the probe vectorises like the loop above).
+  Real probe[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i + 4 <= hedged.size(); i += 4) {
+    for (std::size_t j = 0; j < 4; ++j) probe[j] += hedged[i + j] - hedged[i + j];
   }
+  for (std::size_t i = hedged.size() - hedged.size() % 4; i < hedged.size(); ++i) probe[0] += hedged[i] - hedged[i];
+  const bool overflow = !((probe[0] + probe[1]) + (probe[2] + probe[3]) == 0);
   // S − h·F beyond DBL_MAX (S near 1e300 and h·F larger): the hedged position in units of 2^shift, chosen
   // so that no |S − h·F| exceeds 2^1021; its figures are scaled back (+inf where they exceed DBL_MAX) and
   // its effectiveness, a ratio, stays right. The unhedged figures use S as it is.
