@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: MIT
+// The Python module `hedgemetrics` (pybind11): thin calls into the header-only library.
+//
+// Conventions, the same for every function:
+//  - Series are NumPy arrays, pandas Series or anything numpy.asarray accepts. A C-contiguous array of
+//    float64 is read in place (no copy) by every function; fit_hedge, HedgeAccumulator.push and the
+//    one-series downside measures also read float32, int8–int64 and uint8–uint64 in place, the other
+//    functions convert them to float64 (they compute in double anyway); a strided view (a[::2], a
+//    column of a C-ordered matrix) is copied once into a contiguous buffer, since the C++ kernels read
+//    memory in order; bool, complex, object and longdouble arrays are refused with a TypeError that
+//    says what to pass. Two series of different dtypes are computed as the C++ computes mixed types (in
+//    double): the one that is not float64 is converted, a copy.
+//  - Two pandas Series must have the same index (a misaligned pair is the error this library exists to
+//    catch): a ValueError names the first differing label. Align them first (s.align(f, join="inner")).
+//  - Missing data is an explicit choice: missing="propagate" (the default), "omit" or "raise", as the
+//    C++ missing_data.
+//  - Results are frozen dataclasses whose fields have the C++ names; series become NumPy arrays that own
+//    the C++ vectors (moved, not copied).
+//  - std::invalid_argument and std::domain_error become ValueError with the C++ message.
+#include <hedgemetrics/accumulator.hpp>
+#include <hedgemetrics/downside.hpp>
+#include <hedgemetrics/hedge_accounting.hpp>
+#include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/multi_hedge.hpp>
+#include <hedgemetrics/rolling.hpp>
+#include <hedgemetrics/version.hpp>
+#include <hedgemetrics/walk_forward.hpp>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace py = pybind11;
+namespace hm = hedgemetrics;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------- results
+
+// The result types: frozen dataclasses made once, at import, from the C++ field names.
+struct result_types {
+  py::object hedge_fit, multi_hedge_fit, time_varying_hedge, risk_reduction, downside_effectiveness_result,
+      strategy_metrics, strategy_result, walk_forward_result, offset_period, dollar_offset_result,
+      regression_test_result, variance_reduction_result, assessment_line, hedge_assessment;
+};
+
+result_types& types() {
+  static result_types t;
+  return t;
+}
+
+py::object make_type(py::module_& m, const char* name, const std::vector<std::string>& fields,
+                     const char* doc) {
+  py::list spec;
+  for (const auto& f : fields) spec.append(py::str(f));
+  py::object type = py::module_::import("dataclasses")
+                        .attr("make_dataclass")(name, spec, py::arg("frozen") = true,
+                                                py::arg("namespace") = py::dict(py::arg("__doc__") = doc));
+  type.attr("__module__") = "hedgemetrics";
+  m.attr(name) = type;
+  return type;
+}
+
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& values) {
+  auto* owned = new std::vector<T>(std::move(values));
+  py::capsule free_when_done(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>({static_cast<py::ssize_t>(owned->size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                        owned->data(), free_when_done);
+}
+
+template <class Derived>
+py::array to_numpy(const Eigen::DenseBase<Derived>& m) {
+  using Scalar = typename Derived::Scalar;
+  if (m.cols() == 1) {
+    py::array_t<Scalar> out(static_cast<py::ssize_t>(m.rows()));
+    auto v = out.template mutable_unchecked<1>();
+    for (Eigen::Index i = 0; i < m.rows(); ++i) v(static_cast<py::ssize_t>(i)) = m(i, 0);
+    return std::move(out);
+  }
+  py::array_t<Scalar> out({static_cast<py::ssize_t>(m.rows()), static_cast<py::ssize_t>(m.cols())});
+  auto v = out.template mutable_unchecked<2>();
+  for (Eigen::Index i = 0; i < m.rows(); ++i)
+    for (Eigen::Index j = 0; j < m.cols(); ++j) v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j)) = m(i, j);
+  return std::move(out);
+}
+
+py::object to_python(const hm::hedge_fit<double>& f) {
+  return types().hedge_fit(f.n, f.ratio, f.intercept, f.effectiveness, f.correlation, f.exposure_mean,
+                           f.hedge_mean, f.exposure_variance, f.hedge_variance, f.covariance,
+                           f.residual_variance, f.residual_standard_error, f.ratio_standard_error,
+                           f.intercept_standard_error);
+}
+
+py::object to_python(hm::multi_hedge_fit<double>&& f) {
+  return types().multi_hedge_fit(
+      f.n, f.rank, f.has_intercept, to_numpy(f.ratios), f.intercept, f.effectiveness, f.r_squared,
+      f.adjusted_r_squared, f.residual_variance, f.residual_standard_error, to_numpy(f.ratio_standard_errors),
+      f.intercept_standard_error, to_numpy(f.ratio_covariance), f.condition_number,
+      to_numpy(std::vector<std::int64_t>(f.dropped.begin(), f.dropped.end())), f.residual_sum_of_squares,
+      f.total_sum_of_squares, f.residual_df, f.exposure_mean, to_numpy(f.hedge_means),
+      to_numpy(f.normalized_covariance));
+}
+
+py::object to_python(hm::time_varying_hedge<double>&& h) {
+  std::vector<std::uint64_t> count(h.count.begin(), h.count.end());
+  return types().time_varying_hedge(to_numpy(std::move(h.ratio)), to_numpy(std::move(h.effectiveness)),
+                                    to_numpy(std::move(h.residual_variance)), to_numpy(std::move(count)));
+}
+
+py::object to_python(const hm::risk_reduction<double>& r) {
+  return types().risk_reduction(r.unhedged, r.hedged, r.effectiveness);
+}
+
+py::object to_python(const hm::downside_effectiveness_result<double>& d) {
+  py::list lpm;
+  for (const auto& r : d.lower_partial_moment) lpm.append(to_python(r));
+  return types().downside_effectiveness_result(d.n, d.level, d.ratio, d.target, to_python(d.value_at_risk),
+                                               to_python(d.expected_shortfall), to_python(d.semivariance),
+                                               py::tuple(lpm));
+}
+
+py::object to_python(const hm::strategy_metrics& s) {
+  return types().strategy_metrics(s.periods, s.effectiveness, s.semivariance_reduction, s.turnover, s.total_cost,
+                                  s.mean_pnl, s.hedged_variance);
+}
+
+py::object to_python(hm::walk_forward_result&& w) {
+  py::list strategies;
+  for (auto& s : w.strategies) {
+    strategies.append(types().strategy_result(s.name, s.in_sample, to_numpy(std::move(s.ratio)),
+                                              to_numpy(std::move(s.pnl)), to_numpy(std::move(s.cost)),
+                                              to_python(s.overall)));
+  }
+  return types().walk_forward_result(w.start, to_numpy(std::move(w.unhedged)), py::tuple(strategies));
+}
+
+py::object to_python(const hm::offset_period<double>& p) {
+  return types().offset_period(p.period, p.item_change, p.instrument_change, p.ratio,
+                               std::string(hm::to_string(p.status)));
+}
+
+py::dict options_dict(const hm::dollar_offset_options& o) {
+  return py::dict(py::arg("lower") = o.lower, py::arg("upper") = o.upper, py::arg("materiality") = o.materiality);
+}
+
+py::object to_python(const hm::dollar_offset_result<double>& d) {
+  py::list periods, cumulative;
+  for (const auto& p : d.periods) periods.append(to_python(p));
+  for (const auto& p : d.cumulative) cumulative.append(to_python(p));
+  return types().dollar_offset_result(options_dict(d.options), py::tuple(periods), py::tuple(cumulative), d.passed,
+                                      d.failed, d.immaterial, d.undefined);
+}
+
+py::object to_python(const hm::regression_test_result<double>& r) {
+  return types().regression_test_result(r.n, r.slope, r.intercept, r.r_squared, r.slope_standard_error,
+                                        r.t_statistic, r.p_value, r.f_statistic, r.f_p_value, r.slope_in_band,
+                                        r.r_squared_met, r.significant, r.few_observations, r.passed);
+}
+
+py::object to_python(const hm::variance_reduction_result<double>& v) {
+  return types().variance_reduction_result(v.n, v.threshold, v.item_variance, v.hedged_variance, v.reduction,
+                                           v.passed);
+}
+
+py::object to_python(const hm::hedge_assessment<double>& a) {
+  py::list lines;
+  for (const auto& l : a.lines) {
+    lines.append(types().assessment_line(l.test, l.figure, l.threshold, std::string(hm::to_string(l.grade)),
+                                         l.reason));
+  }
+  return types().hedge_assessment(std::string(hm::to_string(a.rules)), a.informational,
+                                  std::string(hm::to_string(a.overall)), py::tuple(lines),
+                                  to_python(a.dollar_offset), to_python(a.regression),
+                                  to_python(a.variance_reduction));
+}
+
+// ------------------------------------------------------------------------------------------------ input
+
+hm::missing_data missing_of(const std::string& name) {
+  if (name == "propagate") return hm::missing_data::propagate;
+  if (name == "omit") return hm::missing_data::omit;
+  if (name == "raise") return hm::missing_data::raise;
+  throw std::invalid_argument("hedgemetrics: missing must be \"propagate\", \"omit\" or \"raise\", but it is \"" +
+                              name + "\"");
+}
+
+std::string missing_name(hm::missing_data m) {
+  switch (m) {
+    case hm::missing_data::omit:
+      return "omit";
+    case hm::missing_data::raise:
+      return "raise";
+    case hm::missing_data::propagate:
+      break;
+  }
+  return "propagate";
+}
+
+bool is_pandas_series(const py::handle& obj) {
+  return py::hasattr(obj, "index") && py::hasattr(obj, "to_numpy") && !py::isinstance<py::array>(obj);
+}
+
+// A series as a 1-D NumPy array: in place when it is already contiguous, else one contiguous copy.
+py::array as_array(const py::handle& obj, const char* name) {
+  py::object values = py::reinterpret_borrow<py::object>(obj);
+  if (is_pandas_series(obj)) values = obj.attr("to_numpy")();
+  py::array a = py::module_::import("numpy").attr("asarray")(values);
+  if (a.ndim() != 1) {
+    throw std::invalid_argument(std::string("hedgemetrics: ") + name + " must be one-dimensional, but it has " +
+                                std::to_string(a.ndim()) + " dimensions (shape " +
+                                py::str(a.attr("shape")).cast<std::string>() + ")");
+  }
+  const char kind = a.dtype().kind();
+  if (kind != 'f' && kind != 'i' && kind != 'u') {
+    throw py::type_error(std::string("hedgemetrics: ") + name + " has dtype " +
+                         py::str(static_cast<py::handle>(a.dtype())).cast<std::string>() +
+                         ": pass integers or floating-point values (bool, complex, object and nullable "
+                         "pandas dtypes are not series; convert with .astype(float), missing values as NaN)");
+  }
+  if (kind == 'f' && a.itemsize() > 8) {
+    throw py::type_error(std::string("hedgemetrics: ") + name + " has dtype " +
+                         py::str(static_cast<py::handle>(a.dtype())).cast<std::string>() +
+                         ": the Python module computes in double; pass float64 (.astype(numpy.float64))");
+  }
+  if (kind == 'f' && a.itemsize() < 4) {
+    throw py::type_error(std::string("hedgemetrics: ") + name + " has dtype " +
+                         py::str(static_cast<py::handle>(a.dtype())).cast<std::string>() + ": pass float32 or float64");
+  }
+  if (!(a.flags() & py::array::c_style)) a = py::module_::import("numpy").attr("ascontiguousarray")(a);
+  return a;
+}
+
+void require_same_index(const py::handle& a, const py::handle& b, const char* name_a, const char* name_b) {
+  if (!is_pandas_series(a) || !is_pandas_series(b)) return;
+  const py::object ia = a.attr("index"), ib = b.attr("index");
+  if (ia.attr("equals")(ib).cast<bool>()) return;
+  const auto na = py::len(ia), nb = py::len(ib);
+  std::string where;
+  for (std::size_t i = 0; i < std::min(na, nb); ++i) {
+    if (!ia[py::int_(i)].equal(ib[py::int_(i)])) {
+      where = "at position " + std::to_string(i) + " " + name_a + " has " + py::repr(ia[py::int_(i)]).cast<std::string>() +
+              " and " + name_b + " has " + py::repr(ib[py::int_(i)]).cast<std::string>();
+      break;
+    }
+  }
+  if (where.empty()) where = std::string(name_a) + " has " + std::to_string(na) + " labels and " + name_b + " has " + std::to_string(nb);
+  throw std::invalid_argument(std::string("hedgemetrics: the pandas indexes of ") + name_a + " and " + name_b +
+                              " differ (" + where + "): align them first, e.g. " + name_a + ", " + name_b + " = " +
+                              name_a + ".align(" + name_b + ", join=\"inner\")");
+}
+
+// Calls f(series_view<T>) with the array's element type.
+template <class F>
+decltype(auto) visit(const py::array& a, F&& f) {
+  const auto n = static_cast<std::size_t>(a.size());
+  const auto dtype = a.dtype();
+  const auto view = [&](auto tag) {
+    using T = typename decltype(tag)::type;
+    return f(hm::series_view<T>(static_cast<const T*>(a.data()), n));
+  };
+  const char kind = dtype.kind();
+  const auto size = a.itemsize();
+  if (kind == 'f' && size == 8) return view(hm::detail::type_identity<double>{});
+  if (kind == 'f' && size == 4) return view(hm::detail::type_identity<float>{});
+  if (kind == 'i' && size == 8) return view(hm::detail::type_identity<std::int64_t>{});
+  if (kind == 'i' && size == 4) return view(hm::detail::type_identity<std::int32_t>{});
+  if (kind == 'i' && size == 2) return view(hm::detail::type_identity<std::int16_t>{});
+  if (kind == 'i' && size == 1) return view(hm::detail::type_identity<std::int8_t>{});
+  if (kind == 'u' && size == 8) return view(hm::detail::type_identity<std::uint64_t>{});
+  if (kind == 'u' && size == 4) return view(hm::detail::type_identity<std::uint32_t>{});
+  if (kind == 'u' && size == 2) return view(hm::detail::type_identity<std::uint16_t>{});
+  if (kind == 'u' && size == 1) return view(hm::detail::type_identity<std::uint8_t>{});
+  throw py::type_error("hedgemetrics: unsupported dtype " + py::str(static_cast<py::handle>(dtype)).cast<std::string>());
+}
+
+// Two aligned series: same dtype, both read in place; different dtypes, both as float64.
+template <class F>
+decltype(auto) visit_pair(const py::handle& x, const py::handle& y, const char* x_name, const char* y_name,
+                          F&& f) {
+  require_same_index(x, y, x_name, y_name);
+  py::array a = as_array(x, x_name);
+  py::array b = as_array(y, y_name);
+  if (!a.dtype().is(b.dtype())) {
+    const auto float64 = py::dtype::of<double>();
+    if (!a.dtype().is(float64)) a = a.attr("astype")(float64);
+    if (!b.dtype().is(float64)) b = b.attr("astype")(float64);
+  }
+  return visit(a, [&](auto sa) {
+    using T = typename decltype(sa)::value_type;
+    return f(sa, hm::series_view<T>(static_cast<const T*>(b.data()), static_cast<std::size_t>(b.size())));
+  });
+}
+
+// Two aligned series as float64: in place when they are float64 already, else converted (a copy). For the
+// functions whose kernels are large (windows, walk-forward, downside, hedge accounting): one instantiation
+// instead of ten keeps the module's build time down, and the C++ computes in double whatever the input.
+template <class F>
+decltype(auto) visit_pair_as_double(const py::handle& x, const py::handle& y, const char* x_name, const char* y_name,
+                                    F&& f) {
+  require_same_index(x, y, x_name, y_name);
+  const auto float64 = py::dtype::of<double>();
+  py::array a = as_array(x, x_name);
+  py::array b = as_array(y, y_name);
+  if (!a.dtype().is(float64)) a = a.attr("astype")(float64);
+  if (!b.dtype().is(float64)) b = b.attr("astype")(float64);
+  return f(hm::series_view<double>(static_cast<const double*>(a.data()), static_cast<std::size_t>(a.size())),
+           hm::series_view<double>(static_cast<const double*>(b.data()), static_cast<std::size_t>(b.size())));
+}
+
+// ------------------------------------------------------------------------------------------- functions
+
+py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const std::string& missing) {
+  const auto policy = missing_of(missing);
+  py::object h = py::reinterpret_borrow<py::object>(hedge);
+  // Several instruments: a 2-D array (rows = observations, one column per instrument), a DataFrame, or
+  // a list of series.
+  const bool frame = py::hasattr(hedge, "columns") && py::hasattr(hedge, "to_numpy");
+  if (frame) {
+    if (is_pandas_series(exposure) && !exposure.attr("index").attr("equals")(hedge.attr("index")).cast<bool>()) {
+      throw std::invalid_argument(
+          "hedgemetrics: the pandas indexes of exposure and hedge differ: align them first, e.g. "
+          "exposure, hedge = exposure.align(hedge, join=\"inner\", axis=0)");
+    }
+    h = hedge.attr("to_numpy")(py::arg("dtype") = py::dtype::of<double>());
+  }
+  const bool several = frame || py::isinstance<py::list>(h) || py::isinstance<py::tuple>(h) ||
+                       (py::isinstance<py::array>(h) && py::reinterpret_borrow<py::array>(h).ndim() == 2);
+  if (!several) {
+    hm::hedge_fit<double> fit;
+    visit_pair(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+      py::gil_scoped_release unlocked;
+      fit = hm::fit_hedge(s, f, policy);
+      return 0;
+    });
+    return to_python(fit);
+  }
+  hm::fit_options options;
+  options.missing = policy;
+  py::array s = as_array(exposure, "exposure").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false);
+  const double* sp = static_cast<const double*>(s.data());
+  if (py::isinstance<py::list>(h) || py::isinstance<py::tuple>(h)) {
+    std::vector<py::array> keep;
+    std::vector<hm::series_view<double>> views;
+    for (const py::handle item : h) {
+      keep.push_back(as_array(item, "hedges[j]").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false));
+      views.emplace_back(static_cast<const double*>(keep.back().data()), static_cast<std::size_t>(keep.back().size()));
+    }
+    return to_python(hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), views, options));
+  }
+  // A C-ordered (rows × instruments) float64 matrix, mapped with its strides: no copy.
+  py::array m = py::module_::import("numpy").attr("asarray")(h, py::dtype::of<double>());
+  const auto rows = m.shape(0), cols = m.shape(1);
+  using stride = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
+  const Eigen::Map<const Eigen::MatrixXd, 0, stride> hedges(
+      static_cast<const double*>(m.data()), rows, cols,
+      stride(m.strides(1) / static_cast<py::ssize_t>(sizeof(double)), m.strides(0) / static_cast<py::ssize_t>(sizeof(double))));
+  if (m.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0 || m.strides(1) % static_cast<py::ssize_t>(sizeof(double)) != 0) {
+    throw std::invalid_argument("hedgemetrics: the hedge matrix has strides that are not multiples of 8 bytes");
+  }
+  return to_python(hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), hedges, options));
+}
+
+py::object rolling_hedge(const py::handle& exposure, const py::handle& hedge, std::size_t window,
+                         std::size_t min_periods, const std::string& missing) {
+  hm::rolling_options options;
+  options.min_periods = min_periods;
+  options.policy = missing_of(missing);
+  hm::time_varying_hedge<double> out;
+  visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+    py::gil_scoped_release unlocked;
+    out = hm::rolling_hedge(s, f, window, options);
+    return 0;
+  });
+  return to_python(std::move(out));
+}
+
+py::object ewma_hedge(const py::handle& exposure, const py::handle& hedge, const py::object& lambda,
+                      const py::object& half_life, std::size_t min_periods, const std::string& missing) {
+  hm::ewma_options options;
+  if (!half_life.is_none()) {
+    if (!lambda.is_none()) throw std::invalid_argument("hedgemetrics::ewma_hedge: give lambda or half_life, not both");
+    options = hm::ewma_options::from_half_life(half_life.cast<double>());
+  } else if (!lambda.is_none()) {
+    options.lambda = lambda.cast<double>();
+  }
+  options.min_periods = min_periods;
+  options.policy = missing_of(missing);
+  hm::time_varying_hedge<double> out;
+  visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+    py::gil_scoped_release unlocked;
+    out = hm::ewma_hedge(s, f, options);
+    return 0;
+  });
+  return to_python(std::move(out));
+}
+
+py::object expanding_hedge(const py::handle& exposure, const py::handle& hedge, std::size_t min_periods,
+                           const std::string& missing) {
+  hm::expanding_options options;
+  options.min_periods = min_periods;
+  options.policy = missing_of(missing);
+  hm::time_varying_hedge<double> out;
+  visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+    py::gil_scoped_release unlocked;
+    out = hm::expanding_hedge(s, f, options);
+    return 0;
+  });
+  return to_python(std::move(out));
+}
+
+py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std::size_t rebalance_every,
+                        double cost, const py::object& hedge_price, std::size_t window, double lambda,
+                        std::size_t start, const py::dict& user) {
+  hm::walk_forward_options options;
+  options.rebalance_every = rebalance_every;
+  options.cost = cost;
+  if (!hedge_price.is_none()) options.hedge_price = hedge_price.cast<std::vector<double>>();
+  options.window = window;
+  options.lambda = lambda;
+  options.start = start;
+  for (const auto& item : user) {
+    options.user.push_back(hm::user_strategy{py::str(item.first).cast<std::string>(),
+                                             py::module_::import("numpy")
+                                                 .attr("asarray")(item.second, py::dtype::of<double>())
+                                                 .cast<std::vector<double>>()});
+  }
+  hm::walk_forward_result out;
+  visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+    py::gil_scoped_release unlocked;
+    out = hm::walk_forward(s, f, options);
+    return 0;
+  });
+  return to_python(std::move(out));
+}
+
+template <class Call>
+double one_series(const py::handle& pnl, Call&& call) {
+  const py::array a = as_array(pnl, "pnl");
+  return visit(a, [&](auto s) { return static_cast<double>(call(s)); });
+}
+
+hm::dollar_offset_options dollar_offset_options_of(double lower, double upper, double materiality) {
+  hm::dollar_offset_options o;
+  o.lower = lower;
+  o.upper = upper;
+  o.materiality = materiality;
+  return o;
+}
+
+hm::regression_test_options regression_options_of(const std::string& direction, double slope_lower,
+                                                  double slope_upper, double min_r_squared, double significance,
+                                                  std::size_t min_observations) {
+  hm::regression_test_options o;
+  if (direction == "instrument_on_item") {
+    o.direction = hm::regression_direction::instrument_on_item;
+  } else if (direction == "item_on_instrument") {
+    o.direction = hm::regression_direction::item_on_instrument;
+  } else {
+    throw std::invalid_argument("hedgemetrics: direction must be \"instrument_on_item\" or \"item_on_instrument\", "
+                                "but it is \"" + direction + "\"");
+  }
+  o.slope_lower = slope_lower;
+  o.slope_upper = slope_upper;
+  o.min_r_squared = min_r_squared;
+  o.significance = significance;
+  o.min_observations = min_observations;
+  return o;
+}
+
+// ------------------------------------------------------------------------------------------ accumulator
+
+using accumulator = hm::hedge_accumulator<double>;
+
+py::bytes serialize(const accumulator& acc) {
+  const auto bytes = acc.serialize();
+  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+accumulator deserialize(const py::bytes& bytes) {
+  const std::string_view view = bytes;
+  return accumulator::deserialize(reinterpret_cast<const std::uint8_t*>(view.data()), view.size());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(hedgemetrics, m) {
+  m.doc() =
+      "hedgemetrics: minimum-variance hedge ratios, hedge effectiveness and residual risk (the C++ "
+      "header-only library, from Python). Series are NumPy arrays or pandas Series, read without copies "
+      "when contiguous; results are frozen dataclasses with the C++ field names.";
+  m.attr("__version__") = std::to_string(HEDGEMETRICS_VERSION_MAJOR) + "." +
+                          std::to_string(HEDGEMETRICS_VERSION_MINOR) + "." +
+                          std::to_string(HEDGEMETRICS_VERSION_PATCH);
+
+  auto& t = types();
+  t.hedge_fit = make_type(m, "HedgeFit",
+                          {"n", "ratio", "intercept", "effectiveness", "correlation", "exposure_mean", "hedge_mean",
+                           "exposure_variance", "hedge_variance", "covariance", "residual_variance",
+                           "residual_standard_error", "ratio_standard_error", "intercept_standard_error"},
+                          "hedgemetrics::hedge_fit: every figure of a minimum-variance hedge.");
+  t.multi_hedge_fit = make_type(
+      m, "MultiHedgeFit",
+      {"n", "rank", "has_intercept", "ratios", "intercept", "effectiveness", "r_squared", "adjusted_r_squared",
+       "residual_variance", "residual_standard_error", "ratio_standard_errors", "intercept_standard_error",
+       "ratio_covariance", "condition_number", "dropped", "residual_sum_of_squares", "total_sum_of_squares",
+       "residual_df", "exposure_mean", "hedge_means", "normalized_covariance"},
+      "hedgemetrics::multi_hedge_fit: a hedge with several instruments (least squares by QR).");
+  t.time_varying_hedge = make_type(m, "TimeVaryingHedge", {"ratio", "effectiveness", "residual_variance", "count"},
+                                   "hedgemetrics::time_varying_hedge: figures at every position of the input.");
+  t.risk_reduction = make_type(m, "RiskReduction", {"unhedged", "hedged", "effectiveness"},
+                               "hedgemetrics::risk_reduction: a risk measure unhedged, hedged, and 1 - hedged/unhedged.");
+  t.downside_effectiveness_result = make_type(
+      m, "DownsideEffectivenessResult",
+      {"n", "level", "ratio", "target", "value_at_risk", "expected_shortfall", "semivariance", "lower_partial_moment"},
+      "hedgemetrics::downside_effectiveness_result (lower_partial_moment: orders 0 to 3).");
+  t.strategy_metrics = make_type(m, "StrategyMetrics",
+                                 {"periods", "effectiveness", "semivariance_reduction", "turnover", "total_cost",
+                                  "mean_pnl", "hedged_variance"},
+                                 "hedgemetrics::strategy_metrics: out-of-sample figures of one strategy.");
+  t.strategy_result = make_type(m, "StrategyResult", {"name", "in_sample", "ratio", "pnl", "cost", "overall"},
+                                "hedgemetrics::strategy_result: one strategy's walk-forward path.");
+  t.walk_forward_result = make_type(m, "WalkForwardResult", {"start", "unhedged", "strategies"},
+                                    "hedgemetrics::walk_forward_result: the strategies compared.");
+  t.offset_period = make_type(m, "OffsetPeriod", {"period", "item_change", "instrument_change", "ratio", "status"},
+                              "hedgemetrics::offset_period (status: pass, fail, immaterial or undefined).");
+  t.dollar_offset_result = make_type(
+      m, "DollarOffsetResult", {"options", "periods", "cumulative", "passed", "failed", "immaterial", "undefined"},
+      "hedgemetrics::dollar_offset_result.");
+  t.regression_test_result = make_type(
+      m, "RegressionTestResult",
+      {"n", "slope", "intercept", "r_squared", "slope_standard_error", "t_statistic", "p_value", "f_statistic",
+       "f_p_value", "slope_in_band", "r_squared_met", "significant", "few_observations", "passed"},
+      "hedgemetrics::regression_test_result (without its options).");
+  t.variance_reduction_result =
+      make_type(m, "VarianceReductionResult",
+                {"n", "threshold", "item_variance", "hedged_variance", "reduction", "passed"},
+                "hedgemetrics::variance_reduction_result.");
+  t.assessment_line = make_type(m, "AssessmentLine", {"test", "figure", "threshold", "grade", "reason"},
+                                "hedgemetrics::assessment_line (grade: pass, warn or fail).");
+  t.hedge_assessment = make_type(
+      m, "HedgeAssessment",
+      {"rules", "informational", "overall", "lines", "dollar_offset", "regression", "variance_reduction"},
+      "hedgemetrics::hedge_assessment.");
+
+  m.def("fit_hedge", &fit_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("missing") = "propagate",
+        "fit_hedge(exposure, hedge, missing='propagate')\n\n"
+        "The minimum-variance hedge of exposure S with hedge F: h* = Cov(S,F)/Var(F) and every figure of\n"
+        "hedgemetrics::hedge_fit (HedgeFit). With a 2-D array (observations x instruments), a DataFrame or\n"
+        "a list of series as `hedge`: the hedge with several instruments (MultiHedgeFit), with intercept.");
+  m.def("rolling_hedge", &rolling_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("window"),
+        py::arg("min_periods") = 0, py::arg("missing") = "propagate",
+        "h*, R^2 and residual variance over a rolling window ending at each observation (TimeVaryingHedge).");
+  m.def("ewma_hedge", &ewma_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("lambda_") = py::none(),
+        py::arg("half_life") = py::none(), py::arg("min_periods") = 2, py::arg("missing") = "propagate",
+        "Exponentially weighted h* (decay lambda_, default 0.94, or a half_life), at each observation.");
+  m.def("expanding_hedge", &expanding_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("min_periods") = 2,
+        py::arg("missing") = "propagate", "h* over all observations up to each one.");
+  m.def("walk_forward", &walk_forward, py::arg("exposure"), py::arg("hedge"), py::arg("rebalance_every") = 1,
+        py::arg("cost") = 0.0, py::arg("hedge_price") = py::none(), py::arg("window") = 250,
+        py::arg("lambda_") = 0.94, py::arg("start") = 0, py::arg("user") = py::dict(),
+        "Out-of-sample comparison of hedging strategies (naive, static, rolling, EWMA and user ratio series\n"
+        "given as {name: ratios}); WalkForwardResult.");
+
+  m.def(
+      "value_at_risk",
+      [](const py::handle& pnl, double level, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return one_series(pnl, [&](auto s) { return hm::value_at_risk(s, level, policy); });
+      },
+      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate", "Historical VaR at `level`, as a loss.");
+  m.def(
+      "expected_shortfall",
+      [](const py::handle& pnl, double level, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return one_series(pnl, [&](auto s) { return hm::expected_shortfall(s, level, policy); });
+      },
+      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate", "Historical ES at `level`, as a loss.");
+  m.def(
+      "lower_partial_moment",
+      [](const py::handle& pnl, int order, double target, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return one_series(pnl, [&](auto s) { return hm::lower_partial_moment(s, order, target, policy); });
+      },
+      py::arg("pnl"), py::arg("order"), py::arg("target") = 0.0, py::arg("missing") = "propagate",
+      "LPM_m(target) = mean of max(target - x, 0)^m.");
+  m.def(
+      "semivariance",
+      [](const py::handle& pnl, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return one_series(pnl, [&](auto s) { return hm::semivariance(s, policy); });
+      },
+      py::arg("pnl"), py::arg("missing") = "propagate", "Downside semivariance about the mean, divisor n.");
+  m.def(
+      "downside_effectiveness",
+      [](const py::handle& exposure, const py::handle& hedge, double ratio, double level, double target,
+         const std::string& missing) {
+        const auto policy = missing_of(missing);
+        hm::downside_effectiveness_result<double> out;
+        visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+          out = hm::downside_effectiveness(s, f, ratio, level, target, policy);
+          return 0;
+        });
+        return to_python(out);
+      },
+      py::arg("exposure"), py::arg("hedge"), py::arg("ratio"), py::arg("level") = 0.95, py::arg("target") = 0.0,
+      py::arg("missing") = "propagate", "VaR, ES, semivariance and LPM 0-3, unhedged and hedged at `ratio`.");
+  m.def(
+      "min_expected_shortfall_ratio",
+      [](const py::handle& exposure, const py::handle& hedge, double level, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+          return static_cast<double>(hm::min_expected_shortfall_ratio(s, f, level, policy));
+        });
+      },
+      py::arg("exposure"), py::arg("hedge"), py::arg("level"), py::arg("missing") = "propagate",
+      "The ratio that minimises the expected shortfall of S - h*F.");
+  m.def(
+      "min_semivariance_ratio",
+      [](const py::handle& exposure, const py::handle& hedge, const py::object& target, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+          if (target.is_none()) return static_cast<double>(hm::min_semivariance_ratio(s, f, policy));
+          return static_cast<double>(hm::min_semivariance_ratio(s, f, target.cast<double>(), policy));
+        });
+      },
+      py::arg("exposure"), py::arg("hedge"), py::arg("target") = py::none(), py::arg("missing") = "propagate",
+      "The ratio that minimises the semivariance of S - h*F (about its mean, or below `target`).");
+
+  m.def(
+      "dollar_offset",
+      [](const py::handle& item, const py::handle& instrument, double lower, double upper, double materiality) {
+        const auto options = dollar_offset_options_of(lower, upper, materiality);
+        hm::dollar_offset_result<double> out;
+        visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
+          out = hm::dollar_offset(s, f, options);
+          return 0;
+        });
+        return to_python(out);
+      },
+      py::arg("item"), py::arg("instrument"), py::arg("lower") = 0.80, py::arg("upper") = 1.25,
+      py::arg("materiality") = 0.0, "The dollar-offset test, period by period and cumulative.");
+  m.def(
+      "regression_test",
+      [](const py::handle& item, const py::handle& instrument, const std::string& direction, double slope_lower,
+         double slope_upper, double min_r_squared, double significance, std::size_t min_observations,
+         const std::string& missing) {
+        const auto options =
+            regression_options_of(direction, slope_lower, slope_upper, min_r_squared, significance, min_observations);
+        const auto policy = missing_of(missing);
+        hm::regression_test_result<double> out;
+        visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
+          out = hm::regression_test(s, f, options, policy);
+          return 0;
+        });
+        return to_python(out);
+      },
+      py::arg("item"), py::arg("instrument"), py::arg("direction") = "instrument_on_item",
+      py::arg("slope_lower") = -1.25, py::arg("slope_upper") = -0.80, py::arg("min_r_squared") = 0.80,
+      py::arg("significance") = 0.05, py::arg("min_observations") = 30, py::arg("missing") = "propagate",
+      "The regression test of hedge accounting (slope band, R^2, significance).");
+  m.def(
+      "variance_reduction_test",
+      [](const py::handle& item, const py::handle& instrument, double threshold, const std::string& missing) {
+        const auto policy = missing_of(missing);
+        hm::variance_reduction_result<double> out;
+        visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
+          out = hm::variance_reduction_test(s, f, threshold, policy);
+          return 0;
+        });
+        return to_python(out);
+      },
+      py::arg("item"), py::arg("instrument"), py::arg("threshold") = 0.80, py::arg("missing") = "propagate",
+      "1 - Var(item + instrument)/Var(item) against a threshold.");
+  m.def(
+      "assess_hedge",
+      [](const py::handle& item, const py::handle& instrument, const std::string& rules, double materiality,
+         const std::string& missing) {
+        hm::assessment_options options;
+        if (rules == "asc_815") {
+          options.rules = hm::rule_set::asc_815;
+        } else if (rules == "ifrs_9") {
+          options.rules = hm::rule_set::ifrs_9;
+        } else {
+          throw std::invalid_argument("hedgemetrics: rules must be \"asc_815\" or \"ifrs_9\", but it is \"" + rules + "\"");
+        }
+        options.dollar_offset.materiality = materiality;
+        const auto policy = missing_of(missing);
+        hm::hedge_assessment<double> out;
+        visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
+          out = hm::assess_hedge(s, f, options, policy);
+          return 0;
+        });
+        return to_python(out);
+      },
+      py::arg("item"), py::arg("instrument"), py::arg("rules") = "asc_815", py::arg("materiality") = 0.0,
+      py::arg("missing") = "propagate", "Every hedge-accounting test, graded under ASC 815 or IFRS 9 rules.");
+
+  py::class_<accumulator>(m, "HedgeAccumulator",
+                          "hedgemetrics::hedge_accumulator<double>: fit_hedge's figures built up pair by pair or\n"
+                          "batch by batch, merged across threads, processes and machines, pickled in 100 bytes.")
+      .def(py::init([](const std::string& missing) { return accumulator(missing_of(missing)); }),
+           py::arg("missing") = "propagate")
+      .def(
+          "push",
+          [](accumulator& acc, const py::handle& exposure, const py::handle& hedge) {
+            if (py::isinstance<py::float_>(exposure) || py::isinstance<py::int_>(exposure)) {
+              acc.push(exposure.cast<double>(), hedge.cast<double>());
+              return;
+            }
+            visit_pair(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+              py::gil_scoped_release unlocked;
+              acc.push(s, f);
+              return 0;
+            });
+          },
+          py::arg("exposure"), py::arg("hedge"), "Adds one pair (two numbers) or two aligned series.")
+      .def("merge", &accumulator::merge, py::arg("other"), "Adds everything `other` has seen.")
+      .def("fit", [](const accumulator& acc) { return to_python(acc.fit()); }, "The HedgeFit of all pairs so far.")
+      .def_property_readonly("count", &accumulator::count, "Pairs in the estimate.")
+      .def_property_readonly("missing", [](const accumulator& acc) { return missing_name(acc.policy()); })
+      .def("serialize", &serialize, "The state as 100 bytes (see hedge_accumulator::serialize).")
+      .def_static("deserialize", &deserialize, py::arg("data"), "Reads what serialize() wrote; ValueError if damaged.")
+      .def("__len__", &accumulator::count)
+      .def("__repr__",
+           [](const accumulator& acc) {
+             return "HedgeAccumulator(count=" + std::to_string(acc.count()) + ", missing=\"" +
+                    missing_name(acc.policy()) + "\")";
+           })
+      .def(py::pickle([](const accumulator& acc) { return serialize(acc); },
+                      [](const py::bytes& state) { return deserialize(state); }));
+}
