@@ -15,6 +15,7 @@ packages=(
   python3 python3-numpy     # examples: the independent cross-check of hedge_report
   python3-statsmodels       # tests: the OLS and Newey-West cross-check of inference.hpp
   python3-mpmath            # tests: the 30-digit cross-check of option_pricing.hpp's prices and greeks
+  quantlib-examples         # benchmarks: QuantLib's DiscreteHedging program, timed beside bench_delta_hedge
   gnuplot-nox               # examples: the rolling_hedge chart (plot_rolling_hedge.sh)
   doxygen pkg-config        # packaging checks: the docs target (API reference), the pkg-config consumer
   clang-14 libclang-rt-14-dev # test.sh's fuzz stage: the compiler and libFuzzer runtime of fuzz/
