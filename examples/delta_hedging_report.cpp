@@ -130,7 +130,8 @@ int main(int argc, char** argv) try {
   const double windows = static_cast<double>(results.front().windows);
   std::printf("%zu windows of %zu days (%zu skipped: a price at or below zero); mean premium $%.2f/bbl\n\n",
               results.front().windows, window, skipped, results.front().sum_premium / windows);
-  std::printf("all figures in %% of the premium, over the windows\n");
+  std::printf("all figures in %% of the premium, averaged over the windows; the hedging error is the writer's\n"
+              "P&L at expiry (+ a gain, - a loss): its sd is the risk the hedge leaves, its mean the bias\n");
   std::printf("%-14s %8s %8s %8s %8s %7s | %8s %8s %8s %8s %8s %8s\n", "rule", "error sd", "D-K", "mean",
               "costs", "trades", "gamma", "theta", "delta", "financ.", "costs", "unexpl.");
   std::FILE* out = std::fopen(out_path.c_str(), "w");
