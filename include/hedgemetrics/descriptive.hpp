@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "hedgemetrics/detail/moments.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {
@@ -16,6 +17,9 @@ namespace hedgemetrics {
 /// Mean, sample variance (divisor n − 1), standard deviation and range of a series.
 /// `mean`, `min`, `max` are NaN when n = 0; `variance` and `stddev` when n < 2. Under
 /// missing_data::propagate a non-finite value makes every figure NaN.
+/// Range: every figure is right for finite data anywhere in the double range; `variance` is +inf where
+/// its true value exceeds the largest double (values near 1e200) while `stddev` stays exact, and a
+/// subnormal or 0 where it is below the smallest one (see detail/range.hpp).
 template <class Real = double>
 struct series_summary {
   /// Values used: all of them, or the finite ones under missing_data::omit.
@@ -39,16 +43,20 @@ template <class Series>
                                                          const char* function) {
   using Real = result_t<Series>;
   const auto v = view_of(x, function, "x");
-  const auto m = compute_moments<Real>(v.data(), v.size(), policy, function, "x");
+  const auto scaled = compute_moments_in_range<Real>(v.data(), v.size(), policy, function, "x");
+  const auto& m = scaled.m;
+  const int e = scaled.scale;
   series_summary<Real> out;
   out.n = m.count;
   if (m.nonfinite || m.count == 0) return out;
-  out.mean = m.mean + m.tail;
+  out.mean = std::ldexp(m.mean + m.tail, e);
   out.min = m.min;
   out.max = m.max;
   if (m.count < 2) return out;
-  out.variance = m.m2 / static_cast<Real>(m.count - 1);
-  out.stddev = std::sqrt(out.variance);
+  // The standard deviation from the scaled variance, so that it is right where the variance is +inf.
+  const Real variance = m.m2 / static_cast<Real>(m.count - 1);
+  out.variance = std::ldexp(variance, 2 * e);
+  out.stddev = std::ldexp(std::sqrt(variance), e);
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {
@@ -38,6 +39,12 @@ namespace hedgemetrics {
 ///
 /// `n` counts the pairs used (all pairs, or the complete ones under missing_data::omit). The means are
 /// defined from n = 1. Under missing_data::propagate a non-finite value makes every figure NaN.
+///
+/// Range: for finite data anywhere in the double range each figure is as accurate as on data of ordinary
+/// size where its true value is a normal double; a variance or covariance whose magnitude exceeds DBL_MAX
+/// is ±inf, one below the smallest normal double a subnormal or 0, while `ratio`, `effectiveness`,
+/// `correlation`, the standard errors and the means stay exact (detail/range.hpp: power-of-two scaling on
+/// the rare careful path only).
 /// Reference: Ederington (1979), "The hedging performance of the new futures markets", J. Finance 34(1);
 /// Hull, Options, Futures and Other Derivatives, ch. 3.
 template <class Real = double>
@@ -125,6 +132,40 @@ template <class Exposure, class Hedge>
                                                       exposure_name, hedge_name);
 }
 
+/// comoments_of under the range contract: the co-moments of the data, or of the data divided by a power of
+/// two per series where the plain sums would overflow or underflow (detail/range.hpp).
+template <class Exposure, class Hedge>
+[[nodiscard]] scaled_comoments<result_t<Exposure, Hedge>> scaled_comoments_of(
+    const Exposure& exposure, const Hedge& hedge, missing_data policy, const char* function) {
+  const auto s = view_of(exposure, function, "exposure");
+  const auto f = view_of(hedge, function, "hedge");
+  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  return compute_comoments_in_range<result_t<Exposure, Hedge>>(s.data(), f.data(), s.size(), policy, function,
+                                                               "exposure", "hedge");
+}
+
+/// fit_from on scaled co-moments: every figure computed at the scaled size, then multiplied back by its own
+/// power of two (std::ldexp rounds once, to +inf or a subnormal where the true figure is out of range).
+template <class Real>
+[[nodiscard]] hedge_fit<Real> fit_from(const scaled_comoments<Real>& scaled) noexcept {
+  hedge_fit<Real> fit = fit_from(scaled.c);
+  const int ex = scaled.scale_x;
+  const int ey = scaled.scale_y;
+  if (ex == 0 && ey == 0) return fit;
+  fit.ratio = std::ldexp(fit.ratio, ex - ey);
+  fit.intercept = std::ldexp(fit.intercept, ex);
+  fit.exposure_mean = std::ldexp(fit.exposure_mean, ex);
+  fit.hedge_mean = std::ldexp(fit.hedge_mean, ey);
+  fit.exposure_variance = std::ldexp(fit.exposure_variance, 2 * ex);
+  fit.hedge_variance = std::ldexp(fit.hedge_variance, 2 * ey);
+  fit.covariance = std::ldexp(fit.covariance, ex + ey);
+  fit.residual_variance = std::ldexp(fit.residual_variance, 2 * ex);
+  fit.residual_standard_error = std::ldexp(fit.residual_standard_error, ex);
+  fit.ratio_standard_error = std::ldexp(fit.ratio_standard_error, ex - ey);
+  fit.intercept_standard_error = std::ldexp(fit.intercept_standard_error, ex);
+  return fit;
+}
+
 }  // namespace detail
 
 /// Fits the minimum-variance hedge of `exposure` with `hedge`: h* = Cov(S,F)/Var(F), its standard error,
@@ -143,7 +184,7 @@ template <class Exposure, class Hedge>
 template <class Exposure, class Hedge>
 [[nodiscard]] hedge_fit<result_t<Exposure, Hedge>> fit_hedge(const Exposure& exposure, const Hedge& hedge,
                                                              missing_data policy = missing_data::propagate) {
-  return detail::fit_from(detail::comoments_of(exposure, hedge, policy, "hedgemetrics::fit_hedge"));
+  return detail::fit_from(detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::fit_hedge"));
 }
 
 /// The minimum-variance hedge ratio h* = Cov(S,F)/Var(F) (Hull, eq. 3.1 with σ_S/σ_F·ρ).
@@ -152,7 +193,7 @@ template <class Exposure, class Hedge>
 [[nodiscard]] result_t<Exposure, Hedge> min_variance_hedge_ratio(
     const Exposure& exposure, const Hedge& hedge, missing_data policy = missing_data::propagate) {
   return detail::fit_from(
-             detail::comoments_of(exposure, hedge, policy, "hedgemetrics::min_variance_hedge_ratio"))
+             detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::min_variance_hedge_ratio"))
       .ratio;
 }
 
@@ -162,7 +203,8 @@ template <class Exposure, class Hedge>
 template <class Exposure, class Hedge>
 [[nodiscard]] result_t<Exposure, Hedge> hedge_effectiveness(const Exposure& exposure, const Hedge& hedge,
                                                             missing_data policy = missing_data::propagate) {
-  return detail::fit_from(detail::comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness"))
+  return detail::fit_from(
+             detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness"))
       .effectiveness;
 }
 
@@ -176,9 +218,10 @@ template <class Exposure, class Hedge>
     const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
     missing_data policy = missing_data::propagate) {
   using Real = result_t<Exposure, Hedge>;
-  const auto c = detail::comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
+  const auto scaled = detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
+  const auto& c = scaled.c;
   if (c.nonfinite || c.count < 2 || !(c.sxx > 0)) return std::numeric_limits<Real>::quiet_NaN();
-  return 1 - c.spread_at(ratio) / c.sxx;
+  return 1 - c.spread_at(scaled.scaled_ratio(ratio)) / c.sxx;
 }
 
 /// Variance of the hedged position at a given ratio: Var(S − hF) = Σ(e − ē)²/(n − 1) with e = S − hF,
@@ -190,9 +233,11 @@ template <class Exposure, class Hedge>
     const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
     missing_data policy = missing_data::propagate) {
   using Real = result_t<Exposure, Hedge>;
-  const auto c = detail::comoments_of(exposure, hedge, policy, "hedgemetrics::residual_variance");
+  const auto scaled = detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::residual_variance");
+  const auto& c = scaled.c;
   if (c.nonfinite || c.count < 2) return std::numeric_limits<Real>::quiet_NaN();
-  return c.spread_at(ratio) / static_cast<Real>(c.count - 1);
+  return std::ldexp(c.spread_at(scaled.scaled_ratio(ratio)) / static_cast<Real>(c.count - 1),
+                    2 * scaled.scale_x);
 }
 
 }  // namespace hedgemetrics

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The range contract of the moment and co-moment kernels: figures of data anywhere in the double range.
+///
+/// The block kernels square deviations, so on their own they overflow for deviations above about 2^512
+/// (1.3e154) and lose digits to gradual underflow below about 2^-511. Rather than slow every sum down, the
+/// kernels run as they are and their result is checked afterwards (a handful of comparisons); only a result
+/// whose sums left the safe band [2^-900, 2^900] — or overflowed — is computed again on a copy of the data
+/// scaled by a power of two per series (exact: only the exponent changes), chosen so that the scaled
+/// deviations are of order one. The figures are then scaled back with std::ldexp, which rounds once at
+/// most: a variance whose true value exceeds DBL_MAX becomes +inf, one below the smallest normal number a
+/// subnormal or 0, and the scale-free figures (ratio up to its own power of two, R², correlation, t) are as
+/// exact as on data of ordinary size. This is the approach of LAPACK's dnrm2 and of Blue's algorithm
+/// (Blue 1978, "A portable Fortran program to find the Euclidean norm of a vector", ACM TOMS 4(1)): scale
+/// in the rare careful path only.
+#ifndef HEDGEMETRICS_DETAIL_RANGE_HPP
+#define HEDGEMETRICS_DETAIL_RANGE_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/detail/moments.hpp"
+
+namespace hedgemetrics::detail {
+
+/// Sums of squares inside [2^-safe, 2^safe] lost nothing to overflow or gradual underflow: with deviations
+/// this size, no square of a term that matters is subnormal and no partial sum can pass DBL_MAX.
+template <class Real>
+[[nodiscard]] constexpr int safe_sum_exponent() noexcept {
+  // 900 for double: 2^900 leaves 2^124 of headroom for counts and cross terms; 2^-900 keeps a relative
+  // rounding unit (2^-53) of every term that matters above the smallest normal number 2^-1022.
+  return (std::numeric_limits<Real>::max_exponent * 7) / 8 + 4;
+}
+
+/// True when a sum of squares is 0, outside the safe band, or not finite: the figure may have lost digits
+/// to underflow or overflowed, so the data are summarised again at another scale.
+template <class Real>
+[[nodiscard]] bool sum_out_of_range(Real s) noexcept {
+  constexpr int e = safe_sum_exponent<Real>();
+  static const Real upper = std::ldexp(Real(1), e);
+  static const Real lower = std::ldexp(Real(1), -e);
+  return !(s >= lower && s <= upper);
+}
+
+/// The power of two by which a series is divided on the careful path: the exponent of its spread
+/// (max − min over finite values), so that deviations are of order one; of the largest magnitude when the
+/// spread overflows or is 0 (a constant series, whose mean must still not overflow). 0 for an empty or
+/// all-zero series.
+template <class Real, class X>
+[[nodiscard]] int deviation_exponent(const X* x, std::size_t n) noexcept {
+  Real lo = std::numeric_limits<Real>::infinity();
+  Real hi = -std::numeric_limits<Real>::infinity();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real u = static_cast<Real>(x[i]);
+    if (!std::isfinite(u)) continue;
+    lo = u < lo ? u : lo;
+    hi = u > hi ? u : hi;
+  }
+  if (!(lo <= hi)) return 0;
+  // Halves first, so the spread of values near ±DBL_MAX does not overflow.
+  const Real half_spread = hi / 2 - lo / 2;
+  const Real largest = std::fabs(lo) > std::fabs(hi) ? std::fabs(lo) : std::fabs(hi);
+  const Real scale = half_spread > 0 ? half_spread : largest;
+  if (!(scale > 0)) return 0;
+  int e = 0;
+  static_cast<void>(std::frexp(scale, &e));
+  return e;
+}
+
+/// Data whose deviations are within 2^±64 of one are summarised exactly as well unscaled (a constant
+/// series, a perfect hedge): only scales beyond that are worth a second pass.
+[[nodiscard]] inline int significant_exponent(int e) noexcept { return (e > 64 || e < -64) ? e : 0; }
+
+/// x·2^-e for every value (non-finite values kept as they are, for the missing-data policy).
+template <class Real, class X>
+[[nodiscard]] std::vector<Real> scaled_copy(const X* x, std::size_t n, int e) {
+  std::vector<Real> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real u = static_cast<Real>(x[i]);
+    out[i] = std::isfinite(u) ? std::ldexp(u, -e) : u;
+  }
+  return out;
+}
+
+template <class X>
+[[nodiscard]] bool any_nonfinite(const X* x, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isfinite(static_cast<double>(x[i]))) return true;
+  return false;
+}
+
+/// Moments with the power of two their data were divided by: the true mean is mean·2^scale, the true
+/// M2 is m2·2^(2·scale).
+template <class Real>
+struct scaled_moments {
+  moments<Real> m;
+  int scale = 0;
+};
+
+/// compute_moments under the range contract (see the file comment).
+template <class Real, class X>
+[[nodiscard]] scaled_moments<Real> compute_moments_in_range(const X* x, std::size_t n, missing_data policy,
+                                                            const char* function, const char* name) {
+  scaled_moments<Real> out;
+  out.m = compute_moments<Real>(x, n, policy, function, name);
+  const moments<Real>& m = out.m;
+  bool redo = false;
+  if (m.nonfinite) {
+    // Poisoned by a non-finite value (propagate: NaN is the answer) or by sums that overflowed.
+    redo = policy != missing_data::propagate || !any_nonfinite(x, n);
+  } else if (m.count >= 2) {
+    redo = m.min != m.max && sum_out_of_range(m.m2);
+  }
+  if (!redo) return out;
+  out.scale = significant_exponent(deviation_exponent<Real>(x, n));
+  if (out.scale == 0) return out;
+  const std::vector<Real> copy = scaled_copy<Real>(x, n, out.scale);
+  out.m = compute_moments<Real>(copy.data(), n, policy, function, name);
+  // The range is the data's own, not the scaled copy's.
+  out.m.min = std::ldexp(out.m.min, out.scale);
+  out.m.max = std::ldexp(out.m.max, out.scale);
+  return out;
+}
+
+/// Co-moments with the powers of two their series were divided by: the true S_xx is sxx·2^(2·scale_x),
+/// S_xy is sxy·2^(scale_x + scale_y), h* is ratio·2^(scale_x − scale_y), and so on.
+template <class Real>
+struct scaled_comoments {
+  comoments<Real> c;
+  int scale_x = 0;
+  int scale_y = 0;
+  /// A ratio in the data's units, in the units of the scaled co-moments.
+  [[nodiscard]] Real scaled_ratio(Real h) const noexcept { return std::ldexp(h, scale_y - scale_x); }
+};
+
+/// compute_comoments under the range contract (see the file comment).
+template <class Real, class X, class Y>
+[[nodiscard]] scaled_comoments<Real> compute_comoments_in_range(const X* x, const Y* y, std::size_t n,
+                                                                missing_data policy, const char* function,
+                                                                const char* x_name, const char* y_name) {
+  scaled_comoments<Real> out;
+  out.c = compute_comoments<Real>(x, y, n, policy, function, x_name, y_name);
+  const comoments<Real>& c = out.c;
+  bool redo = false;
+  if (c.nonfinite) {
+    redo = policy != missing_data::propagate || (!any_nonfinite(x, n) && !any_nonfinite(y, n));
+  } else if (c.count >= 2) {
+    // Also a 0: deviations below 2^-537 square to 0, and a perfect hedge's residuals may have underflowed.
+    // Constant series and perfect hedges of ordinary size come back here too, at the cost of a scan.
+    redo = sum_out_of_range(c.sxx) || sum_out_of_range(c.syy) || sum_out_of_range(c.ssr);
+  }
+  if (!redo) return out;
+  out.scale_x = significant_exponent(deviation_exponent<Real>(x, n));
+  out.scale_y = significant_exponent(deviation_exponent<Real>(y, n));
+  if (out.scale_x == 0 && out.scale_y == 0) return out;
+  const std::vector<Real> sx = scaled_copy<Real>(x, n, out.scale_x);
+  const std::vector<Real> sy = scaled_copy<Real>(y, n, out.scale_y);
+  out.c = compute_comoments<Real>(sx.data(), sy.data(), n, policy, function, x_name, y_name);
+  return out;
+}
+
+}  // namespace hedgemetrics::detail
+
+#endif  // HEDGEMETRICS_DETAIL_RANGE_HPP
