@@ -462,3 +462,48 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
     }
   }
 }
+
+TEST_CASE("property: the tests are scale-free, and the regression shift-free, at random scales") {
+  hm_test::random_source rng(2468);
+  for (int trial = 0; trial < 25; ++trial) {
+    std::vector<double> item, instrument;
+    const std::size_t n = static_cast<std::size_t>(rng.integer(3, 60));
+    for (std::size_t t = 0; t < n; ++t) {
+      item.push_back(rng.symmetric());
+      instrument.push_back(-0.9 * item.back() + 0.2 * rng.symmetric());
+    }
+    // Powers of two up to 2^±300 keep every square of the core kernels in range: the figures of this
+    // header must not change (the kernels' own range is tested with them).
+    const int k = static_cast<int>(rng.integer(-300, 300));
+    const double shift = std::ldexp(rng.symmetric(), k + 3);
+    std::vector<double> item_k, instrument_k, item_shifted;
+    for (std::size_t t = 0; t < n; ++t) {
+      item_k.push_back(std::ldexp(item[t], k));
+      instrument_k.push_back(std::ldexp(instrument[t], k));
+      item_shifted.push_back(item_k.back() + shift);
+    }
+    const std::string label = "trial " + std::to_string(trial) + ", 2^" + std::to_string(k);
+    const auto a = hm::assess_hedge(item, instrument);
+    const auto b = hm::assess_hedge(item_k, instrument_k);
+    CHECK_MESSAGE(a.overall == b.overall, label);
+    REQUIRE(a.lines.size() == b.lines.size());
+    for (std::size_t j = 0; j < a.lines.size(); ++j) CHECK_MESSAGE(a.lines[j].grade == b.lines[j].grade, label);
+    CHECK_MESSAGE(b.regression.slope == doctest::Approx(a.regression.slope).epsilon(1e-12), label);
+    CHECK_MESSAGE(b.regression.r_squared == doctest::Approx(a.regression.r_squared).epsilon(1e-12), label);
+    CHECK_MESSAGE(b.regression.t_statistic == doctest::Approx(a.regression.t_statistic).epsilon(1e-11), label);
+    CHECK_MESSAGE(b.regression.p_value == doctest::Approx(a.regression.p_value).epsilon(1e-9), label);
+    CHECK_MESSAGE(b.variance_reduction.reduction == doctest::Approx(a.variance_reduction.reduction).epsilon(1e-12),
+                  label);
+    for (std::size_t t = 0; t < n; ++t) {
+      CHECK_MESSAGE(b.dollar_offset.periods[t].ratio == a.dollar_offset.periods[t].ratio, label);
+      CHECK_MESSAGE(b.dollar_offset.cumulative[t].ratio ==
+                        doctest::Approx(a.dollar_offset.cumulative[t].ratio).epsilon(1e-13),
+                    label);
+    }
+    // A shift of the item moves the intercept only (instrument on item): slope, R², t unchanged up to the
+    // rounding of the shifted values.
+    const auto r = hm::regression_test(item_shifted, instrument_k);
+    CHECK_MESSAGE(r.slope == doctest::Approx(b.regression.slope).epsilon(1e-9), label);
+    CHECK_MESSAGE(r.r_squared == doctest::Approx(b.regression.r_squared).epsilon(1e-9), label);
+  }
+}

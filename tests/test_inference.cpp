@@ -430,3 +430,68 @@ TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)
   CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, omitted, omit), doctest::Contains("7 usable rows"),
                        std::invalid_argument);
 }
+
+TEST_CASE("property: t, p and F are scale-free; HAC standard errors scale as the ratio") {
+  hm_test::random_source rng(1357);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::vector<double> s, f;
+    for (int t = 0; t < 50; ++t) {
+      f.push_back(rng.symmetric());
+      s.push_back(0.7 * f.back() + 0.5 * rng.symmetric());
+    }
+    // Within 2^±250 the core kernels' squares stay in range; inference.hpp's own arithmetic must not
+    // change a scale-free figure.
+    const int a = static_cast<int>(rng.integer(-250, 250)), b = static_cast<int>(rng.integer(-250, 250));
+    std::vector<double> sk, fk;
+    for (std::size_t t = 0; t < s.size(); ++t) {
+      sk.push_back(std::ldexp(s[t], a));
+      fk.push_back(std::ldexp(f[t], b));
+    }
+    const std::string label = "S x 2^" + std::to_string(a) + ", F x 2^" + std::to_string(b);
+    const auto fit = hm::fit_hedge(s, f), fit_k = hm::fit_hedge(sk, fk);
+    const auto i = hm::inference(fit), ik = hm::inference(fit_k);
+    CHECK_MESSAGE(ik.ratios[0].t_statistic == doctest::Approx(i.ratios[0].t_statistic).epsilon(1e-12), label);
+    CHECK_MESSAGE(ik.ratios[0].p_value == doctest::Approx(i.ratios[0].p_value).epsilon(1e-10), label);
+    CHECK_MESSAGE(ik.f_statistic == doctest::Approx(i.f_statistic).epsilon(1e-12), label);
+    CHECK_MESSAGE(ik.f_p_value == doctest::Approx(i.f_p_value).epsilon(1e-10), label);
+    CHECK_MESSAGE(ik.ratios[0].upper == doctest::Approx(std::ldexp(i.ratios[0].upper, a - b)).epsilon(1e-12),
+                  label);
+    hm::hac_options options;
+    options.lag = 4;
+    const auto hac = hm::newey_west(s, f, fit, options), hac_k = hm::newey_west(sk, fk, fit_k, options);
+    CHECK_MESSAGE(hac_k.ratio_standard_errors(0) ==
+                      doctest::Approx(std::ldexp(hac.ratio_standard_errors(0), a - b)).epsilon(1e-11),
+                  label);
+    CHECK_MESSAGE(hac_k.intercept_standard_error ==
+                      doctest::Approx(std::ldexp(hac.intercept_standard_error, a)).epsilon(1e-11),
+                  label);
+  }
+}
+
+TEST_CASE("newey_west: a fit of other data of the same length is an error naming both means") {
+  const std::vector<double> s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2}, f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.5};
+  const std::vector<double> other_s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.1}, other_f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.4};
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(other_s, f)),
+                       doctest::Contains("the fit's mean of exposure is 0.242857142857143 but these data's is 0.22857142857142"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(s, other_f)),
+                       doctest::Contains("mean of hedge is 0.157142857142857 but these data's is 0.14285714285714"), std::invalid_argument);
+  const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
+  const Eigen::MatrixXd other_fm = Eigen::Map<const Eigen::VectorXd>(other_f.data(), 7);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, fm, hm::fit_hedge(s, other_fm)),
+                       doctest::Contains("mean of hedge column 0"), std::invalid_argument);
+  // The fit of these data passes, also far from 0 (values near 1e9 that differ by units) and at 2^±600.
+  for (const double offset : {0.0, 1e9, -3e12}) {
+    for (const int k : {0, 600, -600}) {
+      std::vector<double> so, fo;
+      for (std::size_t t = 0; t < s.size(); ++t) {
+        so.push_back(std::ldexp(offset + s[t], k));
+        fo.push_back(std::ldexp(offset / 3 + f[t], k));
+      }
+      hm::hac_options options;
+      options.lag = 2;
+      CHECK_NOTHROW((void)hm::newey_west(so, fo, hm::fit_hedge(so, fo), options));
+      const Eigen::MatrixXd fom = Eigen::Map<const Eigen::VectorXd>(fo.data(), 7);
+      CHECK_NOTHROW((void)hm::newey_west(so, fom, hm::fit_hedge(so, fom), options));
+    }
+  }
+}

@@ -14,6 +14,7 @@
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -21,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
@@ -294,6 +296,33 @@ template <class Real, class RowFunction>
   return static_cast<std::size_t>(lag);
 }
 
+/// Σ(x − m) over the rows a HAC pass uses, m a fit's mean of x: about 0 when the fit is of these data.
+/// Compensated, and each term times 2^−32 (exact), so that the sum cannot overflow.
+template <class Real>
+struct centring_check {
+  compensated_sum<Real> deviations;
+  Real largest = 0;
+  void add(Real value, Real deviation) noexcept {
+    deviations.add(deviation * Real(0x1p-32));
+    largest = std::max(largest, std::fabs(value));
+  }
+};
+
+/// Caller error unless the mean of x over the used rows is the fit's mean m to 64 ulps of max|x| (the
+/// fit's means are compensated: a few ulps): a fit of other data with the same row count.
+template <class Real>
+void require_fit_mean(const centring_check<Real>& check, std::size_t n, Real fitted_mean, const char* what,
+                      const char* function) {
+  if (n == 0) return;
+  const Real gap = check.deviations.value() / static_cast<Real>(n) * Real(0x1p32);  // mean(x) − m
+  const Real tolerance = 64 * std::numeric_limits<Real>::epsilon() * check.largest;
+  if (!(std::fabs(gap) <= tolerance)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the fit's mean of " + what + " is " + value_text(fitted_mean) +
+        " but these data's is " + value_text(fitted_mean + gap) + "; pass the fit of these data"));
+  }
+}
+
 /// Caller error unless newey_west used as many rows as the fit did: a fit of other data.
 inline void require_fit_rows(std::size_t used, std::size_t fitted, const char* function) {
   if (used != fitted) {
@@ -418,7 +447,9 @@ template <class Real, class Fit>
 /// \throws std::invalid_argument when the row counts differ, an explicit lag is not below the fit's count,
 ///         the fit has another number of instruments,
 ///         or the fit was made on another number of rows than these data give under options.missing (a
-///         fit of other data, or with another policy; the message names both counts);
+///         fit of other data, or with another policy; the message names both counts), or (with an
+///         intercept) a mean of the fit is not the mean of these data to 64 ulps (a fit of other data of
+///         the same length; the message names both means);
 ///         std::domain_error under missing_data::raise.
 template <class Exposure, class Hedges, class Real>
 [[nodiscard]] hac_covariance<Real> newey_west(const Exposure& exposure,
@@ -470,6 +501,8 @@ template <class Exposure, class Hedges, class Real>
   out.lag = detail::hac_lag(options.lag, fit.n, function);
 
   const auto& x = hedges.derived();
+  detail::centring_check<Real> exposure_check;
+  std::vector<detail::centring_check<Real>> hedge_checks(kept.size());
   auto row = [&](std::size_t t, vector& g) {
     const auto ti = static_cast<Eigen::Index>(t);
     Real e = static_cast<Real>(s[t]) - (fit.has_intercept ? fit.exposure_mean : Real(0));
@@ -490,6 +523,13 @@ template <class Exposure, class Hedges, class Real>
       }
       if (options.missing == missing_data::omit) return false;
     }
+    if (fit.has_intercept) {
+      exposure_check.add(static_cast<Real>(s[t]), e);
+      for (Eigen::Index a = 0; a < q; ++a) {
+        hedge_checks[static_cast<std::size_t>(a)].add(static_cast<Real>(x(ti, kept[static_cast<std::size_t>(a)])),
+                                                      g(o + a));
+      }
+    }
     for (Eigen::Index a = 0; a < q; ++a) e -= fit.ratios(kept[static_cast<std::size_t>(a)]) * g(o + a);
     if (o == 1) g(0) = 1;
     g *= e;
@@ -498,6 +538,14 @@ template <class Exposure, class Hedges, class Real>
   std::size_t used = 0;
   const matrix meat = detail::bartlett_meat<Real>(n, p, out.lag, row, used);
   detail::require_fit_rows(used, fit.n, function);
+  if (fit.has_intercept) {
+    detail::require_fit_mean(exposure_check, used, fit.exposure_mean, "exposure", function);
+    for (Eigen::Index a = 0; a < q; ++a) {
+      const Eigen::Index j = kept[static_cast<std::size_t>(a)];
+      detail::require_fit_mean(hedge_checks[static_cast<std::size_t>(a)], used, fit.hedge_means(j),
+                               ("hedge column " + std::to_string(j)).c_str(), function);
+    }
+  }
 
   // The bread (DᵀD)⁻¹: diag(1/n, (XcᵀXc)⁻¹) with an intercept (the centred instruments are orthogonal to
   // the ones column), (XᵀX)⁻¹ without.
@@ -561,9 +609,11 @@ template <class Exposure, class Hedge, class Real>
     return out;
   }
   out.lag = detail::hac_lag(options.lag, fit.n, function);
+  detail::centring_check<Real> exposure_check, hedge_check;
   auto row = [&](std::size_t t, Eigen::Matrix<Real, Eigen::Dynamic, 1>& g) {
     const Real d = static_cast<Real>(f[t]) - fit.hedge_mean;
-    const Real e = (static_cast<Real>(s[t]) - fit.exposure_mean) - fit.ratio * d;
+    const Real c = static_cast<Real>(s[t]) - fit.exposure_mean;
+    const Real e = c - fit.ratio * d;
     if (!std::isfinite(e)) {
       if (options.missing == missing_data::raise) {
         HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": a non-finite value at index " +
@@ -572,6 +622,8 @@ template <class Exposure, class Hedge, class Real>
       }
       if (options.missing == missing_data::omit) return false;
     }
+    exposure_check.add(static_cast<Real>(s[t]), c);
+    hedge_check.add(static_cast<Real>(f[t]), d);
     g(0) = e;
     g(1) = d * e;
     return true;
@@ -579,6 +631,8 @@ template <class Exposure, class Hedge, class Real>
   std::size_t used = 0;
   const matrix meat = detail::bartlett_meat<Real>(s.size(), 2, out.lag, row, used);
   detail::require_fit_rows(used, fit.n, function);
+  detail::require_fit_mean(exposure_check, used, fit.exposure_mean, "exposure", function);
+  detail::require_fit_mean(hedge_check, used, fit.hedge_mean, "hedge", function);
   const Real sff = fit.hedge_variance * static_cast<Real>(fit.n - 1);
   matrix bread = matrix::Zero(2, 2);
   bread(0, 0) = Real(1) / static_cast<Real>(fit.n);
