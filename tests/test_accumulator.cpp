@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -245,4 +246,113 @@ TEST_CASE("serialised partial results merge like the accumulators they came from
   hm_test::check_fit("three serialised parts", total.fit(),
                      ex::fit_hedge(p.exposure.data(), p.hedge.data(), n), hm_test::figure_tolerance,
                      hm_test::figure_tolerance);
+}
+
+namespace {
+
+/// A copy of `bytes` with field k (0 mean_x … 9 ssr) and/or the count and flags replaced, re-sealed with a
+/// valid CRC-32: a state that passes the checksum, so only deserialize's invariants can refuse it.
+std::vector<std::uint8_t> forged_state(std::vector<std::uint8_t> bytes, int field, double value) {
+  if (field >= 0) {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    for (unsigned k = 0; k < 8; ++k)
+      bytes[16 + 8 * static_cast<std::size_t>(field) + k] = static_cast<std::uint8_t>((bits >> (8U * k)) & 0xFFU);
+  }
+  const std::uint32_t crc = reference_crc32(bytes.data(), 96);
+  for (unsigned k = 0; k < 4; ++k) bytes[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
+  return bytes;
+}
+
+std::vector<std::uint8_t> with_count(std::vector<std::uint8_t> bytes, std::uint64_t count) {
+  for (unsigned k = 0; k < 8; ++k) bytes[8 + k] = static_cast<std::uint8_t>((count >> (8U * k)) & 0xFFU);
+  return forged_state(bytes, -1, 0);
+}
+
+double field_of(const std::vector<std::uint8_t>& bytes, int field) {
+  const std::uint64_t bits = little_endian(bytes, 16 + 8 * static_cast<std::size_t>(field), 8);
+  double v = 0;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
+void check_refused(const std::vector<std::uint8_t>& bytes, const std::string& fragment) {
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(bytes), doctest::Contains(fragment.c_str()),
+                       std::invalid_argument);
+}
+
+}  // namespace
+
+TEST_CASE("deserialize accepts the states pushes produce: edge states round-trip") {
+  // Empty, one pair, a constant hedge, a perfect hedge, a NaN state, extreme scales: each round-trips.
+  std::vector<hm::hedge_accumulator<>> states(6);
+  states[1].push(1.5, -2.0);
+  for (double x : {1.0, 2.0, 4.0}) states[2].push(x, 7.0);
+  for (double x : {1.0, 2.0, 4.0, 3.0}) states[3].push(3 * x + 1, x);
+  states[4].push(1.0, std::numeric_limits<double>::quiet_NaN());
+  const auto p = hm_test::near_1e7<double>(1000, 0xacc6U);
+  states[5].push(p.exposure, p.hedge);
+  for (std::size_t k = 0; k < states.size(); ++k) {
+    INFO("state " << k);
+    const auto bytes = states[k].serialize();
+    const auto back = hm::hedge_accumulator<>::deserialize(bytes);
+    CHECK(back.serialize() == bytes);
+  }
+}
+
+TEST_CASE("deserialize refuses CRC-valid states no accumulator can hold, naming field and values") {
+  hm::hedge_accumulator<> acc;
+  for (int i = 0; i < 50; ++i) acc.push(std::sin(i) + 0.3 * std::cos(3 * i), std::cos(2 * i));
+  const auto bytes = acc.serialize();
+  REQUIRE_NOTHROW((void)hm::hedge_accumulator<>::deserialize(forged_state(bytes, -1, 0)));
+  const double sxx = field_of(bytes, 4), syy = field_of(bytes, 5), sxy = field_of(bytes, 6);
+  const double ratio = field_of(bytes, 7);
+  REQUIRE(sxx > 0);
+  REQUIRE(ratio != 0);
+
+  // |sxy| > sqrt(sxx·syy): Cauchy–Schwarz.
+  check_refused(forged_state(bytes, 6, 1.01 * std::sqrt(sxx * syy)), "exceeds sqrt(sxx*syy)");
+  check_refused(forged_state(bytes, 6, -1.01 * std::sqrt(sxx * syy)), "sxy");
+  // ssr > sxx.
+  check_refused(forged_state(bytes, 9, 1.5 * sxx), "ssr = ");
+  // A ratio whose sign disagrees with sxy; one that is not sxy/syy.
+  check_refused(forged_state(bytes, 7, -ratio), "disagrees with sxy");
+  check_refused(forged_state(bytes, 7, 2 * ratio), "is not sxy/syy");
+  // Negative sums, non-finite values, each named.
+  check_refused(forged_state(bytes, 5, -syy), "syy = -");
+  check_refused(forged_state(bytes, 9, -1.0), "ssr = -1");
+  check_refused(forged_state(bytes, 0, std::numeric_limits<double>::infinity()), "mean_x = inf");
+  check_refused(forged_state(bytes, 8, std::numeric_limits<double>::quiet_NaN()), "ratio_tail = nan");
+  // Sums in a state of one or no pair.
+  check_refused(with_count(bytes, 1), "has no spread");
+  check_refused(with_count(bytes, 0), "has no spread");
+  // A NaN state carries only its count.
+  auto nan_state = hm::hedge_accumulator<>();
+  nan_state.push(1.0, std::numeric_limits<double>::quiet_NaN());
+  const auto nan_bytes = nan_state.serialize();
+  check_refused(forged_state(nan_bytes, 4, 2.0), "a state marked NaN holds sxx = 2");
+  check_refused(with_count(nan_bytes, 0), "marked NaN has count 0");
+  // An empty state with means.
+  const auto empty = hm::hedge_accumulator<>().serialize();
+  check_refused(forged_state(empty, 2, 3.0), "an empty state holds mean_y = 3");
+  (void)sxy;
+}
+
+TEST_CASE("merge throws rather than let the count wrap") {
+  hm::hedge_accumulator<> acc;
+  for (int i = 0; i < 10; ++i) acc.push(i * 1.0, i * 0.5 + (i % 3));
+  const std::uint64_t huge = std::numeric_limits<std::uint64_t>::max() - 5;
+  if (huge <= static_cast<std::uint64_t>(std::numeric_limits<std::size_t>::max())) {
+    // A NaN state may carry any count: the largest ones merge into a wrap.
+    hm::hedge_accumulator<> nan_state;
+    nan_state.push(1.0, std::numeric_limits<double>::quiet_NaN());
+    const auto big = hm::hedge_accumulator<>::deserialize(with_count(nan_state.serialize(), huge));
+    CHECK(big.count() == huge);
+    auto total = big;
+    CHECK_THROWS_WITH_AS(total.merge(acc), doctest::Contains("exceeds the largest count"), std::invalid_argument);
+    CHECK(total.count() == huge);  // unchanged by the refused merge
+    auto small = acc;
+    small.merge(hm::hedge_accumulator<>());
+    CHECK(small.count() == 10);
+  }
 }

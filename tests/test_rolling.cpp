@@ -537,6 +537,17 @@ TEST_CASE("ewma_hedge: half-life, bad decay, missing data") {
       "hedgemetrics::ewma_options::from_half_life: the half-life must be finite and positive, "
       "but it is -1",
       std::invalid_argument);
+  // Range (issue 10): 2^(−1/1e-300) underflows to 0 and 2^(−1/1e300) rounds to 1; both are errors that
+  // name the half-life, never a silent λ = 0 or 1. Just inside the range λ is right: a half-life of
+  // 1/1000 gives 2^-1000 exactly, one of 1e15 gives 1 − ln 2·1e-15 to rounding.
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::ewma_options::from_half_life(1e-300)),
+                       doctest::Contains("a half-life of 1e-300 periods"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::ewma_options::from_half_life(1e300)),
+                       doctest::Contains("outside (0, 1)"), std::invalid_argument);
+  CHECK(hm::ewma_options::from_half_life(1.0 / 1000).lambda == std::ldexp(1.0, -1000));
+  const double near_one = hm::ewma_options::from_half_life(1e15).lambda;
+  CHECK_MESSAGE(std::fabs((1 - near_one) - std::log(2.0) * 1e-15) <= 1e-15 * 1e-15 * 4 + 2.3e-16,
+                "computed 1-lambda " << (1 - near_one) << ", expected " << std::log(2.0) * 1e-15);
   const std::vector<double> s{1, 2, 3, 5}, f{1, 3, 2, 4};
   for (double lambda : {0.0, 1.0, 1.5, -0.2, std::numeric_limits<double>::quiet_NaN()}) {
     hm::ewma_options options;

@@ -86,7 +86,15 @@ class hedge_accumulator {
 
   /// Adds everything another accumulator has seen. The other's policy does not matter: what it dropped
   /// stays dropped, and a NaN it propagated makes this one NaN.
-  void merge(const hedge_accumulator& other) noexcept {
+  /// \throws std::invalid_argument when the merged count would exceed std::size_t (it would wrap).
+  void merge(const hedge_accumulator& other) {
+    constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
+    if (other.count_ > most - count_ || other.seen_ > most - seen_) {
+      HEDGEMETRICS_THROW(std::invalid_argument(
+          "hedgemetrics::hedge_accumulator::merge: count " + std::to_string(count_) + " + " +
+          std::to_string(other.count_) + " (pairs seen " + std::to_string(seen_) + " + " +
+          std::to_string(other.seen_) + ") exceeds the largest count " + std::to_string(most)));
+    }
     seen_ += other.seen_;
     absorb(other.state());
   }
@@ -124,8 +132,11 @@ class hedge_accumulator {
 
   /// Reads what serialize() wrote. Damaged or foreign bytes are an error, never a garbage estimate.
   /// \throws std::invalid_argument naming what is wrong: the size, the magic, an unknown version or
-  ///         policy, a checksum mismatch, or a state no accumulator can hold (a negative sum of squares,
-  ///         a non-finite value in a state not marked NaN).
+  ///         policy, a checksum mismatch, or a state no accumulator can hold, naming the field and its
+  ///         value: a negative sum of squares, a non-finite value in a state not marked NaN, sums in a
+  ///         state of fewer than two pairs, |sxy| > √(sxx·syy), ssr > sxx, a ratio that is not sxy/syy
+  ///         (sign, or beyond rounding), a NaN state with sums or a count of 0, a count beyond size_t.
+  ///         Each check allows for rounding (relative 2^-30; 2^-20 for the ratio).
   [[nodiscard]] static hedge_accumulator deserialize(const std::uint8_t* data, std::size_t size) {
     constexpr const char* function = "hedgemetrics::hedge_accumulator::deserialize";
     const auto fail = [&](const std::string& why) {
@@ -152,16 +163,75 @@ class hedge_accumulator {
     hedge_accumulator out(static_cast<missing_data>(policy_code));
     detail::comoments<Real> s;
     s.nonfinite = (flags & 1U) != 0;
-    s.count = static_cast<std::size_t>(get(data + 8, 8));
+    const std::uint64_t stored_count = get(data + 8, 8);
+    if (stored_count > static_cast<std::uint64_t>(std::numeric_limits<std::size_t>::max())) {
+      fail("count " + std::to_string(stored_count) + " exceeds what this machine can count (" +
+           std::to_string(std::numeric_limits<std::size_t>::max()) + ")");
+    }
+    s.count = static_cast<std::size_t>(stored_count);
+    static constexpr const char* names[10] = {"mean_x", "tail_x", "mean_y", "tail_y",     "sxx",
+                                              "syy",    "sxy",    "ratio",  "ratio_tail", "ssr"};
+    double values[10] = {};
     Real* fields[10] = {&s.mean_x, &s.tail_x, &s.mean_y, &s.tail_y,     &s.sxx,
                         &s.syy,    &s.sxy,    &s.ratio,  &s.ratio_tail, &s.ssr};
-    for (std::size_t k = 0; k < 10; ++k) *fields[k] = static_cast<Real>(double_of(get(data + 16 + 8 * k, 8)));
-    if (!s.nonfinite) {
-      for (Real* field : fields) {
-        if (!std::isfinite(*field)) fail("a finite state holds a non-finite value");
+    for (std::size_t k = 0; k < 10; ++k) {
+      values[k] = double_of(get(data + 16 + 8 * k, 8));
+      *fields[k] = static_cast<Real>(values[k]);
+    }
+    const auto text = [](double v) { return detail::value_text(v); };
+    if (s.nonfinite) {
+      // serialize() writes a NaN state as its count alone: pushes that propagate a NaN leave no sums.
+      if (s.count == 0) fail("a state marked NaN has count 0 (a propagated NaN is counted)");
+      for (std::size_t k = 0; k < 10; ++k) {
+        if (values[k] != 0 || std::signbit(values[k])) {
+          fail(std::string("a state marked NaN holds ") + names[k] + " = " + text(values[k]) + " (must be 0)");
+        }
       }
-      if (s.sxx < 0 || s.syy < 0 || s.ssr < 0) fail("a sum of squares is negative");
-      if (s.count == 0 && (s.sxx != 0 || s.syy != 0 || s.ssr != 0)) fail("an empty state holds sums");
+    } else {
+      for (std::size_t k = 0; k < 10; ++k) {
+        if (!std::isfinite(values[k])) {
+          fail(std::string("a finite state holds a non-finite value: ") + names[k] + " = " + text(values[k]));
+        }
+      }
+      const double sxx = values[4], syy = values[5], sxy = values[6], ratio = values[7], ssr = values[9];
+      for (std::size_t k : {std::size_t{4}, std::size_t{5}, std::size_t{9}}) {
+        if (values[k] < 0) {
+          fail(std::string("a sum of squares is negative: ") + names[k] + " = " + text(values[k]));
+        }
+      }
+      if (s.count < 2) {
+        for (std::size_t k = 4; k < 10; ++k) {
+          if (values[k] != 0) {
+            fail("a state of " + std::to_string(s.count) + " pair(s) has no spread, but holds " + names[k] +
+                 " = " + text(values[k]));
+          }
+        }
+        if (s.count == 0) {
+          for (std::size_t k = 0; k < 4; ++k) {
+            if (values[k] != 0) fail(std::string("an empty state holds ") + names[k] + " = " + text(values[k]));
+          }
+        }
+      }
+      // What any sample satisfies, with an allowance for rounding (relative 2^-30, far above the kernels'
+      // errors, far below any forged inconsistency worth the name). Square roots keep it free of overflow.
+      const double allowance = 1 + std::ldexp(1.0, -30);
+      const double bound = std::sqrt(sxx) * std::sqrt(syy);
+      if (!(std::fabs(sxy) <= bound * allowance)) {
+        fail("|sxy| = " + text(std::fabs(sxy)) + " exceeds sqrt(sxx*syy) = " + text(bound) + " (sxx = " +
+             text(sxx) + ", syy = " + text(syy) + "): no sample has such co-moments");
+      }
+      if (!(ssr <= sxx * allowance)) {
+        fail("ssr = " + text(ssr) + " exceeds sxx = " + text(sxx) +
+             ": the residuals of the minimum-variance hedge cannot spread more than the exposure");
+      }
+      if (syy == 0 ? ratio != 0 : (ratio != 0 && sxy != 0 && (ratio > 0) != (sxy > 0))) {
+        fail("ratio = " + text(ratio) + " disagrees with sxy = " + text(sxy) + " and syy = " + text(syy) +
+             " (the ratio is sxy/syy: same sign, 0 when syy = 0)");
+      }
+      if (syy > 0 && !(std::fabs(sxy - ratio * syy) <= (std::fabs(sxy) + bound) * std::ldexp(1.0, -20))) {
+        fail("ratio = " + text(ratio) + " is not sxy/syy = " + text(sxy / syy) + " (sxy = " + text(sxy) +
+             ", syy = " + text(syy) + ")");
+      }
     }
     out.seen_ = s.count;
     out.absorb(s);

@@ -70,7 +70,9 @@ struct ewma_options {
   missing_data policy = missing_data::propagate;
 
   /// The decay whose weights halve every `periods` periods: λ = 2^(−1/periods).
-  /// \throws std::invalid_argument when `periods` is not finite and positive.
+  /// \throws std::invalid_argument when `periods` is not finite and positive, or when λ is not a double in
+  ///         (0, 1): below about 9.3e-4 periods 2^(−1/periods) underflows to 0, above about 1.2e16 it rounds
+  ///         to 1 (the message gives the half-life and says what to use instead).
   [[nodiscard]] static ewma_options from_half_life(double periods,
                                                    missing_data policy = missing_data::propagate) {
     if (!(periods > 0) || !std::isfinite(periods)) {
@@ -81,6 +83,13 @@ struct ewma_options {
     }
     ewma_options options;
     options.lambda = std::exp2(-1.0 / periods);
+    if (!(options.lambda > 0) || !(options.lambda < 1)) {
+      HEDGEMETRICS_THROW(std::invalid_argument(
+          "hedgemetrics::ewma_options::from_half_life: a half-life of " + detail::value_text(periods) +
+          " periods gives λ = 2^(−1/" + detail::value_text(periods) + ") = " +
+          detail::value_text(options.lambda) +
+          ", outside (0, 1) in double precision; use a half-life between 1/1074 and 2^53 periods"));
+    }
     options.policy = policy;
     return options;
   }
