@@ -80,19 +80,19 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
 }
 
 template <class Derived>
-py::array to_numpy(const Eigen::DenseBase<Derived>& m) {
+py::array_t<typename Derived::Scalar> to_numpy(const Eigen::DenseBase<Derived>& m) {
   using Scalar = typename Derived::Scalar;
   if (m.cols() == 1) {
     py::array_t<Scalar> out(static_cast<py::ssize_t>(m.rows()));
     auto v = out.template mutable_unchecked<1>();
     for (Eigen::Index i = 0; i < m.rows(); ++i) v(static_cast<py::ssize_t>(i)) = m(i, 0);
-    return std::move(out);
+    return out;
   }
   py::array_t<Scalar> out({static_cast<py::ssize_t>(m.rows()), static_cast<py::ssize_t>(m.cols())});
   auto v = out.template mutable_unchecked<2>();
   for (Eigen::Index i = 0; i < m.rows(); ++i)
     for (Eigen::Index j = 0; j < m.cols(); ++j) v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j)) = m(i, j);
-  return std::move(out);
+  return out;
 }
 
 py::object to_python(const hm::hedge_fit<double>& f) {
