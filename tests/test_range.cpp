@@ -4,6 +4,7 @@
 // where its magnitude exceeds DBL_MAX, a subnormal or 0 where it is below the smallest normal double; the
 // scale-free figures stay exact. Independent answers: exact rational arithmetic (GMP) on the very inputs
 // the library sees, whatever their scale; property checks: scale invariance and k²-scaling.
+#include <hedgemetrics/basis.hpp>
 #include <hedgemetrics/descriptive.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
 
@@ -249,4 +250,73 @@ TEST_CASE("integer series stay exact: int64 values near 2^62 square past nothing
   const auto want = ex::describe(as_double.data(), as_double.size());
   check_in_range("int64 variance", got.variance, want.variance);
   check_in_range("int64 mean", got.mean, want.mean);
+}
+
+namespace {
+
+void check_basis(const std::string& label, const std::vector<double>& s, const std::vector<double>& f,
+                 double ratio) {
+  const auto got = hm::basis_risk(s, f, ratio);
+  const auto want = ex::basis_risk(s.data(), f.data(), s.size(), ratio);
+  INFO(label);
+  check_in_range(label + " mean", got.mean, want.mean);
+  check_in_range(label + " variance", got.variance, want.variance);
+  check_in_range(label + " stddev", got.stddev, want.stddev);
+  check_in_range(label + " change_variance", got.change_variance, want.change_variance);
+  check_in_range(label + " change_stddev", got.change_stddev, want.change_stddev);
+  check_in_range(label + " min", got.min, want.min);
+  check_in_range(label + " max", got.max, want.max);
+  check_in_range(label + " last", got.last, want.last);
+}
+
+}  // namespace
+
+TEST_CASE("basis_risk: the issue's example and exact figures at every scale") {
+  // Hull's changes as price levels near 3, ×1e200: Var(b) ≈ 1e396 is +inf, its square root exact.
+  const auto s200 = scaled(jet_fuel, 1e200, 3.0);
+  const auto f200 = scaled(heating_oil, 1e200, 3.1);
+  const auto huge = hm::basis_risk(s200, f200);
+  CHECK(std::isinf(huge.variance));
+  CHECK(std::isfinite(huge.stddev));
+  check_basis("Hull levels x 1e200, ratio 1", s200, f200, 1.0);
+  for (int e = -300; e <= 300; e += 50) {
+    const double k = std::pow(10.0, e);
+    check_basis("Hull levels x 1e" + std::to_string(e) + ", ratio 1", scaled(jet_fuel, k, 3.0),
+                scaled(heating_oil, k, 3.1), 1.0);
+  }
+  // Each series at its own scale and shift, the ratio bringing the futures to the spot's size.
+  hm_test::random_source random(4242);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int ps = static_cast<int>(random.integer(-1000, 1000));
+    const int pf = static_cast<int>(random.integer(-1000, 1000));
+    const double ks = std::ldexp(1.0 + random.uniform(), ps);
+    const double kf = std::ldexp(1.0 + random.uniform(), pf);
+    // h·F of the spot's size where that ratio is a double; otherwise a ratio of 0.9.
+    const int ph = ps - pf;
+    const double ratio = (ph > -1000 && ph < 1000) ? 0.9 * ks / kf : 0.9;
+    check_basis("spot x " + hm_test::show(ks) + ", futures x " + hm_test::show(kf) + ", ratio " +
+                    hm_test::show(ratio),
+                scaled(jet_fuel, ks, random.symmetric() * 5), scaled(heating_oil, kf, random.symmetric() * 5),
+                ratio);
+  }
+}
+
+TEST_CASE("basis_risk: powers of two scale the basis exactly; shifts leave its spread alone") {
+  const auto s0 = scaled(jet_fuel, 1.0, 3.0);
+  const auto f0 = scaled(heating_oil, 1.0, 3.1);
+  const auto base = hm::basis_risk(s0, f0, 0.8);
+  for (int p = -1000; p <= 1000; p += 100) {
+    const double k = std::ldexp(1.0, p);
+    const auto got = hm::basis_risk(scaled(s0, k), scaled(f0, k), 0.8);
+    INFO("scale 2^" << p);
+    const double sd = std::ldexp(base.stddev, p);
+    CHECK(std::fabs(got.stddev - sd) <= 1e-14 * sd + 4 * std::numeric_limits<double>::denorm_min());
+    const double v = std::ldexp(base.variance, 2 * p);
+    if (std::isinf(v)) {
+      CHECK(std::isinf(got.variance));
+    } else {
+      CHECK(std::fabs(got.variance - v) <= 1e-14 * v + 4 * std::numeric_limits<double>::denorm_min());
+    }
+    CHECK(got.mean == doctest::Approx(std::ldexp(base.mean, p)).epsilon(1e-14));
+  }
 }

@@ -7,8 +7,10 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <vector>
 
 #include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {
@@ -170,6 +172,30 @@ struct basis_kernel {
   }
 };
 
+/// One pass of the basis kernel over the blocks of two aligned series.
+template <class Real, class S, class F>
+[[nodiscard]] basis_state<Real> basis_pass(const S* spot, const F* futures, std::size_t n, Real ratio,
+                                           missing_data policy, const char* function) {
+  basis_kernel<Real> kernel;
+  kernel.ratio = ratio;
+  return accumulate_blocks<Real>(kernel, policy, function, n, named_series<S>{"spot", spot},
+                                 named_series<F>{"futures", futures});
+}
+
+/// True when the fast pass may have overflowed or lost digits to underflow (a handful of comparisons; a
+/// scan only for a NaN result or a constant series): see compute_basis.
+template <class Real, class S, class F>
+[[nodiscard]] bool basis_needs_careful_pass(const basis_state<Real>& state, missing_data policy, const S* spot,
+                                            const F* futures, std::size_t n) {
+  if (state.nonfinite) return policy != missing_data::propagate || (!any_nonfinite(spot, n) && !any_nonfinite(futures, n));
+  if (state.count == 0) return false;
+  if (!std::isfinite(state.mean) || !std::isfinite(state.min) || !std::isfinite(state.max)) return true;
+  if (state.count < 2) return false;
+  const auto off = [](Real v) { return v != 0 && sum_out_of_range(v); };
+  return sum_out_of_range(state.levels.sxx) || sum_out_of_range(state.levels.syy) || off(state.levels.ssr) ||
+         off(state.changes.sxx) || off(state.changes.syy) || off(state.changes.ssr);
+}
+
 template <class Spot, class Futures>
 [[nodiscard]] basis_stats<result_t<Spot, Futures>> compute_basis(const Spot& spot, const Futures& futures,
                                                                  result_t<Spot, Futures> ratio,
@@ -183,26 +209,46 @@ template <class Spot, class Futures>
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the ratio must be finite, got " +
                                              value_text(ratio)));
   }
-  basis_kernel<Real> kernel;
-  kernel.ratio = ratio;
-  const auto state = accumulate_blocks<Real>(kernel, policy, function, s.size(),
-                                             named_series<series_element_t<Spot>>{"spot", s.data()},
-                                             named_series<series_element_t<Futures>>{"futures", f.data()});
+  auto state = basis_pass<Real>(s.data(), f.data(), s.size(), ratio, policy, function);
+  // The range contract (detail/range.hpp): the fast pass above is checked, and only data whose sums of
+  // squares or basis left the safe band are summarised again, spot and futures each divided by a power
+  // of two. The spot is divided by 2^E, E the larger of the exponents of the spot's spread and of
+  // h·(futures' spread), so the scaled basis b' = s' − h'·f' = b·2^-E with h' = h·2^(e_F − E) is of order
+  // one; every figure is scaled back by 2^E (2^2E for variances) with one rounding at most.
+  int scale = 0;
+  Real scaled_ratio = ratio;
+  if (basis_needs_careful_pass(state, policy, s.data(), f.data(), s.size())) {
+    const int es = deviation_exponent<Real>(s.data(), s.size());
+    const int ef = deviation_exponent<Real>(f.data(), f.size());
+    int eh = 0;
+    static_cast<void>(std::frexp(ratio, &eh));
+    const int e = (ratio != 0 && ef + eh > es) ? ef + eh : es;
+    if (significant_exponent(e) != 0 || significant_exponent(ef) != 0) {
+      const std::vector<Real> sx = scaled_copy<Real>(s.data(), s.size(), e);
+      const std::vector<Real> fx = scaled_copy<Real>(f.data(), f.size(), ef);
+      scale = e;
+      scaled_ratio = std::ldexp(ratio, ef - e);
+      state = basis_pass<Real>(sx.data(), fx.data(), s.size(), scaled_ratio, policy, function);
+    }
+  }
   basis_stats<Real> out;
   out.n = state.count;
   out.ratio = ratio;
   if (state.nonfinite || state.count == 0) return out;
-  out.mean = state.mean;
-  out.min = state.min;
-  out.max = state.max;
-  out.last = state.last;
+  out.mean = std::ldexp(state.mean, scale);
+  out.min = std::ldexp(state.min, scale);
+  out.max = std::ldexp(state.max, scale);
+  out.last = std::ldexp(state.last, scale);
   if (state.count < 2) return out;
   // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums.
-  out.variance = state.levels.spread_at(ratio) / static_cast<Real>(state.count - 1);
-  out.stddev = std::sqrt(out.variance);
+  const Real variance = state.levels.spread_at(scaled_ratio) / static_cast<Real>(state.count - 1);
+  out.variance = std::ldexp(variance, 2 * scale);
+  out.stddev = std::ldexp(std::sqrt(variance), scale);
   if (state.changes.count < 2) return out;
-  out.change_variance = state.changes.spread_at(ratio) / static_cast<Real>(state.changes.count - 1);
-  out.change_stddev = std::sqrt(out.change_variance);
+  const Real change_variance =
+      state.changes.spread_at(scaled_ratio) / static_cast<Real>(state.changes.count - 1);
+  out.change_variance = std::ldexp(change_variance, 2 * scale);
+  out.change_stddev = std::ldexp(std::sqrt(change_variance), scale);
   return out;
 }
 
