@@ -26,7 +26,14 @@
 #include <vector>
 
 #include <Eigen/Dense>
-#include <hedgemetrics/hedgemetrics.hpp>
+#include <hedgemetrics/basis.hpp>
+#include <hedgemetrics/descriptive.hpp>
+#include <hedgemetrics/downside.hpp>
+#include <hedgemetrics/hedge_accounting.hpp>
+#include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/multi_hedge.hpp>
+#include <hedgemetrics/rolling.hpp>
+#include <hedgemetrics/transforms.hpp>
 
 #include "fuzz_support.hpp"
 
