@@ -495,3 +495,23 @@ TEST_CASE("newey_west: a fit of other data of the same length is an error naming
     }
   }
 }
+
+TEST_CASE("inference with the HAC covariance of another fit: an error naming both counts") {
+  hm_test::random_source rng(99);
+  Eigen::MatrixXd x(30, 2);
+  Eigen::VectorXd y(30);
+  for (Eigen::Index t = 0; t < 30; ++t) {
+    x(t, 0) = rng.symmetric();
+    x(t, 1) = rng.symmetric();
+    y(t) = 0.5 * x(t, 0) - 0.2 * x(t, 1) + 0.1 * rng.symmetric();
+  }
+  const auto two = hm::fit_hedge(y, x);
+  const Eigen::MatrixXd first = x.leftCols(1);
+  const auto one = hm::fit_hedge(y, first);
+  const auto hac_one = hm::newey_west(y, first, one);
+  CHECK_THROWS_WITH_AS((void)hm::inference(two, hac_one),
+                       "hedgemetrics::inference: the HAC covariance has 1 ratios but the fit has 2; pass the "
+                       "newey_west of this fit",
+                       std::invalid_argument);
+  CHECK(hm::inference(two, hm::newey_west(y, x, two)).ratios.size() == 2);
+}

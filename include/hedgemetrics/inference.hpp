@@ -410,7 +410,8 @@ template <class Real>
 /// The same tests with HAC standard errors (newey_west): t = b/se_HAC, p-values and intervals from
 /// Student t with the OLS residual degrees of freedom (statsmodels' `use_t=True`; its default for HAC is
 /// the normal distribution), F from the OLS figures.
-/// \throws std::invalid_argument when level is not in (0, 1).
+/// \throws std::invalid_argument when level is not in (0, 1), or when `hac` has another number of ratios
+///         than the fit (the covariance of another fit; the message names both counts).
 template <class Real, class Fit>
 [[nodiscard]] hedge_inference<Real> inference(const Fit& fit, const hac_covariance<Real>& hac,
                                               double level = 0.95) {
@@ -418,6 +419,12 @@ template <class Real, class Fit>
   // One critical value (a bisection on the incomplete beta function) for the OLS and the HAC figures.
   const double critical = detail::t_critical(level, detail::residual_df_of(fit));
   hedge_inference<Real> out = detail::ols_inference(fit, level, critical);
+  if (static_cast<std::size_t>(hac.ratio_standard_errors.size()) != out.ratios.size()) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        "hedgemetrics::inference: the HAC covariance has " + std::to_string(hac.ratio_standard_errors.size()) +
+        " ratios but the fit has " + std::to_string(out.ratios.size()) +
+        "; pass the newey_west of this fit"));
+  }
   out.intercept =
       detail::test_of(out.intercept.estimate, hac.intercept_standard_error, out.residual_df, critical);
   for (std::size_t j = 0; j < out.ratios.size(); ++j) {
