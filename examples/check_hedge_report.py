@@ -101,7 +101,7 @@ def to_float(q):
     try:
         return float(q)
     except OverflowError:
-        return math.copysign(math.inf, q)
+        return math.inf if q > 0 else -math.inf
 
 
 def fit(s, f):
@@ -120,7 +120,7 @@ def fit(s, f):
         "intercept": ms - h * mf,
         "effectiveness": r2,
         "naive_effectiveness": 1 - naive_ssr / sss,
-        "correlation": math.copysign(sqrt(r2), ssf),
+        "correlation": math.copysign(sqrt(r2), 1 if ssf >= 0 else -1),
         "exposure_mean": ms,
         "hedge_mean": mf,
         "exposure_variance": sss / (n - 1),
