@@ -471,7 +471,7 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
     // The path is updated one pair at a time, in double: the data's own rounding relative to their spread,
     // (|mean|/spread)²·2^-52, bounds what it can resolve (data near 1e-85 that differ in the 8th digit).
     const ld resolution = 64 * static_cast<ld>(DBL_EPSILON) *
-                          (mx * mx / (sxx / w) + my * my / (syy / w) + (sxx > 0 ? 0 : 1));
+                          ((sxx > 0 ? mx * mx / (sxx / w) : 1) + my * my / (syy / w));
     const ld ewma_tol = 1e-7L + std::min(resolution, 1.0L);
     expect_close("ewma_hedge ratio", path.ratio[t], sxy / syy, std::sqrt(sxx) / std::sqrt(syy), ewma_tol);
     if (!constant(wx) && sxx > 0) {
