@@ -507,3 +507,36 @@ TEST_CASE("property: the tests are scale-free, and the regression shift-free, at
     CHECK_MESSAGE(r.r_squared == doctest::Approx(b.regression.r_squared).epsilon(1e-9), label);
   }
 }
+
+TEST_CASE("regression and variance reduction tests at any scale (the range-safe co-moments)") {
+  hm_test::random_source rng(97531);
+  std::vector<double> item, instrument;
+  for (int t = 0; t < 40; ++t) {
+    item.push_back(rng.symmetric());
+    instrument.push_back(-0.9 * item.back() + 0.2 * rng.symmetric());
+  }
+  const auto r = hm::regression_test(item, instrument);
+  const auto v = hm::variance_reduction_test(item, instrument);
+  for (const int k : {-1000, -900, -600, 600, 900, 1000}) {
+    std::vector<double> a, b;
+    for (std::size_t t = 0; t < item.size(); ++t) {
+      a.push_back(std::ldexp(item[t], k));
+      b.push_back(std::ldexp(instrument[t], k));
+    }
+    const std::string label = "2^" + std::to_string(k);
+    const auto rk = hm::regression_test(a, b);
+    const auto vk = hm::variance_reduction_test(a, b);
+    const double tolerance = 1e-13;
+    CHECK_MESSAGE(rk.slope == doctest::Approx(r.slope).epsilon(tolerance), label);
+    CHECK_MESSAGE(rk.r_squared == doctest::Approx(r.r_squared).epsilon(tolerance), label);
+    CHECK_MESSAGE(rk.p_value == doctest::Approx(r.p_value).epsilon(1e-8), label);
+    CHECK_MESSAGE(rk.passed == r.passed, label);
+    CHECK_MESSAGE(vk.reduction == doctest::Approx(v.reduction).epsilon(tolerance), label);
+    const long double variance = std::ldexp(static_cast<long double>(v.item_variance), 2 * k);
+    if (variance > std::numeric_limits<double>::max()) {
+      CHECK_MESSAGE(vk.item_variance == std::numeric_limits<double>::infinity(), label);
+    } else if (variance > std::numeric_limits<double>::min()) {
+      CHECK_MESSAGE(vk.item_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13), label);
+    }
+  }
+}

@@ -305,6 +305,19 @@ inline void require_regression_options(const regression_test_options& o, const c
   require_open_unit(o.significance, "the significance level", function);
 }
 
+/// The co-moments of x and y under the range contract (scaled by a power of two per series where the
+/// plain sums would overflow or underflow: detail/range.hpp), with the series' names for messages.
+template <class X, class Y>
+[[nodiscard]] scaled_comoments<result_t<X, Y>> accounting_comoments(const X& x, const Y& y, missing_data policy,
+                                                                    const char* function, const char* x_name,
+                                                                    const char* y_name) {
+  const auto xv = view_of(x, function, x_name);
+  const auto yv = view_of(y, function, y_name);
+  require_same_length(function, x_name, xv.size(), y_name, yv.size());
+  return compute_comoments_in_range<result_t<X, Y>>(xv.data(), yv.data(), xv.size(), policy, function, x_name,
+                                                    y_name);
+}
+
 /// Grades one period (or one cumulative point) of the dollar-offset test.
 template <class Real>
 [[nodiscard]] offset_period<Real> offset_of(std::size_t period, Real item, Real instrument,
@@ -459,10 +472,11 @@ template <class Item, class Instrument>
   const char* function = "hedgemetrics::regression_test";
   detail::require_regression_options(options, function);
   const bool on_item = options.direction == regression_direction::instrument_on_item;
-  // fit_hedge(S, F) regresses S on F: S is the dependent variable.
+  // fit_hedge(S, F) regresses S on F: S is the dependent variable. The co-moments under the range
+  // contract (hedge_ratio.hpp's scaled_comoments_of, with the series' own names in messages).
   const hedge_fit<Real> fit = detail::fit_from(
-      on_item ? detail::comoments_of(instrument, item, policy, function, "instrument", "item")
-              : detail::comoments_of(item, instrument, policy, function, "item", "instrument"));
+      on_item ? detail::accounting_comoments(instrument, item, policy, function, "instrument", "item")
+              : detail::accounting_comoments(item, instrument, policy, function, "item", "instrument"));
   regression_test_result<Real> out;
   out.n = fit.n;
   out.options = options;
@@ -504,15 +518,19 @@ template <class Item, class Instrument>
   using Real = result_t<Item, Instrument>;
   const char* function = "hedgemetrics::variance_reduction_test";
   detail::require_non_negative(threshold, "the variance reduction threshold", function);
-  const auto fit = detail::comoments_of(item, instrument, policy, function, "item", "instrument");
+  const auto scaled = detail::accounting_comoments(item, instrument, policy, function, "item", "instrument");
+  const auto& fit = scaled.c;
   variance_reduction_result<Real> out;
   out.n = fit.count;
   out.threshold = threshold;
   if (fit.nonfinite || fit.count < 2) return out;
+  // In the units of the scaled co-moments (a power of two per series where the data's squares would
+  // overflow or underflow): the reduction is a ratio, the variances are scaled back (+inf past DBL_MAX).
   const Real n1 = static_cast<Real>(fit.count - 1);
-  out.item_variance = fit.sxx / n1;
-  out.hedged_variance = fit.spread_at(Real(-1)) / n1;
-  if (fit.sxx > 0) out.reduction = 1 - fit.spread_at(Real(-1)) / fit.sxx;
+  const Real spread = fit.spread_at(scaled.scaled_ratio(Real(-1)));
+  out.item_variance = std::ldexp(fit.sxx / n1, 2 * scaled.scale_x);
+  out.hedged_variance = std::ldexp(spread / n1, 2 * scaled.scale_x);
+  if (fit.sxx > 0) out.reduction = 1 - spread / fit.sxx;
   out.passed = out.reduction >= static_cast<Real>(threshold);
   return out;
 }
