@@ -7,6 +7,7 @@
 #include <hedgemetrics/basis.hpp>
 #include <hedgemetrics/descriptive.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/multi_hedge.hpp>
 
 #include <doctest/doctest.h>
 
@@ -318,5 +319,84 @@ TEST_CASE("basis_risk: powers of two scale the basis exactly; shifts leave its s
       CHECK(std::fabs(got.variance - v) <= 1e-14 * v + 4 * std::numeric_limits<double>::denorm_min());
     }
     CHECK(got.mean == doctest::Approx(std::ldexp(base.mean, p)).epsilon(1e-14));
+  }
+}
+
+namespace {
+
+/// Hull's exposure on heating oil and a second, independent instrument (a deterministic wiggle).
+Eigen::MatrixXd two_instruments(double k1, double k2) {
+  Eigen::MatrixXd x(static_cast<Eigen::Index>(heating_oil.size()), 2);
+  for (std::size_t i = 0; i < heating_oil.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    x(r, 0) = heating_oil[i] * k1;
+    x(r, 1) = std::sin(1.7 * static_cast<double>(i) + 0.3) * 0.01 * k2;
+  }
+  return x;
+}
+
+bool close_or_beyond(double got, double want, double allowed) {
+  if (std::isinf(want)) return got == want;
+  return std::fabs(got - want) <= allowed * std::fabs(want) + 4 * std::numeric_limits<double>::denorm_min();
+}
+
+}  // namespace
+
+TEST_CASE("fit_hedge with several instruments: the issue's collinearity false alarms, and every scale") {
+  const auto base = hm::fit_hedge(jet_fuel, two_instruments(1, 1));
+  REQUIRE(base.rank == 3);
+  for (const double k : {1e154, 1e-170, 1e200, 1e-200, 1e300, 1e-300}) {
+    const auto fit = hm::fit_hedge(scaled(jet_fuel, k), two_instruments(k, k));
+    INFO("every series x " << k);
+    CHECK(fit.rank == 3);
+    CHECK(fit.dropped.empty());
+    CHECK(fit.r_squared == doctest::Approx(base.r_squared).epsilon(1e-13));
+    CHECK(fit.effectiveness == doctest::Approx(base.effectiveness).epsilon(1e-13));
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      CHECK(fit.ratios(j) == doctest::Approx(base.ratios(j)).epsilon(1e-13));
+      CHECK(fit.ratio_standard_errors(j) == doctest::Approx(base.ratio_standard_errors(j)).epsilon(1e-12));
+    }
+  }
+  // Powers of two, each series its own: each figure scales by its own power exactly (to rounding).
+  hm_test::random_source random(77);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int ps = static_cast<int>(random.integer(-1000, 1000));
+    const int p1 = static_cast<int>(random.integer(-1000, 1000));
+    const int p2 = static_cast<int>(random.integer(-1000, 1000));
+    const auto fit =
+        hm::fit_hedge(scaled(jet_fuel, std::ldexp(1.0, ps)), two_instruments(std::ldexp(1.0, p1), std::ldexp(1.0, p2)));
+    INFO("exposure x 2^" << ps << ", instruments x 2^" << p1 << ", 2^" << p2);
+    CHECK(fit.rank == 3);
+    CHECK(fit.r_squared == doctest::Approx(base.r_squared).epsilon(1e-13));
+    const int pj[2] = {p1, p2};
+    for (Eigen::Index j = 0; j < 2; ++j) {
+      const double want = std::ldexp(base.ratios(j), ps - pj[j]);
+      CHECK_MESSAGE(close_or_beyond(fit.ratios(j), want, 1e-13),
+                    "ratio " << j << " computed " << hm_test::show(fit.ratios(j)) << ", expected "
+                             << hm_test::show(want) << ", tolerance 1e-13");
+      const double se = std::ldexp(base.ratio_standard_errors(j), ps - pj[j]);
+      CHECK_MESSAGE(close_or_beyond(fit.ratio_standard_errors(j), se, 1e-12),
+                    "se " << j << " computed " << hm_test::show(fit.ratio_standard_errors(j)) << ", expected "
+                          << hm_test::show(se) << ", tolerance 1e-12");
+    }
+    const double v = std::ldexp(base.residual_variance, 2 * ps);
+    CHECK_MESSAGE(close_or_beyond(fit.residual_variance, v, 1e-13),
+                  "residual variance computed " << hm_test::show(fit.residual_variance) << ", expected "
+                                                << hm_test::show(v) << ", tolerance 1e-13");
+    const double a = std::ldexp(base.intercept, ps);
+    CHECK_MESSAGE(close_or_beyond(fit.intercept, a, 1e-12),
+                  "intercept computed " << hm_test::show(fit.intercept) << ", expected " << hm_test::show(a)
+                                        << ", tolerance 1e-12");
+  }
+  // The one-instrument fit agrees with the univariate kernel at every scale.
+  for (int p = -1000; p <= 1000; p += 200) {
+    const double k = std::ldexp(1.0, p);
+    Eigen::MatrixXd one = two_instruments(k, k).leftCols(1);
+    const auto multi = hm::fit_hedge(scaled(jet_fuel, k), one, hm::fit_options{});
+    const auto uni = hm::fit_hedge(scaled(jet_fuel, k), scaled(heating_oil, k));
+    INFO("scale 2^" << p);
+    CHECK(multi.rank == 2);
+    CHECK(multi.ratios(0) == doctest::Approx(uni.ratio).epsilon(1e-13));
+    CHECK(multi.effectiveness == doctest::Approx(uni.effectiveness).epsilon(1e-13));
   }
 }

@@ -25,6 +25,7 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/detail/streaming_qr.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -315,11 +316,28 @@ void require_instruments(const Eigen::MatrixBase<Hedges>& hedges, const char* fu
   }
 }
 
-/// The fit of one exposure series `s` on k instruments, instrument j's column given by `hedge_column(j)` as
-/// an Eigen column expression of n values: the one factorisation behind both fit_hedge overloads.
+/// True when a finished QR may have overflowed or lost digits to gradual underflow: a non-finite entry,
+/// or a column of R (the shifted data's column, rotated) whose largest entry is outside [2^-450, 2^450]
+/// (Householder reflectors square the entries; Eigen's makeHouseholder skips a reflection whose squared
+/// norm underflows). A column that is exactly 0 (a constant instrument) is in range.
+template <class Real>
+[[nodiscard]] bool qr_out_of_range(const streaming_qr<Real>& qr) {
+  static const Real upper = std::ldexp(Real(1), 450);
+  static const Real lower = std::ldexp(Real(1), -450);
+  if (!qr.r.allFinite()) return true;
+  for (Eigen::Index j = 0; j < qr.r.cols(); ++j) {
+    const Real largest = qr.r.col(j).cwiseAbs().maxCoeff();
+    if (largest > upper || (largest != 0 && largest < lower)) return true;
+  }
+  return false;
+}
+
+/// One factorisation of one exposure series `s` on k instruments, instrument j's column given by
+/// `hedge_column(j)` as an Eigen column expression of n values.
 template <class Real, class View, class HedgeColumn>
-[[nodiscard]] multi_hedge_fit<Real> fit_exposure(const View& s, Eigen::Index k, HedgeColumn&& hedge_column,
-                                                 const fit_options& options, const char* function) {
+[[nodiscard]] multi_hedge_fit<Real> fit_exposure_pass(const View& s, Eigen::Index k,
+                                                      HedgeColumn&& hedge_column, const fit_options& options,
+                                                      const char* function, bool& out_of_range) {
   using element = typename View::value_type;
   const auto n = static_cast<Eigen::Index>(s.size());
   const Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>> column(s.data(), n);
@@ -328,7 +346,70 @@ template <class Real, class View, class HedgeColumn>
   const auto qr = factor_rows<Real>(
       n, k, 1, [&](Eigen::Index) { return column; }, hedge_column, options.missing, function, nonfinite,
       hedge_shift, exposure_shift);
+  out_of_range = !nonfinite && qr.rows > 0 &&
+                 (qr_out_of_range(qr) || !hedge_shift.allFinite() || !std::isfinite(exposure_shift(0)) ||
+                  !std::isfinite(qr.residual_ss(0)));
   return fit_from_qr<Real>(qr, 0, options.intercept, hedge_shift, exposure_shift(0), nonfinite, s.size());
+}
+
+/// The power-of-two exponent of the spread of a column (detail/range.hpp), for any Eigen column.
+template <class Real, class Column>
+[[nodiscard]] int column_exponent(const Column& column, std::vector<Real>& copy) {
+  const auto n = static_cast<std::size_t>(column.size());
+  copy.resize(n);
+  for (std::size_t i = 0; i < n; ++i) copy[i] = static_cast<Real>(column(static_cast<Eigen::Index>(i)));
+  return deviation_exponent<Real>(copy.data(), n);
+}
+
+/// The fit of one exposure series `s` on k instruments: the one factorisation behind both fit_hedge
+/// overloads. Range contract (detail/range.hpp): when the fast factorisation may have overflowed or
+/// underflowed (qr_out_of_range), the data are factorised again with the exposure and each instrument
+/// divided by its own power of two (exact), which also makes the rank decision scale-free; every figure
+/// is multiplied back by its power (ratio j by 2^(e_S − e_j), variances of S by 2^(2e_S), ...), rounding
+/// once, to ±inf or a subnormal where the true figure is out of range.
+template <class Real, class View, class HedgeColumn>
+[[nodiscard]] multi_hedge_fit<Real> fit_exposure(const View& s, Eigen::Index k, HedgeColumn&& hedge_column,
+                                                 const fit_options& options, const char* function) {
+  bool out_of_range = false;
+  multi_hedge_fit<Real> fit = fit_exposure_pass<Real>(s, k, hedge_column, options, function, out_of_range);
+  if (!out_of_range) return fit;
+  const auto n = static_cast<Eigen::Index>(s.size());
+  std::vector<Real> copy;
+  const Eigen::Map<const Eigen::Matrix<typename View::value_type, Eigen::Dynamic, 1>> exposure(s.data(), n);
+  const int es = column_exponent<Real>(exposure, copy);
+  for (Real& v : copy) v = std::isfinite(v) ? std::ldexp(v, -es) : v;
+  const std::vector<Real> scaled_exposure = copy;
+  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_hedges(n, k);
+  std::vector<int> eh(static_cast<std::size_t>(k));
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const int e = column_exponent<Real>(hedge_column(j), copy);
+    eh[static_cast<std::size_t>(j)] = e;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Real v = copy[static_cast<std::size_t>(i)];
+      scaled_hedges(i, j) = std::isfinite(v) ? std::ldexp(v, -e) : v;
+    }
+  }
+  bool again = false;
+  fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k,
+                                [&](Eigen::Index j) { return scaled_hedges.col(j); }, options, function, again);
+  const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
+  for (Eigen::Index a = 0; a < k; ++a) {
+    fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));
+    fit.ratio_standard_errors(a) = std::ldexp(fit.ratio_standard_errors(a), es - e_of(a));
+    fit.hedge_means(a) = std::ldexp(fit.hedge_means(a), e_of(a));
+    for (Eigen::Index b = 0; b < k; ++b) {
+      fit.ratio_covariance(a, b) = std::ldexp(fit.ratio_covariance(a, b), 2 * es - e_of(a) - e_of(b));
+      fit.normalized_covariance(a, b) = std::ldexp(fit.normalized_covariance(a, b), -e_of(a) - e_of(b));
+    }
+  }
+  fit.intercept = std::ldexp(fit.intercept, es);
+  fit.intercept_standard_error = std::ldexp(fit.intercept_standard_error, es);
+  fit.exposure_mean = std::ldexp(fit.exposure_mean, es);
+  fit.residual_standard_error = std::ldexp(fit.residual_standard_error, es);
+  fit.residual_variance = std::ldexp(fit.residual_variance, 2 * es);
+  fit.residual_sum_of_squares = std::ldexp(fit.residual_sum_of_squares, 2 * es);
+  fit.total_sum_of_squares = std::ldexp(fit.total_sum_of_squares, 2 * es);
+  return fit;
 }
 
 template <class Exposure, class Hedges>
@@ -362,8 +443,10 @@ using multi_fit_t = std::enable_if_t<!static_cast<bool>(Hedges::IsVectorAtCompil
 /// first complete row), so the n×k data are never copied and the extra memory is O(k²). The residual sum
 /// of squares is summed from squares of the residual components; the ratios come from a triangular
 /// solve after a rank-revealing QR with column pivoting of the small factor. Accuracy on the eleven NIST
-/// StRD linear-regression datasets: see the README and tests/test_multi_hedge.cpp. Range: the reflectors
-/// square the (shifted) values, so deviations beyond about 1e150 overflow and give NaN figures.
+/// StRD linear-regression datasets: see the README and tests/test_multi_hedge.cpp. Range: data anywhere in
+/// the double range (a careful pass on power-of-two-scaled columns where the reflectors' squares would
+/// overflow or underflow): the ratios, R², effectiveness, t and the rank are those of data of ordinary
+/// size; a figure whose true value exceeds DBL_MAX is ±inf, one below the normal range a subnormal or 0.
 ///
 /// Overloads: this one takes any Eigen dense expression with `options`; the ones below take an
 /// Eigen::Matrix, Map, Ref or Block without options (they exist so that `fit_hedge(s, matrix)` is not
