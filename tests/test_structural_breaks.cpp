@@ -12,6 +12,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -352,6 +353,43 @@ TEST_CASE("structural breaks: bad input and missing data") {
 
 #include <hedgemetrics/cointegration.hpp>
 #include <hedgemetrics/correlation.hpp>
+
+TEST_CASE("cusum_monitor: a = 7.78 at 5%, false alarms under no change, delay after a simulated break") {
+  const regimes history = simulate(100, {}, {1.0}, 1);
+  const hm::cusum_monitor calibrated(history.s, history.f);
+  // Chu, Stinchcombe & White (1996) print a² = 7.78 for 5% (it gives 5.1% by the formula); exact: 7.8147.
+  CHECK(calibrated.a_squared() == doctest::Approx(7.78).epsilon(0.005));
+  hm::monitor_options ten;
+  ten.level = 0.90;
+  CHECK(hm::cusum_monitor(history.s, history.f, ten).a_squared() == doctest::Approx(6.25).epsilon(0.002));
+  // 400 runs: history 100, monitored 900 more, no change. Over this finite horizon the rate is below 5%.
+  int false_alarms = 0;
+  std::vector<double> delays;
+  for (std::uint64_t rep = 0; rep < 400; ++rep) {
+    const regimes quiet = simulate(1000, {}, {1.0}, 100 + rep);
+    const std::vector<double> hs(quiet.s.begin(), quiet.s.begin() + 100), hf(quiet.f.begin(), quiet.f.begin() + 100);
+    hm::cusum_monitor monitor(hs, hf);
+    for (std::size_t t = 100; t < 1000; ++t) (void)monitor.update(quiet.s[t], quiet.f[t]);
+    false_alarms += monitor.alarm();
+    // The same with the ratio moving from 1.0 to 1.02 at observation 200.
+    const regimes shifted = simulate(1000, {200}, {1.0, 1.02}, 100 + rep);
+    const std::vector<double> ss(shifted.s.begin(), shifted.s.begin() + 100), sf(shifted.f.begin(), shifted.f.begin() + 100);
+    hm::cusum_monitor watch(ss, sf);
+    for (std::size_t t = 100; t < 1000 && !watch.update(shifted.s[t], shifted.f[t]); ++t) {
+    }
+    if (watch.alarm()) delays.push_back(static_cast<double>(watch.alarm_at()) - 200);
+  }
+  MESSAGE("false alarms " << false_alarms << "/400; detected " << delays.size() << "/400");
+  CHECK(false_alarms <= 30);  // 5% of 400 = 20 at most over an unbounded horizon
+  REQUIRE(delays.size() >= 380);
+  std::sort(delays.begin(), delays.end());
+  MESSAGE("median delay " << delays[delays.size() / 2] << " observations after the break");
+  CHECK(delays[delays.size() / 2] > 0);
+  CHECK(delays[delays.size() / 2] < 300);
+  const std::vector<double> tiny = {1, 2};
+  CHECK_THROWS_AS(hm::cusum_monitor(tiny, tiny), std::invalid_argument);
+}
+
 
 TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check_monitoring_r.R)") {
 #ifdef HEDGEMETRICS_MONITORING_CSV

@@ -708,6 +708,93 @@ template <class Spot, class Hedge>
   return detail::breakpoints_kernel(detail::break_data_of(spot, hedge, options, function), options, function);
 }
 
+/// Options of cusum_monitor.
+struct monitor_options {
+  /// 1 − the false-alarm probability over an unbounded monitoring period under no change (0.95: 5%).
+  double level = 0.95;
+  /// Fit an intercept (the default): x_t = (1, F_t).
+  bool intercept = true;
+};
+
+/// Online monitoring of the hedge regression S_t = x_tᵀβ + e_t, one observation at a time, after a
+/// history of m observations in which the relation is taken to be stable: the monitoring CUSUM of Chu,
+/// Stinchcombe & White (1996), "Monitoring structural change", Econometrica 64(5).
+///
+/// Each new observation n > m adds its recursive residual w_n (its one-step forecast error, standardised,
+/// the fit then updated by a Givens rotation, O(k²)); with σ̂² = RSS_m/(m − k) from the history,
+/// \f[ Q_n = \frac{1}{\hat\sigma\sqrt m} \sum_{i=m+1}^{n} w_i, \qquad
+///     \text{alarm when } |Q_n| > \sqrt{(n/m)\,(a^2 + \ln(n/m))}, \f]
+/// with a solving 2[1 − Φ(a) + aφ(a)] = 1 − level (Robbins & Siegmund's boundary-crossing probability of
+/// Brownian motion, as CSW use it: a² = 7.815 for 5% (CSW print 7.78), 6.25 for 10%). That is the false-alarm rate over an
+/// unbounded horizon; over a finite one it is lower (test_structural_breaks measures it by simulation).
+/// Once raised, the alarm stays; `alarm_at` is the observation count at which it fired.
+class cusum_monitor {
+ public:
+  /// Fits the history (a series S and a series F of the same length m > k + 1, all finite).
+  /// \throws std::invalid_argument when the lengths differ, m ≤ k + 1, the level is outside (0, 1), or a
+  ///         history value is not finite.
+  template <class Spot, class Hedge>
+  cusum_monitor(const Spot& history_spot, const Hedge& history_hedge, const monitor_options& options = {})
+      : ls_(options.intercept ? 2 : 1), intercept_(options.intercept) {
+    constexpr const char* function = "hedgemetrics::cusum_monitor";
+    static_assert(is_series_v<Hedge>, "hedgemetrics::cusum_monitor: the history hedge must be a series");
+    detail::require_open_unit(options.level, "the confidence level", function);
+    break_options bo;
+    bo.intercept = options.intercept;
+    bo.missing = missing_data::raise;
+    const detail::break_data d = detail::break_data_of(history_spot, history_hedge, bo, function);
+    if (d.n <= d.k + 1) {
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the history needs more than " +
+                                               std::to_string(d.k + 1) + " observations, but it has " +
+                                               std::to_string(d.n)));
+    }
+    for (std::size_t t = 0; t < d.n; ++t) (void)ls_.add(&d.x[t * d.k], d.y[t]);
+    history_ = d.n;
+    sigma_ = std::sqrt(ls_.rss() / static_cast<double>(d.n - d.k));
+    const auto s = detail::view_of(history_spot, function, "history_spot");
+    const auto f = detail::view_of(history_hedge, function, "history_hedge");
+    y0_ = intercept_ ? static_cast<double>(s[0]) : 0.0;
+    f0_ = intercept_ ? static_cast<double>(f[0]) : 0.0;
+    // a from 2[1 − Φ(a) + aφ(a)] = 1 − level, decreasing in a: bisection.
+    double lo = 0.0, hi = 40.0;
+    for (int i = 0; i < 200; ++i) {
+      const double a = 0.5 * (lo + hi);
+      const double tail = 2 * (0.5 * std::erfc(a / std::sqrt(2.0)) + a * std::exp(-0.5 * a * a) / std::sqrt(2 * 3.14159265358979323846));
+      (tail > 1 - options.level ? lo : hi) = a;
+    }
+    a2_ = 0.25 * (lo + hi) * (lo + hi);
+  }
+
+  /// Adds one observation; returns whether the alarm has been raised (now or before). A non-finite value
+  /// is ignored (it neither moves the statistic nor counts).
+  bool update(double spot, double hedge) {
+    if (!std::isfinite(spot) || !std::isfinite(hedge)) return alarm_;
+    const double x[2] = {1.0, hedge - f0_};
+    const double w = ls_.add(intercept_ ? x : x + 1, spot - y0_);
+    ++seen_;
+    sum_ += w;
+    const double n = static_cast<double>(history_ + seen_), m = static_cast<double>(history_);
+    statistic_ = std::fabs(sum_) / (sigma_ * std::sqrt(m));
+    boundary_ = std::sqrt((n / m) * (a2_ + std::log(n / m)));
+    if (!alarm_ && statistic_ > boundary_) alarm_ = true, alarm_at_ = history_ + seen_;
+    return alarm_;
+  }
+
+  [[nodiscard]] bool alarm() const noexcept { return alarm_; }                ///< raised yet?
+  [[nodiscard]] std::size_t alarm_at() const noexcept { return alarm_at_; }   ///< observations (history included) when raised, 0 if not
+  [[nodiscard]] std::size_t observations() const noexcept { return history_ + seen_; }  ///< m + monitored
+  [[nodiscard]] double statistic() const noexcept { return statistic_; }      ///< |Q_n|
+  [[nodiscard]] double boundary() const noexcept { return boundary_; }        ///< √((n/m)(a² + ln(n/m)))
+  [[nodiscard]] double a_squared() const noexcept { return a2_; }             ///< a²
+
+ private:
+  detail::givens_ls ls_;
+  bool intercept_;
+  std::size_t history_ = 0, seen_ = 0, alarm_at_ = 0;
+  double sigma_ = 0, y0_ = 0, f0_ = 0, a2_ = 0, sum_ = 0, statistic_ = 0, boundary_ = 0;
+  bool alarm_ = false;
+};
+
 }  // namespace hedgemetrics
 
 #endif  // HEDGEMETRICS_STRUCTURAL_BREAKS_HPP
