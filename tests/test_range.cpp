@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/check.hpp"
@@ -398,5 +399,61 @@ TEST_CASE("fit_hedge with several instruments: the issue's collinearity false al
     CHECK(multi.rank == 2);
     CHECK(multi.ratios(0) == doctest::Approx(uni.ratio).epsilon(1e-13));
     CHECK(multi.effectiveness == doctest::Approx(uni.effectiveness).epsilon(1e-13));
+  }
+}
+
+TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs do not set the scale") {
+  // describe: min and max are values of the data, never of the scaled copy.
+  const auto a = hm::describe(std::vector<double>{3.3295381867416241e-294, 9.7187416465027658e+307});
+  CHECK(a.min == 3.3295381867416241e-294);
+  CHECK(a.max == 9.7187416465027658e+307);
+  const auto b = hm::describe(std::vector<double>{3.3295381867416241e-294, -1.3025381207645299e+163});
+  CHECK(b.max == 3.3295381867416241e-294);
+  CHECK(b.min == -1.3025381207645299e+163);
+  check_describe("finding mixed 1e-294 / 1e307", {3.3295381867416241e-294, 9.7187416465027658e+307});
+
+  // fit_hedge(omit): the complete pairs alone set the scale.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  {
+    const std::vector<double> x = {32.501960784196854, -1.7414843649532643e+308, 5.2846432015458031e-308,
+                                   2.1646290087179583e-304};
+    const std::vector<double> y = {-4.6632054584746354e+304, nan, nan, 3.4616138665934017e-164};
+    const auto got = hm::fit_hedge(x, y, hm::missing_data::omit);
+    const std::vector<double> xc = {x[0], x[3]}, yc = {y[0], y[3]};
+    const auto want = ex::fit_hedge(xc.data(), yc.data(), 2);
+    CHECK(got.n == 2);
+    check_in_range("omit finding 1 exposure_variance", got.exposure_variance, want.exposure_variance);
+    check_in_range("omit finding 1 exposure_mean", got.exposure_mean, want.exposure_mean);
+    check_in_range("omit finding 1 hedge_mean", got.hedge_mean, want.hedge_mean);
+  }
+  {
+    const std::vector<double> x = {-4.7222936467215991e+226, 4.7514787092285699e-299, 1.5319149314489561e-309,
+                                   7.7871897104323958e-308, 1.3906350864729128e-308};
+    const std::vector<double> y = {nan, 1.5394040782141e-288, nan, nan, -5.4888028709683876e+303};
+    const auto got = hm::fit_hedge(x, y, hm::missing_data::omit);
+    const std::vector<double> xc = {x[1], x[4]}, yc = {y[1], y[4]};
+    const auto want = ex::fit_hedge(xc.data(), yc.data(), 2);
+    check_in_range("omit finding 2 exposure_mean", got.exposure_mean, want.exposure_mean);
+    check_in_range("omit finding 2 hedge_mean", got.hedge_mean, want.hedge_mean);
+  }
+
+  // basis_risk: min, max and last are single b_t, rounded once from the data.
+  const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases = {
+      {{7.6534323115471051e-309, 4.6896106980381925e-312}, {-4.1939703752957017e+188, 4.032946371471766e-308}},
+      {{2.7814038791446119e-308, -1.6291816909657139e+308, 3.4632890424956735e-289, -8.988551392776493e+307,
+        -5.0561619543786861e+307},
+       {1.2479198897474132e-164, 1.8868864876309148e-183, 9.3564946280662151e-97, -2.4495525634124756e+260,
+        1.5811172540530909e-260}},
+      {{2.4761622481166792e-73, 8.737659657898311e+183, -1.0559436852967125e+270, 2.4000589512127049e+174,
+        3.8820982872798573e-265, 6.4346306816327628e-138, 1.9512369318044255e-153, 1.0492846251105065e-153},
+       {9.0008522868645462e+223, 6.9501374702034077e-13, 1.9957569627039796e+174, 1.1556452735325074e+171,
+        3.029077610012666e-152, 2.4385990526929061e-152, 3.9886421753313487e+209, 1.7034273617892095e-139}}};
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    const auto got = hm::basis_risk(cases[c].first, cases[c].second);
+    const auto want = ex::basis_risk(cases[c].first.data(), cases[c].second.data(), cases[c].first.size(), 1.0);
+    const std::string label = "basis finding case " + std::to_string(c);
+    check_in_range(label + " min", got.min, want.min);
+    check_in_range(label + " max", got.max, want.max);
+    check_in_range(label + " last", got.last, want.last);
   }
 }

@@ -217,9 +217,12 @@ template <class Spot, class Futures>
   // one; every figure is scaled back by 2^E (2^2E for variances) with one rounding at most.
   int scale = 0;
   Real scaled_ratio = ratio;
+  bool min_max_last_exact = false;
+  Real exact_min = 0, exact_max = 0, exact_last = 0;
   if (basis_needs_careful_pass(state, policy, s.data(), f.data(), s.size())) {
-    const int es = deviation_exponent<Real>(s.data(), s.size());
-    const int ef = deviation_exponent<Real>(f.data(), f.size());
+    const bool pairs = policy == missing_data::omit;  // only complete pairs set the scales
+    const int es = deviation_exponent<Real>(s.data(), s.size(), pairs ? f.data() : nullptr);
+    const int ef = deviation_exponent<Real>(f.data(), f.size(), pairs ? s.data() : nullptr);
     int eh = 0;
     static_cast<void>(std::frexp(ratio, &eh));
     const int e = (ratio != 0 && ef + eh > es) ? ef + eh : es;
@@ -229,6 +232,20 @@ template <class Spot, class Futures>
       scale = e;
       scaled_ratio = std::ldexp(ratio, ef - e);
       state = basis_pass<Real>(sx.data(), fx.data(), s.size(), scaled_ratio, policy, function);
+      // min, max and last are single b_t, each rounded once from the data themselves (±inf only where b_t
+      // is beyond DBL_MAX): the scaled pass could flush a small b_t beside large ones to 0.
+      bool any = false;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const Real si = static_cast<Real>(s.data()[i]);
+        const Real fi = static_cast<Real>(f.data()[i]);
+        if (!std::isfinite(si) || !std::isfinite(fi)) continue;  // only omit gets here with gaps
+        const Real b = basis_value(si, fi, ratio);
+        exact_min = (!any || b < exact_min) ? b : exact_min;
+        exact_max = (!any || b > exact_max) ? b : exact_max;
+        exact_last = b;
+        any = true;
+      }
+      min_max_last_exact = any;
     }
   }
   basis_stats<Real> out;
@@ -236,9 +253,9 @@ template <class Spot, class Futures>
   out.ratio = ratio;
   if (state.nonfinite || state.count == 0) return out;
   out.mean = std::ldexp(state.mean, scale);
-  out.min = std::ldexp(state.min, scale);
-  out.max = std::ldexp(state.max, scale);
-  out.last = std::ldexp(state.last, scale);
+  out.min = min_max_last_exact ? exact_min : std::ldexp(state.min, scale);
+  out.max = min_max_last_exact ? exact_max : std::ldexp(state.max, scale);
+  out.last = min_max_last_exact ? exact_last : std::ldexp(state.last, scale);
   if (state.count < 2) return out;
   // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums.
   const Real variance = state.levels.spread_at(scaled_ratio) / static_cast<Real>(state.count - 1);

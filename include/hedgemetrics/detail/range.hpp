@@ -49,13 +49,16 @@ template <class Real>
 /// (max − min over finite values), so that deviations are of order one; of the largest magnitude when the
 /// spread overflows or is 0 (a constant series, whose mean must still not overflow). 0 for an empty or
 /// all-zero series.
-template <class Real, class X>
-[[nodiscard]] int deviation_exponent(const X* x, std::size_t n) noexcept {
+/// With `partner` given, only values whose partner is finite count (the complete pairs of missing_data::omit:
+/// an omitted pair's value must not set the scale, or the complete ones could underflow).
+template <class Real, class X, class P = X>
+[[nodiscard]] int deviation_exponent(const X* x, std::size_t n, const P* partner = nullptr) noexcept {
   Real lo = std::numeric_limits<Real>::infinity();
   Real hi = -std::numeric_limits<Real>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
     const Real u = static_cast<Real>(x[i]);
     if (!std::isfinite(u)) continue;
+    if (partner != nullptr && !std::isfinite(static_cast<double>(partner[i]))) continue;
     lo = u < lo ? u : lo;
     hi = u > hi ? u : hi;
   }
@@ -119,9 +122,17 @@ template <class Real, class X>
   if (out.scale == 0) return out;
   const std::vector<Real> copy = scaled_copy<Real>(x, n, out.scale);
   out.m = compute_moments<Real>(copy.data(), n, policy, function, name);
-  // The range is the data's own, not the scaled copy's.
-  out.m.min = std::ldexp(out.m.min, out.scale);
-  out.m.max = std::ldexp(out.m.max, out.scale);
+  // The range is the data's own values, never the scaled copy's (whose smallest values may underflow).
+  Real lo = std::numeric_limits<Real>::infinity();
+  Real hi = -std::numeric_limits<Real>::infinity();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real u = static_cast<Real>(x[i]);
+    if (!std::isfinite(u)) continue;
+    lo = u < lo ? u : lo;
+    hi = u > hi ? u : hi;
+  }
+  out.m.min = lo;
+  out.m.max = hi;
   return out;
 }
 
@@ -153,8 +164,10 @@ template <class Real, class X, class Y>
     redo = sum_out_of_range(c.sxx) || sum_out_of_range(c.syy) || sum_out_of_range(c.ssr);
   }
   if (!redo) return out;
-  out.scale_x = significant_exponent(deviation_exponent<Real>(x, n));
-  out.scale_y = significant_exponent(deviation_exponent<Real>(y, n));
+  // Under omit, only the complete pairs set the scales.
+  const bool pairs = policy == missing_data::omit;
+  out.scale_x = significant_exponent(deviation_exponent<Real>(x, n, pairs ? y : nullptr));
+  out.scale_y = significant_exponent(deviation_exponent<Real>(y, n, pairs ? x : nullptr));
   if (out.scale_x == 0 && out.scale_y == 0) return out;
   const std::vector<Real> sx = scaled_copy<Real>(x, n, out.scale_x);
   const std::vector<Real> sy = scaled_copy<Real>(y, n, out.scale_y);
