@@ -70,9 +70,18 @@ void describe_input(const char* function, const vec& a, const vec& b, const std:
 // Range (issue 10, "Range"): bit k set for selector k (see test_one) whose figures are still wrong on data
 // beyond [2^-480, 2^480] (squares and products leave the doubles). For such data and those functions only
 // crashes, sanitizer reports and hangs are findings.
-constexpr unsigned open_range_functions = 0;
+// Open at 10:20 UTC on 3 December (fuzz-findings rounds 3-5, against HEAD 45ee574): basis_risk (4: variance
+// inf or 0, mean 0 for data spanning 1e-262…1e77), rolling_hedge (5) and ewma_hedge (6) not yet converted,
+// dollar_offset (8: cumulative ratio NaN where the sums overflow, true ratio 6.7e615), regression_test (9: t
+// NaN on data spanning 1e-314…1e148). describe, fit_hedge (one and several instruments, omit) and the
+// downside and transforms families pass the full contract.
+constexpr unsigned open_range_functions = (1U << 4) | (1U << 5) | (1U << 6) | (1U << 8) | (1U << 9);
 // regression_test at n < 3 reports criteria met (issue 10, "Misuse"): when set, n < 3 is not checked.
 constexpr bool open_regression_small_n = false;
+// basis_risk's change_variance loses digits to cancellation (fuzz-findings round 5: changes ±4.1e13 that
+// differ by 0.125 give 0.00712 for 0.0078125): while open, it is compared on the scale of the changes'
+// raw second moment instead of their variance.
+constexpr bool open_basis_change_cancellation = true;
 
 struct narrowed {};  // thrown by violation() for a contract narrowed by an open finding
 bool narrow = false;
@@ -384,7 +393,10 @@ void run_basis(const vec& s, const vec& f) {
   const ld dm = dsum / (n - 1);
   ld dss = 0;
   for (std::size_t i = 1; i < basis.size(); ++i) dss += (basis[i] - basis[i - 1] - dm) * (basis[i] - basis[i - 1] - dm);
-  expect_close("basis_risk change_variance", b.change_variance, dss / (n - 2));
+  ld raw = 0;
+  for (std::size_t i = 1; i < basis.size(); ++i) raw += (basis[i] - basis[i - 1]) * (basis[i] - basis[i - 1]);
+  expect_close("basis_risk change_variance", b.change_variance, dss / (n - 2),
+               open_basis_change_cancellation ? raw / (n - 2) * 1e7L : 0);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -502,7 +514,12 @@ void run_downside(const vec& x, double level) {
     spread += (v - m) * (v - m);
   }
   const ld n = static_cast<ld>(x.size());
-  expect_close("semivariance", semi, below / n, spread / n * 1e-3L);
+  // The reference's own error: the long-double mean is off by up to 2^-63·|x̄|, and the one-sided sum moves
+  // by twice that times Σ(x̄ − x) (first order, unlike a variance).
+  ld shortfall = 0;
+  for (double v : x) shortfall += v < m ? m - v : 0;
+  const ld reference_error = 2 * std::fabs(m) * std::ldexp(1.0L, -63) * shortfall / n;
+  expect_close("semivariance", semi, below / n, std::max(spread / n * 1e-3L, reference_error / tolerance));
   // VaR is one of the losses; ES is VaR plus the mean excess over it, between VaR and the largest loss.
   if (std::find(x.begin(), x.end(), -var) == x.end()) {
     violation("value_at_risk " + fuzz::show(var) + " is not one of the losses");
