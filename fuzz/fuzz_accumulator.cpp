@@ -135,8 +135,9 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   if (twice.count() != 2 * count) fuzz::fail("merge with itself: count is not doubled");
   const auto fit2 = twice.fit();
   check_fit(fit2, "state merged with itself");
-  // The same sample twice: the scale-free figures do not change.
-  const double tolerance = 1e-12;
+  // The same sample twice: the scale-free figures do not change (beyond the 1e-9 by which deserialize lets a
+  // stored ratio differ from S_SF/S_FF, as check_fit does: merge recomputes the ratio).
+  const double tolerance = 1e-9;
   if (!close(fit.ratio, fit2.ratio, tolerance) || !close(fit.effectiveness, fit2.effectiveness, tolerance) ||
       !close(fit.correlation, fit2.correlation, tolerance)) {
     fuzz::fail("merge with itself changed h*, R^2 or rho: " + fuzz::show(fit.ratio) + " -> " +

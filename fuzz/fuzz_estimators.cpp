@@ -475,10 +475,10 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
       expect_nan("ewma_hedge ratio (constant hedge so far)", path.ratio[t]);
       continue;
     }
-    // The weights of the oldest pairs can underflow (λ^k below the least long double is not reached for
-    // the lengths fuzzed, but a weight below 2^-1074 relative to 1 is lost in double): compare only when
-    // every weight is a normal double.
-    if (std::pow(static_cast<ld>(lambda), static_cast<ld>(t)) < static_cast<ld>(DBL_MIN) * 1e20L) continue;
+    // A pair whose weight λ^k is below the doubles' resolution relative to the newest one (2^-40, with a
+    // margin) cannot register in a running double sum, yet can decide the figure when the recent pairs do
+    // not vary (λ = 0.001, 50 positions): compare only while every weight is above it.
+    if (std::pow(static_cast<ld>(lambda), static_cast<ld>(t)) < std::ldexp(1.0L, -40)) continue;
     if (!(syy > 0)) continue;
     // The path is updated one pair at a time, in double: the data's own rounding relative to their spread,
     // (|mean|/spread)²·2^-52, bounds what it can resolve (data near 1e-85 that differ in the 8th digit).
