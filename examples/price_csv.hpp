@@ -315,16 +315,19 @@ struct table {
 
   if (result.header.empty())
     throw error(result.source + " is empty: expected a header row naming the columns");
-  // A name given twice would make a column choice silently take the first of them.
+  // A name given twice would make a column choice silently take the first of them. Sorted, not compared
+  // pair by pair: a hostile file may have a header of a million columns.
+  std::vector<std::pair<std::string_view, std::size_t>> names;
   for (std::size_t i = 0; i < result.header.size(); ++i) {
     const std::string_view name = detail::trim(result.header[i]);
-    if (name.empty()) continue;
-    for (std::size_t j = i + 1; j < result.header.size(); ++j) {
-      if (detail::trim(result.header[j]) == name) {
-        throw error(result.source + ": the header names the column " + detail::quoted(name) +
-                    " twice, as columns " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
-                    "; rename one of them");
-      }
+    if (!name.empty()) names.emplace_back(name, i);
+  }
+  std::stable_sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  for (std::size_t k = 1; k < names.size(); ++k) {
+    if (names[k].first == names[k - 1].first) {
+      throw error(result.source + ": the header names the column " + detail::quoted(names[k].first) +
+                  " twice, as columns " + std::to_string(names[k - 1].second + 1) + " and " +
+                  std::to_string(names[k].second + 1) + "; rename one of them");
     }
   }
   for (const auto& row : result.rows) {
