@@ -281,6 +281,29 @@ TEST_CASE("simulate_delta_hedge: every path's P&L equals delta_hedge's on the sa
   const auto threaded = hm::simulate_delta_hedge(49.0, o, sim);
   CHECK(threaded.pnl == dist.pnl);
   CHECK(threaded.standard_deviation == dist.standard_deviation);
+  // More blocks than threads (6 blocks of 256 on 1, 2, 3 and 4 threads, the last block partial): every
+  // figure, not only the paths, is the same bits.
+  sim.paths = 1300;
+  sim.threads = 1;
+  const auto one = hm::simulate_delta_hedge(49.0, o, sim);
+  for (const unsigned threads : {2u, 3u, 4u}) {
+    sim.threads = threads;
+    const auto many = hm::simulate_delta_hedge(49.0, o, sim);
+    CHECK_MESSAGE(many.pnl == one.pnl, threads << " threads");
+    CHECK(many.mean == one.mean);
+    CHECK(many.standard_deviation == one.standard_deviation);
+    CHECK(many.skewness == one.skewness);
+    CHECK(many.kurtosis == one.kurtosis);
+    CHECK(many.quantile_01 == one.quantile_01);
+    CHECK(many.expected_shortfall_99 == one.expected_shortfall_99);
+    CHECK(many.mean_transaction_cost == one.mean_transaction_cost);
+    CHECK(many.mean_trades == one.mean_trades);
+    CHECK(hm::simulate_price_paths(49.0, o, sim) == hm::simulate_price_paths(49.0, o, [&] {
+            auto single = sim;
+            single.threads = 1;
+            return single;
+          }()));
+  }
 }
 
 TEST_CASE("simulation kernels: the table of Phi within 2e-15 of erfc, exp_kernel within 2 ulps of std::exp") {
@@ -321,24 +344,49 @@ TEST_CASE("simulate_delta_hedge: mean error V(sigma_hedge) - V(sigma_realised) u
   }
 }
 
-TEST_CASE("simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / option price) within 0.02") {
-  // mu = 13%, 20 weeks; rebalancing every 5, 4, 2 and 1 weeks: 0.42, 0.34, 0.26, 0.19.
+TEST_CASE("simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / option price), 5/2/1 weeks within 0.02") {
+  // Hull's setup: S0 49, K 50, r 5%, sigma 20%, mu 13%, 20 weeks; rebalancing every 5, 4, 2 and 1 weeks (at
+  // weeks 0, 5, 10, 15; 0, 4, 8, 12, 16; ...; closed out at week 20); performance = sd of the cost of writing
+  // and hedging the option / its Black-Scholes price. Hull prints 0.42, 0.34, 0.26, 0.19.
+  //
+  // The 4-week row, investigated (issue 12 review): this setup gives 0.374 (4e5 paths, seeds 42 and 7) with
+  // the cost discounted to t = 0 as here, 0.382 with it left in week-20 money (a factor e^{rT} = 1.019: an
+  // independent numpy simulation of the undiscounted cost, 2e5 paths, gave 0.424, 0.382, 0.274, 0.195). Hull's
+  // three other rows scale as 1/sqrt(N) and all point to 0.37-0.38 for N = 5 (0.42·sqrt(4/5) = 0.376,
+  // 0.26·sqrt(10/5) = 0.368, 0.19·sqrt(20/5) = 0.380), as does Derman-Kamal. Estimated from 1,000 paths
+  // (the size of a textbook simulation), the figure has a sampling sd of 0.0105, so 0.34 lies 3.2 sd below
+  // 0.374: 1 of 400 independent 1,000-path estimates came out at or below 0.345. Discounting or not moves the
+  // figure by 2%, not 10%, and closing out at expiry cannot matter (the close-out trade is at S_T, which the
+  // cost then takes back out); we conclude Hull's 4-week entry is a sampling accident or a misprint, not a
+  // different experiment, and do not tune anything to reach it. That row is therefore held
+  // to Hull's own 1/sqrt(N) scaling of his 5-week figure within 0.02, and to his printed 0.34 only within
+  // 0.045 (4 sampling sd of a 1,000-path estimate); the other rows to the printed figures within 0.02.
   auto o = hull_options();
   o.quantity = 1.0;
   hm::hedging_simulation sim;
-  sim.paths = 20000;
+  sim.paths = 20000;  // sampling sd of each ratio about 0.002
   sim.drift = 0.13;
-  // Hull's 4-week figure, 0.34, sits below the √N scaling of his own 5-week one (0.42·√(4/5) = 0.376) and
-  // Derman–Kamal's 0.40; 1e5 paths give 0.375 here (20,000: 0.378), so that row is held to 0.05, not 0.02,
-  // and the gap is reported in the README.
-  const std::vector<std::tuple<std::size_t, double, double>> table = {
-      {4, 0.42, 0.02}, {5, 0.34, 0.05}, {10, 0.26, 0.02}, {20, 0.19, 0.02}};
-  for (const auto& [steps, hull, tolerance] : table) {
-    sim.rebalances = steps;
+  struct row {
+    std::size_t steps;
+    double hull, tolerance;
+  };
+  double five_week = 0;
+  for (const row& r : {row{4, 0.42, 0.02}, row{5, 0.34, 0.045}, row{10, 0.26, 0.02}, row{20, 0.19, 0.02}}) {
+    sim.rebalances = r.steps;
     const auto d = hm::simulate_delta_hedge(49.0, o, sim);
     const double measure = d.standard_deviation / d.option_price;
-    MESSAGE("Table 19.4, " << 20 / steps << " weeks: " << measure << " (Hull " << hull << ")");
-    CHECK(std::fabs(measure - hull) <= tolerance);
+    MESSAGE("Table 19.4, every " << 20 / r.steps << " weeks: " << measure << " (Hull " << r.hull << ")");
+    CHECK_MESSAGE(std::fabs(measure - r.hull) <= r.tolerance, "every " << 20 / r.steps << " weeks: computed "
+                                                                       << measure << ", Hull " << r.hull
+                                                                       << ", allowed ±" << r.tolerance);
+    if (r.steps == 4) five_week = measure;
+    if (r.steps == 5) {
+      const double scaled = 0.42 * std::sqrt(4.0 / 5.0);
+      CHECK_MESSAGE(std::fabs(measure - scaled) <= 0.02, "every 4 weeks: computed " << measure
+                                                             << ", Hull's 5-week 0.42 scaled by sqrt(4/5): " << scaled);
+      // And the simulation's own ratio follows the 1/sqrt(N) law to 2%.
+      CHECK(measure / five_week == doctest::Approx(std::sqrt(4.0 / 5.0)).epsilon(0.02));
+    }
   }
 }
 
@@ -470,7 +518,37 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   bad.rebalance_every = 0;
   CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
         "hedgemetrics::delta_hedge: options.rebalance_every must be at least 1");
+  // Zero and infinite prices, a NaN or repeated time, a NaN expiry or quantity, a negative band.
+  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{0, 48, 50}, t, o); }) ==
+        "hedgemetrics::delta_hedge: prices[0] is 0 (prices must be positive and finite)");
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{49, inf, 50}, t, o); }) ==
+        "hedgemetrics::delta_hedge: prices[1] is inf (prices must be positive and finite)");
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, nan, 0.02}, o); }) ==
+        "hedgemetrics::delta_hedge: times[1] is nan");
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, 0.01, 0.01}, o); }) ==
+        "hedgemetrics::delta_hedge: times must be strictly increasing, but times[2] = 0.01 follows times[1] = 0.01");
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0.384615384615385, 0.39, 0.4}, o); }) ==
+        "hedgemetrics::delta_hedge: options.expiry = 0.384615384615385 is not after times[0] = 0.384615384615385");
+  bad = o;
+  bad.expiry = nan;
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
+        "hedgemetrics::delta_hedge: options.expiry must be finite, but it is nan");
+  bad = o;
+  bad.quantity = nan;
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
+        "hedgemetrics::delta_hedge: options.quantity must be finite and not 0, but it is nan");
+  bad = o;
+  bad.band = -0.05;
+  CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
+        "hedgemetrics::delta_hedge: options.band must be non-negative and finite, but it is -0.05");
+  // Prices throw std::domain_error (the data), options and times std::invalid_argument (the call).
+  CHECK_THROWS_AS((void)hm::delta_hedge(std::vector<double>{49, nan, 50}, t, o), std::domain_error);
+  CHECK_THROWS_AS((void)hm::delta_hedge(p, std::vector<double>{0, 0.02, 0.01}, o), std::invalid_argument);
+
   hm::hedging_simulation sim;
+  CHECK(message_of([&] { (void)hm::simulate_delta_hedge(-49.0, o, sim); }) ==
+        "hedgemetrics::simulate_delta_hedge: spot must be positive and finite, but it is -49");
   CHECK(message_of([&] { (void)hm::simulate_delta_hedge(0.0, o, sim); }) ==
         "hedgemetrics::simulate_delta_hedge: spot must be positive and finite, but it is 0");
   sim.paths = 1;
@@ -480,6 +558,28 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   sim.realised_volatility = -0.1;
   CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, o, sim); }) ==
         "hedgemetrics::simulate_delta_hedge: simulation.realised_volatility must be positive and finite, but it is -0.1");
+  sim = {};
+  sim.rebalances = 0;
+  CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, o, sim); }) ==
+        "hedgemetrics::simulate_delta_hedge: simulation.rebalances must be at least 1");
+  sim = {};
+  sim.threads = 0;
+  CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, o, sim); }) ==
+        "hedgemetrics::simulate_delta_hedge: simulation.threads must be at least 1");
+  sim = {};
+  sim.jump_intensity = -1.0;
+  CHECK(message_of([&] { (void)hm::simulate_price_paths(49.0, o, sim); }) ==
+        "hedgemetrics::simulate_price_paths: simulation.jump_intensity must be non-negative and finite, but it is -1");
+  sim = {};
+  bad = o;
+  bad.expiry = -0.1;
+  CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, bad, sim); }) ==
+        "hedgemetrics::simulate_delta_hedge: options.expiry (years from the start, t = 0) must be positive, but it "
+        "is -0.1");
+  CHECK(message_of([&] { (void)hm::leland_volatility(0.2, 1.0, 0.02); }) ==
+        "hedgemetrics::leland_volatility: cost must be in [0, 1), but it is 1");
+  CHECK(message_of([&] { (void)hm::leland_volatility(0.0, 0.01, 0.02); }) ==
+        "hedgemetrics::leland_volatility: volatility must be positive and finite, but it is 0");
   CHECK(message_of([&] { (void)hm::leland_volatility(0.2, 0.01, 0.0); }) ==
         "hedgemetrics::leland_volatility: rebalance_interval must be positive and finite, but it is 0");
 }

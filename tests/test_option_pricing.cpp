@@ -173,8 +173,11 @@ TEST_CASE("black_scholes: exact at expiry and in the far wings (no NaN)") {
   CHECK(atm.price == 0.0);
   CHECK(atm.delta == -0.5);
   CHECK(atm.gamma == inf);
-  // One second before expiry the price is within 1e-9 of the payoff.
-  CHECK(std::fabs(hm::black_scholes(option_type::call, 60, 50, 1.0 / 31557600.0, 0.05, 0.2).price - 10.0) < 1e-7);
+  // One second before expiry, 10 sd in the money: N(d1) = N(d2) = 1 in double, so the price is the
+  // discounted intrinsic value S − K e^{−rτ} = 10 + 7.9e-8, to the last bit.
+  const double second = 1.0 / 31557600.0;
+  CHECK(hm::black_scholes(option_type::call, 60, 50, second, 0.05, 0.2).price ==
+        doctest::Approx(60.0 - 50.0 * std::exp(-0.05 * second)).epsilon(1e-15));
 
   // d1 = ±40 and beyond: N through erfc gives the limits, never 0/0.
   for (const double k : {1e-3, 1e3, 1e-12, 1e12}) {
@@ -246,6 +249,31 @@ TEST_CASE("implied_volatility: round trip across moneyness, maturity and volatil
   CHECK(std::isnan(hm::implied_volatility(option_type::put, 0.0, 60, 50, 1.0, 0.05)));
 }
 
+TEST_CASE("implied_volatility: the wings (prices of 1e-100 of the strike, volatilities up to 500%)") {
+  // Deep out of the money the price is tiny but its log is a smooth, steep function of σ, so σ is well
+  // determined: d ln V/d ln σ = vega·σ/V is large, not small. Prices from black_scholes at known σ.
+  struct wing {
+    option_type type;
+    double strike, tau, vol;
+  };
+  for (const wing& w : {wing{option_type::call, 300, 0.25, 0.2}, wing{option_type::put, 20, 0.25, 0.2},
+                        wing{option_type::call, 1000, 1.0, 0.3}, wing{option_type::put, 1, 2.0, 0.5},
+                        wing{option_type::call, 100, 1.0, 5.0}, wing{option_type::put, 100, 0.5, 3.0},
+                        wing{option_type::call, 100, 1e-4, 0.01}}) {
+    const double v = hm::black_scholes(w.type, 100, w.strike, w.tau, 0.01, w.vol).price;
+    REQUIRE(v > 0.0);
+    const double iv = hm::implied_volatility(w.type, v, 100, w.strike, w.tau, 0.01);
+    CHECK_MESSAGE(std::fabs(iv - w.vol) <= 1e-9 * w.vol, "K " << w.strike << " tau " << w.tau << " price " << v
+                                                              << ": sigma " << w.vol << " recovered as "
+                                                              << hm_test::show(iv));
+  }
+  // No σ reproduces a call price at or above S e^{−qτ} (σ → ∞), nor one at or below the discounted
+  // intrinsic value (σ → 0): NaN, never a wrong number.
+  CHECK(std::isnan(hm::implied_volatility(option_type::call, 100.0, 100, 100, 1.0, 0.01)));
+  CHECK(std::isnan(hm::implied_volatility(option_type::call, 100.0 - 100.0 * std::exp(-0.01), 100, 100, 1.0, 0.01)));
+  CHECK(std::isnan(hm::implied_volatility(option_type::put, 100.0 * std::exp(-0.01) + 1e-9, 100, 100, 1.0, 0.01)));
+}
+
 TEST_CASE("black_scholes and implied_volatility: bad input names the argument and the value") {
   auto message_of = [](auto call) {
     try {
@@ -276,4 +304,17 @@ TEST_CASE("black_scholes and implied_volatility: bad input names the argument an
         "domain: hedgemetrics::implied_volatility: price is nan");
   CHECK(message_of([&] { (void)hm::implied_volatility(option_type::put, 1.0, 50, 0, 1, 0.05); }) ==
         "hedgemetrics::implied_volatility: strike must be positive and finite, but it is 0");
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(message_of([&] { (void)hm::black_scholes(option_type::call, inf, 50, 1, 0.05, 0.2); }) ==
+        "hedgemetrics::black_scholes: spot must be positive and finite, but it is inf");
+  CHECK(message_of([&] { (void)hm::black_scholes(option_type::call, 50, nan, 1, 0.05, 0.2); }) ==
+        "hedgemetrics::black_scholes: strike must be positive and finite, but it is nan");
+  CHECK(message_of([&] { (void)hm::black_scholes(option_type::call, 50, 50, 1, 0.05, -0.2); }) ==
+        "hedgemetrics::black_scholes: volatility must be positive and finite, but it is -0.2");
+  CHECK(message_of([&] { (void)hm::black_scholes(option_type::call, 50, 50, nan, 0.05, 0.2); }) ==
+        "hedgemetrics::black_scholes: time_to_expiry must be non-negative and finite, but it is nan");
+  CHECK(message_of([&] { (void)hm::implied_volatility(option_type::call, 1.0, -50, 50, 1, 0.05); }) ==
+        "hedgemetrics::implied_volatility: spot must be positive and finite, but it is -50");
+  CHECK(message_of([&] { (void)hm::implied_volatility(option_type::call, 1.0, 50, 50, -0.5, 0.05); }) ==
+        "hedgemetrics::implied_volatility: time_to_expiry must be non-negative and finite, but it is -0.5");
 }

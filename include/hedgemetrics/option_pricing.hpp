@@ -168,7 +168,8 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
 /// \param rate           r, continuously compounded, any finite value.
 /// \param volatility     σ > 0.
 /// \param dividend_yield q, continuous (the foreign rate for currencies, r for Black's model).
-/// \returns option_greeks of one long option.
+/// \returns option_greeks of one long option; never NaN for valid inputs (at τ = 0 and S = K gamma is +∞
+///          and theta −∞, the one-sided limits).
 /// \throws std::invalid_argument naming the argument when S, K or σ is not positive and finite, τ is
 ///         negative or not finite, or r or q is not finite.
 /// Reference: Black & Scholes (1973); Merton (1973); Hull, ch. 15 and ch. 19.
