@@ -95,26 +95,50 @@ struct kalman_hedge_result {
 
 namespace detail {
 
-/// The exact diffuse Kalman filter of the time-varying regression (state (a, h), transition the identity),
-/// in scalars: Koopman (1997) eqs. 2.13–2.16 for the diffuse steps, P = κP∞ + P*. `out` may be null
-/// (likelihood only). Returns Σ(log F + v²/F) over non-diffuse observations in `sum`, their count in `m`.
+/// The likelihood sums of one filter pass: Σ log F_t, Σ v_t²/F_t and their count over the non-diffuse
+/// observations.
 struct kalman_sums {
   double log_f = 0, scaled_squares = 0;
   std::size_t m = 0;
 };
 
 struct kalman_path {
-  double* a = nullptr;    // a_{t|t}
-  double* h = nullptr;    // h_{t|t}
-  double* p = nullptr;    // 3 per t: P*_{t|t} (aa, ah, hh), NaN while diffuse in h
-  double* v = nullptr;    // innovation
+  double* a = nullptr;         // a_{t|t}
+  double* h = nullptr;         // h_{t|t}
+  double* p = nullptr;         // 3 per t: P*_{t|t} (aa, ah, hh), NaN while diffuse; null: not stored
+  double* v = nullptr;         // innovation
+  double* ratio_var = nullptr; // P*_{t|t}(hh)
 };
 
-template <class X, class Y>
-kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool intercept, bool omit, double r,
+/// Σ log F over the non-diffuse steps, taken as the log of products of 8 factors (one log per 8 steps:
+/// the log is the filter's most expensive operation, and off its critical path); a block whose product
+/// leaves the normal range is summed factor by factor.
+struct log_accumulator {
+  double sum = 0, product = 1;
+  double factors[8] = {};
+  int count = 0;
+  void add(double x) noexcept {
+    factors[count++] = x;
+    product *= x;
+    if (count == 8) flush();
+  }
+  void flush() noexcept {
+    if (product > 1e-300 && product < 1e300) {
+      sum += std::log(product);
+    } else {
+      for (int i = 0; i < count; ++i) sum += std::log(factors[i]);
+    }
+    product = 1;
+    count = 0;
+  }
+};
+
+template <bool Store, class X, class Y>
+kalman_sums kalman_filter_loop(const X* s, const Y* f, std::size_t n, bool intercept, bool omit, double r,
                                double qa, double qh, const kalman_path& out) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   kalman_sums sums;
+  log_accumulator logs;
   double a = 0, h = 0;
   double paa = 0, pah = 0, phh = 0;                  // P*
   double iaa = intercept ? 1 : 0, iah = 0, ihh = 1;  // P∞, an orthogonal projector onto unseen directions
@@ -122,6 +146,8 @@ kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool inter
   const double c = intercept ? 1.0 : 0.0;
   if (!intercept) qa = 0;
   bool dead = false;  // propagate: a non-finite value was seen
+  double squares = 0;
+  std::size_t m = 0;
   for (std::size_t t = 0; t < n; ++t) {
     if (t > 0) {
       paa += qa;
@@ -133,52 +159,76 @@ kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool inter
       if (!omit) dead = true;
     } else if (!dead) {
       vt = st - c * a - ft * h;
-      // M∞ = P∞z, F∞ = zᵀP∞z; M* = P*z, F* = zᵀP*z + σ²_e, with z = (c, F_t).
-      const double mia = iaa * c + iah * ft, mih = iah * c + ihh * ft;
-      const double fi = c * mia + ft * mih;
+      // M* = P*z, F* = zᵀP*z + σ²_e, with z = (c, F_t).
       const double msa = paa * c + pah * ft, msh = pah * c + phh * ft;
       const double fs = c * msa + ft * msh + r;
-      if (diffuse_left > 0 && fi > 1e-12 * (c * c + ft * ft)) {
-        // Diffuse step: the limit κ → ∞ of the ordinary update (no likelihood term that depends on
-        // the variances).
-        const double k = vt / fi;
-        a += mia * k;
-        h += mih * k;
-        const double w = fs / (fi * fi);
-        paa += mia * mia * w - 2 * msa * mia / fi;
-        pah += mia * mih * w - (msa * mih + mia * msh) / fi;
-        phh += mih * mih * w - 2 * msh * mih / fi;
-        if (--diffuse_left == 0) {
-          iaa = iah = ihh = 0;  // every direction seen: exactly non-diffuse from here on
-        } else {
-          iaa -= mia * mia / fi;
-          iah -= mia * mih / fi;
-          ihh -= mih * mih / fi;
+      if (diffuse_left > 0) {
+        // M∞ = P∞z, F∞ = zᵀP∞z.
+        const double mia = iaa * c + iah * ft, mih = iah * c + ihh * ft;
+        const double fi = c * mia + ft * mih;
+        if (fi > 1e-12 * (c * c + ft * ft)) {
+          // Diffuse step: the limit κ → ∞ of the ordinary update (no likelihood term that depends on the
+          // variances).
+          const double k = vt / fi;
+          a += mia * k;
+          h += mih * k;
+          const double w = fs / (fi * fi);
+          paa += mia * mia * w - 2 * msa * mia / fi;
+          pah += mia * mih * w - (msa * mih + mia * msh) / fi;
+          phh += mih * mih * w - 2 * msh * mih / fi;
+          if (--diffuse_left == 0) {
+            iaa = iah = ihh = 0;  // every direction seen: exactly non-diffuse from here on
+          } else {
+            iaa -= mia * mia / fi;
+            iah -= mia * mih / fi;
+            ihh -= mih * mih / fi;
+          }
+          vt = nan;
+          goto store;
         }
-        vt = nan;
-      } else {
+      }
+      {
         const double inv = 1 / fs;
-        a += msa * vt * inv;
-        h += msh * vt * inv;
-        paa -= msa * msa * inv;
-        pah -= msa * msh * inv;
-        phh -= msh * msh * inv;
-        sums.log_f += std::log(fs);
-        sums.scaled_squares += vt * vt * inv;
-        ++sums.m;
+        const double ka = msa * inv, kh = msh * inv;
+        a += ka * vt;
+        h += kh * vt;
+        paa -= msa * ka;
+        pah -= msa * kh;
+        phh -= msh * kh;
+        logs.add(fs);
+        squares += vt * vt * inv;
+        ++m;
       }
     }
-    if (out.h != nullptr) {
+  store:
+    if constexpr (Store) {
       const bool known = !dead && diffuse_left == 0;
       out.a[t] = known ? a : nan;
       out.h[t] = known ? h : nan;
-      out.p[3 * t] = known ? paa : nan;
-      out.p[3 * t + 1] = known ? pah : nan;
-      out.p[3 * t + 2] = known ? phh : nan;
+      out.ratio_var[t] = known ? phh : nan;
+      if (out.p != nullptr) {
+        out.p[3 * t] = known ? paa : nan;
+        out.p[3 * t + 1] = known ? pah : nan;
+        out.p[3 * t + 2] = known ? phh : nan;
+      }
       out.v[t] = dead ? nan : vt;
     }
   }
+  logs.flush();
+  sums.log_f = logs.sum;
+  sums.scaled_squares = squares;
+  sums.m = m;
   return sums;
+}
+
+/// The exact diffuse Kalman filter of the time-varying regression (state (a, h), transition the identity),
+/// in scalars: Koopman (1997) eqs. 2.13–2.16 for the diffuse steps, P = κP∞ + P*. With `out.h` null only
+/// the likelihood sums are formed: Σ log F and Σ v²/F over the non-diffuse observations, and their count.
+template <class X, class Y>
+kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool intercept, bool omit, double r,
+                               double qa, double qh, const kalman_path& out) {
+  if (out.h == nullptr) return kalman_filter_loop<false>(s, f, n, intercept, omit, r, qa, qh, out);
+  return kalman_filter_loop<true>(s, f, n, intercept, omit, r, qa, qh, out);
 }
 
 /// Rauch–Tung–Striebel smoother for the random walk (transition I): with P_{t+1|t} = P_{t|t} + Q,
@@ -352,20 +402,21 @@ template <class Exposure, class Hedge>
   out.observation_variance = r;
   out.ratio_variance_noise = qh;
   out.intercept_variance_noise = qa;
-  out.ratio.assign(n, 0.0);
-  out.intercept.assign(n, 0.0);
-  out.innovation.assign(n, 0.0);
-  std::vector<double> p(3 * n);
-  const detail::kalman_sums sums =
-      detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, r, qa, qh,
-                                 detail::kalman_path{out.intercept.data(), out.ratio.data(), p.data(),
-                                                     out.innovation.data()});
+  // Every element is written by the filter: resize, not assign (zeroing 5n doubles costs as much as
+  // the filter, bench_models).
+  out.ratio.resize(n);
+  out.intercept.resize(n);
+  out.innovation.resize(n);
+  out.ratio_variance.resize(n);
+  std::vector<double> p(options.smooth ? 3 * n : 0);
+  const detail::kalman_sums sums = detail::kalman_filter_pass(
+      s.data(), f.data(), n, with_intercept, omit, r, qa, qh,
+      detail::kalman_path{out.intercept.data(), out.ratio.data(), options.smooth ? p.data() : nullptr,
+                          out.innovation.data(), out.ratio_variance.data()});
   out.observations = sums.m;
   if (sums.m > 0) {
     out.log_likelihood = -0.5 * (static_cast<double>(sums.m) * log2pi + sums.log_f + sums.scaled_squares);
   }
-  out.ratio_variance.resize(n);
-  for (std::size_t t = 0; t < n; ++t) out.ratio_variance[t] = p[3 * t + 2];
   if (options.smooth) {
     out.smoothed_ratio.assign(n, 0.0);
     out.smoothed_intercept.assign(n, 0.0);
