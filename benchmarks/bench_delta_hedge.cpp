@@ -152,12 +152,14 @@ int main(int argc, char** argv) {
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
   } else {
-    std::printf("bench_delta_hedge: %s not found (Debian: apt-get install quantlib-examples); the QuantLib "
-                "comparison is skipped\n",
-                quantlib_program);
+    std::printf(
+        "bench_delta_hedge: %s not found (Debian: apt-get install quantlib-examples); the QuantLib "
+        "comparison is skipped\n",
+        quantlib_program);
   }
 #else
-  std::printf("bench_delta_hedge: the QuantLib comparison runs %s through popen, POSIX only\n", quantlib_program);
+  std::printf("bench_delta_hedge: the QuantLib comparison runs %s through popen, POSIX only\n",
+              quantlib_program);
 #endif
   return hm_bench::main(argc, argv);
 }

@@ -54,8 +54,9 @@ void BM_kalman_likelihood_pass(benchmark::State& state) {
   const auto& data = hm_bench::correlated_changes<double>();
   const std::size_t n = hm_bench::size_of(state);
   for (auto _ : state) {
-    const auto sums = hedgemetrics::detail::kalman_filter_pass(data.first.data(), data.second.data(), n, true, false,
-                                                               0.1, 0.0, 1e-5, hedgemetrics::detail::kalman_path{});
+    const auto sums =
+        hedgemetrics::detail::kalman_filter_pass(data.first.data(), data.second.data(), n, true, false, 0.1,
+                                                 0.0, 1e-5, hedgemetrics::detail::kalman_path{});
     benchmark::DoNotOptimize(sums.log_f);
   }
   hm_bench::set_throughput<double>(state, n, 2, per_point);

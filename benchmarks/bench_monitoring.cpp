@@ -109,14 +109,17 @@ int compare_with_strucchange() {
   }
   hm::break_options options;
   options.max_breaks = 5;
-  const double ours_f = seconds_of([&] { benchmark::DoNotOptimize(hm::sup_f_test(data.s, data.f).statistic); }, 3);
-  const double ours_bp = seconds_of([&] { benchmark::DoNotOptimize(hm::breakpoints(data.s, data.f, options).chosen); }, 3);
+  const double ours_f =
+      seconds_of([&] { benchmark::DoNotOptimize(hm::sup_f_test(data.s, data.f).statistic); }, 3);
+  const double ours_bp =
+      seconds_of([&] { benchmark::DoNotOptimize(hm::breakpoints(data.s, data.f, options).chosen); }, 3);
   const std::string script =
       "suppressMessages(library(strucchange)); d <- read.csv('" + dir +
       "/data.csv'); best <- function(e) min(replicate(3, system.time(eval(e))[['elapsed']])); "
       "tf <- best(quote(Fstats(s ~ f, data = d, from = 0.15))); "
       "tb <- best(quote(breakpoints(s ~ f, data = d, h = 0.15, breaks = 5))); "
-      "cat(sprintf('%.6f %.6f\\n', tf, tb), file = '" + dir + "/r_times.txt')";
+      "cat(sprintf('%.6f %.6f\\n', tf, tb), file = '" +
+      dir + "/r_times.txt')";
   const std::string command = "Rscript --vanilla -e \"" + script + "\"";
   if (std::system(command.c_str()) != 0) {
     std::fprintf(stderr, "bench_monitoring --strucchange: Rscript or strucchange unavailable\n");

@@ -125,13 +125,14 @@ std::vector<double> changes(const std::vector<double>& level) {
   return d;
 }
 
-void analyse(const price_file& exposure_file, const price_file& hedge_file, int pair, const std::string& title,
-             std::ofstream& csv) {
+void analyse(const price_file& exposure_file, const price_file& hedge_file, int pair,
+             const std::string& title, std::ofstream& csv) {
   // The common span of the two files.
   const std::int64_t first = std::max(exposure_file.day.front(), hedge_file.day.front());
   const std::int64_t last = std::min(exposure_file.day.back(), hedge_file.day.back());
   const price_file s = window(exposure_file, first, last), f = window(hedge_file, first, last);
-  std::printf("\n== %s, %s .. %s ==\n", title.c_str(), hm::format_date(first).c_str(), hm::format_date(last).c_str());
+  std::printf("\n== %s, %s .. %s ==\n", title.c_str(), hm::format_date(first).c_str(),
+              hm::format_date(last).c_str());
 
   // Alignment: a row on every day either market priced; a price carried over at most 4 calendar days
   // (a weekend and a holiday); missing prices ("." or blank) are skipped and counted.
@@ -142,17 +143,17 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   const auto& r = rows.report;
   std::printf("alignment (union of dates, as-of, max staleness 4 days): %zu candidate days, %zu rows kept\n",
               r.candidate_rows, r.rows);
-  std::printf("  dropped: %zu before a series started, %zu stale (older than 4 days)\n", r.dropped_no_earlier_value,
-              r.dropped_stale);
-  std::printf("  %-14s %8s %8s %12s %9s %8s %8s  ages 0/1/2/3/4 days\n", "series", "rows", "missing", "dates lacked",
-              "max age", "mean age", "stale");
+  std::printf("  dropped: %zu before a series started, %zu stale (older than 4 days)\n",
+              r.dropped_no_earlier_value, r.dropped_stale);
+  std::printf("  %-14s %8s %8s %12s %9s %8s %8s  ages 0/1/2/3/4 days\n", "series", "rows", "missing",
+              "dates lacked", "max age", "mean age", "stale");
   for (std::size_t j = 0; j < 2; ++j) {
     const auto& sr = r.series[j];
     std::size_t histogram[5] = {0, 0, 0, 0, 0};
     for (const std::int64_t a : rows.age[j]) ++histogram[std::min<std::int64_t>(a, 4)];
-    std::printf("  %-14s %8zu %8zu %12zu %9lld %8.4f %8zu  %zu/%zu/%zu/%zu/%zu\n", sr.name.c_str(), sr.observations,
-                sr.non_finite, sr.filled, static_cast<long long>(sr.max_age), sr.mean_age, sr.stale, histogram[0],
-                histogram[1], histogram[2], histogram[3], histogram[4]);
+    std::printf("  %-14s %8zu %8zu %12zu %9lld %8.4f %8zu  %zu/%zu/%zu/%zu/%zu\n", sr.name.c_str(),
+                sr.observations, sr.non_finite, sr.filled, static_cast<long long>(sr.max_age), sr.mean_age,
+                sr.stale, histogram[0], histogram[1], histogram[2], histogram[3], histogram[4]);
   }
   hm::align_options inner;
   inner.policy = hm::join_policy::inner;
@@ -168,12 +169,14 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   weekly.grid_step = 7;
   const auto pt_week = hm::previous_tick_fit(so.day, so.price, fo.day, fo.price, weekly);
   std::printf("hedge ratio of daily price changes:\n");
-  std::printf("  %-44s h* %7.4f  (SE %.4f)  R^2 %.4f  n %zu\n", "synchronous (inner join, changes between rows)",
-              sync.ratio, sync.ratio_standard_error, sync.effectiveness, sync.n);
+  std::printf("  %-44s h* %7.4f  (SE %.4f)  R^2 %.4f  n %zu\n",
+              "synchronous (inner join, changes between rows)", sync.ratio, sync.ratio_standard_error,
+              sync.effectiveness, sync.n);
   std::printf("  %-44s h* %7.4f  (SE %.4f)  R^2 %.4f  n %zu\n", "as-of rows (union, stale prices carried)",
               carried.ratio, carried.ratio_standard_error, carried.effectiveness, carried.n);
-  std::printf("  %-44s h* %7.4f              rho^2 %.4f  %zu + %zu ticks\n", "Hayashi-Yoshida on each file's own dates",
-              hy.ratio, hy.effectiveness, hy.exposure_ticks, hy.hedge_ticks);
+  std::printf("  %-44s h* %7.4f              rho^2 %.4f  %zu + %zu ticks\n",
+              "Hayashi-Yoshida on each file's own dates", hy.ratio, hy.effectiveness, hy.exposure_ticks,
+              hy.hedge_ticks);
   std::printf("  %-44s h* %7.4f              rho^2 %.4f\n", "previous tick, weekly grid", pt_week.ratio,
               pt_week.effectiveness);
   std::printf("  HY / synchronous ratio: %.4f\n", hy.ratio / sync.ratio);
@@ -195,8 +198,8 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   for (const auto& p : curve) {
     std::printf("  %4zu %7zu %8.4f %8.4f %8.4f\n", p.interval, p.n, p.ratio, p.ratio_standard_error,
                 p.effectiveness);
-    csv << pair << ',' << title << ',' << p.interval << ',' << p.ratio << ',' << p.ratio_standard_error << ',' << p.effectiveness
-        << ',' << hy.ratio << ',' << sync.ratio << '\n';
+    csv << pair << ',' << title << ',' << p.interval << ',' << p.ratio << ',' << p.ratio_standard_error << ','
+        << p.effectiveness << ',' << hy.ratio << ',' << sync.ratio << '\n';
   }
 }
 
@@ -207,10 +210,12 @@ int main(int argc, char** argv) {
   const std::string csv_path = argc > 2 ? argv[2] : "async_hedge_epps.csv";
   const std::string fred = dir + "/market/fred_eia_spot/";
   const std::string eia = dir + "/market/eia_petroleum_futures_CL_HO_RB_contracts1-4_daily.csv";
-  for (const std::string& path : {fred + "DCOILBRENTEU.csv", fred + "DCOILWTICO.csv", fred + "DJFUELUSGULF.csv", eia}) {
+  for (const std::string& path :
+       {fred + "DCOILBRENTEU.csv", fred + "DCOILWTICO.csv", fred + "DJFUELUSGULF.csv", eia}) {
     if (!std::ifstream(path)) {
-      std::printf("async_hedge: skipped: %s not found (pass the reference data folder, HEDGEMETRICS_DATA_DIR)\n",
-                  path.c_str());
+      std::printf(
+          "async_hedge: skipped: %s not found (pass the reference data folder, HEDGEMETRICS_DATA_DIR)\n",
+          path.c_str());
       return 77;
     }
   }
@@ -218,7 +223,8 @@ int main(int argc, char** argv) {
     const auto brent = read_prices(fred + "DCOILBRENTEU.csv", "VALUE", "Brent");
     const auto wti = read_prices(fred + "DCOILWTICO.csv", "VALUE", "WTI");
     const auto jet = read_prices(fred + "DJFUELUSGULF.csv", "VALUE", "jet fuel");
-    const auto ho1 = read_prices(eia, "New York Harbor No. 2 Heating Oil Future Contract 1 ($/gal) $/gal", "HO1");
+    const auto ho1 =
+        read_prices(eia, "New York Harbor No. 2 Heating Oil Future Contract 1 ($/gal) $/gal", "HO1");
     std::ofstream csv(csv_path);
     csv << "pair_id,pair,interval_days,ratio,ratio_se,effectiveness,hy_ratio,synchronous_ratio\n";
     analyse(brent, wti, 1, "Brent spot on WTI spot", csv);

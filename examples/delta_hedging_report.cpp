@@ -56,7 +56,8 @@ int main(int argc, char** argv) try {
   const std::string path = argc > 1 ? argv[1] : "wti_spot_RWTC_vs_CL1_CL2_aligned.csv";
   const std::string out_path = argc > 2 ? argv[2] : "delta_hedging_report.csv";
   if (!std::filesystem::exists(path)) {
-    std::printf("skipped: %s not found (the EIA prices of HEDGEMETRICS_DATA_DIR/market/derived)\n", path.c_str());
+    std::printf("skipped: %s not found (the EIA prices of HEDGEMETRICS_DATA_DIR/market/derived)\n",
+                path.c_str());
     return 77;
   }
   const price_csv::aligned_columns columns =
@@ -68,9 +69,10 @@ int main(int argc, char** argv) try {
   std::printf("%s: %zu days, %s to %s\n", path.c_str(), n, columns.dates.front().iso().c_str(),
               columns.dates.back().iso().c_str());
 
-  const std::vector<rule> rules = {{"daily", 1, 0.0},         {"every 2 days", 2, 0.0}, {"weekly (5)", 5, 0.0},
-                                   {"every 10 days", 10, 0.0}, {"every 21 days", 21, 0.0},
-                                   {"band 0.05", 1, 0.05},      {"band 0.10", 1, 0.10},  {"band 0.20", 1, 0.20}};
+  const std::vector<rule> rules = {{"daily", 1, 0.0},          {"every 2 days", 2, 0.0},
+                                   {"weekly (5)", 5, 0.0},     {"every 10 days", 10, 0.0},
+                                   {"every 21 days", 21, 0.0}, {"band 0.05", 1, 0.05},
+                                   {"band 0.10", 1, 0.10},     {"band 0.20", 1, 0.20}};
   std::vector<summary> results(rules.size());
   std::vector<double> times(window + 1);
   for (std::size_t i = 0; i <= window; ++i) times[i] = static_cast<double>(i) / days_per_year;
@@ -117,8 +119,8 @@ int main(int argc, char** argv) try {
       s.sum_costs += 100.0 * -h.total.costs / h.option_price;
       s.sum_trades += static_cast<double>(h.trades);
       const double hedges = static_cast<double>(window) / static_cast<double>(rules[k].every);
-      s.sum_dk += 100.0 * std::sqrt(3.14159265358979323846 / 4.0) * greeks.vega * volatility / std::sqrt(hedges) /
-                  h.option_price;
+      s.sum_dk += 100.0 * std::sqrt(3.14159265358979323846 / 4.0) * greeks.vega * volatility /
+                  std::sqrt(hedges) / h.option_price;
       s.attribution.gamma += 100.0 * h.total.gamma / h.option_price;
       s.attribution.theta += 100.0 * h.total.theta / h.option_price;
       s.attribution.delta += 100.0 * h.total.delta / h.option_price;
@@ -130,8 +132,9 @@ int main(int argc, char** argv) try {
   const double windows = static_cast<double>(results.front().windows);
   std::printf("%zu windows of %zu days (%zu skipped: a price at or below zero); mean premium $%.2f/bbl\n\n",
               results.front().windows, window, skipped, results.front().sum_premium / windows);
-  std::printf("all figures in %% of the premium, averaged over the windows; the hedging error is the writer's\n"
-              "P&L at expiry (+ a gain, - a loss): its sd is the risk the hedge leaves, its mean the bias\n");
+  std::printf(
+      "all figures in %% of the premium, averaged over the windows; the hedging error is the writer's\n"
+      "P&L at expiry (+ a gain, - a loss): its sd is the risk the hedge leaves, its mean the bias\n");
   std::printf("%-14s %8s %8s %8s %8s %7s | %8s %8s %8s %8s %8s %8s\n", "rule", "error sd", "D-K", "mean",
               "costs", "trades", "gamma", "theta", "delta", "financ.", "costs", "unexpl.");
   std::FILE* out = std::fopen(out_path.c_str(), "w");
@@ -148,15 +151,17 @@ int main(int argc, char** argv) try {
     const bool banded = rules[k].band > 0.0;
     char dk_text[32] = "-";  // Derman–Kamal assumes N equally spaced hedges: no figure for a band
     if (!banded) std::snprintf(dk_text, sizeof dk_text, "%.1f", dk);
-    std::printf("%-14s %8.1f %8s %8.1f %8.2f %7.1f | %8.1f %8.1f %8.1f %8.1f %8.2f %8.1f\n", rules[k].name.c_str(),
-                sd, dk_text, mean, s.sum_costs / windows, s.sum_trades / windows, s.attribution.gamma / windows,
-                s.attribution.theta / windows, s.attribution.delta / windows, s.attribution.financing / windows,
-                s.attribution.costs / windows, s.attribution.unexplained / windows);
+    std::printf("%-14s %8.1f %8s %8.1f %8.2f %7.1f | %8.1f %8.1f %8.1f %8.1f %8.2f %8.1f\n",
+                rules[k].name.c_str(), sd, dk_text, mean, s.sum_costs / windows, s.sum_trades / windows,
+                s.attribution.gamma / windows, s.attribution.theta / windows, s.attribution.delta / windows,
+                s.attribution.financing / windows, s.attribution.costs / windows,
+                s.attribution.unexplained / windows);
     if (!banded) std::fprintf(out, "%zu,%.4f,%.4f\n", rules[k].every, sd, dk);
   }
   std::fclose(out);
-  std::printf("\nD-K: Derman & Kamal's sqrt(pi/4) vega sigma / sqrt(N), the error discrete hedging alone would "
-              "leave;\nthe rest is the gap between the hedging and the realised volatility, and CL1's jumps.\n");
+  std::printf(
+      "\nD-K: Derman & Kamal's sqrt(pi/4) vega sigma / sqrt(N), the error discrete hedging alone would "
+      "leave;\nthe rest is the gap between the hedging and the realised volatility, and CL1's jumps.\n");
   std::printf("written to %s\n", out_path.c_str());
   return 0;
 } catch (const std::exception& e) {

@@ -43,7 +43,8 @@ struct market {
 };
 
 void run(const market& m, const std::string& folder, const std::string& prefix) {
-  const price_csv::aligned_columns c = price_csv::align(price_csv::read_csv(folder + "/" + m.file), m.spot, m.futures);
+  const price_csv::aligned_columns c =
+      price_csv::align(price_csv::read_csv(folder + "/" + m.file), m.spot, m.futures);
   const std::size_t n = c.first.size() - 1;
   std::vector<double> ds(n), df(n), trade_price(n);
   std::vector<std::string> period_end(n);
@@ -73,14 +74,14 @@ void run(const market& m, const std::string& folder, const std::string& prefix) 
   options.lambda = 0.94;
   options.cost = cost_fraction;
   options.hedge_price = trade_price;
-  options.user = {ols,
-                  hm::kalman_strategy(ds, df, {}, models),
+  options.user = {ols, hm::kalman_strategy(ds, df, {}, models),
                   hm::error_correction_strategy(c.first, c.second, {}, models),
                   hm::conditional_correlation_strategy(ds, df, hm::correlation_model::constant, {}, models),
                   hm::conditional_correlation_strategy(ds, df, hm::correlation_model::dynamic, {}, models)};
   const hm::walk_forward_result result = hm::walk_forward(ds, df, options);
 
-  std::printf("Out-of-sample variance reduction after costs, 1 - Var(hedged)/Var(unhedged), by year:\n%-6s", "year");
+  std::printf("Out-of-sample variance reduction after costs, 1 - Var(hedged)/Var(unhedged), by year:\n%-6s",
+              "year");
   for (const auto& s : result.strategies) std::printf(" %9.9s", s.name.c_str());
   std::printf("\n");
   const std::size_t ols_index = 4;  // naive, static, rolling, EWMA, then the user strategies
@@ -91,14 +92,16 @@ void run(const market& m, const std::string& folder, const std::string& prefix) 
     while (end < n && period_end[end].compare(0, 4, period_end[begin], 0, 4) == 0) ++end;
     std::printf("%-6s", period_end[begin].substr(0, 4).c_str());
     std::vector<double> row;
-    for (const auto& s : result.strategies) row.push_back(hm::walk_forward_metrics(result, s, begin, end).effectiveness);
+    for (const auto& s : result.strategies)
+      row.push_back(hm::walk_forward_metrics(result, s, begin, end).effectiveness);
     for (double v : row) std::printf(" %9.3f", v);
     std::printf("\n");
     ++years;
     for (std::size_t i = 0; i < row.size(); ++i) years_beating[i] += row[i] > row[ols_index];
     begin = end;
   }
-  std::printf("\nOverall, %zu days (* static h* is fitted on them: look-ahead):\n", result.strategies[0].overall.periods);
+  std::printf("\nOverall, %zu days (* static h* is fitted on them: look-ahead):\n",
+              result.strategies[0].overall.periods);
   std::printf("%-22s %10s %10s %9s %11s %14s\n", "strategy", "var. red.", "semivar.", "turnover", "cost/unit",
               "years > OLS");
   const double ols_effectiveness = result.strategies[ols_index].overall.effectiveness;
@@ -106,22 +109,25 @@ void run(const market& m, const std::string& folder, const std::string& prefix) 
   for (std::size_t i = 0; i < result.strategies.size(); ++i) {
     const auto& s = result.strategies[i];
     std::printf("%-22s %10.4f %10.4f %9.2f %11.4f %9d of %2d\n", (s.name + (s.in_sample ? " *" : "")).c_str(),
-                s.overall.effectiveness, s.overall.semivariance_reduction, s.overall.turnover, s.overall.total_cost,
-                years_beating[i], years);
+                s.overall.effectiveness, s.overall.semivariance_reduction, s.overall.turnover,
+                s.overall.total_cost, years_beating[i], years);
     if (i > 1 && i != ols_index && s.overall.effectiveness > ols_effectiveness) winners += " " + s.name + ",";
   }
   if (!winners.empty()) winners.pop_back();
-  std::printf("%s: beat expanding OLS after costs overall:%s\n", m.title, winners.empty() ? " none" : winners.c_str());
+  std::printf("%s: beat expanding OLS after costs overall:%s\n", m.title,
+              winners.empty() ? " none" : winners.c_str());
 
   const std::string path = prefix + "_" + m.key + ".csv";
   std::FILE* csv = std::fopen(path.c_str(), "w");
   if (csv == nullptr) throw std::runtime_error("cannot write " + path);
   std::fprintf(csv, "date");
-  for (std::size_t i = 2; i < result.strategies.size(); ++i) std::fprintf(csv, ",%s", result.strategies[i].name.c_str());
+  for (std::size_t i = 2; i < result.strategies.size(); ++i)
+    std::fprintf(csv, ",%s", result.strategies[i].name.c_str());
   std::fprintf(csv, "\n");
   for (std::size_t t = result.start; t < n; ++t) {
     std::fprintf(csv, "%s", period_end[t].c_str());
-    for (std::size_t i = 2; i < result.strategies.size(); ++i) std::fprintf(csv, ",%.5f", result.strategies[i].ratio[t]);
+    for (std::size_t i = 2; i < result.strategies.size(); ++i)
+      std::fprintf(csv, ",%.5f", result.strategies[i].ratio[t]);
     std::fprintf(csv, "\n");
   }
   std::fclose(csv);
@@ -147,9 +153,10 @@ int main(int argc, char** argv) {
         return 77;
       }
     }
-    std::printf("Walk-forward from day %zu, daily rebalancing, costs %.0f bp of the notional traded; models "
-                "re-estimated every 250 days on the 1,000 days before.\n",
-                start, cost_fraction * 1e4);
+    std::printf(
+        "Walk-forward from day %zu, daily rebalancing, costs %.0f bp of the notional traded; models "
+        "re-estimated every 250 days on the 1,000 days before.\n",
+        start, cost_fraction * 1e4);
     for (const market& m : markets) run(m, folder, prefix);
     return 0;
   } catch (const std::exception& e) {

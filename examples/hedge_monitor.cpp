@@ -34,7 +34,8 @@ void monitor(const std::string& folder, const hedge& h) {
   const price_csv::table table = price_csv::read_csv(folder + "/market/derived/" + h.file);
   const price_csv::aligned_columns c = price_csv::align(table, h.spot, h.futures);
   const std::size_t n = c.first.size();
-  std::printf("%s: %zu days, %s to %s\n", h.name, n, c.dates.front().iso().c_str(), c.dates.back().iso().c_str());
+  std::printf("%s: %zu days, %s to %s\n", h.name, n, c.dates.front().iso().c_str(),
+              c.dates.back().iso().c_str());
 
   // Breaks in S_t = a + b F_t (levels): up to 5, each regime at least 15% of the sample.
   const auto bp = hm::breakpoints(c.first, c.second);
@@ -71,7 +72,8 @@ void monitor(const std::string& folder, const hedge& h) {
 
   // Rolling correlation of daily changes, 250 days, with its 95% band; and last year against the year before.
   std::vector<double> ds(n - 1), df(n - 1);
-  for (std::size_t i = 1; i < n; ++i) ds[i - 1] = c.first[i] - c.first[i - 1], df[i - 1] = c.second[i] - c.second[i - 1];
+  for (std::size_t i = 1; i < n; ++i)
+    ds[i - 1] = c.first[i] - c.first[i - 1], df[i - 1] = c.second[i] - c.second[i - 1];
   const std::size_t window = 250;
   std::ofstream out("hedge_monitor_" + std::string(h.name) + ".csv");
   out << "date,correlation,lower,upper\n";
@@ -81,11 +83,13 @@ void monitor(const std::string& folder, const hedge& h) {
     out << c.dates[end].iso() << ',' << r.estimate << ',' << r.lower << ',' << r.upper << '\n';
   }
   const std::size_t m = ds.size();
-  const hm::series_view<double> s1(ds.data() + m - 2 * window, window), f1(df.data() + m - 2 * window, window),
-      s2(ds.data() + m - window, window), f2(df.data() + m - window, window);
+  const hm::series_view<double> s1(ds.data() + m - 2 * window, window),
+      f1(df.data() + m - 2 * window, window), s2(ds.data() + m - window, window),
+      f2(df.data() + m - window, window);
   const auto d = hm::compare_correlations(s2, f2, s1, f1);
-  std::printf("  correlation of changes: last 250 days %.3f [%.3f, %.3f], the 250 before %.3f (z %.2f, p %.3g)\n",
-              d.first.estimate, d.first.lower, d.first.upper, d.second.estimate, d.z_statistic, d.p_value);
+  std::printf(
+      "  correlation of changes: last 250 days %.3f [%.3f, %.3f], the 250 before %.3f (z %.2f, p %.3g)\n",
+      d.first.estimate, d.first.lower, d.first.upper, d.second.estimate, d.z_statistic, d.p_value);
 }
 
 }  // namespace
@@ -99,7 +103,8 @@ int main(int argc, char** argv) {
       {"wti", "wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl", "RCLC1_usd_bbl"},
       {"jet_fuel", "jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv", "jetfuel_usgulf_spot_usd_gal",
        "HO_contract1_usd_gal"},
-      {"henry_hub", "henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu", "NG_contract1_usd_mmbtu"}};
+      {"henry_hub", "henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu",
+       "NG_contract1_usd_mmbtu"}};
   try {
     for (const hedge& h : hedges) monitor(argv[1], h);
   } catch (const std::exception& e) {

@@ -218,9 +218,9 @@ report make_report(const settings& options) {
                         " of the exposure are more than 1.8e308 times those of the hedge");
     }
     // Not a caller error: a figure the library should have given. Say so rather than print NaN.
-    throw input_error(table.source + ": hedgemetrics gave no hedge ratio (NaN) although the " + r.series_name +
-                      " of " + in_quotes(r.hedge) + " vary; their magnitude (" + number(futures_series.front(), 3) +
-                      ", ...) may be beyond what it handles");
+    throw input_error(table.source + ": hedgemetrics gave no hedge ratio (NaN) although the " +
+                      r.series_name + " of " + in_quotes(r.hedge) + " vary; their magnitude (" +
+                      number(futures_series.front(), 3) + ", ...) may be beyond what it handles");
   }
   r.naive_effectiveness = hedgemetrics::hedge_effectiveness(spot_series, futures_series, 1.0);
   r.dof = r.fit.n - 2;

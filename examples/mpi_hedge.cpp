@@ -73,7 +73,9 @@ struct cache_aligned {
 };
 using series = std::vector<double, cache_aligned<double>>;
 
-double uniform(std::uint64_t key) { return static_cast<double>(splitmix64(key) >> 11U) * 0x1.0p-53; }
+double uniform(std::uint64_t key) {
+  return static_cast<double>(splitmix64(key) >> 11U) * 0x1.0p-53;
+}
 
 // Pair i: a hedge price change F and an exposure change S = 0.93·F + noise, on a level of 80 (as a
 // barrel of crude), so that the means are not 0.
@@ -143,12 +145,32 @@ bool same_bits(const hm::hedge_fit<double>& a, const hm::hedge_fit<double>& b) {
 // the scale of its terms, |S̄| + |h*·F̄|: it is their small difference (here 0.03 from terms near 75), so
 // a rounding of h* moves it by 2,500 times its own relative size.
 double largest_difference(const hm::hedge_fit<double>& a, const hm::hedge_fit<double>& b) {
-  const double xs[] = {a.ratio, a.intercept, a.effectiveness, a.correlation, a.exposure_mean, a.hedge_mean,
-                       a.exposure_variance, a.hedge_variance, a.covariance, a.residual_variance,
-                       a.residual_standard_error, a.ratio_standard_error, a.intercept_standard_error};
-  const double ys[] = {b.ratio, b.intercept, b.effectiveness, b.correlation, b.exposure_mean, b.hedge_mean,
-                       b.exposure_variance, b.hedge_variance, b.covariance, b.residual_variance,
-                       b.residual_standard_error, b.ratio_standard_error, b.intercept_standard_error};
+  const double xs[] = {a.ratio,
+                       a.intercept,
+                       a.effectiveness,
+                       a.correlation,
+                       a.exposure_mean,
+                       a.hedge_mean,
+                       a.exposure_variance,
+                       a.hedge_variance,
+                       a.covariance,
+                       a.residual_variance,
+                       a.residual_standard_error,
+                       a.ratio_standard_error,
+                       a.intercept_standard_error};
+  const double ys[] = {b.ratio,
+                       b.intercept,
+                       b.effectiveness,
+                       b.correlation,
+                       b.exposure_mean,
+                       b.hedge_mean,
+                       b.exposure_variance,
+                       b.hedge_variance,
+                       b.covariance,
+                       b.residual_variance,
+                       b.residual_standard_error,
+                       b.ratio_standard_error,
+                       b.intercept_standard_error};
   const double intercept_terms = std::fabs(a.exposure_mean) + std::fabs(a.ratio * a.hedge_mean);
   double worst = a.n == b.n ? 0.0 : 1.0;
   for (std::size_t k = 0; k < std::size(xs); ++k) {
@@ -253,8 +275,9 @@ int main(int argc, char** argv) {
     MPI_Allreduce(MPI_IN_PLACE, slots.data(), blocks, state_type, fill_op, MPI_COMM_WORLD);
     accumulator total;
     for (int k = 0; k < blocks; ++k) {
-      total.merge(accumulator::deserialize(slots.data() + static_cast<std::size_t>(k) * accumulator::serialized_size,
-                                           accumulator::serialized_size));
+      total.merge(
+          accumulator::deserialize(slots.data() + static_cast<std::size_t>(k) * accumulator::serialized_size,
+                                   accumulator::serialized_size));
     }
     by_tree = total.fit();
     const double t3 = MPI_Wtime();
@@ -284,9 +307,10 @@ int main(int argc, char** argv) {
     std::printf("ranks holding a different fit: %d\n", disagree);
     std::printf("100-byte state vs fixed tree: largest relative difference %.3g\n",
                 largest_difference(by_state, by_tree));
-    std::printf("seconds (best of %d, slowest rank): accumulate %.6f, allreduce of the state %.6f, "
-                "allreduce of %d slots and merge %.6f\n",
-                repeat, slowest[0], slowest[1], blocks, slowest[2]);
+    std::printf(
+        "seconds (best of %d, slowest rank): accumulate %.6f, allreduce of the state %.6f, "
+        "allreduce of %d slots and merge %.6f\n",
+        repeat, slowest[0], slowest[1], blocks, slowest[2]);
     std::printf("pairs per second per rank: %.4g\n", static_cast<double>(pairs) / ranks / slowest[0]);
     if (disagree != 0) status = 1;
     if (largest_difference(by_state, by_tree) > 1e-13) status = 1;
@@ -297,7 +321,8 @@ int main(int argc, char** argv) {
       for (int k = 0; k < blocks; ++k) {
         const std::size_t b = cut.block_begin(k), e = cut.block_begin(k + 1);
         accumulator block;
-        block.push(hm::series_view<double>(all_s.data() + b, e - b), hm::series_view<double>(all_f.data() + b, e - b));
+        block.push(hm::series_view<double>(all_s.data() + b, e - b),
+                   hm::series_view<double>(all_f.data() + b, e - b));
         one.merge(block);
       }
       const bool bitwise = same_bits(by_tree, one.fit());

@@ -322,7 +322,8 @@ struct table {
     const std::string_view name = detail::trim(result.header[i]);
     if (!name.empty()) names.emplace_back(name, i);
   }
-  std::stable_sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::stable_sort(names.begin(), names.end(),
+                   [](const auto& x, const auto& y) { return x.first < y.first; });
   for (std::size_t k = 1; k < names.size(); ++k) {
     if (names[k].first == names[k - 1].first) {
       throw error(result.source + ": the header names the column " + detail::quoted(names[k].first) +

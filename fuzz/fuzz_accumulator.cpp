@@ -64,7 +64,8 @@ void check_fit(const hedgemetrics::hedge_fit<double>& f, const char* what) {
     if (v < 0) bad("a negative variance or standard error " + fuzz::show(v));
   }
   if (std::fabs(f.correlation) > 1) bad("|correlation| > 1: " + fuzz::show(f.correlation));
-  if (f.effectiveness < 0 || f.effectiveness > 1) bad("effectiveness outside [0, 1]: " + fuzz::show(f.effectiveness));
+  if (f.effectiveness < 0 || f.effectiveness > 1)
+    bad("effectiveness outside [0, 1]: " + fuzz::show(f.effectiveness));
   if (f.n >= 2 && std::isfinite(f.exposure_variance) && std::isfinite(f.hedge_variance) &&
       std::isfinite(f.covariance)) {
     // Cauchy–Schwarz, in long double so the products neither overflow nor underflow.
@@ -85,8 +86,8 @@ void check_fit(const hedgemetrics::hedge_fit<double>& f, const char* what) {
       }
       // On the scale of √(Var S/Var F), as the ratio's own error is (a ratio near 0 is not relatively exact).
       const long double expected = static_cast<long double>(f.covariance) / f.hedge_variance;
-      const long double scale = std::fmax(std::fabs(expected), std::sqrt(static_cast<long double>(f.exposure_variance) /
-                                                                          f.hedge_variance));
+      const long double scale = std::fmax(
+          std::fabs(expected), std::sqrt(static_cast<long double>(f.exposure_variance) / f.hedge_variance));
       if (std::fabs(static_cast<long double>(f.ratio) - expected) > 1e-9L * scale) {
         bad("h* " + fuzz::show(f.ratio) + " is not Cov/Var(F) = " + fuzz::show(expected));
       }
@@ -153,8 +154,9 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   // stored ratio differ from S_SF/S_FF, as check_fit does: merge recomputes the ratio).
   const double tolerance = 1e-9;
   const double ratio_scale = std::sqrt(fit.exposure_variance / fit.hedge_variance);  // as in check_fit
-  const bool ratio_kept = close(fit.ratio, fit2.ratio, tolerance) ||
-                          (std::isfinite(ratio_scale) && std::fabs(fit.ratio - fit2.ratio) <= tolerance * ratio_scale);
+  const bool ratio_kept =
+      close(fit.ratio, fit2.ratio, tolerance) ||
+      (std::isfinite(ratio_scale) && std::fabs(fit.ratio - fit2.ratio) <= tolerance * ratio_scale);
   if (!ratio_kept || !close(fit.effectiveness, fit2.effectiveness, tolerance) ||
       !close(fit.correlation, fit2.correlation, tolerance)) {
     fuzz::fail("merge with itself changed h*, R^2 or rho: " + fuzz::show(fit.ratio) + " -> " +

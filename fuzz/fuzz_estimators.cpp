@@ -288,13 +288,18 @@ int exponent_of(const vec& v) {
 void run_fit_multi(const vec& values) {
   const std::size_t n = values.size() / 3;
   vec s(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n));
-  vec f1(values.begin() + static_cast<std::ptrdiff_t>(n), values.begin() + static_cast<std::ptrdiff_t>(2 * n));
-  vec f2(values.begin() + static_cast<std::ptrdiff_t>(2 * n), values.begin() + static_cast<std::ptrdiff_t>(3 * n));
-  describe_input("fit_hedge (two instruments: y = F1 then F2)", s, [&] {
-    vec both = f1;
-    both.insert(both.end(), f2.begin(), f2.end());
-    return both;
-  }(), "");
+  vec f1(values.begin() + static_cast<std::ptrdiff_t>(n),
+         values.begin() + static_cast<std::ptrdiff_t>(2 * n));
+  vec f2(values.begin() + static_cast<std::ptrdiff_t>(2 * n),
+         values.begin() + static_cast<std::ptrdiff_t>(3 * n));
+  describe_input(
+      "fit_hedge (two instruments: y = F1 then F2)", s,
+      [&] {
+        vec both = f1;
+        both.insert(both.end(), f2.begin(), f2.end());
+        return both;
+      }(),
+      "");
   Eigen::MatrixXd hedges(static_cast<Eigen::Index>(n), 2);
   for (std::size_t i = 0; i < n; ++i) {
     hedges(static_cast<Eigen::Index>(i), 0) = f1[i];
@@ -325,12 +330,14 @@ void run_fit_multi(const vec& values) {
               std::to_string(-e1) + ", 2^" + std::to_string(-e2) + ")");
   }
   if (!(std::isnan(fit.effectiveness) && std::isnan(ref.effectiveness))) {
-    expect_close("fit_hedge (several) effectiveness vs rescaled data", fit.effectiveness, ref.effectiveness, 1);
+    expect_close("fit_hedge (several) effectiveness vs rescaled data", fit.effectiveness, ref.effectiveness,
+                 1);
   }
   if (fit.rank == 3 && ref.rank == 3) {
     for (Eigen::Index j = 0; j < 2; ++j) {
       const ld back = std::ldexp(static_cast<ld>(ref.ratios(j)), es - (j == 0 ? e1 : e2));
-      expect_close(j == 0 ? "fit_hedge (several) ratio 1 vs rescaled data" : "fit_hedge (several) ratio 2 vs rescaled data",
+      expect_close(j == 0 ? "fit_hedge (several) ratio 1 vs rescaled data"
+                          : "fit_hedge (several) ratio 2 vs rescaled data",
                    fit.ratios(j), back, 0, 1e-7L);
     }
     // R² of two instruments is at least that of the first alone.
@@ -368,7 +375,8 @@ void run_describe(const vec& x) {
   const ld conditioning = open_near_constant_variance && spread > 0
                               ? std::fabs(m) / spread * static_cast<ld>(DBL_EPSILON) * 1e-6L
                               : 0;
-  expect_close("describe variance", d.variance, ss / static_cast<ld>(x.size() - 1), 0, tolerance + conditioning);
+  expect_close("describe variance", d.variance, ss / static_cast<ld>(x.size() - 1), 0,
+               tolerance + conditioning);
   expect_close("describe stddev", d.stddev, std::sqrt(ss / static_cast<ld>(x.size() - 1)), 0,
                tolerance + conditioning);
 }
@@ -405,7 +413,8 @@ void run_basis(const vec& s, const vec& f) {
   for (std::size_t i = 1; i < basis.size(); ++i) dsum += basis[i] - basis[i - 1];
   const ld dm = dsum / (n - 1);
   ld dss = 0;
-  for (std::size_t i = 1; i < basis.size(); ++i) dss += (basis[i] - basis[i - 1] - dm) * (basis[i] - basis[i - 1] - dm);
+  for (std::size_t i = 1; i < basis.size(); ++i)
+    dss += (basis[i] - basis[i - 1] - dm) * (basis[i] - basis[i - 1] - dm);
   ld raw = 0;
   for (std::size_t i = 1; i < basis.size(); ++i) raw += (basis[i] - basis[i - 1]) * (basis[i] - basis[i - 1]);
   expect_close("basis_risk change_variance", b.change_variance, dss / (n - 2),
@@ -418,7 +427,8 @@ void run_basis(const vec& s, const vec& f) {
 void run_rolling(const vec& x, const vec& y, std::size_t window) {
   describe_input("rolling_hedge", x, y, ", window " + std::to_string(window));
   const auto path = hedgemetrics::rolling_hedge(x, y, window);
-  if (path.ratio.size() != x.size() || path.effectiveness.size() != x.size()) violation("rolling_hedge: lengths");
+  if (path.ratio.size() != x.size() || path.effectiveness.size() != x.size())
+    violation("rolling_hedge: lengths");
   for (std::size_t t = 0; t < x.size(); ++t) {
     if (t + 1 < window) {
       expect_nan("rolling_hedge ratio before the first full window", path.ratio[t]);
@@ -446,8 +456,8 @@ void run_rolling(const vec& x, const vec& y, std::size_t window) {
       expect_close("rolling_hedge effectiveness", path.effectiveness[t], rho * rho, 1);
     }
     const ld ssr = residual_ss(wx, wy, m);
-    expect_close("rolling_hedge residual_variance", path.residual_variance[t], ssr / static_cast<ld>(window - 1),
-                 m.sxx / static_cast<ld>(window - 1));
+    expect_close("rolling_hedge residual_variance", path.residual_variance[t],
+                 ssr / static_cast<ld>(window - 1), m.sxx / static_cast<ld>(window - 1));
   }
 }
 
@@ -495,8 +505,8 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
     if (!(syy > 0)) continue;
     // The path is updated one pair at a time, in double: the data's own rounding relative to their spread,
     // (|mean|/spread)²·2^-52, bounds what it can resolve (data near 1e-85 that differ in the 8th digit).
-    const ld resolution = 64 * static_cast<ld>(DBL_EPSILON) *
-                          ((sxx > 0 ? mx * mx / (sxx / w) : 1) + my * my / (syy / w));
+    const ld resolution =
+        64 * static_cast<ld>(DBL_EPSILON) * ((sxx > 0 ? mx * mx / (sxx / w) : 1) + my * my / (syy / w));
     const ld ewma_tol = 1e-7L + std::min(resolution, 1.0L);
     expect_close("ewma_hedge ratio", path.ratio[t], sxy / syy, std::sqrt(sxx) / std::sqrt(syy), ewma_tol);
     if (!constant(wx) && sxx > 0) {
@@ -583,7 +593,8 @@ void run_dollar_offset(const vec& item, const vec& instrument) {
     } else if (sum_h != 0 && std::fabs(sum_h) > abs_h * 1e-6L) {
       // Away from cancellation of the item's changes (where the ratio is ill-conditioned); the instrument's
       // sum may cancel, so its error is judged against Σ|ΔI|/|ΣΔH|.
-      expect_close("dollar_offset cumulative ratio", c.ratio, -sum_i / sum_h, abs_i / std::fabs(sum_h), 1e-9L);
+      expect_close("dollar_offset cumulative ratio", c.ratio, -sum_i / sum_h, abs_i / std::fabs(sum_h),
+                   1e-9L);
     }
   }
   if (passed != r.passed) violation("dollar_offset: passed count");
@@ -647,7 +658,8 @@ void run_log_returns(const vec& p) {
     if (!std::isfinite(p[t]) || !std::isfinite(p[t - 1])) continue;  // ±inf: inf or NaN, both defensible
     const ld before = p[t - 1], now = p[t];
     const ld q = now / before;
-    const ld want = (q > 0.5L && q < 2) ? std::log1p((now - before) / before) : std::log(now) - std::log(before);
+    const ld want =
+        (q > 0.5L && q < 2) ? std::log1p((now - before) / before) : std::log(now) - std::log(before);
     expect_close("log_returns", r[t - 1], want, 0, 1e-13L);
   }
 }
@@ -660,7 +672,8 @@ vec decode(fuzz::bytes& in, unsigned encoding, unsigned exponent_byte) {
       break;
     case 1: {
       const int e = (static_cast<int>(exponent_byte) - 128) * 9;
-      while (in.left() >= 1) values.push_back(std::ldexp(static_cast<double>(static_cast<std::int8_t>(in.byte())), e));
+      while (in.left() >= 1)
+        values.push_back(std::ldexp(static_cast<double>(static_cast<std::int8_t>(in.byte())), e));
       break;
     }
     case 2: {
@@ -674,7 +687,8 @@ vec decode(fuzz::bytes& in, unsigned encoding, unsigned exponent_byte) {
     default: {
       const int k = (static_cast<int>(exponent_byte) - 128) * 5 / 2;
       const double scale = std::pow(10.0, k);
-      while (in.left() >= 2) values.push_back(static_cast<double>(static_cast<std::int16_t>(in.u16())) / 1000 * scale);
+      while (in.left() >= 2)
+        values.push_back(static_cast<double>(static_cast<std::int16_t>(in.u16())) / 1000 * scale);
       break;
     }
   }
@@ -693,7 +707,8 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   if (values.size() > 256) values.resize(256);  // the contract does not depend on length; speed does
   const std::size_t half = values.size() / 2;
   const vec x(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(half));
-  const vec y(values.begin() + static_cast<std::ptrdiff_t>(half), values.begin() + static_cast<std::ptrdiff_t>(2 * half));
+  const vec y(values.begin() + static_cast<std::ptrdiff_t>(half),
+              values.begin() + static_cast<std::ptrdiff_t>(2 * half));
   const unsigned selector = function % 11;
   narrow = (((open_range_functions >> selector) & 1U) != 0 && !moderate(values)) ||
            (open_regression_small_n && selector == 9 && half < 3);

@@ -29,8 +29,9 @@ void check_message(const std::exception& e, const char* stage) {
 }
 
 const price_csv::table::row* find_row(const price_csv::table& t, std::size_t number) {
-  const auto it = std::lower_bound(t.rows.begin(), t.rows.end(), number,
-                                   [](const price_csv::table::row& r, std::size_t n) { return r.number < n; });
+  const auto it =
+      std::lower_bound(t.rows.begin(), t.rows.end(), number,
+                       [](const price_csv::table::row& r, std::size_t n) { return r.number < n; });
   return it != t.rows.end() && it->number == number ? &*it : nullptr;
 }
 
@@ -57,7 +58,8 @@ void check_aligned(const price_csv::table& t, std::size_t a, std::size_t b,
       fuzz::fail("align: dates not strictly increasing at " + std::to_string(i) + ": " +
                  out.dates[i - 1].iso() + ", " + out.dates[i].iso());
     }
-    if (!std::isfinite(out.first[i]) || !std::isfinite(out.second[i])) fuzz::fail("align: a non-finite value");
+    if (!std::isfinite(out.first[i]) || !std::isfinite(out.second[i]))
+      fuzz::fail("align: a non-finite value");
     const auto* row = find_row(t, out.rows[i]);
     if (row == nullptr) fuzz::fail("align: row " + std::to_string(out.rows[i]) + " is not in the table");
     const auto when = price_csv::parse_date(row->cells[0]);

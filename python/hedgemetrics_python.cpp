@@ -91,7 +91,8 @@ py::array_t<typename Derived::Scalar> to_numpy(const Eigen::DenseBase<Derived>& 
   py::array_t<Scalar> out({static_cast<py::ssize_t>(m.rows()), static_cast<py::ssize_t>(m.cols())});
   auto v = out.template mutable_unchecked<2>();
   for (Eigen::Index i = 0; i < m.rows(); ++i)
-    for (Eigen::Index j = 0; j < m.cols(); ++j) v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j)) = m(i, j);
+    for (Eigen::Index j = 0; j < m.cols(); ++j)
+      v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(j)) = m(i, j);
   return out;
 }
 
@@ -103,13 +104,13 @@ py::object to_python(const hm::hedge_fit<double>& f) {
 }
 
 py::object to_python(hm::multi_hedge_fit<double>&& f) {
-  return types().multi_hedge_fit(
-      f.n, f.rank, f.has_intercept, to_numpy(f.ratios), f.intercept, f.effectiveness, f.r_squared,
-      f.adjusted_r_squared, f.residual_variance, f.residual_standard_error, to_numpy(f.ratio_standard_errors),
-      f.intercept_standard_error, to_numpy(f.ratio_covariance), f.condition_number,
-      to_numpy(std::vector<std::int64_t>(f.dropped.begin(), f.dropped.end())), f.residual_sum_of_squares,
-      f.total_sum_of_squares, f.residual_df, f.exposure_mean, to_numpy(f.hedge_means),
-      to_numpy(f.normalized_covariance));
+  return types().multi_hedge_fit(f.n, f.rank, f.has_intercept, to_numpy(f.ratios), f.intercept,
+                                 f.effectiveness, f.r_squared, f.adjusted_r_squared, f.residual_variance,
+                                 f.residual_standard_error, to_numpy(f.ratio_standard_errors),
+                                 f.intercept_standard_error, to_numpy(f.ratio_covariance), f.condition_number,
+                                 to_numpy(std::vector<std::int64_t>(f.dropped.begin(), f.dropped.end())),
+                                 f.residual_sum_of_squares, f.total_sum_of_squares, f.residual_df,
+                                 f.exposure_mean, to_numpy(f.hedge_means), to_numpy(f.normalized_covariance));
 }
 
 py::object to_python(hm::time_varying_hedge<double>&& h) {
@@ -131,8 +132,8 @@ py::object to_python(const hm::downside_effectiveness_result<double>& d) {
 }
 
 py::object to_python(const hm::strategy_metrics& s) {
-  return types().strategy_metrics(s.periods, s.effectiveness, s.semivariance_reduction, s.turnover, s.total_cost,
-                                  s.mean_pnl, s.hedged_variance);
+  return types().strategy_metrics(s.periods, s.effectiveness, s.semivariance_reduction, s.turnover,
+                                  s.total_cost, s.mean_pnl, s.hedged_variance);
 }
 
 py::object to_python(hm::walk_forward_result&& w) {
@@ -151,15 +152,16 @@ py::object to_python(const hm::offset_period<double>& p) {
 }
 
 py::dict options_dict(const hm::dollar_offset_options& o) {
-  return py::dict(py::arg("lower") = o.lower, py::arg("upper") = o.upper, py::arg("materiality") = o.materiality);
+  return py::dict(py::arg("lower") = o.lower, py::arg("upper") = o.upper,
+                  py::arg("materiality") = o.materiality);
 }
 
 py::object to_python(const hm::dollar_offset_result<double>& d) {
   py::list periods, cumulative;
   for (const auto& p : d.periods) periods.append(to_python(p));
   for (const auto& p : d.cumulative) cumulative.append(to_python(p));
-  return types().dollar_offset_result(options_dict(d.options), py::tuple(periods), py::tuple(cumulative), d.passed,
-                                      d.failed, d.immaterial, d.undefined);
+  return types().dollar_offset_result(options_dict(d.options), py::tuple(periods), py::tuple(cumulative),
+                                      d.passed, d.failed, d.immaterial, d.undefined);
 }
 
 py::object to_python(const hm::regression_test_result<double>& r) {
@@ -179,10 +181,9 @@ py::object to_python(const hm::hedge_assessment<double>& a) {
     lines.append(types().assessment_line(l.test, l.figure, l.threshold, std::string(hm::to_string(l.grade)),
                                          l.reason));
   }
-  return types().hedge_assessment(std::string(hm::to_string(a.rules)), a.informational,
-                                  std::string(hm::to_string(a.overall)), py::tuple(lines),
-                                  to_python(a.dollar_offset), to_python(a.regression),
-                                  to_python(a.variance_reduction));
+  return types().hedge_assessment(
+      std::string(hm::to_string(a.rules)), a.informational, std::string(hm::to_string(a.overall)),
+      py::tuple(lines), to_python(a.dollar_offset), to_python(a.regression), to_python(a.variance_reduction));
 }
 
 // ------------------------------------------------------------------------------------------------ input
@@ -191,8 +192,8 @@ hm::missing_data missing_of(const std::string& name) {
   if (name == "propagate") return hm::missing_data::propagate;
   if (name == "omit") return hm::missing_data::omit;
   if (name == "raise") return hm::missing_data::raise;
-  throw std::invalid_argument("hedgemetrics: missing must be \"propagate\", \"omit\" or \"raise\", but it is \"" +
-                              name + "\"");
+  throw std::invalid_argument(
+      "hedgemetrics: missing must be \"propagate\", \"omit\" or \"raise\", but it is \"" + name + "\"");
 }
 
 std::string missing_name(hm::missing_data m) {
@@ -217,9 +218,9 @@ py::array as_array(const py::handle& obj, const char* name) {
   if (is_pandas_series(obj)) values = obj.attr("to_numpy")();
   py::array a = py::module_::import("numpy").attr("asarray")(values);
   if (a.ndim() != 1) {
-    throw std::invalid_argument(std::string("hedgemetrics: ") + name + " must be one-dimensional, but it has " +
-                                std::to_string(a.ndim()) + " dimensions (shape " +
-                                py::str(a.attr("shape")).cast<std::string>() + ")");
+    throw std::invalid_argument(std::string("hedgemetrics: ") + name +
+                                " must be one-dimensional, but it has " + std::to_string(a.ndim()) +
+                                " dimensions (shape " + py::str(a.attr("shape")).cast<std::string>() + ")");
   }
   const char kind = a.dtype().kind();
   if (kind != 'f' && kind != 'i' && kind != 'u') {
@@ -235,7 +236,8 @@ py::array as_array(const py::handle& obj, const char* name) {
   }
   if (kind == 'f' && a.itemsize() < 4) {
     throw py::type_error(std::string("hedgemetrics: ") + name + " has dtype " +
-                         py::str(static_cast<py::handle>(a.dtype())).cast<std::string>() + ": pass float32 or float64");
+                         py::str(static_cast<py::handle>(a.dtype())).cast<std::string>() +
+                         ": pass float32 or float64");
   }
   if (!(a.flags() & py::array::c_style)) a = py::module_::import("numpy").attr("ascontiguousarray")(a);
   return a;
@@ -249,15 +251,18 @@ void require_same_index(const py::handle& a, const py::handle& b, const char* na
   std::string where;
   for (std::size_t i = 0; i < std::min(na, nb); ++i) {
     if (!ia[py::int_(i)].equal(ib[py::int_(i)])) {
-      where = "at position " + std::to_string(i) + " " + name_a + " has " + py::repr(ia[py::int_(i)]).cast<std::string>() +
-              " and " + name_b + " has " + py::repr(ib[py::int_(i)]).cast<std::string>();
+      where = "at position " + std::to_string(i) + " " + name_a + " has " +
+              py::repr(ia[py::int_(i)]).cast<std::string>() + " and " + name_b + " has " +
+              py::repr(ib[py::int_(i)]).cast<std::string>();
       break;
     }
   }
-  if (where.empty()) where = std::string(name_a) + " has " + std::to_string(na) + " labels and " + name_b + " has " + std::to_string(nb);
-  throw std::invalid_argument(std::string("hedgemetrics: the pandas indexes of ") + name_a + " and " + name_b +
-                              " differ (" + where + "): align them first, e.g. " + name_a + ", " + name_b + " = " +
-                              name_a + ".align(" + name_b + ", join=\"inner\")");
+  if (where.empty())
+    where = std::string(name_a) + " has " + std::to_string(na) + " labels and " + name_b + " has " +
+            std::to_string(nb);
+  throw std::invalid_argument(std::string("hedgemetrics: the pandas indexes of ") + name_a + " and " +
+                              name_b + " differ (" + where + "): align them first, e.g. " + name_a + ", " +
+                              name_b + " = " + name_a + ".align(" + name_b + ", join=\"inner\")");
 }
 
 // Calls f(series_view<T>) with the array's element type.
@@ -281,7 +286,8 @@ decltype(auto) visit(const py::array& a, F&& f) {
   if (kind == 'u' && size == 4) return view(hm::detail::type_identity<std::uint32_t>{});
   if (kind == 'u' && size == 2) return view(hm::detail::type_identity<std::uint16_t>{});
   if (kind == 'u' && size == 1) return view(hm::detail::type_identity<std::uint8_t>{});
-  throw py::type_error("hedgemetrics: unsupported dtype " + py::str(static_cast<py::handle>(dtype)).cast<std::string>());
+  throw py::type_error("hedgemetrics: unsupported dtype " +
+                       py::str(static_cast<py::handle>(dtype)).cast<std::string>());
 }
 
 // Two aligned series: same dtype, both read in place; different dtypes, both as float64.
@@ -306,8 +312,8 @@ decltype(auto) visit_pair(const py::handle& x, const py::handle& y, const char* 
 // functions whose kernels are large (windows, walk-forward, downside, hedge accounting): one instantiation
 // instead of ten keeps the module's build time down, and the C++ computes in double whatever the input.
 template <class F>
-decltype(auto) visit_pair_as_double(const py::handle& x, const py::handle& y, const char* x_name, const char* y_name,
-                                    F&& f) {
+decltype(auto) visit_pair_as_double(const py::handle& x, const py::handle& y, const char* x_name,
+                                    const char* y_name, F&& f) {
   require_same_index(x, y, x_name, y_name);
   const auto float64 = py::dtype::of<double>();
   py::array a = as_array(x, x_name);
@@ -327,7 +333,8 @@ py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const 
   // a list of series.
   const bool frame = py::hasattr(hedge, "columns") && py::hasattr(hedge, "to_numpy");
   if (frame) {
-    if (is_pandas_series(exposure) && !exposure.attr("index").attr("equals")(hedge.attr("index")).cast<bool>()) {
+    if (is_pandas_series(exposure) &&
+        !exposure.attr("index").attr("equals")(hedge.attr("index")).cast<bool>()) {
       throw std::invalid_argument(
           "hedgemetrics: the pandas indexes of exposure and hedge differ: align them first, e.g. "
           "exposure, hedge = exposure.align(hedge, join=\"inner\", axis=0)");
@@ -347,16 +354,20 @@ py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const 
   }
   hm::fit_options options;
   options.missing = policy;
-  py::array s = as_array(exposure, "exposure").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false);
+  py::array s =
+      as_array(exposure, "exposure").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false);
   const double* sp = static_cast<const double*>(s.data());
   if (py::isinstance<py::list>(h) || py::isinstance<py::tuple>(h)) {
     std::vector<py::array> keep;
     std::vector<hm::series_view<double>> views;
     for (const py::handle item : h) {
-      keep.push_back(as_array(item, "hedges[j]").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false));
-      views.emplace_back(static_cast<const double*>(keep.back().data()), static_cast<std::size_t>(keep.back().size()));
+      keep.push_back(
+          as_array(item, "hedges[j]").attr("astype")(py::dtype::of<double>(), py::arg("copy") = false));
+      views.emplace_back(static_cast<const double*>(keep.back().data()),
+                         static_cast<std::size_t>(keep.back().size()));
     }
-    return to_python(hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), views, options));
+    return to_python(
+        hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), views, options));
   }
   // A C-ordered (rows × instruments) float64 matrix, mapped with its strides: no copy.
   py::array m = py::module_::import("numpy").attr("asarray")(h, py::dtype::of<double>());
@@ -364,11 +375,15 @@ py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const 
   using stride = Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>;
   const Eigen::Map<const Eigen::MatrixXd, 0, stride> hedges(
       static_cast<const double*>(m.data()), rows, cols,
-      stride(m.strides(1) / static_cast<py::ssize_t>(sizeof(double)), m.strides(0) / static_cast<py::ssize_t>(sizeof(double))));
-  if (m.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0 || m.strides(1) % static_cast<py::ssize_t>(sizeof(double)) != 0) {
-    throw std::invalid_argument("hedgemetrics: the hedge matrix has strides that are not multiples of 8 bytes");
+      stride(m.strides(1) / static_cast<py::ssize_t>(sizeof(double)),
+             m.strides(0) / static_cast<py::ssize_t>(sizeof(double))));
+  if (m.strides(0) % static_cast<py::ssize_t>(sizeof(double)) != 0 ||
+      m.strides(1) % static_cast<py::ssize_t>(sizeof(double)) != 0) {
+    throw std::invalid_argument(
+        "hedgemetrics: the hedge matrix has strides that are not multiples of 8 bytes");
   }
-  return to_python(hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), hedges, options));
+  return to_python(
+      hm::fit_hedge(hm::series_view<double>(sp, static_cast<std::size_t>(s.size())), hedges, options));
 }
 
 py::object rolling_hedge(const py::handle& exposure, const py::handle& hedge, std::size_t window,
@@ -389,7 +404,8 @@ py::object ewma_hedge(const py::handle& exposure, const py::handle& hedge, const
                       const py::object& half_life, std::size_t min_periods, const std::string& missing) {
   hm::ewma_options options;
   if (!half_life.is_none()) {
-    if (!lambda.is_none()) throw std::invalid_argument("hedgemetrics::ewma_hedge: give lambda or half_life, not both");
+    if (!lambda.is_none())
+      throw std::invalid_argument("hedgemetrics::ewma_hedge: give lambda or half_life, not both");
     options = hm::ewma_options::from_half_life(half_life.cast<double>());
   } else if (!lambda.is_none()) {
     options.lambda = lambda.cast<double>();
@@ -459,16 +475,18 @@ hm::dollar_offset_options dollar_offset_options_of(double lower, double upper, d
 }
 
 hm::regression_test_options regression_options_of(const std::string& direction, double slope_lower,
-                                                  double slope_upper, double min_r_squared, double significance,
-                                                  std::size_t min_observations) {
+                                                  double slope_upper, double min_r_squared,
+                                                  double significance, std::size_t min_observations) {
   hm::regression_test_options o;
   if (direction == "instrument_on_item") {
     o.direction = hm::regression_direction::instrument_on_item;
   } else if (direction == "item_on_instrument") {
     o.direction = hm::regression_direction::item_on_instrument;
   } else {
-    throw std::invalid_argument("hedgemetrics: direction must be \"instrument_on_item\" or \"item_on_instrument\", "
-                                "but it is \"" + direction + "\"");
+    throw std::invalid_argument(
+        "hedgemetrics: direction must be \"instrument_on_item\" or \"item_on_instrument\", "
+        "but it is \"" +
+        direction + "\"");
   }
   o.slope_lower = slope_lower;
   o.slope_upper = slope_upper;
@@ -504,44 +522,67 @@ PYBIND11_MODULE(hedgemetrics, m) {
                           std::to_string(HEDGEMETRICS_VERSION_PATCH);
 
   auto& t = types();
-  t.hedge_fit = make_type(m, "HedgeFit",
-                          {"n", "ratio", "intercept", "effectiveness", "correlation", "exposure_mean", "hedge_mean",
-                           "exposure_variance", "hedge_variance", "covariance", "residual_variance",
-                           "residual_standard_error", "ratio_standard_error", "intercept_standard_error"},
-                          "hedgemetrics::hedge_fit: every figure of a minimum-variance hedge.");
-  t.multi_hedge_fit = make_type(
-      m, "MultiHedgeFit",
-      {"n", "rank", "has_intercept", "ratios", "intercept", "effectiveness", "r_squared", "adjusted_r_squared",
-       "residual_variance", "residual_standard_error", "ratio_standard_errors", "intercept_standard_error",
-       "ratio_covariance", "condition_number", "dropped", "residual_sum_of_squares", "total_sum_of_squares",
-       "residual_df", "exposure_mean", "hedge_means", "normalized_covariance"},
-      "hedgemetrics::multi_hedge_fit: a hedge with several instruments (least squares by QR).");
-  t.time_varying_hedge = make_type(m, "TimeVaryingHedge", {"ratio", "effectiveness", "residual_variance", "count"},
-                                   "hedgemetrics::time_varying_hedge: figures at every position of the input.");
-  t.risk_reduction = make_type(m, "RiskReduction", {"unhedged", "hedged", "effectiveness"},
-                               "hedgemetrics::risk_reduction: a risk measure unhedged, hedged, and 1 - hedged/unhedged.");
-  t.downside_effectiveness_result = make_type(
-      m, "DownsideEffectivenessResult",
-      {"n", "level", "ratio", "target", "value_at_risk", "expected_shortfall", "semivariance", "lower_partial_moment"},
-      "hedgemetrics::downside_effectiveness_result (lower_partial_moment: orders 0 to 3).");
+  t.hedge_fit =
+      make_type(m, "HedgeFit",
+                {"n", "ratio", "intercept", "effectiveness", "correlation", "exposure_mean", "hedge_mean",
+                 "exposure_variance", "hedge_variance", "covariance", "residual_variance",
+                 "residual_standard_error", "ratio_standard_error", "intercept_standard_error"},
+                "hedgemetrics::hedge_fit: every figure of a minimum-variance hedge.");
+  t.multi_hedge_fit =
+      make_type(m, "MultiHedgeFit",
+                {"n",
+                 "rank",
+                 "has_intercept",
+                 "ratios",
+                 "intercept",
+                 "effectiveness",
+                 "r_squared",
+                 "adjusted_r_squared",
+                 "residual_variance",
+                 "residual_standard_error",
+                 "ratio_standard_errors",
+                 "intercept_standard_error",
+                 "ratio_covariance",
+                 "condition_number",
+                 "dropped",
+                 "residual_sum_of_squares",
+                 "total_sum_of_squares",
+                 "residual_df",
+                 "exposure_mean",
+                 "hedge_means",
+                 "normalized_covariance"},
+                "hedgemetrics::multi_hedge_fit: a hedge with several instruments (least squares by QR).");
+  t.time_varying_hedge =
+      make_type(m, "TimeVaryingHedge", {"ratio", "effectiveness", "residual_variance", "count"},
+                "hedgemetrics::time_varying_hedge: figures at every position of the input.");
+  t.risk_reduction =
+      make_type(m, "RiskReduction", {"unhedged", "hedged", "effectiveness"},
+                "hedgemetrics::risk_reduction: a risk measure unhedged, hedged, and 1 - hedged/unhedged.");
+  t.downside_effectiveness_result =
+      make_type(m, "DownsideEffectivenessResult",
+                {"n", "level", "ratio", "target", "value_at_risk", "expected_shortfall", "semivariance",
+                 "lower_partial_moment"},
+                "hedgemetrics::downside_effectiveness_result (lower_partial_moment: orders 0 to 3).");
   t.strategy_metrics = make_type(m, "StrategyMetrics",
-                                 {"periods", "effectiveness", "semivariance_reduction", "turnover", "total_cost",
-                                  "mean_pnl", "hedged_variance"},
+                                 {"periods", "effectiveness", "semivariance_reduction", "turnover",
+                                  "total_cost", "mean_pnl", "hedged_variance"},
                                  "hedgemetrics::strategy_metrics: out-of-sample figures of one strategy.");
   t.strategy_result = make_type(m, "StrategyResult", {"name", "in_sample", "ratio", "pnl", "cost", "overall"},
                                 "hedgemetrics::strategy_result: one strategy's walk-forward path.");
   t.walk_forward_result = make_type(m, "WalkForwardResult", {"start", "unhedged", "strategies"},
                                     "hedgemetrics::walk_forward_result: the strategies compared.");
-  t.offset_period = make_type(m, "OffsetPeriod", {"period", "item_change", "instrument_change", "ratio", "status"},
-                              "hedgemetrics::offset_period (status: pass, fail, immaterial or undefined).");
-  t.dollar_offset_result = make_type(
-      m, "DollarOffsetResult", {"options", "periods", "cumulative", "passed", "failed", "immaterial", "undefined"},
-      "hedgemetrics::dollar_offset_result.");
-  t.regression_test_result = make_type(
-      m, "RegressionTestResult",
-      {"n", "slope", "intercept", "r_squared", "slope_standard_error", "t_statistic", "p_value", "f_statistic",
-       "f_p_value", "slope_in_band", "r_squared_met", "significant", "few_observations", "passed"},
-      "hedgemetrics::regression_test_result (without its options).");
+  t.offset_period =
+      make_type(m, "OffsetPeriod", {"period", "item_change", "instrument_change", "ratio", "status"},
+                "hedgemetrics::offset_period (status: pass, fail, immaterial or undefined).");
+  t.dollar_offset_result =
+      make_type(m, "DollarOffsetResult",
+                {"options", "periods", "cumulative", "passed", "failed", "immaterial", "undefined"},
+                "hedgemetrics::dollar_offset_result.");
+  t.regression_test_result = make_type(m, "RegressionTestResult",
+                                       {"n", "slope", "intercept", "r_squared", "slope_standard_error",
+                                        "t_statistic", "p_value", "f_statistic", "f_p_value", "slope_in_band",
+                                        "r_squared_met", "significant", "few_observations", "passed"},
+                                       "hedgemetrics::regression_test_result (without its options).");
   t.variance_reduction_result =
       make_type(m, "VarianceReductionResult",
                 {"n", "threshold", "item_variance", "hedged_variance", "reduction", "passed"},
@@ -564,8 +605,9 @@ PYBIND11_MODULE(hedgemetrics, m) {
   m.def("ewma_hedge", &ewma_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("lambda_") = py::none(),
         py::arg("half_life") = py::none(), py::arg("min_periods") = 2, py::arg("missing") = "propagate",
         "Exponentially weighted h* (decay lambda_, default 0.94, or a half_life), at each observation.");
-  m.def("expanding_hedge", &expanding_hedge, py::arg("exposure"), py::arg("hedge"), py::arg("min_periods") = 2,
-        py::arg("missing") = "propagate", "h* over all observations up to each one.");
+  m.def("expanding_hedge", &expanding_hedge, py::arg("exposure"), py::arg("hedge"),
+        py::arg("min_periods") = 2, py::arg("missing") = "propagate",
+        "h* over all observations up to each one.");
   m.def("walk_forward", &walk_forward, py::arg("exposure"), py::arg("hedge"), py::arg("rebalance_every") = 1,
         py::arg("cost") = 0.0, py::arg("hedge_price") = py::none(), py::arg("window") = 250,
         py::arg("lambda_") = 0.94, py::arg("start") = 0, py::arg("user") = py::dict(),
@@ -578,14 +620,16 @@ PYBIND11_MODULE(hedgemetrics, m) {
         const auto policy = missing_of(missing);
         return one_series(pnl, [&](auto s) { return hm::value_at_risk(s, level, policy); });
       },
-      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate", "Historical VaR at `level`, as a loss.");
+      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate",
+      "Historical VaR at `level`, as a loss.");
   m.def(
       "expected_shortfall",
       [](const py::handle& pnl, double level, const std::string& missing) {
         const auto policy = missing_of(missing);
         return one_series(pnl, [&](auto s) { return hm::expected_shortfall(s, level, policy); });
       },
-      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate", "Historical ES at `level`, as a loss.");
+      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate",
+      "Historical ES at `level`, as a loss.");
   m.def(
       "lower_partial_moment",
       [](const py::handle& pnl, int order, double target, const std::string& missing) {
@@ -613,8 +657,9 @@ PYBIND11_MODULE(hedgemetrics, m) {
         });
         return to_python(out);
       },
-      py::arg("exposure"), py::arg("hedge"), py::arg("ratio"), py::arg("level") = 0.95, py::arg("target") = 0.0,
-      py::arg("missing") = "propagate", "VaR, ES, semivariance and LPM 0-3, unhedged and hedged at `ratio`.");
+      py::arg("exposure"), py::arg("hedge"), py::arg("ratio"), py::arg("level") = 0.95,
+      py::arg("target") = 0.0, py::arg("missing") = "propagate",
+      "VaR, ES, semivariance and LPM 0-3, unhedged and hedged at `ratio`.");
   m.def(
       "min_expected_shortfall_ratio",
       [](const py::handle& exposure, const py::handle& hedge, double level, const std::string& missing) {
@@ -627,7 +672,8 @@ PYBIND11_MODULE(hedgemetrics, m) {
       "The ratio that minimises the expected shortfall of S - h*F.");
   m.def(
       "min_semivariance_ratio",
-      [](const py::handle& exposure, const py::handle& hedge, const py::object& target, const std::string& missing) {
+      [](const py::handle& exposure, const py::handle& hedge, const py::object& target,
+         const std::string& missing) {
         const auto policy = missing_of(missing);
         return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
           if (target.is_none()) return static_cast<double>(hm::min_semivariance_ratio(s, f, policy));
@@ -639,7 +685,8 @@ PYBIND11_MODULE(hedgemetrics, m) {
 
   m.def(
       "dollar_offset",
-      [](const py::handle& item, const py::handle& instrument, double lower, double upper, double materiality) {
+      [](const py::handle& item, const py::handle& instrument, double lower, double upper,
+         double materiality) {
         const auto options = dollar_offset_options_of(lower, upper, materiality);
         hm::dollar_offset_result<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
@@ -652,11 +699,11 @@ PYBIND11_MODULE(hedgemetrics, m) {
       py::arg("materiality") = 0.0, "The dollar-offset test, period by period and cumulative.");
   m.def(
       "regression_test",
-      [](const py::handle& item, const py::handle& instrument, const std::string& direction, double slope_lower,
-         double slope_upper, double min_r_squared, double significance, std::size_t min_observations,
-         const std::string& missing) {
-        const auto options =
-            regression_options_of(direction, slope_lower, slope_upper, min_r_squared, significance, min_observations);
+      [](const py::handle& item, const py::handle& instrument, const std::string& direction,
+         double slope_lower, double slope_upper, double min_r_squared, double significance,
+         std::size_t min_observations, const std::string& missing) {
+        const auto options = regression_options_of(direction, slope_lower, slope_upper, min_r_squared,
+                                                   significance, min_observations);
         const auto policy = missing_of(missing);
         hm::regression_test_result<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
@@ -692,7 +739,8 @@ PYBIND11_MODULE(hedgemetrics, m) {
         } else if (rules == "ifrs_9") {
           options.rules = hm::rule_set::ifrs_9;
         } else {
-          throw std::invalid_argument("hedgemetrics: rules must be \"asc_815\" or \"ifrs_9\", but it is \"" + rules + "\"");
+          throw std::invalid_argument("hedgemetrics: rules must be \"asc_815\" or \"ifrs_9\", but it is \"" +
+                                      rules + "\"");
         }
         options.dollar_offset.materiality = materiality;
         const auto policy = missing_of(missing);
@@ -706,9 +754,10 @@ PYBIND11_MODULE(hedgemetrics, m) {
       py::arg("item"), py::arg("instrument"), py::arg("rules") = "asc_815", py::arg("materiality") = 0.0,
       py::arg("missing") = "propagate", "Every hedge-accounting test, graded under ASC 815 or IFRS 9 rules.");
 
-  py::class_<accumulator>(m, "HedgeAccumulator",
-                          "hedgemetrics::hedge_accumulator<double>: fit_hedge's figures built up pair by pair or\n"
-                          "batch by batch, merged across threads, processes and machines, pickled in 100 bytes.")
+  py::class_<accumulator>(
+      m, "HedgeAccumulator",
+      "hedgemetrics::hedge_accumulator<double>: fit_hedge's figures built up pair by pair or\n"
+      "batch by batch, merged across threads, processes and machines, pickled in 100 bytes.")
       .def(py::init([](const std::string& missing) { return accumulator(missing_of(missing)); }),
            py::arg("missing") = "propagate")
       .def(
@@ -726,11 +775,14 @@ PYBIND11_MODULE(hedgemetrics, m) {
           },
           py::arg("exposure"), py::arg("hedge"), "Adds one pair (two numbers) or two aligned series.")
       .def("merge", &accumulator::merge, py::arg("other"), "Adds everything `other` has seen.")
-      .def("fit", [](const accumulator& acc) { return to_python(acc.fit()); }, "The HedgeFit of all pairs so far.")
+      .def(
+          "fit", [](const accumulator& acc) { return to_python(acc.fit()); },
+          "The HedgeFit of all pairs so far.")
       .def_property_readonly("count", &accumulator::count, "Pairs in the estimate.")
       .def_property_readonly("missing", [](const accumulator& acc) { return missing_name(acc.policy()); })
       .def("serialize", &serialize, "The state as 100 bytes (see hedge_accumulator::serialize).")
-      .def_static("deserialize", &deserialize, py::arg("data"), "Reads what serialize() wrote; ValueError if damaged.")
+      .def_static("deserialize", &deserialize, py::arg("data"),
+                  "Reads what serialize() wrote; ValueError if damaged.")
       .def("__len__", &accumulator::count)
       .def("__repr__",
            [](const accumulator& acc) {

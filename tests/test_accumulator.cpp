@@ -257,7 +257,8 @@ std::vector<std::uint8_t> forged_state(std::vector<std::uint8_t> bytes, int fiel
     std::uint64_t bits = 0;
     std::memcpy(&bits, &value, sizeof bits);
     for (unsigned k = 0; k < 8; ++k)
-      bytes[16 + 8 * static_cast<std::size_t>(field) + k] = static_cast<std::uint8_t>((bits >> (8U * k)) & 0xFFU);
+      bytes[16 + 8 * static_cast<std::size_t>(field) + k] =
+          static_cast<std::uint8_t>((bits >> (8U * k)) & 0xFFU);
   }
   const std::uint32_t crc = reference_crc32(bytes.data(), 96);
   for (unsigned k = 0; k < 4; ++k) bytes[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
@@ -349,7 +350,8 @@ TEST_CASE("merge throws rather than let the count wrap") {
     const auto big = hm::hedge_accumulator<>::deserialize(with_count(nan_state.serialize(), huge));
     CHECK(big.count() == huge);
     auto total = big;
-    CHECK_THROWS_WITH_AS(total.merge(acc), doctest::Contains("exceeds the largest count"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(total.merge(acc), doctest::Contains("exceeds the largest count"),
+                         std::invalid_argument);
     CHECK(total.count() == huge);  // unchanged by the refused merge
     auto small = acc;
     small.merge(hm::hedge_accumulator<>());

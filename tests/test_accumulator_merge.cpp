@@ -158,8 +158,9 @@ std::vector<Real> repeated(Real value, std::size_t count) {
 
 }  // namespace
 
-TEST_CASE_TEMPLATE("SPARK-21818: constant parts in proportions 0.7/0.4/0.5/0.4 merge to a variance of exactly 0",
-                   Real, double, long double) {
+TEST_CASE_TEMPLATE(
+    "SPARK-21818: constant parts in proportions 0.7/0.4/0.5/0.4 merge to a variance of exactly 0", Real,
+    double, long double) {
   // 3.0 is the value of the Spark report; 0.7 and 0.1 are not binary fractions, 1e9 + 0.1 sits far from
   // the origin, -2.5 is negative. The exact mean is the constant itself, every variance exactly 0.
   for (Real c : {Real(3.0), Real(0.7), Real(0.1), Real(1e9) + Real(0.1), Real(-2.5)}) {
@@ -188,8 +189,8 @@ TEST_CASE_TEMPLATE("SPARK-21818: constant parts in proportions 0.7/0.4/0.5/0.4 m
   }
 }
 
-TEST_CASE_TEMPLATE("SPARK-4355: parts whose mean is 0 merge to the exact figures in every order", Real, double,
-                   long double) {
+TEST_CASE_TEMPLATE("SPARK-4355: parts whose mean is 0 merge to the exact figures in every order", Real,
+                   double, long double) {
   // Five parts, 16 pairs: both means 0; all zeros; the constant 3; exposure mean 0 with a moving hedge;
   // a general part. The means of the whole are binary fractions (16 pairs), so they must be exact; the
   // other figures are rounded a few times (divisions by n − 1 = 15, square roots, the merges): 8 ulps.

@@ -39,11 +39,13 @@ void check_throws_containing(Call&& call, const std::vector<std::string>& parts)
     FAIL_CHECK("threw the wrong exception type: " << e.what());
     return;
   }
-  CHECK_MESSAGE(thrown, "expected an exception whose message contains \"" << (parts.empty() ? "" : parts[0])
-                                                                           << "\"");
+  CHECK_MESSAGE(thrown,
+                "expected an exception whose message contains \"" << (parts.empty() ? "" : parts[0]) << "\"");
 }
 
-std::vector<std::int64_t> times(std::initializer_list<std::int64_t> t) { return t; }
+std::vector<std::int64_t> times(std::initializer_list<std::int64_t> t) {
+  return t;
+}
 
 }  // namespace
 
@@ -55,10 +57,10 @@ TEST_CASE("dates: days since 1970-01-01 and weekdays agree with Python's datetim
     std::int64_t days;
     int weekday;
   };
-  const known cases[] = {{1970, 1, 1, 0, 3},          {2000, 2, 29, 11016, 1},    {2000, 3, 1, 11017, 2},
-                         {1900, 3, 1, -25508, 3},     {1600, 1, 1, -135140, 5},   {2023, 1, 24, 19381, 1},
-                         {1987, 5, 20, 6348, 2},      {2019, 1, 7, 17903, 0},     {1969, 12, 31, -1, 2},
-                         {1, 1, 1, -719162, 0},       {9999, 12, 31, 2932896, 4}};
+  const known cases[] = {{1970, 1, 1, 0, 3},      {2000, 2, 29, 11016, 1},   {2000, 3, 1, 11017, 2},
+                         {1900, 3, 1, -25508, 3}, {1600, 1, 1, -135140, 5},  {2023, 1, 24, 19381, 1},
+                         {1987, 5, 20, 6348, 2},  {2019, 1, 7, 17903, 0},    {1969, 12, 31, -1, 2},
+                         {1, 1, 1, -719162, 0},   {9999, 12, 31, 2932896, 4}};
   for (const auto& c : cases) {
     const std::int64_t days = hm::days_from_civil(hm::civil_date{c.y, c.m, c.d});
     CHECK_MESSAGE(days == c.days, c.y << "-" << c.m << "-" << c.d << ": " << days << " vs " << c.days);
@@ -107,8 +109,9 @@ TEST_CASE("parse_date: every bad date says where, what and why") {
   check_throws_containing<E>([] { (void)hm::parse_date("2023-13-01"); }, {"'2023-13-01'", "month 13"});
   check_throws_containing<E>([] { (void)hm::parse_date("0/5/2020"); }, {"month 0"});
   check_throws_containing<E>([] { (void)hm::parse_date("4/31/2020"); }, {"April 2020 has 30 days"});
-  check_throws_containing<E>([] { (void)hm::parse_date("1/24/2023", hm::date_format::iso, "DCOILWTICO.csv row 3"); },
-                             {"DCOILWTICO.csv row 3", "written M/D/YYYY", "YYYY-MM-DD", "mixed date formats"});
+  check_throws_containing<E>(
+      [] { (void)hm::parse_date("1/24/2023", hm::date_format::iso, "DCOILWTICO.csv row 3"); },
+      {"DCOILWTICO.csv row 3", "written M/D/YYYY", "YYYY-MM-DD", "mixed date formats"});
   check_throws_containing<E>([] { (void)hm::parse_date("2023-01-24", hm::date_format::us); },
                              {"written YYYY-MM-DD", "mixed date formats"});
   for (const char* bad : {"", ".", "abc", "2023-1-24", "2023-01-24 ", " 2023-01-24", "20230124", "2023-01",
@@ -127,8 +130,8 @@ struct hand_pair {
 
 template <class Real>
 void check_rows(const hm::aligned_series<Real>& got, const std::vector<std::int64_t>& time,
-                const std::vector<double>& a, const std::vector<double>& b, const std::vector<std::int64_t>& age_a,
-                const std::vector<std::int64_t>& age_b) {
+                const std::vector<double>& a, const std::vector<double>& b,
+                const std::vector<std::int64_t>& age_a, const std::vector<std::int64_t>& age_b) {
   REQUIRE(got.time.size() == time.size());
   REQUIRE(got.values.size() == 2);
   for (std::size_t r = 0; r < time.size(); ++r) {
@@ -185,8 +188,8 @@ TEST_CASE_TEMPLATE("align: the hand-worked pair under every policy", T, double, 
     CHECK(r.report.dropped_stale == 1);
     CHECK(r.report.series[1].stale == 1);
     CHECK(r.report.series[0].stale == 0);
-    CHECK(r.report.candidate_rows ==
-          r.report.rows + r.report.dropped_stale + r.report.dropped_no_earlier_value + r.report.dropped_not_in_all);
+    CHECK(r.report.candidate_rows == r.report.rows + r.report.dropped_stale +
+                                         r.report.dropped_no_earlier_value + r.report.dropped_not_in_all);
   }
   SUBCASE("as_of on A (merge_asof backward) and on B") {
     o.policy = hm::join_policy::as_of;
@@ -221,8 +224,8 @@ TEST_CASE("align: a business-day grid skips weekends, and holidays are filled wi
   o.policy = hm::join_policy::calendar_grid;
   o.weekdays_only = true;
   const auto r = hm::align(brent_t, brent, wti_t, wti, o, "brent", "wti");
-  check_rows(r, {d("2023-01-13"), d("2023-01-16"), d("2023-01-17")}, {85.28, 84.46, 86.21}, {79.86, 79.86, 80.18},
-             {0, 0, 0}, {0, 3, 0});
+  check_rows(r, {d("2023-01-13"), d("2023-01-16"), d("2023-01-17")}, {85.28, 84.46, 86.21},
+             {79.86, 79.86, 80.18}, {0, 0, 0}, {0, 3, 0});
   CHECK(r.report.candidate_rows == 3);  // Saturday and Sunday are not grid points
   CHECK(r.report.series[1].filled == 1);
   o.max_staleness = 2;  // a value 3 days old is too old: the holiday row goes
@@ -249,8 +252,9 @@ TEST_CASE("align: non-finite values are omitted (counted), propagated or raised"
   CHECK(kept.age[0][2] == 0);
   CHECK(kept.report.series[0].non_finite == 0);
   o.missing = hm::missing_data::raise;
-  check_throws_containing<std::domain_error>([&] { (void)hm::align(p.ta, a, p.tb, p.b, o, "brent.csv", "wti.csv"); },
-                                             {"series 0 ('brent.csv')", "index 2", "timestamp 4", "nan"});
+  check_throws_containing<std::domain_error>(
+      [&] { (void)hm::align(p.ta, a, p.tb, p.b, o, "brent.csv", "wti.csv"); },
+      {"series 0 ('brent.csv')", "index 2", "timestamp 4", "nan"});
 }
 
 namespace {
@@ -263,8 +267,9 @@ struct brute_row {
 };
 
 std::vector<brute_row> brute_as_of(const std::vector<std::vector<std::int64_t>>& t,
-                                   const std::vector<std::vector<double>>& v, const std::vector<std::int64_t>& rows,
-                                   std::int64_t max_staleness, std::size_t& no_earlier, std::size_t& stale) {
+                                   const std::vector<std::vector<double>>& v,
+                                   const std::vector<std::int64_t>& rows, std::int64_t max_staleness,
+                                   std::size_t& no_earlier, std::size_t& stale) {
   std::vector<brute_row> out;
   no_earlier = stale = 0;
   for (const std::int64_t time : rows) {
@@ -310,9 +315,11 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
         time += rng.integer(1, 3 + static_cast<long>(j) * 4);
       }
     }
-    for (std::size_t j = 0; j < k; ++j) views.push_back({t[j].data(), v[j].data(), t[j].size(), "s" + std::to_string(j)});
+    for (std::size_t j = 0; j < k; ++j)
+      views.push_back({t[j].data(), v[j].data(), t[j].size(), "s" + std::to_string(j)});
     const std::int64_t staleness = rng.integer(1, 12);
-    for (const auto policy : {hm::join_policy::as_of, hm::join_policy::union_as_of, hm::join_policy::calendar_grid}) {
+    for (const auto policy :
+         {hm::join_policy::as_of, hm::join_policy::union_as_of, hm::join_policy::calendar_grid}) {
       hm::align_options o;
       o.policy = policy;
       o.max_staleness = staleness;
@@ -326,7 +333,8 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
         std::sort(rows.begin(), rows.end());
         rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
       } else if (!(t[0].empty() && t[1].empty() && t[2].empty())) {
-        std::int64_t lo = std::numeric_limits<std::int64_t>::max(), hi = std::numeric_limits<std::int64_t>::min();
+        std::int64_t lo = std::numeric_limits<std::int64_t>::max(),
+                     hi = std::numeric_limits<std::int64_t>::min();
         for (const auto& tj : t) {
           if (tj.empty()) continue;
           lo = std::min(lo, tj.front());
@@ -389,9 +397,9 @@ TEST_CASE("align: every bad input names the series, index and value") {
   const hand_pair p;
   const auto dup = times({1, 2, 2, 7});
   const auto back = times({1, 5, 4, 7});
-  check_throws_containing<E>([&] { (void)hm::align(p.ta, p.a, dup, p.b, {}, "brent.csv", "wti.csv"); },
-                             {"hedgemetrics::align", "series 1 ('wti.csv')", "index 2", "(2)", "duplicate",
-                              "strictly increasing"});
+  check_throws_containing<E>(
+      [&] { (void)hm::align(p.ta, p.a, dup, p.b, {}, "brent.csv", "wti.csv"); },
+      {"hedgemetrics::align", "series 1 ('wti.csv')", "index 2", "(2)", "duplicate", "strictly increasing"});
   check_throws_containing<E>([&] { (void)hm::align(back, p.a, p.tb, p.b, {}, "brent.csv", "wti.csv"); },
                              {"series 0 ('brent.csv')", "index 2", "(4)", "before", "index 1 (5)"});
   for (const std::int64_t limit : {std::int64_t{0}, std::int64_t{-5}}) {

@@ -93,8 +93,9 @@ class splitmix {
 /// Brute-force HY in exact arithmetic: every pair of intervals, overlapping when t_{i−1} < s_j and
 /// s_{j−1} < t_i. Also Σ|ΔX_i||ΔY_j| over the overlapping pairs, the scale of the rounding.
 template <class TX, class TY>
-ex::rational brute_hy(const std::vector<std::int64_t>& tx, const std::vector<TX>& x, const std::vector<std::int64_t>& ty,
-                      const std::vector<TY>& y, double& scale, std::size_t& pairs) {
+ex::rational brute_hy(const std::vector<std::int64_t>& tx, const std::vector<TX>& x,
+                      const std::vector<std::int64_t>& ty, const std::vector<TY>& y, double& scale,
+                      std::size_t& pairs) {
   ex::rational sum = 0;
   scale = 0;
   pairs = 0;
@@ -184,8 +185,8 @@ TEST_CASE_TEMPLATE("hayashi_yoshida: hand-worked overlaps, exact", T, double, fl
   }
 }
 
-TEST_CASE_TEMPLATE("hayashi_yoshida: random ticks against brute force over all interval pairs, exact", T, double,
-                   float, long double, int) {
+TEST_CASE_TEMPLATE("hayashi_yoshida: random ticks against brute force over all interval pairs, exact", T,
+                   double, float, long double, int) {
   using Real = hm::result_t<std::vector<T>>;
   hm_test::random_source rng(0x16a5f1ULL);
   for (int trial = 0; trial < 12; ++trial) {
@@ -260,8 +261,9 @@ TEST_CASE("hayashi_yoshida: on common timestamps it is the realised covariance, 
   check_close("same ratio", pt.ratio, ex::maybe(ex::to_rational(hy.ratio)), 1e-13);
 }
 
-TEST_CASE("simulation: correlated Brownian pair at independent random times; HY unbiased, previous tick biased "
-          "toward zero as theory says") {
+TEST_CASE(
+    "simulation: correlated Brownian pair at independent random times; HY unbiased, previous tick biased "
+    "toward zero as theory says") {
   // Seed 20261203. Time in integer units over [0, T], T = 200000; each series ticks in a unit with
   // probability p = 0.1 (geometric gaps, mean 10), independently of the other and of the prices.
   // X, Y Brownian with ⟨X⟩_T = ⟨Y⟩_T = 1 and ⟨X,Y⟩ = ρ·t/T, ρ = 0.6, simulated exactly at every tick.
@@ -286,7 +288,8 @@ TEST_CASE("simulation: correlated Brownian pair at independent random times; HY 
     std::int64_t now = 0;
     std::size_t i = 0, j = 0;
     while (i < tx.size() || j < ty.size()) {
-      const std::int64_t next = std::min(i < tx.size() ? tx[i] : horizon + 1, j < ty.size() ? ty[j] : horizon + 1);
+      const std::int64_t next =
+          std::min(i < tx.size() ? tx[i] : horizon + 1, j < ty.size() ? ty[j] : horizon + 1);
       const double sd = std::sqrt(static_cast<double>(next - now) / static_cast<double>(horizon));
       const double z1 = rng.normal(), z2 = rng.normal();
       bx += sd * z1;
@@ -315,19 +318,19 @@ TEST_CASE("simulation: correlated Brownian pair at independent random times; HY 
   const double n = replications;
   const double hy_mean = hy_sum / n, hy_se = std::sqrt((hy_sq / n - hy_mean * hy_mean) / (n - 1));
   MESSAGE("HY: mean " << hy_mean << " (standard error " << hy_se << "), expected " << hy_expected / n);
-  CHECK_MESSAGE(std::fabs(hy_mean - rho) <= 4 * hy_se, "HY mean " << hy_mean << " vs rho " << rho << ", 4 SE = "
-                                                                  << 4 * hy_se);
+  CHECK_MESSAGE(std::fabs(hy_mean - rho) <= 4 * hy_se,
+                "HY mean " << hy_mean << " vs rho " << rho << ", 4 SE = " << 4 * hy_se);
   CHECK(hy_se < 0.005);  // the test can tell a 1% bias
   for (int d = 0; d < 2; ++d) {
     const double mean = pt_sum[d] / n, se = std::sqrt((pt_sq[d] / n - mean * mean) / (n - 1));
     const double theory = pt_expected[d] / n;
-    MESSAGE("previous tick, grid " << deltas[d] << ": mean " << mean << " (SE " << se << "), theory " << theory
-                                   << ", HY " << hy_mean);
+    MESSAGE("previous tick, grid " << deltas[d] << ": mean " << mean << " (SE " << se << "), theory "
+                                   << theory << ", HY " << hy_mean);
     CHECK_MESSAGE(mean < rho - 6 * se, "previous tick should be biased toward zero: " << mean);
     if (d == 0) {
       // Δ = 100: ages beyond Δ have probability 0.9^100 = 3e-5, so the formula holds.
-      CHECK_MESSAGE(std::fabs(mean - theory) <= 4 * se, "previous tick " << mean << " vs theory " << theory
-                                                                        << ", 4 SE = " << 4 * se);
+      CHECK_MESSAGE(std::fabs(mean - theory) <= 4 * se,
+                    "previous tick " << mean << " vs theory " << theory << ", 4 SE = " << 4 * se);
     } else {
       // Δ = 20: the formula (which assumes ages < Δ) is only indicative; the bias is large.
       CHECK(mean < 0.7 * rho);
@@ -405,7 +408,8 @@ TEST_CASE("dimson_fit: against exact normal equations with the lagged and leadin
   std::vector<double> f(n), s(n);
   for (std::size_t t = 0; t < n; ++t) f[t] = rng.symmetric();
   for (std::size_t t = 0; t < n; ++t) {
-    s[t] = 0.5 * f[t] + (t >= 1 ? 0.3 * f[t - 1] : 0.0) + (t >= 2 ? 0.1 * f[t - 2] : 0.0) + 0.4 * rng.symmetric();
+    s[t] = 0.5 * f[t] + (t >= 1 ? 0.3 * f[t - 1] : 0.0) + (t >= 2 ? 0.1 * f[t - 2] : 0.0) +
+           0.4 * rng.symmetric();
   }
   for (const auto& [lags, leads] : {std::pair<std::size_t, std::size_t>{1, 1}, {2, 1}, {0, 2}, {3, 0}}) {
     CAPTURE(lags);
@@ -424,7 +428,8 @@ TEST_CASE("dimson_fit: against exact normal equations with the lagged and leadin
     const auto e = solve_exact(x, y);
     CHECK(fit.n == y.size());
     REQUIRE(fit.slopes.size() == x.size());
-    for (std::size_t c = 0; c < x.size(); ++c) check_close("slope", fit.slopes[c], ex::maybe(e.beta[c + 1]), 1e-12);
+    for (std::size_t c = 0; c < x.size(); ++c)
+      check_close("slope", fit.slopes[c], ex::maybe(e.beta[c + 1]), 1e-12);
     check_close("Dimson ratio", fit.ratio, ex::maybe(e.sum_of_slopes), 1e-12);
     check_close("Dimson SE", fit.ratio_standard_error, ex::maybe(ex::sqrt_of(e.variance_of_sum)), 1e-10);
   }
@@ -447,7 +452,8 @@ TEST_CASE("scholes_williams_fit: against exact simple regressions on the shifted
     ar = 0.25 * ar + rng.symmetric();
     f[t] = ar;
   }
-  for (std::size_t t = 0; t < n; ++t) s[t] = 0.6 * f[t] + (t >= 1 ? 0.25 * f[t - 1] : 0.0) + 0.3 * rng.symmetric();
+  for (std::size_t t = 0; t < n; ++t)
+    s[t] = 0.6 * f[t] + (t >= 1 ? 0.25 * f[t - 1] : 0.0) + 0.3 * rng.symmetric();
   const auto fit = hm::scholes_williams_fit(s, f);
   // b_k: S_t on F_{t+k}, t = 1..n−2; ρ: F_t with F_{t−1}, t = 1..n−1; all exact.
   const std::size_t m = n - 2;
@@ -481,7 +487,8 @@ TEST_CASE("dimson_fit and scholes_williams_fit: standard errors match the Monte 
       ar = 0.3 * ar + rng.normal();
       f[t] = ar;
     }
-    for (std::size_t t = 0; t < n; ++t) s[t] = 0.5 * f[t] + (t >= 1 ? 0.3 * f[t - 1] : 0.0) + 0.5 * rng.normal();
+    for (std::size_t t = 0; t < n; ++t)
+      s[t] = 0.5 * f[t] + (t >= 1 ? 0.3 * f[t - 1] : 0.0) + 0.5 * rng.normal();
     const auto sw = hm::scholes_williams_fit(s, f);
     sw_sum += sw.ratio;
     sw_sq += sw.ratio * sw.ratio;
@@ -494,7 +501,8 @@ TEST_CASE("dimson_fit and scholes_williams_fit: standard errors match the Monte 
   const double m = samples;
   const double sw_sd = std::sqrt((sw_sq - sw_sum * sw_sum / m) / (m - 1));
   const double d_sd = std::sqrt((d_sq - d_sum * d_sum / m) / (m - 1));
-  MESSAGE("Scholes-Williams: Monte Carlo SD " << sw_sd << ", mean SE " << sw_se / m << ", mean " << sw_sum / m);
+  MESSAGE("Scholes-Williams: Monte Carlo SD " << sw_sd << ", mean SE " << sw_se / m << ", mean "
+                                              << sw_sum / m);
   MESSAGE("Dimson: Monte Carlo SD " << d_sd << ", mean SE " << d_se / m << ", mean " << d_sum / m);
   CHECK(sw_se / m == doctest::Approx(sw_sd).epsilon(0.12));
   CHECK(d_se / m == doctest::Approx(d_sd).epsilon(0.12));
@@ -582,7 +590,8 @@ TEST_CASE("bad input: every caller error names the function, the series, the ind
   grid.grid_step = 1;
   check_throws_containing<E>([&] { (void)hm::previous_tick_fit(good, v, dup, v, grid); },
                              {"previous_tick_fit", "hedge", "duplicate"});
-  check_throws_containing<E>([&] { (void)hm::dimson_fit(v, three); }, {"dimson_fit", "4 values", "hedge has 3"});
+  check_throws_containing<E>([&] { (void)hm::dimson_fit(v, three); },
+                             {"dimson_fit", "4 values", "hedge has 3"});
   check_throws_containing<E>([&] { (void)hm::scholes_williams_fit(three, v); }, {"scholes_williams_fit"});
   hm::lead_lag_options omit;
   omit.missing = hm::missing_data::omit;

@@ -65,7 +65,8 @@ TEST_CASE("MacKinnon (2010) Table 2 as printed: N = 2 and the entries statsmodel
   CHECK(t[6][2][2] == -6.922);
   CHECK(t[6][2][3] == 67.721);
   // C(1%) at T = 100: −3.89644 − 10.9519/100 − 22.527/100² = −4.0082117.
-  CHECK(hm::mackinnon_critical_value(2, 0, 100) == doctest::Approx(-3.89644 - 0.109519 - 0.0022527).epsilon(1e-15));
+  CHECK(hm::mackinnon_critical_value(2, 0, 100) ==
+        doctest::Approx(-3.89644 - 0.109519 - 0.0022527).epsilon(1e-15));
   CHECK(hm::mackinnon_critical_value(2, 1, 0) == -3.33613);
   CHECK_THROWS_AS((void)hm::mackinnon_critical_value(13, 0, 100), std::invalid_argument);
 }
@@ -100,7 +101,8 @@ TEST_CASE("engle_granger: the ADF t ratio from its definition, in long double") 
   for (std::size_t i = 0; i < 300; ++i) ms += p.s[i], mf += p.f[i];
   ms /= 300, mf /= 300;
   long double sff = 0, ssf = 0;
-  for (std::size_t i = 0; i < 300; ++i) sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
+  for (std::size_t i = 0; i < 300; ++i)
+    sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
   const long double beta = ssf / sff, c = ms - beta * mf;
   std::vector<long double> u(300);
   for (std::size_t i = 0; i < 300; ++i) u[i] = p.s[i] - c - beta * p.f[i];
@@ -168,10 +170,11 @@ TEST_CASE("basis_half_life: AR(1) with coefficient 0.9 has half-life ln 2 / −l
 TEST_CASE("engle_granger and basis_half_life: bad input and missing data") {
   std::vector<double> s = {1, 2, 3, 4, 5, 6}, f = {1, 3, 2, 4, 6, 5};
   const std::vector<double> shorter = {1, 2};
-  CHECK_THROWS_WITH_AS((void)hm::engle_granger(s, shorter),
-                       "hedgemetrics::engle_granger: spot and futures must have the same length, but spot has 6 "
-                       "values and futures has 2",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)hm::engle_granger(s, shorter),
+      "hedgemetrics::engle_granger: spot and futures must have the same length, but spot has 6 "
+      "values and futures has 2",
+      std::invalid_argument);
   hm::cointegration_options omit;
   omit.missing = hm::missing_data::omit;
   CHECK_THROWS_AS((void)hm::engle_granger(s, f, omit), std::invalid_argument);
@@ -182,5 +185,6 @@ TEST_CASE("engle_granger and basis_half_life: bad input and missing data") {
   hm::cointegration_options raise;
   raise.missing = hm::missing_data::raise;
   CHECK_THROWS_WITH_AS((void)hm::engle_granger(s, f, raise),
-                       "hedgemetrics::engle_granger: spot[3] is inf (missing_data::raise)", std::domain_error);
+                       "hedgemetrics::engle_granger: spot[3] is inf (missing_data::raise)",
+                       std::domain_error);
 }

@@ -79,7 +79,8 @@ TEST_CASE("range: N* right where h*·Q_A overflows or underflows, +inf only wher
   for (int i = 0; i < 4000; ++i) {
     const double ratio = rng.symmetric() * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
     const double exposure = rng.symmetric() * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
-    const double contract = (0.01 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
+    const double contract =
+        (0.01 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-300, 300)));
     const double n = hm::optimal_contracts(ratio, exposure, contract);
     const ex::rational exact = ex::to_rational(ratio) * ex::to_rational(exposure) / ex::to_rational(contract);
     const std::string what = "optimal_contracts(" + hm_test::show(ratio) + ", " + hm_test::show(exposure) +

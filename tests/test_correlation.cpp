@@ -19,9 +19,9 @@
 namespace hm = hedgemetrics;
 
 namespace {
-const std::vector<double> jet_fuel = {0.029, 0.020, -0.044, 0.008, 0.026, -0.019, -0.010, -0.007,
+const std::vector<double> jet_fuel = {0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
                                       0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
-const std::vector<double> heating_oil = {0.021, 0.035, -0.046, 0.001, 0.044, -0.029, -0.026, -0.029,
+const std::vector<double> heating_oil = {0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
                                          0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
 }  // namespace
 
@@ -78,7 +78,7 @@ TEST_CASE("compare_correlations: Fisher z of two windows, symmetric, 5% size und
   }
   CHECK(rejections > 60);  // 100 expected; binomial 99.99% range
   CHECK(rejections < 145);
-  CHECK(covered > 1855);   // 1900 expected
+  CHECK(covered > 1855);  // 1900 expected
   CHECK(covered < 1945);
 }
 
@@ -100,12 +100,14 @@ TEST_CASE("correlation_interval: missing data, perfect and undefined correlation
   hm::correlation_options raise;
   raise.missing = hm::missing_data::raise;
   CHECK_THROWS_WITH_AS((void)hm::correlation_interval(s, f, raise),
-                       "hedgemetrics::correlation_interval: hedge[2] is nan (missing_data::raise)", std::domain_error);
+                       "hedgemetrics::correlation_interval: hedge[2] is nan (missing_data::raise)",
+                       std::domain_error);
   const std::vector<double> shorter = {1, 2};
-  CHECK_THROWS_WITH_AS((void)hm::correlation_interval(s, shorter),
-                       "hedgemetrics::correlation_interval: spot and hedge must have the same length, but spot has 5 "
-                       "values and hedge has 2",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)hm::correlation_interval(s, shorter),
+      "hedgemetrics::correlation_interval: spot and hedge must have the same length, but spot has 5 "
+      "values and hedge has 2",
+      std::invalid_argument);
   hm::correlation_options level;
   level.level = 1.5;
   CHECK_THROWS_AS((void)hm::correlation_interval(s, s, level), std::invalid_argument);

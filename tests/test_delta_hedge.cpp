@@ -91,12 +91,13 @@ void check_hull_table(const std::vector<hull_row>& table, double hull_cost, cons
     const double hull = 1000.0 * table[i].cumulative_cost - o.quantity * table[i].delta * table[i].price;
     const double gap = std::fabs(ours - hull);
     worst = std::fmax(worst, gap);
-    CHECK_MESSAGE(gap <= 500.0, name << " week " << i << ": cumulative cost " << h.cumulative_cost[i] << ", Hull "
-                                     << 1000.0 * table[i].cumulative_cost << " (gap $" << gap << ")");
+    CHECK_MESSAGE(gap <= 500.0, name << " week " << i << ": cumulative cost " << h.cumulative_cost[i]
+                                     << ", Hull " << 1000.0 * table[i].cumulative_cost << " (gap $" << gap
+                                     << ")");
   }
   CHECK(std::fabs(h.cumulative_cost.back() - 1000.0 * table.back().cumulative_cost) <= 500.0);
-  MESSAGE(name << ": largest gap to Hull's cumulative cost $" << worst << "; cost of hedging $" << h.hedging_cost
-               << " (Hull $" << hull_cost << ")");
+  MESSAGE(name << ": largest gap to Hull's cumulative cost $" << worst << "; cost of hedging $"
+               << h.hedging_cost << " (Hull $" << hull_cost << ")");
   CHECK(std::fabs(h.hedging_cost - hull_cost) <= 500.0);
   CHECK(h.option_price == doctest::Approx(240053).epsilon(1e-5));  // Hull: "about $240,000"
   // The attribution: the steps' P&L sums to the hedging error, which the hedging cost gives another way.
@@ -104,7 +105,8 @@ void check_hull_table(const std::vector<hull_row>& table, double hull_cost, cons
   CHECK(h.hedging_error == doctest::Approx(error).epsilon(1e-14));
   CHECK(h.total.pnl == doctest::Approx(error).epsilon(1e-10));
   const auto& a = h.total;
-  CHECK(a.delta + a.gamma + a.theta + a.financing + a.costs + a.unexplained == doctest::Approx(a.pnl).epsilon(1e-12));
+  CHECK(a.delta + a.gamma + a.theta + a.financing + a.costs + a.unexplained ==
+        doctest::Approx(a.pnl).epsilon(1e-12));
   CHECK(a.delta == doctest::Approx(0.0));  // rebalanced every week to the model delta
   CHECK(a.costs == 0.0);
 }
@@ -119,8 +121,8 @@ TEST_CASE("delta_hedge: Hull's Table 19.3 (out of the money) row by row, cost of
   check_hull_table(hull_table_19_3, 256600.0, "Table 19.3");
 }
 
-TEST_CASE_TEMPLATE("delta_hedge: every accepted series type gives the figures of the same values as doubles", T,
-                   float, double, long double, int) {
+TEST_CASE_TEMPLATE("delta_hedge: every accepted series type gives the figures of the same values as doubles",
+                   T, float, double, long double, int) {
   // Hull's prices (in cents for int), converted to T; the reference is delta_hedge on those values as double.
   const double scale = std::is_same_v<T, int> ? 100.0 : 1.0;
   auto o = hull_options();
@@ -138,8 +140,8 @@ TEST_CASE_TEMPLATE("delta_hedge: every accepted series type gives the figures of
   CHECK(h.hedging_cost == reference.hedging_cost);
   const hm::series_view<T> view(prices.data(), prices.size());
   CHECK(hm::delta_hedge(view, times, o).hedging_cost == reference.hedging_cost);
-  const Eigen::Matrix<double, Eigen::Dynamic, 1> eigen = Eigen::Map<const Eigen::VectorXd>(as_double.data(),
-                                                                                          static_cast<Eigen::Index>(as_double.size()));
+  const Eigen::Matrix<double, Eigen::Dynamic, 1> eigen =
+      Eigen::Map<const Eigen::VectorXd>(as_double.data(), static_cast<Eigen::Index>(as_double.size()));
   CHECK(hm::delta_hedge(eigen, times, o).hedging_cost == reference.hedging_cost);
 }
 
@@ -155,7 +157,8 @@ TEST_CASE("delta_hedge: the attribution explains the P&L; the unexplained part i
     sim.seed = 7;
     const auto paths = hm::simulate_price_paths(49.0, o, sim);
     std::vector<double> times(steps + 1);
-    for (std::size_t i = 0; i <= steps; ++i) times[i] = o.expiry * static_cast<double>(i) / static_cast<double>(steps);
+    for (std::size_t i = 0; i <= steps; ++i)
+      times[i] = o.expiry * static_cast<double>(i) / static_cast<double>(steps);
     times.back() = o.expiry;
     double gamma_size = 0, unexplained = 0;
     auto options = o;
@@ -184,7 +187,9 @@ TEST_CASE("delta_hedge: the attribution explains the P&L; the unexplained part i
   CHECK(fine / coarse < 0.65);
 }
 
-TEST_CASE("delta_hedge: a put's hedge is the call's less a forward (parity of hedging costs); a bought option flips every sign") {
+TEST_CASE(
+    "delta_hedge: a put's hedge is the call's less a forward (parity of hedging costs); a bought option "
+    "flips every sign") {
   // With q = 0 the put's delta is the call's − 1, so its hedge is the call's short `quantity` shares held
   // from t0, financed at r: hedging_cost(put) − hedging_cost(call) = quantity·(K − S0 e^{r(t_n − t0)}).
   for (const auto* table : {&hull_table_19_2, &hull_table_19_3}) {
@@ -252,7 +257,9 @@ TEST_CASE("delta_hedge: rebalancing every k steps and inside a delta band") {
   }
 }
 
-TEST_CASE("simulate_delta_hedge: every path's P&L equals delta_hedge's on the same path; threads give the same bits") {
+TEST_CASE(
+    "simulate_delta_hedge: every path's P&L equals delta_hedge's on the same path; threads give the same "
+    "bits") {
   auto o = hull_options();
   o.quantity = 1.0;
   o.cost = 0.002;
@@ -274,8 +281,8 @@ TEST_CASE("simulate_delta_hedge: every path's P&L equals delta_hedge's on the sa
     t.back() = o.expiry;
     const auto h = hm::delta_hedge(paths[p], t, o);
     const double pv = h.hedging_error * std::exp(-o.rate * o.expiry);
-    CHECK_MESSAGE(std::fabs(dist.pnl[p] - pv) <= 1e-12 * 49.0, "path " << p << ": simulated " << dist.pnl[p]
-                                                                       << ", delta_hedge " << pv);
+    CHECK_MESSAGE(std::fabs(dist.pnl[p] - pv) <= 1e-12 * 49.0,
+                  "path " << p << ": simulated " << dist.pnl[p] << ", delta_hedge " << pv);
   }
   sim.threads = 3;
   const auto threaded = hm::simulate_delta_hedge(49.0, o, sim);
@@ -325,7 +332,8 @@ TEST_CASE("simulation kernels: the table of Phi within 2e-15 of erfc, exp_kernel
   CHECK(worst_exp <= 2 * std::numeric_limits<double>::epsilon());
 }
 
-TEST_CASE("simulate_delta_hedge: mean error V(sigma_hedge) - V(sigma_realised) under the risk-neutral drift") {
+TEST_CASE(
+    "simulate_delta_hedge: mean error V(sigma_hedge) - V(sigma_realised) under the risk-neutral drift") {
   // With μ = r the hedge's discounted gains are a martingale, so E[pnl] = q(V(σ_h) − V(σ_r)) exactly, for
   // any rebalancing: the mean must be within 4 standard errors.
   auto o = hull_options();
@@ -339,12 +347,15 @@ TEST_CASE("simulate_delta_hedge: mean error V(sigma_hedge) - V(sigma_realised) u
     const double expected =
         d.option_price - hm::black_scholes(option_type::call, 49.0, 50.0, o.expiry, o.rate, realised).price;
     const double se = d.standard_deviation / std::sqrt(4000.0);
-    CHECK_MESSAGE(std::fabs(d.mean - expected) <= 4 * se,
-                  "realised " << realised << ": mean " << d.mean << ", expected " << expected << ", se " << se);
+    CHECK_MESSAGE(std::fabs(d.mean - expected) <= 4 * se, "realised " << realised << ": mean " << d.mean
+                                                                      << ", expected " << expected << ", se "
+                                                                      << se);
   }
 }
 
-TEST_CASE("simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / option price), 5/2/1 weeks within 0.02") {
+TEST_CASE(
+    "simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / option price), 5/2/1 weeks within "
+    "0.02") {
   // Hull's setup: S0 49, K 50, r 5%, sigma 20%, mu 13%, 20 weeks; rebalancing every 5, 4, 2 and 1 weeks (at
   // weeks 0, 5, 10, 15; 0, 4, 8, 12, 16; ...; closed out at week 20); performance = sd of the cost of writing
   // and hedging the option / its Black-Scholes price. Hull prints 0.42, 0.34, 0.26, 0.19.
@@ -382,8 +393,9 @@ TEST_CASE("simulate_delta_hedge: Hull's Table 19.4 (sd of the hedging cost / opt
     if (r.steps == 4) five_week = measure;
     if (r.steps == 5) {
       const double scaled = 0.42 * std::sqrt(4.0 / 5.0);
-      CHECK_MESSAGE(std::fabs(measure - scaled) <= 0.02, "every 4 weeks: computed " << measure
-                                                             << ", Hull's 5-week 0.42 scaled by sqrt(4/5): " << scaled);
+      CHECK_MESSAGE(
+          std::fabs(measure - scaled) <= 0.02,
+          "every 4 weeks: computed " << measure << ", Hull's 5-week 0.42 scaled by sqrt(4/5): " << scaled);
       // And the simulation's own ratio follows the 1/sqrt(N) law to 2%.
       CHECK(measure / five_week == doctest::Approx(std::sqrt(4.0 / 5.0)).epsilon(0.02));
     }
@@ -400,7 +412,8 @@ TEST_CASE("simulate_delta_hedge: QuantLib's DiscreteHedging figures and Derman-K
   o.volatility = 0.2;
   hm::hedging_simulation sim;
   sim.paths = 20000;
-  for (const auto& [steps, sd, dk] : {std::tuple<std::size_t, double, double>{21, 0.43, 0.44}, {84, 0.22, 0.22}}) {
+  for (const auto& [steps, sd, dk] :
+       {std::tuple<std::size_t, double, double>{21, 0.43, 0.44}, {84, 0.22, 0.22}}) {
     sim.rebalances = steps;
     const auto d = hm::simulate_delta_hedge(100.0, o, sim);
     CHECK(d.option_price == doctest::Approx(2.51207).epsilon(1e-5));
@@ -422,7 +435,8 @@ TEST_CASE("simulate_delta_hedge: QuantLib's DiscreteHedging figures and Derman-K
 TEST_CASE("leland_volatility: the round-trip convention, and a zero mean error with costs") {
   // σ_L² = σ²(1 + √(2/π)·k/(σ√Δt)), k = 2·cost: σ 20%, cost 0.5%, weekly: Le = √(2/π)·0.01/(0.2·√(1/52)).
   const double le = std::sqrt(2.0 / 3.14159265358979323846) * 0.01 / (0.2 * std::sqrt(1.0 / 52.0));
-  CHECK(hm::leland_volatility(0.2, 0.005, 1.0 / 52.0) == doctest::Approx(0.2 * std::sqrt(1 + le)).epsilon(1e-15));
+  CHECK(hm::leland_volatility(0.2, 0.005, 1.0 / 52.0) ==
+        doctest::Approx(0.2 * std::sqrt(1 + le)).epsilon(1e-15));
   CHECK(hm::leland_volatility(0.2, 0.0, 1.0 / 52.0) == 0.2);
   // A written call priced and hedged at σ_L, paths at σ: the costs are paid for (mean P&L ≈ 0), and at σ
   // they are a loss.
@@ -437,11 +451,12 @@ TEST_CASE("leland_volatility: the round-trip convention, and a zero mean error w
   o.volatility = hm::leland_volatility(0.2, o.cost, o.expiry / 20.0);
   const auto leland = hm::simulate_delta_hedge(49.0, o, sim);
   const double se = leland.standard_deviation / std::sqrt(4000.0);
-  MESSAGE("cost 0.5%: mean P&L " << plain.mean << " at sigma, " << leland.mean << " at Leland's " << o.volatility
-                                 << " (costs " << leland.mean_transaction_cost << ")");
+  MESSAGE("cost 0.5%: mean P&L " << plain.mean << " at sigma, " << leland.mean << " at Leland's "
+                                 << o.volatility << " (costs " << leland.mean_transaction_cost << ")");
   CHECK(plain.mean < -10 * plain.standard_deviation / std::sqrt(4000.0));
   // Leland pays for the rebalancing trades, not for buying the first hedge: that cost remains.
-  const double first_trade = o.cost * 49.0 * hm::black_scholes(option_type::call, 49, 50, o.expiry, o.rate, o.volatility).delta;
+  const double first_trade =
+      o.cost * 49.0 * hm::black_scholes(option_type::call, 49, 50, o.expiry, o.rate, o.volatility).delta;
   CHECK(std::fabs(leland.mean + first_trade) <= 0.05 * leland.mean_transaction_cost + 4 * se);
 }
 
@@ -483,19 +498,28 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   const auto o = hull_options();
   const std::vector<double> p = {49, 48, 50}, t = {0, 0.01, 0.02};
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{49, 48}, t, o); }) ==
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(std::vector<double>{49, 48}, t, o);
+        }) ==
         "hedgemetrics::delta_hedge: prices and times must have the same length, but prices has 2 values and "
         "times has 3");
-  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{49, nan, 50}, t, o); }) ==
-        "hedgemetrics::delta_hedge: prices[1] is nan (prices must be positive and finite)");
-  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{49, 48, -1}, t, o); }) ==
-        "hedgemetrics::delta_hedge: prices[2] is -1 (prices must be positive and finite)");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, 0.02, 0.01}, o); }) ==
-        "hedgemetrics::delta_hedge: times must be strictly increasing, but times[2] = 0.01 follows times[1] = 0.02");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0.5, 0.6, 0.7}, o); }) ==
-        "hedgemetrics::delta_hedge: options.expiry = 0.384615384615385 is not after times[0] = 0.5");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, 0.2, 0.7}, o); }) ==
-        "hedgemetrics::delta_hedge: times[2] = 0.7 is after options.expiry = 0.384615384615385");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(std::vector<double>{49, nan, 50}, t, o);
+        }) == "hedgemetrics::delta_hedge: prices[1] is nan (prices must be positive and finite)");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(std::vector<double>{49, 48, -1}, t, o);
+        }) == "hedgemetrics::delta_hedge: prices[2] is -1 (prices must be positive and finite)");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0, 0.02, 0.01}, o);
+        }) ==
+        "hedgemetrics::delta_hedge: times must be strictly increasing, but times[2] = 0.01 follows times[1] "
+        "= 0.02");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0.5, 0.6, 0.7}, o);
+        }) == "hedgemetrics::delta_hedge: options.expiry = 0.384615384615385 is not after times[0] = 0.5");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0, 0.2, 0.7}, o);
+        }) == "hedgemetrics::delta_hedge: times[2] = 0.7 is after options.expiry = 0.384615384615385");
   CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{}, std::vector<double>{}, o); }) ==
         "hedgemetrics::delta_hedge: prices and times are empty");
   auto bad = o;
@@ -519,17 +543,26 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
         "hedgemetrics::delta_hedge: options.rebalance_every must be at least 1");
   // Zero and infinite prices, a NaN or repeated time, a NaN expiry or quantity, a negative band.
-  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{0, 48, 50}, t, o); }) ==
-        "hedgemetrics::delta_hedge: prices[0] is 0 (prices must be positive and finite)");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(std::vector<double>{0, 48, 50}, t, o);
+        }) == "hedgemetrics::delta_hedge: prices[0] is 0 (prices must be positive and finite)");
   const double inf = std::numeric_limits<double>::infinity();
-  CHECK(message_of([&] { (void)hm::delta_hedge(std::vector<double>{49, inf, 50}, t, o); }) ==
-        "hedgemetrics::delta_hedge: prices[1] is inf (prices must be positive and finite)");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, nan, 0.02}, o); }) ==
-        "hedgemetrics::delta_hedge: times[1] is nan");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0, 0.01, 0.01}, o); }) ==
-        "hedgemetrics::delta_hedge: times must be strictly increasing, but times[2] = 0.01 follows times[1] = 0.01");
-  CHECK(message_of([&] { (void)hm::delta_hedge(p, std::vector<double>{0.384615384615385, 0.39, 0.4}, o); }) ==
-        "hedgemetrics::delta_hedge: options.expiry = 0.384615384615385 is not after times[0] = 0.384615384615385");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(std::vector<double>{49, inf, 50}, t, o);
+        }) == "hedgemetrics::delta_hedge: prices[1] is inf (prices must be positive and finite)");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0, nan, 0.02}, o);
+        }) == "hedgemetrics::delta_hedge: times[1] is nan");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0, 0.01, 0.01}, o);
+        }) ==
+        "hedgemetrics::delta_hedge: times must be strictly increasing, but times[2] = 0.01 follows times[1] "
+        "= 0.01");
+  CHECK(message_of([&] {
+          (void)hm::delta_hedge(p, std::vector<double>{0.384615384615385, 0.39, 0.4}, o);
+        }) ==
+        "hedgemetrics::delta_hedge: options.expiry = 0.384615384615385 is not after times[0] = "
+        "0.384615384615385");
   bad = o;
   bad.expiry = nan;
   CHECK(message_of([&] { (void)hm::delta_hedge(p, t, bad); }) ==
@@ -557,7 +590,8 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   sim = {};
   sim.realised_volatility = -0.1;
   CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, o, sim); }) ==
-        "hedgemetrics::simulate_delta_hedge: simulation.realised_volatility must be positive and finite, but it is -0.1");
+        "hedgemetrics::simulate_delta_hedge: simulation.realised_volatility must be positive and finite, but "
+        "it is -0.1");
   sim = {};
   sim.rebalances = 0;
   CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, o, sim); }) ==
@@ -569,12 +603,14 @@ TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument an
   sim = {};
   sim.jump_intensity = -1.0;
   CHECK(message_of([&] { (void)hm::simulate_price_paths(49.0, o, sim); }) ==
-        "hedgemetrics::simulate_price_paths: simulation.jump_intensity must be non-negative and finite, but it is -1");
+        "hedgemetrics::simulate_price_paths: simulation.jump_intensity must be non-negative and finite, but "
+        "it is -1");
   sim = {};
   bad = o;
   bad.expiry = -0.1;
   CHECK(message_of([&] { (void)hm::simulate_delta_hedge(49.0, bad, sim); }) ==
-        "hedgemetrics::simulate_delta_hedge: options.expiry (years from the start, t = 0) must be positive, but it "
+        "hedgemetrics::simulate_delta_hedge: options.expiry (years from the start, t = 0) must be positive, "
+        "but it "
         "is -0.1");
   CHECK(message_of([&] { (void)hm::leland_volatility(0.2, 1.0, 0.02); }) ==
         "hedgemetrics::leland_volatility: cost must be in [0, 1), but it is 1");

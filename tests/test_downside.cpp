@@ -746,16 +746,16 @@ bool check_in_range(const std::string& what, double computed, const rational& q,
     return computed == std::numeric_limits<double>::infinity();
   }
   if (!std::isfinite(computed)) {
-    CHECK_MESSAGE(false, what << ": the exact value " << show(q) << " is representable, computed "
-                              << show(computed));
+    CHECK_MESSAGE(
+        false, what << ": the exact value " << show(q) << " is representable, computed " << show(computed));
     return false;
   }
   rational error = ex::to_rational(computed) - q;
   if (sgn(error) < 0) error = -error;
   rational magnitude = q;
   if (sgn(magnitude) < 0) magnitude = -magnitude;
-  const rational bound = magnitude * ex::to_rational(tolerance) +
-                         ex::to_rational(std::numeric_limits<double>::denorm_min()) / 2;
+  const rational bound =
+      magnitude * ex::to_rational(tolerance) + ex::to_rational(std::numeric_limits<double>::denorm_min()) / 2;
   const bool ok = error <= bound;
   CHECK_MESSAGE(ok, what << ": computed " << show(computed) << ", exact " << show(q) << " (relative error "
                          << (sgn(q) != 0 ? rational(error / magnitude).get_d() : error.get_d())
@@ -780,8 +780,8 @@ TEST_CASE("semivariance and LPM: values near 1e9 that differ by units keep every
       std::vector<double> y;
       for (std::size_t i = 0; i < n; ++i) y.push_back(offset + static_cast<double>(rng.integer(-50, 50)) / 4);
       const auto q = exact_values(y);
-      check_in_range("semivariance, offset " + show(offset) + ", n = " + std::to_string(n), hm::semivariance(y),
-                     exact_lpm(q, 2, exact_mean(q)), 4e-15);
+      check_in_range("semivariance, offset " + show(offset) + ", n = " + std::to_string(n),
+                     hm::semivariance(y), exact_lpm(q, 2, exact_mean(q)), 4e-15);
     }
   }
 }
@@ -796,13 +796,14 @@ TEST_CASE("range contract: LPM and semivariance of values from 1e-300 to 1e300, 
     for (std::size_t i = 0; i < n; ++i) x.push_back(shift + scale * rng.symmetric());
     const auto q = exact_values(x);
     const double target = trial % 2 == 0 ? 0.0 : shift + scale * rng.symmetric();
-    const std::string label = "n = " + std::to_string(n) + ", scale " + show(scale) + ", shift " + show(shift);
+    const std::string label =
+        "n = " + std::to_string(n) + ", scale " + show(scale) + ", shift " + show(shift);
     for (int order = 0; order <= 5; ++order) {
-      check_in_range(label + ", LPM order " + std::to_string(order), hm::lower_partial_moment(x, order, target),
-                     exact_lpm(q, order, ex::to_rational(target)), 1e-14);
+      check_in_range(label + ", LPM order " + std::to_string(order),
+                     hm::lower_partial_moment(x, order, target), exact_lpm(q, order, ex::to_rational(target)),
+                     1e-14);
     }
-    check_in_range(label + ", semivariance", hm::semivariance(x), exact_lpm(q, 2, exact_mean(q)),
-                   1e-14);
+    check_in_range(label + ", semivariance", hm::semivariance(x), exact_lpm(q, 2, exact_mean(q)), 1e-14);
   }
   // A sum of squares that overflows while the mean of them does not: 4 deficits of 1.2e154, squares
   // 1.44e308 each, the sum 5.76e308 is beyond DBL_MAX, the LPM 1.44e308 is not.
@@ -837,7 +838,8 @@ TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside fig
     const std::string label = "trial " + std::to_string(trial) + ", scale 2^" + std::to_string(power);
     // A power of two scales every figure exactly (no rounding anywhere in the range of the results).
     for (const double level : {0.5, 0.9, 0.95}) {
-      CHECK_MESSAGE(hm::value_at_risk(scaled, level) == std::ldexp(hm::value_at_risk(x, level), power), label);
+      CHECK_MESSAGE(hm::value_at_risk(scaled, level) == std::ldexp(hm::value_at_risk(x, level), power),
+                    label);
       CHECK_MESSAGE(hm::expected_shortfall(scaled, level) ==
                         doctest::Approx(std::ldexp(hm::expected_shortfall(x, level), power)).epsilon(1e-14),
                     label);
@@ -850,8 +852,8 @@ TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside fig
       } else if (std::fabs(expected) >= std::numeric_limits<double>::min() || expected == 0) {
         CHECK_MESSAGE(scaled_value == doctest::Approx(expected).epsilon(1e-14), label << ": " << figure);
       } else {  // subnormal: within the rounding of the smallest subnormals
-        CHECK_MESSAGE(std::fabs(scaled_value - expected) <= 1e-14 * std::fabs(expected) +
-                                                                 std::numeric_limits<double>::denorm_min(),
+        CHECK_MESSAGE(std::fabs(scaled_value - expected) <=
+                          1e-14 * std::fabs(expected) + std::numeric_limits<double>::denorm_min(),
                       label << ": " << figure);
       }
     };
@@ -907,8 +909,8 @@ TEST_CASE("expected shortfall at a level whose tail is under one observation, an
   const auto best = exact_min_shortfall(qs, qf, ex::to_rational(level));
   REQUIRE(std::isfinite(h));
   check_close("ES at the min-ES ratio at level 1 - 1e-16",
-              static_cast<double>(ru_shortfall(hedged_losses(qs, qf, ex::to_rational(h)), ex::to_rational(level))
-                                      .get_d()),
+              static_cast<double>(
+                  ru_shortfall(hedged_losses(qs, qf, ex::to_rational(h)), ex::to_rational(level)).get_d()),
               ex::maybe(best.value), 1e-14);
   // Losses near DBL_MAX: the tail sum overflows, its mean does not.
   const std::vector<double> pnl{-1.5e308, -1.7e308, -1.6e308, -1e308, 0.5, -1.75e308};
@@ -1023,7 +1025,8 @@ TEST_CASE("downside_effectiveness where S - h*F overflows: scaled back, effectiv
   for (int m = 1; m <= 3; ++m) {
     const rational exact_ratio = exact_lpm(hedged, m, 0) / exact_lpm(qs, m, 0);
     check_in_range("LPM" + std::to_string(m) + " effectiveness (1 - ratio)",
-                   1 - big.lower_partial_moment[static_cast<std::size_t>(m)].effectiveness, exact_ratio, 1e-13);
+                   1 - big.lower_partial_moment[static_cast<std::size_t>(m)].effectiveness, exact_ratio,
+                   1e-13);
   }
   check_in_range("semivariance effectiveness (1 - ratio)", 1 - big.semivariance.effectiveness,
                  exact_lpm(hedged, 2, exact_mean(hedged)) / exact_lpm(qs, 2, exact_mean(qs)), 1e-13);

@@ -76,7 +76,8 @@ reference long_double_fit(const prices& p, std::size_t lags) {
   for (std::size_t i = 0; i < big_n; ++i) ms += p.s[i], mf += p.f[i];
   ms /= big_n, mf /= big_n;
   long double sff = 0, ssf = 0;
-  for (std::size_t i = 0; i < big_n; ++i) sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
+  for (std::size_t i = 0; i < big_n; ++i)
+    sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
   const long double beta = ssf / sff, c = ms - beta * mf;
   const auto k = static_cast<Eigen::Index>(3 + 2 * lags);
   mat d(static_cast<Eigen::Index>(n), k);
@@ -123,7 +124,8 @@ TEST_CASE("error_correction_hedge equals the step-2 regression solved again in l
     CHECK(close(fit.adjustment_test.standard_error, ref.se[2], 1e-10));
     CHECK(close(fit.model.intercept, ref.b[0], 1e-9));
     for (std::size_t i = 0; i < 2 * lags; ++i) {
-      CHECK(close(fit.model.ratios[static_cast<Eigen::Index>(2 + i)], ref.b[static_cast<Eigen::Index>(3 + i)], 1e-9));
+      CHECK(close(fit.model.ratios[static_cast<Eigen::Index>(2 + i)], ref.b[static_cast<Eigen::Index>(3 + i)],
+                  1e-9));
     }
     CHECK(close(fit.ratio_test.t_statistic, ref.b[1] / ref.se[1], 1e-10));
     CHECK(fit.tests.residual_df == 499 - lags - (3 + 2 * lags));
@@ -147,7 +149,8 @@ TEST_CASE("error_correction_hedge on WTI spot and CL1 levels: second algorithm, 
   CHECK(close(fit.adjustment_test.standard_error, ref.se[2], 1e-9));
   // OLS over the same periods: fit_hedge of the differences.
   std::vector<double> ds, df;
-  for (std::size_t t = 2; t < p.s.size(); ++t) ds.push_back(p.s[t] - p.s[t - 1]), df.push_back(p.f[t] - p.f[t - 1]);
+  for (std::size_t t = 2; t < p.s.size(); ++t)
+    ds.push_back(p.s[t] - p.s[t - 1]), df.push_back(p.f[t] - p.f[t - 1]);
   const auto ols = hm::fit_hedge(ds, df);
   CHECK(fit.ols_ratio == doctest::Approx(ols.ratio).epsilon(1e-14));
   CHECK(fit.ols_effectiveness == doctest::Approx(ols.effectiveness).epsilon(1e-14));
@@ -157,7 +160,8 @@ TEST_CASE("error_correction_hedge on WTI spot and CL1 levels: second algorithm, 
   MESSAGE("WTI/CL1: beta " << fit.cointegrating_ratio << ", ECM h " << fit.ratio << " (se "
                            << fit.ratio_test.standard_error << "), gamma " << fit.adjustment << " (t "
                            << fit.adjustment_test.t_statistic << "), OLS h " << fit.ols_ratio
-                           << "; effectiveness ECM " << fit.effectiveness << ", OLS " << fit.ols_effectiveness);
+                           << "; effectiveness ECM " << fit.effectiveness << ", OLS "
+                           << fit.ols_effectiveness);
 }
 
 TEST_CASE("error_correction_hedge recovers known parameters, and its 95% intervals cover them") {
@@ -179,7 +183,7 @@ TEST_CASE("error_correction_hedge recovers known parameters, and its 95% interva
   CHECK(rate_h >= 0.906);
   CHECK(rate_h <= 0.994);
   CHECK(rate_gamma >= 0.88);  // γ's interval is asymptotic (û is estimated): a little looser
-  CHECK(std::fabs(sum_h / runs - true_h) < 0.01);         // se of ĥ ≈ 0.025, of the mean 0.0015
+  CHECK(std::fabs(sum_h / runs - true_h) < 0.01);          // se of ĥ ≈ 0.025, of the mean 0.0015
   CHECK(std::fabs(sum_gamma / runs - true_gamma) < 0.02);  // small-sample bias of γ̂ is O(1/n)
   CHECK(std::fabs(sum_beta / runs - true_beta) < 0.01);
 }
@@ -190,7 +194,8 @@ TEST_CASE("error_correction_hedge: too few prices give NaN; bad input throws") {
   o.lags = 1;  // n = 4 periods for 5 coefficients
   CHECK(std::isnan(hm::error_correction_hedge(p.s, p.f, o).ratio));
   std::vector<double> s{1, 2, 3}, f{1, 2};
-  CHECK_THROWS_WITH_AS((void)hm::error_correction_hedge(s, f), doctest::Contains("futures has 2"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::error_correction_hedge(s, f), doctest::Contains("futures has 2"),
+                       std::invalid_argument);
   prices q = cointegrated(50, 6);
   o.level = 1.5;
   CHECK_THROWS_AS((void)hm::error_correction_hedge(q.s, q.f, o), std::invalid_argument);
@@ -198,5 +203,6 @@ TEST_CASE("error_correction_hedge: too few prices give NaN; bad input throws") {
   q.f[17] = std::numeric_limits<double>::quiet_NaN();
   CHECK(std::isnan(hm::error_correction_hedge(q.s, q.f, o).ratio));
   o.missing = hm::missing_data::raise;
-  CHECK_THROWS_WITH_AS((void)hm::error_correction_hedge(q.s, q.f, o), doctest::Contains("17"), std::domain_error);
+  CHECK_THROWS_WITH_AS((void)hm::error_correction_hedge(q.s, q.f, o), doctest::Contains("17"),
+                       std::domain_error);
 }

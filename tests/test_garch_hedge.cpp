@@ -55,7 +55,8 @@ double rosenbrock(const Eigen::VectorXd& x, Eigen::VectorXd* g) {
 }
 
 /// GARCH(1,1) path with N(0, 1) innovations, μ = 0.05.
-std::vector<double> simulate_garch(std::size_t n, double omega, double alpha, double beta, std::uint64_t seed) {
+std::vector<double> simulate_garch(std::size_t n, double omega, double alpha, double beta,
+                                   std::uint64_t seed) {
   gaussian z(seed);
   std::vector<double> x;
   double s2 = omega / (1 - alpha - beta), e = 0;
@@ -72,7 +73,8 @@ std::vector<double> simulate_garch(std::size_t n, double omega, double alpha, do
 TEST_CASE("minimize_bounded: Rosenbrock in 2 and 5 dimensions, analytic and numeric gradients") {
   const double inf = std::numeric_limits<double>::infinity();
   for (Eigen::Index k : {2, 5}) {
-    const Eigen::VectorXd lower = Eigen::VectorXd::Constant(k, -inf), upper = Eigen::VectorXd::Constant(k, inf);
+    const Eigen::VectorXd lower = Eigen::VectorXd::Constant(k, -inf),
+                          upper = Eigen::VectorXd::Constant(k, inf);
     Eigen::VectorXd x0 = Eigen::VectorXd::Constant(k, -1.2);
     x0[k - 1] = 1;
     hd::optimizer_options o;
@@ -81,7 +83,8 @@ TEST_CASE("minimize_bounded: Rosenbrock in 2 and 5 dimensions, analytic and nume
     CHECK(r.converged);
     CHECK(r.status == hd::optimizer_status::converged);
     for (Eigen::Index i = 0; i < k; ++i) CHECK(std::fabs(r.x[i] - 1) < 1e-7);
-    MESSAGE("Rosenbrock k=" << k << ": " << r.iterations << " iterations, " << r.evaluations << " evaluations");
+    MESSAGE("Rosenbrock k=" << k << ": " << r.iterations << " iterations, " << r.evaluations
+                            << " evaluations");
     const auto plain = [](const Eigen::VectorXd& x) { return rosenbrock(x, nullptr); };
     const auto numeric = [&](const Eigen::VectorXd& x, Eigen::VectorXd* g) {
       if (g != nullptr) *g = hd::numeric_gradient(plain, x, lower, upper, 1.0);
@@ -136,8 +139,8 @@ TEST_CASE("minimize_bounded leaves a flat concave stretch (tiny gradient, sᵀy 
   hd::optimizer_options o;
   o.gradient_tolerance = 1e-14;
   o.max_iterations = 60;
-  const auto r = hd::minimize_bounded(f, Eigen::VectorXd::Constant(1, 0.05), Eigen::VectorXd::Constant(1, -10),
-                                      Eigen::VectorXd::Constant(1, 10), o);
+  const auto r = hd::minimize_bounded(f, Eigen::VectorXd::Constant(1, 0.05),
+                                      Eigen::VectorXd::Constant(1, -10), Eigen::VectorXd::Constant(1, 10), o);
   CHECK(r.converged);
   CHECK(std::fabs(r.x[0] - std::sqrt(2.0)) < 1e-6);
 }
@@ -223,7 +226,8 @@ TEST_CASE("fit_garch recovers known GARCH(1,1) parameters; its robust intervals 
                             << fit.robust_standard_errors[3] << "), " << fit.iterations << " iterations");
     }
   }
-  MESSAGE("95% robust intervals covered alpha in " << covered_alpha << "/20, beta in " << covered_beta << "/20");
+  MESSAGE("95% robust intervals covered alpha in " << covered_alpha << "/20, beta in " << covered_beta
+                                                   << "/20");
   CHECK(covered_alpha >= 15);  // Binomial(20, 0.95) ≥ 15 with probability 0.9997
   CHECK(covered_beta >= 15);
 }
@@ -308,7 +312,8 @@ TEST_CASE("fit_garch on heating-oil futures (HO1) log returns: the figures R's f
   // Writes the returns and this library's fit; tests/check_garch_fgarch.R fits fGarch on the same returns
   // and compares (parameters 1e-4 relative, log-likelihood 1e-6 relative, conditional variances).
   std::remove(HEDGEMETRICS_GARCH_FGARCH_CSV);  // no stale figures for the R check when the data is absent
-  const auto path = hm_test::data_file("market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv");
+  const auto path =
+      hm_test::data_file("market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv");
   if (!path) return;
   const auto table = hm_test::read_csv(*path);
   const auto ho1 = table.numbers("HO_contract1_usd_gal");
@@ -322,11 +327,12 @@ TEST_CASE("fit_garch on heating-oil futures (HO1) log returns: the figures R's f
   const auto fit = hm::fit_garch(r);
   REQUIRE(fit.converged);
   MESSAGE("HO1: mu " << fit.mu << " omega " << fit.omega << " alpha " << fit.alpha << " beta " << fit.beta
-                     << " loglik " << hm_test::show(fit.log_likelihood) << ", " << fit.iterations << " iterations");
+                     << " loglik " << hm_test::show(fit.log_likelihood) << ", " << fit.iterations
+                     << " iterations");
   std::FILE* out = std::fopen(HEDGEMETRICS_GARCH_FGARCH_CSV, "w");
   REQUIRE(out != nullptr);
-  std::fprintf(out, "name,value\nmu,%.17g\nomega,%.17g\nalpha,%.17g\nbeta,%.17g\nloglik,%.17g\n", fit.mu, fit.omega,
-               fit.alpha, fit.beta, fit.log_likelihood);
+  std::fprintf(out, "name,value\nmu,%.17g\nomega,%.17g\nalpha,%.17g\nbeta,%.17g\nloglik,%.17g\n", fit.mu,
+               fit.omega, fit.alpha, fit.beta, fit.log_likelihood);
   for (std::size_t t = 0; t < r.size(); ++t) std::fprintf(out, "x%zu,%.17g\n", t, r[t]);
   for (std::size_t t = 0; t < r.size(); ++t) std::fprintf(out, "h%zu,%.17g\n", t, fit.variance[t]);
   std::fclose(out);

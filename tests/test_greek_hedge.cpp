@@ -17,7 +17,8 @@
 
 namespace hm = hedgemetrics;
 
-TEST_CASE("neutralise_greeks: Hull's Example 19.5 (400 and 6,000 options, then sell 3,240 of the underlying)") {
+TEST_CASE(
+    "neutralise_greeks: Hull's Example 19.5 (400 and 6,000 options, then sell 3,240 of the underlying)") {
   const hm::position_greeks book{0.0, -5000.0, -8000.0};
   const std::vector<hm::position_greeks> options = {{0.6, 0.5, 2.0}, {0.5, 0.8, 1.2}};
   const auto h = hm::neutralise_greeks(book, options);
@@ -33,7 +34,8 @@ TEST_CASE("neutralise_greeks: Hull's Example 19.5 (400 and 6,000 options, then s
   CHECK(h.residual.delta == 0.0);
 }
 
-TEST_CASE("neutralise_greeks: gamma alone (Hull Example 19.3: buy 2,000 calls, sell 1,240 of the underlying)") {
+TEST_CASE(
+    "neutralise_greeks: gamma alone (Hull Example 19.3: buy 2,000 calls, sell 1,240 of the underlying)") {
   hm::greek_hedge_options only_gamma;
   only_gamma.vega = false;
   const auto h = hm::neutralise_greeks({0.0, -3000.0, 0.0}, {{0.62, 1.50, 0.0}}, only_gamma);
@@ -107,15 +109,19 @@ TEST_CASE("neutralise_greeks: bad input names the argument, the instrument and t
     return std::string("no exception");
   };
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  CHECK(message_of([] { (void)hm::neutralise_greeks({0, 1, 1}, {}); }) ==
-        "hedgemetrics::neutralise_greeks: instruments is empty");
-  CHECK(message_of([&] { (void)hm::neutralise_greeks({0, 1, 1}, {{0.5, 1, 1}, {0.5, nan, 1}}); }) ==
-        "hedgemetrics::neutralise_greeks: instruments[1].gamma is nan (greeks must be finite)");
-  CHECK(message_of([&] { (void)hm::neutralise_greeks({0, 1, nan}, {{0.5, 1, 1}}); }) ==
-        "hedgemetrics::neutralise_greeks: book.vega is nan (greeks must be finite)");
+  CHECK(message_of([] {
+          (void)hm::neutralise_greeks({0, 1, 1}, {});
+        }) == "hedgemetrics::neutralise_greeks: instruments is empty");
+  CHECK(message_of([&] {
+          (void)hm::neutralise_greeks({0, 1, 1}, {{0.5, 1, 1}, {0.5, nan, 1}});
+        }) == "hedgemetrics::neutralise_greeks: instruments[1].gamma is nan (greeks must be finite)");
+  CHECK(message_of([&] {
+          (void)hm::neutralise_greeks({0, 1, nan}, {{0.5, 1, 1}});
+        }) == "hedgemetrics::neutralise_greeks: book.vega is nan (greeks must be finite)");
   hm::greek_hedge_options none;
   none.gamma = false;
   none.vega = false;
-  CHECK(message_of([&] { (void)hm::neutralise_greeks({0, 1, 1}, {{0.5, 1, 1}}, none); }) ==
-        "hedgemetrics::neutralise_greeks: options.gamma and options.vega are both false");
+  CHECK(message_of([&] {
+          (void)hm::neutralise_greeks({0, 1, 1}, {{0.5, 1, 1}}, none);
+        }) == "hedgemetrics::neutralise_greeks: options.gamma and options.vega are both false");
 }

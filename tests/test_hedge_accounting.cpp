@@ -419,7 +419,8 @@ TEST_CASE("regression test with fewer than 3 observations: nothing is met, every
   CHECK(a.lines[0].reason == "undefined: fewer than 3 observations or no variation");
   CHECK(a.lines[1].grade == hm::assessment_grade::fail);
   // One observation, and none.
-  check_nan("slope with n = 1", hm::regression_test(std::vector<double>{1.0}, std::vector<double>{-1.0}).slope);
+  check_nan("slope with n = 1",
+            hm::regression_test(std::vector<double>{1.0}, std::vector<double>{-1.0}).slope);
   CHECK_FALSE(hm::regression_test(std::vector<double>{}, std::vector<double>{}).r_squared_met);
 }
 
@@ -457,7 +458,8 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
       if (k > -1000) {  // below, the changes themselves are subnormal and rounded
         CHECK_MESSAGE(scaled.cumulative[t].ratio == doctest::Approx(base.cumulative[t].ratio).epsilon(1e-14),
                       "2^" << k << ", period " << t);
-        CHECK_MESSAGE(scaled.cumulative[t].status == base.cumulative[t].status, "2^" << k << ", period " << t);
+        CHECK_MESSAGE(scaled.cumulative[t].status == base.cumulative[t].status,
+                      "2^" << k << ", period " << t);
       }
     }
   }
@@ -487,13 +489,16 @@ TEST_CASE("property: the tests are scale-free, and the regression shift-free, at
     const auto b = hm::assess_hedge(item_k, instrument_k);
     CHECK_MESSAGE(a.overall == b.overall, label);
     REQUIRE(a.lines.size() == b.lines.size());
-    for (std::size_t j = 0; j < a.lines.size(); ++j) CHECK_MESSAGE(a.lines[j].grade == b.lines[j].grade, label);
+    for (std::size_t j = 0; j < a.lines.size(); ++j)
+      CHECK_MESSAGE(a.lines[j].grade == b.lines[j].grade, label);
     CHECK_MESSAGE(b.regression.slope == doctest::Approx(a.regression.slope).epsilon(1e-12), label);
     CHECK_MESSAGE(b.regression.r_squared == doctest::Approx(a.regression.r_squared).epsilon(1e-12), label);
-    CHECK_MESSAGE(b.regression.t_statistic == doctest::Approx(a.regression.t_statistic).epsilon(1e-11), label);
-    CHECK_MESSAGE(b.regression.p_value == doctest::Approx(a.regression.p_value).epsilon(1e-9), label);
-    CHECK_MESSAGE(b.variance_reduction.reduction == doctest::Approx(a.variance_reduction.reduction).epsilon(1e-12),
+    CHECK_MESSAGE(b.regression.t_statistic == doctest::Approx(a.regression.t_statistic).epsilon(1e-11),
                   label);
+    CHECK_MESSAGE(b.regression.p_value == doctest::Approx(a.regression.p_value).epsilon(1e-9), label);
+    CHECK_MESSAGE(
+        b.variance_reduction.reduction == doctest::Approx(a.variance_reduction.reduction).epsilon(1e-12),
+        label);
     for (std::size_t t = 0; t < n; ++t) {
       CHECK_MESSAGE(b.dollar_offset.periods[t].ratio == a.dollar_offset.periods[t].ratio, label);
       CHECK_MESSAGE(b.dollar_offset.cumulative[t].ratio ==

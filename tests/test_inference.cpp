@@ -317,10 +317,9 @@ TEST_CASE("range: t and F p-values where t² or d1·f overflow, against closed f
       for (const auto& c : cases) {
         const double got = hm::student_t_two_sided_p(-t, c.df);
         const long double allowed = 4e-14L * c.expected + std::numeric_limits<double>::denorm_min();
-        CHECK_MESSAGE(std::fabs(got - c.expected) <= allowed, "p(t = " << hm_test::show(t) << ", df = " << c.df
-                                                                       << ") = " << hm_test::show(got)
-                                                                       << ", expected "
-                                                                       << hm_test::show(c.expected));
+        CHECK_MESSAGE(std::fabs(got - c.expected) <= allowed,
+                      "p(t = " << hm_test::show(t) << ", df = " << c.df << ") = " << hm_test::show(got)
+                               << ", expected " << hm_test::show(c.expected));
       }
     }
   }
@@ -386,17 +385,18 @@ TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)
                                reference(static_cast<double>(lag)), 1e-13);
     const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
     const auto multi = hm::newey_west(s, fm, hm::fit_hedge(s, fm), options);
-    hm_test::check_close_value("multi HAC ratio se, lag " + std::to_string(lag), multi.ratio_standard_errors(0),
-                               reference(static_cast<double>(lag)), 1e-12);
+    hm_test::check_close_value("multi HAC ratio se, lag " + std::to_string(lag),
+                               multi.ratio_standard_errors(0), reference(static_cast<double>(lag)), 1e-12);
   }
   // A lag at or above the row count: every weight tends to 1 and the meat to (Σg)(Σg)ᵀ = 0, rounding
   // noise; a caller error naming both (a lag of 1e10 on 7 points used to ask for 1e10 columns).
   for (const long lag : {7L, 100L, 10000000000L, std::numeric_limits<long>::max()}) {
     hm::hac_options options;
     options.lag = lag;
-    CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit, options),
-                         doctest::Contains(("less than the 7 rows of the fit, but it is " + std::to_string(lag)).c_str()),
-                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(
+        (void)hm::newey_west(s, f, fit, options),
+        doctest::Contains(("less than the 7 rows of the fit, but it is " + std::to_string(lag)).c_str()),
+        std::invalid_argument);
     const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
     CHECK_THROWS_WITH_AS((void)hm::newey_west(s, fm, hm::fit_hedge(s, fm), options),
                          doctest::Contains(std::to_string(lag).c_str()), std::invalid_argument);
@@ -410,7 +410,8 @@ TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)
   const auto fit6 = hm::fit_hedge(s6, f6);
   CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit6), doctest::Contains("7 usable rows"),
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit6), doctest::Contains("made on 6"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, fit6), doctest::Contains("made on 6"),
+                       std::invalid_argument);
   const std::vector<double> s2{1.0, 2.0}, f2{1.0, 3.0};
   CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(s2, f2)), doctest::Contains("made on 2"),
                        std::invalid_argument);
@@ -470,11 +471,17 @@ TEST_CASE("property: t, p and F are scale-free; HAC standard errors scale as the
 
 TEST_CASE("newey_west: a fit of other data of the same length is an error naming both means") {
   const std::vector<double> s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.2}, f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.5};
-  const std::vector<double> other_s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.1}, other_f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.4};
-  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(other_s, f)),
-                       doctest::Contains("the fit's mean of exposure is 0.242857142857143 but these data's is 0.22857142857142"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::newey_west(s, f, hm::fit_hedge(s, other_f)),
-                       doctest::Contains("mean of hedge is 0.157142857142857 but these data's is 0.14285714285714"), std::invalid_argument);
+  const std::vector<double> other_s{0.3, -1.2, 2.5, 0.7, -0.4, 1.9, -2.1},
+      other_f{0.5, -1.0, 2.0, 1.0, -0.5, 1.5, -2.4};
+  CHECK_THROWS_WITH_AS(
+      (void)hm::newey_west(s, f, hm::fit_hedge(other_s, f)),
+      doctest::Contains(
+          "the fit's mean of exposure is 0.242857142857143 but these data's is 0.22857142857142"),
+      std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)hm::newey_west(s, f, hm::fit_hedge(s, other_f)),
+      doctest::Contains("mean of hedge is 0.157142857142857 but these data's is 0.14285714285714"),
+      std::invalid_argument);
   const Eigen::MatrixXd fm = Eigen::Map<const Eigen::VectorXd>(f.data(), 7);
   const Eigen::MatrixXd other_fm = Eigen::Map<const Eigen::VectorXd>(other_f.data(), 7);
   CHECK_THROWS_WITH_AS((void)hm::newey_west(s, fm, hm::fit_hedge(s, other_fm)),

@@ -147,7 +147,8 @@ TEST_CASE("kalman_hedge filtered and smoothed states equal the dense GLS solutio
   o.ratio_variance = qh;
   o.intercept_variance = qa;
   const auto k = hm::kalman_hedge(d.s, d.f, o);
-  const auto dense = [&](std::size_t last, std::size_t at, double& mean, double& variance, double& intercept) {
+  const auto dense = [&](std::size_t last, std::size_t at, double& mean, double& variance,
+                         double& intercept) {
     const Eigen::Index p = static_cast<Eigen::Index>(2 * (last + 1));
     const Eigen::Index rows = static_cast<Eigen::Index>(last + 1) + p - 2;
     Eigen::MatrixXd a = Eigen::MatrixXd::Zero(rows, p);
@@ -179,7 +180,8 @@ TEST_CASE("kalman_hedge filtered and smoothed states equal the dense GLS solutio
   for (std::size_t t = 1; t < n; ++t) {
     double mean = 0, variance = 0, intercept = 0;
     dense(t, t, mean, variance, intercept);
-    CHECK_MESSAGE(close(k.ratio[t], mean, 1e-9), "filtered h at " << t << ": " << k.ratio[t] << " vs " << mean);
+    CHECK_MESSAGE(close(k.ratio[t], mean, 1e-9),
+                  "filtered h at " << t << ": " << k.ratio[t] << " vs " << mean);
     CHECK_MESSAGE(close(k.ratio_variance[t], variance, 1e-9),
                   "filtered Var(h) at " << t << ": " << k.ratio_variance[t] << " vs " << variance);
     CHECK(close(k.intercept[t], intercept, 1e-9));
@@ -198,8 +200,8 @@ TEST_CASE("kalman_hedge recovers known noise variances by maximum likelihood, an
     const auto k = hm::kalman_hedge(d.s, d.f);
     REQUIRE(k.estimated);
     CHECK(k.converged);
-    MESSAGE("seed " << seed << ": sigma2_e " << k.observation_variance << " (0.25), q_h " << k.ratio_variance_noise
-                    << " (4e-4), " << k.iterations << " iterations");
+    MESSAGE("seed " << seed << ": sigma2_e " << k.observation_variance << " (0.25), q_h "
+                    << k.ratio_variance_noise << " (4e-4), " << k.iterations << " iterations");
     CHECK(std::fabs(k.observation_variance / r - 1) < 0.1);
     CHECK(k.ratio_variance_noise > qh / 3);
     CHECK(k.ratio_variance_noise < qh * 3);

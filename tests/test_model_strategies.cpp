@@ -65,7 +65,8 @@ bool same(double a, double b, double tolerance) {
 
 }  // namespace
 
-TEST_CASE("kalman_strategy with given variances, refitted every period, is the filtered ratio one period late") {
+TEST_CASE(
+    "kalman_strategy with given variances, refitted every period, is the filtered ratio one period late") {
   const market m = simulate(600, 1);
   hm::kalman_options k;
   k.observation_variance = 0.1;
@@ -151,8 +152,9 @@ TEST_CASE("model strategies never look ahead: changing the future leaves every e
     CHECK(differs);  // the check could fail: the future does change later ratios
   };
   check_prefix(hm::kalman_strategy(m.ds, m.df, {}, o), hm::kalman_strategy(changed.ds, changed.df, {}, o));
-  check_prefix(hm::conditional_correlation_strategy(m.ds, m.df, hm::correlation_model::dynamic, {}, o),
-               hm::conditional_correlation_strategy(changed.ds, changed.df, hm::correlation_model::dynamic, {}, o));
+  check_prefix(
+      hm::conditional_correlation_strategy(m.ds, m.df, hm::correlation_model::dynamic, {}, o),
+      hm::conditional_correlation_strategy(changed.ds, changed.df, hm::correlation_model::dynamic, {}, o));
   check_prefix(hm::error_correction_strategy(m.spot, m.futures, {}, o),
                hm::error_correction_strategy(changed.spot, changed.futures, {}, o));
 }
@@ -179,12 +181,15 @@ TEST_CASE("walk_forward compares the model strategies with OLS, rolling and EWMA
 
 TEST_CASE("model strategies: bad options and lengths") {
   const std::vector<double> s(100, 1.0), f(99, 1.0), g(100, 2.0);
-  CHECK_THROWS_WITH_AS((void)hm::kalman_strategy(s, f), doctest::Contains("hedge has 99"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::kalman_strategy(s, f), doctest::Contains("hedge has 99"),
+                       std::invalid_argument);
   hm::model_strategy_options o;
   o.refit_every = 0;
-  CHECK_THROWS_WITH_AS((void)hm::kalman_strategy(s, g, {}, o), doctest::Contains("refit_every"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::kalman_strategy(s, g, {}, o), doctest::Contains("refit_every"),
+                       std::invalid_argument);
   o.refit_every = 10;
   o.start = 5;
-  CHECK_THROWS_WITH_AS((void)hm::error_correction_strategy(s, g, {}, o), doctest::Contains("5"), std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::error_correction_strategy(s, g, {}, o), doctest::Contains("5"),
+                       std::invalid_argument);
   CHECK_THROWS_AS((void)hm::conditional_correlation_strategy(s, f), std::invalid_argument);
 }

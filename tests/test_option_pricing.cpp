@@ -24,9 +24,9 @@ namespace {
 
 /// |computed − expected| ≤ tolerance, with a message that shows both.
 void check_abs(const std::string& what, double computed, double expected, double tolerance) {
-  CHECK_MESSAGE(std::fabs(computed - expected) <= tolerance,
-                what << ": computed " << hm_test::show(computed) << ", expected " << hm_test::show(expected)
-                     << ", allowed ±" << tolerance);
+  CHECK_MESSAGE(std::fabs(computed - expected) <= tolerance, what << ": computed " << hm_test::show(computed)
+                                                                  << ", expected " << hm_test::show(expected)
+                                                                  << ", allowed ±" << tolerance);
 }
 
 struct option_case {
@@ -44,8 +44,8 @@ std::vector<option_case> option_grid() {
         for (const double vol : {0.05, 0.2, 0.8}) {
           for (const double rate : {-0.01, 0.05}) {
             for (const double div : {0.0, 0.03}) {
-              cases.push_back({type, 49.0, 49.0 * std::exp(moneyness * vol * std::sqrt(tau) * 3.0), tau, rate, vol,
-                               div});
+              cases.push_back(
+                  {type, 49.0, 49.0 * std::exp(moneyness * vol * std::sqrt(tau) * 3.0), tau, rate, vol, div});
             }
           }
         }
@@ -61,7 +61,9 @@ hm::option_greeks price(const option_case& c) {
 
 }  // namespace
 
-TEST_CASE("black_scholes: Hull's figures for the call of Examples 19.1-19.7 (S0 49, K 50, r 5%, sigma 20%, 20 weeks)") {
+TEST_CASE(
+    "black_scholes: Hull's figures for the call of Examples 19.1-19.7 (S0 49, K 50, r 5%, sigma 20%, 20 "
+    "weeks)") {
   const auto g = hm::black_scholes(option_type::call, 49.0, 50.0, 20.0 / 52.0, 0.05, 0.20);
   check_abs("price (Hull §19.1: $2.40 per option, $240,000 for 100,000)", g.price, 2.40, 0.005);
   check_abs("delta (Example 19.1: 0.522)", g.delta, 0.522, 0.0005);
@@ -71,13 +73,15 @@ TEST_CASE("black_scholes: Hull's figures for the call of Examples 19.1-19.7 (S0 
   check_abs("rho per unit rate (Example 19.7: 8.91)", g.rho, 8.91, 0.005);
 }
 
-TEST_CASE("black_scholes: the carry gives Merton's index option (Hull 17.1) and Black's futures option (Hull 18.7)") {
+TEST_CASE(
+    "black_scholes: the carry gives Merton's index option (Hull 17.1) and Black's futures option (Hull "
+    "18.7)") {
   // Example 17.1: index 930, strike 900, r 8%, sigma 20%, two months, dividend yield 3%: c = 51.83.
-  check_abs("index call, q = 3%", hm::black_scholes(option_type::call, 930, 900, 2.0 / 12, 0.08, 0.2, 0.03).price,
-            51.83, 0.005);
+  check_abs("index call, q = 3%",
+            hm::black_scholes(option_type::call, 930, 900, 2.0 / 12, 0.08, 0.2, 0.03).price, 51.83, 0.005);
   // Example 18.7: put on crude oil futures, F 20, K 20, r 9%, sigma 25%, four months: p = 1.12.
-  check_abs("Black-76 put (q = r)", hm::black_scholes(option_type::put, 20, 20, 4.0 / 12, 0.09, 0.25, 0.09).price,
-            1.12, 0.005);
+  check_abs("Black-76 put (q = r)",
+            hm::black_scholes(option_type::put, 20, 20, 4.0 / 12, 0.09, 0.25, 0.09).price, 1.12, 0.005);
   // Garman–Kohlhagen is Black on the forward F = S e^{(r_d − r_f)τ}: the same price from both spellings.
   const double s = 1.6, k = 1.6, tau = 0.3333, rd = 0.08, rf = 0.11, vol = 0.141;
   const auto gk = hm::black_scholes(option_type::call, s, k, tau, rd, vol, rf);
@@ -95,8 +99,8 @@ TEST_CASE("black_scholes: put-call parity c - p = S e^{-q tau} - K e^{-r tau} to
     const double a = c.spot * std::exp(-c.div * c.tau), b = c.strike * std::exp(-c.rate * c.tau);
     const double error = std::fabs((call.price - put.price) - (a - b)) / std::fmax(a, b);
     worst = std::fmax(worst, error);
-    CHECK_MESSAGE(error <= 1e-14, "parity at S " << c.spot << " K " << c.strike << " tau " << c.tau << ": error "
-                                                 << error);
+    CHECK_MESSAGE(error <= 1e-14,
+                  "parity at S " << c.spot << " K " << c.strike << " tau " << c.tau << ": error " << error);
     // Greek parity: delta_c − delta_p = e^{−qτ}; gamma and vega equal.
     CHECK(std::fabs((call.delta - put.delta) - std::exp(-c.div * c.tau)) <= 1e-15);
     CHECK(call.gamma == doctest::Approx(put.gamma).epsilon(1e-15));
@@ -118,11 +122,31 @@ TEST_CASE("black_scholes: every greek against a Richardson-extrapolated central 
     // Steps scaled to the width of the distribution, σ√τ, so that the h⁴ term stays below the tolerance.
     const double width = c.vol * std::sqrt(c.tau);
     const double hs = 1e-3 * c.spot * width, hv = 1e-3 * c.vol, ht = std::fmin(1e-4, 0.1 * c.tau), hr = 1e-4;
-    const auto at_spot = [&](double x) { v = c; v.spot = x; return price(v).price; };
-    const auto at_delta = [&](double x) { v = c; v.spot = x; return price(v).delta; };
-    const auto at_vol = [&](double x) { v = c; v.vol = x; return price(v).price; };
-    const auto at_tau = [&](double x) { v = c; v.tau = x; return price(v).price; };
-    const auto at_rate = [&](double x) { v = c; v.rate = x; return price(v).price; };
+    const auto at_spot = [&](double x) {
+      v = c;
+      v.spot = x;
+      return price(v).price;
+    };
+    const auto at_delta = [&](double x) {
+      v = c;
+      v.spot = x;
+      return price(v).delta;
+    };
+    const auto at_vol = [&](double x) {
+      v = c;
+      v.vol = x;
+      return price(v).price;
+    };
+    const auto at_tau = [&](double x) {
+      v = c;
+      v.tau = x;
+      return price(v).price;
+    };
+    const auto at_rate = [&](double x) {
+      v = c;
+      v.rate = x;
+      return price(v).price;
+    };
     const std::string label = std::string(c.type == option_type::call ? "call" : "put") + " K " +
                               std::to_string(c.strike) + " tau " + std::to_string(c.tau) + " vol " +
                               std::to_string(c.vol) + " r " + std::to_string(c.rate) + " q " +
@@ -136,7 +160,8 @@ TEST_CASE("black_scholes: every greek against a Richardson-extrapolated central 
   }
 }
 
-TEST_CASE("black_scholes: writes the grid for the 30-digit mpmath cross-check (check_option_greeks_mpmath.py)") {
+TEST_CASE(
+    "black_scholes: writes the grid for the 30-digit mpmath cross-check (check_option_greeks_mpmath.py)") {
 #ifdef HEDGEMETRICS_OPTION_GREEKS_CSV
   const std::string csv = HEDGEMETRICS_OPTION_GREEKS_CSV;  // tests/CMakeLists.txt: the build directory
 #else
@@ -148,9 +173,9 @@ TEST_CASE("black_scholes: writes the grid for the 30-digit mpmath cross-check (c
   std::size_t rows = 0;
   for (const auto& c : option_grid()) {
     const auto g = price(c);
-    out << (c.type == option_type::call ? "call" : "put") << ',' << c.spot << ',' << c.strike << ',' << c.tau << ','
-        << c.rate << ',' << c.vol << ',' << c.div << ',' << g.price << ',' << g.delta << ',' << g.gamma << ','
-        << g.vega << ',' << g.theta << ',' << g.rho << '\n';
+    out << (c.type == option_type::call ? "call" : "put") << ',' << c.spot << ',' << c.strike << ',' << c.tau
+        << ',' << c.rate << ',' << c.vol << ',' << c.div << ',' << g.price << ',' << g.delta << ',' << g.gamma
+        << ',' << g.vega << ',' << g.theta << ',' << g.rho << '\n';
     ++rows;
   }
   CHECK(rows == 2 * 7 * 4 * 3 * 2 * 2);
@@ -203,7 +228,8 @@ TEST_CASE("black_scholes: exact at expiry and in the far wings (no NaN)") {
   CHECK(tail.price < 1e-55);
 }
 
-TEST_CASE("implied_volatility: round trip across moneyness, maturity and volatility, NaN outside the bounds") {
+TEST_CASE(
+    "implied_volatility: round trip across moneyness, maturity and volatility, NaN outside the bounds") {
   double worst = 0;
   std::size_t solved = 0;
   for (const auto& c : option_grid()) {
@@ -214,8 +240,8 @@ TEST_CASE("implied_volatility: round trip across moneyness, maturity and volatil
     // Tolerance: the price itself is known to ~eps times its condition (S e^{−qτ} + K e^{−rτ})/V (the two
     // terms of the formula cancel), and σ to that divided by d ln V / d ln σ = vega·σ/V.
     const double sensitivity = g.vega * c.vol / std::fmax(g.price, 1e-300);
-    const double condition =
-        (c.spot * std::exp(-c.div * c.tau) + c.strike * std::exp(-c.rate * c.tau)) / std::fmax(g.price, 1e-300);
+    const double condition = (c.spot * std::exp(-c.div * c.tau) + c.strike * std::exp(-c.rate * c.tau)) /
+                             std::fmax(g.price, 1e-300);
     const double intrinsic = c.type == option_type::call
                                  ? c.spot * std::exp(-c.div * c.tau) - c.strike * std::exp(-c.rate * c.tau)
                                  : c.strike * std::exp(-c.rate * c.tau) - c.spot * std::exp(-c.div * c.tau);
@@ -241,7 +267,8 @@ TEST_CASE("implied_volatility: round trip across moneyness, maturity and volatil
   // Hull's call: $2.40 at 20%.
   CHECK(hm::implied_volatility(option_type::call, 2.4005273, 49, 50, 20.0 / 52, 0.05) ==
         doctest::Approx(0.2).epsilon(1e-7));
-  const double nan_bound = hm::implied_volatility(option_type::call, 49.0, 49, 50, 1, 0.05);  // = S: upper bound
+  const double nan_bound =
+      hm::implied_volatility(option_type::call, 49.0, 49, 50, 1, 0.05);  // = S: upper bound
   CHECK(std::isnan(nan_bound));
   CHECK(std::isnan(hm::implied_volatility(option_type::call, 0.5, 60, 50, 1, 0.05)));  // below intrinsic
   CHECK(std::isnan(hm::implied_volatility(option_type::put, -1.0, 60, 50, 1, 0.05)));
@@ -263,15 +290,17 @@ TEST_CASE("implied_volatility: the wings (prices of 1e-100 of the strike, volati
     const double v = hm::black_scholes(w.type, 100, w.strike, w.tau, 0.01, w.vol).price;
     REQUIRE(v > 0.0);
     const double iv = hm::implied_volatility(w.type, v, 100, w.strike, w.tau, 0.01);
-    CHECK_MESSAGE(std::fabs(iv - w.vol) <= 1e-9 * w.vol, "K " << w.strike << " tau " << w.tau << " price " << v
-                                                              << ": sigma " << w.vol << " recovered as "
+    CHECK_MESSAGE(std::fabs(iv - w.vol) <= 1e-9 * w.vol, "K " << w.strike << " tau " << w.tau << " price "
+                                                              << v << ": sigma " << w.vol << " recovered as "
                                                               << hm_test::show(iv));
   }
   // No σ reproduces a call price at or above S e^{−qτ} (σ → ∞), nor one at or below the discounted
   // intrinsic value (σ → 0): NaN, never a wrong number.
   CHECK(std::isnan(hm::implied_volatility(option_type::call, 100.0, 100, 100, 1.0, 0.01)));
-  CHECK(std::isnan(hm::implied_volatility(option_type::call, 100.0 - 100.0 * std::exp(-0.01), 100, 100, 1.0, 0.01)));
-  CHECK(std::isnan(hm::implied_volatility(option_type::put, 100.0 * std::exp(-0.01) + 1e-9, 100, 100, 1.0, 0.01)));
+  CHECK(std::isnan(
+      hm::implied_volatility(option_type::call, 100.0 - 100.0 * std::exp(-0.01), 100, 100, 1.0, 0.01)));
+  CHECK(std::isnan(
+      hm::implied_volatility(option_type::put, 100.0 * std::exp(-0.01) + 1e-9, 100, 100, 1.0, 0.01)));
 }
 
 TEST_CASE("black_scholes and implied_volatility: bad input names the argument and the value") {

@@ -46,8 +46,8 @@ bool check_in_range(const std::string& what, double computed, const ex::maybe& e
     return ok;
   }
   const long double error = std::fabs(static_cast<long double>(computed) - exact);
-  const long double bound =
-      tolerance * std::fabs(exact) + 2.0L * static_cast<long double>(std::numeric_limits<double>::denorm_min());
+  const long double bound = tolerance * std::fabs(exact) +
+                            2.0L * static_cast<long double>(std::numeric_limits<double>::denorm_min());
   const bool ok = std::isfinite(computed) && error <= bound;
   CHECK_MESSAGE(ok, what << ": computed " << hm_test::show(computed) << ", exact " << hm_test::show(exact)
                          << ", error " << hm_test::show(error) << ", tolerance " << hm_test::show(bound));
@@ -55,9 +55,9 @@ bool check_in_range(const std::string& what, double computed, const ex::maybe& e
 }
 
 /// Hull's Example 3.3 changes (jet fuel on heating-oil futures): an ordinary cross hedge, R² 0.86.
-const std::vector<double> jet_fuel = {0.029, 0.020, -0.044, 0.008, 0.026, -0.019, -0.010, -0.007,
+const std::vector<double> jet_fuel = {0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
                                       0.043, 0.011, -0.036, -0.018, 0.009, -0.032, 0.023};
-const std::vector<double> heating_oil = {0.021, 0.035, -0.046, 0.001, 0.044, -0.029, -0.026, -0.029,
+const std::vector<double> heating_oil = {0.021, 0.035,  -0.046, 0.001,  0.044, -0.029, -0.026, -0.029,
                                          0.048, -0.006, -0.036, -0.011, 0.019, -0.027, 0.029};
 
 std::vector<double> scaled(const std::vector<double>& x, double k, double shift = 0) {
@@ -99,7 +99,8 @@ void check_fit(const std::string& label, const std::vector<double>& s, const std
   check_in_range(label + " hedge_variance", got.hedge_variance, want.hedge_variance);
   check_in_range(label + " covariance", got.covariance, want.covariance);
   check_in_range(label + " residual_variance", got.residual_variance, want.residual_variance);
-  check_in_range(label + " residual_standard_error", got.residual_standard_error, want.residual_standard_error);
+  check_in_range(label + " residual_standard_error", got.residual_standard_error,
+                 want.residual_standard_error);
   check_in_range(label + " ratio_standard_error", got.ratio_standard_error, want.ratio_standard_error);
   check_in_range(label + " intercept_standard_error", got.intercept_standard_error,
                  want.intercept_standard_error);
@@ -171,7 +172,8 @@ TEST_CASE("fit_hedge: the issue's examples") {
     if (k > 1e150) {
       // k²·Var beyond DBL_MAX for 1e200 and 1e300 (+inf), within it for 1e154.
       if (k > 1e155) CHECK(std::isinf(fit.residual_variance));
-      if (k < 1e155) CHECK(fit.residual_variance / k / k == doctest::Approx(ordinary.residual_variance).epsilon(1e-13));
+      if (k < 1e155)
+        CHECK(fit.residual_variance / k / k == doctest::Approx(ordinary.residual_variance).epsilon(1e-13));
     } else {
       CHECK(fit.residual_variance < 1e-300);  // k²·1e-4 underflows
       CHECK(fit.residual_variance >= 0);
@@ -195,7 +197,8 @@ TEST_CASE("fit_hedge: powers of two scale each figure by its own power") {
   const auto base = hm::fit_hedge(jet_fuel, heating_oil);
   for (int ps = -1000; ps <= 1000; ps += 125) {
     for (int pf = -1000; pf <= 1000; pf += 250) {
-      const auto fit = hm::fit_hedge(scaled(jet_fuel, std::ldexp(1.0, ps)), scaled(heating_oil, std::ldexp(1.0, pf)));
+      const auto fit =
+          hm::fit_hedge(scaled(jet_fuel, std::ldexp(1.0, ps)), scaled(heating_oil, std::ldexp(1.0, pf)));
       INFO("exposure x 2^" << ps << ", hedge x 2^" << pf);
       CHECK_MESSAGE(same_scaled(fit.ratio, std::ldexp(base.ratio, ps - pf), 1e-15), "ratio " << fit.ratio);
       CHECK(fit.effectiveness == doctest::Approx(base.effectiveness).epsilon(1e-15));
@@ -204,8 +207,9 @@ TEST_CASE("fit_hedge: powers of two scale each figure by its own power") {
                     "covariance " << fit.covariance);
       CHECK_MESSAGE(same_scaled(fit.residual_variance, std::ldexp(base.residual_variance, 2 * ps), 1e-15),
                     "residual variance " << fit.residual_variance);
-      CHECK_MESSAGE(same_scaled(fit.ratio_standard_error, std::ldexp(base.ratio_standard_error, ps - pf), 1e-15),
-                    "ratio standard error " << fit.ratio_standard_error);
+      CHECK_MESSAGE(
+          same_scaled(fit.ratio_standard_error, std::ldexp(base.ratio_standard_error, ps - pf), 1e-15),
+          "ratio standard error " << fit.ratio_standard_error);
     }
   }
 }
@@ -364,8 +368,8 @@ TEST_CASE("fit_hedge with several instruments: the issue's collinearity false al
     const int ps = static_cast<int>(random.integer(-1000, 1000));
     const int p1 = static_cast<int>(random.integer(-1000, 1000));
     const int p2 = static_cast<int>(random.integer(-1000, 1000));
-    const auto fit =
-        hm::fit_hedge(scaled(jet_fuel, std::ldexp(1.0, ps)), two_instruments(std::ldexp(1.0, p1), std::ldexp(1.0, p2)));
+    const auto fit = hm::fit_hedge(scaled(jet_fuel, std::ldexp(1.0, ps)),
+                                   two_instruments(std::ldexp(1.0, p1), std::ldexp(1.0, p2)));
     INFO("exposure x 2^" << ps << ", instruments x 2^" << p1 << ", 2^" << p2);
     CHECK(fit.rank == 3);
     CHECK(fit.r_squared == doctest::Approx(base.r_squared).epsilon(1e-13));
@@ -439,7 +443,8 @@ TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs d
 
   // basis_risk: min, max and last are single b_t, rounded once from the data.
   const std::vector<std::pair<std::vector<double>, std::vector<double>>> cases = {
-      {{7.6534323115471051e-309, 4.6896106980381925e-312}, {-4.1939703752957017e+188, 4.032946371471766e-308}},
+      {{7.6534323115471051e-309, 4.6896106980381925e-312},
+       {-4.1939703752957017e+188, 4.032946371471766e-308}},
       {{2.7814038791446119e-308, -1.6291816909657139e+308, 3.4632890424956735e-289, -8.988551392776493e+307,
         -5.0561619543786861e+307},
        {1.2479198897474132e-164, 1.8868864876309148e-183, 9.3564946280662151e-97, -2.4495525634124756e+260,
@@ -450,7 +455,8 @@ TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs d
         3.029077610012666e-152, 2.4385990526929061e-152, 3.9886421753313487e+209, 1.7034273617892095e-139}}};
   for (std::size_t c = 0; c < cases.size(); ++c) {
     const auto got = hm::basis_risk(cases[c].first, cases[c].second);
-    const auto want = ex::basis_risk(cases[c].first.data(), cases[c].second.data(), cases[c].first.size(), 1.0);
+    const auto want =
+        ex::basis_risk(cases[c].first.data(), cases[c].second.data(), cases[c].first.size(), 1.0);
     const std::string label = "basis finding case " + std::to_string(c);
     check_in_range(label + " min", got.min, want.min);
     check_in_range(label + " max", got.max, want.max);

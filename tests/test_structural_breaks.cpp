@@ -106,7 +106,8 @@ std::vector<double> nile_flows() {
 
 }  // namespace
 
-TEST_CASE("chow_test: Longley, Employed on Year, GNP.deflator, GNP, Armed.Forces, split 7 (F 3.9268, p 0.06307)") {
+TEST_CASE(
+    "chow_test: Longley, Employed on Year, GNP.deflator, GNP, Armed.Forces, split 7 (F 3.9268, p 0.06307)") {
   const auto path = hm_test::data_file("nist/Longley.dat");
   if (!path) return;
   const auto model = hm_test::read_nist_model(*path, "Longley");
@@ -132,7 +133,8 @@ TEST_CASE("chow_test: Longley, Employed on Year, GNP.deflator, GNP, Armed.Forces
   CHECK(chow.rss == doctest::Approx(static_cast<double>(rss)).epsilon(1e-9));
 }
 
-TEST_CASE_TEMPLATE("chow_test: every split equals three long-double QR fits", T, float, double, long double, int) {
+TEST_CASE_TEMPLATE("chow_test: every split equals three long-double QR fits", T, float, double, long double,
+                   int) {
   const regimes data = simulate(60, {35}, {0.9, 1.2}, 7);
   std::vector<T> s, f;
   for (std::size_t i = 0; i < data.s.size(); ++i) {
@@ -239,14 +241,14 @@ TEST_CASE("cusum_test: recursive residuals from their definition, and a break ra
     const ld_vector b = xtx_inv * x.transpose() * y;
     ld_vector xt(2);
     xt << 1, data.f[t];
-    const long double w =
-        (data.s[t] - xt.dot(b)) / std::sqrt(1 + (xt.transpose() * xtx_inv * xt)(0, 0));
+    const long double w = (data.s[t] - xt.dot(b)) / std::sqrt(1 + (xt.transpose() * xtx_inv * xt)(0, 0));
     CHECK_MESSAGE(std::fabs(c.recursive_residuals[t - 2] - static_cast<double>(w)) <= 1e-9,
-                  "t = " << t << ": computed " << c.recursive_residuals[t - 2] << ", definition " << static_cast<double>(w));
+                  "t = " << t << ": computed " << c.recursive_residuals[t - 2] << ", definition "
+                         << static_cast<double>(w));
   }
   CHECK(c.process.front() == 0);
   CHECK(std::fabs(c.process.back()) < 1e-10);  // OLS residuals sum to 0 with an intercept
-  CHECK(c.p_value > 0.01);  // no break simulated
+  CHECK(c.p_value > 0.01);                     // no break simulated
   const regimes shifted = simulate(80, {40}, {1.0, 1.25}, 3);
   const auto b = hm::cusum_test(shifted.s, shifted.f);
   CHECK(b.recursive_p_value < 0.01);
@@ -280,8 +282,8 @@ TEST_CASE("breakpoints: exhaustive search over all partitions with 1 and 2 break
   std::vector<std::size_t> at2;
   for (std::size_t i = 8; i + 16 <= 48; ++i) {
     for (std::size_t j = i + 8; j + 8 <= 48; ++j) {
-      const long double r =
-          reference_rss(data.s, fd, 0, i) + reference_rss(data.s, fd, i, j) + reference_rss(data.s, fd, j, 48);
+      const long double r = reference_rss(data.s, fd, 0, i) + reference_rss(data.s, fd, i, j) +
+                            reference_rss(data.s, fd, j, 48);
       if (r < best2) best2 = r, at2 = {i, j};
     }
   }
@@ -304,7 +306,8 @@ TEST_CASE("breakpoints: five simulated breaks in 2,000 observations are recovere
   CHECK(bp.minimum_segment == 200);
   REQUIRE(bp.rss.size() == 8);
   CHECK(bp.chosen == 5);
-  for (std::size_t i = 0; i < 5; ++i) CHECK(std::abs(static_cast<long>(bp.breaks[5][i]) - static_cast<long>(truth[i])) <= 5);
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(std::abs(static_cast<long>(bp.breaks[5][i]) - static_cast<long>(truth[i])) <= 5);
   for (std::size_t m = 1; m < bp.rss.size(); ++m) CHECK(bp.rss[m] <= bp.rss[m - 1] * (1 + 1e-12));
 }
 
@@ -315,7 +318,8 @@ TEST_CASE("structural breaks: bad input and missing data") {
                        "hedgemetrics::chow_test: spot and hedge must have the same length, but spot has 10 "
                        "values and hedge has 3",
                        std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 0), "hedgemetrics::chow_test: split must be in 1 … n − 1 = 9, but it is 0",
+  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 0),
+                       "hedgemetrics::chow_test: split must be in 1 … n − 1 = 9, but it is 0",
                        std::invalid_argument);
   CHECK_THROWS_AS((void)hm::chow_test(s, f, 10), std::invalid_argument);
   hm::break_options bad;
@@ -324,14 +328,16 @@ TEST_CASE("structural breaks: bad input and missing data") {
                        "hedgemetrics::sup_f_test: trim as a share must be below 0.5, but it is 0.6",
                        std::invalid_argument);
   bad.trim = 2.5;
-  CHECK_THROWS_WITH_AS((void)hm::sup_f_test(s, f, bad),
-                       "hedgemetrics::sup_f_test: trim must be a share in (0, 1) or a whole count >= 1, but it is 2.5",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)hm::sup_f_test(s, f, bad),
+      "hedgemetrics::sup_f_test: trim must be a share in (0, 1) or a whole count >= 1, but it is 2.5",
+      std::invalid_argument);
   bad.trim = 2;
-  CHECK_THROWS_WITH_AS((void)hm::breakpoints(s, f, bad),
-                       "hedgemetrics::breakpoints: the minimum segment (2 observations) must exceed the number "
-                       "of coefficients (2)",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      (void)hm::breakpoints(s, f, bad),
+      "hedgemetrics::breakpoints: the minimum segment (2 observations) must exceed the number "
+      "of coefficients (2)",
+      std::invalid_argument);
   hm::break_options omit;
   omit.missing = hm::missing_data::omit;
   CHECK_THROWS_AS((void)hm::cusum_test(s, f, omit), std::invalid_argument);
@@ -344,8 +350,8 @@ TEST_CASE("structural breaks: bad input and missing data") {
   CHECK(hm::breakpoints(s, f, three).rss.empty());
   hm::break_options raise;
   raise.missing = hm::missing_data::raise;
-  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 5, raise), "hedgemetrics::chow_test: spot[4] is nan (missing_data::raise)",
-                       std::domain_error);
+  CHECK_THROWS_WITH_AS((void)hm::chow_test(s, f, 5, raise),
+                       "hedgemetrics::chow_test: spot[4] is nan (missing_data::raise)", std::domain_error);
   // Too short for a Chow test with k = 2: NaN, not an exception.
   const std::vector<double> s4 = {1, 2, 4, 3}, f4 = {1, 2, 3, 5};
   CHECK(std::isnan(hm::chow_test(s4, f4, 2).statistic));
@@ -367,13 +373,15 @@ TEST_CASE("cusum_monitor: a = 7.78 at 5%, false alarms under no change, delay af
   std::vector<double> delays;
   for (std::uint64_t rep = 0; rep < 400; ++rep) {
     const regimes quiet = simulate(1000, {}, {1.0}, 100 + rep);
-    const std::vector<double> hs(quiet.s.begin(), quiet.s.begin() + 100), hf(quiet.f.begin(), quiet.f.begin() + 100);
+    const std::vector<double> hs(quiet.s.begin(), quiet.s.begin() + 100),
+        hf(quiet.f.begin(), quiet.f.begin() + 100);
     hm::cusum_monitor monitor(hs, hf);
     for (std::size_t t = 100; t < 1000; ++t) (void)monitor.update(quiet.s[t], quiet.f[t]);
     false_alarms += monitor.alarm();
     // The same with the ratio moving from 1.0 to 1.02 at observation 200.
     const regimes shifted = simulate(1000, {200}, {1.0, 1.02}, 100 + rep);
-    const std::vector<double> ss(shifted.s.begin(), shifted.s.begin() + 100), sf(shifted.f.begin(), shifted.f.begin() + 100);
+    const std::vector<double> ss(shifted.s.begin(), shifted.s.begin() + 100),
+        sf(shifted.f.begin(), shifted.f.begin() + 100);
     hm::cusum_monitor watch(ss, sf);
     for (std::size_t t = 100; t < 1000 && !watch.update(shifted.s[t], shifted.f[t]); ++t) {
     }
@@ -390,7 +398,6 @@ TEST_CASE("cusum_monitor: a = 7.78 at 5%, false alarms under no change, delay af
   CHECK_THROWS_AS(hm::cusum_monitor(tiny, tiny), std::invalid_argument);
 }
 
-
 TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check_monitoring_r.R)") {
 #ifdef HEDGEMETRICS_MONITORING_CSV
   struct window {
@@ -400,12 +407,12 @@ TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check
     std::size_t from;  // search for `length` complete rows from here
     std::size_t length;
   };
-  const window windows[] = {
-      {"market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl", "RCLC1_usd_bbl", 5000, 300},
-      {"market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv", "jetfuel_usgulf_spot_usd_gal",
-       "HO_contract1_usd_gal", 3900, 250},
-      {"market/derived/henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu", "NG_contract1_usd_mmbtu",
-       2000, 300}};
+  const window windows[] = {{"market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv", "RWTC_spot_usd_bbl",
+                             "RCLC1_usd_bbl", 5000, 300},
+                            {"market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv",
+                             "jetfuel_usgulf_spot_usd_gal", "HO_contract1_usd_gal", 3900, 250},
+                            {"market/derived/henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu",
+                             "NG_contract1_usd_mmbtu", 2000, 300}};
   std::ofstream out(HEDGEMETRICS_MONITORING_CSV);
   out.precision(17);
   out << "file,spot,hedge,start,length,metric,value\n";
@@ -429,8 +436,8 @@ TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check
     const std::vector<double> f(f_all.begin() + static_cast<std::ptrdiff_t>(start),
                                 f_all.begin() + static_cast<std::ptrdiff_t>(start + w.length));
     auto put = [&](const char* metric, double value) {
-      out << w.file << ',' << w.spot << ',' << w.hedge << ',' << start << ',' << w.length << ',' << metric << ','
-          << value << '\n';
+      out << w.file << ',' << w.spot << ',' << w.hedge << ',' << start << ',' << w.length << ',' << metric
+          << ',' << value << '\n';
     };
     const auto chow = hm::chow_test(s, f, w.length / 2);
     put("chow_F", chow.statistic);

@@ -274,8 +274,8 @@ TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 1
   const auto r = hm::log_returns(extreme);
   REQUIRE(r.size() == 4);
   for (std::size_t t = 0; t < r.size(); ++t) {
-    const long double expected = std::log(static_cast<long double>(extreme[t + 1])) -
-                                 std::log(static_cast<long double>(extreme[t]));
+    const long double expected =
+        std::log(static_cast<long double>(extreme[t + 1])) - std::log(static_cast<long double>(extreme[t]));
     CHECK_MESSAGE(std::fabs(r[t] - expected) <= 4e-16L * std::fabs(expected),
                   "log return " << t << ": " << show(r[t]) << ", expected " << show(expected));
   }
@@ -284,12 +284,14 @@ TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 1
   hm_test::random_source rng(77);
   for (int trial = 0; trial < 2000; ++trial) {
     const double a = (1 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 307)));
-    const double b = trial % 4 == 0 ? a * (1 + 0.7 * rng.symmetric())
-                                    : (1 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 307)));
+    const double b = trial % 4 == 0
+                         ? a * (1 + 0.7 * rng.symmetric())
+                         : (1 + rng.uniform()) * std::pow(10.0, static_cast<double>(rng.integer(-307, 307)));
     const long double ratio = static_cast<long double>(b) / static_cast<long double>(a);
     const long double expected =
         std::fabs(ratio - 1) < 0.5L
-            ? std::log1p((static_cast<long double>(b) - static_cast<long double>(a)) / static_cast<long double>(a))
+            ? std::log1p((static_cast<long double>(b) - static_cast<long double>(a)) /
+                         static_cast<long double>(a))
             : std::log(static_cast<long double>(b)) - std::log(static_cast<long double>(a));
     const double got = hm::log_returns(std::vector<double>{a, b})[0];
     CHECK_MESSAGE(std::fabs(got - expected) <= 6e-16L * std::fabs(expected),
@@ -312,8 +314,8 @@ TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 1
       CHECK_MESSAGE(std::isinf(got), show(a) << " -> " << show(b) << ": " << show(got));
     } else {
       const double err = hm_test::relative_error(got, q);
-      CHECK_MESSAGE(err <= 4.5e-16, show(a) << " -> " << show(b) << ": " << show(got) << ", relative error "
-                                            << err);
+      CHECK_MESSAGE(err <= 4.5e-16,
+                    show(a) << " -> " << show(b) << ": " << show(got) << ", relative error " << err);
     }
   }
 }

@@ -223,14 +223,16 @@ TEST_CASE("walk_forward_metrics: a strategy of another run is an error naming bo
   const auto r = hm::walk_forward(d.s, d.f, options);
   const std::vector<double> s_short(d.s.begin(), d.s.begin() + 30), f_short(d.f.begin(), d.f.begin() + 30);
   const auto other = hm::walk_forward(s_short, f_short, options);
-  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward_metrics(r, other.strategies[0], 5, 40)),
-                       "hedgemetrics::walk_forward_metrics: the strategy \"naive 1:1\" has 30 periods (pnl) but "
-                       "the result has 40; pass a strategy of the same walk_forward result",
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(
+      static_cast<void>(hm::walk_forward_metrics(r, other.strategies[0], 5, 40)),
+      "hedgemetrics::walk_forward_metrics: the strategy \"naive 1:1\" has 30 periods (pnl) but "
+      "the result has 40; pass a strategy of the same walk_forward result",
+      std::invalid_argument);
   auto cut = r.strategies[2];
   cut.cost.pop_back();
   CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward_metrics(r, cut, 5, 40)),
-                       doctest::Contains("has 39 periods (cost) but the result has 40"), std::invalid_argument);
+                       doctest::Contains("has 39 periods (cost) but the result has 40"),
+                       std::invalid_argument);
   // A NaN price of the hedge is an error naming its row, not a NaN effectiveness.
   options.cost = 0.001;
   options.hedge_price = d.price;
@@ -262,12 +264,14 @@ TEST_CASE("walk_forward_metrics: scale-free figures at any scale, exact near 1e9
       const auto& b = scaled.strategies[j].overall;
       const std::string label = base.strategies[j].name + " at 2^" + std::to_string(k);
       CHECK_MESSAGE(b.effectiveness == doctest::Approx(a.effectiveness).epsilon(1e-13), label);
-      CHECK_MESSAGE(b.semivariance_reduction == doctest::Approx(a.semivariance_reduction).epsilon(1e-13), label);
+      CHECK_MESSAGE(b.semivariance_reduction == doctest::Approx(a.semivariance_reduction).epsilon(1e-13),
+                    label);
       const long double variance = std::ldexp(static_cast<long double>(a.hedged_variance), 2 * k);
       if (variance > std::numeric_limits<double>::max()) {
         CHECK_MESSAGE(b.hedged_variance == std::numeric_limits<double>::infinity(), label);
       } else if (variance >= std::numeric_limits<double>::min()) {
-        CHECK_MESSAGE(b.hedged_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13), label);
+        CHECK_MESSAGE(b.hedged_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13),
+                      label);
       }
     }
   }

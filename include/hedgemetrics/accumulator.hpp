@@ -184,7 +184,8 @@ class hedge_accumulator {
       if (s.count == 0) fail("a state marked NaN has count 0 (a propagated NaN is counted)");
       for (std::size_t k = 0; k < 10; ++k) {
         if (values[k] != 0 || std::signbit(values[k])) {
-          fail(std::string("a state marked NaN holds ") + names[k] + " = " + text(values[k]) + " (must be 0)");
+          fail(std::string("a state marked NaN holds ") + names[k] + " = " + text(values[k]) +
+               " (must be 0)");
         }
       }
     } else {
@@ -208,7 +209,8 @@ class hedge_accumulator {
         }
         if (s.count == 0) {
           for (std::size_t k = 0; k < 4; ++k) {
-            if (values[k] != 0) fail(std::string("an empty state holds ") + names[k] + " = " + text(values[k]));
+            if (values[k] != 0)
+              fail(std::string("an empty state holds ") + names[k] + " = " + text(values[k]));
           }
         }
       }
@@ -217,8 +219,8 @@ class hedge_accumulator {
       const double allowance = 1 + std::ldexp(1.0, -30);
       const double bound = std::sqrt(sxx) * std::sqrt(syy);
       if (!(std::fabs(sxy) <= bound * allowance)) {
-        fail("|sxy| = " + text(std::fabs(sxy)) + " exceeds sqrt(sxx*syy) = " + text(bound) + " (sxx = " +
-             text(sxx) + ", syy = " + text(syy) + "): no sample has such co-moments");
+        fail("|sxy| = " + text(std::fabs(sxy)) + " exceeds sqrt(sxx*syy) = " + text(bound) +
+             " (sxx = " + text(sxx) + ", syy = " + text(syy) + "): no sample has such co-moments");
       }
       if (!(ssr <= sxx * allowance)) {
         fail("ssr = " + text(ssr) + " exceeds sxx = " + text(sxx) +

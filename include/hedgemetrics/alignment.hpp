@@ -45,9 +45,9 @@ namespace hedgemetrics {
 
 /// A day of the proleptic Gregorian calendar.
 struct civil_date {
-  int year = 1970;       ///< e.g. 2023
-  unsigned month = 1;    ///< 1..12
-  unsigned day = 1;      ///< 1..days_in_month(year, month)
+  int year = 1970;     ///< e.g. 2023
+  unsigned month = 1;  ///< 1..12
+  unsigned day = 1;    ///< 1..days_in_month(year, month)
 };
 
 /// Whether `year` is a Gregorian leap year (divisible by 4, and by 400 if by 100).
@@ -74,8 +74,9 @@ struct civil_date {
   const std::int64_t cycle = (y >= 0 ? y : y - 399) / 400;
   const std::int64_t year_of_cycle = y - cycle * 400;                                   // 0..399
   const std::int64_t shifted_month = date.month > 2 ? date.month - 3 : date.month + 9;  // March = 0
-  const std::int64_t day_of_year = (153 * shifted_month + 2) / 5 + date.day - 1;       // 0..365
-  const std::int64_t day_of_cycle = year_of_cycle * 365 + year_of_cycle / 4 - year_of_cycle / 100 + day_of_year;
+  const std::int64_t day_of_year = (153 * shifted_month + 2) / 5 + date.day - 1;        // 0..365
+  const std::int64_t day_of_cycle =
+      year_of_cycle * 365 + year_of_cycle / 4 - year_of_cycle / 100 + day_of_year;
   return cycle * 146097 + day_of_cycle - 719468;  // 719468: days from 0000-03-01 to 1970-01-01
 }
 
@@ -86,7 +87,8 @@ struct civil_date {
   const std::int64_t day_of_cycle = z - cycle * 146097;  // 0..146096
   const std::int64_t year_of_cycle =
       (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36524 - day_of_cycle / 146096) / 365;
-  const std::int64_t day_of_year = day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
+  const std::int64_t day_of_year =
+      day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
   const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
   civil_date date;
   date.day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
@@ -195,7 +197,8 @@ namespace detail {
                      "is not a valid date: " + std::string(names[month - 1]) + " " + std::to_string(year) +
                          " has " + std::to_string(length) + " days");
   }
-  return days_from_civil(civil_date{static_cast<int>(year), static_cast<unsigned>(month), static_cast<unsigned>(day)});
+  return days_from_civil(
+      civil_date{static_cast<int>(year), static_cast<unsigned>(month), static_cast<unsigned>(day)});
 }
 
 /// `days` since 1970-01-01 as YYYY-MM-DD (years 1..9999).
@@ -248,15 +251,15 @@ struct align_options {
 
 /// What happened to one input series in a join.
 struct series_alignment {
-  std::string name;                ///< as given in timed_series_view::name
-  std::size_t observations = 0;    ///< input length
-  std::size_t non_finite = 0;      ///< observations skipped as non-finite (missing_data::omit)
-  std::size_t used = 0;            ///< distinct observations that appear in at least one kept row
-  std::size_t filled = 0;          ///< kept rows where this series did not tick (age > 0): dates it lacked
-  std::size_t no_earlier_value = 0;///< candidate rows dropped because this series had not started
-  std::size_t stale = 0;           ///< candidate rows dropped because this series' value was too old
-  std::int64_t max_age = 0;        ///< the largest age in the kept rows
-  double mean_age = 0;             ///< the mean age over the kept rows (NaN with no kept rows)
+  std::string name;                  ///< as given in timed_series_view::name
+  std::size_t observations = 0;      ///< input length
+  std::size_t non_finite = 0;        ///< observations skipped as non-finite (missing_data::omit)
+  std::size_t used = 0;              ///< distinct observations that appear in at least one kept row
+  std::size_t filled = 0;            ///< kept rows where this series did not tick (age > 0): dates it lacked
+  std::size_t no_earlier_value = 0;  ///< candidate rows dropped because this series had not started
+  std::size_t stale = 0;             ///< candidate rows dropped because this series' value was too old
+  std::int64_t max_age = 0;          ///< the largest age in the kept rows
+  double mean_age = 0;               ///< the mean age over the kept rows (NaN with no kept rows)
 };
 
 /// Why rows were dropped, with counts: what align() did to the data.
@@ -265,9 +268,9 @@ struct series_alignment {
 /// dropped for several series at once is counted once in the row totals (the first reason in the order
 /// no_earlier_value, stale) but in each series' own counts.
 struct alignment_report {
-  std::size_t candidate_rows = 0;            ///< rows the policy proposed (union, anchor, grid, or all timestamps)
-  std::size_t rows = 0;                      ///< rows kept
-  std::size_t dropped_not_in_all = 0;        ///< inner: timestamps some series lacked
+  std::size_t candidate_rows = 0;      ///< rows the policy proposed (union, anchor, grid, or all timestamps)
+  std::size_t rows = 0;                ///< rows kept
+  std::size_t dropped_not_in_all = 0;  ///< inner: timestamps some series lacked
   std::size_t dropped_no_earlier_value = 0;  ///< as-of: a series had no value at or before the row's time
   std::size_t dropped_stale = 0;             ///< as-of: a series' last value was older than max_staleness
   std::vector<series_alignment> series;      ///< one entry per input series, in input order
@@ -305,8 +308,9 @@ inline void require_increasing(const std::int64_t* time, std::size_t n, const st
   for (std::size_t i = 1; i < n; ++i) {
     if (time[i] <= time[i - 1]) {
       fail_invalid(std::string(function) + ": " + label + " timestamp at index " + std::to_string(i) + " (" +
-                   std::to_string(time[i]) + ") is " + (time[i] == time[i - 1] ? "a duplicate of" : "before") +
-                   " the one at index " + std::to_string(i - 1) + " (" + std::to_string(time[i - 1]) +
+                   std::to_string(time[i]) + ") is " +
+                   (time[i] == time[i - 1] ? "a duplicate of" : "before") + " the one at index " +
+                   std::to_string(i - 1) + " (" + std::to_string(time[i - 1]) +
                    "): timestamps must be strictly increasing");
     }
   }
@@ -408,23 +412,23 @@ void fill_per_series(per_series<Fixed, T>& a, std::size_t k, T value) {
 /// `Fixed` is the number of series when known at compile time (2), 0 otherwise.
 template <std::size_t Fixed, class Real>
 void as_of_rows(const std::vector<checked_series<Real>>& series, const align_options& options,
-                std::int64_t grid_start, std::int64_t grid_end, std::int64_t* time_out, Real* const* value_out,
-                std::int64_t* const* age_out, alignment_report& report, std::size_t& rows_out,
-                std::size_t& candidates_out) {
+                std::int64_t grid_start, std::int64_t grid_end, std::int64_t* time_out,
+                Real* const* value_out, std::int64_t* const* age_out, alignment_report& report,
+                std::size_t& rows_out, std::size_t& candidates_out) {
   const std::size_t k = Fixed > 0 ? Fixed : series.size();
   per_series<Fixed, const std::int64_t*> time;
   per_series<Fixed, const Real*> value;
   per_series<Fixed, Real*> value_at;
   per_series<Fixed, std::int64_t*> age_at;
-  per_series<Fixed, std::size_t> size, next, last_used, no_earlier, stale, filled, used;
+  per_series<Fixed, std::size_t> size, next, no_earlier, stale, filled, used;
   per_series<Fixed, std::int64_t> max_age;
   per_series<Fixed, double> age_sum;  // double: nanosecond ages over 1e7 rows overflow 64-bit integers
   fill_per_series<Fixed, const std::int64_t*>(time, k, nullptr);
   fill_per_series<Fixed, const Real*>(value, k, nullptr);
   fill_per_series<Fixed, Real*>(value_at, k, nullptr);
   fill_per_series<Fixed, std::int64_t*>(age_at, k, nullptr);
-  for (auto* a : {&size, &next, &no_earlier, &stale, &filled, &used}) fill_per_series<Fixed, std::size_t>(*a, k, 0);
-  fill_per_series<Fixed, std::size_t>(last_used, k, SIZE_MAX);
+  for (auto* a : {&size, &next, &no_earlier, &stale, &filled, &used})
+    fill_per_series<Fixed, std::size_t>(*a, k, 0);
   fill_per_series<Fixed, std::int64_t>(max_age, k, 0);
   fill_per_series<Fixed, double>(age_sum, k, 0.0);
   for (std::size_t j = 0; j < k; ++j) {
@@ -457,14 +461,8 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
     time_out[rows] = t;
     for (std::size_t j = 0; j < k; ++j) {
       const std::size_t i = next[j] - 1;
-      const std::int64_t a = t - time[j][i];
       value_at[j][rows] = value[j][i];
-      age_at[j][rows] = a;
-      age_sum[j] += static_cast<double>(a);
-      max_age[j] = a > max_age[j] ? a : max_age[j];
-      filled[j] += a > 0 ? 1U : 0U;
-      used[j] += last_used[j] != i ? 1U : 0U;
-      last_used[j] = i;
+      age_at[j][rows] = t - time[j][i];
     }
     ++rows;
   };
@@ -504,7 +502,29 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
       }
       break;
     }
-    case join_policy::inner: break;  // not an as-of policy
+    case join_policy::inner:
+      break;  // not an as-of policy
+  }
+  // The age statistics from the rows, in passes that vectorise (not in the merge loop, where each counter
+  // lengthened the chain of every row). The observation behind row r is the one stamped time − age; it
+  // is a new one when that stamp differs from the previous row's.
+  for (std::size_t j = 0; j < k; ++j) {
+    const std::int64_t* age = age_at[j];
+    std::int64_t largest = 0;
+    double sum = 0;
+    std::size_t positive = 0, distinct = rows > 0 ? 1U : 0U;
+    for (std::size_t r = 0; r < rows; ++r) {
+      largest = age[r] > largest ? age[r] : largest;
+      positive += age[r] > 0 ? 1U : 0U;
+      sum += static_cast<double>(age[r]);
+    }
+    for (std::size_t r = 1; r < rows; ++r) {
+      distinct += time_out[r] - age[r] != time_out[r - 1] - age[r - 1] ? 1U : 0U;
+    }
+    max_age[j] = largest;
+    age_sum[j] = sum;
+    filled[j] = positive;
+    used[j] = distinct;
   }
   for (std::size_t j = 0; j < k; ++j) {
     auto& r = report.series[j];
@@ -532,18 +552,21 @@ void align_kernel(const std::vector<timed_series_view<Real>>& input, const align
                  "; it must be > 0 (in timestamp units; 1 day, say): a row's value may be that much older");
   }
   if (options.policy == join_policy::as_of && options.anchor >= k) {
-    fail_invalid(std::string(function) + ": anchor is " + std::to_string(options.anchor) + " but there are only " +
-                 std::to_string(k) + " series");
+    fail_invalid(std::string(function) + ": anchor is " + std::to_string(options.anchor) +
+                 " but there are only " + std::to_string(k) + " series");
   }
   if (options.policy == join_policy::calendar_grid && options.grid_step <= 0) {
-    fail_invalid(std::string(function) + ": grid_step is " + std::to_string(options.grid_step) + "; it must be > 0");
+    fail_invalid(std::string(function) + ": grid_step is " + std::to_string(options.grid_step) +
+                 "; it must be > 0");
   }
   std::vector<checked_series<Real>> series(k);
   out.report = alignment_report{};
   out.report.series.resize(k);
-  for (std::size_t j = 0; j < k; ++j) check_series(input[j], j, options, function, series[j], out.report.series[j]);
+  for (std::size_t j = 0; j < k; ++j)
+    check_series(input[j], j, options, function, series[j], out.report.series[j]);
 
-  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(),
+               last = std::numeric_limits<std::int64_t>::min();
   std::size_t capacity = 0;
   for (const auto& s : series) {
     if (s.size == 0) continue;
@@ -551,20 +574,27 @@ void align_kernel(const std::vector<timed_series_view<Real>>& input, const align
     last = std::max(last, s.time[s.size - 1]);
     capacity += s.size;
   }
-  const std::int64_t grid_start = options.grid_start == std::numeric_limits<std::int64_t>::min() ? first : options.grid_start;
-  const std::int64_t grid_end = options.grid_end == std::numeric_limits<std::int64_t>::max() ? last : options.grid_end;
+  const std::int64_t grid_start =
+      options.grid_start == std::numeric_limits<std::int64_t>::min() ? first : options.grid_start;
+  const std::int64_t grid_end =
+      options.grid_end == std::numeric_limits<std::int64_t>::max() ? last : options.grid_end;
   switch (options.policy) {
     case join_policy::inner:
       capacity = series[0].size;
       for (const auto& s : series) capacity = std::min(capacity, s.size);
       break;
-    case join_policy::as_of: capacity = series[options.anchor].size; break;
-    case join_policy::union_as_of: break;
+    case join_policy::as_of:
+      capacity = series[options.anchor].size;
+      break;
+    case join_policy::union_as_of:
+      break;
     case join_policy::calendar_grid:
       capacity = capacity == 0 || grid_end < grid_start
                      ? 0
-                     : static_cast<std::size_t>((static_cast<std::uint64_t>(grid_end) - static_cast<std::uint64_t>(grid_start)) /
-                                                static_cast<std::uint64_t>(options.grid_step)) + 1;
+                     : static_cast<std::size_t>(
+                           (static_cast<std::uint64_t>(grid_end) - static_cast<std::uint64_t>(grid_start)) /
+                           static_cast<std::uint64_t>(options.grid_step)) +
+                           1;
       break;
   }
   // Write through raw pointers into storage sized for the most rows the policy can make, then shrink:
@@ -632,11 +662,11 @@ void align_kernel(const std::vector<timed_series_view<Real>>& input, const align
     default:
       // Two series, the common case, get a loop with k fixed at compile time: every counter in a register.
       if (k == 2) {
-        as_of_rows<2>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(), report,
-                      rows, candidates);
+        as_of_rows<2>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(),
+                      report, rows, candidates);
       } else {
-        as_of_rows<0>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(), report,
-                      rows, candidates);
+        as_of_rows<0>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(),
+                      report, rows, candidates);
       }
       break;
   }
@@ -660,9 +690,10 @@ template <class Real>
 
 template <class Times>
 void require_timestamps() {
-  static_assert(std::is_same_v<series_element_t<Times>, std::int64_t>,
-                "hedgemetrics needs timestamps as a contiguous series of std::int64_t (days from parse_date, or "
-                "seconds, milliseconds, nanoseconds): copy them into a std::vector<std::int64_t> first.");
+  static_assert(
+      std::is_same_v<series_element_t<Times>, std::int64_t>,
+      "hedgemetrics needs timestamps as a contiguous series of std::int64_t (days from parse_date, or "
+      "seconds, milliseconds, nanoseconds): copy them into a std::vector<std::int64_t> first.");
 }
 
 }  // namespace detail
@@ -682,7 +713,8 @@ void require_timestamps() {
 template <class Real>
 [[nodiscard]] aligned_series<Real> align(const std::vector<timed_series_view<Real>>& series,
                                          const align_options& options = {}) {
-  static_assert(std::is_floating_point_v<Real>, "align of timed_series_view<Real> needs a floating-point Real");
+  static_assert(std::is_floating_point_v<Real>,
+                "align of timed_series_view<Real> needs a floating-point Real");
   return detail::align_kernel(series, options, "hedgemetrics::align");
 }
 
@@ -692,7 +724,8 @@ template <class Real>
 template <class Real>
 void align(const std::vector<timed_series_view<Real>>& series, const align_options& options,
            aligned_series<Real>& out) {
-  static_assert(std::is_floating_point_v<Real>, "align of timed_series_view<Real> needs a floating-point Real");
+  static_assert(std::is_floating_point_v<Real>,
+                "align of timed_series_view<Real> needs a floating-point Real");
   detail::align_kernel(series, options, "hedgemetrics::align", out);
 }
 
@@ -704,12 +737,10 @@ void align(const std::vector<timed_series_view<Real>>& series, const align_optio
 /// \throws as align() does, and std::invalid_argument when a series' timestamps and values differ in
 ///         length (the message gives both).
 template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
-[[nodiscard]] aligned_series<result_t<Exposure, Hedge>> align(const ExposureTimes& exposure_time,
-                                                               const Exposure& exposure,
-                                                               const HedgeTimes& hedge_time, const Hedge& hedge,
-                                                               const align_options& options = {},
-                                                               std::string exposure_name = "exposure",
-                                                               std::string hedge_name = "hedge") {
+[[nodiscard]] aligned_series<result_t<Exposure, Hedge>> align(
+    const ExposureTimes& exposure_time, const Exposure& exposure, const HedgeTimes& hedge_time,
+    const Hedge& hedge, const align_options& options = {}, std::string exposure_name = "exposure",
+    std::string hedge_name = "hedge") {
   using Real = result_t<Exposure, Hedge>;
   constexpr const char* function = "hedgemetrics::align";
   detail::require_timestamps<ExposureTimes>();

@@ -114,7 +114,8 @@ template <class Real, class T>
   compensated_sum<Real> total;
   for (std::size_t first = 1; first < n; first += hy_block) {
     const std::size_t end = n - first < hy_block ? n : first + hy_block;
-    for (std::size_t k = first; k < end; ++k) d[k - first] = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
+    for (std::size_t k = first; k < end; ++k)
+      d[k - first] = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
     total.add(pairwise_dot(d, d, end - first));
   }
   return total.value();
@@ -128,9 +129,9 @@ template <class Real, class T>
 /// (A branch-free merge of the two streams was tried and measured 2x slower on random gaps: it does
 /// nx + ny steps, each with a dependent load, where the `while` loops here do one cheap step per tick.)
 template <class Real, class TX, class TY>
-[[nodiscard]] covariation_fit<Real> hayashi_yoshida_kernel(const std::int64_t* tx, const TX* x, std::size_t nx,
-                                                           const std::int64_t* ty, const TY* y,
-                                                           std::size_t ny) noexcept {
+[[nodiscard]] covariation_fit<Real> hayashi_yoshida_kernel(const std::int64_t* tx, const TX* x,
+                                                           std::size_t nx, const std::int64_t* ty,
+                                                           const TY* y, std::size_t ny) noexcept {
   covariation_fit<Real> fit;
   fit.exposure_ticks = nx;
   fit.hedge_ticks = ny;
@@ -255,11 +256,9 @@ bool screen_missing(timed_pair<Real>& pair, missing_data policy, const char* fun
 /// Reference: Hayashi & Yoshida (2005), "On covariance estimation of non-synchronously observed diffusion
 /// processes", Bernoulli 11(2), 359–379, eq. (2.2).
 template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
-[[nodiscard]] covariation_fit<result_t<Exposure, Hedge>> hayashi_yoshida(const ExposureTimes& exposure_time,
-                                                                         const Exposure& exposure,
-                                                                         const HedgeTimes& hedge_time,
-                                                                         const Hedge& hedge,
-                                                                         const covariation_options& options = {}) {
+[[nodiscard]] covariation_fit<result_t<Exposure, Hedge>> hayashi_yoshida(
+    const ExposureTimes& exposure_time, const Exposure& exposure, const HedgeTimes& hedge_time,
+    const Hedge& hedge, const covariation_options& options = {}) {
   using Real = result_t<Exposure, Hedge>;
   constexpr const char* function = "hedgemetrics::hayashi_yoshida";
   detail::require_timestamps<ExposureTimes>();
@@ -274,7 +273,8 @@ template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
   detail::require_increasing(tf.data(), tf.size(), "hedge", function);
   if (options.missing == missing_data::propagate) {
     // The fast path reads the caller's arrays in place, whatever their element types.
-    auto fit = detail::hayashi_yoshida_kernel<Real>(ts.data(), s.data(), s.size(), tf.data(), f.data(), f.size());
+    auto fit =
+        detail::hayashi_yoshida_kernel<Real>(ts.data(), s.data(), s.size(), tf.data(), f.data(), f.size());
     return fit;
   }
   detail::timed_pair<Real> pair;
@@ -296,11 +296,9 @@ template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
 /// The grid runs from grid_start (default: the later first timestamp) to the earlier last timestamp.
 /// \throws as hayashi_yoshida does, and std::invalid_argument when grid_step ≤ 0.
 template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
-[[nodiscard]] covariation_fit<result_t<Exposure, Hedge>> previous_tick_fit(const ExposureTimes& exposure_time,
-                                                                           const Exposure& exposure,
-                                                                           const HedgeTimes& hedge_time,
-                                                                           const Hedge& hedge,
-                                                                           const covariation_options& options) {
+[[nodiscard]] covariation_fit<result_t<Exposure, Hedge>> previous_tick_fit(
+    const ExposureTimes& exposure_time, const Exposure& exposure, const HedgeTimes& hedge_time,
+    const Hedge& hedge, const covariation_options& options) {
   using Real = result_t<Exposure, Hedge>;
   constexpr const char* function = "hedgemetrics::previous_tick_fit";
   if (options.grid_step <= 0) {
@@ -485,9 +483,8 @@ template <class Exposure, class Hedge>
 /// Economics 5(3), 309–327, eq. (14); the delta method: van der Vaart, Asymptotic Statistics (1998), ch. 3;
 /// Newey & West (1987), Econometrica 55(3), 703–708, and (1994), Rev. Econ. Studies 61(4), 631–653.
 template <class Exposure, class Hedge>
-[[nodiscard]] lead_lag_fit<result_t<Exposure, Hedge>> scholes_williams_fit(const Exposure& exposure,
-                                                                           const Hedge& hedge,
-                                                                           const lead_lag_options& options = {}) {
+[[nodiscard]] lead_lag_fit<result_t<Exposure, Hedge>> scholes_williams_fit(
+    const Exposure& exposure, const Hedge& hedge, const lead_lag_options& options = {}) {
   using Real = result_t<Exposure, Hedge>;
   constexpr const char* function = "hedgemetrics::scholes_williams_fit";
   const auto sv = detail::view_of(exposure, function, "exposure");
@@ -571,9 +568,10 @@ template <class Exposure, class Hedge>
   }
   // Newey–West: the c_t are serially correlated (the b_{−1} term of row t and the b_{+1} term of row t − 2
   // share F_{t−1}), so their variance is a long-run one, Bartlett weights 1 − l/(L + 1).
-  const std::size_t bandwidth = options.hac_lags != lead_lag_options::automatic
-                                    ? options.hac_lags
-                                    : static_cast<std::size_t>(4 * std::pow(static_cast<double>(n) / 100, 2.0 / 9.0));
+  const std::size_t bandwidth =
+      options.hac_lags != lead_lag_options::automatic
+          ? options.hac_lags
+          : static_cast<std::size_t>(4 * std::pow(static_cast<double>(n) / 100, 2.0 / 9.0));
   fit.hac_lags = bandwidth;
   Real variance = 0;
   for (std::size_t t = 1; t < n; ++t) variance += c[t] * c[t];
@@ -593,9 +591,9 @@ template <class Exposure, class Hedge>
 /// One point of the Epps curve: the hedge fitted on changes over `interval` steps.
 template <class Real = double>
 struct epps_point {
-  std::size_t interval = 0;  ///< q, the sampling interval in rows (days, minutes)
-  std::size_t n = 0;         ///< non-overlapping q-step changes used
-  Real ratio = std::numeric_limits<Real>::quiet_NaN();                 ///< h*(q), fit_hedge's ratio
+  std::size_t interval = 0;                             ///< q, the sampling interval in rows (days, minutes)
+  std::size_t n = 0;                                    ///< non-overlapping q-step changes used
+  Real ratio = std::numeric_limits<Real>::quiet_NaN();  ///< h*(q), fit_hedge's ratio
   Real ratio_standard_error = std::numeric_limits<Real>::quiet_NaN();  ///< its OLS standard error
   Real effectiveness = std::numeric_limits<Real>::quiet_NaN();         ///< R²(q)
   Real correlation = std::numeric_limits<Real>::quiet_NaN();           ///< ρ(q)
@@ -620,9 +618,8 @@ struct epps_options {
 /// \throws std::invalid_argument when the lengths differ or an interval is 0; what fit_hedge throws.
 /// Reference: Epps (1979), "Comovements in stock prices in the very short run", JASA 74(366), 291–298.
 template <class Exposure, class Hedge>
-[[nodiscard]] std::vector<epps_point<result_t<Exposure, Hedge>>> epps_curve(const Exposure& exposure,
-                                                                            const Hedge& hedge,
-                                                                            const epps_options& options = {}) {
+[[nodiscard]] std::vector<epps_point<result_t<Exposure, Hedge>>> epps_curve(
+    const Exposure& exposure, const Hedge& hedge, const epps_options& options = {}) {
   using Real = result_t<Exposure, Hedge>;
   constexpr const char* function = "hedgemetrics::epps_curve";
   const auto s = detail::view_of(exposure, function, "exposure");

@@ -185,9 +185,10 @@ template <class Real, class S, class F>
 /// True when the fast pass may have overflowed or lost digits to underflow (a handful of comparisons; a
 /// scan only for a NaN result or a constant series): see compute_basis.
 template <class Real, class S, class F>
-[[nodiscard]] bool basis_needs_careful_pass(const basis_state<Real>& state, missing_data policy, const S* spot,
-                                            const F* futures, std::size_t n) {
-  if (state.nonfinite) return policy != missing_data::propagate || (!any_nonfinite(spot, n) && !any_nonfinite(futures, n));
+[[nodiscard]] bool basis_needs_careful_pass(const basis_state<Real>& state, missing_data policy,
+                                            const S* spot, const F* futures, std::size_t n) {
+  if (state.nonfinite)
+    return policy != missing_data::propagate || (!any_nonfinite(spot, n) && !any_nonfinite(futures, n));
   if (state.count == 0) return false;
   if (!std::isfinite(state.mean) || !std::isfinite(state.min) || !std::isfinite(state.max)) return true;
   if (state.count < 2) return false;

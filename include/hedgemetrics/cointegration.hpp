@@ -86,11 +86,11 @@ struct engle_granger_result {
 /// +inf when φ ≥ 0 (no mean reversion), NaN when φ ≤ −1 (overshooting), n < 3 or a value is not finite.
 /// Reference: e.g. Chan, Algorithmic Trading (2013), §2 ("half-life of mean reversion").
 struct half_life_result {
-  std::size_t n = 0;  ///< regression rows, one fewer than the values
-  double phi = std::numeric_limits<double>::quiet_NaN();                  ///< φ
-  double phi_standard_error = std::numeric_limits<double>::quiet_NaN();   ///< se(φ)
-  double mean = std::numeric_limits<double>::quiet_NaN();                 ///< μ = −a/φ, the basis' long-run level
-  double half_life = std::numeric_limits<double>::quiet_NaN();            ///< periods
+  std::size_t n = 0;                                      ///< regression rows, one fewer than the values
+  double phi = std::numeric_limits<double>::quiet_NaN();  ///< φ
+  double phi_standard_error = std::numeric_limits<double>::quiet_NaN();  ///< se(φ)
+  double mean = std::numeric_limits<double>::quiet_NaN();       ///< μ = −a/φ, the basis' long-run level
+  double half_life = std::numeric_limits<double>::quiet_NaN();  ///< periods
   double half_life_standard_error = std::numeric_limits<double>::quiet_NaN();  ///< delta method
 };
 
@@ -101,18 +101,36 @@ namespace detail {
 /// entries (statsmodels issue #10271): N = 2 1% β_2 (−22.527 here), N = 3 5% β_1 (−8.5631), N = 5 5% β_1
 /// (−14.0406), N = 7 10% β_2 and β_3 (−6.922, 67.721).
 inline constexpr double mackinnon_2010_constant[12][3][4] = {
-    {{-3.43035, -6.5393, -16.786, -79.433}, {-2.86154, -2.8903, -4.234, -40.040}, {-2.56677, -1.5384, -2.809, 0}},
+    {{-3.43035, -6.5393, -16.786, -79.433},
+     {-2.86154, -2.8903, -4.234, -40.040},
+     {-2.56677, -1.5384, -2.809, 0}},
     {{-3.89644, -10.9519, -22.527, 0}, {-3.33613, -6.1101, -6.823, 0}, {-3.04445, -4.2412, -2.720, 0}},
-    {{-4.29374, -14.4354, -33.195, 47.433}, {-3.74066, -8.5631, -10.852, 27.982}, {-3.45218, -6.2143, -3.718, 0}},
+    {{-4.29374, -14.4354, -33.195, 47.433},
+     {-3.74066, -8.5631, -10.852, 27.982},
+     {-3.45218, -6.2143, -3.718, 0}},
     {{-4.64332, -18.1031, -37.972, 0}, {-4.09600, -11.2349, -11.175, 0}, {-3.81020, -8.3931, -4.137, 0}},
     {{-4.95756, -21.8883, -45.142, 0}, {-4.41519, -14.0406, -12.575, 0}, {-4.13157, -10.7417, -3.784, 0}},
-    {{-5.24568, -25.6688, -57.737, 88.639}, {-4.70693, -16.9178, -17.492, 60.007}, {-4.42501, -13.1875, -5.104, 27.877}},
-    {{-5.51233, -29.5760, -69.398, 164.295}, {-4.97684, -19.9021, -22.045, 110.761}, {-4.69648, -15.7315, -6.922, 67.721}},
-    {{-5.76202, -33.5258, -82.189, 256.289}, {-5.22924, -23.0023, -24.646, 144.479}, {-4.95007, -18.3959, -7.344, 94.872}},
-    {{-5.99742, -37.6572, -87.365, 248.316}, {-5.46697, -26.2057, -26.627, 176.382}, {-5.18897, -21.1377, -9.484, 172.704}},
-    {{-6.22103, -41.7154, -102.680, 389.33}, {-5.69244, -29.4521, -30.994, 251.016}, {-5.41533, -24.0006, -7.514, 163.049}},
-    {{-6.43377, -46.0084, -106.809, 352.752}, {-5.90714, -32.8336, -30.275, 249.994}, {-5.63086, -26.9693, -4.083, 151.427}},
-    {{-6.63790, -50.2095, -124.156, 579.622}, {-6.11279, -36.2681, -32.505, 314.802}, {-5.83724, -29.9864, -2.686, 184.116}},
+    {{-5.24568, -25.6688, -57.737, 88.639},
+     {-4.70693, -16.9178, -17.492, 60.007},
+     {-4.42501, -13.1875, -5.104, 27.877}},
+    {{-5.51233, -29.5760, -69.398, 164.295},
+     {-4.97684, -19.9021, -22.045, 110.761},
+     {-4.69648, -15.7315, -6.922, 67.721}},
+    {{-5.76202, -33.5258, -82.189, 256.289},
+     {-5.22924, -23.0023, -24.646, 144.479},
+     {-4.95007, -18.3959, -7.344, 94.872}},
+    {{-5.99742, -37.6572, -87.365, 248.316},
+     {-5.46697, -26.2057, -26.627, 176.382},
+     {-5.18897, -21.1377, -9.484, 172.704}},
+    {{-6.22103, -41.7154, -102.680, 389.33},
+     {-5.69244, -29.4521, -30.994, 251.016},
+     {-5.41533, -24.0006, -7.514, 163.049}},
+    {{-6.43377, -46.0084, -106.809, 352.752},
+     {-5.90714, -32.8336, -30.275, 249.994},
+     {-5.63086, -26.9693, -4.083, 151.427}},
+    {{-6.63790, -50.2095, -124.156, 579.622},
+     {-6.11279, -36.2681, -32.505, 314.802},
+     {-5.83724, -29.9864, -2.686, 184.116}},
 };
 
 }  // namespace detail
@@ -129,8 +147,8 @@ inline constexpr double mackinnon_2010_constant[12][3][4] = {
   if (variables < 1 || variables > 12 || level_index > 2) {
     HEDGEMETRICS_THROW(std::invalid_argument(
         "hedgemetrics::mackinnon_critical_value: MacKinnon (2010) tabulates N = 1 … 12 variables and levels "
-        "1%, 5%, 10% (index 0 … 2), but N = " + std::to_string(variables) + " and the level index is " +
-        std::to_string(level_index)));
+        "1%, 5%, 10% (index 0 … 2), but N = " +
+        std::to_string(variables) + " and the level index is " + std::to_string(level_index)));
   }
   const double* b = detail::mackinnon_2010_constant[variables - 1][level_index];
   if (observations == 0) return b[0];
@@ -142,7 +160,8 @@ inline constexpr double mackinnon_2010_constant[12][3][4] = {
 /// values `c` (1%, 5%, 10%; see engle_granger_result).
 [[nodiscard]] inline double mackinnon_p_value(double tau, const std::array<double, 3>& c) {
   if (std::isnan(tau) || std::isnan(c[0])) return std::numeric_limits<double>::quiet_NaN();
-  const double q[3] = {detail::normal_quantile(0.01), detail::normal_quantile(0.05), detail::normal_quantile(0.10)};
+  const double q[3] = {detail::normal_quantile(0.01), detail::normal_quantile(0.05),
+                       detail::normal_quantile(0.10)};
   // Lagrange form of the quadratic g with g(c_i) = q_i, and its derivative.
   auto g = [&](double x) {
     double sum = 0;
@@ -197,7 +216,8 @@ inline first_coefficient fit_first(const Eigen::MatrixXd& x, const Eigen::Vector
   out.rss = (y - x * b).squaredNorm();
   // (XᵀX)⁻¹ = R⁻¹R⁻ᵀ: its (0, 0) entry is the squared norm of the first row of R⁻¹.
   const Eigen::MatrixXd r = qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
-  const Eigen::MatrixXd r_inverse = r.template triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(k, k));
+  const Eigen::MatrixXd r_inverse =
+      r.template triangularView<Eigen::Upper>().solve(Eigen::MatrixXd::Identity(k, k));
   const double s2 = out.rss / static_cast<double>(n - k);
   out.estimate = b[0];
   out.standard_error = std::sqrt(s2 * r_inverse.row(0).squaredNorm());
@@ -238,9 +258,10 @@ template <class Spot, class Futures>
   const auto fv = detail::view_of(futures, function, "futures");
   detail::require_same_length(function, "spot", sv.size(), "futures", fv.size());
   if (options.missing == missing_data::omit) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": missing_data::omit is not offered (a gap breaks the differences); "
-                                             "fill or cut the series, or use propagate or raise"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) +
+                              ": missing_data::omit is not offered (a gap breaks the differences); "
+                              "fill or cut the series, or use propagate or raise"));
   }
   const std::size_t big_n = sv.size();
   const detail::nonfinite_position where =
@@ -253,7 +274,8 @@ template <class Spot, class Futures>
   for (std::size_t i = 0; i < 3; ++i) out.critical_values[i] = mackinnon_critical_value(2, i, big_n);
   if (where.found || big_n < 4) return out;
   std::vector<double> s(big_n), f(big_n);
-  for (std::size_t i = 0; i < big_n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
+  for (std::size_t i = 0; i < big_n; ++i)
+    s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
   const hedge_fit<double> levels = fit_hedge(s, f);
   out.cointegrating_ratio = levels.ratio;
   out.cointegrating_intercept = levels.intercept;
@@ -288,12 +310,13 @@ template <class Spot, class Futures>
 ///
 /// \throws std::invalid_argument when missing is omit; std::domain_error under missing_data::raise.
 template <class Basis>
-[[nodiscard]] half_life_result basis_half_life(const Basis& basis, const cointegration_options& options = {}) {
+[[nodiscard]] half_life_result basis_half_life(const Basis& basis,
+                                               const cointegration_options& options = {}) {
   constexpr const char* function = "hedgemetrics::basis_half_life";
   const auto bv = detail::view_of(basis, function, "basis");
   if (options.missing == missing_data::omit) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": missing_data::omit is not offered (a gap breaks the differences)"));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": missing_data::omit is not offered (a gap breaks the differences)"));
   }
   const detail::nonfinite_position where =
       detail::find_nonfinite(0, bv.size(), detail::named_series<series_element_t<Basis>>{"basis", bv.data()});

@@ -34,10 +34,10 @@ namespace hedgemetrics {
         detail::value_text(contract_size)));
   }
   if (!std::isfinite(ratio) || !std::isfinite(exposure_size)) {
-    HEDGEMETRICS_THROW(
-        std::invalid_argument("hedgemetrics::optimal_contracts: ratio and exposure_size must be "
-                              "finite, got ratio " +
-                              detail::value_text(ratio) + " and exposure_size " + detail::value_text(exposure_size)));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        "hedgemetrics::optimal_contracts: ratio and exposure_size must be "
+        "finite, got ratio " +
+        detail::value_text(ratio) + " and exposure_size " + detail::value_text(exposure_size)));
   }
   // The mantissas multiplied and divided as before (the same two roundings), the exponents added apart:
   // an intermediate h*·Q_A beyond DBL_MAX (or below the normals) cannot overflow (underflow) when N*
@@ -46,7 +46,8 @@ namespace hedgemetrics {
   const double m_ratio = std::frexp(ratio, &exponent_ratio);
   const double m_exposure = std::frexp(exposure_size, &exponent_exposure);
   const double m_contract = std::frexp(contract_size, &exponent_contract);
-  return std::ldexp(m_ratio * m_exposure / m_contract, exponent_ratio + exponent_exposure - exponent_contract);
+  return std::ldexp(m_ratio * m_exposure / m_contract,
+                    exponent_ratio + exponent_exposure - exponent_contract);
 }
 
 }  // namespace hedgemetrics

@@ -47,8 +47,8 @@ struct correlation_options {
 /// These are R's cor.test(x, y, method = "pearson") figures. |r| = 1 gives an interval of zero width
 /// and t = ±inf, p = 0.
 struct correlation_interval_result {
-  std::size_t n = 0;    ///< pairs used
-  double level = 0.95;  ///< confidence level
+  std::size_t n = 0;                                              ///< pairs used
+  double level = 0.95;                                            ///< confidence level
   double estimate = std::numeric_limits<double>::quiet_NaN();     ///< r
   double lower = std::numeric_limits<double>::quiet_NaN();        ///< lower confidence limit
   double upper = std::numeric_limits<double>::quiet_NaN();        ///< upper confidence limit
@@ -62,9 +62,9 @@ struct correlation_interval_result {
 ///     \sim N(0, 1) \f]
 /// two-sided p = P(|Z| ≥ |z|). NaN when either window has n ≤ 3 or an undefined r.
 struct correlation_difference_result {
-  correlation_interval_result first;   ///< the first window's r and interval
-  correlation_interval_result second;  ///< the second window's
-  double difference = std::numeric_limits<double>::quiet_NaN();  ///< r_1 − r_2
+  correlation_interval_result first;                              ///< the first window's r and interval
+  correlation_interval_result second;                             ///< the second window's
+  double difference = std::numeric_limits<double>::quiet_NaN();   ///< r_1 − r_2
   double z_statistic = std::numeric_limits<double>::quiet_NaN();  ///< z
   double p_value = std::numeric_limits<double>::quiet_NaN();      ///< two-sided p
 };
@@ -114,8 +114,8 @@ template <class S, class F>
     out.p_value = student_t_two_sided_p(out.t_statistic, df);
   }
   if (n > 3) {
-    const double z = std::atanh(r), half = normal_quantile(0.5 * (1 + options.level)) /
-                                           std::sqrt(static_cast<double>(n - 3));
+    const double z = std::atanh(r),
+                 half = normal_quantile(0.5 * (1 + options.level)) / std::sqrt(static_cast<double>(n - 3));
     out.lower = std::fabs(r) == 1 ? r : std::tanh(z - half);
     out.upper = std::fabs(r) == 1 ? r : std::tanh(z + half);
   }
@@ -151,8 +151,10 @@ template <class Spot, class Hedge>
 /// \throws std::invalid_argument when a window's lengths differ or the level is outside (0, 1);
 ///         std::domain_error under missing_data::raise.
 template <class Spot1, class Hedge1, class Spot2, class Hedge2>
-[[nodiscard]] correlation_difference_result compare_correlations(const Spot1& spot_first, const Hedge1& hedge_first,
-                                                                 const Spot2& spot_second, const Hedge2& hedge_second,
+[[nodiscard]] correlation_difference_result compare_correlations(const Spot1& spot_first,
+                                                                 const Hedge1& hedge_first,
+                                                                 const Spot2& spot_second,
+                                                                 const Hedge2& hedge_second,
                                                                  const correlation_options& options = {}) {
   constexpr const char* function = "hedgemetrics::compare_correlations";
   const auto s1 = detail::view_of(spot_first, function, "spot_first");
@@ -168,7 +170,8 @@ template <class Spot1, class Hedge1, class Spot2, class Hedge2>
   out.difference = out.first.estimate - out.second.estimate;
   if (out.first.n > 3 && out.second.n > 3 && std::fabs(out.first.estimate) < 1 &&
       std::fabs(out.second.estimate) < 1) {
-    const double se = std::sqrt(1.0 / static_cast<double>(out.first.n - 3) + 1.0 / static_cast<double>(out.second.n - 3));
+    const double se =
+        std::sqrt(1.0 / static_cast<double>(out.first.n - 3) + 1.0 / static_cast<double>(out.second.n - 3));
     out.z_statistic = (std::atanh(out.first.estimate) - std::atanh(out.second.estimate)) / se;
     out.p_value = std::erfc(std::fabs(out.z_statistic) / std::sqrt(2.0));
   }

@@ -139,8 +139,8 @@ namespace detail {
 /// Delta at the expiry per option: 1 for an in-the-money call, −1 for an in-the-money put, ½·sign at the
 /// strike, 0 otherwise (the limit of e^{−qτ}N(d1) as τ → 0).
 [[nodiscard]] inline double expiry_delta(option_type type, double s, double k) noexcept {
-  const double itm = type == option_type::call ? (s > k ? 1.0 : (s == k ? 0.5 : 0.0))
-                                               : (s < k ? 1.0 : (s == k ? 0.5 : 0.0));
+  const double itm =
+      type == option_type::call ? (s > k ? 1.0 : (s == k ? 0.5 : 0.0)) : (s < k ? 1.0 : (s == k ? 0.5 : 0.0));
   return type == option_type::call ? itm : -itm;
 }
 
@@ -160,11 +160,12 @@ inline void require_hedge_options(const delta_hedge_options& o, const char* func
                                              value_text(o.quantity)));
   }
   if (!(o.cost >= 0.0 && o.cost < 1.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": options.cost must be in [0, 1), but it is " +
-                                             value_text(o.cost)));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": options.cost must be in [0, 1), but it is " + value_text(o.cost)));
   }
   if (o.rebalance_every == 0) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": options.rebalance_every must be at least 1"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": options.rebalance_every must be at least 1"));
   }
   require_non_negative_finite(o.band, "options.band", function);
 }
@@ -206,7 +207,8 @@ template <class Prices, class Times>
   detail::require_same_length(function, "prices", s.size(), "times", t.size());
   detail::require_hedge_options(options, function);
   const std::size_t n = s.size();
-  if (n == 0) HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": prices and times are empty"));
+  if (n == 0)
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": prices and times are empty"));
   for (std::size_t i = 0; i < n; ++i) {
     const double si = static_cast<double>(s[i]);
     if (!(si > 0.0) || !std::isfinite(si)) {
@@ -215,26 +217,26 @@ template <class Prices, class Times>
     }
     const double ti = static_cast<double>(t[i]);
     if (!std::isfinite(ti)) {
-      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": times[" + std::to_string(i) + "] is " +
-                                               detail::value_text(ti)));
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": times[" + std::to_string(i) +
+                                               "] is " + detail::value_text(ti)));
     }
     if (i > 0 && !(ti > static_cast<double>(t[i - 1]))) {
       HEDGEMETRICS_THROW(std::invalid_argument(
-          std::string(function) + ": times must be strictly increasing, but times[" + std::to_string(i) + "] = " +
-          detail::value_text(ti) + " follows times[" + std::to_string(i - 1) + "] = " +
-          detail::value_text(static_cast<double>(t[i - 1]))));
+          std::string(function) + ": times must be strictly increasing, but times[" + std::to_string(i) +
+          "] = " + detail::value_text(ti) + " follows times[" + std::to_string(i - 1) +
+          "] = " + detail::value_text(static_cast<double>(t[i - 1]))));
     }
   }
   if (!(options.expiry > static_cast<double>(t[0]))) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": options.expiry = " +
-                                             detail::value_text(options.expiry) + " is not after times[0] = " +
-                                             detail::value_text(static_cast<double>(t[0]))));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": options.expiry = " + detail::value_text(options.expiry) +
+        " is not after times[0] = " + detail::value_text(static_cast<double>(t[0]))));
   }
   if (static_cast<double>(t[n - 1]) > options.expiry) {
-    HEDGEMETRICS_THROW(std::invalid_argument(
-        std::string(function) + ": times[" + std::to_string(n - 1) + "] = " +
-        detail::value_text(static_cast<double>(t[n - 1])) + " is after options.expiry = " +
-        detail::value_text(options.expiry)));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": times[" + std::to_string(n - 1) +
+                              "] = " + detail::value_text(static_cast<double>(t[n - 1])) +
+                              " is after options.expiry = " + detail::value_text(options.expiry)));
   }
 
   const double q = options.quantity, k = options.strike, r = options.rate, y = options.dividend_yield;
@@ -259,8 +261,12 @@ template <class Prices, class Times>
     const bool at_expiry = ti == options.expiry;
     const option_greeks previous = g;
     if (i > 0) {
-      g = at_expiry ? option_greeks{detail::payoff(options.type, si, k), detail::expiry_delta(options.type, si, k),
-                                    0.0, 0.0, 0.0, 0.0}
+      g = at_expiry ? option_greeks{detail::payoff(options.type, si, k),
+                                    detail::expiry_delta(options.type, si, k),
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    0.0}
                     : detail::black_scholes_kernel(options.type, si, k, options.expiry - ti, r, sigma, y);
     }
     double dividends = 0.0, interest = 0.0;
@@ -275,9 +281,10 @@ template <class Prices, class Times>
       dividends = before * static_cast<double>(s[i - 1]) * std::expm1(y * dt);
       interest = cash * growth;
       cumulative += cumulative * growth;
-      const double per_option = at_expiry ? g.delta
-                                          : detail::hedge_target(g.delta, before / q, options.band, options.target,
-                                                                 i % options.rebalance_every == 0);
+      const double per_option = at_expiry
+                                    ? g.delta
+                                    : detail::hedge_target(g.delta, before / q, options.band, options.target,
+                                                           i % options.rebalance_every == 0);
       held = q * per_option;
     }
     const double traded = held - before;
@@ -319,7 +326,8 @@ template <class Prices, class Times>
   const double last = static_cast<double>(s[n - 1]);
   out.hedging_cost = cumulative - held * last + q * g.price;
   out.hedging_error =
-      out.option_price * std::exp(r * (static_cast<double>(t[n - 1]) - static_cast<double>(t[0]))) - out.hedging_cost;
+      out.option_price * std::exp(r * (static_cast<double>(t[n - 1]) - static_cast<double>(t[0]))) -
+      out.hedging_cost;
   return out;
 }
 
@@ -341,7 +349,8 @@ template <class Prices, class Times>
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": cost must be in [0, 1), but it is " +
                                              detail::value_text(cost)));
   }
-  const double leland_number = std::sqrt(8.0 / 3.14159265358979323846) * cost / (volatility * std::sqrt(rebalance_interval));
+  const double leland_number =
+      std::sqrt(8.0 / 3.14159265358979323846) * cost / (volatility * std::sqrt(rebalance_interval));
   return volatility * std::sqrt(1.0 + leland_number);
 }
 
@@ -432,12 +441,15 @@ namespace detail {
 /// Reference: P. J. Acklam (2003), "An algorithm for computing the inverse normal cumulative distribution
 /// function".
 struct acklam {
-  static constexpr double a0 = -3.969683028665376e+01, a1 = 2.209460984245205e+02, a2 = -2.759285104469687e+02,
-                          a3 = 1.383577518672690e+02, a4 = -3.066479806614716e+01, a5 = 2.506628277459239e+00;
-  static constexpr double b0 = -5.447609879822406e+01, b1 = 1.615858368580409e+02, b2 = -1.556989798598866e+02,
-                          b3 = 6.680131188771972e+01, b4 = -1.328068155288572e+01;
-  static constexpr double c0 = -7.784894002430293e-03, c1 = -3.223964580411365e-01, c2 = -2.400758277161838e+00,
-                          c3 = -2.549732539343734e+00, c4 = 4.374664141464968e+00, c5 = 2.938163982698783e+00;
+  static constexpr double a0 = -3.969683028665376e+01, a1 = 2.209460984245205e+02,
+                          a2 = -2.759285104469687e+02, a3 = 1.383577518672690e+02,
+                          a4 = -3.066479806614716e+01, a5 = 2.506628277459239e+00;
+  static constexpr double b0 = -5.447609879822406e+01, b1 = 1.615858368580409e+02,
+                          b2 = -1.556989798598866e+02, b3 = 6.680131188771972e+01,
+                          b4 = -1.328068155288572e+01;
+  static constexpr double c0 = -7.784894002430293e-03, c1 = -3.223964580411365e-01,
+                          c2 = -2.400758277161838e+00, c3 = -2.549732539343734e+00,
+                          c4 = 4.374664141464968e+00, c5 = 2.938163982698783e+00;
   static constexpr double d0 = 7.784695709041462e-03, d1 = 3.224671290700398e-01, d2 = 2.445134137142996e+00,
                           d3 = 3.754408661907416e+00;
   static constexpr double low = 0.02425;
@@ -642,7 +654,8 @@ inline void simulate_block(const simulation_setup& c, std::size_t block, std::si
     const bool scheduled = j % c.every == 0;
     const double fee_discount = std::exp(-c.rate * static_cast<double>(j) * c.dt);
     // Cash accrues on the old prices, then the new prices (a loop the compiler vectorises).
-    for (std::size_t p = 0; p < count; ++p) cash[p] += cash[p] * c.growth + held[p] * spot[p] * c.dividend_growth;
+    for (std::size_t p = 0; p < count; ++p)
+      cash[p] += cash[p] * c.growth + held[p] * spot[p] * c.dividend_growth;
     double lowest = 0.0, highest = 0.0;
     for (std::size_t p = 0; p < count; ++p) {
       lowest = std::min(lowest, x[p]);
@@ -667,7 +680,8 @@ inline void simulate_block(const simulation_setup& c, std::size_t block, std::si
           for (std::size_t p = 0; p < count; ++p) z[p] = -carry * cdf(-u[p]);
         }
         if (c.band > 0.0) {
-          for (std::size_t p = 0; p < count; ++p) z[p] = hedge_target(z[p], held[p] / q, c.band, c.target, true);
+          for (std::size_t p = 0; p < count; ++p)
+            z[p] = hedge_target(z[p], held[p] / q, c.band, c.target, true);
         }
       }
       for (std::size_t p = 0; p < count; ++p) {
@@ -692,24 +706,29 @@ inline void simulate_block(const simulation_setup& c, std::size_t block, std::si
   }
 }
 
-inline simulation_setup make_simulation_setup(double spot, const delta_hedge_options& o, const hedging_simulation& m,
-                                              const char* function) {
+inline simulation_setup make_simulation_setup(double spot, const delta_hedge_options& o,
+                                              const hedging_simulation& m, const char* function) {
   require_positive_finite(spot, "spot", function);
   require_hedge_options(o, function);
   if (!(o.expiry > 0.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": options.expiry (years from the start, t = 0) must be positive, "
-                                             "but it is " + value_text(o.expiry)));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) +
+                              ": options.expiry (years from the start, t = 0) must be positive, "
+                              "but it is " +
+                              value_text(o.expiry)));
   }
   if (m.paths < 2) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": simulation.paths must be at least 2, but it is " +
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": simulation.paths must be at least 2, but it is " +
                                              std::to_string(m.paths)));
   }
   if (m.rebalances < 1) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": simulation.rebalances must be at least 1"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": simulation.rebalances must be at least 1"));
   }
   if (m.threads < 1) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": simulation.threads must be at least 1"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": simulation.threads must be at least 1"));
   }
   const double realised = std::isnan(m.realised_volatility) ? o.volatility : m.realised_volatility;
   require_positive_finite(realised, "simulation.realised_volatility", function);
@@ -735,7 +754,8 @@ inline simulation_setup make_simulation_setup(double spot, const delta_hedge_opt
   c.steps = m.rebalances;
   c.dt = o.expiry / static_cast<double>(m.rebalances);
   // The jump compensator λ(e^{m + s²/2} − 1) keeps the expected total return at μ.
-  const double compensator = m.jump_intensity * std::expm1(m.jump_mean + 0.5 * m.jump_volatility * m.jump_volatility);
+  const double compensator =
+      m.jump_intensity * std::expm1(m.jump_mean + 0.5 * m.jump_volatility * m.jump_volatility);
   c.drift_step = (mu - compensator - 0.5 * realised * realised) * c.dt;
   c.vol_step = realised * std::sqrt(c.dt);
   c.jump_rate_step = m.jump_intensity * c.dt;
@@ -743,7 +763,8 @@ inline simulation_setup make_simulation_setup(double spot, const delta_hedge_opt
   c.jump_vol = m.jump_volatility;
   c.growth = std::expm1(o.rate * c.dt);
   c.dividend_growth = std::expm1(o.dividend_yield * c.dt);
-  const option_greeks g0 = black_scholes_kernel(o.type, spot, o.strike, o.expiry, o.rate, o.volatility, o.dividend_yield);
+  const option_greeks g0 =
+      black_scholes_kernel(o.type, spot, o.strike, o.expiry, o.rate, o.volatility, o.dividend_yield);
   c.initial_delta = g0.delta;
   c.initial_price = g0.price;
   c.seed = m.seed;
@@ -751,8 +772,8 @@ inline simulation_setup make_simulation_setup(double spot, const delta_hedge_opt
 }
 
 /// Runs simulate_block over all blocks, on `threads` threads (block b on thread b mod threads).
-inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned threads, double* pnl, double* costs,
-                         double* trades, double* prices_out) {
+inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned threads, double* pnl,
+                         double* costs, double* trades, double* prices_out) {
   const std::size_t blocks = (paths + simulation_block - 1) / simulation_block;
   auto work = [&](std::size_t first_block, std::size_t stride) {
     for (std::size_t b = first_block; b < blocks; b += stride) {
@@ -798,7 +819,8 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
 ///          at-the-money option hedged at the right volatility and without a band or costs).
 /// \throws std::invalid_argument naming the field that is out of range.
 /// Reference: Hull, §19.4 and Table 19.4; Derman & Kamal (1999); QuantLib's DiscreteHedging example.
-[[nodiscard]] inline hedging_error_distribution simulate_delta_hedge(double spot, const delta_hedge_options& options,
+[[nodiscard]] inline hedging_error_distribution simulate_delta_hedge(double spot,
+                                                                     const delta_hedge_options& options,
                                                                      const hedging_simulation& simulation) {
   constexpr const char* function = "hedgemetrics::simulate_delta_hedge";
   const detail::simulation_setup c = detail::make_simulation_setup(spot, options, simulation, function);
@@ -840,8 +862,9 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
   out.quantile_99 = value_at_risk(gains, 0.99);
   out.expected_shortfall_95 = expected_shortfall(out.pnl, 0.95);
   out.expected_shortfall_99 = expected_shortfall(out.pnl, 0.99);
-  const option_greeks g0 = detail::black_scholes_kernel(options.type, spot, options.strike, options.expiry, options.rate,
-                                                        options.volatility, options.dividend_yield);
+  const option_greeks g0 =
+      detail::black_scholes_kernel(options.type, spot, options.strike, options.expiry, options.rate,
+                                   options.volatility, options.dividend_yield);
   out.derman_kamal = std::sqrt(3.14159265358979323846 / 4.0) * std::fabs(options.quantity) * g0.vega *
                      options.volatility / std::sqrt(static_cast<double>(simulation.rebalances));
   return out;
@@ -850,9 +873,8 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
 /// The price paths simulate_delta_hedge hedges for these arguments: paths[p][j] is the price of path p at
 /// t_j = j·T/N. For checking a simulation path by path with delta_hedge, and for plotting.
 /// \throws as simulate_delta_hedge.
-[[nodiscard]] inline std::vector<std::vector<double>> simulate_price_paths(double spot,
-                                                                          const delta_hedge_options& options,
-                                                                          const hedging_simulation& simulation) {
+[[nodiscard]] inline std::vector<std::vector<double>> simulate_price_paths(
+    double spot, const delta_hedge_options& options, const hedging_simulation& simulation) {
   const detail::simulation_setup c =
       detail::make_simulation_setup(spot, options, simulation, "hedgemetrics::simulate_price_paths");
   const std::size_t n = simulation.paths, width = c.steps + 1;

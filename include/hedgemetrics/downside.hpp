@@ -348,10 +348,10 @@ template <class Real>
     }
   };
   if (order == 0) {
-    const Real below = t_lo == 0 ? sweep([t_hi](Real v) { return static_cast<Real>(v < t_hi); },
-                                         [](Real d) { return d; })
-                                 : sweep([t_hi, t_lo](Real v) { return static_cast<Real>((t_hi - v) + t_lo > 0); },
-                                         [](Real d) { return d; });
+    const Real below =
+        t_lo == 0 ? sweep([t_hi](Real v) { return static_cast<Real>(v < t_hi); }, [](Real d) { return d; })
+                  : sweep([t_hi, t_lo](Real v) { return static_cast<Real>((t_hi - v) + t_lo > 0); },
+                          [](Real d) { return d; });
     out.mantissa = below / count;
     return out;
   }
@@ -368,7 +368,7 @@ template <class Real>
 /// lower_partial_moment_scaled and recomputed by the careful path when its sum is not trusted.
 template <class Real>
 [[nodiscard]] std::array<scaled_figure<Real>, 4> lower_partial_moments_0_to_3(const std::vector<Real>& x,
-                                                                             Real target) {
+                                                                              Real target) {
   std::array<scaled_figure<Real>, 4> out{};
   if (x.empty()) return out;
   Real s0 = 0, s1 = 0, s2 = 0, s3 = 0;
@@ -944,7 +944,8 @@ template <class Exposure, class Hedge>
   for (std::size_t i = 0; i + 4 <= hedged.size(); i += 4) {
     for (std::size_t j = 0; j < 4; ++j) probe[j] += hedged[i + j] - hedged[i + j];
   }
-  for (std::size_t i = hedged.size() - hedged.size() % 4; i < hedged.size(); ++i) probe[0] += hedged[i] - hedged[i];
+  for (std::size_t i = hedged.size() - hedged.size() % 4; i < hedged.size(); ++i)
+    probe[0] += hedged[i] - hedged[i];
   const bool overflow = !((probe[0] + probe[1]) + (probe[2] + probe[3]) == 0);
   // S − h·F beyond DBL_MAX (S near 1e300 and h·F larger): the hedged position in units of 2^shift, chosen
   // so that no |S − h·F| exceeds 2^1021; its figures are scaled back (+inf where they exceed DBL_MAX) and

@@ -86,7 +86,8 @@ namespace detail {
 
 /// Step 2's design: columns ΔF_t, û_{t−1}, ΔS_{t−i}, ΔF_{t−i} for t = p + 1 … N − 1, and the response ΔS_t.
 inline void error_correction_design(const std::vector<double>& s, const std::vector<double>& f, double beta,
-                                    double c, std::size_t p, Eigen::VectorXd& response, Eigen::MatrixXd& design) {
+                                    double c, std::size_t p, Eigen::VectorXd& response,
+                                    Eigen::MatrixXd& design) {
   const std::size_t big_n = s.size();
   const std::size_t n = big_n > p + 1 ? big_n - 1 - p : 0;
   const auto k = static_cast<Eigen::Index>(2 + 2 * p);
@@ -136,7 +137,8 @@ template <class Spot, class Futures>
   out.n = big_n > p + 1 ? big_n - 1 - p : 0;
   if (where.found || out.n <= 2 * p + 3) return out;
   std::vector<double> s(big_n), f(big_n);
-  for (std::size_t i = 0; i < big_n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
+  for (std::size_t i = 0; i < big_n; ++i)
+    s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
   const hedge_fit<double> levels = fit_hedge(s, f);
   out.cointegrating_ratio = levels.ratio;
   out.cointegrating_intercept = levels.intercept;

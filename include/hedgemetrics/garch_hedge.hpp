@@ -72,7 +72,8 @@ struct garch_fit {
   /// Inverse-Hessian standard errors (μ, ω, α, β).
   Eigen::Vector4d standard_errors = Eigen::Vector4d::Constant(std::numeric_limits<double>::quiet_NaN());
   /// Sandwich standard errors (μ, ω, α, β).
-  Eigen::Vector4d robust_standard_errors = Eigen::Vector4d::Constant(std::numeric_limits<double>::quiet_NaN());
+  Eigen::Vector4d robust_standard_errors =
+      Eigen::Vector4d::Constant(std::numeric_limits<double>::quiet_NaN());
   /// The sandwich covariance.
   Eigen::Matrix4d robust_covariance = Eigen::Matrix4d::Constant(std::numeric_limits<double>::quiet_NaN());
   /// Whether the maximisation met its tolerance.
@@ -87,8 +88,9 @@ namespace detail {
 /// the forecast), the gradient of the sum with respect to (μ, ω, α, β), and each observation's gradient
 /// (4×n). `m` is the starting variance; negative: mean(ε²) over the n values (then its dependence on μ
 /// enters the gradient).
-inline double garch_pass(const double* x, std::size_t n, const Eigen::Vector4d& theta, double m, double* variance,
-                         Eigen::Vector4d* gradient, Eigen::Matrix<double, 4, Eigen::Dynamic>* scores) {
+inline double garch_pass(const double* x, std::size_t n, const Eigen::Vector4d& theta, double m,
+                         double* variance, Eigen::Vector4d* gradient,
+                         Eigen::Matrix<double, 4, Eigen::Dynamic>* scores) {
   constexpr double log2pi = 1.8378770664093453;
   const double mu = theta[0], omega = theta[1], alpha = theta[2], beta = theta[3];
   double dm_dmu = 0;
@@ -103,7 +105,7 @@ inline double garch_pass(const double* x, std::size_t n, const Eigen::Vector4d& 
     dm_dmu = -2 * sum_e / static_cast<double>(n);
   }
   double s2 = omega + (alpha + beta) * m;
-  Eigen::Vector4d d(( alpha + beta) * dm_dmu, 1.0, m, m);  // ∂σ²_0/∂θ
+  Eigen::Vector4d d((alpha + beta) * dm_dmu, 1.0, m, m);  // ∂σ²_0/∂θ
   const bool want_gradient = gradient != nullptr || scores != nullptr;
   if (gradient != nullptr) gradient->setZero();
   double total = 0;
@@ -175,7 +177,8 @@ inline garch_fit fit_garch_kernel(const double* x_raw, std::size_t n, const garc
   };
   const auto objective = [&](const Eigen::VectorXd& p, Eigen::VectorXd* g) {
     Eigen::Vector4d grad;
-    const double value = garch_pass(x.data(), n, full(p), -1, nullptr, g != nullptr ? &grad : nullptr, nullptr);
+    const double value =
+        garch_pass(x.data(), n, full(p), -1, nullptr, g != nullptr ? &grad : nullptr, nullptr);
     if (g != nullptr) {
       g->resize(k);
       for (int i = 0; i < k; ++i) (*g)[i] = grad[options.mean ? i : i + 1] / static_cast<double>(n);
@@ -296,7 +299,8 @@ struct conditional_correlation_hedge {
   /// DCC's b (0 for CCC).
   double b = 0;
   /// Two-step sandwich standard errors of (a, b) (NaN for CCC).
-  Eigen::Vector2d robust_standard_errors = Eigen::Vector2d::Constant(std::numeric_limits<double>::quiet_NaN());
+  Eigen::Vector2d robust_standard_errors =
+      Eigen::Vector2d::Constant(std::numeric_limits<double>::quiet_NaN());
   /// Q̄₁₂/√(Q̄₁₁Q̄₂₂), the correlation of the standardised residuals u = ε/σ (about zero-mean, so the
   /// second moments are not centred, as in Engle 2002): CCC's ρ, and DCC's long-run correlation.
   double correlation = std::numeric_limits<double>::quiet_NaN();
@@ -318,8 +322,8 @@ namespace detail {
 
 /// Σ over t of −ℓ_t, ℓ_t = −½(log(1 − ρ_t²) + (u₁² + u₂² − 2ρ_t u₁u₂)/(1 − ρ_t²) − u₁² − u₂²) for the DCC(1,1)
 /// recursion; ρ_t (n + 1 values) and the per-observation terms on request. +∞ outside a, b ≥ 0, a + b < 1.
-inline double dcc_pass(const double* u1, const double* u2, std::size_t n, double a, double b, const double* qbar,
-                       double* rho, double* terms) {
+inline double dcc_pass(const double* u1, const double* u2, std::size_t n, double a, double b,
+                       const double* qbar, double* rho, double* terms) {
   if (!(a >= 0 && b >= 0 && a + b < 1)) return std::numeric_limits<double>::infinity();
   const double c = 1 - a - b;
   double q11 = qbar[0], q12 = qbar[1], q22 = qbar[2];
@@ -342,7 +346,8 @@ inline double dcc_pass(const double* u1, const double* u2, std::size_t n, double
 }
 
 /// Standardised residuals u_t = (x_t − μ)/σ_t of a GARCH(1,1) with parameters θ (m: mean(ε²) over x).
-inline void standardise(const double* x, std::size_t n, const Eigen::Vector4d& theta, std::vector<double>& u) {
+inline void standardise(const double* x, std::size_t n, const Eigen::Vector4d& theta,
+                        std::vector<double>& u) {
   std::vector<double> s2(n + 1);
   (void)garch_pass(x, n, theta, -1, s2.data(), nullptr, nullptr);
   u.resize(n);
@@ -352,7 +357,8 @@ inline void standardise(const double* x, std::size_t n, const Eigen::Vector4d& t
 inline void second_moment(const std::vector<double>& u1, const std::vector<double>& u2, double* qbar) {
   const std::size_t n = u1.size();
   qbar[0] = qbar[1] = qbar[2] = 0;
-  for (std::size_t t = 0; t < n; ++t) qbar[0] += u1[t] * u1[t], qbar[1] += u1[t] * u2[t], qbar[2] += u2[t] * u2[t];
+  for (std::size_t t = 0; t < n; ++t)
+    qbar[0] += u1[t] * u1[t], qbar[1] += u1[t] * u2[t], qbar[2] += u2[t] * u2[t];
   for (int i = 0; i < 3; ++i) qbar[i] /= static_cast<double>(n);
 }
 
@@ -407,8 +413,8 @@ template <class Exposure, class Hedge>
       const double v = value(p);
       if (g != nullptr) {
         // Inside a + b < 1 by a margin, so central differences stay in the domain.
-        *g = detail::numeric_gradient(value, p, Eigen::Vector2d(0, 0), Eigen::Vector2d(1 - p[1] - 1e-9, 1 - p[0] - 1e-9),
-                                      1e-2);
+        *g = detail::numeric_gradient(value, p, Eigen::Vector2d(0, 0),
+                                      Eigen::Vector2d(1 - p[1] - 1e-9, 1 - p[0] - 1e-9), 1e-2);
       }
       return v;
     };
@@ -430,8 +436,8 @@ template <class Exposure, class Hedge>
     out.converged = out.converged && r.converged;
     out.a = r.x[0];
     out.b = r.x[1];
-    out.correlation_log_likelihood =
-        -detail::dcc_pass(u1.data(), u2.data(), n, out.a, out.b, qbar, out.conditional_correlation.data(), nullptr);
+    out.correlation_log_likelihood = -detail::dcc_pass(u1.data(), u2.data(), n, out.a, out.b, qbar,
+                                                       out.conditional_correlation.data(), nullptr);
     // Two-step sandwich (Newey & McFadden 1994, Theorem 6.1), θ = (θ_S, θ_F, a, b), all derivatives of the
     // negative log-likelihood terms: A = [[A11, 0], [A21, A22]], B = Σ g_t g_tᵀ, V = A⁻¹BA⁻ᵀ.
     const auto dcc_terms_at = [&](const Eigen::Vector4d& t1, const Eigen::Vector4d& t2, double a, double b,
@@ -446,7 +452,8 @@ template <class Exposure, class Hedge>
     };
     const double ha = 1e-5 * std::fmax(out.a, 1e-2), hb = 1e-5 * std::fmax(out.b, 1e-2);
     // Per-observation second-step scores g2_t and the second-step score sum as a function of θ.
-    const auto step2_scores = [&](const Eigen::Vector4d& t1, const Eigen::Vector4d& t2, Eigen::MatrixXd* per_t) {
+    const auto step2_scores = [&](const Eigen::Vector4d& t1, const Eigen::Vector4d& t2,
+                                  Eigen::MatrixXd* per_t) {
       std::vector<double> ap, am, bp, bm;
       dcc_terms_at(t1, t2, out.a + ha, out.b, ap);
       dcc_terms_at(t1, t2, out.a - ha, out.b, am);
@@ -456,7 +463,8 @@ template <class Exposure, class Hedge>
       for (std::size_t t = 0; t < n; ++t) {
         const double ga = (ap[t] - am[t]) / (2 * ha), gb = (bp[t] - bm[t]) / (2 * hb);
         total[0] += ga, total[1] += gb;
-        if (per_t != nullptr) (*per_t)(0, static_cast<Eigen::Index>(t)) = ga, (*per_t)(1, static_cast<Eigen::Index>(t)) = gb;
+        if (per_t != nullptr)
+          (*per_t)(0, static_cast<Eigen::Index>(t)) = ga, (*per_t)(1, static_cast<Eigen::Index>(t)) = gb;
       }
       return total;
     };
@@ -477,14 +485,18 @@ template <class Exposure, class Hedge>
         (void)detail::garch_pass(x, n, th, -1, nullptr, &gg, nullptr);
         return gg;
       };
-      a_mat.block(0, 0, 4, 4) = detail::hessian_of([&](const Eigen::Vector4d& th) { return garch_grad(s.data(), th); }, th1, 4);
-      a_mat.block(4, 4, 4, 4) = detail::hessian_of([&](const Eigen::Vector4d& th) { return garch_grad(f.data(), th); }, th2, 4);
+      a_mat.block(0, 0, 4, 4) =
+          detail::hessian_of([&](const Eigen::Vector4d& th) { return garch_grad(s.data(), th); }, th1, 4);
+      a_mat.block(4, 4, 4, 4) =
+          detail::hessian_of([&](const Eigen::Vector4d& th) { return garch_grad(f.data(), th); }, th2, 4);
       for (int i = 0; i < 8; ++i) {
         Eigen::Vector4d p1 = th1, p2 = th2, m1 = th1, m2 = th2;
         const double base = i < 4 ? th1[i] : th2[i - 4];
         const double step = 1e-5 * std::fmax(std::fabs(base), 1e-4);
-        if (i < 4) p1[i] += step, m1[i] -= step;
-        else p2[i - 4] += step, m2[i - 4] -= step;
+        if (i < 4)
+          p1[i] += step, m1[i] -= step;
+        else
+          p2[i - 4] += step, m2[i - 4] -= step;
         // Element by element: GCC 12 at -O3 -march=native warns (-Warray-bounds, a false positive) on a
         // 4-wide load from the difference of two Vector2d.
         const Eigen::Vector2d up = step2_scores(p1, p2, nullptr), down = step2_scores(m1, m2, nullptr);
@@ -512,8 +524,7 @@ template <class Exposure, class Hedge>
       out.robust_standard_errors = Eigen::Vector2d(std::sqrt(v(8, 8)), std::sqrt(v(9, 9)));
     }
   } else {
-    out.correlation_log_likelihood =
-        -detail::dcc_pass(u1.data(), u2.data(), n, 0, 0, qbar, nullptr, nullptr);
+    out.correlation_log_likelihood = -detail::dcc_pass(u1.data(), u2.data(), n, 0, 0, qbar, nullptr, nullptr);
   }
   out.ratio.resize(n);
   std::vector<double> vs = out.exposure.variance, vf = out.hedge.variance;
@@ -521,8 +532,10 @@ template <class Exposure, class Hedge>
   vf.push_back(out.hedge.forecast_variance);
   for (std::size_t t = 0; t <= n; ++t) {
     const double h = out.conditional_correlation[t] * std::sqrt(vs[t] / vf[t]);
-    if (t < n) out.ratio[t] = h;
-    else out.forecast_ratio = h;
+    if (t < n)
+      out.ratio[t] = h;
+    else
+      out.forecast_ratio = h;
   }
   out.conditional_correlation.pop_back();
   return out;
@@ -537,7 +550,8 @@ inline void conditional_ratio_path(const conditional_correlation_hedge& fit, con
                                    std::size_t n, double* ratio) {
   const Eigen::Vector4d th1(fit.exposure.mu, fit.exposure.omega, fit.exposure.alpha, fit.exposure.beta);
   const Eigen::Vector4d th2(fit.hedge.mu, fit.hedge.omega, fit.hedge.alpha, fit.hedge.beta);
-  std::vector<double> v1(n + 1), v2(n + 1), u1(n), u2(n), rho(n + 1, std::numeric_limits<double>::quiet_NaN());
+  std::vector<double> v1(n + 1), v2(n + 1), u1(n), u2(n),
+      rho(n + 1, std::numeric_limits<double>::quiet_NaN());
   (void)garch_pass(s, n, th1, fit.exposure.initial_variance, v1.data(), nullptr, nullptr);
   (void)garch_pass(f, n, th2, fit.hedge.initial_variance, v2.data(), nullptr, nullptr);
   for (std::size_t t = 0; t < n; ++t) {

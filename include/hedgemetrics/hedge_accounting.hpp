@@ -308,9 +308,9 @@ inline void require_regression_options(const regression_test_options& o, const c
 /// The co-moments of x and y under the range contract (scaled by a power of two per series where the
 /// plain sums would overflow or underflow: detail/range.hpp), with the series' names for messages.
 template <class X, class Y>
-[[nodiscard]] scaled_comoments<result_t<X, Y>> accounting_comoments(const X& x, const Y& y, missing_data policy,
-                                                                    const char* function, const char* x_name,
-                                                                    const char* y_name) {
+[[nodiscard]] scaled_comoments<result_t<X, Y>> accounting_comoments(const X& x, const Y& y,
+                                                                    missing_data policy, const char* function,
+                                                                    const char* x_name, const char* y_name) {
   const auto xv = view_of(x, function, x_name);
   const auto yv = view_of(y, function, y_name);
   require_same_length(function, x_name, xv.size(), y_name, yv.size());
@@ -371,7 +371,8 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
   }
   if (first == cumulative.size()) return;
   for (std::size_t t = 0; t <= first; ++t) {
-    if (!is_finite_value(h[t]) || !is_finite_value(i[t])) return;  // a missing value: propagated as documented
+    if (!is_finite_value(h[t]) || !is_finite_value(i[t]))
+      return;  // a missing value: propagated as documented
   }
   constexpr int down = 64;
   dollar_offset_options scaled = options;

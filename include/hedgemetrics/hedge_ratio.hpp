@@ -135,8 +135,10 @@ template <class Exposure, class Hedge>
 /// comoments_of under the range contract: the co-moments of the data, or of the data divided by a power of
 /// two per series where the plain sums would overflow or underflow (detail/range.hpp).
 template <class Exposure, class Hedge>
-[[nodiscard]] scaled_comoments<result_t<Exposure, Hedge>> scaled_comoments_of(
-    const Exposure& exposure, const Hedge& hedge, missing_data policy, const char* function) {
+[[nodiscard]] scaled_comoments<result_t<Exposure, Hedge>> scaled_comoments_of(const Exposure& exposure,
+                                                                              const Hedge& hedge,
+                                                                              missing_data policy,
+                                                                              const char* function) {
   const auto s = view_of(exposure, function, "exposure");
   const auto f = view_of(hedge, function, "hedge");
   require_same_length(function, "exposure", s.size(), "hedge", f.size());
@@ -218,7 +220,8 @@ template <class Exposure, class Hedge>
     const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
     missing_data policy = missing_data::propagate) {
   using Real = result_t<Exposure, Hedge>;
-  const auto scaled = detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
+  const auto scaled =
+      detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
   const auto& c = scaled.c;
   if (c.nonfinite || c.count < 2 || !(c.sxx > 0)) return std::numeric_limits<Real>::quiet_NaN();
   return 1 - c.spread_at(scaled.scaled_ratio(ratio)) / c.sxx;

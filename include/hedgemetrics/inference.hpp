@@ -104,7 +104,8 @@ namespace detail {
   if (std::isfinite(w) && w <= d2) return Eigen::numext::betainc(0.5 * d2, 0.5 * d1, d2 / (d2 + w));
   // r² = d2/(d1·f) < 1, formed without overflow; x = r²/(1 + r²).
   const double r = std::sqrt(d2 / d1) / std::sqrt(f), r2 = r * r;
-  if (detail::near_zero(r2, 0.5 * d2, 0.5 * d1)) return detail::incomplete_beta_near_zero(r, 0.5 * d2, 0.5 * d1);
+  if (detail::near_zero(r2, 0.5 * d2, 0.5 * d1))
+    return detail::incomplete_beta_near_zero(r, 0.5 * d2, 0.5 * d1);
   return Eigen::numext::betainc(0.5 * d2, 0.5 * d1, r2 / (1 + r2));
 }
 
@@ -317,19 +318,19 @@ void require_fit_mean(const centring_check<Real>& check, std::size_t n, Real fit
   const Real gap = check.deviations.value() / static_cast<Real>(n) * Real(0x1p32);  // mean(x) − m
   const Real tolerance = 64 * std::numeric_limits<Real>::epsilon() * check.largest;
   if (!(std::fabs(gap) <= tolerance)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(
-        std::string(function) + ": the fit's mean of " + what + " is " + value_text(fitted_mean) +
-        " but these data's is " + value_text(fitted_mean + gap) + "; pass the fit of these data"));
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the fit's mean of " + what + " is " +
+                                             value_text(fitted_mean) + " but these data's is " +
+                                             value_text(fitted_mean + gap) + "; pass the fit of these data"));
   }
 }
 
 /// Caller error unless newey_west used as many rows as the fit did: a fit of other data.
 inline void require_fit_rows(std::size_t used, std::size_t fitted, const char* function) {
   if (used != fitted) {
-    HEDGEMETRICS_THROW(std::invalid_argument(
-        std::string(function) + ": the data have " + std::to_string(used) +
-        " usable rows but the fit was made on " + std::to_string(fitted) +
-        "; pass the fit of these data with the same missing-data policy"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": the data have " + std::to_string(used) +
+                              " usable rows but the fit was made on " + std::to_string(fitted) +
+                              "; pass the fit of these data with the same missing-data policy"));
   }
 }
 
@@ -420,10 +421,10 @@ template <class Real, class Fit>
   const double critical = detail::t_critical(level, detail::residual_df_of(fit));
   hedge_inference<Real> out = detail::ols_inference(fit, level, critical);
   if (static_cast<std::size_t>(hac.ratio_standard_errors.size()) != out.ratios.size()) {
-    HEDGEMETRICS_THROW(std::invalid_argument(
-        "hedgemetrics::inference: the HAC covariance has " + std::to_string(hac.ratio_standard_errors.size()) +
-        " ratios but the fit has " + std::to_string(out.ratios.size()) +
-        "; pass the newey_west of this fit"));
+    HEDGEMETRICS_THROW(std::invalid_argument("hedgemetrics::inference: the HAC covariance has " +
+                                             std::to_string(hac.ratio_standard_errors.size()) +
+                                             " ratios but the fit has " + std::to_string(out.ratios.size()) +
+                                             "; pass the newey_west of this fit"));
   }
   out.intercept =
       detail::test_of(out.intercept.estimate, hac.intercept_standard_error, out.residual_df, critical);
@@ -487,7 +488,8 @@ template <class Exposure, class Hedges, class Real>
       for (std::size_t t = 0; t < s.size(); ++t) {
         bool finite = std::isfinite(static_cast<Real>(s[t]));
         for (Eigen::Index j = 0; j < k; ++j)
-          finite = finite && std::isfinite(static_cast<Real>(hedges.derived()(static_cast<Eigen::Index>(t), j)));
+          finite =
+              finite && std::isfinite(static_cast<Real>(hedges.derived()(static_cast<Eigen::Index>(t), j)));
         if (finite) ++complete;
       }
       detail::require_fit_rows(complete, fit.n, function);
@@ -533,8 +535,8 @@ template <class Exposure, class Hedges, class Real>
     if (fit.has_intercept) {
       exposure_check.add(static_cast<Real>(s[t]), e);
       for (Eigen::Index a = 0; a < q; ++a) {
-        hedge_checks[static_cast<std::size_t>(a)].add(static_cast<Real>(x(ti, kept[static_cast<std::size_t>(a)])),
-                                                      g(o + a));
+        hedge_checks[static_cast<std::size_t>(a)].add(
+            static_cast<Real>(x(ti, kept[static_cast<std::size_t>(a)])), g(o + a));
       }
     }
     for (Eigen::Index a = 0; a < q; ++a) e -= fit.ratios(kept[static_cast<std::size_t>(a)]) * g(o + a);

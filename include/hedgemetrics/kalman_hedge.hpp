@@ -103,11 +103,11 @@ struct kalman_sums {
 };
 
 struct kalman_path {
-  double* a = nullptr;         // a_{t|t}
-  double* h = nullptr;         // h_{t|t}
-  double* p = nullptr;         // 3 per t: P*_{t|t} (aa, ah, hh), NaN while diffuse; null: not stored
-  double* v = nullptr;         // innovation
-  double* ratio_var = nullptr; // P*_{t|t}(hh)
+  double* a = nullptr;          // a_{t|t}
+  double* h = nullptr;          // h_{t|t}
+  double* p = nullptr;          // 3 per t: P*_{t|t} (aa, ah, hh), NaN while diffuse; null: not stored
+  double* v = nullptr;          // innovation
+  double* ratio_var = nullptr;  // P*_{t|t}(hh)
 };
 
 /// Σ log F over the non-diffuse steps, taken as the log of products of 8 factors (one log per 8 steps:
@@ -234,8 +234,8 @@ kalman_sums kalman_filter_pass(const X* s, const Y* f, std::size_t n, bool inter
 /// Rauch–Tung–Striebel smoother for the random walk (transition I): with P_{t+1|t} = P_{t|t} + Q,
 /// J_t = P_{t|t}P_{t+1|t}⁻¹, x_{t|n} = x_{t|t} + J_t(x_{t+1|n} − x_{t|t}),
 /// P_{t|n} = P_{t|t} + J_t(P_{t+1|n} − P_{t+1|t})J_tᵀ (Durbin & Koopman 2012, eq. 4.70 in its RTS form).
-inline void kalman_smooth(std::size_t n, bool intercept, double qa, double qh, const double* a, const double* h,
-                          const double* p, double* sa, double* sh, double* sp_hh) {
+inline void kalman_smooth(std::size_t n, bool intercept, double qa, double qh, const double* a,
+                          const double* h, const double* p, double* sa, double* sh, double* sp_hh) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   if (n == 0) return;
   double xa = a[n - 1], xh = h[n - 1];
@@ -349,8 +349,8 @@ template <class Exposure, class Hedge>
       double q1 = 0, q2 = 0;
       unpack(x, q1, q2);
       const double rr = concentrate ? 1.0 : r;
-      const detail::kalman_sums sums =
-          detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, rr, q2, q1, detail::kalman_path{});
+      const detail::kalman_sums sums = detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit,
+                                                                  rr, q2, q1, detail::kalman_path{});
       if (sums.m == 0) return std::numeric_limits<double>::infinity();
       const double m = static_cast<double>(sums.m);
       if (concentrate) {
@@ -391,9 +391,10 @@ template <class Exposure, class Hedge>
       qa = concentrate ? 0.0 : qa;
     }
     if (concentrate) {
-      const detail::kalman_sums sums =
-          detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit, 1.0, qa, qh, detail::kalman_path{});
-      r = sums.m > 0 ? sums.scaled_squares / static_cast<double>(sums.m) : std::numeric_limits<double>::quiet_NaN();
+      const detail::kalman_sums sums = detail::kalman_filter_pass(s.data(), f.data(), n, with_intercept, omit,
+                                                                  1.0, qa, qh, detail::kalman_path{});
+      r = sums.m > 0 ? sums.scaled_squares / static_cast<double>(sums.m)
+                     : std::numeric_limits<double>::quiet_NaN();
       qh *= r;
       qa *= r;
     }

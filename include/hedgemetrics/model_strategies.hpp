@@ -47,11 +47,12 @@ namespace detail {
 
 inline void require_strategy_options(const model_strategy_options& o, const char* function) {
   if (o.refit_every == 0) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": refit_every must be at least 1, but it is 0"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": refit_every must be at least 1, but it is 0"));
   }
   if (o.start < 30) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": start must be at least 30, but it is " +
-                                             std::to_string(o.start)));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": start must be at least 30, but it is " + std::to_string(o.start)));
   }
 }
 
@@ -100,8 +101,9 @@ template <class Exposure, class Hedge>
     fixed.ratio_variance = estimated.ratio_variance_noise;
     fixed.intercept_variance = estimated.intercept_variance_noise;
     // The filter over [begin, end − 1): its state at t − 1 is the ratio for t.
-    const kalman_hedge_result run = kalman_hedge(series_view<double>(s.data() + begin, end - 1 - begin),
-                                                 series_view<double>(f.data() + begin, end - 1 - begin), fixed);
+    const kalman_hedge_result run =
+        kalman_hedge(series_view<double>(s.data() + begin, end - 1 - begin),
+                     series_view<double>(f.data() + begin, end - 1 - begin), fixed);
     for (std::size_t t = tau; t < end; ++t) out.ratio[t] = run.ratio[t - 1 - begin];
   }
   return out;
@@ -129,8 +131,9 @@ template <class Spot, class Futures>
   for (std::size_t tau = options.start; tau < n; tau += options.refit_every) {
     const std::size_t begin = detail::window_begin(options, tau);
     const std::size_t end = tau + options.refit_every < n ? tau + options.refit_every : n;
-    const error_correction_fit fit = error_correction_hedge(series_view<double>(s.data() + begin, tau + 1 - begin),
-                                                            series_view<double>(f.data() + begin, tau + 1 - begin), model);
+    const error_correction_fit fit =
+        error_correction_hedge(series_view<double>(s.data() + begin, tau + 1 - begin),
+                               series_view<double>(f.data() + begin, tau + 1 - begin), model);
     for (std::size_t t = tau; t < end; ++t) out.ratio[t] = fit.ratio;
   }
   return out;
@@ -143,10 +146,9 @@ template <class Spot, class Futures>
 /// \throws std::invalid_argument when the lengths differ or the options are out of range;
 ///         std::domain_error for a non-finite value.
 template <class Exposure, class Hedge>
-[[nodiscard]] user_strategy conditional_correlation_strategy(const Exposure& exposure, const Hedge& hedge,
-                                                             correlation_model model = correlation_model::dynamic,
-                                                             const garch_options& garch = {},
-                                                             const model_strategy_options& options = {}) {
+[[nodiscard]] user_strategy conditional_correlation_strategy(
+    const Exposure& exposure, const Hedge& hedge, correlation_model model = correlation_model::dynamic,
+    const garch_options& garch = {}, const model_strategy_options& options = {}) {
   constexpr const char* function = "hedgemetrics::conditional_correlation_strategy";
   const std::vector<double> s = detail::as_doubles(exposure, function, "exposure");
   const std::vector<double> f = detail::as_doubles(hedge, function, "hedge");
@@ -161,8 +163,8 @@ template <class Exposure, class Hedge>
     const std::size_t begin = detail::window_begin(options, tau);
     const std::size_t end = tau + options.refit_every < n ? tau + options.refit_every : n;
     const conditional_correlation_hedge fit =
-        dcc_hedge(series_view<double>(s.data() + begin, tau - begin), series_view<double>(f.data() + begin, tau - begin),
-                  model, garch);
+        dcc_hedge(series_view<double>(s.data() + begin, tau - begin),
+                  series_view<double>(f.data() + begin, tau - begin), model, garch);
     if (!fit.converged) continue;
     path.assign(end - begin + 1, 0.0);
     detail::conditional_ratio_path(fit, s.data() + begin, f.data() + begin, end - begin, path.data());

@@ -390,8 +390,9 @@ template <class Real, class View, class HedgeColumn>
     }
   }
   bool again = false;
-  fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k,
-                                [&](Eigen::Index j) { return scaled_hedges.col(j); }, options, function, again);
+  fit = fit_exposure_pass<Real>(
+      view_of(scaled_exposure, function, "exposure"), k, [&](Eigen::Index j) { return scaled_hedges.col(j); },
+      options, function, again);
   const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
   for (Eigen::Index a = 0; a < k; ++a) {
     fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));

@@ -33,6 +33,7 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/normal.hpp"
 
 namespace hedgemetrics {
 
@@ -69,7 +70,8 @@ inline void require_positive_finite(double value, const char* what, const char* 
 inline void require_non_negative_finite(double value, const char* what, const char* function) {
   if (!(value >= 0.0) || !std::isfinite(value)) {
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + what +
-                                             " must be non-negative and finite, but it is " + value_text(value)));
+                                             " must be non-negative and finite, but it is " +
+                                             value_text(value)));
   }
 }
 
@@ -91,17 +93,6 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
   require_finite(dividend_yield, "dividend_yield", function);
 }
 
-/// Standard normal distribution function through erfc, never 1 − erf: N(x) = ½ erfc(−x/√2) keeps its
-/// relative accuracy in the lower tail (N(−30) ≈ 5e-198 rather than 0).
-[[nodiscard]] inline double normal_cdf(double x) noexcept {
-  return 0.5 * std::erfc(-x * 0.70710678118654752440);
-}
-
-/// Standard normal density n(x) = e^{−x²/2}/√(2π).
-[[nodiscard]] inline double normal_pdf(double x) noexcept {
-  return 0.39894228040143267794 * std::exp(-0.5 * x * x);
-}
-
 /// The kernel behind black_scholes: arguments already checked. At τ = 0 the limits as τ → 0: the payoff,
 /// a step delta (½ at the money), zero gamma (+∞ at the money), vega and rho 0, theta qS·1{ITM} − rK·1{ITM}
 /// for a call (−∞ at the money).
@@ -116,7 +107,8 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
     g.gamma = s == k ? std::numeric_limits<double>::infinity() : 0.0;
     g.vega = 0.0;
     g.rho = 0.0;
-    g.theta = s == k ? -std::numeric_limits<double>::infinity() : (call ? (q * s - r * k) : (r * k - q * s)) * itm;
+    g.theta =
+        s == k ? -std::numeric_limits<double>::infinity() : (call ? (q * s - r * k) : (r * k - q * s)) * itm;
     return g;
   }
   const double sqrt_tau = std::sqrt(tau);
@@ -196,7 +188,8 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
 ///         price is NaN.
 /// Reference: Hull, §15.11; Jäckel (2015), "Let's be rational", for the bounds.
 [[nodiscard]] inline double implied_volatility(option_type type, double price, double spot, double strike,
-                                               double time_to_expiry, double rate, double dividend_yield = 0.0) {
+                                               double time_to_expiry, double rate,
+                                               double dividend_yield = 0.0) {
   constexpr const char* function = "hedgemetrics::implied_volatility";
   detail::require_option_inputs(spot, strike, time_to_expiry, rate, 1.0, dividend_yield, function);
   if (std::isnan(price)) {

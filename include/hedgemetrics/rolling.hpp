@@ -86,8 +86,8 @@ struct ewma_options {
     if (!(options.lambda > 0) || !(options.lambda < 1)) {
       HEDGEMETRICS_THROW(std::invalid_argument(
           "hedgemetrics::ewma_options::from_half_life: a half-life of " + detail::value_text(periods) +
-          " periods gives λ = 2^(−1/" + detail::value_text(periods) + ") = " +
-          detail::value_text(options.lambda) +
+          " periods gives λ = 2^(−1/" + detail::value_text(periods) +
+          ") = " + detail::value_text(options.lambda) +
           ", outside (0, 1) in double precision; use a half-life between 1/1074 and 2^53 periods"));
     }
     options.policy = policy;

@@ -38,6 +38,7 @@
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/hansen_1997.hpp"
+#include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -91,18 +92,18 @@ struct chow_result {
 /// maximum, so p never rises with the statistic (it is then below 0.001).
 /// All figures NaN when a value is not finite or the range is empty.
 struct sup_f_result {
-  std::size_t n = 0;     ///< observations
-  std::size_t k = 0;     ///< coefficients per regime, intercept included
-  std::size_t from = 0;  ///< first candidate break index
-  std::size_t to = 0;    ///< last candidate break index
+  std::size_t n = 0;                                         ///< observations
+  std::size_t k = 0;                                         ///< coefficients per regime, intercept included
+  std::size_t from = 0;                                      ///< first candidate break index
+  std::size_t to = 0;                                        ///< last candidate break index
   double lambda = std::numeric_limits<double>::quiet_NaN();  ///< λ = (n − from)·to/(from·(n − to))
   std::vector<double> statistics;                            ///< F_i for i = from … to
-  double statistic = std::numeric_limits<double>::quiet_NaN();         ///< sup-F
-  std::size_t break_index = 0;                                         ///< argmax F_i (first on ties)
-  double p_value = std::numeric_limits<double>::quiet_NaN();           ///< Hansen p of sup-F
-  double average = std::numeric_limits<double>::quiet_NaN();           ///< ave-F
-  double average_p_value = std::numeric_limits<double>::quiet_NaN();   ///< Hansen p of ave-F
-  double exponential = std::numeric_limits<double>::quiet_NaN();       ///< exp-F
+  double statistic = std::numeric_limits<double>::quiet_NaN();            ///< sup-F
+  std::size_t break_index = 0;                                            ///< argmax F_i (first on ties)
+  double p_value = std::numeric_limits<double>::quiet_NaN();              ///< Hansen p of sup-F
+  double average = std::numeric_limits<double>::quiet_NaN();              ///< ave-F
+  double average_p_value = std::numeric_limits<double>::quiet_NaN();      ///< Hansen p of ave-F
+  double exponential = std::numeric_limits<double>::quiet_NaN();          ///< exp-F
   double exponential_p_value = std::numeric_limits<double>::quiet_NaN();  ///< Hansen p of exp-F
 };
 
@@ -119,9 +120,9 @@ struct sup_f_result {
 /// 2[1 − Φ(3S) + e^{−4S²}(Φ(S) + Φ(5S) − 1) − e^{−16S²}(1 − Φ(S))] (1 − 0.1465·S below S = 0.3, as strucchange).
 /// a = 0.948 at 5%, 1.143 at 1%, 0.850 at 10%. NaN figures when n ≤ k + 1 or a value is not finite.
 struct cusum_result {
-  std::size_t n = 0;  ///< observations
-  std::size_t k = 0;  ///< coefficients, intercept included
-  std::vector<double> process;  ///< B_0 … B_n (OLS-CUSUM)
+  std::size_t n = 0;                                            ///< observations
+  std::size_t k = 0;                                            ///< coefficients, intercept included
+  std::vector<double> process;                                  ///< B_0 … B_n (OLS-CUSUM)
   double statistic = std::numeric_limits<double>::quiet_NaN();  ///< S0 = max |B_j|
   double p_value = std::numeric_limits<double>::quiet_NaN();    ///< Brownian-bridge supremum p
   std::vector<double> recursive_residuals;                      ///< w_t, t = k … n − 1
@@ -139,13 +140,13 @@ struct cusum_result {
 /// k coefficients and one variance per segment). `chosen` is the m of least BIC. Entries for m beyond
 /// ⌊n/h⌋ − 1 are not computed (the vectors are shorter). Empty vectors when a value is not finite.
 struct breakpoints_result {
-  std::size_t n = 0;                 ///< observations
-  std::size_t k = 0;                 ///< coefficients per segment, intercept included
-  std::size_t minimum_segment = 0;   ///< h
-  std::vector<double> rss;           ///< rss[m], total RSS with m breaks
+  std::size_t n = 0;                             ///< observations
+  std::size_t k = 0;                             ///< coefficients per segment, intercept included
+  std::size_t minimum_segment = 0;               ///< h
+  std::vector<double> rss;                       ///< rss[m], total RSS with m breaks
   std::vector<std::vector<std::size_t>> breaks;  ///< breaks[m], m ascending break indices
-  std::vector<double> bic;           ///< bic[m]
-  std::size_t chosen = 0;            ///< the m of least BIC
+  std::vector<double> bic;                       ///< bic[m]
+  std::size_t chosen = 0;                        ///< the m of least BIC
 };
 
 namespace detail {
@@ -322,8 +323,8 @@ template <class Spot, class Hedges>
             static_cast<double>(hedges(static_cast<Eigen::Index>(t), static_cast<Eigen::Index>(j)));
   }
   if (d.k == 0) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": no regressors (no instrument and no intercept)"));
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": no regressors (no instrument and no intercept)"));
   }
   d.y.resize(d.n);
   for (std::size_t t = 0; t < d.n; ++t) {
@@ -417,9 +418,6 @@ template <std::size_t Columns>
          (position - static_cast<double>(lower)) * row_p(lower);
 }
 
-/// Φ(x), the standard normal distribution function.
-[[nodiscard]] inline double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
-
 /// P(sup_{0≤t≤1} |B(t)| > x) for a Brownian bridge B (Kolmogorov's series, 100 terms; 1 below 0.1).
 [[nodiscard]] inline double brownian_bridge_sup_p(double x) {
   if (std::isnan(x)) return x;
@@ -460,13 +458,15 @@ inline sup_f_result sup_f_kernel(const break_data& d, double trim, const char* f
   out.k = d.k;
   std::size_t from = trim_count(trim, d.n, function, "trim");
   if (trim < 1 && !(trim < 0.5)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
-                                             ": trim as a share must be below 0.5, but it is " + value_text(trim)));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": trim as a share must be below 0.5, but it is " + value_text(trim)));
   }
   std::size_t to = d.n >= from ? d.n - from : 0;
   from = std::max(from, d.k + 1);
-  if (d.n >= d.k + 1) to = std::min(to, d.n - d.k - 1);
-  else to = 0;
+  if (d.n >= d.k + 1)
+    to = std::min(to, d.n - d.k - 1);
+  else
+    to = 0;
   out.from = from;
   out.to = to;
   if (!d.finite || from > to || d.n <= 2 * d.k) return out;
@@ -552,7 +552,8 @@ inline cusum_result cusum_kernel(const break_data& d) {
 
 template <class LeastSquares>
 void breakpoints_search(const break_data& d, std::size_t h, std::size_t most,
-                        std::vector<std::vector<double>>& best, std::vector<std::vector<std::size_t>>& start) {
+                        std::vector<std::vector<double>>& best,
+                        std::vector<std::vector<std::size_t>>& start) {
   const std::size_t n = d.n;
   auto score = [&](std::size_t s, std::size_t e, double rss) {
     if (s == 0) {
@@ -616,10 +617,18 @@ inline breakpoints_result breakpoints_kernel(const break_data& d, const break_op
   // k ≤ 3 (a hedge with an intercept and up to two instruments) gets the fixed-size square-root-free
   // rotations (bench_monitoring, n = 10^4, k = 2, 5 breaks: 1.86 s CPU with givens_ls, 1.24 s with these).
   switch (d.k) {
-    case 1: breakpoints_search<gentleman_ls<1>>(d, h, most, best, start); break;
-    case 2: breakpoints_search<gentleman_ls<2>>(d, h, most, best, start); break;
-    case 3: breakpoints_search<gentleman_ls<3>>(d, h, most, best, start); break;
-    default: breakpoints_search<givens_ls>(d, h, most, best, start); break;
+    case 1:
+      breakpoints_search<gentleman_ls<1>>(d, h, most, best, start);
+      break;
+    case 2:
+      breakpoints_search<gentleman_ls<2>>(d, h, most, best, start);
+      break;
+    case 3:
+      breakpoints_search<gentleman_ls<3>>(d, h, most, best, start);
+      break;
+    default:
+      breakpoints_search<givens_ls>(d, h, most, best, start);
+      break;
   }
   const double nn = static_cast<double>(n);
   const double log_two_pi = std::log(2 * 3.14159265358979323846);
@@ -660,9 +669,9 @@ template <class Spot, class Hedge>
   constexpr const char* function = "hedgemetrics::chow_test";
   const detail::break_data d = detail::break_data_of(spot, hedge, options, function);
   if (split == 0 || split >= d.n) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": split must be in 1 … n − 1 = " +
-                                             std::to_string(d.n == 0 ? 0 : d.n - 1) + ", but it is " +
-                                             std::to_string(split)));
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": split must be in 1 … n − 1 = " + std::to_string(d.n == 0 ? 0 : d.n - 1) +
+        ", but it is " + std::to_string(split)));
   }
   return detail::chow_kernel(d, split);
 }
@@ -677,7 +686,8 @@ template <class Spot, class Hedge>
 /// Reference: Andrews (1993), Econometrica 61(4); Andrews & Ploberger (1994), Econometrica 62(6); Hansen
 /// (1997), JBES 15(1).
 template <class Spot, class Hedge>
-[[nodiscard]] sup_f_result sup_f_test(const Spot& spot, const Hedge& hedge, const break_options& options = {}) {
+[[nodiscard]] sup_f_result sup_f_test(const Spot& spot, const Hedge& hedge,
+                                      const break_options& options = {}) {
   constexpr const char* function = "hedgemetrics::sup_f_test";
   const detail::break_data d = detail::break_data_of(spot, hedge, options, function);
   return detail::sup_f_kernel(d, options.trim, function);
@@ -689,7 +699,8 @@ template <class Spot, class Hedge>
 ///         missing_data::raise. References: Ploberger & Krämer (1992), Econometrica 60(2); Brown, Durbin &
 ///         Evans (1975), JRSS B 37(2).
 template <class Spot, class Hedge>
-[[nodiscard]] cusum_result cusum_test(const Spot& spot, const Hedge& hedge, const break_options& options = {}) {
+[[nodiscard]] cusum_result cusum_test(const Spot& spot, const Hedge& hedge,
+                                      const break_options& options = {}) {
   constexpr const char* function = "hedgemetrics::cusum_test";
   return detail::cusum_kernel(detail::break_data_of(spot, hedge, options, function));
 }
@@ -759,7 +770,8 @@ class cusum_monitor {
     double lo = 0.0, hi = 40.0;
     for (int i = 0; i < 200; ++i) {
       const double a = 0.5 * (lo + hi);
-      const double tail = 2 * (0.5 * std::erfc(a / std::sqrt(2.0)) + a * std::exp(-0.5 * a * a) / std::sqrt(2 * 3.14159265358979323846));
+      const double tail = 2 * (0.5 * std::erfc(a / std::sqrt(2.0)) +
+                               a * std::exp(-0.5 * a * a) / std::sqrt(2 * 3.14159265358979323846));
       (tail > 1 - options.level ? lo : hi) = a;
     }
     a2_ = 0.25 * (lo + hi) * (lo + hi);
@@ -780,12 +792,14 @@ class cusum_monitor {
     return alarm_;
   }
 
-  [[nodiscard]] bool alarm() const noexcept { return alarm_; }                ///< raised yet?
-  [[nodiscard]] std::size_t alarm_at() const noexcept { return alarm_at_; }   ///< observations (history included) when raised, 0 if not
+  [[nodiscard]] bool alarm() const noexcept { return alarm_; }  ///< raised yet?
+  [[nodiscard]] std::size_t alarm_at() const noexcept {
+    return alarm_at_;
+  }  ///< observations (history included) when raised, 0 if not
   [[nodiscard]] std::size_t observations() const noexcept { return history_ + seen_; }  ///< m + monitored
-  [[nodiscard]] double statistic() const noexcept { return statistic_; }      ///< |Q_n|
-  [[nodiscard]] double boundary() const noexcept { return boundary_; }        ///< √((n/m)(a² + ln(n/m)))
-  [[nodiscard]] double a_squared() const noexcept { return a2_; }             ///< a²
+  [[nodiscard]] double statistic() const noexcept { return statistic_; }                ///< |Q_n|
+  [[nodiscard]] double boundary() const noexcept { return boundary_; }  ///< √((n/m)(a² + ln(n/m)))
+  [[nodiscard]] double a_squared() const noexcept { return a2_; }       ///< a²
 
  private:
   detail::givens_ls ls_;

@@ -178,10 +178,10 @@ struct range_moments {
                                    {"ratio", strategy.ratio.size()},
                                    {"cost", strategy.cost.size()}}) {
     if (size != n) {
-      HEDGEMETRICS_THROW(std::invalid_argument(
-          std::string(function) + ": the strategy \"" + strategy.name + "\" has " + std::to_string(size) +
-          " periods (" + name + ") but the result has " + std::to_string(n) +
-          "; pass a strategy of the same walk_forward result"));
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the strategy \"" + strategy.name +
+                                               "\" has " + std::to_string(size) + " periods (" + name +
+                                               ") but the result has " + std::to_string(n) +
+                                               "; pass a strategy of the same walk_forward result"));
     }
   }
   if (begin > end || end > n) {
@@ -227,7 +227,8 @@ struct range_moments {
   m.mean_pnl = std::ldexp(p.mean, p.shift);
   if (m.periods < 2) return m;
   const long long relative = 2 * (static_cast<long long>(p.shift) - s.shift);
-  m.hedged_variance = detail::ldexp_wide(p.centred_squares / (count - 1), 2 * static_cast<long long>(p.shift));
+  m.hedged_variance =
+      detail::ldexp_wide(p.centred_squares / (count - 1), 2 * static_cast<long long>(p.shift));
   if (s.centred_squares > 0) {
     m.effectiveness = 1 - detail::ldexp_wide(p.centred_squares / s.centred_squares, relative);
   }

@@ -42,22 +42,23 @@ struct optimizer_options {
 
 /// The outcome of minimize_bounded: the last point, its value and gradient, and whether it is a minimum.
 struct optimizer_result {
-  Eigen::VectorXd x;         ///< The last accepted point (the minimum when converged).
-  double value = std::numeric_limits<double>::quiet_NaN();  ///< f(x).
-  Eigen::VectorXd gradient;  ///< ∇f(x).
+  Eigen::VectorXd x;  ///< The last accepted point (the minimum when converged).
+  double value = std::numeric_limits<double>::quiet_NaN();               ///< f(x).
+  Eigen::VectorXd gradient;                                              ///< ∇f(x).
   double projected_gradient = std::numeric_limits<double>::quiet_NaN();  ///< max |P(x − ∇f) − x|.
-  std::size_t iterations = 0;   ///< Quasi-Newton iterations taken.
-  std::size_t evaluations = 0;  ///< Calls of the objective.
-  optimizer_status status = optimizer_status::nonfinite_start;  ///< Why it stopped.
-  bool converged = false;  ///< status == converged.
+  std::size_t iterations = 0;                                            ///< Quasi-Newton iterations taken.
+  std::size_t evaluations = 0;                                           ///< Calls of the objective.
+  optimizer_status status = optimizer_status::nonfinite_start;           ///< Why it stopped.
+  bool converged = false;                                                ///< status == converged.
 };
 
 /// Central-difference gradient of `f` (a `double(const Eigen::VectorXd&)`), one-sided where a central step
 /// would leave the box; the step h_i = ε^{1/3}·max(|x_i|, scale_i) balances rounding and truncation error
 /// (Nocedal & Wright §8.1).
 template <class Function>
-[[nodiscard]] Eigen::VectorXd numeric_gradient(Function&& f, const Eigen::VectorXd& x, const Eigen::VectorXd& lower,
-                                               const Eigen::VectorXd& upper, double scale = 1e-3) {
+[[nodiscard]] Eigen::VectorXd numeric_gradient(Function&& f, const Eigen::VectorXd& x,
+                                               const Eigen::VectorXd& lower, const Eigen::VectorXd& upper,
+                                               double scale = 1e-3) {
   const Eigen::Index k = x.size();
   Eigen::VectorXd g(k);
   const double root3_eps = 6.0554544523933395e-06;  // cbrt(DBL_EPSILON)
@@ -189,7 +190,8 @@ template <class Objective>
         // f no higher than the noise level allows and the slope along the step reduced to at most 0.8 of
         // its size, with the sign kept or reversed by less than 0.9: (2δ − 1)φ'(0) ≥ φ'(α) ≥ σφ'(0).
         const double slope0 = decrease, slope = g_new.dot(x_new - r.x);
-        if (f_new <= r.value + 1e-13 * std::fabs(r.value) && slope <= -0.8 * slope0 && slope >= 0.9 * slope0) {
+        if (f_new <= r.value + 1e-13 * std::fabs(r.value) && slope <= -0.8 * slope0 &&
+            slope >= 0.9 * slope0) {
           accepted = true;
           break;
         }

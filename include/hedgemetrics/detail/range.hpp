@@ -75,7 +75,9 @@ template <class Real, class X, class P = X>
 
 /// Data whose deviations are within 2^±64 of one are summarised exactly as well unscaled (a constant
 /// series, a perfect hedge): only scales beyond that are worth a second pass.
-[[nodiscard]] inline int significant_exponent(int e) noexcept { return (e > 64 || e < -64) ? e : 0; }
+[[nodiscard]] inline int significant_exponent(int e) noexcept {
+  return (e > 64 || e < -64) ? e : 0;
+}
 
 /// x·2^-e for every value (non-finite values kept as they are, for the missing-data policy).
 template <class Real, class X>
