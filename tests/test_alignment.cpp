@@ -316,7 +316,7 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
       }
     }
     for (std::size_t j = 0; j < k; ++j)
-      views.push_back({t[j].data(), v[j].data(), t[j].size(), "s" + std::to_string(j)});
+      views.push_back({t[j].data(), v[j].data(), t[j].size(), std::string(1, 's').append(std::to_string(j))});
     const std::int64_t staleness = rng.integer(1, 12);
     for (const auto policy :
          {hm::join_policy::as_of, hm::join_policy::union_as_of, hm::join_policy::calendar_grid}) {
