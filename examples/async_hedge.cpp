@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Hedging with prices that do not tick together: two files, each with its own dates and gaps.
 //
-//   async_hedge [data_dir [epps.csv]]
+//   async_hedge [data_dir [epps.csv [figures.csv]]]
 //
 // Pair 1, Brent spot hedged with WTI spot: two FRED files (ISO dates, "." where a market was closed: UK and
 // US holidays differ). Pair 2, US Gulf jet fuel spot hedged with NYMEX heating oil, first contract (HO1):
@@ -9,7 +9,9 @@
 // For each pair: the alignment report (what each file lacked, how stale the carried prices are, what was
 // dropped and why), the hedge ratio from synchronous daily changes against Hayashi–Yoshida on each file's
 // own dates, the Epps curve (ratio and effectiveness over 1, 2, 5, 10 and 20 days), and the Dimson and
-// Scholes–Williams lead–lag ratios. The Epps curves go to a CSV that plot_async_hedge.sh draws.
+// Scholes–Williams lead–lag ratios. The Epps curves go to a CSV that plot_async_hedge.sh draws; every
+// figure, to 17 digits, to figures.csv when it is named (tests/check_async_pandas.py recomputes them with
+// pandas and statsmodels from the raw files).
 // Exit status 77 (CTest's skip) when the data files are absent.
 #include <hedgemetrics/alignment.hpp>
 #include <hedgemetrics/asynchronous.hpp>
@@ -125,8 +127,21 @@ std::vector<double> changes(const std::vector<double>& level) {
   return d;
 }
 
+/// Writes "pair<id>.<name>,<value>" to the figures file, if there is one, to 17 significant digits.
+struct figure_writer {
+  std::ofstream* out = nullptr;
+  int pair = 0;
+  void operator()(const std::string& name, double value) const {
+    if (out == nullptr) return;
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    *out << "pair" << pair << '.' << name << ',' << text << '\n';
+  }
+};
+
 void analyse(const price_file& exposure_file, const price_file& hedge_file, int pair,
-             const std::string& title, std::ofstream& csv) {
+             const std::string& title, std::ofstream& csv, std::ofstream* figures) {
+  const figure_writer put{figures, pair};
   // The common span of the two files.
   const std::int64_t first = std::max(exposure_file.day.front(), hedge_file.day.front());
   const std::int64_t last = std::min(exposure_file.day.back(), hedge_file.day.back());
@@ -159,6 +174,19 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   inner.policy = hm::join_policy::inner;
   const auto common = hm::align(s.day, s.price, f.day, f.price, inner, s.name, f.name);
   std::printf("  inner join (both priced the same day): %zu rows\n", common.report.rows);
+  put("first_day", static_cast<double>(first));
+  put("last_day", static_cast<double>(last));
+  put("candidate_rows", static_cast<double>(r.candidate_rows));
+  put("rows", static_cast<double>(r.rows));
+  put("dropped_stale", static_cast<double>(r.dropped_stale));
+  put("inner_rows", static_cast<double>(common.report.rows));
+  for (std::size_t j = 0; j < 2; ++j) {
+    const std::string side = j == 0 ? "exposure" : "hedge";
+    put(side + ".non_finite", static_cast<double>(r.series[j].non_finite));
+    put(side + ".filled", static_cast<double>(r.series[j].filled));
+    put(side + ".max_age", static_cast<double>(r.series[j].max_age));
+    put(side + ".mean_age", r.series[j].mean_age);
+  }
 
   // Hedge ratios.
   const auto sync = hm::fit_hedge(changes(common.values[0]), changes(common.values[1]));
@@ -180,6 +208,17 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   std::printf("  %-44s h* %7.4f              rho^2 %.4f\n", "previous tick, weekly grid", pt_week.ratio,
               pt_week.effectiveness);
   std::printf("  HY / synchronous ratio: %.4f\n", hy.ratio / sync.ratio);
+  put("synchronous.ratio", sync.ratio);
+  put("synchronous.ratio_se", sync.ratio_standard_error);
+  put("synchronous.r2", sync.effectiveness);
+  put("as_of.ratio", carried.ratio);
+  put("as_of.ratio_se", carried.ratio_standard_error);
+  put("as_of.r2", carried.effectiveness);
+  put("hy.covariance", hy.covariance);
+  put("hy.ratio", hy.ratio);
+  put("hy.effectiveness", hy.effectiveness);
+  put("previous_tick_weekly.ratio", pt_week.ratio);
+  put("previous_tick_weekly.effectiveness", pt_week.effectiveness);
 
   // Lead-lag ratios on the as-of rows' daily changes.
   const auto ds = changes(rows.values[0]), df = changes(rows.values[1]);
@@ -191,6 +230,15 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
   std::printf("  Scholes-Williams:       h %7.4f (SE %.4f)  b-1 %.4f b0 %.4f b+1 %.4f rho_F %.4f\n", sw.ratio,
               sw.ratio_standard_error, sw.slopes[0], sw.slopes[1], sw.slopes[2], sw.hedge_autocorrelation);
 
+  for (std::size_t k = 0; k < 3; ++k) {
+    put("dimson.slope" + std::to_string(k), dimson.slopes[k]);
+    put("scholes_williams.slope" + std::to_string(k), sw.slopes[k]);
+  }
+  put("dimson.ratio", dimson.ratio);
+  put("dimson.ratio_se", dimson.ratio_standard_error);
+  put("scholes_williams.ratio", sw.ratio);
+  put("scholes_williams.rho", sw.hedge_autocorrelation);
+
   // The Epps curve on the as-of rows' levels.
   const auto curve = hm::epps_curve(rows.values[0], rows.values[1]);
   std::printf("Epps curve (non-overlapping q-day changes of the as-of rows):\n");
@@ -200,6 +248,9 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
                 p.effectiveness);
     csv << pair << ',' << title << ',' << p.interval << ',' << p.ratio << ',' << p.ratio_standard_error << ','
         << p.effectiveness << ',' << hy.ratio << ',' << sync.ratio << '\n';
+    put("epps" + std::to_string(p.interval) + ".ratio", p.ratio);
+    put("epps" + std::to_string(p.interval) + ".ratio_se", p.ratio_standard_error);
+    put("epps" + std::to_string(p.interval) + ".r2", p.effectiveness);
   }
 }
 
@@ -208,6 +259,7 @@ void analyse(const price_file& exposure_file, const price_file& hedge_file, int 
 int main(int argc, char** argv) {
   const std::string dir = argc > 1 ? argv[1] : "";
   const std::string csv_path = argc > 2 ? argv[2] : "async_hedge_epps.csv";
+  const std::string figures_path = argc > 3 ? argv[3] : "";
   const std::string fred = dir + "/market/fred_eia_spot/";
   const std::string eia = dir + "/market/eia_petroleum_futures_CL_HO_RB_contracts1-4_daily.csv";
   for (const std::string& path :
@@ -227,8 +279,15 @@ int main(int argc, char** argv) {
         read_prices(eia, "New York Harbor No. 2 Heating Oil Future Contract 1 ($/gal) $/gal", "HO1");
     std::ofstream csv(csv_path);
     csv << "pair_id,pair,interval_days,ratio,ratio_se,effectiveness,hy_ratio,synchronous_ratio\n";
-    analyse(brent, wti, 1, "Brent spot on WTI spot", csv);
-    analyse(jet, ho1, 2, "Jet fuel spot on HO1", csv);
+    std::ofstream figures;
+    if (!figures_path.empty()) {
+      figures.open(figures_path);
+      if (!figures) throw std::runtime_error("cannot write " + figures_path);
+      figures << "name,value\n";
+    }
+    std::ofstream* figures_out = figures_path.empty() ? nullptr : &figures;
+    analyse(brent, wti, 1, "Brent spot on WTI spot", csv, figures_out);
+    analyse(jet, ho1, 2, "Jet fuel spot on HO1", csv, figures_out);
     std::printf("\nEpps curves written to %s\n", csv_path.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "async_hedge: %s\n", e.what());
