@@ -240,8 +240,10 @@ int compare_with_pandas(const char* script) {
   std::printf("\nhedgemetrics as-of join, %zu + %zu ticks: %zu rows matched, sum of hedge values %.6f\n", n,
               n, joined.time.size(), checksum);
   std::fflush(stdout);
+  // Debian's python3 first: python3-pandas installs there, not into a python3 earlier on PATH (pyenv).
+  const char* python = std::system("test -x /usr/bin/python3") == 0 ? "/usr/bin/python3" : "python3";
   const std::string command =
-      "python3 '" + std::string(script) + "' " + dir + " " + std::to_string(staleness);
+      std::string(python) + " '" + script + "' " + dir + " " + std::to_string(staleness);
   return std::system(command.c_str()) == 0 ? 0 : 1;
 }
 
