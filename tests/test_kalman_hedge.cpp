@@ -273,3 +273,56 @@ TEST_CASE("kalman_hedge bad input") {
   o.ratio_variance = 0.1;  // σ²_e to be estimated: a positive state variance cannot be concentrated
   CHECK_THROWS_AS((void)hm::kalman_hedge(s, f, o), std::invalid_argument);
 }
+
+namespace {
+
+/// Every figure of two results, bit for bit (NaN equal to NaN).
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  }
+  return true;
+}
+
+void check_same(const hm::kalman_hedge_result& got, const hm::kalman_hedge_result& want) {
+  CHECK(same_bits(got.ratio, want.ratio));
+  CHECK(same_bits(got.ratio_variance, want.ratio_variance));
+  CHECK(same_bits(got.intercept, want.intercept));
+  CHECK(same_bits(got.innovation, want.innovation));
+  CHECK(same_bits(got.smoothed_ratio, want.smoothed_ratio));
+  CHECK(same_bits(got.smoothed_ratio_variance, want.smoothed_ratio_variance));
+  CHECK(same_bits(got.smoothed_intercept, want.smoothed_intercept));
+  CHECK(same_bits(
+      {got.observation_variance, got.ratio_variance_noise, got.intercept_variance_noise, got.log_likelihood},
+      {want.observation_variance, want.ratio_variance_noise, want.intercept_variance_noise,
+       want.log_likelihood}));
+  CHECK(got.observations == want.observations);
+  CHECK(got.estimated == want.estimated);
+  CHECK(got.converged == want.converged);
+  CHECK(got.iterations == want.iterations);
+}
+
+}  // namespace
+
+TEST_CASE("kalman_hedge into a reused result: the figures of a fresh one, whatever the result held before") {
+  const auto big = random_walk_ratio(3000, 0.04, 1e-4, 11);
+  const auto small = random_walk_ratio(500, 0.09, 4e-4, 12);
+  hm::kalman_options given;
+  given.observation_variance = 0.04;
+  given.ratio_variance = 1e-4;
+  hm::kalman_options estimated;  // every variance by maximum likelihood
+  hm::kalman_options unsmoothed = given;
+  unsmoothed.smooth = false;
+  unsmoothed.intercept = false;
+  hm::kalman_hedge_result reused;
+  // A long smoothed run first, then shorter, estimated, unsmoothed and through-the-origin runs into the
+  // same result: nothing of an earlier run may survive (lengths, smoothed vectors, flags).
+  for (const auto* options : {&given, &estimated, &unsmoothed, &given}) {
+    for (const auto* d : {&big, &small}) {
+      hm::kalman_hedge(d->s, d->f, *options, reused);
+      check_same(reused, hm::kalman_hedge(d->s, d->f, *options));
+    }
+  }
+  CHECK(reused.ratio.capacity() >= big.s.size());  // capacity kept: no new allocation on the next run
+}
