@@ -60,3 +60,7 @@ class HedgemetricsConan(ConanFile):
         self.cpp_info.set_property("pkg_config_name", "hedgemetrics")
         self.cpp_info.bindirs = []
         self.cpp_info.libdirs = []
+        # simulate_delta_hedge runs blocks on std::thread: the CMake target links Threads::Threads, and
+        # glibc before 2.34 needs -pthread for that (hedgemetrics.pc adds it too).
+        if self.settings.os in ("Linux", "FreeBSD"):
+            self.cpp_info.system_libs = ["pthread"]
