@@ -481,3 +481,67 @@ TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check
   MESSAGE("skipped: HEDGEMETRICS_MONITORING_CSV not defined");
 #endif
 }
+
+TEST_CASE("break_confidence_intervals: strucchange's Nile example, confint(breakpoints(Nile ~ 1))") {
+  const std::vector<double> nile = nile_flows();
+  if (nile.size() != 100) {
+    MESSAGE("skipped: statsmodels' nile.csv not found (Debian python3-statsmodels)");
+    return;
+  }
+  const Eigen::MatrixXd none(100, 0);
+  const auto bp = hm::breakpoints(nile, none);
+  REQUIRE(bp.chosen == 1);
+  const auto ci = hm::break_confidence_intervals(nile, none, bp, 1);
+  REQUIRE(ci.breaks.size() == 1);
+  CHECK(ci.breaks[0] == 28);
+  // strucchange's ?confint.breakpointsfull example and Zeileis et al. (2003), CSDA 44, §5.1: 25, 28, 32
+  // (1895, 1898, 1902); checked with R 4 / strucchange 1.5.
+  CHECK(ci.lower[0] == 25);
+  CHECK(ci.upper[0] == 32);
+  // The unrounded quantiles from strucchange's own confint code with uniroot(tol = 1e-14).
+  CHECK(ci.upper_distance[0] == doctest::Approx(2.71435944119035).epsilon(1e-9));
+  CHECK(ci.lower_distance[0] == doctest::Approx(-3.20247137823136).epsilon(1e-9));
+}
+
+TEST_CASE("break_confidence_intervals: a slope break, against strucchange's confint (het.reg, het.err)") {
+  // y = 1 + 2x + e to t = 40, then 1.5 + 1.2x + 1.5e; x and e deterministic. R (strucchange 1.5):
+  //   t <- 1:100; x <- (t * 37) %% 11 + 0.1 * t; e <- sin(1.3 * t) * 0.6 + cos(0.7 * t^1.5) * 0.4
+  //   y <- ifelse(t <= 40, 1 + 2 * x + e, 1.5 + 1.2 * x + 1.5 * e); bp <- breakpoints(y ~ x, h = 0.15)
+  //   confint(bp); confint(bp, breaks = 2); confint(bp, level = 0.9)
+  // and the unrounded quantiles from confint's code with uniroot(tol = 1e-14).
+  std::vector<double> x(100), y(100);
+  for (std::size_t i = 0; i < 100; ++i) {
+    const double t = static_cast<double>(i + 1);
+    x[i] = std::fmod(t * 37, 11) + 0.1 * t;
+    const double e = std::sin(1.3 * t) * 0.6 + std::cos(0.7 * std::pow(t, 1.5)) * 0.4;
+    y[i] = t <= 40 ? 1 + 2 * x[i] + e : 1.5 + 1.2 * x[i] + 1.5 * e;
+  }
+  hm::break_options options;
+  options.max_breaks = 5;
+  const auto bp = hm::breakpoints(y, x, options);
+  REQUIRE(bp.chosen == 1);
+  CHECK(bp.rss[1] == doctest::Approx(42.94796).epsilon(1e-6));
+  const auto one = hm::break_confidence_intervals(y, x, bp, 1);
+  CHECK(one.breaks[0] == 40);
+  CHECK(one.lower[0] == 39);
+  CHECK(one.upper[0] == 41);
+  CHECK(one.upper_distance[0] == doctest::Approx(0.0630480879495915).epsilon(1e-9));
+  CHECK(one.lower_distance[0] == doctest::Approx(-0.0918460341312928).epsilon(1e-9));
+  const auto two = hm::break_confidence_intervals(y, x, bp, 2);
+  REQUIRE(two.breaks == std::vector<std::size_t>{15, 40});
+  CHECK(two.lower == std::vector<double>{-19, 39});  // a spurious break: the interval leaves the sample
+  CHECK(two.upper == std::vector<double>{59, 41});
+  CHECK(two.upper_distance[0] == doctest::Approx(33.5423673256663832).epsilon(1e-9));
+  CHECK(two.lower_distance[0] == doctest::Approx(-43.4747922402098652).epsilon(1e-9));
+  CHECK(two.upper_distance[1] == doctest::Approx(0.0609655166108004).epsilon(1e-9));
+  CHECK(two.lower_distance[1] == doctest::Approx(-0.0813829858367064).epsilon(1e-9));
+  const auto ninety = hm::break_confidence_intervals(y, x, bp, 1, 0.9);
+  CHECK(ninety.upper_distance[0] == doctest::Approx(0.0446604690319677).epsilon(1e-9));
+  CHECK(ninety.lower_distance[0] == doctest::Approx(-0.0620542996498337).epsilon(1e-9));
+  // Misuse.
+  CHECK_THROWS_AS((void)hm::break_confidence_intervals(y, x, bp, 0), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::break_confidence_intervals(y, x, bp, 9), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::break_confidence_intervals(y, x, bp, 1, 1.0), std::invalid_argument);
+  const std::vector<double> shorter(y.begin(), y.begin() + 90), xs(x.begin(), x.begin() + 90);
+  CHECK_THROWS_AS((void)hm::break_confidence_intervals(shorter, xs, bp, 1), std::invalid_argument);
+}

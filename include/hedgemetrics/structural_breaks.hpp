@@ -719,6 +719,185 @@ template <class Spot, class Hedge>
   return detail::breakpoints_kernel(detail::break_data_of(spot, hedge, options, function), options, function);
 }
 
+/// Confidence intervals of the Bai–Perron break dates (see break_confidence_intervals).
+struct break_interval_result {
+  double level = 0.95;              ///< coverage
+  std::vector<std::size_t> breaks;  ///< the m break indices (observations in the segment before each)
+  /// lower[i], upper[i]: the interval as observation counts, breaks[i] − ⌈upper_distance[i]⌉ and
+  /// breaks[i] − ⌊lower_distance[i]⌋ (strucchange's rounding); NaN where it cannot be computed (when
+  /// P(argmax V ≤ 0) lies outside [α/2, 1 − α/2], as strucchange warns).
+  std::vector<double> lower, upper;
+  /// The quantiles of the limiting break-date error in observations: the α/2 quantile (≤ 0; the interval
+  /// reaches past the break by −lower_distance) and the 1 − α/2 quantile (≥ 0).
+  std::vector<double> lower_distance, upper_distance;
+};
+
+namespace detail {
+
+/// ln Φ(−z) for z ≥ 0: from erfc up to z = 30, then the asymptotic series of Mills' ratio (Abramowitz &
+/// Stegun 26.2.12), whose next term is below 1e-14 there.
+inline double log_normal_lower_tail(double z) {
+  if (z < 30) return std::log(0.5 * std::erfc(z / std::sqrt(2.0)));
+  const double r = 1 / (z * z);
+  return -0.5 * z * z - std::log(z) - 0.5 * std::log(2 * 3.14159265358979323846) +
+         std::log1p(r * (-1 + r * (3 + r * (-15 + r * (105 - 945 * r)))));
+}
+
+/// P(argmax V ≤ x), the distribution of the limiting break-date error of Bai (1997), "Estimation of a
+/// change point in multiple regression models", Review of Economics and Statistics 79(4), Proposition 3,
+/// with ξ = δᵀQ₂δ/δᵀQ₁δ and φ = ξ(φ₂/φ₁)² (the two sides' regressor and error variances). The closed form
+/// is Bai's, written as strucchange's pargmaxV writes it (exponentials of log Φ, so that no term overflows).
+inline double argmax_v_cdf(double x, double xi, double phi1, double phi2) {
+  const double phi = xi * (phi2 / phi1) * (phi2 / phi1);
+  const double a = std::fabs(x);
+  const double log_root_two_pi = 0.5 * std::log(2 * 3.14159265358979323846);
+  if (x < 0) {
+    const double frac = xi / phi;
+    return -std::exp(0.5 * std::log(a) - a / 8 - log_root_two_pi) -
+           (phi / xi * (phi + 2 * xi) / (phi + xi)) *
+               std::exp(frac * (1 + frac) * a / 2 + log_normal_lower_tail((0.5 + frac) * std::sqrt(a))) +
+           std::exp(std::log(a / 2 - 2 + (phi + 2 * xi) * (phi + 2 * xi) / ((phi + xi) * xi)) +
+                    log_normal_lower_tail(std::sqrt(a) / 2));
+  }
+  const double frac = xi * xi / phi;
+  return 1 + std::sqrt(frac) * std::exp(0.5 * std::log(a) - frac * a / 8 - log_root_two_pi) +
+         (xi / phi * (2 * phi + xi) / (phi + xi)) *
+             std::exp((phi + xi) * a / 2 +
+                      log_normal_lower_tail((phi + xi / 2) / std::sqrt(phi) * std::sqrt(a))) -
+         std::exp(std::log((2 * phi + xi) * (2 * phi + xi) / ((phi + xi) * phi) - 2 + frac * a / 2) +
+                  log_normal_lower_tail(std::sqrt(frac) * std::sqrt(a) / 2));
+}
+
+/// The x with argmax_v_cdf(x) = p, by bisection (the cdf increases) on [0, b] or [b, 0], b stepped by
+/// 1000 until it brackets p as strucchange does; to 1e-12 of the bracket.
+inline double argmax_v_quantile(double p, double xi, double phi1, double phi2) {
+  double lo = 0, hi = 0;
+  if (p >= argmax_v_cdf(0, xi, phi1, phi2)) {
+    while (argmax_v_cdf(hi, xi, phi1, phi2) < p) lo = hi, hi += 1000;
+  } else {
+    while (argmax_v_cdf(lo, xi, phi1, phi2) > p) hi = lo, lo -= 1000;
+  }
+  for (int it = 0; it < 200 && hi - lo > 1e-12 * (1 + std::fabs(lo) + std::fabs(hi)); ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (argmax_v_cdf(mid, xi, phi1, phi2) < p ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+inline break_interval_result break_intervals_kernel(const break_data& d, const std::vector<std::size_t>& at,
+                                                    double level, const char* function) {
+  if (!(level > 0 && level < 1)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": level must be in (0, 1), but it is " +
+                                             std::to_string(level)));
+  }
+  if (at.empty()) {
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": no breaks to bound (m = 0); choose m ≥ 1 breaks"));
+  }
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    const std::size_t before = i == 0 ? 0 : at[i - 1];
+    if (at[i] <= before + d.k - 1 || at[i] >= d.n) {
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                               ": the breaks must ascend inside 1 … n − 1 with more than k "
+                                               "observations per segment; this result is not of these data"));
+    }
+  }
+  break_interval_result out;
+  out.level = level;
+  out.breaks = at;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double a2 = (1 - level) / 2;
+  const std::size_t k = d.k;
+  // Segment s: OLS coefficients and RSS/n_s (the error variance of segment s, het.err).
+  std::vector<std::size_t> edge{0};
+  edge.insert(edge.end(), at.begin(), at.end());
+  edge.push_back(d.n);
+  const std::size_t segments = edge.size() - 1;
+  if (edge[segments] - edge[segments - 1] <= k - 1) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": the last segment is shorter than k; this result is not of "
+                                             "these data"));
+  }
+  std::vector<std::vector<double>> beta(segments);
+  std::vector<double> sigma2(segments);
+  for (std::size_t s = 0; s < segments; ++s) {
+    givens_ls ls(k);
+    for (std::size_t t = edge[s]; t < edge[s + 1]; ++t) ls.add(&d.x[t * k], d.y[t]);
+    beta[s] = ls.coefficients();
+    sigma2[s] = ls.rss() / static_cast<double>(edge[s + 1] - edge[s]);
+  }
+  // δᵀQ_sδ = Σ_t∈s (x_tᵀδ)² / n_s (het.reg: each side its own regressor moments).
+  const auto quadratic = [&](std::size_t s, const std::vector<double>& delta) {
+    double sum = 0;
+    for (std::size_t t = edge[s]; t < edge[s + 1]; ++t) {
+      double v = 0;
+      for (std::size_t j = 0; j < k; ++j) v += d.x[t * k + j] * delta[j];
+      sum += v * v;
+    }
+    return sum / static_cast<double>(edge[s + 1] - edge[s]);
+  };
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    std::vector<double> delta(k);
+    for (std::size_t j = 0; j < k; ++j) delta[j] = beta[i + 1][j] - beta[i][j];
+    const double q1 = quadratic(i, delta), q2 = quadratic(i + 1, delta);
+    const double xi = q2 / q1, phi1 = std::sqrt(sigma2[i]), phi2 = std::sqrt(sigma2[i + 1]);
+    const double p0 = argmax_v_cdf(0, xi, phi1, phi2);
+    if (!(p0 >= a2 && p0 <= 1 - a2) || !(q1 > 0) || !(q2 > 0) || !(phi1 > 0) || !(phi2 > 0)) {
+      out.lower.push_back(nan), out.upper.push_back(nan);
+      out.lower_distance.push_back(nan), out.upper_distance.push_back(nan);
+      continue;
+    }
+    // Bai (1997): (δᵀQ₁δ/σ₁²)(T̂ − T) ⇒ argmax V, so the quantiles scale by σ₁²/δᵀQ₁δ.
+    const double scale = sigma2[i] / q1;
+    const double up = argmax_v_quantile(1 - a2, xi, phi1, phi2) * scale;
+    const double low = argmax_v_quantile(a2, xi, phi1, phi2) * scale;
+    out.upper_distance.push_back(up);
+    out.lower_distance.push_back(low);
+    out.lower.push_back(static_cast<double>(at[i]) - std::ceil(up));
+    out.upper.push_back(static_cast<double>(at[i]) - std::floor(low));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+/// Confidence intervals of the m break dates of a Bai–Perron partition (result.breaks[m]), from the limiting
+/// distribution of a break-date estimate under shrinking shifts (Bai 1997, "Estimation of a change point in
+/// multiple regression models", Review of Economics and Statistics 79(4); Bai & Perron 1998, Econometrica
+/// 66(1), §5.1; Bai & Perron 2003, J. Applied Econometrics 18(1)): for break i between segments 1 and 2
+/// with shift δ = β₂ − β₁, Q_s = X_sᵀX_s/n_s and σ_s² = RSS_s/n_s of each side,
+/// \f[ \frac{(\delta^\top Q_1\delta)^2}{\delta^\top\Omega_1\delta}(\hat T_i - T_i) \Rightarrow
+///     \arg\max_v V(v), \quad \Omega_s = \sigma_s^2 Q_s, \f]
+/// whose distribution is Bai's closed form with ξ = δᵀQ₂δ/δᵀQ₁δ and φ = ξσ₂²/σ₁². Regressors and error
+/// variances may differ across the break (strucchange's confint defaults het.reg = het.err = TRUE); the
+/// interval is [T̂ − ⌈q_{1−α/2}⌉, T̂ − ⌊q_{α/2}⌋] in observations, as strucchange's confint reports it.
+///
+/// \param spot, hedge the series `result` was computed from.
+/// \param result      breakpoints(spot, hedge, options).
+/// \param m           the number of breaks, 1 … result.breaks.size() − 1.
+/// \param level       the coverage, in (0, 1).
+/// \throws std::invalid_argument when m is 0 or not in result, level is not in (0, 1), or the breaks do not
+///         fit these data; and as breakpoints.
+template <class Spot, class Hedge>
+[[nodiscard]] break_interval_result break_confidence_intervals(const Spot& spot, const Hedge& hedge,
+                                                               const breakpoints_result& result,
+                                                               std::size_t m, double level = 0.95,
+                                                               const break_options& options = {}) {
+  constexpr const char* function = "hedgemetrics::break_confidence_intervals";
+  if (m == 0 || m >= result.breaks.size()) {
+    HEDGEMETRICS_THROW(
+        std::invalid_argument(std::string(function) + ": m must be in 1 … " +
+                              std::to_string(result.breaks.empty() ? 0 : result.breaks.size() - 1) +
+                              " (the partitions in the breakpoints result), but it is " + std::to_string(m)));
+  }
+  const detail::break_data d = detail::break_data_of(spot, hedge, options, function);
+  if (d.n != result.n || d.k != result.k) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the series do not match the breakpoints result (n or k differ)"));
+  }
+  return detail::break_intervals_kernel(d, result.breaks[m], level, function);
+}
+
 /// Options of cusum_monitor.
 struct monitor_options {
   /// 1 − the false-alarm probability over an unbounded monitoring period under no change (0.95: 5%).
