@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Recomputes with R's strucchange, urca and stats the structural-break, correlation and Engle-Granger
-# figures test_structural_breaks wrote for windows of the EIA data, and compares: statistics and RSS to
-# 1e-8 relative, p-values of exact distributions (F, t) to 1e-6, Hansen's and the CUSUM p-values (same
-# approximations as strucchange) to 1e-6 where Hansen's surfaces apply (p >= 0.001), break indices exactly. Exit 77 (skip) without the packages or
-# the data.
+# figures test_structural_breaks wrote for windows of the EIA data, and compares: statistics, RSS and the
+# break-date interval quantiles to 1e-8 relative, p-values of exact distributions (F, t) to 1e-6, Hansen's
+# and the CUSUM p-values (same approximations as strucchange) to 1e-6 where Hansen's surfaces apply
+# (p >= 0.001), break indices and confint's rounded intervals exactly. Exit 77 (skip) without the packages
+# or the data.
 args <- commandArgs(trailingOnly = TRUE)
 if (length(args) < 2) { cat("usage: check_monitoring_r.R figures.csv data_dir\n"); quit(status = 2) }
 for (p in c("strucchange", "urca")) {
@@ -17,6 +18,15 @@ suppressMessages({ library(strucchange); library(urca) })
 ours <- read.csv(args[1], stringsAsFactors = FALSE)
 if (nrow(ours) == 0) { cat("skipped: no figures (data absent)\n"); quit(status = 77) }
 failures <- 0
+# strucchange's confint.breakpointsfull returning its unrounded quantiles, its root finder made tight.
+tight_confint <- local({
+  b <- deparse(base::get("confint.breakpointsfull", envir = asNamespace("strucchange")))
+  b <- sub("bp <- bp[-c(1, nbp + 2)]", "return(list(upper = upper, lower = lower))", b, fixed = TRUE)
+  b <- gsub("uniroot(myfun,", "uniroot(myfun, tol = 1e-14,", b, fixed = TRUE)
+  f <- eval(parse(text = b))
+  environment(f) <- asNamespace("strucchange")
+  f
+})
 # p-values also get an absolute 1e-12: R forms 1 - pchisq(...), which is 0 below about 1e-16.
 compare <- function(label, metric, computed, expected, tolerance) {
   floor <- if (grepl("_p$", metric)) 1e-12 else 0
@@ -71,6 +81,19 @@ for (key in unique(paste(ours$file, ours$spot, ours$hedge, ours$start, ours$leng
       b <- if (m == 0) NULL else breakpoints(bp, breaks = m)$breakpoints
       compare(label, name, get(name), if (m == 0) rss(1, n) else breakpoints(bp, breaks = m)$RSS, 1e-8)
       if (m > 0) for (j in 1:m) compare(label, paste0("bp_break_", m, "_", j), get(paste0("bp_break_", m, "_", j)), b[j], 0)
+      if (m > 0) {
+        # Bai (1997) intervals: strucchange's confint (its rounded interval, exactly) and the unrounded
+        # quantiles from the same code with uniroot(tol = 1e-14) (confint's own tolerance is 1.2e-4), 1e-8.
+        ci <- suppressWarnings(confint(bp, breaks = m)$confint)
+        q <- suppressWarnings(tight_confint(bp, breaks = m))
+        for (j in 1:m) {
+          suffix <- paste0(m, "_", j)
+          compare(label, paste0("bp_ci_lower_", suffix), get(paste0("bp_ci_lower_", suffix)), ci[j, 1], 0)
+          compare(label, paste0("bp_ci_upper_", suffix), get(paste0("bp_ci_upper_", suffix)), ci[j, 3], 0)
+          compare(label, paste0("bp_ci_qlow_", suffix), get(paste0("bp_ci_qlow_", suffix)), q$lower[j], 1e-8)
+          compare(label, paste0("bp_ci_qhigh_", suffix), get(paste0("bp_ci_qhigh_", suffix)), q$upper[j], 1e-8)
+        }
+      }
     }
   }
   ct <- cor.test(diff(s), diff(f))

@@ -465,6 +465,15 @@ TEST_CASE("EIA windows: figures for R's strucchange and urca to recompute (check
         const std::string at = "bp_break_" + std::to_string(m) + "_" + std::to_string(j + 1);
         put(at.c_str(), static_cast<double>(bp.breaks[m][j]));
       }
+      if (m == 0) continue;
+      const auto ci = hm::break_confidence_intervals(s, f, bp, m);
+      for (std::size_t j = 0; j < m; ++j) {
+        const std::string suffix = std::to_string(m) + "_" + std::to_string(j + 1);
+        put(("bp_ci_lower_" + suffix).c_str(), ci.lower[j]);
+        put(("bp_ci_upper_" + suffix).c_str(), ci.upper[j]);
+        put(("bp_ci_qlow_" + suffix).c_str(), ci.lower_distance[j]);
+        put(("bp_ci_qhigh_" + suffix).c_str(), ci.upper_distance[j]);
+      }
     }
     std::vector<double> ds, df;
     for (std::size_t i = 1; i < s.size(); ++i) ds.push_back(s[i] - s[i - 1]), df.push_back(f[i] - f[i - 1]);
