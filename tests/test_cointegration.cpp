@@ -188,3 +188,45 @@ TEST_CASE("engle_granger and basis_half_life: bad input and missing data") {
                        "hedgemetrics::engle_granger: spot[3] is inf (missing_data::raise)",
                        std::domain_error);
 }
+
+TEST_CASE("basis_convergence: bands and the regression of |basis| on time to expiry, by hand") {
+  // b = S − F = 0, −0.5, 1 | −2, −3, 2.5 at τ = 0, 1, 2 | 10, 11, 12 in the bands [0, 5), [5, 15); the
+  // seventh date has no spot price and is skipped.
+  const std::vector<double> spot{50, 50, 50, 50, 50, 50, std::nan("")};
+  const std::vector<double> futures{50, 50.5, 49, 52, 53, 47.5, 50};
+  const std::vector<double> tau{0, 1, 2, 10, 11, 12, 20};
+  const auto r = hm::basis_convergence(spot, futures, tau, {0, 5, 15});
+  CHECK(r.n == 6);
+  CHECK(r.skipped == 1);
+  REQUIRE(r.buckets.size() == 2);
+  CHECK(r.buckets[0].count == 3);
+  CHECK(r.buckets[0].mean == doctest::Approx(0.5 / 3).epsilon(1e-14));
+  CHECK(r.buckets[0].sd == doctest::Approx(std::sqrt(7.0 / 12)).epsilon(1e-14));  // squares 42/36 over 2
+  CHECK(r.buckets[0].mean_absolute == doctest::Approx(0.5).epsilon(1e-14));
+  CHECK(r.buckets[1].count == 3);
+  CHECK(r.buckets[1].mean == doctest::Approx(-2.5 / 3).epsilon(1e-14));
+  CHECK(r.buckets[1].sd == doctest::Approx(std::sqrt(103.0 / 12)).epsilon(1e-14));  // 618/36 over 2
+  CHECK(r.buckets[1].mean_absolute == doctest::Approx(2.5).epsilon(1e-14));
+  // |b| on τ: τ̄ = 6, |b|̄ = 1.5, Sττ = 154, Sτb = 31.5, Sbb = 7: slope 9/44, intercept 3/11,
+  // RSS = 7 − 31.5²/154 = 85.75/154, se = √(RSS/4/154).
+  CHECK(r.slope == doctest::Approx(9.0 / 44).epsilon(1e-14));
+  CHECK(r.intercept == doctest::Approx(3.0 / 11).epsilon(1e-13));
+  const double se = std::sqrt(85.75 / 154 / 4 / 154);
+  CHECK(r.slope_standard_error == doctest::Approx(se).epsilon(1e-12));
+  CHECK(r.slope_t == doctest::Approx(9.0 / 44 / se).epsilon(1e-12));
+  // A date outside the bands counts in the regression only.
+  const std::vector<double> s2{50, 50, 50, 50}, f2{50, 51, 52, 54}, t2{0, 1, 2, 30};
+  const auto outside = hm::basis_convergence(s2, f2, t2, {0, 3});
+  CHECK(outside.n == 4);
+  CHECK(outside.buckets[0].count == 3);
+  CHECK(outside.slope == doctest::Approx(  // τ̄ = 8.25, |b|̄ = 1.75: Sττ = 632.75, Sτb = 67.25
+                             67.25 / 632.75)
+                             .epsilon(1e-13));
+  // Misuse.
+  CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, std::vector<double>{0, 1, 2}, {0, 3}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, std::vector<double>{0, 1, -2, 3}, {0, 3}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, t2, {3}), std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, t2, {0, 3, 3}), std::invalid_argument);
+}

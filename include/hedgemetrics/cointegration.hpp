@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 #include <Eigen/QR>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -342,6 +343,120 @@ template <class Basis>
   const double l = std::log1p(out.phi);
   out.half_life = -std::log(2.0) / l;
   out.half_life_standard_error = std::fabs(std::log(2.0) / ((1 + out.phi) * l * l)) * out.phi_standard_error;
+  return out;
+}
+
+/// The basis b = S − F in one band of time to expiry (see basis_convergence).
+struct basis_bucket {
+  double from = 0;                                         ///< band start, inclusive (same unit as τ)
+  double to = 0;                                           ///< band end, exclusive
+  std::size_t count = 0;                                   ///< dates in the band
+  double mean = std::numeric_limits<double>::quiet_NaN();  ///< mean basis (NaN when empty)
+  double sd = std::numeric_limits<double>::quiet_NaN();    ///< sample sd, n − 1 (NaN below 2 dates)
+  double mean_absolute = std::numeric_limits<double>::quiet_NaN();  ///< mean |b|
+};
+
+/// Convergence of the basis at expiry (see basis_convergence).
+struct basis_convergence_result {
+  std::size_t n = 0;        ///< dates used (finite S, F and τ)
+  std::size_t skipped = 0;  ///< dates with a non-finite S, F or τ, left out
+  std::vector<basis_bucket> buckets;
+  /// OLS of |b_t| = a + c·τ_t + e_t over all dates used: a is the fitted |basis| at expiry, c > 0 with a
+  /// large t ratio says the basis narrows as expiry nears. The t ratio assumes independent errors; daily
+  /// bases are autocorrelated, so read it as descriptive, not as a test.
+  double intercept = std::numeric_limits<double>::quiet_NaN();
+  double slope = std::numeric_limits<double>::quiet_NaN();
+  double slope_standard_error = std::numeric_limits<double>::quiet_NaN();
+  double slope_t = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// The basis b_t = S_t − F_t of a dated futures contract against τ_t, the time to expiry of the contract
+/// held at t: its mean, sd and mean |b| in each band [edges[j], edges[j + 1]) of τ, and the regression of
+/// |b| on τ. No-arbitrage pricing gives F_t = S_t e^{(r + u − y)τ_t} (cost of carry r + u, convenience
+/// yield y), so b_t → 0 as τ_t → 0: the futures price converges to spot at delivery (Hull, "Options,
+/// Futures, and Other Derivatives", ch. 2 "convergence of futures price to spot price" and ch. 5, eq. 5.3
+/// and §5.11). A hedge lifted before expiry bears the basis still open at that τ (Hull §3.3).
+///
+/// \param spot, futures  S and F on the same dates (any contiguous series).
+/// \param time_to_expiry τ ≥ 0 on those dates (days or years; the edges in the same unit).
+/// \param edges          band edges, strictly ascending, at least two; dates outside them are in no band
+///                       but are in the regression.
+/// \throws std::invalid_argument when the lengths differ, a τ is negative, or the edges are fewer than two
+///         or not strictly ascending.
+template <class Spot, class Futures, class Tau>
+[[nodiscard]] basis_convergence_result basis_convergence(const Spot& spot, const Futures& futures,
+                                                         const Tau& time_to_expiry,
+                                                         const std::vector<double>& edges) {
+  constexpr const char* function = "hedgemetrics::basis_convergence";
+  const auto sv = detail::view_of(spot, function, "spot");
+  const auto fv = detail::view_of(futures, function, "futures");
+  const auto tv = detail::view_of(time_to_expiry, function, "time_to_expiry");
+  if (sv.size() != fv.size() || sv.size() != tv.size()) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": spot, futures and time_to_expiry " +
+                                             "must have the same length, but they have " +
+                                             std::to_string(sv.size()) + ", " + std::to_string(fv.size()) +
+                                             " and " + std::to_string(tv.size())));
+  }
+  if (edges.size() < 2) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": give at least two band edges"));
+  }
+  for (std::size_t j = 1; j < edges.size(); ++j) {
+    if (!(edges[j] > edges[j - 1])) {
+      HEDGEMETRICS_THROW(
+          std::invalid_argument(std::string(function) + ": the band edges must ascend strictly"));
+    }
+  }
+  basis_convergence_result out;
+  const std::size_t bands = edges.size() - 1;
+  std::vector<double> sum(bands, 0), sum_abs(bands, 0);
+  std::vector<std::vector<double>> members(bands);
+  std::vector<double> magnitude, tau;
+  for (std::size_t t = 0; t < sv.size(); ++t) {
+    const double s = static_cast<double>(sv[t]), f = static_cast<double>(fv[t]);
+    const double x = static_cast<double>(tv[t]);
+    if (x < 0) {
+      HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": time_to_expiry[" +
+                                               std::to_string(t) + "] is negative (" + std::to_string(x) +
+                                               "): the contract held must not have expired"));
+    }
+    if (!std::isfinite(s) || !std::isfinite(f) || !std::isfinite(x)) {
+      ++out.skipped;
+      continue;
+    }
+    const double b = s - f;
+    magnitude.push_back(std::fabs(b));
+    tau.push_back(x);
+    if (x < edges.front() || x >= edges.back()) continue;
+    const std::size_t j =
+        static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin()) - 1;
+    members[j].push_back(b);
+  }
+  out.n = tau.size();
+  for (std::size_t j = 0; j < bands; ++j) {
+    basis_bucket bucket;
+    bucket.from = edges[j];
+    bucket.to = edges[j + 1];
+    bucket.count = members[j].size();
+    if (bucket.count > 0) {
+      double total = 0, total_abs = 0;
+      for (const double b : members[j]) total += b, total_abs += std::fabs(b);
+      bucket.mean = total / static_cast<double>(bucket.count);
+      bucket.mean_absolute = total_abs / static_cast<double>(bucket.count);
+    }
+    if (bucket.count > 1) {
+      double squares = 0;  // two-pass: deviations from the mean
+      for (const double b : members[j]) squares += (b - bucket.mean) * (b - bucket.mean);
+      bucket.sd = std::sqrt(squares / static_cast<double>(bucket.count - 1));
+    }
+    out.buckets.push_back(bucket);
+  }
+  if (out.n >= 3) {
+    const hedge_fit<double> fit = fit_hedge(magnitude, tau);
+    out.intercept = fit.intercept;
+    out.slope = fit.ratio;
+    out.slope_standard_error = fit.ratio_standard_error;
+    out.slope_t = fit.ratio / fit.ratio_standard_error;
+  }
   return out;
 }
 
