@@ -4,7 +4,11 @@
 // regression of spot on futures price levels (Bai–Perron, BIC), a sup-F test, the Engle–Granger
 // cointegration verdict with MacKinnon's critical value, the basis' half-life, and the rolling 250-day
 // correlation of daily changes with its 95% Fisher band, written to hedge_monitor_<name>.csv (drawn by
-// plot_hedge_monitor.sh) with the break dates in hedge_monitor_<name>_breaks.csv.
+// plot_hedge_monitor.sh) with the break dates in hedge_monitor_<name>_breaks.csv. For WTI, the basis
+// spot − CL1 by time to the front contract's expiry, which the EIA files do not carry: derived from NYMEX's
+// rule for CL (trading ends 3 business days before the 25th calendar day of the month before delivery, or
+// before the business day preceding the 25th when the 25th is not one), counting weekends only, not
+// exchange holidays, so an expiry next to a holiday may be placed a day late.
 //
 //   hedge_monitor <data folder: the one holding market/derived/>
 #include <hedgemetrics/cointegration.hpp>
@@ -22,6 +26,46 @@
 namespace hm = hedgemetrics;
 
 namespace {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+bool weekend(long day) {                   // 1970-01-01 was a Thursday
+  const long w = ((day % 7) + 7 + 3) % 7;  // 0 = Monday
+  return w >= 5;
+}
+
+/// Last trading day of the CL contract for delivery in (year, month), weekends only (see the file comment).
+long cl_last_trade(int year, int month) {
+  if (--month == 0) month = 12, --year;
+  long day = days_from_civil(year, month, 25);
+  while (weekend(day)) --day;
+  for (int back = 0; back < 3;) {
+    --day;
+    if (!weekend(day)) ++back;
+  }
+  return day;
+}
+
+/// Calendar days from each date to the expiry of the front CL contract then trading.
+std::vector<double> cl_front_days_to_expiry(const std::vector<price_csv::date>& dates) {
+  std::vector<double> tau(dates.size());
+  for (std::size_t i = 0; i < dates.size(); ++i) {
+    const long today = days_from_civil(dates[i].year, dates[i].month, dates[i].day);
+    int y = dates[i].year, m = dates[i].month;
+    while (cl_last_trade(y, m) < today) {
+      if (++m == 13) m = 1, ++y;
+    }
+    tau[i] = static_cast<double>(cl_last_trade(y, m) - today);
+  }
+  return tau;
+}
 
 struct hedge {
   const char* name;
@@ -69,6 +113,18 @@ void monitor(const std::string& folder, const hedge& h) {
   for (std::size_t i = 0; i < n; ++i) basis[i] = c.first[i] - c.second[i];
   const auto life = hm::basis_half_life(basis);
   std::printf("  basis half-life %.1f days (se %.1f)\n", life.half_life, life.half_life_standard_error);
+  if (std::string(h.name) == "wti") {
+    const auto conv =
+        hm::basis_convergence(c.first, c.second, cl_front_days_to_expiry(c.dates), {0, 3, 7, 14, 21, 28, 40});
+    std::printf("  basis S - CL1 by calendar days to CL1 expiry (NYMEX rule, weekends only):\n");
+    std::printf("    days     count   mean    sd      mean |b|\n");
+    for (const auto& b : conv.buckets) {
+      std::printf("    [%2.0f,%2.0f)  %5zu  %6.3f  %6.3f  %6.3f\n", b.from, b.to, b.count, b.mean, b.sd,
+                  b.mean_absolute);
+    }
+    std::printf("    |b| = %.3f + %.5f x days (t %.1f, n %zu)\n", conv.intercept, conv.slope, conv.slope_t,
+                conv.n);
+  }
 
   // Rolling correlation of daily changes, 250 days, with its 95% band; and last year against the year before.
   std::vector<double> ds(n - 1), df(n - 1);
