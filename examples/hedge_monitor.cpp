@@ -15,6 +15,7 @@
 #include <hedgemetrics/correlation.hpp>
 #include <hedgemetrics/structural_breaks.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -89,6 +90,21 @@ void monitor(const std::string& folder, const hedge& h) {
   for (const std::size_t at : bp.breaks[bp.chosen]) {
     std::printf(" %s", c.dates[at].iso().c_str());
     breaks << c.dates[at].iso() << '\n';
+  }
+  if (bp.chosen > 0) {  // Bai (1997) 95% intervals of the break dates, as strucchange's confint
+    const auto ci = hm::break_confidence_intervals(c.first, c.second, bp, bp.chosen);
+    const auto clamp = [n](double at) {
+      return at < 0 ? 0 : at >= static_cast<double>(n) ? n - 1 : static_cast<std::size_t>(at);
+    };
+    std::printf("\n  95%% intervals:");
+    for (std::size_t i = 0; i < ci.breaks.size(); ++i) {
+      if (std::isnan(ci.lower[i])) {
+        std::printf(" [not computable]");
+      } else {
+        std::printf(" [%s, %s]", c.dates[clamp(ci.lower[i])].iso().c_str(),
+                    c.dates[clamp(ci.upper[i])].iso().c_str());
+      }
+    }
   }
   const auto sup = hm::sup_f_test(c.first, c.second);
   std::printf("\n  sup-F %.1f at %s (Hansen p %.2g)\n", sup.statistic, c.dates[sup.break_index].iso().c_str(),
