@@ -196,6 +196,28 @@ TEST_CASE_TEMPLATE("basis_risk: a near-perfect hedge keeps its small basis to 1e
   }
 }
 
+TEST_CASE("basis_risk: a basis constant to the prices' last digits keeps its variance (fuzz finding)") {
+  // 0.041 − (−0.044) and 0.084 − (−0.001) are both 0.085 to 17 digits: the exact basis values differ by
+  // about 6e-18 and their variance is 1.8e-35, while S_SS and S_FF are near 1e-3. Rounded b_t, or
+  // SSR + (1 − h*)²·S_FF, give that figure with no correct digit (4.6e-35 before the fix); the exact pass
+  // over b_t = hi + lo keeps it. Also at a ratio other than 1, and with the pair shifted by 1e3.
+  const std::vector<double> spot{0.041000000000000002, 0.084000000000000005};
+  const std::vector<double> futures{-0.043999999999999997, -0.001};
+  for (const double shift : {0.0, 1e3}) {
+    std::vector<double> s = spot, f = futures;
+    for (double& v : s) v += shift;
+    for (double& v : f) v += shift;
+    for (const double ratio : {1.0, 0.999999999999999889}) {
+      const auto exact = ex::basis_risk(s.data(), f.data(), s.size(), ratio);
+      const auto got = hm::basis_risk(s, f, ratio);
+      INFO("shift " << shift << ", ratio " << ratio);
+      REQUIRE(exact.variance);
+      const long double want = ex::to_long_double(*exact.variance);
+      CHECK(std::fabs(static_cast<long double>(got.variance) - want) <= 1e-12L * want);
+    }
+  }
+}
+
 TEST_CASE("basis_risk: a hand-computed example (Hull: basis = spot - futures)") {
   const std::vector<double> spot{10.0, 11.0, 13.0, 12.0};
   const std::vector<double> futures{9.5, 10.75, 12.25, 12.5};

@@ -322,6 +322,37 @@ TEST_CASE("rolling_hedge: values near 1e-70 and 1e70 (squares beyond the lane en
   }
 }
 
+TEST_CASE("rolling_hedge, expanding_hedge: a ratio near 1e230 after a first pair (fuzz finding, CI run 18)") {
+  // Two pairs fit exactly: SSR = 0. The ratio jumps from 0 to dx/dy ≈ 9.5e229 while S_yy was 0 before the
+  // second pair; the residual-sum update (h − r)²·S_yy overflowed to inf·0 = NaN. It is (h − r)·S_yy·(h − r)
+  // now, bounded by S_xx. Every window of two such pairs, wherever it falls (first chunk, lane engine,
+  // general path), must report a residual variance that is 0 to within 1e-12 of S_xx.
+  const double x0 = 2.5240519602810385e+140, x1 = -1.9615413990674057e+23;
+  const double y0 = -1.1389096855371705e-88, y1 = -1.1655535480901393e-88;
+  const std::vector<double> x{x0, x1, x0, x1, x0, x1, x0};
+  const std::vector<double> y{y0, y1, y0, y1, y0, y1, y0};
+  const double sxx = (x0 - x1) * (x0 - x1) / 2;  // of every window of 2 (dx² · n_a·n_b/n)
+  const double ratio = (x0 - x1) / (y0 - y1);    // of every window of 2, up to its sign
+  const auto check_window = [&](const char* what, std::size_t t, double got_ratio, double got_residual,
+                                double got_effectiveness) {
+    INFO(what << " at t = " << t);
+    CHECK(std::fabs(std::fabs(got_ratio) / ratio - 1) <= 1e-14);
+    REQUIRE(std::isfinite(got_residual));
+    CHECK(got_residual >= 0);
+    CHECK(got_residual <= 1e-12 * sxx);
+    CHECK(got_effectiveness == doctest::Approx(1).epsilon(1e-12));
+  };
+  const auto rolled = hm::rolling_hedge(x, y, 2);
+  for (std::size_t t = 1; t < x.size(); ++t) {
+    check_window("rolling_hedge, window 2", t, rolled.ratio[t], rolled.residual_variance[t],
+                 rolled.effectiveness[t]);
+  }
+  const std::vector<double> two_x{x0, x1}, two_y{y0, y1};
+  const auto expanding = hm::expanding_hedge(two_x, two_y);
+  check_window("expanding_hedge", 1, expanding.ratio[1], expanding.residual_variance[1],
+               expanding.effectiveness[1]);
+}
+
 TEST_CASE("rolling_hedge: 1e7 points, sampled windows within 1e-9 of fit_hedge") {
   const std::size_t n = long_length(10'000'000);
   const auto p = returns<double>(n, 2026);

@@ -197,6 +197,48 @@ template <class Real, class S, class F>
          off(state.changes.sxx) || off(state.changes.syy) || off(state.changes.ssr);
 }
 
+/// Σ(b_t − b̄)² with every b_t = spot_t − h·futures_t kept exactly as a pair hi + lo (TwoSum, TwoProduct)
+/// and b̄ as such a pair too, for a basis that is constant up to the last digits of the prices: there
+/// each rounded b_t, and the co-moment form SSR + (h − h*)²·S_FF, are off by about ε·|b| or ε²·S_SS, which
+/// is the whole spread. Pairs with a non-finite value are skipped (only missing_data::omit gets here with
+/// them). Returns NaN if a term overflows.
+template <class Real, class S, class F>
+[[nodiscard]] Real exact_basis_square_sum(const S* spot, const F* futures, std::size_t n, Real ratio) {
+  // b_t = hi + lo exactly (up to the rounding of lo, ε² of b_t): TwoProduct for h·F, TwoSum for S − h·F.
+  const auto exact_basis = [&](std::size_t i, Real& hi, Real& lo) {
+    const Real si = static_cast<Real>(spot[i]);
+    const Real fi = static_cast<Real>(futures[i]);
+    if (!std::isfinite(si) || !std::isfinite(fi)) return false;
+    Real product = 0, product_error = 0, error = 0;
+    two_product(ratio, fi, product, product_error);
+    two_sum(si, -product, hi, error);
+    lo = error - product_error;
+    return true;
+  };
+  compensated_sum<Real> total;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    Real hi = 0, lo = 0;
+    if (!exact_basis(i, hi, lo)) continue;
+    total.add(hi);
+    total.add(lo);
+    ++count;
+  }
+  // b̄ = mean_hi + mean_lo: the remainder of the division (exact by FMA) and the sum's error, shared out.
+  const Real m = static_cast<Real>(count);
+  const Real mean_hi = total.sum / m;
+  const Real mean_lo = (std::fma(-mean_hi, m, total.sum) + total.error) / m;
+  compensated_sum<Real> squares;
+  for (std::size_t i = 0; i < n; ++i) {
+    Real hi = 0, lo = 0;
+    if (!exact_basis(i, hi, lo)) continue;
+    const Real d = (hi - mean_hi) + (lo - mean_lo);
+    squares.add_product(d, d);
+  }
+  const Real out = squares.value();
+  return std::isfinite(out) ? out : std::numeric_limits<Real>::quiet_NaN();
+}
+
 template <class Spot, class Futures>
 [[nodiscard]] basis_stats<result_t<Spot, Futures>> compute_basis(const Spot& spot, const Futures& futures,
                                                                  result_t<Spot, Futures> ratio,
@@ -258,8 +300,18 @@ template <class Spot, class Futures>
   out.max = min_max_last_exact ? exact_max : std::ldexp(state.max, scale);
   out.last = min_max_last_exact ? exact_last : std::ldexp(state.last, scale);
   if (state.count < 2) return out;
-  // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums.
-  const Real variance = state.levels.spread_at(scaled_ratio) / static_cast<Real>(state.count - 1);
+  // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums. Its
+  // rounding is a few ε of SSR plus about ε²·(S_SS + h²·S_FF) (the rounding of h* − h, squared); when the
+  // figure is within 2^40 of that floor (so its relative error could exceed 1e-12), the basis is constant to the prices' last digits and the sum is
+  // taken again from the exact b_t (exact_basis_square_sum), as it is when the data are scaled.
+  Real spread = state.levels.spread_at(scaled_ratio);
+  const Real eps = std::numeric_limits<Real>::epsilon();
+  const Real floor = eps * eps * (state.levels.sxx + scaled_ratio * scaled_ratio * state.levels.syy);
+  if (scale == 0 && spread <= std::ldexp(floor, 40)) {
+    const Real exact = exact_basis_square_sum<Real>(s.data(), f.data(), s.size(), ratio);
+    if (std::isfinite(exact)) spread = exact;
+  }
+  const Real variance = spread / static_cast<Real>(state.count - 1);
   out.variance = std::ldexp(variance, 2 * scale);
   out.stddev = std::ldexp(std::sqrt(variance), scale);
   if (state.changes.count < 2) return out;

@@ -47,7 +47,9 @@ struct comoments {
   /// SSR + (h − r)²·Syy: a sum of two non-negative terms, so no digits cancel whatever h is.
   [[nodiscard]] Real spread_at(Real h) const noexcept {
     const Real gap = h - ratio;
-    return ssr + gap * gap * syy;
+    // (gap·Syy)·gap, not gap²·Syy: gap² can overflow where the term itself, at most about Sxx, does not
+    // (a ratio near 1e230 against Syy = 0 must give 0, not inf·0 = NaN).
+    return ssr + (gap * syy) * gap;
   }
 
   /// Combines the states of two disjoint samples (`earlier` before `later`).
@@ -76,8 +78,8 @@ struct comoments {
     const Real gap_a = out.ratio - earlier.ratio;
     const Real gap_b = out.ratio - later.ratio;
     const Real de = dx - out.ratio * dy;
-    out.ssr =
-        earlier.ssr + later.ssr + gap_a * gap_a * earlier.syy + gap_b * gap_b * later.syy + weight * de * de;
+    out.ssr = earlier.ssr + later.ssr + (gap_a * earlier.syy) * gap_a + (gap_b * later.syy) * gap_b +
+              weight * de * de;
     out.finite = earlier.finite && later.finite;
     out.nonfinite = earlier.nonfinite || later.nonfinite;
     return out;

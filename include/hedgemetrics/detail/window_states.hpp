@@ -318,12 +318,12 @@ template <class Real>
     const Real gap_b = (r - b_ref[j]) - b_gap[j];
     const Real de = dx - r * dy;
     const Real ssr =
-        a_ssr[j] + b_ssr[j] + gap_a * gap_a * a_syy[j] + gap_b * gap_b * b_syy[j] + weight * de * de;
+        a_ssr[j] + b_ssr[j] + (gap_a * a_syy[j]) * gap_a + (gap_b * b_syy[j]) * gap_b + weight * de * de;
     // A posteriori: each figure against the raw sums it came from (all non-negative terms).
     const Real bound_x = a_scale_x[j] + b_scale_x[j];
     const Real bound_y = a_scale_y[j] + b_scale_y[j];
     const Real bound_e =
-        a_scale_e[j] + b_scale_e[j] + gap_a * gap_a * a_scale_y[j] + gap_b * gap_b * b_scale_y[j];
+        a_scale_e[j] + b_scale_e[j] + (gap_a * a_scale_y[j]) * gap_a + (gap_b * b_scale_y[j]) * gap_b;
     // Bitwise & on the comparisons, not &&: no branch, so the loop vectorises.
     const bool exact_enough = (sxx * limit >= bound_x) & (syy * limit >= bound_y) & (ssr * limit >= bound_e);
     const Real present = static_cast<Real>(positions);
@@ -447,7 +447,8 @@ void decayed_windows(const X* x, const Y* y, std::size_t m, Real lambda, std::si
     const Real new_ratio = syy > 0 ? sxy / syy : Real(0);
     const Real gap = new_ratio - ratio;
     const Real de = dx - new_ratio * dy;
-    ssr += gap * gap * old_syy + weight * de * de;
+    // (gap·Syy)·gap: gap² alone may overflow when Syy is 0 (the first pair's ratio jump), giving inf·0.
+    ssr += (gap * old_syy) * gap + weight * de * de;
     ratio = new_ratio;
     if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
     write_figures(t);
