@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake make            # toolchain
+  ninja-build               # test.sh: Ninja schedules the two cores better than make, and logs each compile's time
   libeigen3-dev             # Eigen 3.4: accepted series types, later the multi-instrument hedges
   doctest-dev               # tests
   libgmp-dev                # tests: exact rational reference arithmetic
