@@ -197,14 +197,21 @@ template <class Real, class S, class F>
          off(state.changes.sxx) || off(state.changes.syy) || off(state.changes.ssr);
 }
 
-/// Σ(b_t − b̄)² with every b_t = spot_t − h·futures_t kept exactly as a pair hi + lo (TwoSum, TwoProduct)
-/// and b̄ as such a pair too, for a basis that is constant up to the last digits of the prices: there
-/// each rounded b_t, and the co-moment form SSR + (h − h*)²·S_FF, are off by about ε·|b| or ε²·S_SS, which
-/// is the whole spread. Pairs with a non-finite value are skipped (only missing_data::omit gets here with
-/// them). Returns NaN if a term overflows.
+/// Σ(b_t − b̄)² and Σ(Δb_t − mean Δb)² from every b_t = spot_t − h·futures_t kept exactly as a pair
+/// hi + lo (TwoProduct, TwoSum), each deviation scaled by 2^-scale before it is squared: for a basis that is
+/// constant, or moves, only in the last digits of the prices. There each rounded b_t, each rounded price
+/// change, and the co-moment forms SSR + (h − h*)²·S_FF lose about ε·√(S_SS + h²S_FF) of the spread's root,
+/// which is then all of it. Pairs with a non-finite value are skipped (only missing_data::omit gets here
+/// with them), so changes are between consecutive complete pairs. A sum that overflows is NaN.
+template <class Real>
+struct exact_basis_sums {
+  Real levels = std::numeric_limits<Real>::quiet_NaN();
+  Real changes = std::numeric_limits<Real>::quiet_NaN();
+};
+
 template <class Real, class S, class F>
-[[nodiscard]] Real exact_basis_square_sum(const S* spot, const F* futures, std::size_t n, Real ratio) {
-  // b_t = hi + lo exactly (up to the rounding of lo, ε² of b_t): TwoProduct for h·F, TwoSum for S − h·F.
+[[nodiscard]] exact_basis_sums<Real> exact_basis_spreads(const S* spot, const F* futures, std::size_t n,
+                                                         Real ratio, int scale) {
   const auto exact_basis = [&](std::size_t i, Real& hi, Real& lo) {
     const Real si = static_cast<Real>(spot[i]);
     const Real fi = static_cast<Real>(futures[i]);
@@ -215,28 +222,52 @@ template <class Real, class S, class F>
     lo = error - product_error;
     return true;
   };
-  compensated_sum<Real> total;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    Real hi = 0, lo = 0;
-    if (!exact_basis(i, hi, lo)) continue;
-    total.add(hi);
-    total.add(lo);
-    ++count;
-  }
-  // b̄ = mean_hi + mean_lo: the remainder of the division (exact by FMA) and the sum's error, shared out.
-  const Real m = static_cast<Real>(count);
-  const Real mean_hi = total.sum / m;
-  const Real mean_lo = (std::fma(-mean_hi, m, total.sum) + total.error) / m;
-  compensated_sum<Real> squares;
-  for (std::size_t i = 0; i < n; ++i) {
-    Real hi = 0, lo = 0;
-    if (!exact_basis(i, hi, lo)) continue;
-    const Real d = (hi - mean_hi) + (lo - mean_lo);
-    squares.add_product(d, d);
-  }
-  const Real out = squares.value();
-  return std::isfinite(out) ? out : std::numeric_limits<Real>::quiet_NaN();
+  // Visits b_t and Δb_t (as pairs) of the complete observations in order.
+  const auto visit = [&](auto&& level, auto&& change) {
+    Real previous_hi = 0, previous_lo = 0;
+    bool first = true;
+    for (std::size_t i = 0; i < n; ++i) {
+      Real hi = 0, lo = 0;
+      if (!exact_basis(i, hi, lo)) continue;
+      level(hi, lo);
+      if (!first) {
+        Real change_hi = 0, change_error = 0;
+        two_sum(hi, -previous_hi, change_hi, change_error);
+        change(change_hi, change_error + (lo - previous_lo));
+      }
+      first = false;
+      previous_hi = hi, previous_lo = lo;
+    }
+  };
+  compensated_sum<Real> level_total, change_total;
+  std::size_t levels = 0, changes = 0;
+  visit([&](Real hi, Real lo) { level_total.add(hi), level_total.add(lo), ++levels; },
+        [&](Real hi, Real lo) { change_total.add(hi), change_total.add(lo), ++changes; });
+  // A mean as a pair: the remainder of the division (exact by FMA) and the sum's error, shared out.
+  const auto mean_of = [](const compensated_sum<Real>& total, std::size_t count, Real& hi, Real& lo) {
+    const Real m = static_cast<Real>(count > 0 ? count : 1);
+    hi = total.sum / m;
+    lo = (std::fma(-hi, m, total.sum) + total.error) / m;
+  };
+  Real level_hi = 0, level_lo = 0, change_hi = 0, change_lo = 0;
+  mean_of(level_total, levels, level_hi, level_lo);
+  mean_of(change_total, changes, change_hi, change_lo);
+  compensated_sum<Real> level_squares, change_squares;
+  visit(
+      [&](Real hi, Real lo) {
+        const Real d = std::ldexp((hi - level_hi) + (lo - level_lo), -scale);
+        level_squares.add_product(d, d);
+      },
+      [&](Real hi, Real lo) {
+        const Real d = std::ldexp((hi - change_hi) + (lo - change_lo), -scale);
+        change_squares.add_product(d, d);
+      });
+  exact_basis_sums<Real> out;
+  const Real level_sum = level_squares.value();
+  const Real change_sum = change_squares.value();
+  if (std::isfinite(level_sum)) out.levels = level_sum;
+  if (std::isfinite(change_sum)) out.changes = change_sum;
+  return out;
 }
 
 template <class Spot, class Futures>
@@ -300,23 +331,30 @@ template <class Spot, class Futures>
   out.max = min_max_last_exact ? exact_max : std::ldexp(state.max, scale);
   out.last = min_max_last_exact ? exact_last : std::ldexp(state.last, scale);
   if (state.count < 2) return out;
-  // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums. Its
-  // rounding is a few ε of SSR plus about ε²·(S_SS + h²·S_FF) (the rounding of h* − h, squared); when the
-  // figure is within 2^40 of that floor (so its relative error could exceed 1e-12), the basis is constant to the prices' last digits and the sum is
-  // taken again from the exact b_t (exact_basis_square_sum), as it is when the data are scaled.
+  // Var(spot − h·futures) from the co-moments: SSR + (h − h*)²·S_FF, never a difference of sums; the same
+  // for the changes. Each loses about ε·√(S_SS + h²·S_FF) of its root to the rounding of the deviations
+  // (or of the price changes): below 2^-24·(S_SS + h²·S_FF), where that could exceed 1e-12 of the figure,
+  // the basis is steady to the prices' last digits and the sums are taken again from the exact b_t
+  // (exact_basis_spreads: two passes more, for such data only).
+  const Real r2 = scaled_ratio * scaled_ratio;
+  const auto near_floor = [&](const comoments<Real>& c, Real spread) {
+    return spread <= std::ldexp(c.sxx + r2 * c.syy, -24);
+  };
   Real spread = state.levels.spread_at(scaled_ratio);
-  const Real eps = std::numeric_limits<Real>::epsilon();
-  const Real floor = eps * eps * (state.levels.sxx + scaled_ratio * scaled_ratio * state.levels.syy);
-  if (scale == 0 && spread <= std::ldexp(floor, 40)) {
-    const Real exact = exact_basis_square_sum<Real>(s.data(), f.data(), s.size(), ratio);
-    if (std::isfinite(exact)) spread = exact;
+  const bool has_changes = state.changes.count >= 2;
+  Real change_spread = has_changes ? state.changes.spread_at(scaled_ratio) : Real(0);
+  const bool redo_levels = near_floor(state.levels, spread);
+  const bool redo_changes = has_changes && near_floor(state.changes, change_spread);
+  if (redo_levels || redo_changes) {
+    const auto exact = exact_basis_spreads<Real>(s.data(), f.data(), s.size(), ratio, scale);
+    if (redo_levels && std::isfinite(exact.levels)) spread = exact.levels;
+    if (redo_changes && std::isfinite(exact.changes)) change_spread = exact.changes;
   }
   const Real variance = spread / static_cast<Real>(state.count - 1);
   out.variance = std::ldexp(variance, 2 * scale);
   out.stddev = std::ldexp(std::sqrt(variance), scale);
-  if (state.changes.count < 2) return out;
-  const Real change_variance =
-      state.changes.spread_at(scaled_ratio) / static_cast<Real>(state.changes.count - 1);
+  if (!has_changes) return out;
+  const Real change_variance = change_spread / static_cast<Real>(state.changes.count - 1);
   out.change_variance = std::ldexp(change_variance, 2 * scale);
   out.change_stddev = std::ldexp(std::sqrt(change_variance), scale);
   return out;
