@@ -86,10 +86,11 @@ constexpr bool open_regression_small_n = false;
 // differ by 0.125 give 0.00712 for 0.0078125): while open, it is compared on the scale of the changes'
 // raw second moment instead of their variance.
 constexpr bool open_basis_change_cancellation = false;
-// describe's variance of near-constant data (spread a few ulps of the level) is off by 1.6e-9 relative
-// (fuzz-findings round 5: six values -7.8969589372544814e-84 and one -7.8969589372544722e-84, variance
-// exactly (b - a)²/7): while open, the variance tolerance grows with |mean|/spread · 2^-52 · 1e-6.
-constexpr bool open_near_constant_variance = true;
+// describe's variance of near-constant data (spread a few ulps of the level) looked off by 1.6e-9 relative
+// (fuzz-findings round 5: six values -7.8969589372544814e-84 and one -7.8969589372544722e-84): the
+// reference was, by the n·δ² of its long-double mean; the library gives (b − a)²/7 to 1 ulp. Closed with
+// the corrected two-pass references; when set, the variance tolerance grows with |mean|/spread · 2^-52 · 1e-6.
+constexpr bool open_near_constant_variance = false;
 
 struct narrowed {};  // thrown by violation() for a contract narrowed by an open finding
 bool narrow = false;
@@ -175,12 +176,25 @@ moments moments_of(const vec& x, const vec& y) {
   m.n = x.size();
   m.mx = mean_of(x);
   m.my = mean_of(y);
+  // The corrected two-pass form (Chan, Golub & LeVeque 1983, eq. 1.7): Σd² − (Σd)²/n removes the
+  // n·δ² that a mean off by δ adds. Without it, data spread over a few ulps of their level (deviations
+  // 2^-12 of the long-double ulp of the mean) had references 5e-8 too high (fuzz finding: fit_hedge
+  // exposure_variance 3.12436837718e-241 "expected" for the exact 3.12436836228e-241).
+  ld sx = 0, sy = 0;
   for (std::size_t i = 0; i < x.size(); ++i) {
     const ld dx = x[i] - m.mx;
     const ld dy = y[i] - m.my;
+    sx += dx;
+    sy += dy;
     m.sxx += dx * dx;
     m.syy += dy * dy;
     m.sxy += dx * dy;
+  }
+  const ld n = static_cast<ld>(x.size());
+  if (x.size() > 0) {
+    m.sxx -= sx * sx / n;
+    m.syy -= sy * sy / n;
+    m.sxy -= sx * sy / n;
   }
   return m;
 }
@@ -188,11 +202,13 @@ moments moments_of(const vec& x, const vec& y) {
 // SSR at h* = S_SF/S_FF, summed from the residuals (no cancellation of S_SS − S_SF²/S_FF).
 ld residual_ss(const vec& x, const vec& y, const moments& m) {
   const ld h = m.sxy / m.syy;
-  ld ssr = 0;
+  ld ssr = 0, se = 0;  // corrected two-pass form, as in moments_of
   for (std::size_t i = 0; i < x.size(); ++i) {
     const ld e = (x[i] - m.mx) - h * (y[i] - m.my);
     ssr += e * e;
+    se += e;
   }
+  if (!x.empty()) ssr -= se * se / static_cast<ld>(x.size());
   return ssr;
 }
 
@@ -362,8 +378,9 @@ void run_describe(const vec& x) {
   }
   if (x.empty()) return;
   const ld m = mean_of(x);
-  ld ss = 0;
-  for (double v : x) ss += (v - m) * (v - m);
+  ld ss = 0, sd = 0;  // corrected two-pass form, as in moments_of
+  for (double v : x) ss += (v - m) * (v - m), sd += v - m;
+  ss -= sd * sd / static_cast<ld>(x.size());
   expect_close("describe mean", d.mean, m, std::sqrt(ss / static_cast<ld>(x.size())));
   expect_close("describe min", d.min, *std::min_element(x.begin(), x.end()), 0, 0);
   expect_close("describe max", d.max, *std::max_element(x.begin(), x.end()), 0, 0);
@@ -399,8 +416,9 @@ void run_basis(const vec& s, const vec& f) {
     hi = std::max(hi, v);
   }
   const ld m = sum / static_cast<ld>(basis.size());
-  ld ss = 0;
-  for (ld v : basis) ss += (v - m) * (v - m);
+  ld ss = 0, sd = 0;  // corrected two-pass form, as in moments_of
+  for (ld v : basis) ss += (v - m) * (v - m), sd += v - m;
+  ss -= sd * sd / static_cast<ld>(basis.size());
   const ld n = static_cast<ld>(basis.size());
   expect_close("basis_risk mean", b.mean, m, std::sqrt(ss / n));
   expect_close("basis_risk min", b.min, lo, 0, 1e-15L);
