@@ -358,16 +358,16 @@ struct basis_bucket {
 
 /// Convergence of the basis at expiry (see basis_convergence).
 struct basis_convergence_result {
-  std::size_t n = 0;        ///< dates used (finite S, F and τ)
-  std::size_t skipped = 0;  ///< dates with a non-finite S, F or τ, left out
-  std::vector<basis_bucket> buckets;
+  std::size_t n = 0;                  ///< dates used (finite S, F and τ)
+  std::size_t skipped = 0;            ///< dates with a non-finite S, F or τ, left out
+  std::vector<basis_bucket> buckets;  ///< one per band between consecutive edges, in order
   /// OLS of |b_t| = a + c·τ_t + e_t over all dates used: a is the fitted |basis| at expiry, c > 0 with a
   /// large t ratio says the basis narrows as expiry nears. The t ratio assumes independent errors; daily
   /// bases are autocorrelated, so read it as descriptive, not as a test.
   double intercept = std::numeric_limits<double>::quiet_NaN();
-  double slope = std::numeric_limits<double>::quiet_NaN();
-  double slope_standard_error = std::numeric_limits<double>::quiet_NaN();
-  double slope_t = std::numeric_limits<double>::quiet_NaN();
+  double slope = std::numeric_limits<double>::quiet_NaN();                 ///< c, |basis| per unit of τ
+  double slope_standard_error = std::numeric_limits<double>::quiet_NaN();  ///< OLS se of c (n − 2)
+  double slope_t = std::numeric_limits<double>::quiet_NaN();               ///< c / its se
 };
 
 /// The basis b_t = S_t − F_t of a dated futures contract against τ_t, the time to expiry of the contract

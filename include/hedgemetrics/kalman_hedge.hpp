@@ -289,7 +289,8 @@ inline void kalman_smooth(std::size_t n, bool intercept, double qa, double qh, c
 /// filter alone (bench_models).
 ///
 /// \param exposure S, \param hedge F: any contiguous series (price changes or returns), the same length.
-/// \returns kalman_hedge_result.
+/// \param options the variances (NaN: estimated), the start, smoothing and missing-data policy.
+/// \param out     receives the figures (kalman_hedge_result), reusing its vectors' storage.
 /// \throws std::invalid_argument when the lengths differ, a given variance is negative or infinite, or
 ///         σ²_e is to be estimated while a state variance is given as a positive number (give all three,
 ///         or the state variances as 0 or NaN); std::domain_error under missing_data::raise.
@@ -450,6 +451,7 @@ void kalman_hedge(const Exposure& exposure, const Hedge& hedge, const kalman_opt
 }
 
 /// kalman_hedge returning a fresh result (see the overload above for the figures, errors and cost).
+/// \returns kalman_hedge_result.
 template <class Exposure, class Hedge>
 [[nodiscard]] kalman_hedge_result kalman_hedge(const Exposure& exposure, const Hedge& hedge,
                                                const kalman_options& options = {}) {

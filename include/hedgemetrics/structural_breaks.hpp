@@ -723,13 +723,17 @@ template <class Spot, class Hedge>
 struct break_interval_result {
   double level = 0.95;              ///< coverage
   std::vector<std::size_t> breaks;  ///< the m break indices (observations in the segment before each)
-  /// lower[i], upper[i]: the interval as observation counts, breaks[i] − ⌈upper_distance[i]⌉ and
-  /// breaks[i] − ⌊lower_distance[i]⌋ (strucchange's rounding); NaN where it cannot be computed (when
-  /// P(argmax V ≤ 0) lies outside [α/2, 1 − α/2], as strucchange warns).
-  std::vector<double> lower, upper;
-  /// The quantiles of the limiting break-date error in observations: the α/2 quantile (≤ 0; the interval
-  /// reaches past the break by −lower_distance) and the 1 − α/2 quantile (≥ 0).
-  std::vector<double> lower_distance, upper_distance;
+  /// lower[i]: the interval's first observation count, breaks[i] − ⌈upper_distance[i]⌉ (strucchange's
+  /// rounding); NaN where it cannot be computed (when P(argmax V ≤ 0) lies outside [α/2, 1 − α/2], as
+  /// strucchange warns).
+  std::vector<double> lower;
+  /// upper[i]: the interval's last observation count, breaks[i] − ⌊lower_distance[i]⌋; NaN as lower.
+  std::vector<double> upper;
+  /// The α/2 quantile of the limiting break-date error in observations (≤ 0; the interval reaches past
+  /// the break by −lower_distance).
+  std::vector<double> lower_distance;
+  /// The 1 − α/2 quantile of the limiting break-date error in observations (≥ 0).
+  std::vector<double> upper_distance;
 };
 
 namespace detail {
