@@ -269,9 +269,13 @@ struct brute_row {
 std::vector<brute_row> brute_as_of(const std::vector<std::vector<std::int64_t>>& t,
                                    const std::vector<std::vector<double>>& v,
                                    const std::vector<std::int64_t>& rows, std::int64_t max_staleness,
-                                   std::size_t& no_earlier, std::size_t& stale) {
+                                   std::size_t& no_earlier, std::size_t& stale,
+                                   std::vector<std::size_t>& series_no_earlier,
+                                   std::vector<std::size_t>& series_stale) {
   std::vector<brute_row> out;
   no_earlier = stale = 0;
+  series_no_earlier.assign(t.size(), 0);
+  series_stale.assign(t.size(), 0);
   for (const std::int64_t time : rows) {
     brute_row row{time, {}, {}};
     bool missing = false, too_old = false;
@@ -279,12 +283,16 @@ std::vector<brute_row> brute_as_of(const std::vector<std::vector<std::int64_t>>&
       const auto it = std::upper_bound(t[j].begin(), t[j].end(), time);
       if (it == t[j].begin()) {
         missing = true;
+        ++series_no_earlier[j];
         continue;
       }
       const auto i = static_cast<std::size_t>(it - t[j].begin()) - 1;
       row.value.push_back(v[j][i]);
       row.age.push_back(time - t[j][i]);
-      if (time - t[j][i] > max_staleness) too_old = true;
+      if (time - t[j][i] > max_staleness) {
+        too_old = true;
+        ++series_stale[j];
+      }
     }
     if (missing) {
       ++no_earlier;
@@ -299,10 +307,11 @@ std::vector<brute_row> brute_as_of(const std::vector<std::vector<std::int64_t>>&
 
 }  // namespace
 
-TEST_CASE("align: three random series against a brute-force join by binary search, every policy") {
+TEST_CASE("align: two and three random series against a brute-force join by binary search, every policy") {
+  // Two series take loops of their own (as_of_two, union_two); three take the general k-way merge.
   hm_test::random_source rng(20261203);
-  for (int trial = 0; trial < 20; ++trial) {
-    const std::size_t k = 3;
+  for (int trial = 0; trial < 40; ++trial) {
+    const std::size_t k = trial % 2 == 0 ? 3 : 2;
     std::vector<std::vector<std::int64_t>> t(k);
     std::vector<std::vector<double>> v(k);
     std::vector<hm::timed_series_view<double>> views;
@@ -323,7 +332,7 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
       hm::align_options o;
       o.policy = policy;
       o.max_staleness = staleness;
-      o.anchor = static_cast<std::size_t>(rng.integer(0, 2));
+      o.anchor = static_cast<std::size_t>(rng.integer(0, static_cast<long>(k) - 1));
       o.grid_step = rng.integer(1, 5);
       std::vector<std::int64_t> rows;
       if (policy == hm::join_policy::as_of) {
@@ -332,7 +341,7 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
         for (const auto& tj : t) rows.insert(rows.end(), tj.begin(), tj.end());
         std::sort(rows.begin(), rows.end());
         rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-      } else if (!(t[0].empty() && t[1].empty() && t[2].empty())) {
+      } else if (!std::all_of(t.begin(), t.end(), [](const auto& tj) { return tj.empty(); })) {
         std::int64_t lo = std::numeric_limits<std::int64_t>::max(),
                      hi = std::numeric_limits<std::int64_t>::min();
         for (const auto& tj : t) {
@@ -343,7 +352,9 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
         for (std::int64_t g = lo; g <= hi; g += o.grid_step) rows.push_back(g);
       }
       std::size_t no_earlier = 0, stale = 0;
-      const auto expected = brute_as_of(t, v, rows, staleness, no_earlier, stale);
+      std::vector<std::size_t> series_no_earlier, series_stale;
+      const auto expected =
+          brute_as_of(t, v, rows, staleness, no_earlier, stale, series_no_earlier, series_stale);
       const auto got = hm::align(views, o);
       CAPTURE(trial);
       CAPTURE(static_cast<int>(policy));
@@ -359,8 +370,29 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
         }
       }
       CHECK(mismatches == 0);
+      // Each series' counts, from the brute-force rows.
+      for (std::size_t j = 0; j < k; ++j) {
+        std::size_t filled = 0, used = 0;
+        std::int64_t max_age = 0;
+        double age_sum = 0;
+        for (std::size_t r = 0; r < expected.size(); ++r) {
+          const std::int64_t age = expected[r].age[j];
+          filled += age > 0 ? 1U : 0U;
+          max_age = std::max(max_age, age);
+          age_sum += static_cast<double>(age);
+          used += r == 0 || expected[r].time - age != expected[r - 1].time - expected[r - 1].age[j] ? 1U : 0U;
+        }
+        CAPTURE(j);
+        const auto& sj = got.report.series[j];
+        CHECK(sj.no_earlier_value == series_no_earlier[j]);
+        CHECK(sj.stale == series_stale[j]);
+        CHECK(sj.filled == filled);
+        CHECK(sj.used == used);
+        CHECK(sj.max_age == max_age);
+        if (!expected.empty()) CHECK(sj.mean_age == age_sum / static_cast<double>(expected.size()));
+      }
     }
-    // inner: the timestamps in all three, by set intersection.
+    // inner: the timestamps in all series, by set intersection.
     std::vector<std::int64_t> common = t[0], tmp;
     for (std::size_t j = 1; j < k; ++j) {
       tmp.clear();
@@ -371,7 +403,100 @@ TEST_CASE("align: three random series against a brute-force join by binary searc
     o.policy = hm::join_policy::inner;
     const auto got = hm::align(views, o);
     CHECK(got.time == common);
-    CHECK(got.report.dropped_not_in_all == t[0].size() + t[1].size() + t[2].size() - 3 * common.size());
+    std::size_t total = 0;
+    for (const auto& tj : t) total += tj.size();
+    CHECK(got.report.dropped_not_in_all == total - k * common.size());
+  }
+}
+
+TEST_CASE(
+    "align: two series as of the anchor, checked as the join reads them: every defect found, wherever") {
+  // The two-series as-of join checks its input a block at a time while it joins (as_of_two); a defect
+  // in any block, before the other series' first tick or after the last one used must still be found:
+  // the non-finite values dropped (omit), and disorder reported with its index, as the full checks do.
+  hm_test::random_source rng(20261204);
+  const std::size_t n = 2000;
+  std::vector<std::int64_t> ta(n), tb(n);
+  std::vector<double> a(n), b(n);
+  std::int64_t x = 0, y = 300;  // b starts later (rows with no earlier value) and ends later (a tail)
+  for (std::size_t i = 0; i < n; ++i) {
+    ta[i] = x += rng.integer(1, 3);  // a ends near 4000, b near 5300: b's last 500 or so are never used
+    tb[i] = y += rng.integer(1, 4);
+    a[i] = rng.symmetric();
+    b[i] = rng.symmetric();
+  }
+  hm::align_options o;
+  o.policy = hm::join_policy::as_of;
+  o.max_staleness = 3;
+  for (const std::size_t at : {std::size_t{5}, std::size_t{700}, std::size_t{1999}}) {
+    for (const std::size_t which : {std::size_t{0}, std::size_t{1}}) {
+      CAPTURE(at);
+      CAPTURE(which);
+      std::vector<std::vector<std::int64_t>> t{ta, tb};
+      std::vector<std::vector<double>> v{a, b};
+      v[which][at] = std::numeric_limits<double>::quiet_NaN();
+      // omit: as if the observation were not there.
+      std::vector<std::vector<std::int64_t>> t_clean = t;
+      std::vector<std::vector<double>> v_clean = v;
+      t_clean[which].erase(t_clean[which].begin() + static_cast<std::ptrdiff_t>(at));
+      v_clean[which].erase(v_clean[which].begin() + static_cast<std::ptrdiff_t>(at));
+      std::size_t no_earlier = 0, stale = 0;
+      std::vector<std::size_t> series_no_earlier, series_stale;
+      const auto expected =
+          brute_as_of(t_clean, v_clean, t_clean[0], 3, no_earlier, stale, series_no_earlier, series_stale);
+      const auto got = hm::align(t[0], v[0], t[1], v[1], o);
+      REQUIRE(got.time.size() == expected.size());
+      std::size_t mismatches = 0;
+      for (std::size_t r = 0; r < expected.size(); ++r) {
+        mismatches += got.time[r] != expected[r].time || got.values[0][r] != expected[r].value[0] ||
+                              got.values[1][r] != expected[r].value[1] || got.age[1][r] != expected[r].age[1]
+                          ? 1U
+                          : 0U;
+      }
+      CHECK(mismatches == 0);
+      CHECK(got.report.series[which].non_finite == 1);
+      CHECK(got.report.dropped_no_earlier_value == no_earlier);
+      CHECK(got.report.dropped_stale == stale);
+      // raise: the message names the value.
+      o.missing = hm::missing_data::raise;
+      check_throws_containing<std::domain_error>(
+          [&] { (void)hm::align(t[0], v[0], t[1], v[1], o); },
+          {"series " + std::to_string(which), "index " + std::to_string(at)});
+      o.missing = hm::missing_data::omit;
+      // A timestamp out of order at the same place.
+      t = {ta, tb};
+      v = {a, b};
+      t[which][at] = t[which][at - 1];
+      check_throws_containing<std::invalid_argument>(
+          [&] { (void)hm::align(t[0], v[0], t[1], v[1], o); },
+          {"series " + std::to_string(which), "index " + std::to_string(at), "duplicate"});
+    }
+  }
+}
+
+TEST_CASE("align: timestamps at both ends of the int64 range (an age beyond INT64_MAX is stale, not fresh)") {
+  const std::int64_t low = std::numeric_limits<std::int64_t>::min() + 1;
+  const std::int64_t high = std::numeric_limits<std::int64_t>::max() - 1;
+  const std::vector<std::int64_t> ta{low, 0, high}, tb{low}, tc{low, high};
+  const std::vector<double> a{1, 2, 3}, b{10}, c{100, 200};
+  for (const auto policy : {hm::join_policy::as_of, hm::join_policy::union_as_of}) {
+    hm::align_options o;
+    o.policy = policy;
+    o.max_staleness = std::numeric_limits<std::int64_t>::max() / 2;  // 2^62: 0 − low is older
+    CAPTURE(static_cast<int>(policy));
+    // Two series: only the row at `low` is fresh; 0 − low and high − low are beyond the limit.
+    const auto two = hm::align(ta, a, tb, b, o);
+    CHECK(two.time == std::vector<std::int64_t>{low});
+    CHECK(two.report.dropped_stale == 2);
+    CHECK(two.report.series[1].stale == 2);
+    // Three series (the general merge): the same rows.
+    const std::vector<hm::timed_series_view<double>> views{
+        {ta.data(), a.data(), 3, "a"}, {tb.data(), b.data(), 1, "b"}, {tc.data(), c.data(), 2, "c"}};
+    const auto three = hm::align(views, o);
+    CHECK(three.time == std::vector<std::int64_t>{low});
+    CHECK(three.report.dropped_stale == 2);
+    CHECK(three.report.series[1].stale == 2);
+    CHECK(three.report.series[2].stale == 1);  // at 0 only: c ticks again at `high`
   }
 }
 

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -321,6 +322,25 @@ inline void require_increasing(const std::int64_t* time, std::size_t n, const st
   }
 }
 
+/// Whether every value is finite. Doubles by their exponent field, in integer operations that vectorise
+/// with SSE2: the field plus one carries into the sign bit exactly when it is all ones (±inf, NaN).
+template <class Real>
+[[nodiscard]] bool all_finite(const Real* value, std::size_t n) noexcept {
+  if constexpr (std::is_same_v<Real, double> && sizeof(double) == sizeof(std::uint64_t)) {
+    std::uint64_t carry = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t bits;
+      std::memcpy(&bits, value + i, sizeof bits);
+      carry |= (bits & 0x7ff0000000000000ULL) + 0x0010000000000000ULL;
+    }
+    return (carry >> 63) == 0;
+  } else {
+    bool finite = true;
+    for (std::size_t i = 0; i < n; ++i) finite = finite && std::isfinite(value[i]);
+    return finite;
+  }
+}
+
 /// A series after checks: non-finite observations removed under omit (a compact copy, only then).
 template <class Real>
 struct checked_series {
@@ -345,7 +365,7 @@ void check_series(const timed_series_view<Real>& s, std::size_t j, const align_o
   out.time = s.time;
   out.value = s.value;
   out.size = s.size;
-  if (options.missing == missing_data::propagate) return;
+  if (options.missing == missing_data::propagate || all_finite(s.value, s.size)) return;
   std::size_t bad = 0;
   for (std::size_t i = 0; i < s.size; ++i) bad += std::isfinite(s.value[i]) ? 0U : 1U;
   if (bad == 0) return;
@@ -388,6 +408,19 @@ void check_series(const timed_series_view<Real>& s, std::size_t j, const align_o
   return i;
 }
 
+/// The same by galloping (steps 1, 2, 4, … then a binary search): for a `t` far ahead of `i`.
+[[nodiscard]] inline std::size_t gallop_at_or_before(const std::int64_t* time, std::size_t n, std::size_t i,
+                                                     std::int64_t t) noexcept {
+  std::size_t step = 1, hi = i;
+  while (hi < n && time[hi] <= t) {
+    i = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  hi = hi < n ? hi : n;
+  return static_cast<std::size_t>(std::upper_bound(time + i, time + hi, t) - time);
+}
+
 /// The same for strictly before `t`: #{times < t}.
 [[nodiscard]] inline std::size_t advance_before(const std::int64_t* time, std::size_t n, std::size_t i,
                                                 std::int64_t t) noexcept {
@@ -413,8 +446,237 @@ void fill_per_series(per_series<Fixed, T>& a, std::size_t k, T value) {
   }
 }
 
+/// The counters of series_alignment that follow from one series' ages in the kept rows: filled (age > 0),
+/// max_age, mean_age and used (the observation behind row r is the one stamped time − age; it is a new
+/// one when that stamp differs from the previous row's). Added a stretch of rows at a time, in passes
+/// that vectorise, after the merge loop (where each counter lengthened the chain of every row).
+class age_accumulator {
+ public:
+  /// Adds rows [from, to) of the kept rows' times and this series' ages.
+  void add(const std::int64_t* time, const std::int64_t* age, std::size_t from, std::size_t to) noexcept {
+    // The ages of kept rows are ≥ 0. Their sum is kept exactly in two 64-bit words (nanosecond ages over
+    // 1e7 rows overflow one), with no chain of floating-point additions.
+    for (std::size_t r = from; r < to; ++r) {
+      const auto a = static_cast<std::uint64_t>(age[r]);
+      largest_ = age[r] > largest_ ? age[r] : largest_;
+      positive_ += age[r] > 0 ? 1U : 0U;
+      low_ += a;
+      high_ += low_ < a ? 1U : 0U;
+    }
+    if (from < to) {
+      distinct_ += rows_ == 0 || time[from] - age[from] != last_stamp_ ? 1U : 0U;
+      for (std::size_t r = from + 1; r < to; ++r) {
+        distinct_ += time[r] - age[r] != time[r - 1] - age[r - 1] ? 1U : 0U;
+      }
+      last_stamp_ = time[to - 1] - age[to - 1];
+    }
+    rows_ += to - from;
+  }
+
+  void report_to(series_alignment& report) const noexcept {
+    report.max_age = largest_;
+    report.filled = positive_;
+    report.used = distinct_;
+    const double sum = static_cast<double>(high_) * 18446744073709551616.0 + static_cast<double>(low_);
+    report.mean_age = rows_ > 0 ? sum / static_cast<double>(rows_) : 0.0;
+  }
+
+ private:
+  std::int64_t largest_ = 0, last_stamp_ = 0;
+  std::uint64_t low_ = 0, high_ = 0;
+  std::size_t positive_ = 0, distinct_ = 0, rows_ = 0;
+};
+
+/// age_accumulator over all `rows` at once.
+inline void age_statistics(const std::int64_t* time, const std::int64_t* age, std::size_t rows,
+                           series_alignment& report) {
+  age_accumulator a;
+  a.add(time, age, 0, rows);
+  a.report_to(report);
+}
+
+/// t − stamp for stamp ≤ t, in unsigned arithmetic: exact (< 2^64) for any two int64 timestamps.
+[[nodiscard]] inline std::uint64_t age_between(std::int64_t t, std::int64_t stamp) noexcept {
+  return static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(stamp);
+}
+
+/// Whether observations [from, to) of a series are in order after their predecessor and, when
+/// `finite` is asked, finite: the checks of check_series on a stretch, branch-free so that they cost
+/// little on data the join is about to read anyway.
+template <class Real>
+[[nodiscard]] bool clean_stretch(const std::int64_t* time, const Real* value, std::size_t from,
+                                 std::size_t to, bool finite) noexcept {
+  // time[i] ≤ time[i − 1], in 64-bit integer operations that vectorise with SSE2 (which has no 64-bit
+  // comparison): for two stamps of one sign the difference is exact, and it is ≤ 0 when time[i] − time[i−1]
+  // − 1 is negative; a stamp < 0 after one ≥ 0 is out of order, one ≥ 0 after one < 0 is not.
+  std::uint64_t flag = 0;
+  for (std::size_t i = from > 0 ? from : 1; i < to; ++i) {
+    const auto c = static_cast<std::uint64_t>(time[i]), p = static_cast<std::uint64_t>(time[i - 1]);
+    flag |= (~(c ^ p) & (c - p - 1)) | (c & ~p);
+  }
+  return (flag >> 63) == 0 && (!finite || all_finite(value + from, to - from));
+}
+
+/// join_policy::as_of with two series (pandas merge_asof's case). The anchor's ticks before the other
+/// series' first are rows with no earlier value (found by binary search); from there on the other
+/// series' index moves by advance_at_or_before, the only chain from one row to the next. Each row is
+/// written at position `rows` and kept by advancing `rows`: no branch on the data, few registers.
+///
+/// With `Verify`, the series are the caller's unchecked views and the checks of check_series are made
+/// here, a block at a time, on data the join is about to read (in cache, so the input is read from
+/// memory once): the anchor's block before it is joined, the other series up to the last observation
+/// used, and the rest of both at the end. Every read stays within the series whatever their order, and
+/// any failed check returns false (nothing is reported): the caller then runs the full checks, which
+/// throw or drop the non-finite values, and joins again. `finite`: whether values must be finite
+/// (missing_data other than propagate).
+///
+/// Fills both series' reports except `name`/`observations`/`non_finite`; `rows` is the rows kept.
+template <bool Verify, class Real>
+[[nodiscard]] bool as_of_two(const checked_series<Real>& anchor, const checked_series<Real>& other,
+                             std::int64_t limit, bool finite, std::int64_t* time_out, Real* anchor_value,
+                             std::int64_t* anchor_age, Real* other_value, std::int64_t* other_age,
+                             series_alignment& anchor_report, series_alignment& other_report,
+                             std::size_t& rows_out) {
+  const std::int64_t* ta = anchor.time;
+  const Real* va = anchor.value;
+  const std::int64_t* tb = other.time;
+  const Real* vb = other.value;
+  const std::size_t n = anchor.size, nb = other.size;
+  const auto bound = static_cast<std::uint64_t>(limit);
+  const std::size_t first = nb == 0 ? n : static_cast<std::size_t>(std::lower_bound(ta, ta + n, tb[0]) - ta);
+  if (Verify && !clean_stretch(ta, va, 0, first, finite)) return false;
+  // Blocks of rows in two passes: the chain of indices alone (few live registers), then the rows from
+  // the indices (no chain but the row count).
+  // A full block runs four chains side by side, one per quarter, each quarter's first index found by
+  // galloping from the previous quarter's: four times the work in flight of one chain.
+  constexpr std::size_t quarter = 64, block = 4 * quarter;
+  std::size_t index[block];
+  std::size_t rows = 0, ib = 0, checked = 0;  // checked: the other series' observations checked so far
+  age_accumulator ages;
+  for (std::size_t r0 = first; r0 < n; r0 += block) {
+    const std::size_t m = std::min(block, n - r0);
+    if (Verify && !clean_stretch(ta, va, r0, r0 + m, finite)) return false;
+    const std::int64_t* t = ta + r0;
+    if (m == block) {
+      std::size_t i0 = advance_at_or_before(tb, nb, ib, t[0]);  // ≥ 1: tb[0] ≤ t
+      std::size_t i1 = gallop_at_or_before(tb, nb, i0, t[quarter]);
+      std::size_t i2 = gallop_at_or_before(tb, nb, i1, t[2 * quarter]);
+      std::size_t i3 = gallop_at_or_before(tb, nb, i2, t[3 * quarter]);
+      index[0] = i0 - 1;
+      index[quarter] = i1 - 1;
+      index[2 * quarter] = i2 - 1;
+      index[3 * quarter] = i3 - 1;
+      for (std::size_t q = 1; q < quarter; ++q) {
+        i0 = advance_at_or_before(tb, nb, i0, t[q]);
+        i1 = advance_at_or_before(tb, nb, i1, t[quarter + q]);
+        i2 = advance_at_or_before(tb, nb, i2, t[2 * quarter + q]);
+        i3 = advance_at_or_before(tb, nb, i3, t[3 * quarter + q]);
+        index[q] = i0 - 1;
+        index[quarter + q] = i1 - 1;
+        index[2 * quarter + q] = i2 - 1;
+        index[3 * quarter + q] = i3 - 1;
+      }
+      ib = i3;
+    } else {
+      for (std::size_t q = 0; q < m; ++q) {
+        ib = advance_at_or_before(tb, nb, ib, t[q]);  // ≥ 1: tb[0] ≤ t
+        index[q] = ib - 1;
+      }
+    }
+    if (Verify) {
+      if (!clean_stretch(tb, vb, checked, ib, finite)) return false;
+      checked = ib;
+    }
+    const Real* v = va + r0;
+    const std::size_t block_rows = rows;
+    for (std::size_t q = 0; q < m; ++q) {
+      const std::size_t i = index[q];
+      const std::uint64_t age = age_between(t[q], tb[i]);
+      time_out[rows] = t[q];
+      anchor_value[rows] = v[q];
+      anchor_age[rows] = 0;
+      other_value[rows] = vb[i];
+      other_age[rows] = static_cast<std::int64_t>(age);
+      rows += age <= bound ? 1U : 0U;
+    }
+    ages.add(time_out, other_age, block_rows, rows);  // the block's rows, still in cache
+  }
+  if (Verify && !clean_stretch(tb, vb, checked, nb, finite)) return false;
+  anchor_report.used = rows;  // every kept row is another anchor tick, of age 0
+  other_report.no_earlier_value = first;
+  other_report.stale = n - first - rows;
+  ages.report_to(other_report);
+  rows_out = rows;
+  return true;
+}
+
+/// join_policy::union_as_of with two series: a branch-free merge of the two streams (the next row time is
+/// the smaller head; each stream whose head equals it moves on), then the tail of whichever is longer.
+/// The rows before both have started (no earlier value of one) are the ticks of the earlier series
+/// before the other's first, found by binary search. Fills the reports as as_of_two does; returns the
+/// rows kept, with the candidate rows and those with no earlier value in `candidates` and `missing`.
+template <class Real>
+std::size_t union_two(const checked_series<Real>& a, const checked_series<Real>& b, std::int64_t limit,
+                      std::int64_t* time_out, Real* const* value_out, std::int64_t* const* age_out,
+                      series_alignment& a_report, series_alignment& b_report, std::size_t& candidates,
+                      std::size_t& missing) {
+  const std::int64_t* ta = a.time;
+  const std::int64_t* tb = b.time;
+  const std::size_t na = a.size, nb = b.size;
+  if (na == 0 || nb == 0) {  // every row lacks the empty series
+    candidates = missing = na + nb;
+    a_report.no_earlier_value = na == 0 ? candidates : 0;
+    b_report.no_earlier_value = nb == 0 ? candidates : 0;
+    return 0;
+  }
+  Real* const value_a = value_out[0];
+  Real* const value_b = value_out[1];
+  std::int64_t* const age_a = age_out[0];
+  std::int64_t* const age_b = age_out[1];
+  const auto bound = static_cast<std::uint64_t>(limit);
+  std::size_t ia = 0, ib = 0, rows = 0, stale_a = 0, stale_b = 0;
+  if (ta[0] < tb[0]) {
+    ia = static_cast<std::size_t>(std::lower_bound(ta, ta + na, tb[0]) - ta);
+  } else {
+    ib = static_cast<std::size_t>(std::lower_bound(tb, tb + nb, ta[0]) - tb);
+  }
+  a_report.no_earlier_value = ib;
+  b_report.no_earlier_value = ia;
+  missing = ia + ib;
+  candidates = missing;
+  // A candidate row at time t with a's observation i and b's observation j, both at or before t.
+  const auto emit = [&](std::int64_t t, std::size_t i, std::size_t j) {
+    const std::uint64_t x = age_between(t, ta[i]), y = age_between(t, tb[j]);
+    const bool old_a = x > bound, old_b = y > bound;
+    time_out[rows] = t;
+    value_a[rows] = a.value[i];
+    value_b[rows] = b.value[j];
+    age_a[rows] = static_cast<std::int64_t>(x);
+    age_b[rows] = static_cast<std::int64_t>(y);
+    stale_a += old_a ? 1U : 0U;
+    stale_b += old_b ? 1U : 0U;
+    rows += old_a || old_b ? 0U : 1U;
+  };
+  // From here on both have an observation at or before each row (see the function comment).
+  while (ia < na && ib < nb) {
+    const std::int64_t x = ta[ia], y = tb[ib];
+    const std::int64_t t = x < y ? x : y;
+    ia += x == t ? 1U : 0U;
+    ib += y == t ? 1U : 0U;
+    emit(t, ia - 1, ib - 1);
+    ++candidates;
+  }
+  for (; ia < na; ++ia, ++candidates) emit(ta[ia], ia, ib - 1);
+  for (; ib < nb; ++ib, ++candidates) emit(tb[ib], ia - 1, ib);
+  a_report.stale = stale_a;
+  b_report.stale = stale_b;
+  age_statistics(time_out, age_a, rows, a_report);
+  age_statistics(time_out, age_b, rows, b_report);
+  return rows;
+}
+
 /// The rows of the three as-of policies: at each row time t, each series' last value at or before t.
-/// `Fixed` is the number of series when known at compile time (2), 0 otherwise.
+/// `Fixed` is the number of series when known at compile time (2: the calendar grid), 0 otherwise.
 template <std::size_t Fixed, class Real>
 void as_of_rows(const std::vector<checked_series<Real>>& series, const align_options& options,
                 std::int64_t grid_start, std::int64_t grid_end, std::int64_t* time_out,
@@ -425,17 +687,12 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
   per_series<Fixed, const Real*> value;
   per_series<Fixed, Real*> value_at;
   per_series<Fixed, std::int64_t*> age_at;
-  per_series<Fixed, std::size_t> size, next, no_earlier, stale, filled, used;
-  per_series<Fixed, std::int64_t> max_age;
-  per_series<Fixed, double> age_sum;  // double: nanosecond ages over 1e7 rows overflow 64-bit integers
+  per_series<Fixed, std::size_t> size, next, no_earlier, stale;
   fill_per_series<Fixed, const std::int64_t*>(time, k, nullptr);
   fill_per_series<Fixed, const Real*>(value, k, nullptr);
   fill_per_series<Fixed, Real*>(value_at, k, nullptr);
   fill_per_series<Fixed, std::int64_t*>(age_at, k, nullptr);
-  for (auto* a : {&size, &next, &no_earlier, &stale, &filled, &used})
-    fill_per_series<Fixed, std::size_t>(*a, k, 0);
-  fill_per_series<Fixed, std::int64_t>(max_age, k, 0);
-  fill_per_series<Fixed, double>(age_sum, k, 0.0);
+  for (auto* a : {&size, &next, &no_earlier, &stale}) fill_per_series<Fixed, std::size_t>(*a, k, 0);
   for (std::size_t j = 0; j < k; ++j) {
     time[j] = series[j].time;
     value[j] = series[j].value;
@@ -452,7 +709,7 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
       const std::size_t i = advance_at_or_before(time[j], size[j], next[j], t);
       next[j] = i;
       const bool none = i == 0;
-      const bool old = !none && t - time[j][i - 1] > limit;
+      const bool old = !none && age_between(t, time[j][i - 1]) > static_cast<std::uint64_t>(limit);
       no_earlier[j] += none ? 1U : 0U;
       stale[j] += old ? 1U : 0U;
       missing = missing || none;
@@ -467,7 +724,7 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
     for (std::size_t j = 0; j < k; ++j) {
       const std::size_t i = next[j] - 1;
       value_at[j][rows] = value[j][i];
-      age_at[j][rows] = t - time[j][i];
+      age_at[j][rows] = static_cast<std::int64_t>(age_between(t, time[j][i]));
     }
     ++rows;
   };
@@ -510,35 +767,11 @@ void as_of_rows(const std::vector<checked_series<Real>>& series, const align_opt
     case join_policy::inner:
       break;  // not an as-of policy
   }
-  // The age statistics from the rows, in passes that vectorise (not in the merge loop, where each counter
-  // lengthened the chain of every row). The observation behind row r is the one stamped time − age; it
-  // is a new one when that stamp differs from the previous row's.
-  for (std::size_t j = 0; j < k; ++j) {
-    const std::int64_t* age = age_at[j];
-    std::int64_t largest = 0;
-    double sum = 0;
-    std::size_t positive = 0, distinct = rows > 0 ? 1U : 0U;
-    for (std::size_t r = 0; r < rows; ++r) {
-      largest = age[r] > largest ? age[r] : largest;
-      positive += age[r] > 0 ? 1U : 0U;
-      sum += static_cast<double>(age[r]);
-    }
-    for (std::size_t r = 1; r < rows; ++r) {
-      distinct += time_out[r] - age[r] != time_out[r - 1] - age[r - 1] ? 1U : 0U;
-    }
-    max_age[j] = largest;
-    age_sum[j] = sum;
-    filled[j] = positive;
-    used[j] = distinct;
-  }
   for (std::size_t j = 0; j < k; ++j) {
     auto& r = report.series[j];
     r.no_earlier_value = no_earlier[j];
     r.stale = stale[j];
-    r.filled = filled[j];
-    r.used = used[j];
-    r.max_age = max_age[j];
-    r.mean_age = rows > 0 ? age_sum[j] / static_cast<double>(rows) : 0.0;
+    age_statistics(time_out, age_at[j], rows, r);
   }
   report.dropped_no_earlier_value = dropped_missing;
   report.dropped_stale = dropped_stale;
@@ -567,8 +800,24 @@ void align_kernel(const std::vector<timed_series_view<Real>>& input, const align
   std::vector<checked_series<Real>> series(k);
   out.report = alignment_report{};
   out.report.series.resize(k);
-  for (std::size_t j = 0; j < k; ++j)
-    check_series(input[j], j, options, function, series[j], out.report.series[j]);
+  // Two series joined as of the anchor's ticks (merge_asof's case) are checked as the join reads them
+  // (as_of_two<true>); every other join checks its input first.
+  bool unchecked = k == 2 && options.policy == join_policy::as_of;
+  for (std::size_t j = 0; j < k && unchecked; ++j)
+    unchecked = input[j].size == 0 || (input[j].time != nullptr && input[j].value != nullptr);
+  const auto check_all = [&] {
+    for (std::size_t j = 0; j < k; ++j)
+      check_series(input[j], j, options, function, series[j], out.report.series[j]);
+  };
+  if (unchecked) {
+    for (std::size_t j = 0; j < k; ++j) {
+      series[j] = checked_series<Real>{input[j].time, input[j].value, input[j].size, {}, {}};
+      out.report.series[j].name = input[j].name;
+      out.report.series[j].observations = input[j].size;
+    }
+  } else {
+    check_all();
+  }
 
   std::int64_t first = std::numeric_limits<std::int64_t>::max(),
                last = std::numeric_limits<std::int64_t>::min();
@@ -665,8 +914,34 @@ void align_kernel(const std::vector<timed_series_view<Real>>& input, const align
       break;
     }
     default:
-      // Two series, the common case, get a loop with k fixed at compile time: every counter in a register.
-      if (k == 2) {
+      // Two series, the common case, get loops of their own with every counter in a register.
+      if (k == 2 && options.policy != join_policy::calendar_grid) {
+        auto& reports = report.series;
+        if (options.policy == join_policy::as_of) {
+          const std::size_t a = options.anchor, b = 1 - a;
+          const bool finite = options.missing != missing_data::propagate;
+          const auto join = [&](auto verify) {
+            return as_of_two<decltype(verify)::value>(series[a], series[b], options.max_staleness, finite,
+                                                      time_out, value_out[a], age_out[a], value_out[b],
+                                                      age_out[b], reports[a], reports[b], rows);
+          };
+          if (!unchecked || !join(std::true_type{})) {
+            // Checked first: this throws, or drops the non-finite values (the join is then on fewer
+            // observations than the storage was sized for, which suffices).
+            if (unchecked) check_all();
+            (void)join(std::false_type{});
+          }
+          candidates = series[a].size;
+          report.dropped_no_earlier_value = reports[b].no_earlier_value;
+          report.dropped_stale = reports[b].stale;
+        } else {
+          std::size_t missing = 0;
+          rows = union_two(series[0], series[1], options.max_staleness, time_out, value_out.data(),
+                           age_out.data(), reports[0], reports[1], candidates, missing);
+          report.dropped_no_earlier_value = missing;
+          report.dropped_stale = candidates - missing - rows;
+        }
+      } else if (k == 2) {
         as_of_rows<2>(series, options, grid_start, grid_end, time_out, value_out.data(), age_out.data(),
                       report, rows, candidates);
       } else {
