@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "support/check.hpp"
@@ -139,57 +140,63 @@ TEST_CASE("kalman_hedge filtered and smoothed states equal the dense GLS solutio
   // Unknowns: x_0 = (a_0, h_0) with a flat prior and the steps w_1..w_n ~ N(0, Q). Whitened rows:
   // (S_i − z_iᵀ(x_0 + Σ_{j≤i} w_j))/√r and w_j/√q; the posterior of any linear combination cᵀθ has mean
   // cᵀθ̂ and variance cᵀ(AᵀA)⁻¹c.
+  // Two settings: state noise small against σ²_e (F_{t+1} from the expanded recursion, see
+  // kalman_steady_steps) and large (F_{t+1} from P_{t+1|t}, the other branch, on every step).
   const std::size_t n = 25;
-  const double r = 0.4, qa = 0.02, qh = 0.05;
-  const simulated d = random_walk_ratio(n, r, qh, 11);
-  hm::kalman_options o;
-  o.observation_variance = r;
-  o.ratio_variance = qh;
-  o.intercept_variance = qa;
-  const auto k = hm::kalman_hedge(d.s, d.f, o);
-  const auto dense = [&](std::size_t last, std::size_t at, double& mean, double& variance,
-                         double& intercept) {
-    const Eigen::Index p = static_cast<Eigen::Index>(2 * (last + 1));
-    const Eigen::Index rows = static_cast<Eigen::Index>(last + 1) + p - 2;
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(rows, p);
-    Eigen::VectorXd b = Eigen::VectorXd::Zero(rows);
-    for (std::size_t i = 0; i <= last; ++i) {
-      const auto row = static_cast<Eigen::Index>(i);
-      for (std::size_t j = 0; j <= i; ++j) {
-        a(row, static_cast<Eigen::Index>(2 * j)) = 1 / std::sqrt(r);
-        a(row, static_cast<Eigen::Index>(2 * j + 1)) = d.f[i] / std::sqrt(r);
+  for (const std::tuple<double, double, double>& setting :
+       {std::tuple<double, double, double>{0.4, 0.02, 0.05}, {0.004, 0.02, 0.5}}) {
+    const double r = std::get<0>(setting), qa = std::get<1>(setting), qh = std::get<2>(setting);
+    CAPTURE(r);
+    const simulated d = random_walk_ratio(n, r, qh, 11);
+    hm::kalman_options o;
+    o.observation_variance = r;
+    o.ratio_variance = qh;
+    o.intercept_variance = qa;
+    const auto k = hm::kalman_hedge(d.s, d.f, o);
+    const auto dense = [&](std::size_t last, std::size_t at, double& mean, double& variance,
+                           double& intercept) {
+      const Eigen::Index p = static_cast<Eigen::Index>(2 * (last + 1));
+      const Eigen::Index rows = static_cast<Eigen::Index>(last + 1) + p - 2;
+      Eigen::MatrixXd a = Eigen::MatrixXd::Zero(rows, p);
+      Eigen::VectorXd b = Eigen::VectorXd::Zero(rows);
+      for (std::size_t i = 0; i <= last; ++i) {
+        const auto row = static_cast<Eigen::Index>(i);
+        for (std::size_t j = 0; j <= i; ++j) {
+          a(row, static_cast<Eigen::Index>(2 * j)) = 1 / std::sqrt(r);
+          a(row, static_cast<Eigen::Index>(2 * j + 1)) = d.f[i] / std::sqrt(r);
+        }
+        b[row] = d.s[i] / std::sqrt(r);
       }
-      b[row] = d.s[i] / std::sqrt(r);
+      for (std::size_t j = 1; j <= last; ++j) {
+        const auto row = static_cast<Eigen::Index>(last + 2 * j - 1);
+        a(row, static_cast<Eigen::Index>(2 * j)) = 1 / std::sqrt(qa);
+        a(row + 1, static_cast<Eigen::Index>(2 * j + 1)) = 1 / std::sqrt(qh);
+      }
+      const Eigen::VectorXd theta = a.colPivHouseholderQr().solve(b);
+      const Eigen::MatrixXd cov = (a.transpose() * a).inverse();
+      Eigen::VectorXd ch = Eigen::VectorXd::Zero(p), ca = Eigen::VectorXd::Zero(p);
+      for (std::size_t j = 0; j <= at; ++j) {
+        ca[static_cast<Eigen::Index>(2 * j)] = 1;
+        ch[static_cast<Eigen::Index>(2 * j + 1)] = 1;
+      }
+      mean = ch.dot(theta);
+      intercept = ca.dot(theta);
+      variance = ch.dot(cov * ch);
+    };
+    for (std::size_t t = 1; t < n; ++t) {
+      double mean = 0, variance = 0, intercept = 0;
+      dense(t, t, mean, variance, intercept);
+      CHECK_MESSAGE(close(k.ratio[t], mean, 1e-9),
+                    "filtered h at " << t << ": " << k.ratio[t] << " vs " << mean);
+      CHECK_MESSAGE(close(k.ratio_variance[t], variance, 1e-9),
+                    "filtered Var(h) at " << t << ": " << k.ratio_variance[t] << " vs " << variance);
+      CHECK(close(k.intercept[t], intercept, 1e-9));
+      dense(n - 1, t, mean, variance, intercept);
+      CHECK_MESSAGE(close(k.smoothed_ratio[t], mean, 1e-9),
+                    "smoothed h at " << t << ": " << k.smoothed_ratio[t] << " vs " << mean);
+      CHECK(close(k.smoothed_ratio_variance[t], variance, 1e-9));
+      CHECK(close(k.smoothed_intercept[t], intercept, 1e-9));
     }
-    for (std::size_t j = 1; j <= last; ++j) {
-      const auto row = static_cast<Eigen::Index>(last + 2 * j - 1);
-      a(row, static_cast<Eigen::Index>(2 * j)) = 1 / std::sqrt(qa);
-      a(row + 1, static_cast<Eigen::Index>(2 * j + 1)) = 1 / std::sqrt(qh);
-    }
-    const Eigen::VectorXd theta = a.colPivHouseholderQr().solve(b);
-    const Eigen::MatrixXd cov = (a.transpose() * a).inverse();
-    Eigen::VectorXd ch = Eigen::VectorXd::Zero(p), ca = Eigen::VectorXd::Zero(p);
-    for (std::size_t j = 0; j <= at; ++j) {
-      ca[static_cast<Eigen::Index>(2 * j)] = 1;
-      ch[static_cast<Eigen::Index>(2 * j + 1)] = 1;
-    }
-    mean = ch.dot(theta);
-    intercept = ca.dot(theta);
-    variance = ch.dot(cov * ch);
-  };
-  for (std::size_t t = 1; t < n; ++t) {
-    double mean = 0, variance = 0, intercept = 0;
-    dense(t, t, mean, variance, intercept);
-    CHECK_MESSAGE(close(k.ratio[t], mean, 1e-9),
-                  "filtered h at " << t << ": " << k.ratio[t] << " vs " << mean);
-    CHECK_MESSAGE(close(k.ratio_variance[t], variance, 1e-9),
-                  "filtered Var(h) at " << t << ": " << k.ratio_variance[t] << " vs " << variance);
-    CHECK(close(k.intercept[t], intercept, 1e-9));
-    dense(n - 1, t, mean, variance, intercept);
-    CHECK_MESSAGE(close(k.smoothed_ratio[t], mean, 1e-9),
-                  "smoothed h at " << t << ": " << k.smoothed_ratio[t] << " vs " << mean);
-    CHECK(close(k.smoothed_ratio_variance[t], variance, 1e-9));
-    CHECK(close(k.smoothed_intercept[t], intercept, 1e-9));
   }
 }
 

@@ -18,6 +18,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -111,11 +113,15 @@ struct kalman_path {
   double* ratio_var = nullptr;  // P*_{t|t}(hh)
 };
 
-/// Σ log F over the non-diffuse steps, taken as the log of products of 8 factors (one log per 8 steps:
-/// the log is the filter's most expensive operation, and off its critical path); a block whose product
-/// leaves the normal range is summed factor by factor.
+/// Σ log F over the non-diffuse steps without a log per step (the log is the filter's most expensive
+/// operation): the factors are multiplied in blocks of 8, and each block's product is split into its
+/// binary exponent (added to an integer) and a significand in [1, 2) that carries on; one log at the end.
+/// A block whose product is not a normal number (a factor 0, subnormal, infinite or NaN, or 8 factors
+/// beyond the range together) is summed factor by factor instead. The running product's relative error
+/// grows by at most one rounding per factor: below 1e-10 of the significand's log over 10⁶ steps.
 struct log_accumulator {
-  double sum = 0, product = 1;
+  double sum = 0, product = 1, carried = 1;
+  std::int64_t exponent = 0;
   double factors[8] = {};
   int count = 0;
   void add(double x) noexcept {
@@ -124,15 +130,128 @@ struct log_accumulator {
     if (count == 8) flush();
   }
   void flush() noexcept {
-    if (product > 1e-300 && product < 1e300) {
-      sum += std::log(product);
-    } else {
-      for (int i = 0; i < count; ++i) sum += std::log(factors[i]);
-    }
+    absorb(product, factors, count);
     product = 1;
     count = 0;
   }
+  /// Takes in a block of `n` ≤ 8 factors and their product (formed by the caller).
+  void absorb(double block, const double* x, int n) noexcept {
+    std::uint64_t bits;
+    std::memcpy(&bits, &block, sizeof bits);
+    const auto field = static_cast<std::int64_t>((bits >> 52) & 0x7ff);
+    if (field != 0 && field != 0x7ff) {
+      // block = 2^(field − 1023) · significand: keep the significand, count the exponent.
+      exponent += field - 1023;
+      bits = (bits & 0x800fffffffffffffULL) | (std::uint64_t{1023} << 52);
+      std::memcpy(&block, &bits, sizeof bits);
+      carried *= block;
+      std::memcpy(&bits, &carried, sizeof bits);
+      exponent += static_cast<std::int64_t>((bits >> 52) & 0x7ff) - 1023;  // carried in [1, 4): 0 or 1
+      bits = (bits & 0x800fffffffffffffULL) | (std::uint64_t{1023} << 52);
+      std::memcpy(&carried, &bits, sizeof bits);
+    } else {
+      for (int i = 0; i < n; ++i) sum += std::log(x[i]);
+    }
+  }
+  /// Σ log of every factor added (after a flush).
+  [[nodiscard]] double total() const noexcept {
+    return sum + static_cast<double>(exponent) * 0.69314718055994530942 + std::log(carried);
+  }
 };
+
+/// The filter's state between steps: (a, h)_{t|t} and P*_{t|t}.
+struct kalman_state {
+  double a = 0, h = 0, paa = 0, pah = 0, phh = 0;
+};
+
+/// The non-diffuse filter from step `t` on, while the data are finite; returns the first step it did not
+/// take (n, or a step with a non-finite value, left to the general loop). On entry and exit `x` holds
+/// the state after step t − 1 (t ≥ 1: the diffuse start takes at least one step).
+///
+/// The same recursion as the general loop, arranged for speed: the step's critical path is the chain
+/// F_t → 1/F_t → F_{t+1}, and F_{t+1} = σ²_e + z'ᵀP_{t+1|t}z' waits for P_{t+1|t}, itself made from
+/// 1/F_t. Expanding P_{t+1|t} = P_{t|t−1} + Q − MMᵀ/F_t (M = P_{t|t−1}z) gives
+///   F_{t+1} = σ²_e + z'ᵀ(P_{t|t−1} + Q)z' − (z'ᵀP_{t|t−1}z)²/F_t,
+/// whose two forms z'ᵀ(P + Q)z' and z'ᵀPz are ready before 1/F_t is: the chain is one division, one
+/// product and one subtraction. The subtraction cancels when z'ᵀ(P + Q)z' is large against σ²_e (just
+/// after the diffuse start, say); there (above 4σ²_e) F_{t+1} is formed from P_{t+1|t} as the general loop
+/// forms it.
+template <bool Store, bool Intercept, class X, class Y>
+std::size_t kalman_steady_steps(const X* s, const Y* f, std::size_t t, std::size_t n, double r, double qa,
+                                double qh, kalman_state& x, log_accumulator& log_sum, double& squares,
+                                std::size_t& m, const kalman_path& out) {
+  if (!Intercept) qa = 0;
+  // The block of log factors in plain locals (no address taken but the array's): kept in registers even
+  // where the stores through `out` could otherwise alias them.
+  log_sum.flush();
+  double block = 1, factors[8];
+  int in_block = 0;
+  double a = x.a, h = x.h;
+  double faa = x.paa, fah = x.pah, fhh = x.phh;      // P_{t−1|t−1}
+  double paa = faa + qa, pah = fah, phh = fhh + qh;  // P_{t|t−1}
+  const auto quadratic = [](double aa, double ah, double hh, double ft) {
+    return Intercept ? aa + ft * (2 * ah + ft * hh) : ft * ft * hh;
+  };
+  double ft = static_cast<double>(f[t]);
+  double fs = r + quadratic(paa, pah, phh, ft);
+  double squares_here = squares;
+  std::size_t steps = 0;
+  for (; t < n; ++t) {
+    const double st = static_cast<double>(s[t]);
+    if (!std::isfinite(st) || !std::isfinite(ft)) break;
+    const double inv = 1 / fs;
+    const double msa = Intercept ? paa + pah * ft : 0.0, msh = Intercept ? pah + phh * ft : phh * ft;
+    const double v = st - (Intercept ? a : 0.0) - ft * h;
+    const double kv = v * inv;
+    a += msa * kv;
+    h += msh * kv;
+    faa = paa - msa * msa * inv;
+    fah = pah - msa * msh * inv;
+    fhh = phh - msh * msh * inv;
+    factors[in_block++] = fs;
+    block *= fs;
+    if (in_block == 8) {
+      log_sum.absorb(block, factors, in_block);
+      block = 1;
+      in_block = 0;
+    }
+    squares_here += v * kv;
+    ++steps;
+    if constexpr (Store) {
+      out.a[t] = a;
+      out.h[t] = h;
+      out.ratio_var[t] = fhh;
+      if (out.p != nullptr) {
+        out.p[3 * t] = faa;
+        out.p[3 * t + 1] = fah;
+        out.p[3 * t + 2] = fhh;
+      }
+      out.v[t] = v;
+    }
+    if (t + 1 == n) {
+      t = n;
+      break;
+    }
+    const double f1 = static_cast<double>(f[t + 1]);
+    const double base = quadratic(paa + qa, pah, phh + qh, f1);  // z'ᵀ(P_{t|t−1} + Q)z'
+    const double g = Intercept ? paa + pah * (ft + f1) + phh * (ft * f1) : phh * (ft * f1);  // z'ᵀP_{t|t−1}z
+    paa = faa + qa;
+    pah = fah;
+    phh = fhh + qh;
+    // A branch, not a select: a select would wait for the long form on every step.
+    if (HEDGEMETRICS_LIKELY(base <= 4 * r)) {
+      fs = (r + base) - (g * g) * inv;
+    } else {
+      fs = r + quadratic(paa, pah, phh, f1);
+    }
+    ft = f1;
+  }
+  squares = squares_here;
+  log_sum.absorb(block, factors, in_block);
+  m += steps;
+  x = kalman_state{a, h, faa, fah, fhh};
+  return t;
+}
 
 template <bool Store, class X, class Y>
 kalman_sums kalman_filter_loop(const X* s, const Y* f, std::size_t n, bool intercept, bool omit, double r,
@@ -150,6 +269,14 @@ kalman_sums kalman_filter_loop(const X* s, const Y* f, std::size_t n, bool inter
   double squares = 0;
   std::size_t m = 0;
   for (std::size_t t = 0; t < n; ++t) {
+    if (diffuse_left == 0 && !dead && t > 0) {
+      // Every direction seen: the non-diffuse steps, in their own loop, until a non-finite value.
+      kalman_state x{a, h, paa, pah, phh};
+      t = intercept ? kalman_steady_steps<Store, true>(s, f, t, n, r, qa, qh, x, logs, squares, m, out)
+                    : kalman_steady_steps<Store, false>(s, f, t, n, r, qa, qh, x, logs, squares, m, out);
+      a = x.a, h = x.h, paa = x.paa, pah = x.pah, phh = x.phh;
+      if (t == n) break;
+    }
     if (t > 0) {
       paa += qa;
       phh += qh;
@@ -216,7 +343,7 @@ kalman_sums kalman_filter_loop(const X* s, const Y* f, std::size_t n, bool inter
     }
   }
   logs.flush();
-  sums.log_f = logs.sum;
+  sums.log_f = logs.total();
   sums.scaled_squares = squares;
   sums.m = m;
   return sums;

@@ -21,6 +21,14 @@
 #define HEDGEMETRICS_ASSERT(condition) assert(condition)
 #endif
 
+/// A condition the hot loops expect to hold: compiled as a predicted branch (GCC, Clang), so that the
+/// rare side's operands are not waited for as a conditional move would wait for them.
+#if defined(__GNUC__) || defined(__clang__)
+#define HEDGEMETRICS_LIKELY(condition) __builtin_expect(static_cast<bool>(condition), 1)
+#else
+#define HEDGEMETRICS_LIKELY(condition) (condition)
+#endif
+
 namespace hedgemetrics::detail {
 
 [[noreturn]] inline void fail_without_exceptions(const char* message) noexcept {
