@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Tests of <hedgemetrics/walk_forward.hpp>. Independent answers: the walk-forward path recomputed by hand
 // (fit_hedge on each trailing window, the rebalancing schedule and costs written out directly, variances in
-// exact rational arithmetic), and the no-look-ahead property checked by perturbing the future.
+// exact rational arithmetic), and the no-look-ahead property checked by perturbing the future. Liquidity
+// costs (issue 16): a few periods with every cost part worked out by hand in exact binary fractions, the
+// impact recomputed for the whole position by another formula, and a spread of 2c against a cost c.
 #include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/walk_forward.hpp>
 
@@ -9,6 +11,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -48,6 +51,21 @@ ex::rational exact_effectiveness(const std::vector<double>& p, const std::vector
   const ex::summary sp = ex::describe(p.data() + begin, m);
   const ex::summary ss = ex::describe(s.data() + begin, m);
   return ex::rational(1) - *sp.variance / *ss.variance;
+}
+
+/// The same series, value for value, NaN (no value yet) matching NaN; the failure names the first period
+/// that differs.
+void check_same_series(const std::string& what, const std::vector<double>& computed,
+                       const std::vector<double>& expected) {
+  REQUIRE_MESSAGE(computed.size() == expected.size(), what << ": lengths differ");
+  for (std::size_t t = 0; t < computed.size(); ++t) {
+    const bool same = computed[t] == expected[t] || (std::isnan(computed[t]) && std::isnan(expected[t]));
+    if (!same) {
+      CHECK_MESSAGE(same, what << "[" << t << "]: computed " << hm_test::show(computed[t]) << ", expected "
+                               << hm_test::show(expected[t]));
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -292,4 +310,360 @@ TEST_CASE("walk_forward_metrics: scale-free figures at any scale, exact near 1e9
   const auto big = hm::walk_forward(s, f, options);
   CHECK(big.strategies[4].overall.hedged_variance == std::numeric_limits<double>::infinity());
   CHECK(big.strategies[4].overall.effectiveness == -std::numeric_limits<double>::infinity());
+}
+
+namespace {
+
+/// Six periods for the liquidity costs, evaluated from period 2 (window 2): the values before it are
+/// deliberately unusable (a NaN spread, a negative volatility, no volume), since they must not be read.
+struct liquidity_case {
+  std::vector<double> s{1, -1, 2, -1, 3, -2};
+  std::vector<double> f{1, -1, 2, -2, 2, -2};
+  hm::walk_forward_options options;
+  liquidity_case() {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    options.window = 2;
+    options.start = 2;
+    options.cost = 0.03125;  // 1/32 per unit of hedge (no hedge_price)
+    options.spread = {nan, 0, 0.5, 0.25, 0.125, 1};
+    options.impact = 0.125;
+    options.volatility = {0, -1, 2, 3, 0.5, 1};
+    options.volume = {0, 0, 1, 9, 48, 4};
+    options.exposure_size = 16;
+    // h: 0.25 from period 2 (a trade of 0.25), again 0.25 at 3 (no trade), 1 at 4 (a trade of 0.75), then
+    // no estimate (kept).
+    options.user.push_back({"user", {nan, nan, 0.25, 0.25, 1.0, nan}});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("walk_forward: spread and square-root impact costs worked out by hand (issue 16)") {
+  const liquidity_case c;
+  const auto r = hm::walk_forward(c.s, c.f, c.options);
+  REQUIRE(r.start == 2);
+  REQUIRE(r.strategies.size() == 5);
+  const hm::strategy_result& u = r.strategies[4];
+  // Q = 16, η = 1/8, c = 1/32. Per unit of exposure, for a trade Δh:
+  //   proportional c·|Δh|, spread s_t/2·|Δh|, impact η·σ_t·|Δh|·√(Q·|Δh|/V_t).
+  // Period 2, Δh = 1/4 (Q·|Δh| = 4 units, V = 1): 1/128 + 1/16 + (1/8)·2·(1/4)·√4 = 1/128 + 1/16 + 1/8.
+  //   For the whole position: 1/32·4 + 1/4·4 + (1/8)·2·4^{3/2}/√1 = 1/8 + 1 + 2 = 25/8, and 25/8/16 = 25/128.
+  // Period 4, Δh = 3/4 (12 units, V = 48): 3/128 + 3/64 + (1/8)·(1/2)·(3/4)·√(12/48) = 3/128 + 3/64 + 3/128.
+  const std::vector<double> proportional{0.0078125, 0, 0.0234375, 0};
+  const std::vector<double> spread{0.0625, 0, 0.046875, 0};
+  const std::vector<double> impact{0.125, 0, 0.0234375, 0};
+  const std::vector<double> total{0.1953125, 0, 0.09375, 0};
+  // Before costs g = S − h·F: 2 − 2/4, −1 + 2/4, 3 − 2, −2 + 2; after, g − cost.
+  const std::vector<double> gross{1.5, -0.5, 1, 0};
+  const std::vector<double> net{1.3046875, -0.5, 0.90625, 0};
+  for (std::size_t k = 0; k < 4; ++k) {
+    const std::size_t t = k + 2;
+    INFO("period " << t);
+    CHECK(u.proportional_cost[t] == proportional[k]);
+    CHECK(u.spread_cost[t] == spread[k]);
+    CHECK(u.impact_cost[t] == impact[k]);
+    CHECK(u.cost[t] == total[k]);
+    CHECK(u.pnl_before_costs[t] == gross[k]);
+    CHECK(u.pnl[t] == net[k]);
+  }
+  for (std::size_t t = 0; t < 2; ++t) {
+    CHECK(u.cost[t] == 0.0);
+    CHECK(u.spread_cost[t] == 0.0);
+    CHECK(u.impact_cost[t] == 0.0);
+    CHECK(std::isnan(u.pnl_before_costs[t]));
+  }
+  // Totals over periods 2..5; the parts add up to the total.
+  CHECK(u.overall.periods == 4);
+  CHECK(u.overall.turnover == 1.0);
+  CHECK(u.overall.proportional_cost == 0.03125);
+  CHECK(u.overall.spread_cost == 0.109375);
+  CHECK(u.overall.impact_cost == 0.1484375);
+  CHECK(u.overall.total_cost == 0.2890625);
+  // The mean falls by the mean cost: 0.5 − 0.2890625/4.
+  CHECK(u.overall.mean_pnl == 0.427734375);
+  // Before costs: Σ(g − ḡ)² = 1 + 1 + 1/4 + 1/4 = 5/2 against Σ(S − S̄)² = 17, so 1 − 5/34 = 29/34.
+  hm_test::check_close("effectiveness before costs", u.overall.effectiveness_before_costs,
+                       ex::maybe(ex::rational(29, 34)), 1e-15);
+  const std::vector<double> unhedged(c.s.begin() + 2, c.s.end());
+  hm_test::check_close("effectiveness after costs", u.overall.effectiveness,
+                       ex::maybe(exact_effectiveness(net, unhedged, 0, 4)), 1e-15);
+  CHECK(u.overall.cost_drag == u.overall.effectiveness_before_costs - u.overall.effectiveness);
+
+  // Periods 3 and 4: S −1, 3 (Σ(S − S̄)² = 8); g −1/2, 1 (9/8): 1 − 9/64 = 55/64 before costs; p −1/2,
+  // 29/32 (Σ = 2·(45/64)² = 2025/2048): 1 − 2025/16384 after. The cost falls on the gain, so the hedged
+  // P&L varies less after costs: a negative drag of −279/16384.
+  const hm::strategy_metrics part = hm::walk_forward_metrics(r, u, 3, 5);
+  CHECK(part.periods == 2);
+  CHECK(part.turnover == 0.75);
+  CHECK(part.proportional_cost == 0.0234375);
+  CHECK(part.spread_cost == 0.046875);
+  CHECK(part.impact_cost == 0.0234375);
+  CHECK(part.total_cost == 0.09375);
+  CHECK(part.effectiveness_before_costs == 0.859375);
+  CHECK(part.effectiveness == 0.87640380859375);
+  CHECK(part.cost_drag == -0.01702880859375);
+  // One period: no variance, so no effectiveness, but the costs are there.
+  const hm::strategy_metrics one = hm::walk_forward_metrics(r, u, 2, 3);
+  CHECK(std::isnan(one.effectiveness_before_costs));
+  CHECK(std::isnan(one.cost_drag));
+  CHECK(one.total_cost == 0.1953125);
+
+  // Naive 1:1 trades once, 1 unit at period 2 (16 units, V = 1): 1/32 + 1/4 + (1/8)·2·1·√16 = 1/32 + 1/4 + 1.
+  const hm::strategy_result& naive = r.strategies[0];
+  CHECK(naive.proportional_cost[2] == 0.03125);
+  CHECK(naive.spread_cost[2] == 0.25);
+  CHECK(naive.impact_cost[2] == 1.0);
+  CHECK(naive.cost[2] == 1.28125);
+  for (std::size_t t = 3; t < 6; ++t) CHECK(naive.cost[t] == 0.0);
+  CHECK(naive.overall.total_cost == 1.28125);
+  // g = S − F = 0, 1, 1, 0: Σ(g − ḡ)² = 1 against 17, so 16/17 before costs.
+  hm_test::check_close("naive effectiveness before costs", naive.overall.effectiveness_before_costs,
+                       ex::maybe(ex::rational(16, 17)), 1e-15);
+
+  // A zero volume where no strategy trades is fine: rebalancing every 2 periods, nothing trades at 3 or 5.
+  liquidity_case every_other;
+  every_other.options.rebalance_every = 2;
+  every_other.options.volume[3] = 0;
+  every_other.options.volume[5] = 0;
+  const auto r2 = hm::walk_forward(every_other.s, every_other.f, every_other.options);
+  CHECK(r2.strategies[4].cost == u.cost);
+  CHECK(r2.strategies[4].overall.total_cost == 0.2890625);
+}
+
+TEST_CASE("walk_forward: a spread of 2c with no impact costs what a proportional cost c does (issue 16)") {
+  const pair_data d = market(400, 21);
+  hm::walk_forward_options proportional;
+  proportional.window = 40;
+  proportional.rebalance_every = 3;
+  proportional.cost = 0.0005;
+  hm::walk_forward_options spread = proportional;
+  spread.cost = 0;
+  spread.spread.assign(d.s.size(), 2 * 0.0005);
+  const auto a = hm::walk_forward(d.s, d.f, proportional);
+  const auto b = hm::walk_forward(d.s, d.f, spread);
+  REQUIRE(a.strategies.size() == b.strategies.size());
+  for (std::size_t k = 0; k < a.strategies.size(); ++k) {
+    const auto& x = a.strategies[k];
+    const auto& y = b.strategies[k];
+    INFO(x.name);
+    // (2c/2)·|Δh| is c·|Δh| to the last bit: halving is exact.
+    CHECK(y.spread_cost == x.proportional_cost);
+    CHECK(y.cost == x.cost);
+    check_same_series("pnl", y.pnl, x.pnl);
+    CHECK(y.overall.total_cost == x.overall.total_cost);
+    CHECK(y.overall.spread_cost == x.overall.proportional_cost);
+    CHECK(y.overall.proportional_cost == 0.0);
+    CHECK(y.overall.effectiveness == x.overall.effectiveness);
+    CHECK(y.overall.total_cost > 0);
+  }
+  // With prices: a relative cost c of the notional is a spread of 2c·price, to rounding (c·|Δh|·P against
+  // (c·P)·|Δh|).
+  proportional.hedge_price = d.price;
+  spread.spread.clear();
+  for (double price : d.price) spread.spread.push_back(2 * 0.0005 * price);
+  const auto ap = hm::walk_forward(d.s, d.f, proportional);
+  const auto bp = hm::walk_forward(d.s, d.f, spread);
+  for (std::size_t k = 0; k < ap.strategies.size(); ++k) {
+    INFO(ap.strategies[k].name);
+    for (std::size_t t = 0; t < d.s.size(); ++t) {
+      CHECK(bp.strategies[k].cost[t] == doctest::Approx(ap.strategies[k].cost[t]).epsilon(1e-15));
+    }
+    hm_test::check_close_value("total cost", bp.strategies[k].overall.total_cost,
+                               ap.strategies[k].overall.total_cost, 1e-14);
+  }
+}
+
+TEST_CASE("walk_forward: every cost part recomputed, no trade no cost, the drag decomposed (issue 16)") {
+  const pair_data d = market(700, 8);
+  const std::size_t n = d.s.size();
+  hm_test::random_source rng(17);
+  hm::walk_forward_options options;
+  options.window = 60;
+  options.rebalance_every = 5;
+  options.cost = 0.0005;
+  options.hedge_price = d.price;
+  options.impact = 0.3;
+  options.exposure_size = 5e4;
+  double variance = 1;  // σ_t from F up to t − 1 (RiskMetrics' EWMA), as a user would estimate it
+  for (std::size_t t = 0; t < n; ++t) {
+    options.spread.push_back(0.01 + 0.02 * rng.uniform());
+    options.volatility.push_back(std::sqrt(variance));
+    options.volume.push_back(1e5 * (1 + rng.uniform()));
+    variance = 0.94 * variance + 0.06 * d.f[t] * d.f[t];
+  }
+  std::vector<double> user(n, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t t = 100; t < n; ++t) user[t] = t % 50 < 25 ? 0.4 : 1.2;
+  options.user.push_back({"switching", user});
+  const auto r = hm::walk_forward(d.s, d.f, options);
+  REQUIRE(r.start == 60);
+  const std::size_t begin = 200, end = 450;  // a sub-range
+  for (const hm::strategy_result& st : r.strategies) {
+    INFO(st.name);
+    double proportional = 0, spread = 0, impact = 0, total = 0, drag_costs = 0;
+    double held = 0;
+    for (std::size_t t = 60; t < n; ++t) {
+      const double traded = std::fabs(st.ratio[t] - held);
+      held = st.ratio[t];
+      if ((t - 60) % 5 != 0) REQUIRE(traded == 0.0);  // held between rebalancing dates
+      // The whole position trades X = Q·|Δh| units; its cost over Q, the impact by pow rather than √.
+      const double x = options.exposure_size * traded;
+      const double want_proportional = 0.0005 * traded * d.price[t];
+      const double want_spread = options.spread[t] / 2 * x / options.exposure_size;
+      const double want_impact = 0.3 * options.volatility[t] * std::pow(x, 1.5) /
+                                 std::sqrt(options.volume[t]) / options.exposure_size;
+      CHECK(st.proportional_cost[t] == doctest::Approx(want_proportional).epsilon(1e-14));
+      CHECK(st.spread_cost[t] == doctest::Approx(want_spread).epsilon(1e-14));
+      CHECK(st.impact_cost[t] == doctest::Approx(want_impact).epsilon(1e-13));
+      if (traded == 0.0) {
+        CHECK(st.cost[t] == 0.0);
+        CHECK(st.spread_cost[t] == 0.0);
+        CHECK(st.impact_cost[t] == 0.0);
+      }
+      CHECK(st.cost[t] == st.proportional_cost[t] + st.spread_cost[t] + st.impact_cost[t]);
+      CHECK(st.pnl_before_costs[t] == d.s[t] - st.ratio[t] * d.f[t]);
+      CHECK(st.pnl[t] == st.pnl_before_costs[t] - st.cost[t]);
+      if (t >= begin && t < end) {
+        proportional += st.proportional_cost[t];
+        spread += st.spread_cost[t];
+        impact += st.impact_cost[t];
+        total += st.cost[t];
+        drag_costs += st.pnl_before_costs[t] - st.pnl[t];
+      }
+    }
+    const auto& o = st.overall;
+    hm_test::check_close_value("parts against the total cost",
+                               o.proportional_cost + o.spread_cost + o.impact_cost, o.total_cost, 1e-14);
+    CHECK(o.cost_drag == o.effectiveness_before_costs - o.effectiveness);
+    hm_test::check_close("effectiveness before costs", o.effectiveness_before_costs,
+                         ex::maybe(exact_effectiveness(st.pnl_before_costs, r.unhedged, 60, n)), 1e-12);
+    CHECK(o.impact_cost > 0);
+    CHECK(o.spread_cost > 0);
+    // Over the sub-range: the sums of the parts, and each effectiveness against exact arithmetic.
+    const hm::strategy_metrics part = hm::walk_forward_metrics(r, st, begin, end);
+    CHECK(part.periods == end - begin);
+    hm_test::check_close_value("proportional cost [200, 450)", part.proportional_cost, proportional, 1e-13);
+    hm_test::check_close_value("spread cost [200, 450)", part.spread_cost, spread, 1e-13);
+    hm_test::check_close_value("impact cost [200, 450)", part.impact_cost, impact, 1e-13);
+    hm_test::check_close_value("total cost [200, 450)", part.total_cost, total, 1e-13);
+    hm_test::check_close_value("P&L before - after costs [200, 450)", drag_costs, total, 1e-12);
+    hm_test::check_close("effectiveness before costs [200, 450)", part.effectiveness_before_costs,
+                         ex::maybe(exact_effectiveness(st.pnl_before_costs, r.unhedged, begin, end)), 1e-12);
+    hm_test::check_close("effectiveness [200, 450)", part.effectiveness,
+                         ex::maybe(exact_effectiveness(st.pnl, r.unhedged, begin, end)), 1e-12);
+    CHECK(part.cost_drag == part.effectiveness_before_costs - part.effectiveness);
+  }
+  // A strategy that holds its position trades only at the start: one impact, the largest (the whole
+  // position at once).
+  const auto& naive = r.strategies[0];
+  CHECK(naive.impact_cost[60] > 0);
+  CHECK(naive.overall.impact_cost == naive.impact_cost[60]);
+  CHECK(naive.overall.turnover == 1.0);
+}
+
+TEST_CASE("walk_forward: without liquidity options the cost is the proportional one, as before (issue 16)") {
+  const pair_data d = market(300, 5);
+  hm::walk_forward_options options;
+  options.window = 30;
+  options.cost = 0.001;
+  options.hedge_price = d.price;
+  const auto r = hm::walk_forward(d.s, d.f, options);
+  for (const auto& st : r.strategies) {
+    INFO(st.name);
+    CHECK(st.proportional_cost == st.cost);
+    CHECK(st.spread_cost == std::vector<double>(d.s.size(), 0.0));
+    CHECK(st.impact_cost == std::vector<double>(d.s.size(), 0.0));
+    CHECK(st.overall.proportional_cost == st.overall.total_cost);
+    CHECK(st.overall.spread_cost == 0.0);
+    CHECK(st.overall.impact_cost == 0.0);
+  }
+  options.cost = 0;  // no cost at all: no drag
+  const auto free = hm::walk_forward(d.s, d.f, options);
+  for (const auto& st : free.strategies) {
+    check_same_series(st.name + ": P&L before costs", st.pnl_before_costs, st.pnl);
+    CHECK(st.overall.effectiveness_before_costs == st.overall.effectiveness);
+    CHECK(st.overall.cost_drag == 0.0);
+  }
+}
+
+TEST_CASE("walk_forward: bad liquidity input names the series, the period and the value (issue 16)") {
+  const auto run = [](const liquidity_case& c) { return hm::walk_forward(c.s, c.f, c.options); };
+  {
+    liquidity_case c;
+    c.options.spread = {0.1, 0.1};
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)),
+                         "hedgemetrics::walk_forward: exposure and spread must have the same length, but "
+                         "exposure has 6 values and spread has 2",
+                         std::invalid_argument);
+  }
+  {
+    liquidity_case c;
+    c.options.spread[3] = -0.01;
+    CHECK_THROWS_WITH_AS(
+        static_cast<void>(run(c)),
+        "hedgemetrics::walk_forward: spread[3] is -0.01; a bid-ask spread must be finite and "
+        "not negative (ask - bid, in the hedge's price units)",
+        std::invalid_argument);
+    c.options.spread[3] = std::numeric_limits<double>::infinity();
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("spread[3] is inf"),
+                         std::invalid_argument);
+  }
+  {
+    liquidity_case c;
+    c.options.volatility[4] = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)),
+                         "hedgemetrics::walk_forward: volatility[4] is nan; the hedge's volatility must be "
+                         "finite and not negative (in its price units per period)",
+                         std::invalid_argument);
+    c.options.volatility = {1, 1, 1};
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("volatility has 3"),
+                         std::invalid_argument);
+  }
+  {
+    liquidity_case c;
+    c.options.volume[2] = 0;  // every strategy opens its position at period 2
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)),
+                         "hedgemetrics::walk_forward: volume[2] is 0 where the strategy \"naive 1:1\" trades "
+                         "1 per unit of exposure; the volume must be positive in every period with a trade",
+                         std::invalid_argument);
+    c.options.volume[2] = -5;
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("volume[2] is -5; the traded volume"),
+                         std::invalid_argument);
+    c.options.volume[2] = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("volume[2] is nan"),
+                         std::invalid_argument);
+    // Without impact a volume is still checked where a trade happens: the data is wrong either way.
+    c.options.volume[2] = 0;
+    c.options.impact = 0;
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("volume[2] is 0 where the strategy"),
+                         std::invalid_argument);
+  }
+  {
+    liquidity_case c;
+    c.options.impact = -0.5;
+    CHECK_THROWS_WITH_AS(
+        static_cast<void>(run(c)),
+        "hedgemetrics::walk_forward: the impact coefficient must be finite and not negative, "
+        "but it is -0.5",
+        std::invalid_argument);
+    c.options.impact = std::numeric_limits<double>::quiet_NaN();
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)), doctest::Contains("but it is nan"),
+                         std::invalid_argument);
+  }
+  {
+    liquidity_case c;
+    c.options.volume.clear();
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)),
+                         "hedgemetrics::walk_forward: the square-root impact (impact 0.125) needs the "
+                         "volatility and volume series, but volume is empty",
+                         std::invalid_argument);
+    c.options.impact = 0;  // no impact: neither series is needed
+    CHECK(run(c).strategies[4].overall.impact_cost == 0.0);
+  }
+  {
+    liquidity_case c;
+    c.options.exposure_size = 0;
+    CHECK_THROWS_WITH_AS(static_cast<void>(run(c)),
+                         "hedgemetrics::walk_forward: exposure_size must be finite and positive, but it is 0",
+                         std::invalid_argument);
+  }
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /// \file
 /// Walk-forward (out-of-sample) evaluation of hedging strategies: each period's hedge ratio is estimated from
-/// earlier data only, held for a rebalancing interval, and every change in the position pays a proportional
-/// transaction cost. In-sample effectiveness flatters every estimator (Dahlgran & Ma 2008); this is the
-/// effectiveness a hedger would have had.
+/// earlier data only, held for a rebalancing interval, and every change in the position pays a transaction
+/// cost: proportional, half the bid–ask spread, and square-root market impact, reported apart, with the
+/// effectiveness before and after costs. In-sample effectiveness flatters every estimator (Dahlgran & Ma
+/// 2008); this is the effectiveness a hedger would have had.
 #ifndef HEDGEMETRICS_WALK_FORWARD_HPP
 #define HEDGEMETRICS_WALK_FORWARD_HPP
 
@@ -14,6 +15,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -55,6 +57,38 @@ struct walk_forward_options {
   /// Optional: the hedge instrument's price at which the trade before period t is done (as long as the
   /// series), for costs proportional to the notional traded. Empty: costs per unit of hedge.
   std::vector<double> hedge_price;
+  /// Optional: the quoted bid–ask spread s_t = ask − bid of the hedge instrument when the trade before
+  /// period t is done, as long as the series. Absolute, in the price units of F per unit of hedge (e.g.
+  /// 0.01 $/bbl for one CL tick), not a fraction of the price: for a relative spread pass it times the
+  /// price. A trade crosses half the spread: it costs s_t/2·|Δh| per unit of exposure (the effective
+  /// half-spread of Roll 1984). Values before the first evaluated period are not read; every later one
+  /// must be finite and not negative. Empty: no spread cost.
+  std::vector<double> spread;
+  /// η ≥ 0, the coefficient of the square-root market impact: a trade of X units of the hedge before
+  /// period t costs η·σ_t·X^{3/2}/√V_t in all, i.e. η·σ_t·√(X/V_t) per unit traded (the square-root law:
+  /// Almgren, Thum, Hauptmann & Li 2005, "Direct estimation of equity market impact", Risk 18(7), whose
+  /// fit has exponent 3/5 where this model has 1/2 and η = 0.142 on US equities; Almgren & Chriss 2001,
+  /// J. of Risk 3(2), for the temporary-impact cost of a trade). With X = exposure_size·|Δh| it costs
+  /// η·σ_t·|Δh|·√(exposure_size·|Δh|/V_t) per unit of exposure. 0 (the default): no impact cost, and
+  /// `volatility` and `volume` may be empty.
+  double impact = 0;
+  /// σ_t, the hedge instrument's volatility per period for the trade before period t: the standard
+  /// deviation of its price change per period, in the price units of F per unit of hedge (a return
+  /// volatility times the price), so that η·σ_t·√(X/V_t) is a price per unit traded. Estimate it from data
+  /// up to t − 1 (e.g. the EWMA of F_{t−1}²) to keep the evaluation free of look-ahead. As long as the
+  /// series; needed when impact > 0; values before the first evaluated period are not read, every later one
+  /// must be finite and not negative.
+  std::vector<double> volatility;
+  /// V_t, the market's traded volume of the hedge instrument in period t, in units of the hedge (the units
+  /// of exposure_size·h: barrels, not contracts, when h is barrels of futures per barrel of exposure). As
+  /// long as the series; needed when impact > 0; values before the first evaluated period are not read,
+  /// every later one must be finite and not negative, and positive where a strategy trades.
+  std::vector<double> volume;
+  /// Q > 0, the size of the exposure hedged, in its units (e.g. 1e7 barrels): the position is Q·h_t units
+  /// of the hedge, so a change Δh trades Q·|Δh| units. Only the impact, which is not linear in the trade,
+  /// depends on it; every cost is reported per unit of exposure (the whole position's cost divided by Q),
+  /// so that P&L stays per unit. 1 by default.
+  double exposure_size = 1;
   /// Window of the rolling strategy (rolling_hedge over the `window` periods before t). At least 2.
   std::size_t window = 250;
   /// Decay of the EWMA strategy (ewma_hedge over all periods before t), in (0, 1); RiskMetrics' 0.94.
@@ -73,6 +107,12 @@ struct walk_forward_options {
 /// semivariance_reduction = 1 − SV(p)/SV(S) with the downside semivariance below 0,
 /// SV(x) = Σ min(x_t, 0)²/N (Markowitz 1959; the loss side only, so a hedge that removes gains but not
 /// losses scores nothing). NaN when N < 2 or the unhedged variance (semivariance) is 0.
+///
+/// Cost drag: the costs appear twice. Their sum lowers the mean P&L by total_cost/N (mean_pnl is after
+/// costs); their variation moves the effectiveness, from effectiveness_before_costs (of g_t = S_t − h_t·F_t)
+/// to effectiveness (of p_t = g_t − cost_t), and cost_drag is the difference. A cost that is the same every
+/// period has no drag on the variance; one paid on days of gains can even raise the effectiveness (a
+/// negative drag).
 struct strategy_metrics {
   /// Evaluated periods in the range.
   std::size_t periods = 0;
@@ -88,6 +128,19 @@ struct strategy_metrics {
   double mean_pnl = std::numeric_limits<double>::quiet_NaN();
   /// Var(p), the sample variance of the hedged P&L (N − 1).
   double hedged_variance = std::numeric_limits<double>::quiet_NaN();
+  /// Σ proportional_cost_t over the range: cost·|Δh|·(hedge_price or 1), per unit of exposure.
+  double proportional_cost = 0;
+  /// Σ spread_cost_t over the range: spread_t/2·|Δh|, per unit of exposure.
+  double spread_cost = 0;
+  /// Σ impact_cost_t over the range: η·σ_t·|Δh|·√(Q·|Δh|/V_t), per unit of exposure. The three sums add
+  /// up to total_cost (to rounding).
+  double impact_cost = 0;
+  /// 1 − Var(g)/Var(S) with g_t = S_t − h_t·F_t, the P&L before costs: the effectiveness without any cost.
+  /// NaN as `effectiveness`; −inf when a g_t is not finite.
+  double effectiveness_before_costs = std::numeric_limits<double>::quiet_NaN();
+  /// effectiveness_before_costs − effectiveness: what the costs' variation takes off the variance
+  /// reduction (see above; negative when costs fall on gains). NaN where either is NaN or both are −inf.
+  double cost_drag = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// One strategy's walk-forward path and its figures over all evaluated periods.
@@ -101,10 +154,20 @@ struct strategy_result {
   std::vector<double> ratio;
   /// Hedged P&L p_t = S_t − h_t·F_t − cost_t (NaN before the first evaluated period).
   std::vector<double> pnl;
-  /// Transaction cost paid for the trade before period t (0 when the position does not change).
+  /// Transaction cost paid for the trade before period t, per unit of exposure (0 when the position does
+  /// not change): proportional_cost_t + spread_cost_t + impact_cost_t.
   std::vector<double> cost;
   /// Figures over every evaluated period.
   strategy_metrics overall;
+  /// g_t = S_t − h_t·F_t, the hedged P&L before costs (NaN before the first evaluated period): pnl is
+  /// g_t − cost_t.
+  std::vector<double> pnl_before_costs;
+  /// The proportional part of cost_t: cost·|Δh|·(hedge_price[t] or 1).
+  std::vector<double> proportional_cost;
+  /// The spread part of cost_t: spread[t]/2·|Δh| (0 without a spread series).
+  std::vector<double> spread_cost;
+  /// The market-impact part of cost_t: η·σ_t·|Δh|·√(Q·|Δh|/V_t) (0 when impact is 0).
+  std::vector<double> impact_cost;
 };
 
 /// The comparison of strategies: one strategy_result per strategy, in the order naive, static (in-sample),
@@ -157,6 +220,18 @@ struct range_moments {
   return m;
 }
 
+/// 1 − Σ(g − ḡ)²/Σ(S − S̄)² over n periods, S's figures `s` from moments_over: NaN when n < 2 or S is
+/// constant, −inf when a g_t is not finite (as walk_forward_metrics' effectiveness).
+[[nodiscard]] inline double effectiveness_against(const double* g, std::size_t n, const range_moments& s) {
+  if (n < 2 || !(s.centred_squares > 0)) return std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t t = 0; t < n; ++t) {
+    if (!std::isfinite(g[t])) return -std::numeric_limits<double>::infinity();
+  }
+  const range_moments m = moments_over(g, n);
+  return 1 -
+         ldexp_wide(m.centred_squares / s.centred_squares, 2 * (static_cast<long long>(m.shift) - s.shift));
+}
+
 }  // namespace detail
 
 /// The figures of `strategy` over periods [begin, end) (clipped to the evaluated periods), e.g. one year.
@@ -165,10 +240,11 @@ struct range_moments {
 /// it exceeds DBL_MAX; the means are kept as double-doubles, so values near 1e9 that differ by units
 /// keep their digits. A hedged P&L that is not finite (S − h·F beyond DBL_MAX with a user's ratio) gives
 /// mean_pnl ±inf (NaN for both signs), hedged_variance +inf, effectiveness −inf, and a semivariance
-/// reduction of −inf when a loss is infinite.
+/// reduction of −inf when a loss is infinite; the same holds for the P&L before costs and
+/// effectiveness_before_costs. The cost sums (total and each part) are plain sums over the range.
 /// \throws std::invalid_argument when begin > end or end exceeds the series, or when `strategy` is not
-///         one of this result's (its ratio, pnl or cost series has another length than the result's
-///         periods; the message names both).
+///         one of this result's (its ratio, pnl, cost, pnl_before_costs or a cost part has another length
+///         than the result's periods; the message names both).
 [[nodiscard]] inline strategy_metrics walk_forward_metrics(const walk_forward_result& result,
                                                            const strategy_result& strategy, std::size_t begin,
                                                            std::size_t end) {
@@ -176,7 +252,11 @@ struct range_moments {
   const std::size_t n = result.unhedged.size();
   for (const auto& [name, size] : {std::pair<const char*, std::size_t>{"pnl", strategy.pnl.size()},
                                    {"ratio", strategy.ratio.size()},
-                                   {"cost", strategy.cost.size()}}) {
+                                   {"cost", strategy.cost.size()},
+                                   {"pnl_before_costs", strategy.pnl_before_costs.size()},
+                                   {"proportional_cost", strategy.proportional_cost.size()},
+                                   {"spread_cost", strategy.spread_cost.size()},
+                                   {"impact_cost", strategy.impact_cost.size()}}) {
     if (size != n) {
       HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the strategy \"" + strategy.name +
                                                "\" has " + std::to_string(size) + " periods (" + name +
@@ -200,41 +280,50 @@ struct range_moments {
     const double before = t > result.start ? strategy.ratio[t - 1] : 0.0;
     m.turnover += std::fabs(strategy.ratio[t] - before);
     m.total_cost += strategy.cost[t];
+    m.proportional_cost += strategy.proportional_cost[t];
+    m.spread_cost += strategy.spread_cost[t];
+    m.impact_cost += strategy.impact_cost[t];
     finite = finite && std::isfinite(strategy.pnl[t]);
     infinite_loss = infinite_loss || strategy.pnl[t] == -std::numeric_limits<double>::infinity();
     sum_p += strategy.pnl[t];
   }
   const detail::range_moments s = detail::moments_over(result.unhedged.data() + begin, m.periods);
-  if (!finite) {
-    m.mean_pnl = sum_p;  // ±inf, or NaN when both signs are infinite
-    if (m.periods < 2) return m;
-    m.hedged_variance = std::numeric_limits<double>::infinity();
-    if (s.centred_squares > 0) m.effectiveness = -std::numeric_limits<double>::infinity();
-    if (s.downside_squares > 0 && infinite_loss) {
-      m.semivariance_reduction = -std::numeric_limits<double>::infinity();
-    }
-    if (s.downside_squares > 0 && !infinite_loss) {
-      double down_p = 0;  // the finite losses (the infinite P&L are gains)
-      for (std::size_t t = begin; t < end; ++t) {
-        const double loss = strategy.pnl[t] < 0 ? std::ldexp(strategy.pnl[t], -s.shift) : 0.0;
-        down_p += loss * loss;
+  m.effectiveness_before_costs =
+      detail::effectiveness_against(strategy.pnl_before_costs.data() + begin, m.periods, s);
+  // The figures after costs; the early returns leave the rest NaN.
+  [&] {
+    if (!finite) {
+      m.mean_pnl = sum_p;  // ±inf, or NaN when both signs are infinite
+      if (m.periods < 2) return;
+      m.hedged_variance = std::numeric_limits<double>::infinity();
+      if (s.centred_squares > 0) m.effectiveness = -std::numeric_limits<double>::infinity();
+      if (s.downside_squares > 0 && infinite_loss) {
+        m.semivariance_reduction = -std::numeric_limits<double>::infinity();
       }
-      m.semivariance_reduction = 1 - down_p / s.downside_squares;
+      if (s.downside_squares > 0 && !infinite_loss) {
+        double down_p = 0;  // the finite losses (the infinite P&L are gains)
+        for (std::size_t t = begin; t < end; ++t) {
+          const double loss = strategy.pnl[t] < 0 ? std::ldexp(strategy.pnl[t], -s.shift) : 0.0;
+          down_p += loss * loss;
+        }
+        m.semivariance_reduction = 1 - down_p / s.downside_squares;
+      }
+      return;
     }
-    return m;
-  }
-  const detail::range_moments p = detail::moments_over(strategy.pnl.data() + begin, m.periods);
-  m.mean_pnl = std::ldexp(p.mean, p.shift);
-  if (m.periods < 2) return m;
-  const long long relative = 2 * (static_cast<long long>(p.shift) - s.shift);
-  m.hedged_variance =
-      detail::ldexp_wide(p.centred_squares / (count - 1), 2 * static_cast<long long>(p.shift));
-  if (s.centred_squares > 0) {
-    m.effectiveness = 1 - detail::ldexp_wide(p.centred_squares / s.centred_squares, relative);
-  }
-  if (s.downside_squares > 0) {
-    m.semivariance_reduction = 1 - detail::ldexp_wide(p.downside_squares / s.downside_squares, relative);
-  }
+    const detail::range_moments p = detail::moments_over(strategy.pnl.data() + begin, m.periods);
+    m.mean_pnl = std::ldexp(p.mean, p.shift);
+    if (m.periods < 2) return;
+    const long long relative = 2 * (static_cast<long long>(p.shift) - s.shift);
+    m.hedged_variance =
+        detail::ldexp_wide(p.centred_squares / (count - 1), 2 * static_cast<long long>(p.shift));
+    if (s.centred_squares > 0) {
+      m.effectiveness = 1 - detail::ldexp_wide(p.centred_squares / s.centred_squares, relative);
+    }
+    if (s.downside_squares > 0) {
+      m.semivariance_reduction = 1 - detail::ldexp_wide(p.downside_squares / s.downside_squares, relative);
+    }
+  }();
+  m.cost_drag = m.effectiveness_before_costs - m.effectiveness;
   return m;
 }
 
@@ -248,6 +337,7 @@ namespace detail {
 
 /// Runs one strategy: `estimate(t)` is its estimate for period t from data up to t − 1 (NaN: none). Its
 /// figures over the whole evaluation (`overall`) are left to the caller, who has the result they need.
+/// The options are checked by walk_forward, except the volume where this strategy trades.
 template <class Estimate>
 [[nodiscard]] strategy_result run_strategy(std::string name, bool in_sample, const Estimate& estimate,
                                            const std::vector<double>& s, const std::vector<double>& f,
@@ -259,7 +349,11 @@ template <class Estimate>
   r.in_sample = in_sample;
   r.ratio.assign(n, nan);
   r.pnl.assign(n, nan);
+  r.pnl_before_costs.assign(n, nan);
   r.cost.assign(n, 0.0);
+  r.proportional_cost.assign(n, 0.0);
+  r.spread_cost.assign(n, 0.0);
+  r.impact_cost.assign(n, 0.0);
   double held = 0;
   for (std::size_t t = start; t < n; ++t) {
     const double before = held;
@@ -268,12 +362,41 @@ template <class Estimate>
       if (std::isfinite(e)) held = e;
     }
     const double traded = std::fabs(held - before);
-    r.cost[t] =
+    if (traded > 0 && !options.volume.empty() && !(options.volume[t] > 0)) {
+      HEDGEMETRICS_THROW(std::invalid_argument(
+          "hedgemetrics::walk_forward: volume[" + std::to_string(t) + "] is " +
+          value_text(options.volume[t]) + " where the strategy \"" + r.name + "\" trades " +
+          value_text(traded) +
+          " per unit of exposure; the volume must be positive in every period with a trade"));
+    }
+    r.proportional_cost[t] =
         options.cost * traded * (options.hedge_price.empty() ? 1.0 : std::fabs(options.hedge_price[t]));
+    if (!options.spread.empty()) r.spread_cost[t] = 0.5 * options.spread[t] * traded;
+    if (options.impact > 0 && traded > 0) {
+      // η·σ·(Q·|Δh|)^{3/2}/√V ÷ Q as |Δh|·√(Q·|Δh|/V): one correctly rounded square root, exact where
+      // Q·|Δh|/V is the square of a double.
+      r.impact_cost[t] = options.impact * options.volatility[t] * traded *
+                         std::sqrt(options.exposure_size * traded / options.volume[t]);
+    }
+    r.cost[t] = r.proportional_cost[t] + r.spread_cost[t] + r.impact_cost[t];
     r.ratio[t] = held;
-    r.pnl[t] = s[t] - held * f[t] - r.cost[t];
+    r.pnl_before_costs[t] = s[t] - held * f[t];
+    r.pnl[t] = r.pnl_before_costs[t] - r.cost[t];
   }
   return r;
+}
+
+/// Caller error unless every value of `series` in [first, n) is finite and not negative:
+/// "function: name[t] is value; what".
+inline void require_finite_nonnegative(const std::vector<double>& series, std::size_t first, const char* name,
+                                       const char* what) {
+  for (std::size_t t = first; t < series.size(); ++t) {
+    if (!std::isfinite(series[t]) || series[t] < 0) {
+      HEDGEMETRICS_THROW(std::invalid_argument("hedgemetrics::walk_forward: " + std::string(name) + "[" +
+                                               std::to_string(t) + "] is " + value_text(series[t]) + "; " +
+                                               what));
+    }
+  }
 }
 
 }  // namespace detail
@@ -287,14 +410,24 @@ template <class Estimate>
 ///  - EWMA: ewma_hedge(S, F, λ) at t − 1 (RiskMetrics 1996);
 ///  - each user_strategy: its ratio[t].
 /// An estimate that is NaN (too little history) keeps the previous position (0 at first: unhedged).
-/// Hedged P&L p_t = S_t − h_t·F_t − cost·|h_t − h_{t−1}|·(hedge_price[t] or 1). Figures per strategy:
-/// see strategy_metrics; walk_forward_metrics gives them for any sub-range (a year). Dahlgran & Ma (2008)
-/// on why out-of-sample figures are the ones to report.
+/// Hedged P&L p_t = S_t − h_t·F_t − cost_t, where the trade Δh = h_t − h_{t−1} costs, per unit of
+/// exposure (the options give each part's units),
+///   cost_t = cost·|Δh|·(hedge_price[t] or 1)            proportional
+///          + spread[t]/2·|Δh|                             half the bid–ask spread (Roll 1984)
+///          + η·σ_t·|Δh|·√(Q·|Δh|/V_t)                     square-root impact of the Q·|Δh| units traded,
+/// i.e. the whole position's cost c·X·P + s/2·X + η·σ·X^{3/2}/√V of a trade of X = Q·|Δh| units, divided
+/// by Q (Almgren, Thum, Hauptmann & Li 2005; Almgren & Chriss 2001). No trade, no cost. Each part is kept
+/// as a series and summed per strategy, next to the effectiveness before costs: see strategy_metrics;
+/// walk_forward_metrics gives the figures for any sub-range (a year). Dahlgran & Ma (2008) on why
+/// out-of-sample figures are the ones to report.
 ///
-/// \throws std::invalid_argument when the lengths differ (series, hedge_price, a user ratio series),
-///         rebalance_every is 0, the cost is negative or not finite, a hedge_price is not finite (naming
-///         its index), the window < 2, or λ is outside (0, 1) (the message gives the value);
-///         std::domain_error when S or F holds a non-finite value.
+/// \throws std::invalid_argument when the lengths differ (series, hedge_price, spread, volatility, volume,
+///         a user ratio series), rebalance_every is 0, the cost or η is negative or not finite,
+///         exposure_size is not finite and positive, η > 0 without a volatility or volume series, a
+///         hedge_price is not finite, a spread, volatility or volume from the first evaluated period on is
+///         negative or not finite, or a volume is 0 where a strategy trades (each naming its index and
+///         value), the window < 2, or λ is outside (0, 1) (the message gives the value); nothing is
+///         returned then. std::domain_error when S or F holds a non-finite value.
 template <class Exposure, class Hedge>
 [[nodiscard]] walk_forward_result walk_forward(const Exposure& exposure, const Hedge& hedge,
                                                const walk_forward_options& options = {}) {
@@ -324,6 +457,38 @@ template <class Exposure, class Hedge>
       }
     }
   }
+  if (!(options.impact >= 0) || !std::isfinite(options.impact)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the impact coefficient must be finite and not negative, but it is " +
+        detail::value_text(options.impact)));
+  }
+  if (!(options.exposure_size > 0) || !std::isfinite(options.exposure_size)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": exposure_size must be finite and positive, but it is " +
+                                             detail::value_text(options.exposure_size)));
+  }
+  if (options.impact > 0 && (options.volatility.empty() || options.volume.empty())) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the square-root impact (impact " + detail::value_text(options.impact) +
+        ") needs the volatility and volume series, but " +
+        (options.volatility.empty() ? "volatility" : "volume") + " is empty"));
+  }
+  // Only the evaluated periods trade: a spread, volatility or volume before them (a rolling estimate
+  // that does not exist yet) is not read.
+  std::size_t first = options.start == 0 ? options.window : options.start;
+  if (first > n) first = n;
+  for (const auto& [name, series, what] :
+       {std::tuple<const char*, const std::vector<double>*, const char*>{
+            "spread", &options.spread,
+            "a bid-ask spread must be finite and not negative (ask - bid, in the hedge's price units)"},
+        {"volatility", &options.volatility,
+         "the hedge's volatility must be finite and not negative (in its price units per period)"},
+        {"volume", &options.volume,
+         "the traded volume must be finite and not negative, and positive where a strategy trades"}}) {
+    if (series->empty()) continue;
+    detail::require_same_length(function, "exposure", n, name, series->size());
+    detail::require_finite_nonnegative(*series, first, name, what);
+  }
   for (const user_strategy& u : options.user) {
     detail::require_same_length(function, "exposure", n, ("the ratio series of " + u.name).c_str(),
                                 u.ratio.size());
@@ -347,8 +512,7 @@ template <class Exposure, class Hedge>
   ewma.lambda = options.lambda;  // validates λ
   const auto weighted = ewma_hedge(s, f, ewma);
 
-  result.start = options.start == 0 ? options.window : options.start;
-  if (result.start > n) result.start = n;
+  result.start = first;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t start = result.start;
   const auto add = [&](std::string name, bool in_sample, const auto& estimate) {
