@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 
+#include "price_csv.hpp"
+
 namespace hm = hedgemetrics;
 
 namespace {
@@ -43,56 +45,15 @@ struct price_file {
   std::vector<double> price;
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  for (const char c : line) {
-    if (c == ',') {
-      cells.push_back(cell);
-      cell.clear();
-    } else {
-      cell += c;
-    }
-  }
-  cells.push_back(cell);
-  return cells;
-}
-
-/// Reads the date column (the first) and the column named `column` of `path`. Newest-first files are
-/// reversed. Errors name the file, the row (1 = the header) and the text.
+/// Reads the date column (the first) and the column named `column` of `path` (price_csv::read_column:
+/// newest-first files are reversed; errors name the file, the row and the text).
 price_file read_prices(const std::string& path, const std::string& column, const std::string& label) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  const std::string file = path.substr(path.find_last_of('/') + 1);
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split(line);
-  const auto found = std::find(header.begin(), header.end(), column);
-  if (found == header.end()) throw std::runtime_error(file + ": no column '" + column + "'");
-  const auto col = static_cast<std::size_t>(found - header.begin());
-  price_file out{label, {}, {}};
-  hm::date_format format = hm::date_format::any;
-  for (std::size_t row = 2; std::getline(in, line); ++row) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto cells = split(line);
-    const std::string where = file + " row " + std::to_string(row);
-    if (format == hm::date_format::any) format = hm::detect_date_format(cells[0], where);
-    out.day.push_back(hm::parse_date(cells[0], format, where));  // a file that switches format is an error
-    const std::string text = col < cells.size() ? cells[col] : std::string();
-    if (text.empty() || text == ".") {
-      out.price.push_back(std::numeric_limits<double>::quiet_NaN());
-    } else {
-      std::size_t used = 0;
-      const double value = std::stod(text, &used);
-      if (used != text.size()) throw std::runtime_error(where + ": '" + text + "' is not a number");
-      out.price.push_back(value);
-    }
-  }
-  if (out.day.size() > 1 && out.day.front() > out.day.back()) {  // EIA exports: newest first
-    std::reverse(out.day.begin(), out.day.end());
-    std::reverse(out.price.begin(), out.price.end());
+  const price_csv::dated_column c = price_csv::read_column(price_csv::read_csv(path), column);
+  price_file out{label, {}, c.values};
+  out.day.reserve(c.dates.size());
+  for (const price_csv::date& d : c.dates) {
+    out.day.push_back(
+        hm::days_from_civil({d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)}));
   }
   return out;
 }

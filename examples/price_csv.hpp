@@ -365,24 +365,30 @@ struct aligned_columns {
   bool reordered = false;         ///< the file was not oldest-first and has been sorted
 };
 
+namespace detail {
+
+// The index of the value column `name`; an unknown column or the date column is an error that lists the
+// value columns there are.
+inline std::size_t value_column(const table& t, std::string_view name) {
+  const auto index = t.find(name);
+  if (!index) {
+    throw error(t.source + ": unknown column " + quoted(name) + "; the columns are " + t.value_columns());
+  }
+  if (*index == 0) {
+    throw error(t.source + ": column " + quoted(name) +
+                " holds the dates; choose one of the value columns: " + t.value_columns());
+  }
+  return *index;
+}
+
+}  // namespace detail
+
 /// The values of columns `first` and `second` on the dates where both have one, sorted by date.
 /// Throws price_csv::error for an unknown column (the message lists the columns there are), the date
 /// column chosen as a value column, an unreadable date, a cell that is not a number, or a repeated date.
 [[nodiscard]] inline aligned_columns align(const table& t, std::string_view first, std::string_view second) {
-  auto column = [&](std::string_view name) {
-    const auto index = t.find(name);
-    if (!index) {
-      throw error(t.source + ": unknown column " + detail::quoted(name) + "; the columns are " +
-                  t.value_columns());
-    }
-    if (*index == 0) {
-      throw error(t.source + ": column " + detail::quoted(name) +
-                  " holds the dates; choose one of the value columns: " + t.value_columns());
-    }
-    return *index;
-  };
-  const std::size_t a = column(first);
-  const std::size_t b = column(second);
+  const std::size_t a = detail::value_column(t, first);
+  const std::size_t b = detail::value_column(t, second);
 
   aligned_columns out;
   out.first_name = std::string(detail::trim(first));
@@ -454,6 +460,104 @@ struct aligned_columns {
     permute(out.first);
     permute(out.second);
     permute(out.rows);
+  }
+  return out;
+}
+
+/// How a file writes its dates.
+enum class date_style {
+  iso,  ///< YYYY-MM-DD
+  us    ///< M/D/YYYY
+};
+
+/// "YYYY-MM-DD" or "M/D/YYYY".
+[[nodiscard]] inline const char* date_style_name(date_style style) noexcept {
+  return style == date_style::iso ? "YYYY-MM-DD" : "M/D/YYYY";
+}
+
+/// One value column of a file on every date of the file, oldest first: one side of an as-of join, which
+/// takes each series on its own dates, with its own gaps (hedgemetrics::align).
+struct dated_column {
+  std::string source;                  ///< the file, for messages
+  std::string name;                    ///< the column
+  std::vector<date> dates;             ///< every row's date, strictly increasing
+  std::vector<double> values;          ///< NaN where the cell is blank or "." (a missing value)
+  std::vector<std::size_t> rows;       ///< the spreadsheet row of each date
+  std::size_t missing = 0;             ///< blank or "." cells
+  date_style style = date_style::iso;  ///< how the file writes its dates, the same on every row
+  bool reversed = false;               ///< the file was newest first (as EIA exports are) and was reversed
+};
+
+/// The column `name` of `t` with the date of every row (a missing value is NaN), oldest first.
+///
+/// Unlike align(), which sorts whatever order it is given, this takes a file only in date order, oldest
+/// or newest first: in a file that is otherwise in order, a row out of place is a pasted block or a
+/// mistyped year, which sorting would hide and an as-of join would then carry a price across.
+/// Throws price_csv::error for an unknown column (the message lists the columns there are), the date
+/// column chosen as a value column, an unreadable date, a date written the other way than the first row's
+/// (mixed formats), a cell that is not a number, a date on two rows, or a date out of order; each message
+/// names the file, the row and the text.
+[[nodiscard]] inline dated_column read_column(const table& t, std::string_view name) {
+  const std::size_t c = detail::value_column(t, name);
+  dated_column out;
+  out.source = t.source;
+  out.name = std::string(detail::trim(name));
+  out.dates.reserve(t.rows.size());
+  out.values.reserve(t.rows.size());
+  out.rows.reserve(t.rows.size());
+  const std::string date_name(detail::trim(t.header[0]));
+  auto date_text = [&](std::size_t i) { return detail::trim(t.rows[i].cells[0]); };
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const auto& row = t.rows[i];
+    auto where = [&] { return t.source + " row " + std::to_string(row.number); };
+    const std::string_view text = date_text(i);
+    const auto when = parse_date(text);
+    if (!when) {
+      throw error(where() + ", column " + detail::quoted(date_name) + ": " + detail::quoted(text) +
+                  " is not a date (expected YYYY-MM-DD or M/D/YYYY)");
+    }
+    const date_style style = text.find('-') != std::string_view::npos ? date_style::iso : date_style::us;
+    if (i == 0) {
+      out.style = style;
+    } else if (style != out.style) {
+      throw error(where() + ", column " + detail::quoted(date_name) + ": " + detail::quoted(text) +
+                  " is written " + date_style_name(style) + " but row " + std::to_string(t.rows[0].number) +
+                  " is written " + date_style_name(out.style) + " (mixed date formats in one file)");
+    }
+    const std::string_view cell = c < row.cells.size() ? std::string_view(row.cells[c]) : std::string_view();
+    double number = 0.0;
+    if (detail::read_price(cell, number) != detail::cell_kind::number) {
+      const auto value =
+          parse_price(cell, where() + " (" + when->iso() + "), column " + detail::quoted(out.name));
+      number = value ? *value : std::numeric_limits<double>::quiet_NaN();
+      out.missing += value ? 0U : 1U;
+    }
+    out.dates.push_back(*when);
+    out.values.push_back(number);
+    out.rows.push_back(row.number);
+  }
+
+  const std::size_t n = out.dates.size();
+  const bool newest_first = n > 1 && out.dates[n - 1] < out.dates[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    if (out.dates[i] == out.dates[i - 1]) {
+      throw error(t.source + ": the date " + out.dates[i].iso() + " appears twice, in rows " +
+                  std::to_string(out.rows[i - 1]) + " and " + std::to_string(out.rows[i]));
+    }
+    if ((out.dates[i] < out.dates[i - 1]) != newest_first) {
+      throw error(t.source + " row " + std::to_string(out.rows[i]) + ", column " + detail::quoted(date_name) +
+                  ": " + detail::quoted(date_text(i)) + " is " + (newest_first ? "later" : "earlier") +
+                  " than " + detail::quoted(date_text(i - 1)) + " on row " + std::to_string(out.rows[i - 1]) +
+                  ", but the file runs " + (newest_first ? "newest" : "oldest") + " first (row " +
+                  std::to_string(out.rows[0]) + " to row " + std::to_string(out.rows[n - 1]) +
+                  "): the rows are not in date order");
+    }
+  }
+  if (newest_first) {
+    out.reversed = true;
+    std::reverse(out.dates.begin(), out.dates.end());
+    std::reverse(out.values.begin(), out.values.end());
+    std::reverse(out.rows.begin(), out.rows.end());
   }
   return out;
 }
