@@ -105,15 +105,18 @@ py::object to_python(const hm::downside_effectiveness_result<double>& d) {
 
 py::object to_python(const hm::strategy_metrics& s) {
   return types().strategy_metrics(s.periods, s.effectiveness, s.semivariance_reduction, s.turnover,
-                                  s.total_cost, s.mean_pnl, s.hedged_variance);
+                                  s.total_cost, s.mean_pnl, s.hedged_variance, s.proportional_cost,
+                                  s.spread_cost, s.impact_cost, s.effectiveness_before_costs, s.cost_drag);
 }
 
 py::object to_python(hm::walk_forward_result&& w) {
   py::list strategies;
   for (auto& s : w.strategies) {
-    strategies.append(types().strategy_result(s.name, s.in_sample, to_numpy(std::move(s.ratio)),
-                                              to_numpy(std::move(s.pnl)), to_numpy(std::move(s.cost)),
-                                              to_python(s.overall)));
+    strategies.append(types().strategy_result(
+        s.name, s.in_sample, to_numpy(std::move(s.ratio)), to_numpy(std::move(s.pnl)),
+        to_numpy(std::move(s.cost)), to_python(s.overall), to_numpy(std::move(s.pnl_before_costs)),
+        to_numpy(std::move(s.proportional_cost)), to_numpy(std::move(s.spread_cost)),
+        to_numpy(std::move(s.impact_cost))));
   }
   return types().walk_forward_result(w.start, to_numpy(std::move(w.unhedged)), py::tuple(strategies));
 }
@@ -271,13 +274,26 @@ py::object expanding_hedge(const py::handle& exposure, const py::handle& hedge, 
   return to_python(std::move(out));
 }
 
+std::vector<double> optional_series(const py::object& series) {
+  if (series.is_none()) return {};
+  return py::module_::import("numpy")
+      .attr("asarray")(series, py::dtype::of<double>())
+      .cast<std::vector<double>>();
+}
+
 py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std::size_t rebalance_every,
                         double cost, const py::object& hedge_price, std::size_t window, double lambda,
-                        std::size_t start, const py::dict& user) {
+                        std::size_t start, const py::dict& user, const py::object& spread, double impact,
+                        const py::object& volatility, const py::object& volume, double exposure_size) {
   hm::walk_forward_options options;
   options.rebalance_every = rebalance_every;
   options.cost = cost;
   if (!hedge_price.is_none()) options.hedge_price = hedge_price.cast<std::vector<double>>();
+  options.spread = optional_series(spread);
+  options.impact = impact;
+  options.volatility = optional_series(volatility);
+  options.volume = optional_series(volume);
+  options.exposure_size = exposure_size;
   options.window = window;
   options.lambda = lambda;
   options.start = start;
@@ -401,9 +417,12 @@ PYBIND11_MODULE(hedgemetrics, m) {
                 "hedgemetrics::downside_effectiveness_result (lower_partial_moment: orders 0 to 3).");
   t.strategy_metrics = make_type(m, "StrategyMetrics",
                                  {"periods", "effectiveness", "semivariance_reduction", "turnover",
-                                  "total_cost", "mean_pnl", "hedged_variance"},
+                                  "total_cost", "mean_pnl", "hedged_variance", "proportional_cost",
+                                  "spread_cost", "impact_cost", "effectiveness_before_costs", "cost_drag"},
                                  "hedgemetrics::strategy_metrics: out-of-sample figures of one strategy.");
-  t.strategy_result = make_type(m, "StrategyResult", {"name", "in_sample", "ratio", "pnl", "cost", "overall"},
+  t.strategy_result = make_type(m, "StrategyResult",
+                                {"name", "in_sample", "ratio", "pnl", "cost", "overall", "pnl_before_costs",
+                                 "proportional_cost", "spread_cost", "impact_cost"},
                                 "hedgemetrics::strategy_result: one strategy's walk-forward path.");
   t.walk_forward_result = make_type(m, "WalkForwardResult", {"start", "unhedged", "strategies"},
                                     "hedgemetrics::walk_forward_result: the strategies compared.");
@@ -447,8 +466,11 @@ PYBIND11_MODULE(hedgemetrics, m) {
   m.def("walk_forward", &walk_forward, py::arg("exposure"), py::arg("hedge"), py::arg("rebalance_every") = 1,
         py::arg("cost") = 0.0, py::arg("hedge_price") = py::none(), py::arg("window") = 250,
         py::arg("lambda_") = 0.94, py::arg("start") = 0, py::arg("user") = py::dict(),
+        py::arg("spread") = py::none(), py::arg("impact") = 0.0, py::arg("volatility") = py::none(),
+        py::arg("volume") = py::none(), py::arg("exposure_size") = 1.0,
         "Out-of-sample comparison of hedging strategies (naive, static, rolling, EWMA and user ratio series\n"
-        "given as {name: ratios}); WalkForwardResult.");
+        "given as {name: ratios}); WalkForwardResult. Costs per unit of exposure: cost*|dh|*(hedge_price\n"
+        "or 1) + spread/2*|dh| + impact*volatility*|dh|*sqrt(exposure_size*|dh|/volume), each part kept.");
 
   m.def(
       "value_at_risk",

@@ -322,3 +322,37 @@ def test_walk_forward_static_strategy_is_the_in_sample_fit(wti):
     assert static.ratio[-1] == pytest.approx(hm.fit_hedge(s[out.start :], f[out.start :]).ratio, rel=1e-12)
     np.testing.assert_array_equal(out.unhedged, s)
     assert out.strategies[4].overall.periods == len(s) - out.start
+
+
+def test_walk_forward_liquidity_costs():
+    """Issue 16: the proportional, spread and square-root impact parts against NumPy on the whole position,
+    (c*X + s/2*X + eta*sigma*X**1.5/sqrt(V))/Q for a trade of X = Q*|dh| units, and the drag."""
+    nan = float("nan")
+    s = np.array([1, -1, 2, -1, 3, -2.0])
+    f = np.array([1, -1, 2, -2, 2, -2.0])
+    spread = np.array([nan, 0, 0.5, 0.25, 0.125, 1])  # values before the first evaluated period are not read
+    sigma = np.array([0, -1, 2, 3, 0.5, 1.0])
+    volume = np.array([0, 0, 1, 9, 48, 4.0])
+    q, eta, c = 16.0, 0.125, 1 / 32
+    out = hm.walk_forward(s, f, window=2, start=2, cost=c, spread=spread, impact=eta, volatility=sigma,
+                          volume=volume, exposure_size=q, user={"user": [nan, nan, 0.25, 0.25, 1.0, nan]})
+    assert out.start == 2
+    for st in out.strategies:
+        trade = q * np.abs(np.diff(np.r_[0.0, st.ratio[2:]]))
+        np.testing.assert_allclose(st.proportional_cost[2:], c * trade / q, rtol=1e-15)
+        np.testing.assert_allclose(st.spread_cost[2:], spread[2:] / 2 * trade / q, rtol=1e-15)
+        np.testing.assert_allclose(st.impact_cost[2:], eta * sigma[2:] * trade**1.5 / np.sqrt(volume[2:]) / q,
+                                   rtol=1e-14)
+        np.testing.assert_array_equal(st.cost, st.proportional_cost + st.spread_cost + st.impact_cost)
+        np.testing.assert_array_equal(st.pnl_before_costs[2:], s[2:] - st.ratio[2:] * f[2:])
+        o = st.overall
+        assert o.proportional_cost + o.spread_cost + o.impact_cost == pytest.approx(o.total_cost, rel=1e-15)
+        assert o.effectiveness_before_costs == pytest.approx(
+            1 - np.var(st.pnl_before_costs[2:], ddof=1) / np.var(s[2:], ddof=1), rel=1e-14)
+        assert o.cost_drag == o.effectiveness_before_costs - o.effectiveness
+    # The hand-worked user strategy: 25/128 at period 2 (Q*|dh| = 4 units), 3/32 at period 4 (12 units).
+    np.testing.assert_array_equal(out.strategies[4].cost, [0, 0, 0.1953125, 0, 0.09375, 0])
+    with pytest.raises(ValueError, match=r"spread\[3\] is -0\.01; a bid-ask spread must be finite"):
+        hm.walk_forward(s, f, window=2, start=2, spread=np.where(np.arange(6) == 3, -0.01, 0.01))
+    with pytest.raises(ValueError, match=r"volume\[2\] is 0 where the strategy \"naive 1:1\" trades"):
+        hm.walk_forward(s, f, window=2, start=2, impact=eta, volatility=sigma, volume=np.zeros(6))
