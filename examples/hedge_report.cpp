@@ -1,22 +1,37 @@
 // SPDX-License-Identifier: MIT
 // hedge_report: how well does one price series hedge another?
 //
-//   hedge_report FILE.csv --spot COL --hedge COL [--returns changes|log|simple]
-//                [--exposure Q --contract-size Q] [--format text|json]
+//   hedge_report FILE.csv --spot COL --hedge COL [options]
+//   hedge_report --exposure-file A.csv [--exposure-column COL] --hedge-file B.csv [--hedge-column COL]
+//                [--join union-as-of|as-of|inner] [--max-staleness DAYS] [options]
+//   options: [--returns changes|log|simple] [--exposure Q --contract-size Q] [--format text|json]
 //
-// Reads two columns of a dated CSV file (see price_csv.hpp for the formats it takes), keeps the dates
-// where both have a value, and reports the minimum-variance hedge of the exposure (--spot, held long)
-// with the hedge instrument (--hedge, sold): h* with its standard error and 95% interval, the hedge
-// effectiveness, the residual variance, the correlation, the basis risk on price levels, and the number
-// of futures contracts for an exposure. With no FILE it runs on a built-in scenario.
+// One file: reads two columns of a dated CSV file (see price_csv.hpp for the formats it takes) and keeps
+// the dates where both have a value. Two files (issue 16), each with its own dates, gaps and holidays:
+// reads a column of each (a file with one value column needs no column option) and joins them as of date
+// with hedgemetrics::align: by default a row on every date either file has a price, each side giving
+// its last price at or before that date, at most 4 days old (a weekend and a holiday); --join as-of keeps
+// the exposure's dates only, --join inner the dates both files have. The report then says, per file, how
+// many dates it lacked (a price carried from an earlier day), how old the carried prices were (0, 1, 2, 3,
+// 4+ days) and how many rows were dropped and why (stale, no earlier price, not in both).
+//
+// Either way it reports the minimum-variance hedge of the exposure (--spot, held long) with the hedge
+// instrument (--hedge, sold): h* with its standard error and 95% interval, the hedge effectiveness, the
+// residual variance, the correlation, the basis risk on price levels, and the number of futures
+// contracts for an exposure. With no file it runs on a built-in scenario.
 //
 // Bad input (a missing file, an unknown column, a cell that is not a number, too few rows, log returns
-// of a non-positive price, a change beyond the range of double) prints one line on stderr and exits with
-// status 2; so does a report that cannot be written (a full disk, a closed pipe: > /dev/full).
+// of a non-positive price, a change beyond the range of double; with two files also dates out of order or
+// repeated, dates written two ways in one file, a staleness limit <= 0, FILE and two files together)
+// prints one line on stderr and exits with status 2; so does a report that cannot be written (a full
+// disk, a closed pipe: > /dev/full).
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -71,14 +86,28 @@ class input_error : public std::runtime_error {
 // The report.
 
 struct settings {
-  std::string file;  // empty: the built-in scenario
+  std::string file;  // empty: the built-in scenario, or two files
   std::string spot;
   std::string hedge;
+  std::string exposure_file, hedge_file;  // two files: each side on its own dates
+  std::string exposure_column, hedge_column;
+  std::string join = "union-as-of";
+  std::optional<std::int64_t> max_staleness;  // days; default_max_staleness for the as-of joins
   std::string returns = "changes";
   std::optional<double> exposure;
   std::optional<double> contract_size;
   std::string format = "text";
+
+  [[nodiscard]] bool two_files() const { return !exposure_file.empty() || !hedge_file.empty(); }
 };
+
+// A weekend and a one-day holiday: Friday's price still stands on Tuesday. Older prices are dropped, so
+// that a file that stops (or pauses for weeks) does not lend one flat price to every later date of the
+// other; async_hedge uses the same limit on the same FRED files.
+constexpr std::int64_t default_max_staleness = 4;
+
+// Kept rows by the age of one side's price: 0, 1, 2, 3, and 4 or more days.
+constexpr std::size_t age_buckets = 5;
 
 struct contracts {
   double exposure = 0.0;
@@ -86,16 +115,45 @@ struct contracts {
   double optimal = 0.0;  // N* = h*·Q_A/Q_F, not rounded
 };
 
+/// One file of the two-file mode, and what the join did with it.
+struct joined_file {
+  std::string file, column;
+  price_csv::date_style style = price_csv::date_style::iso;
+  bool newest_first = false;
+  std::optional<price_csv::date> first, last;  // the file's dates (none for a file without rows)
+  hedgemetrics::series_alignment counts;       // observations, non_finite, used, filled, ..., ages
+  std::array<std::size_t, age_buckets> ages{};
+};
+
+/// The as-of join of the two-file mode.
+struct join_summary {
+  std::string policy;                   // union-as-of, as-of or inner
+  std::int64_t max_staleness = 0;       // days (not used by inner)
+  bool default_staleness = false;       // max_staleness is default_max_staleness, not asked for
+  hedgemetrics::alignment_report join;  // the counts of hedgemetrics::align
+  joined_file exposure, hedge;
+};
+
+/// The two price series the report is computed on, one row per date, oldest first, and where each price
+/// came from (file and spreadsheet row), for messages.
+struct price_rows {
+  std::vector<price_csv::date> dates;
+  std::vector<double> spot, hedge;
+  std::string spot_source, hedge_source;
+  std::vector<std::size_t> spot_rows, hedge_rows;
+};
+
 struct report {
-  std::string source;  // the file, or a description of the built-in scenario
+  std::string source;  // the file(s), or a description of the built-in scenario
   bool builtin = false;
   std::string spot, hedge;
   std::string returns;        // changes, log or simple
   std::string series_name;    // what the hedge was fitted on, in words
-  std::size_t rows_read = 0;  // data rows in the file
+  std::size_t rows_read = 0;  // data rows in the file (one file)
   std::size_t rows_aligned = 0;
   bool reordered = false;
   price_csv::date first, last;
+  std::optional<join_summary> alignment;  // two files
   hedgemetrics::hedge_fit<double> fit{};
   double naive_effectiveness = 0.0;  // of a 1:1 hedge
   std::size_t dof = 0;
@@ -116,22 +174,16 @@ std::string number(double value, int digits = 6) {
   return text;
 }
 
-report make_report(const settings& options) {
-  report r;
-  r.builtin = options.file.empty();
-  const price_csv::table table =
-      r.builtin ? price_csv::parse_csv(builtin_csv, "built-in scenario") : price_csv::read_csv(options.file);
-  r.spot = options.spot.empty() && r.builtin ? builtin_spot : options.spot;
-  r.hedge = options.hedge.empty() && r.builtin ? builtin_hedge : options.hedge;
-  if (r.spot.empty() || r.hedge.empty()) {
-    throw input_error("name the exposure and the hedge with --spot COL --hedge COL; the columns of " +
-                      options.file + " are " + table.value_columns());
-  }
+std::string plural(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The prices: two columns of one file, or one column of each of two files joined as of date.
+
+price_rows one_file(const price_csv::table& table, report& r) {
   const price_csv::aligned_columns data = price_csv::align(table, r.spot, r.hedge);
-  r.source = r.builtin ? "built-in scenario (synthetic monthly prices whose changes are Hull's Table 3.2)"
-                       : options.file;
   r.rows_read = data.rows_read;
-  r.rows_aligned = data.dates.size();
   r.reordered = data.reordered;
   const std::size_t n = data.dates.size();
   // Three changes (four prices) are the fewest that give h* a standard error (n − 2 ≥ 1).
@@ -140,11 +192,151 @@ report make_report(const settings& options) {
                       " both have a value on " + std::to_string(n) + " date" + (n == 1 ? "" : "s") +
                       ", and a hedge ratio with a standard error needs at least 4");
   }
+  return {data.dates, data.first, data.second, table.source, table.source, data.rows, data.rows};
+}
+
+std::int64_t days_since_epoch(const price_csv::date& d) {
+  return hedgemetrics::days_from_civil(
+      {d.year, static_cast<unsigned>(d.month), static_cast<unsigned>(d.day)});
+}
+
+// The column a file's prices are in: the one named, or the file's only value column.
+std::string column_of(const price_csv::table& table, const std::string& chosen, const char* option) {
+  if (!chosen.empty()) return chosen;
+  if (table.header.size() == 2) return std::string(price_csv::detail::trim(table.header[1]));
+  throw input_error(table.source + " has " +
+                    (table.header.size() < 2 ? std::string("no value column")
+                                             : std::to_string(table.header.size() - 1) + " value columns") +
+                    ": name the one to use with " + option + "; the columns are " + table.value_columns());
+}
+
+price_rows two_files(const settings& options, report& r) {
+  // Both files are read before either column is chosen: a missing second file is reported as such, not
+  // as a problem of the first.
+  const price_csv::table exposure_table = price_csv::read_csv(options.exposure_file);
+  const price_csv::table hedge_table = price_csv::read_csv(options.hedge_file);
+  const price_csv::dated_column e = price_csv::read_column(
+      exposure_table, column_of(exposure_table, options.exposure_column, "--exposure-column"));
+  const price_csv::dated_column h =
+      price_csv::read_column(hedge_table, column_of(hedge_table, options.hedge_column, "--hedge-column"));
+  r.spot = e.name;
+  r.hedge = h.name;
+  r.reordered = e.reversed || h.reversed;
+
+  std::vector<std::int64_t> e_days, h_days;
+  for (const auto& d : e.dates) e_days.push_back(days_since_epoch(d));
+  for (const auto& d : h.dates) h_days.push_back(days_since_epoch(d));
+
+  join_summary summary;
+  summary.policy = options.join;
+  hedgemetrics::align_options how;
+  how.policy = options.join == "inner"   ? hedgemetrics::join_policy::inner
+               : options.join == "as-of" ? hedgemetrics::join_policy::as_of
+                                         : hedgemetrics::join_policy::union_as_of;
+  how.anchor = 0;  // as-of: the exposure's dates
+  how.max_staleness = options.max_staleness.value_or(default_max_staleness);
+  how.missing = hedgemetrics::missing_data::omit;  // a blank or "." is a day without a price
+  summary.max_staleness = how.max_staleness;
+  summary.default_staleness = !options.max_staleness.has_value();
+  hedgemetrics::aligned_series<double> rows;
+  try {
+    rows = hedgemetrics::align(e_days, e.values, h_days, h.values, how, e.source, h.source);
+  } catch (const std::invalid_argument& x) {
+    // What align() checks that read_column has not: the staleness limit.
+    throw input_error("joining " + e.source + " and " + h.source + ": " + x.what());
+  }
+  summary.join = rows.report;
+
+  price_rows out;
+  out.spot_source = e.source;
+  out.hedge_source = h.source;
+  const std::size_t n = rows.time.size();
+  // The file row of each price used: the observation stamped time − age.
+  auto file_rows = [&](const price_csv::dated_column& c, const std::vector<std::int64_t>& days,
+                       std::size_t j) {
+    std::vector<std::size_t> where(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int64_t stamp = rows.time[i] - rows.age[j][i];
+      where[i] =
+          c.rows[static_cast<std::size_t>(std::lower_bound(days.begin(), days.end(), stamp) - days.begin())];
+    }
+    return where;
+  };
+  out.spot_rows = file_rows(e, e_days, 0);
+  out.hedge_rows = file_rows(h, h_days, 1);
+  for (const std::int64_t t : rows.time) {
+    const hedgemetrics::civil_date d = hedgemetrics::civil_from_days(t);
+    out.dates.push_back({d.year, static_cast<int>(d.month), static_cast<int>(d.day)});
+  }
+  out.spot = rows.values[0];
+  out.hedge = rows.values[1];
+
+  auto describe = [&](const price_csv::dated_column& c, std::size_t j) {
+    joined_file f;
+    f.file = c.source;
+    f.column = c.name;
+    f.style = c.style;
+    f.newest_first = c.reversed;
+    if (!c.dates.empty()) {
+      f.first = c.dates.front();
+      f.last = c.dates.back();
+    }
+    f.counts = rows.report.series[j];
+    for (const std::int64_t age : rows.age[j]) {
+      ++f.ages[static_cast<std::size_t>(std::min<std::int64_t>(age, age_buckets - 1))];
+    }
+    return f;
+  };
+  summary.exposure = describe(e, 0);
+  summary.hedge = describe(h, 1);
+  r.alignment = summary;
+
+  if (n < 4) {
+    const auto& j = rows.report;
+    std::string why = plural(j.candidate_rows, "candidate date");
+    if (j.dropped_stale > 0) {
+      why += ", " + std::to_string(j.dropped_stale) + " dropped as staler than " +
+             plural(static_cast<std::size_t>(how.max_staleness), "day");
+    }
+    if (j.dropped_no_earlier_value > 0) {
+      why += ", " + std::to_string(j.dropped_no_earlier_value) + " before both files had a price";
+    }
+    if (j.dropped_not_in_all > 0) why += ", " + std::to_string(j.dropped_not_in_all) + " in one file only";
+    throw input_error("too few rows: " + e.source + " (" + in_quotes(e.name) + ") and " + h.source + " (" +
+                      in_quotes(h.name) + ") joined " + options.join + " give " + plural(n, "row") + " (" +
+                      why + "), and a hedge ratio with a standard error needs at least 4" +
+                      (j.dropped_stale > 0 ? " (a larger --max-staleness keeps stale rows)" : ""));
+  }
+  return out;
+}
+
+report make_report(const settings& options) {
+  report r;
+  price_rows data;
+  if (options.two_files()) {
+    data = two_files(options, r);
+    r.source = options.exposure_file + " and " + options.hedge_file;
+  } else {
+    r.builtin = options.file.empty();
+    const price_csv::table table = r.builtin ? price_csv::parse_csv(builtin_csv, "built-in scenario")
+                                             : price_csv::read_csv(options.file);
+    r.spot = options.spot.empty() && r.builtin ? builtin_spot : options.spot;
+    r.hedge = options.hedge.empty() && r.builtin ? builtin_hedge : options.hedge;
+    if (r.spot.empty() || r.hedge.empty()) {
+      throw input_error("name the exposure and the hedge with --spot COL --hedge COL; the columns of " +
+                        options.file + " are " + table.value_columns());
+    }
+    data = one_file(table, r);
+    r.source = r.builtin ? "built-in scenario (synthetic monthly prices whose changes are Hull's Table 3.2)"
+                         : options.file;
+  }
+  const std::size_t n = data.dates.size();
+  r.rows_aligned = n;
   r.first = data.dates.front();
   r.last = data.dates.back();
 
-  const std::vector<double>& spot = data.first;
-  const std::vector<double>& futures = data.second;
+  const std::vector<double>& spot = data.spot;
+  const std::vector<double>& futures = data.hedge;
   std::vector<double> spot_series, futures_series;
   r.returns = options.returns;
   if (options.returns == "log") {
@@ -154,9 +346,9 @@ report make_report(const settings& options) {
         if (spot[i] <= 0.0) what += in_quotes(r.spot) + " is " + number(spot[i], 10);
         if (futures[i] <= 0.0)
           what += (what.empty() ? "" : " and ") + in_quotes(r.hedge) + " is " + number(futures[i], 10);
-        throw input_error(table.source + ": --returns log needs positive prices, but on " +
-                          data.dates[i].iso() + " " + what +
-                          " (use price changes, the default, or --returns simple)");
+        throw input_error((spot[i] <= 0.0 ? data.spot_source : data.hedge_source) +
+                          ": --returns log needs positive prices, but on " + data.dates[i].iso() + " " +
+                          what + " (use price changes, the default, or --returns simple)");
       }
     }
     spot_series = hedgemetrics::log_returns(spot);
@@ -165,8 +357,9 @@ report make_report(const settings& options) {
   } else if (options.returns == "simple") {
     for (std::size_t i = 0; i + 1 < n; ++i) {
       if (spot[i] == 0.0 || futures[i] == 0.0) {
-        throw input_error(table.source + ": --returns simple divides by the previous price, but on " +
-                          data.dates[i].iso() + " " + in_quotes(spot[i] == 0.0 ? r.spot : r.hedge) +
+        throw input_error((spot[i] == 0.0 ? data.spot_source : data.hedge_source) +
+                          ": --returns simple divides by the previous price, but on " + data.dates[i].iso() +
+                          " " + in_quotes(spot[i] == 0.0 ? r.spot : r.hedge) +
                           " is 0 (use price changes, the default)");
       }
     }
@@ -187,10 +380,12 @@ report make_report(const settings& options) {
       const double value = is_spot ? spot_series[t] : futures_series[t];
       if (std::isfinite(value)) continue;
       const std::vector<double>& levels = is_spot ? spot : futures;
-      throw input_error(table.source + ": the " + r.series_name.substr(0, r.series_name.size() - 1) + " of " +
+      const std::vector<std::size_t>& rows = is_spot ? data.spot_rows : data.hedge_rows;
+      throw input_error((is_spot ? data.spot_source : data.hedge_source) + ": the " +
+                        r.series_name.substr(0, r.series_name.size() - 1) + " of " +
                         in_quotes(is_spot ? r.spot : r.hedge) + " from " + data.dates[t].iso() + " (row " +
-                        std::to_string(data.rows[t]) + ", " + number(levels[t], 10) + ") to " +
-                        data.dates[t + 1].iso() + " (row " + std::to_string(data.rows[t + 1]) + ", " +
+                        std::to_string(rows[t]) + ", " + number(levels[t], 10) + ") to " +
+                        data.dates[t + 1].iso() + " (row " + std::to_string(rows[t + 1]) + ", " +
                         number(levels[t + 1], 10) + ") is beyond the range of double (above 1.8e308)");
     }
   }
@@ -203,23 +398,24 @@ report make_report(const settings& options) {
       hedge_constant = hedge_constant && v == futures_series.front();
       hedge_still = hedge_still && v == 0.0;
     }
+    const std::string& source = data.hedge_source;
     if (hedge_still) {
-      throw input_error(table.source + ": " + in_quotes(r.hedge) + " does not change from " + r.first.iso() +
+      throw input_error(source + ": " + in_quotes(r.hedge) + " does not change from " + r.first.iso() +
                         " to " + r.last.iso() + ", so no hedge ratio exists");
     }
     if (hedge_constant) {
-      throw input_error(table.source + ": the " + r.series_name + " of " + in_quotes(r.hedge) +
+      throw input_error(source + ": the " + r.series_name + " of " + in_quotes(r.hedge) +
                         " are all equal from " + r.first.iso() + " to " + r.last.iso() +
                         ", so they have no variance and no hedge ratio exists");
     }
     if (std::isinf(r.fit.ratio)) {
-      throw input_error(table.source + ": h* of " + in_quotes(r.spot) + " on " + in_quotes(r.hedge) +
+      throw input_error(source + ": h* of " + in_quotes(r.spot) + " on " + in_quotes(r.hedge) +
                         " is beyond the range of double: the " + r.series_name +
                         " of the exposure are more than 1.8e308 times those of the hedge");
     }
     // Not a caller error: a figure the library should have given. Say so rather than print NaN.
-    throw input_error(table.source + ": hedgemetrics gave no hedge ratio (NaN) although the " +
-                      r.series_name + " of " + in_quotes(r.hedge) + " vary; their magnitude (" +
+    throw input_error(source + ": hedgemetrics gave no hedge ratio (NaN) although the " + r.series_name +
+                      " of " + in_quotes(r.hedge) + " vary; their magnitude (" +
                       number(futures_series.front(), 3) + ", ...) may be beyond what it handles");
   }
   r.naive_effectiveness = hedgemetrics::hedge_effectiveness(spot_series, futures_series, 1.0);
@@ -260,6 +456,74 @@ std::string padded(std::string text, std::size_t width) {
   return text;
 }
 
+// The heading of the alignment section, and what the join does in words.
+std::string join_heading(const join_summary& a) {
+  std::string heading = "Alignment: " + a.policy + " join";
+  if (a.policy != "inner") {
+    heading += ", prices at most " + plural(static_cast<std::size_t>(a.max_staleness), "day") + " old" +
+               (a.default_staleness ? " (the default)" : "");
+  }
+  const char* what =
+      a.policy == "inner" ? "a row on every date both files have a price"
+      : a.policy == "as-of"
+          ? "a row on every date the exposure has a price; the hedge gives its last price at or "
+            "before it"
+          : "a row on every date either file has a price; each gives its last price at or "
+            "before it";
+  return heading + "\n  (" + what + ")\n";
+}
+
+std::string alignment_text(const join_summary& a) {
+  std::string out = "\n" + join_heading(a);
+  auto row = [&out](const std::string& label, const std::string& exposure, const std::string& hedge) {
+    out += "  " + padded(label, 24) + padded(exposure, 16) + hedge + "\n";
+  };
+  auto both = [&](const std::string& label, auto field) { row(label, field(a.exposure), field(a.hedge)); };
+  auto count = [](std::size_t n) { return std::to_string(n); };
+  row("", "exposure", "hedge");
+  both("dates written",
+       [](const joined_file& f) { return std::string(price_csv::date_style_name(f.style)); });
+  both("order in file",
+       [](const joined_file& f) { return f.newest_first ? "newest first" : "oldest first"; });
+  both("first date", [](const joined_file& f) { return f.first ? f.first->iso() : std::string("none"); });
+  both("last date", [](const joined_file& f) { return f.last ? f.last->iso() : std::string("none"); });
+  both("rows in file", [&](const joined_file& f) { return count(f.counts.observations); });
+  both("missing prices", [&](const joined_file& f) { return count(f.counts.non_finite); });
+  both("prices used", [&](const joined_file& f) { return count(f.counts.used); });
+  both("dates lacked", [&](const joined_file& f) { return count(f.counts.filled); });
+  both("dropped: no price yet", [&](const joined_file& f) { return count(f.counts.no_earlier_value); });
+  both("dropped: stale", [&](const joined_file& f) { return count(f.counts.stale); });
+  for (std::size_t k = 0; k < age_buckets; ++k) {
+    const std::string days = k + 1 == age_buckets ? std::to_string(k) + "+ days"
+                             : k == 1             ? std::string("1 day")
+                                                  : std::to_string(k) + " days";
+    row((k == 0 ? "rows by age: " : "             ") + days, count(a.exposure.ages[k]),
+        count(a.hedge.ages[k]));
+  }
+  both("max age (days)", [](const joined_file& f) { return std::to_string(f.counts.max_age); });
+  both("mean age (days)", [](const joined_file& f) { return fixed(f.counts.mean_age, 4); });
+  const auto& j = a.join;
+  auto line = [&out](const std::string& label, const std::string& value) {
+    out += "  " + padded(label, 24) + value + "\n";
+  };
+  // With two files, inner's candidates (rows kept + prices whose date the other file lacks) are the
+  // dates either file has a price on, as union-as-of's are; as-of's are the exposure's.
+  line("candidate dates", count(j.candidate_rows) + (a.policy == "as-of" ? " (with an exposure price)"
+                                                                         : " (with a price in either file)"));
+  line("rows kept", count(j.rows));
+  if (a.policy == "inner") {
+    line("rows dropped", count(j.dropped_not_in_all) + " dates with a price in one file only");
+  } else {
+    line("rows dropped", count(j.dropped_no_earlier_value) + " before both files had a price, " +
+                             count(j.dropped_stale) + " stale (a price older than " +
+                             plural(static_cast<std::size_t>(a.max_staleness), "day") + ")");
+  }
+  out +=
+      "  (dates lacked: kept rows where the file had no price that day and its last earlier one was used;\n"
+      "  missing prices: blank or \".\" cells, skipped; a row dropped for both files counts once)\n";
+  return out;
+}
+
 std::string text_report(const report& r) {
   const auto& fit = r.fit;
   std::string out;
@@ -267,12 +531,22 @@ std::string text_report(const report& r) {
     out += "  " + padded(label, 24) + value + "\n";
   };
   out += "Hedge report: " + r.source + "\n";
-  line("exposure (spot, long)", r.spot);
-  line("hedge (futures, sold)", r.hedge);
-  line("period", r.first.iso() + " to " + r.last.iso() + (r.reordered ? " (rows sorted by date)" : ""));
-  line("rows",
-       std::to_string(r.rows_aligned) + " with both values, of " + std::to_string(r.rows_read) + " read");
+  if (r.alignment) {
+    const auto& a = *r.alignment;
+    line("exposure (spot, long)", in_quotes(r.spot) + " of " + a.exposure.file);
+    line("hedge (futures, sold)", in_quotes(r.hedge) + " of " + a.hedge.file);
+    line("period", r.first.iso() + " to " + r.last.iso());
+    line("rows", std::to_string(r.rows_aligned) + " joined (" + a.policy + "), of " +
+                     std::to_string(a.join.candidate_rows) + " candidate dates");
+  } else {
+    line("exposure (spot, long)", r.spot);
+    line("hedge (futures, sold)", r.hedge);
+    line("period", r.first.iso() + " to " + r.last.iso() + (r.reordered ? " (rows sorted by date)" : ""));
+    line("rows",
+         std::to_string(r.rows_aligned) + " with both values, of " + std::to_string(r.rows_read) + " read");
+  }
   line("fitted on", r.series_name + ", n = " + std::to_string(fit.n));
+  if (r.alignment) out += alignment_text(*r.alignment);
   out += "\nMinimum-variance hedge (OLS of exposure " + r.series_name + " on hedge " + r.series_name + ")\n";
   line("h*", number(fit.ratio) + "  (standard error " + number(fit.ratio_standard_error, 3) + ")");
   line("95% interval", "[" + number(r.ratio_low) + ", " + number(r.ratio_high) + "]  (t = " +
@@ -349,20 +623,51 @@ std::string json_basis(const hedgemetrics::basis_stats<double>& b) {
          ", \"max\": " + json_number(b.max) + ", \"last\": " + json_number(b.last) + "}";
 }
 
+std::string json_joined_file(const joined_file& f) {
+  const auto& c = f.counts;
+  std::string ages;
+  for (std::size_t k = 0; k < age_buckets; ++k) ages += (k > 0 ? ", " : "") + std::to_string(f.ages[k]);
+  return "{\"file\": " + json_string(f.file) + ", \"column\": " + json_string(f.column) +
+         ", \"date_format\": " + json_string(price_csv::date_style_name(f.style)) +
+         ", \"newest_first\": " + (f.newest_first ? "true" : "false") +
+         ", \"first_date\": " + (f.first ? json_string(f.first->iso()) : "null") +
+         ", \"last_date\": " + (f.last ? json_string(f.last->iso()) : "null") +
+         ", \"rows_read\": " + std::to_string(c.observations) +
+         ", \"missing\": " + std::to_string(c.non_finite) + ", \"used\": " + std::to_string(c.used) +
+         ", \"dates_lacked\": " + std::to_string(c.filled) +
+         ", \"no_earlier_value\": " + std::to_string(c.no_earlier_value) +
+         ", \"stale\": " + std::to_string(c.stale) + ", \"max_age_days\": " + std::to_string(c.max_age) +
+         ", \"mean_age_days\": " + json_number(c.mean_age) + ", \"rows_by_age_days\": [" + ages + "]}";
+}
+
+std::string json_alignment(const join_summary& a) {
+  const auto& j = a.join;
+  return "{\n    \"join\": " + json_string(a.policy) + ",\n    \"max_staleness_days\": " +
+         (a.policy == "inner" ? "null" : std::to_string(a.max_staleness)) +
+         ",\n    \"candidate_rows\": " + std::to_string(j.candidate_rows) +
+         ",\n    \"rows\": " + std::to_string(j.rows) +
+         ",\n    \"dropped_not_in_both\": " + std::to_string(j.dropped_not_in_all) +
+         ",\n    \"dropped_no_earlier_value\": " + std::to_string(j.dropped_no_earlier_value) +
+         ",\n    \"dropped_stale\": " + std::to_string(j.dropped_stale) +
+         ",\n    \"exposure\": " + json_joined_file(a.exposure) +
+         ",\n    \"hedge\": " + json_joined_file(a.hedge) + "\n  }";
+}
+
 std::string json_report(const report& r) {
   const auto& fit = r.fit;
   std::string out = "{\n";
   auto field = [&out](const std::string& key, const std::string& value, bool last = false) {
     out += "  " + json_string(key) + ": " + value + (last ? "\n" : ",\n");
   };
-  field("source", json_string(r.builtin ? "built-in" : "file"));
-  field("file", r.builtin ? "null" : json_string(r.source));
+  field("source", json_string(r.builtin ? "built-in" : r.alignment ? "files" : "file"));
+  field("file", r.builtin || r.alignment ? "null" : json_string(r.source));
   field("spot", json_string(r.spot));
   field("hedge", json_string(r.hedge));
   field("returns", json_string(r.returns));
-  field("rows_read", std::to_string(r.rows_read));
+  field("rows_read", r.alignment ? "null" : std::to_string(r.rows_read));  // two files: see "alignment"
   field("rows_aligned", std::to_string(r.rows_aligned));
   field("sorted_by_date", r.reordered ? "true" : "false");
+  field("alignment", r.alignment ? json_alignment(*r.alignment) : "null");
   field("first_date", json_string(r.first.iso()));
   field("last_date", json_string(r.last.iso()));
   field("n", std::to_string(fit.n));
@@ -410,14 +715,35 @@ std::string one_line(std::string message) {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Minimum-variance hedge report for two price columns of a dated CSV file.\n"
-      "With no FILE, runs on a built-in scenario (Hull's Example 3.3 as synthetic price levels).",
+      "Minimum-variance hedge report for two price columns of a dated CSV file, or for one column of each\n"
+      "of two files joined as of date (--exposure-file, --hedge-file).\n"
+      "With no file, runs on a built-in scenario (Hull's Example 3.3 as synthetic price levels).",
       "hedge_report"};
   settings options;
-  app.add_option("FILE", options.file,
-                 "CSV file: a header row, dates in the first column (YYYY-MM-DD or M/D/YYYY)");
-  app.add_option("--spot", options.spot, "column of the exposure held long (the spot price)");
-  app.add_option("--hedge", options.hedge, "column of the hedge instrument sold (the futures price)");
+  auto* file = app.add_option("FILE", options.file,
+                              "CSV file: a header row, dates in the first column (YYYY-MM-DD or M/D/YYYY)");
+  auto* spot = app.add_option("--spot", options.spot, "column of FILE held long (the spot price)");
+  auto* hedge = app.add_option("--hedge", options.hedge, "column of FILE sold (the futures price)");
+  auto* exposure_file = app.add_option(
+      "--exposure-file", options.exposure_file,
+      "two files: the CSV file of the exposure held long, dates in the first column, oldest or newest first");
+  auto* hedge_file = app.add_option("--hedge-file", options.hedge_file,
+                                    "two files: the CSV file of the hedge instrument sold, likewise");
+  auto* exposure_column = app.add_option("--exposure-column", options.exposure_column,
+                                         "column of --exposure-file (if it has more than one value column)");
+  auto* hedge_column = app.add_option("--hedge-column", options.hedge_column,
+                                      "column of --hedge-file (if it has more than one value column)");
+  auto* join = app.add_option("--join", options.join,
+                              "two files: union-as-of (default: every date either file has, each side's last "
+                              "price at or before it), as-of (the exposure's dates) or inner (dates in both)")
+                   ->check(CLI::IsMember({"union-as-of", "as-of", "inner"}));
+  auto* max_staleness = app.add_option(
+      "--max-staleness", options.max_staleness,
+      "two files, as-of joins: drop a row whose price is more than DAYS calendar days old (default 4)");
+  exposure_file->needs(hedge_file);
+  hedge_file->needs(exposure_file);
+  for (auto* option : {exposure_column, join, max_staleness}) option->needs(exposure_file);
+  hedge_column->needs(hedge_file);
   app.add_option("--returns", options.returns,
                  "fit on price changes (default), log returns or simple returns")
       ->check(CLI::IsMember({"changes", "log", "simple"}));
@@ -440,6 +766,18 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    // The two ways of giving the prices do not mix: say which options belong to which.
+    if (options.two_files() && (file->count() > 0 || spot->count() > 0 || hedge->count() > 0)) {
+      throw CLI::ValidationError(
+          "FILE with --spot and --hedge (one file) and --exposure-file with --hedge-file (two files) are "
+          "two ways of giving the prices; use one (with two files, name their columns with "
+          "--exposure-column and --hedge-column)");
+    }
+    if (options.join == "inner" && max_staleness->count() > 0) {
+      throw CLI::ValidationError(
+          "--max-staleness limits the age of a carried price, and --join inner carries none (it keeps the "
+          "dates both files have); use it with --join union-as-of or as-of");
+    }
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help
     std::cerr << "hedge_report: " << one_line(e.what()) << " (see hedge_report --help)\n";
