@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Checks hedge_report against an independent computation (standard library only).
+"""Checks hedge_report against an independent computation (standard library only; pandas, when installed,
+cross-checks the two-file joins).
 
     check_hedge_report.py figures --exe HEDGE_REPORT --csv FILE --spot COL --hedge COL
                           [--returns changes|log|simple] [--exposure Q --contract-size Q]
@@ -8,6 +9,11 @@
     check_hedge_report.py builtin --exe HEDGE_REPORT
     check_hedge_report.py quirks  --exe HEDGE_REPORT --work-dir DIR
     check_hedge_report.py scaled  --exe HEDGE_REPORT --work-dir DIR --exponent K
+    check_hedge_report.py two_files --exe HEDGE_REPORT --work-dir DIR
+    check_hedge_report.py two_files_data --exe HEDGE_REPORT --exposure-csv A [--exposure-column COL]
+                          --hedge-csv B [--hedge-column COL] [--join union-as-of|as-of|inner]
+                          [--max-staleness DAYS] [--returns ...] [--exposure Q --contract-size Q]
+                          [--expect-rows N] [--expect-ratio X] [--expect-r2 Y] [--expect-tol T]
     check_hedge_report.py error CASE --exe HEDGE_REPORT --work-dir DIR [--data-dir DIR]
 
 figures: reads the CSV with the csv module, keeps the dates where both columns have a value (blank and
@@ -23,12 +29,23 @@ scaled: the built-in scenario's prices times 10^K (K = 200: near the overflow th
 every figure still exists and the scale-free ones are those of Hull's example) through `figures`: a figure
 whose exact value is beyond 1.8e308 must be null (non-finite), every other one right to 1e-9, and the text
 report must print the right effectiveness.
+two_files_data: hedge_report on two files (--exposure-file, --hedge-file). The join is recomputed one
+candidate date at a time (bisect for each side's last price at or before it, its age in days against the
+limit), and again with pandas where installed (merge for inner; merge_asof backward, with and without
+tolerance, so that a row with no earlier price and a stale one are told apart); every count of the
+report's alignment section (rows, dates lacked, drops and why, the ages 0/1/2/3/4+ days, mean age) must
+agree exactly, in the JSON and in the text, and every figure to 1e-9 on the rows kept, exactly as in
+`figures`.
+two_files: writes a small pair (ISO, oldest first, against an EIA-style export: M/D/YYYY, newest first,
+CRLF, two value columns) and runs two_files_data under each join, the counts also against values worked
+out on paper.
 error: one bad-input case; hedge_report must exit with status 2, print nothing on stdout and one line
 on stderr that says what is wrong.
 
 Exit status 77 (CTest's SKIP_RETURN_CODE) when a data file is absent.
 """
 import argparse
+import bisect
 import csv
 import datetime
 import json
@@ -233,28 +250,8 @@ def check_report(report, expected, checker):
             checker.close(key, report[key], want)
 
 
-def figures(args):
-    if not os.path.exists(args.csv):
-        print("SKIP: %s not found (set HEDGEMETRICS_DATA_DIR to the reference data)" % args.csv)
-        return SKIP
-    rows_read, rows = load(args.csv, args.spot, args.hedge)
-    spot = [r[1] for r in rows]
-    futures = [r[2] for r in rows]
-    command = [args.csv, "--spot", args.spot, "--hedge", args.hedge, "--returns", args.returns, "--format", "json"]
-    if args.exposure is not None:
-        command += ["--exposure", args.exposure, "--contract-size", args.contract_size]
-    code, out, err = run(args.exe, command)
-    if code != 0:
-        print("FAIL: hedge_report exited with %d: %s" % (code, err.strip()))
-        return 1
-    report = json.loads(out)
-    print("%s: %s vs %s, %s" % (os.path.basename(args.csv), args.spot, args.hedge, args.returns))
-    print("  %-34s %-24s %-24s" % ("figure", "hedge_report", "independent"))
-    c = Checker()
-    c.equal("rows_read", report["rows_read"], rows_read)
-    c.equal("rows_aligned", report["rows_aligned"], len(rows))
-    c.equal("first_date", report["first_date"], rows[0][0].isoformat())
-    c.equal("last_date", report["last_date"], rows[-1][0].isoformat())
+def check_figures(report, spot, futures, args, c):
+    """Every figure of the JSON report against the exact computation on the price levels of its rows."""
     expected = fit(transform(spot, args.returns), transform(futures, args.returns))
     check_report(report, expected, c)
     for key, ratio in (("basis_ratio_1", Fraction(1)), ("basis_ratio_h", expected["hedge_ratio"])):
@@ -283,6 +280,31 @@ def figures(args):
         print("  %-34s %-24.6f %-24s %s" % (name, got, "%g +- %g" % (want, args.expect_tol),
                                            "" if ok else "  <-- MISMATCH"))
         c.failures += 0 if ok else 1
+
+
+def figures(args):
+    if not os.path.exists(args.csv):
+        print("SKIP: %s not found (set HEDGEMETRICS_DATA_DIR to the reference data)" % args.csv)
+        return SKIP
+    rows_read, rows = load(args.csv, args.spot, args.hedge)
+    spot = [r[1] for r in rows]
+    futures = [r[2] for r in rows]
+    command = [args.csv, "--spot", args.spot, "--hedge", args.hedge, "--returns", args.returns, "--format", "json"]
+    if args.exposure is not None:
+        command += ["--exposure", args.exposure, "--contract-size", args.contract_size]
+    code, out, err = run(args.exe, command)
+    if code != 0:
+        print("FAIL: hedge_report exited with %d: %s" % (code, err.strip()))
+        return 1
+    report = json.loads(out)
+    print("%s: %s vs %s, %s" % (os.path.basename(args.csv), args.spot, args.hedge, args.returns))
+    print("  %-34s %-24s %-24s" % ("figure", "hedge_report", "independent"))
+    c = Checker()
+    c.equal("rows_read", report["rows_read"], rows_read)
+    c.equal("rows_aligned", report["rows_aligned"], len(rows))
+    c.equal("first_date", report["first_date"], rows[0][0].isoformat())
+    c.equal("last_date", report["last_date"], rows[-1][0].isoformat())
+    check_figures(report, spot, futures, args, c)
     # The text report must run too, and say the same h*.
     code, text, err = run(args.exe, [a for a in command if a not in ("--format", "json")])
     if code != 0 or "h*" not in text:
@@ -382,6 +404,298 @@ def scaled(args):
     return status
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Two files joined as of date (--exposure-file, --hedge-file).
+
+AGE_BUCKETS = 5  # rows by the age of a side's price: 0, 1, 2, 3, 4+ days
+
+
+def load_column(path, column):
+    """One column of a dated CSV file on every date of the file, oldest first: (date, Fraction or None),
+    with what the report says of the file (rows, missing cells, date format, order)."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        rows = [row for row in csv.reader(f) if any(cell.strip() for cell in row)]
+    header = [name.strip() for name in rows[0]]
+    i = header.index(column) if column is not None else 1
+    dated = []
+    for row in rows[1:]:
+        cell = row[i].strip() if i < len(row) else ""
+        dated.append((parse_date(row[0]), None if cell in ("", ".") else Fraction(cell)))
+    newest_first = len(dated) > 1 and dated[-1][0] < dated[0][0]
+    about = {"rows_read": len(dated), "missing": sum(v is None for _, v in dated),
+             "date_format": "YYYY-MM-DD" if "-" in rows[1][0] else "M/D/YYYY", "newest_first": newest_first}
+    dated.sort(key=lambda r: r[0])
+    about["first_date"], about["last_date"] = dated[0][0].isoformat(), dated[-1][0].isoformat()
+    return dated, about
+
+
+def join_by_hand(exposure, hedge, policy, limit):
+    """The join as the report describes it, one candidate date at a time (bisect for each side's last price
+    at or before it): the rows kept (date, exposure, hedge) and every count of the report's "alignment"."""
+    sides = []
+    for dated in (exposure, hedge):
+        priced = [(d, v) for d, v in dated if v is not None]
+        sides.append(([d for d, _ in priced], [v for _, v in priced]))
+    (et, ev), (ht, hv) = sides
+    out = {"candidate_rows": 0, "rows": 0, "dropped_not_in_both": 0, "dropped_no_earlier_value": 0,
+           "dropped_stale": 0}
+    per_side = [{"no_earlier_value": 0, "stale": 0, "ages": [], "stamps": []} for _ in range(2)]
+    kept = []
+    if policy == "inner":
+        common = sorted(set(et) & set(ht))
+        out["candidate_rows"] = len(set(et) | set(ht))
+        out["dropped_not_in_both"] = len(et) + len(ht) - 2 * len(common)
+        candidates = []
+        for d in common:
+            kept.append((d, ev[et.index(d)], hv[ht.index(d)]))
+            for j in range(2):
+                per_side[j]["ages"].append(0)
+                per_side[j]["stamps"].append(d)
+    else:
+        candidates = et if policy == "as-of" else sorted(set(et) | set(ht))
+        out["candidate_rows"] = len(candidates)
+    for t in candidates:
+        found = []
+        for j, (times, _) in enumerate(sides):
+            k = bisect.bisect_right(times, t) - 1
+            if k < 0:
+                per_side[j]["no_earlier_value"] += 1
+                found.append(None)
+                continue
+            age = (t - times[k]).days
+            if age > limit:
+                per_side[j]["stale"] += 1
+            found.append((k, age))
+        if None in found:
+            out["dropped_no_earlier_value"] += 1
+        elif any(age > limit for _, age in found):
+            out["dropped_stale"] += 1
+        else:
+            kept.append((t, ev[found[0][0]], hv[found[1][0]]))
+            for j, (k, age) in enumerate(found):
+                per_side[j]["ages"].append(age)
+                per_side[j]["stamps"].append(sides[j][0][k])
+    out["rows"] = len(kept)
+    for j, name in enumerate(("exposure", "hedge")):
+        ages = per_side[j]["ages"]
+        out[name] = {
+            "no_earlier_value": per_side[j]["no_earlier_value"], "stale": per_side[j]["stale"],
+            "used": len(set(per_side[j]["stamps"])), "dates_lacked": sum(a > 0 for a in ages),
+            "max_age_days": max(ages, default=0),
+            "mean_age_days": Fraction(sum(ages), len(ages)) if ages else None,
+            "rows_by_age_days": [sum(min(a, AGE_BUCKETS - 1) == b for a in ages) for b in range(AGE_BUCKETS)],
+        }
+    return kept, out
+
+
+def join_with_pandas(exposure, hedge, policy, limit):
+    """The same counts from pandas: merge for inner; for the as-of joins merge_asof (backward) twice, with
+    and without tolerance=limit days, so that a row with no earlier price and a stale row can be told
+    apart. None when pandas is not installed."""
+    try:
+        import pandas as pd
+    except ImportError:
+        return None
+    frames = []
+    for dated in (exposure, hedge):
+        priced = [(d, float(v)) for d, v in dated if v is not None]
+        frames.append(pd.DataFrame({"date": pd.to_datetime([d for d, _ in priced]),
+                                    "value": [v for _, v in priced]}))
+    e, h = frames
+    out = {}
+    if policy == "inner":
+        both = pd.merge(e, h, on="date", how="inner")
+        out["candidate_rows"] = len(pd.Index(e["date"]).union(pd.Index(h["date"])))
+        out["rows"] = len(both)
+        out["dropped_not_in_both"] = len(e) + len(h) - 2 * len(both)
+        for name in ("exposure", "hedge"):
+            out[name] = {"used": len(both), "dates_lacked": 0, "rows_by_age_days": [len(both), 0, 0, 0, 0]}
+        return out
+    dates = e["date"] if policy == "as-of" else pd.Series(pd.Index(e["date"]).union(pd.Index(h["date"])))
+    grid = pd.DataFrame({"date": dates.sort_values().reset_index(drop=True)})
+    tolerance = pd.Timedelta(days=limit)
+    stamps, within = {}, {}
+    for name, frame in (("exposure", e), ("hedge", h)):
+        side = frame.assign(stamp=frame["date"])[["date", "stamp"]]
+        stamps[name] = pd.merge_asof(grid, side, on="date", direction="backward")["stamp"]
+        within[name] = pd.merge_asof(grid, side, on="date", direction="backward", tolerance=tolerance)["stamp"]
+    none = stamps["exposure"].isna() | stamps["hedge"].isna()
+    keep = within["exposure"].notna() & within["hedge"].notna()
+    out["candidate_rows"] = len(grid)
+    out["rows"] = int(keep.sum())
+    out["dropped_not_in_both"] = 0
+    out["dropped_no_earlier_value"] = int(none.sum())
+    out["dropped_stale"] = int((~none & ~keep).sum())
+    for name in ("exposure", "hedge"):
+        age = (grid["date"] - stamps[name]).dt.days
+        kept_age = age[keep].astype(int)
+        out[name] = {
+            "no_earlier_value": int(stamps[name].isna().sum()),
+            "stale": int((age > limit).sum()),
+            "used": int(stamps[name][keep].nunique()),
+            "dates_lacked": int((kept_age > 0).sum()),
+            "max_age_days": int(kept_age.max()) if len(kept_age) else 0,
+            "rows_by_age_days": [int((kept_age.clip(upper=AGE_BUCKETS - 1) == b).sum()) for b in range(AGE_BUCKETS)],
+        }
+    return out
+
+
+def compare_counts(label, got, want, c):
+    """Every count of `want` (nested one level) must be in `got`, equal; mean ages to 1e-9."""
+    for key, value in want.items():
+        if isinstance(value, dict):
+            compare_counts(label + key + ".", got[key], value, c)
+        elif key == "mean_age_days":
+            if value is None:
+                c.equal(label + key, got[key], None)
+            else:
+                c.close(label + key, got[key], value)
+        else:
+            c.equal(label + key, got[key], value)
+
+
+def check_two_files(args, expect_counts=None):
+    """hedge_report on two files against the join by hand (and pandas, when installed) and the exact
+    figures on the rows it keeps; `expect_counts`, worked out by hand for a small case, must agree too."""
+    for path in (args.exposure_csv, args.hedge_csv):
+        if not os.path.exists(path):
+            print("SKIP: %s not found (set HEDGEMETRICS_DATA_DIR to the reference data)" % path)
+            return SKIP
+    limit = args.max_staleness if args.max_staleness is not None else 4
+    exposure, exposure_about = load_column(args.exposure_csv, args.exposure_column)
+    hedge, hedge_about = load_column(args.hedge_csv, args.hedge_column)
+    kept, want = join_by_hand(exposure, hedge, args.join, limit)
+    command = ["--exposure-file", args.exposure_csv, "--hedge-file", args.hedge_csv, "--returns", args.returns]
+    for option, value in (("--exposure-column", args.exposure_column), ("--hedge-column", args.hedge_column),
+                          ("--join", args.join), ("--max-staleness", args.max_staleness),
+                          ("--exposure", args.exposure), ("--contract-size", args.contract_size)):
+        if value is not None:
+            command += [option, str(value)]
+    code, out, err = run(args.exe, command + ["--format", "json"])
+    if code != 0:
+        print("FAIL: hedge_report exited with %d: %s" % (code, err.strip()))
+        return 1
+    report = json.loads(out)
+    print("%s vs %s, %s join%s, %s" % (os.path.basename(args.exposure_csv), os.path.basename(args.hedge_csv),
+                                       args.join, "" if args.join == "inner" else ", at most %d days" % limit,
+                                       args.returns))
+    print("  %-34s %-24s %-24s" % ("figure", "hedge_report", "independent"))
+    c = Checker()
+    if expect_counts is not None:
+        print(" the join by hand against the counts worked out on paper:")
+        compare_counts("paper: ", want, expect_counts, c)
+    pandas_counts = join_with_pandas(exposure, hedge, args.join, limit)
+    if pandas_counts is None:
+        print(" (pandas not installed: the join by hand is not cross-checked with merge_asof)")
+    else:
+        print(" the join by hand against pandas (%s):" % ("merge" if args.join == "inner" else
+                                                          "merge_asof, with and without tolerance"))
+        compare_counts("pandas: ", want, pandas_counts, c)
+    print(" hedge_report against the join by hand:")
+    alignment = report["alignment"]
+    c.equal("source", report["source"], "files")
+    c.equal("alignment.join", alignment["join"], args.join)
+    c.equal("alignment.max_staleness_days", alignment["max_staleness_days"], None if args.join == "inner" else limit)
+    compare_counts("alignment.", alignment, want, c)
+    for name, about in (("exposure", exposure_about), ("hedge", hedge_about)):
+        compare_counts("alignment.%s." % name, alignment[name], about, c)
+    c.equal("rows_aligned", report["rows_aligned"], len(kept))
+    c.equal("first_date", report["first_date"], kept[0][0].isoformat())
+    c.equal("last_date", report["last_date"], kept[-1][0].isoformat())
+    if args.expect_rows is not None:
+        c.equal("rows vs the data README", report["rows_aligned"], args.expect_rows)
+    check_figures(report, [r[1] for r in kept], [r[2] for r in kept], args, c)
+    # The text report prints the same counts in its alignment section.
+    code, text, err = run(args.exe, command)
+    if code != 0:
+        print("FAIL: the text report exited with %d: %s" % (code, err.strip()))
+        c.failures += 1
+    else:
+        shown = {}
+        for label, key in (("dates lacked", "dates_lacked"), ("prices used", "used"),
+                           ("dropped: no price yet", "no_earlier_value"), ("dropped: stale", "stale")):
+            match = re.search(r"^  %s +(\d+) +(\d+)$" % re.escape(label), text, re.M)
+            shown[key] = [int(g) for g in match.groups()] if match else None
+        ages = re.findall(r"^  (?:rows by age:)? +(\d\+?) days? +(\d+) +(\d+)$", text, re.M)
+        shown["rows_by_age_days"] = [[int(a[1]) for a in ages], [int(a[2]) for a in ages]]
+        for key, value in shown.items():
+            c.equal("text: " + key, value, [want["exposure"][key], want["hedge"][key]])
+        match = re.search(r"^  rows kept +(\d+)$", text, re.M)
+        c.equal("text: rows kept", int(match.group(1)) if match else None, want["rows"])
+    print("worst relative difference %.2e over every figure; %d mismatches" % (c.worst, c.failures))
+    return 1 if c.failures else 0
+
+
+def two_files_data(args):
+    return check_two_files(args)
+
+
+# A hand-made pair: the exposure ISO-dated, oldest first, one value column (no --exposure-column needed),
+# a "." on 2024-01-03; the hedge as an EIA export would write it (M/D/YYYY, newest first, CRLF, no final
+# newline) with two value columns and a blank cell on 1/9/2024. Dates with a price: exposure 1, 2, 4, 5, 8,
+# 9, 10, 16, 17, 18, 19 January (11); hedge 2, 3, 5, 8, 11, 12, 17, 18, 22 January (9).
+TWO_EXPOSURE_CSV = ("date,spot\n2024-01-01,100\n2024-01-02,101\n2024-01-03,.\n2024-01-04,102.5\n2024-01-05,103\n"
+                    "2024-01-08,102\n2024-01-09,104\n2024-01-10,103.5\n2024-01-16,105\n2024-01-17,106\n"
+                    "2024-01-18,105.5\n2024-01-19,107\n")
+TWO_HEDGE_CSV = ("Date,Futures 1,Futures 2\r\n1/22/2024,53.6,54.0\r\n1/18/2024,52.5,53.1\r\n1/17/2024,52.8,53.0\r\n"
+                 "1/12/2024,51.9,52.2\r\n1/11/2024,51.2,51.7\r\n1/9/2024,,51.5\r\n1/8/2024,50.5,51.0\r\n"
+                 "1/5/2024,51.0,51.2\r\n1/3/2024,50.4,50.9\r\n1/2/2024,50.0,50.3")
+
+# The counts worked out on paper, for each join.
+TWO_FILES_BY_HAND = {
+    # union-as-of, at most 3 days: the 15 dates either file has. 1 Jan: the hedge has no price yet (dropped);
+    # 16 Jan: the hedge's last price is 12 Jan's, 4 days old (dropped as stale). The 13 rows kept and the
+    # age of each side's price (exposure/hedge): 2: 0/0, 3: 1/0, 4: 0/1, 5: 0/0, 8: 0/0, 9: 0/1, 10: 0/2,
+    # 11: 1/0, 12: 2/0, 17: 0/0, 18: 0/0, 19: 0/1, 22: 3/0. Prices used: the exposure's of 2, 4, 5, 8, 9,
+    # 10, 17, 18, 19 (9); the hedge's of 2, 3, 5, 8, 11, 12, 17, 18, 22 (9).
+    "union-as-of": {
+        "candidate_rows": 15, "rows": 13, "dropped_not_in_both": 0, "dropped_no_earlier_value": 1,
+        "dropped_stale": 1,
+        "exposure": {"no_earlier_value": 0, "stale": 0, "used": 9, "dates_lacked": 4, "max_age_days": 3,
+                     "mean_age_days": Fraction(7, 13), "rows_by_age_days": [9, 2, 1, 1, 0]},
+        "hedge": {"no_earlier_value": 1, "stale": 1, "used": 9, "dates_lacked": 4, "max_age_days": 2,
+                  "mean_age_days": Fraction(5, 13), "rows_by_age_days": [9, 3, 1, 0, 0]},
+    },
+    # as-of the exposure's 11 dates, at most 4 days (the default): 1 Jan dropped (no hedge price yet); 16 Jan
+    # kept with the hedge's 12 Jan price, 4 days old. Hedge ages: 2: 0, 4: 1, 5: 0, 8: 0, 9: 1, 10: 2, 16: 4,
+    # 17: 0, 18: 0, 19: 1; its prices used: 2, 3, 5, 8, 12, 17, 18 (7).
+    "as-of": {
+        "candidate_rows": 11, "rows": 10, "dropped_not_in_both": 0, "dropped_no_earlier_value": 1,
+        "dropped_stale": 0,
+        "exposure": {"no_earlier_value": 0, "stale": 0, "used": 10, "dates_lacked": 0, "max_age_days": 0,
+                     "mean_age_days": Fraction(0), "rows_by_age_days": [10, 0, 0, 0, 0]},
+        "hedge": {"no_earlier_value": 1, "stale": 0, "used": 7, "dates_lacked": 5, "max_age_days": 4,
+                  "mean_age_days": Fraction(9, 10), "rows_by_age_days": [5, 3, 1, 0, 1]},
+    },
+    # inner: 2, 5, 8, 17 and 18 January; the 6 exposure and 4 hedge prices of other dates are dropped.
+    "inner": {
+        "candidate_rows": 15, "rows": 5, "dropped_not_in_both": 10, "dropped_no_earlier_value": 0,
+        "dropped_stale": 0,
+        "exposure": {"used": 5, "dates_lacked": 0, "max_age_days": 0, "rows_by_age_days": [5, 0, 0, 0, 0]},
+        "hedge": {"used": 5, "dates_lacked": 0, "max_age_days": 0, "rows_by_age_days": [5, 0, 0, 0, 0]},
+    },
+}
+
+
+def two_files(args):
+    os.makedirs(args.work_dir, exist_ok=True)
+    args.exposure_csv = os.path.join(args.work_dir, "hedge_report_two_exposure.csv")
+    args.hedge_csv = os.path.join(args.work_dir, "hedge_report_two_hedge.csv")
+    for path, text in ((args.exposure_csv, TWO_EXPOSURE_CSV), (args.hedge_csv, TWO_HEDGE_CSV)):
+        with open(path, "w", newline="") as f:
+            f.write(text)
+    args.exposure_column, args.hedge_column = None, "Futures 1"
+    args.expect_ratio = args.expect_r2 = args.expect_rows = None
+    args.expect_tol = 0.0005
+    args.exposure, args.contract_size = "1000", "100"
+    status = 0
+    for join, limit in (("union-as-of", 3), ("as-of", None), ("inner", None)):
+        args.join, args.max_staleness = join, limit
+        status = max(status, check_two_files(args, TWO_FILES_BY_HAND[join]))
+        print()
+    return status
+
+
 # Each case: (arguments, regular expression the stderr line must match, data file needed or None).
 # {work} is the work directory, {data} the data directory.
 ERROR_CASES = {
@@ -422,6 +736,64 @@ ERROR_CASES = {
                             r"the date 2024-01-03 appears twice, in rows 3 and 4", None),
     # Standard output that cannot be written (a full disk): exit 2, not 0 with nothing written.
     "output_full": ([], r"the report could not be written to standard output: No space left on device", None),
+    # Two files: each must be in date order (oldest or newest first), without a repeated date, its dates
+    # written one way; the staleness limit is align()'s to check, and its message is passed through.
+    "two_unsorted": (["--exposure-file", "{work}/hedge_report_unsorted.csv", "--hedge-file",
+                      "{work}/hedge_report_one.csv"],
+                     r'hedge_report_unsorted\.csv row 4, column "date": "2024-01-03" is earlier than "2024-01-04" '
+                     r'on row 3, but the file runs oldest first \(row 2 to row 6\): the rows are not in date order',
+                     None),
+    "two_unsorted_newest_first": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                                   "{work}/hedge_report_unsorted_eia.csv"],
+                                  r'hedge_report_unsorted_eia\.csv row 4, column "Date": "1/5/2024" is later than '
+                                  r'"1/4/2024" on row 3, but the file runs newest first', None),
+    "two_repeated_date": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                           "{work}/hedge_report_repeated_date.csv", "--hedge-column", "futures"],
+                          r"hedge_report_repeated_date\.csv: the date 2024-01-03 appears twice, in rows 3 and 4", None),
+    "two_mixed_date_formats": (["--exposure-file", "{work}/hedge_report_mixed_dates.csv", "--hedge-file",
+                                "{work}/hedge_report_one.csv"],
+                               r'hedge_report_mixed_dates\.csv row 4, column "date": "1/4/2024" is written M/D/YYYY '
+                               r'but row 2 is written YYYY-MM-DD \(mixed date formats in one file\)', None),
+    "two_staleness_zero": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                            "{work}/hedge_report_one.csv", "--max-staleness", "0"],
+                           r"joining .*hedge_report_one\.csv and .*hedge_report_one\.csv: hedgemetrics::align: "
+                           r"max_staleness is 0; it must be > 0", None),
+    "two_staleness_negative": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                                "{work}/hedge_report_one.csv", "--join", "as-of", "--max-staleness", "-3"],
+                               r"hedgemetrics::align: max_staleness is -3; it must be > 0", None),
+    "two_staleness_inner": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                             "{work}/hedge_report_one.csv", "--join", "inner", "--max-staleness", "3"],
+                            r"--max-staleness limits the age of a carried price, and --join inner carries none", None),
+    "two_unknown_column": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                            "{work}/hedge_report_good.csv", "--hedge-column", "nope"],
+                           r'hedge_report_good\.csv: unknown column "nope"; the columns are "spot", "futures"', None),
+    "two_column_needed": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                           "{work}/hedge_report_good.csv"],
+                          r'hedge_report_good\.csv has 2 value columns: name the one to use with --hedge-column; '
+                          r'the columns are "spot", "futures"', None),
+    "two_missing_file": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file", "{work}/no_such_file.csv"],
+                         r"no_such_file\.csv: file not found", None),
+    "two_bad_cell": (["--exposure-file", "{work}/hedge_report_bad_cell.csv", "--exposure-column", "futures",
+                      "--hedge-file", "{work}/hedge_report_one.csv"],
+                     r'hedge_report_bad_cell\.csv row 4 \(2024-01-04\), column "futures": "12\.3x" is not a number',
+                     None),
+    "two_and_one_file": (["{work}/hedge_report_good.csv", "--exposure-file", "{work}/hedge_report_one.csv",
+                          "--hedge-file", "{work}/hedge_report_one.csv"],
+                         r"FILE with --spot and --hedge \(one file\) and --exposure-file with --hedge-file \(two "
+                         r"files\) are two ways of giving the prices; use one", None),
+    "two_spot_column": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                         "{work}/hedge_report_one.csv", "--spot", "x"],
+                        r"are two ways of giving the prices; use one", None),
+    "two_hedge_file_missing": (["--exposure-file", "{work}/hedge_report_one.csv"],
+                               r"--exposure-file requires --hedge-file", None),
+    "two_join_alone": (["{work}/hedge_report_good.csv", "--spot", "spot", "--hedge", "futures", "--join", "inner"],
+                       r"--join requires --exposure-file", None),
+    # hedge_report_short_two.csv has prices on 3 dates (and a blank on a fourth), 2 of them in
+    # hedge_report_one.csv.
+    "two_too_few_rows": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                          "{work}/hedge_report_short_two.csv", "--join", "inner"],
+                         r"too few rows: .*hedge_report_one\.csv \(\"x\"\) and .*hedge_report_short_two\.csv "
+                         r"\(\"y\"\) joined inner give 2 rows \(6 candidate dates, 4 in one file only\)", None),
 }
 
 
@@ -442,6 +814,14 @@ def write_error_inputs(work):
                                                "2024-01-04,1,3\n2024-01-05,2,5\n2024-01-06,3,4\n",
         "hedge_report_repeated_date.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,2,\n2024-01-03,2,3\n"
                                           "2024-01-04,3,4\n2024-01-05,3,5\n",
+        # One value column, oldest first; the same, out of order; newest first with 1/5 after 1/4.
+        "hedge_report_one.csv": "date,x\n2024-01-02,1\n2024-01-03,2\n2024-01-04,2.5\n2024-01-05,2\n2024-01-08,3\n",
+        "hedge_report_unsorted.csv": "date,x\n2024-01-02,1\n2024-01-04,2\n2024-01-03,2.5\n2024-01-05,2\n"
+                                     "2024-01-08,3\n",
+        "hedge_report_unsorted_eia.csv": "Date,x\r\n1/8/2024,3\r\n1/4/2024,2\r\n1/5/2024,2.5\r\n1/3/2024,2\r\n"
+                                         "1/2/2024,1",
+        "hedge_report_mixed_dates.csv": "date,x\n2024-01-02,1\n2024-01-03,2\n1/4/2024,2.5\n2024-01-05,2\n",
+        "hedge_report_short_two.csv": "date,y\n2024-01-03,1\n2024-01-04,\n2024-01-05,2\n2024-01-06,3\n",
     }
     for name, text in files.items():
         with open(os.path.join(work, name), "w", newline="") as f:
@@ -502,6 +882,25 @@ def main():
     p.add_argument("--exe", required=True)
     p.add_argument("--work-dir", required=True)
     p.add_argument("--exponent", type=int, required=True)
+    p = sub.add_parser("two_files")
+    p.add_argument("--exe", required=True)
+    p.add_argument("--work-dir", required=True)
+    p.add_argument("--returns", default="changes", choices=["changes", "log", "simple"])
+    p = sub.add_parser("two_files_data")
+    p.add_argument("--exe", required=True)
+    p.add_argument("--exposure-csv", required=True)
+    p.add_argument("--exposure-column")
+    p.add_argument("--hedge-csv", required=True)
+    p.add_argument("--hedge-column")
+    p.add_argument("--join", default="union-as-of", choices=["union-as-of", "as-of", "inner"])
+    p.add_argument("--max-staleness", type=int)
+    p.add_argument("--returns", default="changes", choices=["changes", "log", "simple"])
+    p.add_argument("--exposure")
+    p.add_argument("--contract-size")
+    p.add_argument("--expect-rows", type=int)
+    p.add_argument("--expect-ratio", type=float)
+    p.add_argument("--expect-r2", type=float)
+    p.add_argument("--expect-tol", type=float, default=0.0005)
     p = sub.add_parser("error")
     p.add_argument("case", choices=sorted(ERROR_CASES))
     p.add_argument("--exe", required=True)
@@ -509,8 +908,9 @@ def main():
     p.add_argument("--data-dir", default="")
     args = parser.parse_args()
     if args.mode is None:
-        parser.error("choose figures, builtin, quirks, scaled or error")
-    return {"figures": figures, "builtin": builtin, "quirks": quirks, "scaled": scaled, "error": error}[args.mode](args)
+        parser.error("choose figures, builtin, quirks, scaled, two_files, two_files_data or error")
+    return {"figures": figures, "builtin": builtin, "quirks": quirks, "scaled": scaled, "two_files": two_files,
+            "two_files_data": two_files_data, "error": error}[args.mode](args)
 
 
 if __name__ == "__main__":
