@@ -4,7 +4,10 @@
 // Contract: parse_csv either returns a table (a header that names no column twice, rows no wider than it,
 // spreadsheet row numbers from 2 up, increasing) or throws price_csv::error whose message is one non-empty line; align() on any
 // pair of columns either returns aligned columns (equal lengths, dates strictly increasing, finite values,
-// each equal to the cell it came from, and no date on two rows of the file, blank cells or not) or throws price_csv::error with a one-line message. Nothing else may
+// each equal to the cell it came from, and no date on two rows of the file, blank cells or not) or throws price_csv::error with a one-line message;
+// read_column() on any column either returns every row's date, strictly increasing (the file's order or
+// its reverse), all written the same way, each with the value of its cell or NaN for a missing one, or
+// throws the same way. Nothing else may
 // escape (no std::length_error, no std::bad_alloc), and the sanitizers watch for UB and bad reads.
 #include <algorithm>
 #include <cmath>
@@ -73,6 +76,34 @@ void check_aligned(const price_csv::table& t, std::size_t a, std::size_t b,
   }
 }
 
+void check_column(const price_csv::table& t, std::size_t c, const price_csv::dated_column& out) {
+  const std::size_t n = t.rows.size();
+  if (out.dates.size() != n || out.values.size() != n || out.rows.size() != n) {
+    fuzz::fail("read_column: not one date and value per row of the file");
+  }
+  std::size_t missing = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0 && !(out.dates[i - 1] < out.dates[i])) {
+      fuzz::fail("read_column: dates not strictly increasing at " + std::to_string(i) + ": " +
+                 out.dates[i - 1].iso() + ", " + out.dates[i].iso());
+    }
+    // The file's rows, in its order or (newest first) reversed.
+    const auto& row = t.rows[out.reversed ? n - 1 - i : i];
+    if (out.rows[i] != row.number) fuzz::fail("read_column: rows neither in file order nor reversed");
+    const auto when = price_csv::parse_date(row.cells[0]);
+    if (!when || !(*when == out.dates[i])) fuzz::fail("read_column: a date is not the one of its row");
+    const bool iso = price_csv::detail::trim(row.cells[0]).find('-') != std::string_view::npos;
+    if (iso != (out.style == price_csv::date_style::iso)) fuzz::fail("read_column: dates written two ways");
+    const auto value = price_csv::parse_price(c < row.cells.size() ? row.cells[c] : std::string(), "cell");
+    if (value ? out.values[i] != *value : !std::isnan(out.values[i])) {
+      fuzz::fail("read_column: a value is not the one in its cell, row " + std::to_string(row.number));
+    }
+    missing += value ? 0U : 1U;
+  }
+  if (out.missing != missing) fuzz::fail("read_column: the count of missing values is wrong");
+  if (out.reversed && n < 2) fuzz::fail("read_column: reversed a file of fewer than two rows");
+}
+
 }  // namespace
 
 int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
@@ -126,6 +157,21 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
       check_aligned(table, *ia, *ib, out);
     } catch (const price_csv::error& e) {
       check_message(e, "align");
+    }
+  }
+
+  // One column on every date of the file (the two-file mode of hedge_report): value columns, the date
+  // column (which must be refused) and a name that is not there.
+  for (const std::size_t c : {std::size_t{1}, std::size_t{2}, std::size_t{0}, none}) {
+    if (c > none) continue;
+    const std::string name = c < none ? table.header[c] : std::string("no such column");
+    try {
+      const auto out = price_csv::read_column(table, name);
+      const auto index = table.find(name);
+      if (!index || *index == 0) fuzz::fail("read_column: accepted a date or unknown column");
+      check_column(table, *index, out);
+    } catch (const price_csv::error& e) {
+      check_message(e, "read_column");
     }
   }
   return 0;

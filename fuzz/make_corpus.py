@@ -47,6 +47,9 @@ CSV = {
     "unclosed_quote.csv": 'date,a,b\n2024-01-01,"1,2\n',
     "bad_dates.csv": "date,a,b\n2024-02-30,1,2\n2/29/2023,1,2\n13/1/2024,1,2\n2024-1-5,1,2\n",
     "too_wide.csv": "date,a\n2024-01-01,1,2\n",
+    # read_column (hedge_report's two files): out of date order, and dates written two ways in one file.
+    "unsorted_dates.csv": "date,a,b\n2024-01-02,1,2\n2024-01-04,2,3\n2024-01-03,3,4\n2024-01-05,4,5\n",
+    "mixed_date_formats.csv": "Date,a\r\n1/5/2024,1\r\n1/4/2024,.\r\n2024-01-03,2\r\n1/2/2024,3",
     "header_only.csv": "date,a,b\n",
     "empty.csv": "",
 }
