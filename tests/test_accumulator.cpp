@@ -336,6 +336,29 @@ TEST_CASE("deserialize refuses CRC-valid states no accumulator can hold, naming 
   // An empty state with means.
   const auto empty = hm::hedge_accumulator<>().serialize();
   check_refused(forged_state(empty, 2, 3.0), "an empty state holds mean_y = 3");
+  // −0 where a state keeps no sums (serialize() would write +0: a fuzz finding of the round trip).
+  check_refused(forged_state(empty, 9, -0.0), "has no spread, but holds ssr");
+  // A residual sum that is not sxx − 2r·sxy + r²·syy: R² = 1 (ssr 0) or 0.36 of sxx where the co-moments
+  // give 1 − ρ² of it (the fuzz findings of round 5 were such states, with ρ near 0).
+  const double ssr = field_of(bytes, 9);
+  REQUIRE(ssr > 0);
+  check_refused(forged_state(bytes, 9, 0.0), "the residual sum disagrees with the co-moments");
+  check_refused(forged_state(bytes, 9, 0.5 * ssr), "is not sxx − 2·ratio·sxy + ratio²·syy");
+  // Low parts beyond the rounding of their high parts.
+  check_refused(forged_state(bytes, 1, 1e-3 * field_of(bytes, 0)), "a mean's low part exceeds its rounding");
+  check_refused(forged_state(bytes, 8, 1e-3 * ratio), "ratio_tail = ");
+  // A constant exposure (sxx = sxy = 0) has ratio 0 exactly; a subnormal one, whose product with syy
+  // underflows, is refused all the same (a fuzz finding: a merge turned it into 0).
+  hm::hedge_accumulator<> flat;
+  for (double y : {1e-160, 3e-160, 2e-160}) flat.push(5.0, y);
+  const auto flat_bytes = flat.serialize();
+  REQUIRE_NOTHROW((void)hm::hedge_accumulator<>::deserialize(flat_bytes));
+  check_refused(forged_state(flat_bytes, 7, 1.15e-319), "is not sxy/syy = 0 (sxy = 0");
+  // A state of ρ = 0 exactly (sxy = 0, ratio 0, ssr = sxx) is one pushes can produce: accepted.
+  hm::hedge_accumulator<> orthogonal;
+  for (double x : {1.0, -1.0, 1.0, -1.0}) orthogonal.push(x, 0.0);
+  for (double y : {1.0, 1.0, -1.0, -1.0}) orthogonal.push(0.0, y);
+  CHECK_NOTHROW((void)hm::hedge_accumulator<>::deserialize(orthogonal.serialize()));
   (void)sxy;
 }
 

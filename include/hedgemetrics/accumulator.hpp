@@ -201,15 +201,16 @@ class hedge_accumulator {
         }
       }
       if (s.count < 2) {
+        // +0 exactly (−0 too is refused: such a state keeps no sums, and serialize() would write +0).
         for (std::size_t k = 4; k < 10; ++k) {
-          if (values[k] != 0) {
+          if (values[k] != 0 || std::signbit(values[k])) {
             fail("a state of " + std::to_string(s.count) + " pair(s) has no spread, but holds " + names[k] +
                  " = " + text(values[k]));
           }
         }
         if (s.count == 0) {
           for (std::size_t k = 0; k < 4; ++k) {
-            if (values[k] != 0)
+            if (values[k] != 0 || std::signbit(values[k]))
               fail(std::string("an empty state holds ") + names[k] + " = " + text(values[k]));
           }
         }
@@ -222,7 +223,7 @@ class hedge_accumulator {
         fail("|sxy| = " + text(std::fabs(sxy)) + " exceeds sqrt(sxx*syy) = " + text(bound) +
              " (sxx = " + text(sxx) + ", syy = " + text(syy) + "): no sample has such co-moments");
       }
-      if (!(ssr <= sxx * allowance)) {
+      if (!(ssr <= sxx * (1 + std::ldexp(1.0, -40)))) {  // (a few ulps above sxx at most, by rounding)
         fail("ssr = " + text(ssr) + " exceeds sxx = " + text(sxx) +
              ": the residuals of the minimum-variance hedge cannot spread more than the exposure");
       }
@@ -230,9 +231,51 @@ class hedge_accumulator {
         fail("ratio = " + text(ratio) + " disagrees with sxy = " + text(sxy) + " and syy = " + text(syy) +
              " (the ratio is sxy/syy: same sign, 0 when syy = 0)");
       }
-      if (syy > 0 && !(std::fabs(sxy - ratio * syy) <= (std::fabs(sxy) + bound) * std::ldexp(1.0, -20))) {
+      // The ratio, the means' and the ratio's low parts and the residual sum are held to 2^-36 (1.5e-11):
+      // far above the kernels' rounding (a few ulps), far below what the figures are quoted to.
+      constexpr int tight = -36;
+      if (syy > 0 && !(std::fabs(sxy - ratio * syy) <= (std::fabs(sxy) + bound) * std::ldexp(1.0, tight))) {
         fail("ratio = " + text(ratio) + " is not sxy/syy = " + text(sxy / syy) + " (sxy = " + text(sxy) +
              ", syy = " + text(syy) + ")");
+      }
+      // The same in the ratio's own terms, on its natural scale √(sxx/syy): where r·syy underflows (a
+      // subnormal ratio against a small syy) the test above cannot see r, and a ratio where sxx = 0 must be
+      // sxy/syy = 0 exactly (fuzz finding: 1.15e-319 that a merge turned into 0).
+      if (syy > 0) {
+        const double quotient = sxy / syy;
+        const double scale = std::fabs(quotient) + std::sqrt(sxx) / std::sqrt(syy);
+        if (!(std::fabs(ratio - quotient) <= scale * std::ldexp(1.0, tight))) {
+          fail("ratio = " + text(ratio) + " is not sxy/syy = " + text(quotient) + " (sxy = " + text(sxy) +
+               ", syy = " + text(syy) + ", sxx = " + text(sxx) + ")");
+        }
+      }
+      // ssr is Σ((x − x̄) − r(y − ȳ))² = sxx − 2r·sxy + r²·syy at the stored ratio r (an identity for any r):
+      // to 2^-36 of sxx (the rounding of either side is a few ulps of sxx; R² = 1 − ssr/sxx then equals ρ²
+      // to about 1e-11), in terms that cannot overflow: r·sxy and r·(r·syy) are at most about sxx when r is
+      // sxy/syy, as checked above.
+      if (sxx > 0) {
+        const double rx = ratio * sxy, ry = ratio * (ratio * syy);
+        const double expected = ((sxx - rx) - rx) + ry;
+        // (Plus 4 units of the smallest subnormal, for sums among the subnormals, whose rounding is
+        // absolute.)
+        if (!(std::fabs(ssr - expected) <= sxx * std::ldexp(1.0, tight) + std::ldexp(1.0, -1072))) {
+          fail("ssr = " + text(ssr) + " is not sxx − 2·ratio·sxy + ratio²·syy = " + text(expected) +
+               " (sxx = " + text(sxx) + ", sxy = " + text(sxy) + ", syy = " + text(syy) +
+               ", ratio = " + text(ratio) + "): the residual sum disagrees with the co-moments");
+        }
+      }
+      // The low parts of the double-double means and ratio: below a few ulps of their high parts (of the
+      // ratio's natural scale √(sxx/syy) for the ratio, whose high part can be 0 where sxy cancels).
+      const double tail_x = values[1], tail_y = values[3], ratio_tail = values[8];
+      if (!(std::fabs(tail_x) <= std::ldexp(std::fabs(values[0]), -50)) ||
+          !(std::fabs(tail_y) <= std::ldexp(std::fabs(values[2]), -50))) {
+        fail("a mean's low part exceeds its rounding: mean_x = " + text(values[0]) + " + " + text(tail_x) +
+             ", mean_y = " + text(values[2]) + " + " + text(tail_y));
+      }
+      const double ratio_scale = syy > 0 ? std::fabs(ratio) + std::sqrt(sxx) / std::sqrt(syy) : 0.0;
+      if (!(std::fabs(ratio_tail) <= ratio_scale * std::ldexp(1.0, tight))) {
+        fail("ratio_tail = " + text(ratio_tail) + " exceeds the rounding of the ratio " + text(ratio) +
+             (syy > 0 ? "" : " (it must be 0 when syy = 0)"));
       }
     }
     out.seen_ = s.count;
