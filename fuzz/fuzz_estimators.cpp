@@ -77,8 +77,12 @@ void describe_input(const char* function, const vec& a, const vec& b, const std:
 // downside and transforms families pass the full contract.
 // 10:25: fit_hedge (0, 1: correlation 0.5 for 0.49999999255 under omit with y values 3.72e-294 a few ulps
 // apart) reopened by the CI-length run.
+// 4 December: fit_hedge (0, 1) closed again: 640 s of fuzzing over the full range (seeds 2-4) found only the
+// reference's own error (a near-perfect fit's long-double residual sum below 0, hence a NaN standard error
+// to compare with; now clamped at 0). Still open: 2, 4, 5, 6, 8 and 9 (regression_test: t NaN on data
+// spanning 1e-171…1e307, corpus regression-test-t-nan-1e-171-to-1e307).
 constexpr unsigned open_range_functions =
-    (1U << 0) | (1U << 1) | (1U << 2) | (1U << 4) | (1U << 5) | (1U << 6) | (1U << 8) | (1U << 9);
+    (1U << 2) | (1U << 4) | (1U << 5) | (1U << 6) | (1U << 8) | (1U << 9);
 // 10:27: fit_hedge with several instruments (2) reopened: rank 1 instead of 3 on subnormal data.
 // regression_test at n < 3 reports criteria met (issue 10, "Misuse"): when set, n < 3 is not checked.
 constexpr bool open_regression_small_n = false;
@@ -209,7 +213,9 @@ ld residual_ss(const vec& x, const vec& y, const moments& m) {
     se += e;
   }
   if (!x.empty()) ssr -= se * se / static_cast<ld>(x.size());
-  return ssr;
+  // A near-perfect fit leaves a sum at the level of its rounding, which can come out below 0: it is 0 (a
+  // negative reference gave a NaN standard error to compare with).
+  return ssr > 0 ? ssr : 0;
 }
 
 // ---------------------------------------------------------------------------------------------------
