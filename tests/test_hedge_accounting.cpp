@@ -545,3 +545,18 @@ TEST_CASE("regression and variance reduction tests at any scale (the range-safe 
     }
   }
 }
+
+TEST_CASE("regression test: t where the slope's standard error exceeds DBL_MAX (issue 10, a fuzz finding)") {
+  // Item changes up to 5.6e307 against instrument changes 1e-171 apart: se(b) is beyond DBL_MAX (+inf), but
+  // t = b/se is 0.449542813190335104542 (exact rational arithmetic, Python fractions, 50 digits).
+  const std::vector<double> item{-7.4036710823662963e-171, -7.4036710823662963e-171, 5.9186755217575454e-304,
+                                 -5.6265688449548071e+307, -7.4036710823313753e-171};
+  const std::vector<double> instrument{-7.4036710823662963e-171, -7.4036710819445603e-171,
+                                       -7.4036709744018863e-171, -7.4036710823662963e-171,
+                                       -7.4036710823662963e-171};
+  const auto r = hm::regression_test(item, instrument);
+  CHECK(r.t_statistic == doctest::Approx(0.449542813190335104542).epsilon(1e-12));
+  CHECK(r.p_value > 0.6);  // two-sided, 3 degrees of freedom: far from significant
+  CHECK(r.p_value < 0.7);
+  CHECK_FALSE(r.significant);
+}

@@ -475,9 +475,14 @@ template <class Item, class Instrument>
   const bool on_item = options.direction == regression_direction::instrument_on_item;
   // fit_hedge(S, F) regresses S on F: S is the dependent variable. The co-moments under the range
   // contract (hedge_ratio.hpp's scaled_comoments_of, with the series' own names in messages).
-  const hedge_fit<Real> fit = detail::fit_from(
+  const auto scaled =
       on_item ? detail::accounting_comoments(instrument, item, policy, function, "instrument", "item")
-              : detail::accounting_comoments(item, instrument, policy, function, "item", "instrument"));
+              : detail::accounting_comoments(item, instrument, policy, function, "item", "instrument");
+  const hedge_fit<Real> fit = detail::fit_from(scaled);
+  // t, F and p are free of scale: taken from the fit at the scaled size, where the slope's standard error
+  // is finite even when the data's is not (item changes near 1e307 against instrument changes 1e-171
+  // apart: se beyond DBL_MAX, t 0.45; a fuzz finding). The same fit when no scaling was needed.
+  const hedge_fit<Real> unscaled = detail::fit_from(scaled.c);
   regression_test_result<Real> out;
   out.n = fit.n;
   out.options = options;
@@ -489,8 +494,8 @@ template <class Item, class Instrument>
   out.intercept = fit.intercept;
   out.r_squared = fit.effectiveness;
   out.slope_standard_error = fit.ratio_standard_error;
-  if (std::isfinite(fit.ratio_standard_error)) {
-    const auto tests = inference(fit);
+  if (std::isfinite(unscaled.ratio_standard_error)) {
+    const auto tests = inference(unscaled);
     out.t_statistic = tests.ratios[0].t_statistic;
     out.p_value = tests.ratios[0].p_value;
     out.f_statistic = tests.f_statistic;
