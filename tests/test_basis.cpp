@@ -495,3 +495,20 @@ TEST_CASE("WTI spot vs CL1 levels (negative prices on 2020-04-20 included): exac
             << show(b.stddev) << " | change sd " << show(b.change_stddev) << " | min " << show(b.min)
             << " | max " << show(b.max) << '\n';
 }
+
+TEST_CASE(
+    "basis_risk: a basis spread far below the prices' scale keeps its digits (issue 10, a fuzz finding)") {
+  // Spot 8.2e107 twice against futures 4.1e-111 and 1.13e-72: the basis moves by 1.13e-72, 180 orders below
+  // the prices. Its deviations are squared at a scale of their own (squared at the prices' scale they
+  // underflowed, and the variance came out 0). Exact: (f1 − f0)²/2 = 6.4066159755976007e-145 (rational
+  // arithmetic, GMP, in fuzz_estimators' reference).
+  const std::vector<double> spot{8.1968741124263195e+107, 8.1968741124263195e+107};
+  const std::vector<double> futures{4.1226168625784191e-111, 1.1319554740004221e-72};
+  const auto b = hm::basis_risk(spot, futures);
+  CHECK(b.variance == doctest::Approx(6.406615975597600743e-145).epsilon(1e-12));
+  CHECK(b.stddev == doctest::Approx(std::sqrt(6.406615975597600743e-145)).epsilon(1e-12));
+  // Futures 2.26e-53 and 1.7e-77: at the prices' scale the spread's squares fell among the subnormals and
+  // the variance was 1.2% off. Exact: 2.5576864670126296e-106.
+  const auto c = hm::basis_risk(spot, std::vector<double>{2.2617190219002138e-53, 1.7272269805873591e-77});
+  CHECK(c.variance == doctest::Approx(2.5576864670126296067e-106).epsilon(1e-12));
+}

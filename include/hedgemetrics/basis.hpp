@@ -198,20 +198,23 @@ template <class Real, class S, class F>
 }
 
 /// Σ(b_t − b̄)² and Σ(Δb_t − mean Δb)² from every b_t = spot_t − h·futures_t kept exactly as a pair
-/// hi + lo (TwoProduct, TwoSum), each deviation scaled by 2^-scale before it is squared: for a basis that is
+/// hi + lo (TwoProduct, TwoSum), each deviation scaled by a power of two of the deviations' own (returned
+/// with the sums) before it is squared: for a basis that is
 /// constant, or moves, only in the last digits of the prices. There each rounded b_t, each rounded price
 /// change, and the co-moment forms SSR + (h − h*)²·S_FF lose about ε·√(S_SS + h²S_FF) of the spread's root,
 /// which is then all of it. Pairs with a non-finite value are skipped (only missing_data::omit gets here
 /// with them), so changes are between consecutive complete pairs. A sum that overflows is NaN.
 template <class Real>
 struct exact_basis_sums {
-  Real levels = std::numeric_limits<Real>::quiet_NaN();
-  Real changes = std::numeric_limits<Real>::quiet_NaN();
+  Real levels = std::numeric_limits<Real>::quiet_NaN();   // in units of 2^(2·level_scale)
+  Real changes = std::numeric_limits<Real>::quiet_NaN();  // in units of 2^(2·change_scale)
+  int level_scale = 0;
+  int change_scale = 0;
 };
 
 template <class Real, class S, class F>
 [[nodiscard]] exact_basis_sums<Real> exact_basis_spreads(const S* spot, const F* futures, std::size_t n,
-                                                         Real ratio, int scale) {
+                                                         Real ratio) {
   const auto exact_basis = [&](std::size_t i, Real& hi, Real& lo) {
     const Real si = static_cast<Real>(spot[i]);
     const Real fi = static_cast<Real>(futures[i]);
@@ -252,17 +255,33 @@ template <class Real, class S, class F>
   Real level_hi = 0, level_lo = 0, change_hi = 0, change_lo = 0;
   mean_of(level_total, levels, level_hi, level_lo);
   mean_of(change_total, changes, change_hi, change_lo);
+  // The deviations are scaled by a power of two of their own: they can be far smaller than the prices
+  // whose scale the caller chose (a basis 1e-72 apart on prices near 1e108: squared at the prices' scale,
+  // they vanished; a fuzz finding), and their squares must neither underflow nor overflow.
+  const auto level_deviation = [&](Real hi, Real lo) { return (hi - level_hi) + (lo - level_lo); };
+  const auto change_deviation = [&](Real hi, Real lo) { return (hi - change_hi) + (lo - change_lo); };
+  Real level_largest = 0, change_largest = 0;
+  visit(
+      [&](Real hi, Real lo) { level_largest = std::max(level_largest, std::fabs(level_deviation(hi, lo))); },
+      [&](Real hi, Real lo) {
+        change_largest = std::max(change_largest, std::fabs(change_deviation(hi, lo)));
+      });
+  const auto exponent_of = [](Real largest) {
+    return largest > 0 && std::isfinite(largest) ? std::ilogb(largest) : 0;
+  };
+  exact_basis_sums<Real> out;
+  out.level_scale = exponent_of(level_largest);
+  out.change_scale = exponent_of(change_largest);
   compensated_sum<Real> level_squares, change_squares;
   visit(
       [&](Real hi, Real lo) {
-        const Real d = std::ldexp((hi - level_hi) + (lo - level_lo), -scale);
+        const Real d = std::ldexp(level_deviation(hi, lo), -out.level_scale);
         level_squares.add_product(d, d);
       },
       [&](Real hi, Real lo) {
-        const Real d = std::ldexp((hi - change_hi) + (lo - change_lo), -scale);
+        const Real d = std::ldexp(change_deviation(hi, lo), -out.change_scale);
         change_squares.add_product(d, d);
       });
-  exact_basis_sums<Real> out;
   const Real level_sum = level_squares.value();
   const Real change_sum = change_squares.value();
   if (std::isfinite(level_sum)) out.levels = level_sum;
@@ -343,20 +362,30 @@ template <class Spot, class Futures>
   Real spread = state.levels.spread_at(scaled_ratio);
   const bool has_changes = state.changes.count >= 2;
   Real change_spread = has_changes ? state.changes.spread_at(scaled_ratio) : Real(0);
-  const bool redo_levels = near_floor(state.levels, spread);
-  const bool redo_changes = has_changes && near_floor(state.changes, change_spread);
+  // The same where a spread came out below 2^-969 at the prices' scale: its squares fell among the
+  // subnormals and lost digits (a basis moving by 2e-53 on prices near 8e107: 1.2% off; a fuzz finding).
+  const auto subnormal_digits = [](Real v) {
+    return v != 0 && v < std::ldexp(Real(1), std::numeric_limits<Real>::min_exponent - 1 +
+                                                 std::numeric_limits<Real>::digits);
+  };
+  const bool redo_levels = near_floor(state.levels, spread) || subnormal_digits(spread);
+  const bool redo_changes =
+      has_changes && (near_floor(state.changes, change_spread) || subnormal_digits(change_spread));
+  int spread_scale = scale, change_spread_scale = scale;  // the powers of two the spreads are in
   if (redo_levels || redo_changes) {
-    const auto exact = exact_basis_spreads<Real>(s.data(), f.data(), s.size(), ratio, scale);
-    if (redo_levels && std::isfinite(exact.levels)) spread = exact.levels;
-    if (redo_changes && std::isfinite(exact.changes)) change_spread = exact.changes;
+    const auto exact = exact_basis_spreads<Real>(s.data(), f.data(), s.size(), ratio);
+    if (redo_levels && std::isfinite(exact.levels)) spread = exact.levels, spread_scale = exact.level_scale;
+    if (redo_changes && std::isfinite(exact.changes)) {
+      change_spread = exact.changes, change_spread_scale = exact.change_scale;
+    }
   }
   const Real variance = spread / static_cast<Real>(state.count - 1);
-  out.variance = std::ldexp(variance, 2 * scale);
-  out.stddev = std::ldexp(std::sqrt(variance), scale);
+  out.variance = std::ldexp(variance, 2 * spread_scale);
+  out.stddev = std::ldexp(std::sqrt(variance), spread_scale);
   if (!has_changes) return out;
   const Real change_variance = change_spread / static_cast<Real>(state.changes.count - 1);
-  out.change_variance = std::ldexp(change_variance, 2 * scale);
-  out.change_stddev = std::ldexp(std::sqrt(change_variance), scale);
+  out.change_variance = std::ldexp(change_variance, 2 * change_spread_scale);
+  out.change_stddev = std::ldexp(std::sqrt(change_variance), change_spread_scale);
   return out;
 }
 
