@@ -20,6 +20,7 @@
 #include "hedgemetrics/hedge_accounting.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"
+#include "hedgemetrics/instruction_set.hpp"
 #include "hedgemetrics/kalman_hedge.hpp"
 #include "hedgemetrics/model_strategies.hpp"
 #include "hedgemetrics/multi_hedge.hpp"

@@ -13,84 +13,24 @@
 
 #include <cmath>
 #include <cstddef>
+#include <type_traits>
 
 #include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/comoment_state.hpp"
+#include "hedgemetrics/detail/kernels.hpp"
 
 namespace hedgemetrics::detail {
 
-template <class Real>
-struct comoments {
-  std::size_t count = 0;
-  Real mean_x = 0;  // x̄ = mean_x + tail_x, see two_sum
-  Real mean_y = 0;
-  Real tail_x = 0;
-  Real tail_y = 0;
-  Real sxx = 0;
-  Real syy = 0;
-  Real sxy = 0;
-  Real ratio = 0;       // reference ratio r; Sxy − r·Syy = 0 (up to rounding) by construction
-  Real ratio_tail = 0;  // h* − r beyond double precision, set by refine_ratio (0 otherwise)
-  Real ssr = 0;         // Σ((x − x̄) − r(y − ȳ))²
-  bool finite = true;
-  bool nonfinite = false;
-
-  /// The state of a single pair: its values are the means, every centred sum is 0.
-  [[nodiscard]] static comoments of_pair(Real x, Real y) noexcept {
-    comoments one;
-    one.count = 1;
-    one.mean_x = x;
-    one.mean_y = y;
-    return one;
-  }
-
-  /// Σ((x − x̄) − h(y − ȳ))² for any h. Since Σ(e_r)(y − ȳ) = 0 at the reference ratio r, this is
-  /// SSR + (h − r)²·Syy: a sum of two non-negative terms, so no digits cancel whatever h is.
-  [[nodiscard]] Real spread_at(Real h) const noexcept {
-    const Real gap = h - ratio;
-    // (gap·Syy)·gap, not gap²·Syy: gap² can overflow where the term itself, at most about Sxx, does not
-    // (a ratio near 1e230 against Syy = 0 must give 0, not inf·0 = NaN).
-    return ssr + (gap * syy) * gap;
-  }
-
-  /// Combines the states of two disjoint samples (`earlier` before `later`).
-  ///
-  /// Co-moments follow Chan, Golub & LeVeque (1979), eq. 2.1: S = S_a + S_b + (n_a·n_b/n)·δx·δy.
-  /// The residual sum is re-expressed at the merged ratio r: each part's residual sum at r is
-  /// SSR_k + (r − r_k)²·Syy_k (see spread_at), and the between-part term is (n_a·n_b/n)·(δx − r·δy)².
-  /// Every term is non-negative, so the merged SSR is as exact as its parts.
-  [[nodiscard]] static comoments merge(const comoments& earlier, const comoments& later) noexcept {
-    if (earlier.count == 0) return later;
-    if (later.count == 0) return earlier;
-    comoments out;
-    out.count = earlier.count + later.count;
-    const Real n_a = static_cast<Real>(earlier.count);
-    const Real n_b = static_cast<Real>(later.count);
-    const Real share_b = n_b / static_cast<Real>(out.count);
-    const Real weight = n_a * share_b;
-    const Real dx = (later.mean_x - earlier.mean_x) + (later.tail_x - earlier.tail_x);
-    const Real dy = (later.mean_y - earlier.mean_y) + (later.tail_y - earlier.tail_y);
-    two_sum(earlier.mean_x, earlier.tail_x + dx * share_b, out.mean_x, out.tail_x);
-    two_sum(earlier.mean_y, earlier.tail_y + dy * share_b, out.mean_y, out.tail_y);
-    out.sxx = earlier.sxx + later.sxx + weight * dx * dx;
-    out.syy = earlier.syy + later.syy + weight * dy * dy;
-    out.sxy = earlier.sxy + later.sxy + weight * dx * dy;
-    out.ratio = out.syy > 0 ? out.sxy / out.syy : Real(0);
-    const Real gap_a = out.ratio - earlier.ratio;
-    const Real gap_b = out.ratio - later.ratio;
-    const Real de = dx - out.ratio * dy;
-    out.ssr = earlier.ssr + later.ssr + (gap_a * earlier.syy) * gap_a + (gap_b * later.syy) * gap_b +
-              weight * de * de;
-    out.finite = earlier.finite && later.finite;
-    out.nonfinite = earlier.nonfinite || later.nonfinite;
-    return out;
-  }
-};
+// The kernels below are written twice: here generically (any Real, scalar lanes), and for doubles in
+// detail/comoment_kernels.ipp on explicit vectors, compiled once per instruction set (detail/kernels.hpp).
+// The dispatching functions after the generic ones pick the doubles' kernel of the process's instruction
+// set (instruction_set.hpp), and the generic one for other Real (long double).
 
 /// Residual sum of squares Σ(e − ē)² of e = (x − x̂) − r(y − ŷ) over m pairs, by the corrected two-pass
 /// formula Σe² − (Σe)²/m: one vectorised sweep.
 template <class Real, class X, class Y>
-[[nodiscard]] Real residual_sweep(std::size_t m, const X* x, const Y* y, Real shift_x, Real shift_y,
-                                  Real r) noexcept {
+[[nodiscard]] Real generic_residual_sweep(std::size_t m, const X* x, const Y* y, Real shift_x, Real shift_y,
+                                          Real r) noexcept {
   const std::size_t whole = m - m % lanes;
   Real dev_e[lanes] = {};
   Real sq_e[lanes] = {};
@@ -120,7 +60,8 @@ template <class Real, class X, class Y>
 ///     (Chan, Golub & LeVeque 1983, "Algorithms for computing the sample variance", eq. 1.7);
 ///  3. residuals e = a − r·b at the block's own ratio r: SSR = Σe² − (Σe)²/m.
 template <class Real, class X, class Y>
-[[nodiscard]] comoments<Real> careful_block_comoments(std::size_t m, const X* x, const Y* y) noexcept {
+[[nodiscard]] comoments<Real> generic_careful_block_comoments(std::size_t m, const X* x,
+                                                              const Y* y) noexcept {
   comoments<Real> out;
   out.count = m;
   if (m == 0) return out;
@@ -209,19 +150,9 @@ template <class Real, class X, class Y>
     return out;
   }
 
-  out.ssr = residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
+  out.ssr = generic_residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
   return out;
 }
-
-/// What the fast path carries from one block to the next: the previous block's means (the shift for this
-/// block's deviations) and its ratio (the reference for this block's residuals).
-template <class Real>
-struct comoment_context {
-  Real shift_x = 0;
-  Real shift_y = 0;
-  Real ratio = 0;
-  bool primed = false;
-};
 
 /// Summarises m pairs in one vectorised sweep, the common case. Deviations are taken from the previous
 /// block's means (the shifted-data algorithm: Chan, Golub & LeVeque 1983, §3) and residuals at the
@@ -233,15 +164,15 @@ struct comoment_context {
 /// it loses less than a factor `cancellation_limit`; otherwise the block is summed again the careful
 /// way (it is in cache then). On market data the limit is met by every block but the first.
 template <class Real, class X, class Y>
-[[nodiscard]] comoments<Real> block_comoments(std::size_t m, const X* x, const Y* y,
-                                              comoment_context<Real>& context) noexcept {
+[[nodiscard]] comoments<Real> generic_block_comoments(std::size_t m, const X* x, const Y* y,
+                                                      comoment_context<Real>& context) noexcept {
   // Trading 1.2 digits at most for one sweep instead of three: ample for the 1e-11 target.
   constexpr Real cancellation_limit = 16;
   comoments<Real> out;
   out.count = m;
   if (m == 0) return out;
   if (!context.primed) {
-    out = careful_block_comoments<Real>(m, x, y);
+    out = generic_careful_block_comoments<Real>(m, x, y);
   } else {
     const Real count = static_cast<Real>(m);
     const std::size_t whole = m - m % lanes;
@@ -293,7 +224,7 @@ template <class Real, class X, class Y>
     const Real syy = raw_bb - db * (db / count);
     // A level shift since the previous block, or a constant series: sum this block the careful way.
     if (!(sxx * cancellation_limit >= raw_aa) || !(syy * cancellation_limit >= raw_bb) || !(syy > 0)) {
-      out = careful_block_comoments<Real>(m, x, y);
+      out = generic_careful_block_comoments<Real>(m, x, y);
     } else {
       out.sxx = sxx;
       out.syy = syy;
@@ -309,7 +240,7 @@ template <class Real, class X, class Y>
         out.ssr = ssr;
       } else {
         // r₀ is too far from this block's ratio for this hedge's small residuals: sum them again at r.
-        out.ssr = residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
+        out.ssr = generic_residual_sweep(m, x, y, shift_x, shift_y, out.ratio);
       }
     }
   }
@@ -320,6 +251,27 @@ template <class Real, class X, class Y>
     context.primed = true;
   }
   return out;
+}
+
+/// careful_block_comoments: the kernel of the process's instruction set for doubles, the generic one else.
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> careful_block_comoments(std::size_t m, const X* x, const Y* y) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    return on_active_set([&](auto set) { return careful_block_comoments(set, m, x, y); });
+  } else {
+    return generic_careful_block_comoments<Real>(m, x, y);
+  }
+}
+
+/// block_comoments: the kernel of the process's instruction set for doubles, the generic one else.
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> block_comoments(std::size_t m, const X* x, const Y* y,
+                                              comoment_context<Real>& context) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    return on_active_set([&](auto set) { return block_comoments(set, m, x, y, context); });
+  } else {
+    return generic_block_comoments<Real>(m, x, y, context);
+  }
 }
 
 /// The co-moments of two aligned series, for accumulate_blocks.
@@ -345,7 +297,8 @@ inline constexpr std::size_t refine_limit = 4096;
 /// |h*ȳ|/|x̄ − h*ȳ| is 3,200 on NIST's Norris data. Non-finite pairs are skipped when `skip_nonfinite`
 /// (missing_data::omit); under the other policies none reach here.
 template <class Real, class X, class Y>
-void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n, bool skip_nonfinite) noexcept {
+void generic_refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n,
+                          bool skip_nonfinite) noexcept {
   if (c.nonfinite || !(c.syy > 0)) return;
   const Real r = c.ratio;
   // One residual term, exactly: e·(y − ȳ) as a value and its rounding error.
@@ -401,6 +354,16 @@ void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n, boo
     total_compensation += next_low + compensation[j];
   }
   c.ratio_tail = (total + total_compensation) / c.syy;
+}
+
+/// refine_ratio: the kernel of the process's instruction set for doubles, the generic one else.
+template <class Real, class X, class Y>
+void refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n, bool skip_nonfinite) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    on_active_set([&](auto set) { refine_ratio(set, c, x, y, n, skip_nonfinite); });
+  } else {
+    generic_refine_ratio(c, x, y, n, skip_nonfinite);
+  }
 }
 
 /// Co-moments of exposure and hedge under a missing-data policy (the single entry point of the kernel).

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The hot kernels, compiled once per instruction set in every translation unit, and the switch that runs
+/// the process's choice (instruction_set.hpp).
+///
+/// Each set's copy lives in a namespace of its own (isa_sse2, isa_avx2, isa_avx512; isa_portable where
+/// there is no dispatch) and in a target region that sets its instruction set exactly: `arch=x86-64` plus
+/// that set's features, and `no-avx` for SSE2, so `-march=native` on the command line adds nothing to it
+/// and two units built with different flags emit the same code for each kernel symbol. The regions also
+/// turn floating-point contraction off, so a·b + c is fused only where a kernel calls fma on purpose and
+/// a kernel gives the same bits whichever unit's copy the linker keeps. The anchors for the technique:
+/// simdjson's per-ISA namespaces and target regions, Google Highway's dynamic dispatch.
+///
+/// Kernel entry points are never inlined into their callers (HEDGEMETRICS_KERNEL_ENTRY), so each set's
+/// code stays in its own symbol, and the small pack operations always are (HEDGEMETRICS_ISA_INLINE); entry
+/// points run on a cache-resident block of 1,024 pairs, so the call and the
+/// switch cost nothing measurable.
+#ifndef HEDGEMETRICS_DETAIL_KERNELS_HPP
+#define HEDGEMETRICS_DETAIL_KERNELS_HPP
+
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+
+#include "hedgemetrics/detail/comoment_state.hpp"
+#include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/instruction_set.hpp"
+
+#if HEDGEMETRICS_DISPATCH_X86
+#include <immintrin.h>
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define HEDGEMETRICS_KERNEL_ENTRY [[gnu::noinline]]
+#define HEDGEMETRICS_ISA_INLINE [[gnu::always_inline]] inline
+#else
+#define HEDGEMETRICS_KERNEL_ENTRY
+#define HEDGEMETRICS_ISA_INLINE inline
+#endif
+
+#if HEDGEMETRICS_DISPATCH_X86
+
+// ---- SSE2: the x86-64 baseline ----
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("arch=x86-64,no-avx"))), apply_to = function)
+#pragma STDC FP_CONTRACT OFF
+#else
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64,no-avx")
+#pragma GCC optimize("fp-contract=off")
+#endif
+#define HEDGEMETRICS_ISA_VECTOR_BYTES 16
+#define HEDGEMETRICS_ISA_HARDWARE_FMA 0
+namespace hedgemetrics::detail::isa_sse2 {
+#include "hedgemetrics/detail/isa_pack.ipp"
+// The kernels, on that set's packs:
+#include "hedgemetrics/detail/comoment_kernels.ipp"
+}  // namespace hedgemetrics::detail::isa_sse2
+#undef HEDGEMETRICS_ISA_VECTOR_BYTES
+#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+// ---- AVX2 + FMA ----
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("arch=x86-64,avx2,fma,no-avx512f"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64,avx2,fma,no-avx512f")
+#pragma GCC optimize("fp-contract=off")
+#endif
+#define HEDGEMETRICS_ISA_VECTOR_BYTES 32
+#define HEDGEMETRICS_ISA_HARDWARE_FMA 1
+namespace hedgemetrics::detail::isa_avx2 {
+#include "hedgemetrics/detail/isa_pack.ipp"
+// The kernels, on that set's packs:
+#include "hedgemetrics/detail/comoment_kernels.ipp"
+}  // namespace hedgemetrics::detail::isa_avx2
+#undef HEDGEMETRICS_ISA_VECTOR_BYTES
+#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+// ---- AVX-512F ----
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("arch=x86-64,avx512f,avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("arch=x86-64,avx512f,avx2,fma")
+#pragma GCC optimize("fp-contract=off")
+#endif
+#define HEDGEMETRICS_ISA_VECTOR_BYTES 64
+#define HEDGEMETRICS_ISA_HARDWARE_FMA 1
+namespace hedgemetrics::detail::isa_avx512 {
+#include "hedgemetrics/detail/isa_pack.ipp"
+// The kernels, on that set's packs:
+#include "hedgemetrics/detail/comoment_kernels.ipp"
+}  // namespace hedgemetrics::detail::isa_avx512
+#undef HEDGEMETRICS_ISA_VECTOR_BYTES
+#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#if defined(__clang__)
+#pragma clang attribute pop
+#pragma STDC FP_CONTRACT DEFAULT
+#else
+#pragma GCC pop_options
+#endif
+
+#else  // one portable copy, with the unit's own flags
+
+#define HEDGEMETRICS_ISA_VECTOR_BYTES 0
+#define HEDGEMETRICS_ISA_HARDWARE_FMA 0
+namespace hedgemetrics::detail::isa_portable {
+#include "hedgemetrics/detail/isa_pack.ipp"
+// The kernels, on that set's packs:
+#include "hedgemetrics/detail/comoment_kernels.ipp"
+}  // namespace hedgemetrics::detail::isa_portable
+#undef HEDGEMETRICS_ISA_VECTOR_BYTES
+#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+
+#endif
+
+namespace hedgemetrics::detail {
+
+/// Calls `run` with the tag of the process's instruction set; kernels overload on the tag.
+template <class Run>
+decltype(auto) on_active_set(Run&& run) {
+#if HEDGEMETRICS_DISPATCH_X86
+  switch (active_instruction_set_code()) {
+    case instruction_set::avx512:
+      return run(isa_avx512::tag{});
+    case instruction_set::avx2:
+      return run(isa_avx2::tag{});
+    default:
+      return run(isa_sse2::tag{});
+  }
+#else
+  return run(isa_portable::tag{});
+#endif
+}
+
+}  // namespace hedgemetrics::detail
+
+#endif  // HEDGEMETRICS_DETAIL_KERNELS_HPP
