@@ -266,9 +266,12 @@ HEDGEMETRICS_ISA_INLINE void exact_sum(pack a, pack b, pack& sum, pack& error) n
 HEDGEMETRICS_ISA_INLINE void exact_product(pack a, pack b, pack& product, pack& error) noexcept {
   product = a * b;
 #if HEDGEMETRICS_ISA_HARDWARE_FMA && HEDGEMETRICS_ISA_VECTOR_BYTES == 32
-  error = _mm256_fmadd_pd(a, b, -product);
+  // The builtin behind _mm256_fmadd_pd: the intrinsic itself, compiled for the unit's own -march, may not
+  // be inlined into this region.
+  error = __builtin_ia32_vfmaddpd256(a, b, -product);
 #elif HEDGEMETRICS_ISA_HARDWARE_FMA && HEDGEMETRICS_ISA_VECTOR_BYTES == 64
-  error = _mm512_fmadd_pd(a, b, -product);
+  error = __builtin_ia32_vfmaddpd512_mask(a, b, -product, static_cast<unsigned char>(-1),
+                                          4);  // 4: current rounding
 #else
   const pack split = splat(134217729.0);
   const pack ca = split * a;

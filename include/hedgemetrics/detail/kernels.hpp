@@ -27,10 +27,6 @@
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/instruction_set.hpp"
 
-#if HEDGEMETRICS_DISPATCH_X86
-#include <immintrin.h>
-#endif
-
 #if defined(__GNUC__) || defined(__clang__)
 #define HEDGEMETRICS_KERNEL_ENTRY [[gnu::noinline]]
 #define HEDGEMETRICS_ISA_INLINE [[gnu::always_inline]] inline

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#include "mixed_flags/units.hpp"
+
+hedgemetrics::hedge_fit<double> fit_in_native_unit(const std::vector<double>& exposure,
+                                                   const std::vector<double>& hedge) {
+  return hedgemetrics::fit_hedge(exposure, hedge);
+}
