@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -150,29 +151,52 @@ template <class Real, std::size_t N>
 template <class State>
 class pairwise_merger {
  public:
+  pairwise_merger() noexcept {}
+  pairwise_merger(const pairwise_merger& other) noexcept : top_(other.top_) { copy_from(other); }
+  pairwise_merger& operator=(const pairwise_merger& other) noexcept {
+    top_ = other.top_;
+    copy_from(other);
+    return *this;
+  }
+  ~pairwise_merger() = default;
+
   void push(State state) {
     unsigned level = 0;
     while (top_ > 0 && levels_[top_ - 1] == level) {
-      state = State::merge(stack_[top_ - 1], state);
+      state = State::merge(stack_[top_ - 1].state, state);
       --top_;
       ++level;
     }
-    stack_[top_] = state;
+    new (&stack_[top_].state) State(state);
     levels_[top_] = level;
     ++top_;
   }
 
   [[nodiscard]] State finish() const {
     if (top_ == 0) return State{};
-    State result = stack_[top_ - 1];
-    for (std::size_t k = top_ - 1; k-- > 0;) result = State::merge(stack_[k], result);
+    State result = stack_[top_ - 1].state;
+    for (std::size_t k = top_ - 1; k-- > 0;) result = State::merge(stack_[k].state, result);
     return result;
   }
 
  private:
+  static_assert(std::is_trivially_copyable_v<State> && std::is_trivially_destructible_v<State>,
+                "pairwise_merger keeps its states in raw slots");
+  /// A slot that is not initialised until a state is pushed into it: the 64 states of a merger are
+  /// 6.6 KB for the co-moments, and writing them all on every fit cost 0.1 ns per pair at 1e3 pairs.
+  union slot {
+    slot() noexcept {}
+    State state;
+  };
+  void copy_from(const pairwise_merger& other) noexcept {
+    for (std::size_t k = 0; k < top_; ++k) {
+      new (&stack_[k].state) State(other.stack_[k].state);
+      levels_[k] = other.levels_[k];
+    }
+  }
   // A binary counter of 64 levels holds 2^64 blocks: more than any size_t length.
-  State stack_[64]{};
-  unsigned levels_[64]{};
+  slot stack_[64];
+  unsigned levels_[64];
   std::size_t top_ = 0;
 };
 

@@ -6,9 +6,10 @@
 ///                                  0 for the portable path (plain arrays of two, any compiler).
 ///   HEDGEMETRICS_ISA_HARDWARE_FMA  1 where the set has a fused multiply-add instruction.
 ///
-/// A pack holds `width` values of one accumulator; kernels keep two packs per sum (`lanes` = 2·width
-/// independent partial sums), which keeps the seven sums of the fast co-moment sweep in registers on every
-/// set: 14 of the 16 registers of SSE2 and AVX2, 14 of the 32 of AVX-512. The arithmetic is written on the
+/// A pack holds `width` partial sums of one accumulator; each step of a sweep reads two packs of each series
+/// and adds their terms together before the accumulator, so the seven sums of the fast co-moment sweep and
+/// the step's temporaries stay in the 16 registers of SSE2 and AVX2 (two packs per sum did not, and the
+/// spilled accumulators ran the loop at store-forward speed). The arithmetic is written on the
 /// packs explicitly, so it does not depend on the optimiser vectorising a loop (GCC at -O2 does not), and
 /// the region compiles with contraction off, so a·b + c is never fused unless a kernel asks for fma().
 
@@ -83,38 +84,27 @@ template <class T>
 
 #endif
 
-/// Independent partial sums per accumulator: two packs.
+/// Pairs per step of the sweeps: two packs, whose terms are added together before they reach the
+/// accumulators (one pack per sum).
 inline constexpr std::size_t lanes = 2 * width;
 
-/// An accumulator: two packs, lanes 0 … width − 1 in the first.
-struct twin {
-  pack low;
-  pack high;
-};
-
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE twin twin_of(double value) noexcept {
-  return {splat(value), splat(value)};
-}
-
-/// Σ of the lanes in a fixed order (lane 0 first), as detail::lane_sum adds an array.
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE double twin_sum(const twin& t) noexcept {
+/// Σ of a pack's lanes in a fixed order (lane 0 first).
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE double pack_sum(const pack& p) noexcept {
   double total = 0;
-  for (std::size_t k = 0; k < width; ++k) total += t.low[k];
-  for (std::size_t k = 0; k < width; ++k) total += t.high[k];
+  for (std::size_t k = 0; k < width; ++k) total += p[k];
   return total;
 }
 
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE double twin_min(const twin& t) noexcept {
-  double least = t.low[0];
-  for (std::size_t k = 1; k < width; ++k) least = t.low[k] < least ? t.low[k] : least;
-  for (std::size_t k = 0; k < width; ++k) least = t.high[k] < least ? t.high[k] : least;
+/// Least and greatest lane of a running minimum or maximum.
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE double pack_min(const pack& p) noexcept {
+  double least = p[0];
+  for (std::size_t k = 1; k < width; ++k) least = p[k] < least ? p[k] : least;
   return least;
 }
 
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE double twin_max(const twin& t) noexcept {
-  double greatest = t.low[0];
-  for (std::size_t k = 1; k < width; ++k) greatest = t.low[k] > greatest ? t.low[k] : greatest;
-  for (std::size_t k = 0; k < width; ++k) greatest = t.high[k] > greatest ? t.high[k] : greatest;
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE double pack_max(const pack& p) noexcept {
+  double greatest = p[0];
+  for (std::size_t k = 1; k < width; ++k) greatest = p[k] > greatest ? p[k] : greatest;
   return greatest;
 }
 
