@@ -153,6 +153,14 @@ def fit(s, f):
     out["t_quantile_975"] = t
     se = out["hedge_ratio_standard_error"]
     out["hedge_ratio_ci95"] = [float(h) - t * se, float(h) + t * se]
+    # The t tests of h* = 0 and h* = 1 (the naive hedge): t = (h − h0)/se with h − h0 exact, the two-sided
+    # p-value 1 − P(|T| ≤ |t|) by Abramowitz & Stegun 26.7.3/26.7.4 (checked where it is above 1e-3: below,
+    # 1 − P loses the digits; see check_report).
+    if math.isfinite(se) and se > 0:
+        for h0 in (0, 1):
+            t_h0 = to_float(h - h0) / se
+            out["hedge_ratio_t_vs_%d" % h0] = t_h0
+            out["hedge_ratio_p_vs_%d" % h0] = 1.0 - t_two_sided_coverage(abs(t_h0), n - 2)
     return out
 
 
@@ -242,6 +250,9 @@ def check_report(report, expected, checker):
     for key, want in expected.items():
         if key in ("n", "degrees_of_freedom"):
             checker.equal(key, report[key], want)
+        elif key.startswith("hedge_ratio_p_vs_") and want < 1e-3:
+            got = report[key]
+            checker.equal(key + " below 1e-3 (as 1 - P(|T| <= t))", got is not None and 0 <= got < 1e-3, True)
         elif key == "hedge_ratio_ci95":
             scale = expected["hedge_ratio_standard_error"]
             checker.close("hedge_ratio_ci95[0]", report[key][0], want[0], scale)
@@ -267,7 +278,17 @@ def check_figures(report, spot, futures, args, c):
             else:
                 c.close(label, got[name], value)
     if args.exposure is not None:
-        n_star = expected["hedge_ratio"] * Fraction(args.exposure) / Fraction(args.contract_size)
+        if args.returns == "changes":
+            n_star = expected["hedge_ratio"] * Fraction(args.exposure) / Fraction(args.contract_size)
+        else:
+            # h* of returns: N* = h*·V_A/V_F, the quantities valued at the last prices (Hull eq. 3.3).
+            v_a = Fraction(args.exposure) * spot[-1]
+            v_f = Fraction(args.contract_size) * futures[-1]
+            c.close("contracts.spot_price", report["contracts"]["spot_price"], spot[-1])
+            c.close("contracts.hedge_price", report["contracts"]["hedge_price"], futures[-1])
+            c.close("contracts.exposure_value", report["contracts"]["exposure_value"], v_a)
+            c.close("contracts.contract_value", report["contracts"]["contract_value"], v_f)
+            n_star = expected["hedge_ratio"] * v_a / v_f
         c.close("contracts.optimal", report["contracts"]["optimal"], n_star)
         c.equal("contracts.rounded", report["contracts"]["rounded"], float(round(n_star)))
     else:
@@ -719,6 +740,19 @@ ERROR_CASES = {
                         r'--returns log needs positive prices, but on 2020-04-20 "RWTC_spot_usd_bbl" is -36\.98 and '
                         r'"RCLC1_usd_bbl" is -37\.63',
                         "market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv"),
+    # The same column as exposure and hedge: h* = 1 and R^2 = 1 whatever it holds, an error (issue 17).
+    "same_column": (["{work}/hedge_report_good.csv", "--spot", "spot", "--hedge", "spot"],
+                    r'hedge_report_good\.csv: --spot and --hedge both name the column "spot"; a series hedged '
+                    r'with itself gives h\* = 1', None),
+    "two_same_column": (["--exposure-file", "{work}/hedge_report_one.csv", "--hedge-file",
+                         "{work}/hedge_report_one.csv"],
+                        r'hedge_report_one\.csv: the exposure and the hedge are both its column "x"', None),
+    # Contracts with returns value the position at the last prices: a last price of -1 has no value.
+    "returns_contracts_nonpositive": (["{work}/hedge_report_last_negative.csv", "--spot", "spot", "--hedge",
+                                       "futures", "--returns", "simple", "--exposure", "1000",
+                                       "--contract-size", "100"],
+                                      r'with --returns simple the contracts hedge the value of the exposure, at '
+                                      r'the last prices, but on 2024-01-05 "spot" is -1 ', None),
     # A name given twice: choosing it must not silently take the first column.
     "duplicate_column": (["{work}/hedge_report_duplicate.csv", "--spot", "spot", "--hedge", "futures"],
                          r'the header names the column "spot" twice, as columns 2 and 4', None),
@@ -805,6 +839,8 @@ def write_error_inputs(work):
         "hedge_report_bad_cell.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,2,3\n2024-01-04,2.5,12.3x\n"
                                      "2024-01-05,2,2.9\n",
         "hedge_report_bad_date.csv": "date,spot,futures\n2024-01-02,1,2\n2024-02-30,2,3\n",
+        "hedge_report_last_negative.csv": "date,spot,futures\n2024-01-01,1,2\n2024-01-02,2,3\n2024-01-03,2.5,3.1\n"
+                                          "2024-01-04,2,2.9\n2024-01-05,-1,3.3\n",
         "hedge_report_short.csv": "date,spot,futures\n2024-01-02,1,2\n2024-01-03,,3\n2024-01-04,2,3\n2024-01-05,2.5,2\n",
         "hedge_report_duplicate.csv": "date,spot,futures,spot\n2024-01-02,1,2,9\n2024-01-03,2,3,8\n2024-01-04,3,5,7\n"
                                       "2024-01-05,2,4,6\n",

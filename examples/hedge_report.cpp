@@ -16,12 +16,18 @@
 // 4+ days) and how many rows were dropped and why (stale, no earlier price, not in both).
 //
 // Either way it reports the minimum-variance hedge of the exposure (--spot, held long) with the hedge
-// instrument (--hedge, sold): h* with its standard error and 95% interval, the hedge effectiveness, the
+// instrument (--hedge, sold): h* with its standard error and 95% interval, the t tests of h* = 0 (does the
+// hedge work at all) and h* = 1 (is it different from the naive 1:1 hedge), the hedge effectiveness, the
 // residual variance, the correlation, the basis risk on price levels, and the number of futures
-// contracts for an exposure. With no file it runs on a built-in scenario.
+// contracts for an exposure. --exposure and --contract-size are quantities in the units the prices are
+// quoted per (gallons for $/gal): with price changes N* = h*·Q_A/Q_F (Hull eq. 3.2); with returns, whose
+// h* is a ratio of returns, the position and one contract are valued at the last prices,
+// N* = h*·(Q_A·S)/(Q_F·F) (Hull eq. 3.3, the tailed hedge), and the report shows those values. With no
+// file it runs on a built-in scenario.
 //
 // Bad input (a missing file, an unknown column, a cell that is not a number, too few rows, log returns
-// of a non-positive price, a change beyond the range of double; with two files also dates out of order or
+// of a non-positive price, a change beyond the range of double, the same column as exposure and hedge,
+// contract sizing with returns at a last price that is not positive; with two files also dates out of order or
 // repeated, dates written two ways in one file, a staleness limit <= 0, FILE and two files together)
 // prints one line on stderr and exits with status 2; so does a report that cannot be written (a full
 // disk, a closed pipe: > /dev/full).
@@ -112,7 +118,18 @@ constexpr std::size_t age_buckets = 5;
 struct contracts {
   double exposure = 0.0;
   double contract_size = 0.0;
-  double optimal = 0.0;  // N* = h*·Q_A/Q_F, not rounded
+  double optimal = 0.0;  // N* = h*·Q_A/Q_F (changes) or h*·V_A/V_F (returns), not rounded
+  // Returns only: the position and one contract valued at the last prices, V_A = Q_A·S and V_F = Q_F·F.
+  bool valued = false;
+  double spot_price = 0.0, hedge_price = 0.0;
+  double exposure_value = 0.0, contract_value = 0.0;
+};
+
+/// The t test of H0: h* = null (hedgemetrics::inference with inference_options::null_ratio).
+struct ratio_test {
+  double null = 0.0;
+  double t = 0.0;
+  double p = 0.0;
 };
 
 /// One file of the two-file mode, and what the join did with it.
@@ -159,6 +176,7 @@ struct report {
   std::size_t dof = 0;
   double t_quantile = 0.0;
   double ratio_low = 0.0, ratio_high = 0.0;
+  ratio_test against_zero, against_one;  // H0: h* = 0 and H0: h* = 1 (the naive hedge)
   hedgemetrics::basis_stats<double> basis_unit{}, basis_optimal{};
   std::optional<contracts> position;
 };
@@ -182,6 +200,13 @@ std::string plural(std::size_t count, const std::string& noun) {
 // The prices: two columns of one file, or one column of each of two files joined as of date.
 
 price_rows one_file(const price_csv::table& table, report& r) {
+  // A column hedged with itself gives h* = 1 and R² = 1, which says nothing: most likely a typo.
+  if (price_csv::detail::value_column(table, r.spot) == price_csv::detail::value_column(table, r.hedge)) {
+    throw input_error(table.source + ": --spot and --hedge both name the column " + in_quotes(r.spot) +
+                      "; a series hedged with itself gives h* = 1 and R^2 = 1 whatever it holds: name two "
+                      "different columns (the columns are " +
+                      table.value_columns() + ")");
+  }
   const price_csv::aligned_columns data = price_csv::align(table, r.spot, r.hedge);
   r.rows_read = data.rows_read;
   r.reordered = data.reordered;
@@ -246,6 +271,12 @@ price_rows two_files(const settings& options, report& r) {
     throw input_error("joining " + e.source + " and " + h.source + ": " + x.what());
   }
   summary.join = rows.report;
+  // After the join, whose own checks (the staleness limit) come first.
+  if (options.exposure_file == options.hedge_file && e.name == h.name) {
+    throw input_error(e.source + ": the exposure and the hedge are both its column " + in_quotes(e.name) +
+                      "; a series hedged with itself gives h* = 1 and R^2 = 1 whatever it holds: name two "
+                      "different columns or files");
+  }
 
   price_rows out;
   out.spot_source = e.source;
@@ -423,6 +454,12 @@ report make_report(const settings& options) {
   r.t_quantile = hedgemetrics::student_t_critical_value(0.95, static_cast<double>(r.dof));
   r.ratio_low = r.fit.ratio - r.t_quantile * r.fit.ratio_standard_error;
   r.ratio_high = r.fit.ratio + r.t_quantile * r.fit.ratio_standard_error;
+  for (ratio_test* test : {&r.against_zero, &r.against_one}) {
+    hedgemetrics::inference_options how;
+    how.null_ratio = test == &r.against_one ? 1.0 : 0.0;
+    const auto tested = hedgemetrics::inference(r.fit, how).ratios.front();
+    *test = {how.null_ratio, tested.t_statistic, tested.p_value};
+  }
 
   // Basis on price levels, b = S − ratio·F: Hull's basis (ratio 1) and the basis of the h* hedge.
   r.basis_unit = hedgemetrics::basis_risk(spot, futures);
@@ -435,8 +472,30 @@ report make_report(const settings& options) {
     contract_size = builtin_contract_size;
   }
   if (exposure && contract_size) {
-    r.position = contracts{*exposure, *contract_size,
-                           hedgemetrics::optimal_contracts(r.fit.ratio, *exposure, *contract_size)};
+    contracts c;
+    c.exposure = *exposure;
+    c.contract_size = *contract_size;
+    if (r.returns == "changes") {
+      c.optimal = hedgemetrics::optimal_contracts(r.fit.ratio, c.exposure, c.contract_size);
+    } else {
+      // h* of returns hedges a value with a value: N* = h*·V_A/V_F, each quantity valued at its last price.
+      c.valued = true;
+      c.spot_price = spot.back();
+      c.hedge_price = futures.back();
+      if (!(c.spot_price > 0.0) || !(c.hedge_price > 0.0)) {
+        const bool spot_bad = !(c.spot_price > 0.0);
+        throw input_error((spot_bad ? data.spot_source : data.hedge_source) + ": with --returns " +
+                          r.returns +
+                          " the contracts hedge the value of the exposure, at the last prices, but on " +
+                          r.last.iso() + " " + in_quotes(spot_bad ? r.spot : r.hedge) + " is " +
+                          number(spot_bad ? c.spot_price : c.hedge_price, 10) +
+                          " (use price changes, the default, for contracts)");
+      }
+      c.exposure_value = c.exposure * c.spot_price;
+      c.contract_value = c.contract_size * c.hedge_price;
+      c.optimal = hedgemetrics::optimal_contracts(r.fit.ratio, c.exposure_value, c.contract_value);
+    }
+    r.position = c;
   }
   return r;
 }
@@ -549,8 +608,18 @@ std::string text_report(const report& r) {
   if (r.alignment) out += alignment_text(*r.alignment);
   out += "\nMinimum-variance hedge (OLS of exposure " + r.series_name + " on hedge " + r.series_name + ")\n";
   line("h*", number(fit.ratio) + "  (standard error " + number(fit.ratio_standard_error, 3) + ")");
-  line("95% interval", "[" + number(r.ratio_low) + ", " + number(r.ratio_high) + "]  (t = " +
-                           fixed(r.t_quantile, 4) + ", " + std::to_string(r.dof) + " degrees of freedom)");
+  // The critical value is not the slope's t: say what it is, and give the t tests on lines of their own.
+  line("95% interval", "[" + number(r.ratio_low) + ", " + number(r.ratio_high) + "]  (h* +/- " +
+                           fixed(r.t_quantile, 4) + " x standard error; " + fixed(r.t_quantile, 4) +
+                           " is the 97.5% quantile of Student's t with " + std::to_string(r.dof) +
+                           " degrees of freedom)");
+  const auto test_line = [&](const std::string& label, const ratio_test& test) {
+    line(label, "t = " + number(test.t, 5) + ", p = " +
+                    (test.p > 0.0 || !std::isfinite(test.p) ? number(test.p, 3) : std::string("< 1e-307")) +
+                    "  (two-sided)");
+  };
+  test_line("test h* = 0", r.against_zero);
+  test_line("test h* = 1 (1:1 hedge)", r.against_one);
   line("effectiveness", fixed(fit.effectiveness, 4) + "  (share of variance removed; a 1:1 hedge removes " +
                             fixed(r.naive_effectiveness, 4) + ")");
   line("correlation", fixed(fit.correlation, 4));
@@ -578,13 +647,27 @@ std::string text_report(const report& r) {
   out += "\n";
   if (r.position) {
     const auto& p = *r.position;
-    out += "Contracts: N* = h* x " + number(p.exposure, 10) + " / " + number(p.contract_size, 10) + " = " +
-           fixed(p.optimal, 2) + " -> " + fixed(std::round(p.optimal), 0) + " contracts" +
-           (r.builtin && r.returns == "changes" ? " (Hull's 2,000,000 gallons, 42,000 per contract)" : "") +
-           "\n";
+    if (p.valued) {
+      // h* of returns: the quantities valued at the last prices (Hull eq. 3.3), shown so that nothing is
+      // implied.
+      out += "Contracts: N* = h* x V_A / V_F = h* x (" + number(p.exposure, 10) + " x " +
+             number(p.spot_price, 10) + ") / (" + number(p.contract_size, 10) + " x " +
+             number(p.hedge_price, 10) + ") = " + fixed(p.optimal, 2) + " -> " +
+             fixed(std::round(p.optimal), 0) + " contracts\n" + "  (h* is a ratio of " + r.series_name +
+             ", so the exposure and one contract are valued at the " + "last prices, " + r.last.iso() +
+             ": V_A = " + number(p.exposure_value, 10) + ", V_F = " + number(p.contract_value, 10) + ")\n";
+    } else {
+      out += "Contracts: N* = h* x " + number(p.exposure, 10) + " / " + number(p.contract_size, 10) + " = " +
+             fixed(p.optimal, 2) + " -> " + fixed(std::round(p.optimal), 0) + " contracts" +
+             (r.builtin && p.exposure == builtin_exposure && p.contract_size == builtin_contract_size
+                  ? " (Hull's 2,000,000 gallons, 42,000 per contract)"
+                  : "") +
+             "\n";
+    }
   } else {
     out +=
-        "Contracts: give --exposure Q --contract-size Q for N* = h* x Q / Q_F (with returns, give values)\n";
+        "Contracts: give --exposure Q --contract-size Q (quantities, in the units the prices are quoted "
+        "per) for N* = h* x Q / Q_F\n";
   }
   return out;
 }
@@ -676,6 +759,10 @@ std::string json_report(const report& r) {
   field("degrees_of_freedom", std::to_string(r.dof));
   field("t_quantile_975", json_number(r.t_quantile));
   field("hedge_ratio_ci95", "[" + json_number(r.ratio_low) + ", " + json_number(r.ratio_high) + "]");
+  field("hedge_ratio_t_vs_0", json_number(r.against_zero.t));
+  field("hedge_ratio_p_vs_0", json_number(r.against_zero.p));
+  field("hedge_ratio_t_vs_1", json_number(r.against_one.t));
+  field("hedge_ratio_p_vs_1", json_number(r.against_one.p));
   field("intercept", json_number(fit.intercept));
   field("intercept_standard_error", json_number(fit.intercept_standard_error));
   field("effectiveness", json_number(fit.effectiveness));
@@ -692,10 +779,15 @@ std::string json_report(const report& r) {
   field("basis_ratio_h", json_basis(r.basis_optimal));
   if (r.position) {
     const auto& p = *r.position;
+    // Returns: the last prices and the values N* is computed from; null with price changes.
+    const auto valued = [&p](double value) { return p.valued ? json_number(value) : std::string("null"); };
     field("contracts",
           "{\"exposure\": " + json_number(p.exposure) + ", \"contract_size\": " +
               json_number(p.contract_size) + ", \"optimal\": " + json_number(p.optimal) +
-              ", \"rounded\": " + json_number(std::round(p.optimal)) + "}",
+              ", \"rounded\": " + json_number(std::round(p.optimal)) +
+              ", \"spot_price\": " + valued(p.spot_price) + ", \"hedge_price\": " + valued(p.hedge_price) +
+              ", \"exposure_value\": " + valued(p.exposure_value) +
+              ", \"contract_value\": " + valued(p.contract_value) + "}",
           true);
   } else {
     field("contracts", "null", true);
@@ -747,10 +839,14 @@ int main(int argc, char** argv) {
   app.add_option("--returns", options.returns,
                  "fit on price changes (default), log returns or simple returns")
       ->check(CLI::IsMember({"changes", "log", "simple"}));
-  auto* exposure =
-      app.add_option("--exposure", options.exposure, "size of the exposure Q_A (a value, with returns)");
+  auto* exposure = app.add_option(
+      "--exposure", options.exposure,
+      "size of the exposure Q_A, in the units the spot price is quoted per (with returns it is valued at the "
+      "last spot price)");
   auto* contract_size =
-      app.add_option("--contract-size", options.contract_size, "size of one futures contract Q_F")
+      app.add_option("--contract-size", options.contract_size,
+                     "size of one futures contract Q_F, in the units the futures price is quoted per (with "
+                     "returns it is valued at the last futures price)")
           ->check(CLI::Validator(
               [](std::string& text) -> std::string {
                 double value = 0.0;

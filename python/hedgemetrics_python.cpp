@@ -284,7 +284,8 @@ std::vector<double> optional_series(const py::object& series) {
 py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std::size_t rebalance_every,
                         double cost, const py::object& hedge_price, std::size_t window, double lambda,
                         std::size_t start, const py::dict& user, const py::object& spread, double impact,
-                        const py::object& volatility, const py::object& volume, double exposure_size) {
+                        const py::object& volatility, const py::object& volume, double exposure_size,
+                        std::size_t train, bool expanding) {
   hm::walk_forward_options options;
   options.rebalance_every = rebalance_every;
   options.cost = cost;
@@ -297,6 +298,8 @@ py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std
   options.window = window;
   options.lambda = lambda;
   options.start = start;
+  options.train = train;
+  options.expanding = expanding;
   for (const auto& item : user) {
     options.user.push_back(hm::user_strategy{py::str(item.first).cast<std::string>(),
                                              py::module_::import("numpy")
@@ -467,10 +470,13 @@ PYBIND11_MODULE(hedgemetrics, m) {
         py::arg("cost") = 0.0, py::arg("hedge_price") = py::none(), py::arg("window") = 250,
         py::arg("lambda_") = 0.94, py::arg("start") = 0, py::arg("user") = py::dict(),
         py::arg("spread") = py::none(), py::arg("impact") = 0.0, py::arg("volatility") = py::none(),
-        py::arg("volume") = py::none(), py::arg("exposure_size") = 1.0,
-        "Out-of-sample comparison of hedging strategies (naive, static, rolling, EWMA and user ratio series\n"
-        "given as {name: ratios}); WalkForwardResult. Costs per unit of exposure: cost*|dh|*(hedge_price\n"
-        "or 1) + spread/2*|dh| + impact*volatility*|dh|*sqrt(exposure_size*|dh|/volume), each part kept.");
+        py::arg("volume") = py::none(), py::arg("exposure_size") = 1.0, py::arg("train") = 0,
+        py::arg("expanding") = false,
+        "Out-of-sample comparison of hedging strategies (naive, static, rolling, EWMA, with train=k the\n"
+        "static h* fitted on the first k periods, with expanding=True the fit on all earlier periods, and\n"
+        "user ratio series given as {name: ratios}); WalkForwardResult. Costs per unit of exposure:\n"
+        "cost*|dh|*(hedge_price or 1) + spread/2*|dh| + "
+        "impact*volatility*|dh|*sqrt(exposure_size*|dh|/volume), each part kept.");
 
   m.def(
       "value_at_risk",

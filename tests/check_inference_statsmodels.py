@@ -4,7 +4,8 @@
 statsmodels on the same data: WTI spot daily changes regressed on CL1 (univariate), on CL1 and CL2
 (multi), and on CL1 and CL2 through the origin (multi_origin). Every figure must agree to 1e-10 relative (issue 3): params, OLS standard errors, t statistics,
 two-sided p-values, confidence intervals, F and its p-value, and Newey-West HAC standard errors for each
-lag and small-sample correction written, computed as
+lag and small-sample correction written, the t statistics and p-values of H0: ratio = 1 (the naive hedge,
+inference_options::null_ratio = 1; statsmodels' t_test((R, 1)), OLS and HAC), computed as
 
     OLS(y, add_constant(X)).fit(cov_type="HAC", cov_kwds={"maxlags": L, "use_correction": c})
 
@@ -72,6 +73,27 @@ def main():
         compare(f"{name} conf_int upper (level {mine['level']})", mine["upper"], ci[:, 1])
         compare(f"{name} fvalue", [mine["fvalue"]], [res.fvalue])
         compare(f"{name} f_pvalue", [mine["f_pvalue"]], [res.f_pvalue])
+    # H0: every ratio = 1 (the naive 1:1 hedge; coefficient_test's null_value, inference_options::null_ratio),
+    # the intercept (if any) left out: statsmodels' t_test((R, q)) with R selecting one ratio and q = 1. The
+    # HAC tests with lag 5, no correction, Student t (use_t=True), as hedgemetrics' inference(fit, hac).
+    null = ours["null_ratio_1"]
+    hac5 = {"cov_type": "HAC", "cov_kwds": {"maxlags": 5, "use_correction": False}, "use_t": True}
+    for name, x, fit_kwargs in (("univariate", designs["univariate"], {}),
+                                ("multi", designs["multi"], {}),
+                                ("multi_origin", designs["multi_origin"], {}),
+                                ("hac_univariate", designs["univariate"], hac5),
+                                ("hac_multi", designs["multi"], hac5)):
+        res = sm.OLS(y, x, missing="drop").fit(**fit_kwargs)
+        first_ratio = 0 if name == "multi_origin" else 1
+        tvalues, pvalues = [], []
+        for j in range(first_ratio, x.shape[1]):
+            r = np.zeros((1, x.shape[1]))
+            r[0, j] = 1.0
+            test = res.t_test((r, np.array([1.0])))
+            tvalues.append(float(np.squeeze(test.tvalue)))
+            pvalues.append(float(np.squeeze(test.pvalue)))
+        compare(f"{name} t of ratio = 1", null[name]["tvalues"], tvalues)
+        compare(f"{name} p of ratio = 1", null[name]["pvalues"], pvalues)
     for case in ours["hac"]:
         for name, x in designs.items():
             res = sm.OLS(y, x, missing="drop").fit(cov_type="HAC",

@@ -206,6 +206,96 @@ TEST_CASE("collinear instruments: the dropped one has NaN tests, the others thos
                              short_hac.ratio_standard_errors(0), 1e-12);
 }
 
+TEST_CASE("coefficient tests against a hypothesised ratio h0 (issue 17): a case worked out by hand") {
+  // y = 1.5x + e with e = (1, −2, 0, 2, −1), orthogonal to 1 and x: h* = 1.5, a = 0, SSR = 10, n = 5,
+  // s² = 10/3, S_xx = 10, se(h) = √(s²/S_xx) = 1/√3, se(a) = √(s²/n) = √(2/3). With 3 degrees of freedom,
+  // P(|T| ≥ t) = 1 − (2/π)(atan(u) + u/(1 + u²)), u = t/√3 (Abramowitz & Stegun 26.7.3).
+  const std::vector<double> x{-2, -1, 0, 1, 2}, y{-2, -3.5, 0, 3.5, 2};
+  const auto fit = hm::fit_hedge(y, x);
+  const auto p3 = [](double t) {
+    const double u = std::fabs(t) / std::sqrt(3.0);
+    return 1.0 - 2.0 / pi * (std::atan(u) + u / (1.0 + u * u));
+  };
+  const double se = 1.0 / std::sqrt(3.0);
+  struct hypothesis {
+    double h0, t;
+  };
+  // t = (1.5 − h0)·√3: 1.5√3 = 2.598 (h0 = 0, as before), √3/2 = 0.866 (the naive hedge h0 = 1), 0 at
+  // h0 = h*, −1.5√3 at h0 = 3.
+  for (const hypothesis& c : {hypothesis{0.0, 1.5 * std::sqrt(3.0)}, hypothesis{1.0, 0.5 * std::sqrt(3.0)},
+                              hypothesis{1.5, 0.0}, hypothesis{3.0, -1.5 * std::sqrt(3.0)}}) {
+    CAPTURE(c.h0);
+    hm::inference_options options;
+    options.null_ratio = c.h0;
+    const auto tests = hm::inference(fit, options);
+    REQUIRE(tests.ratios.size() == 1);
+    const auto& r = tests.ratios[0];
+    CHECK(r.null_value == c.h0);
+    hm_test::check_close_value("estimate", r.estimate, 1.5, 1e-14);
+    hm_test::check_close_value("standard error", r.standard_error, se, 1e-14);
+    if (c.t == 0) {
+      CHECK(std::fabs(r.t_statistic) <= 1e-14);
+      hm_test::check_close_value("p at t = 0", r.p_value, 1.0, 1e-14);
+    } else {
+      hm_test::check_close_value("t = (h - h0)/se", r.t_statistic, c.t, 1e-14);
+      hm_test::check_close_value("two-sided p (df 3)", r.p_value, p3(c.t), 1e-13);
+    }
+    // The interval, the intercept's test (against 0) and F (of h = 0) do not depend on h0.
+    // mpmath: findroot of the closed form above at p = 0.05, 30 digits.
+    const double critical = hm::student_t_critical_value(0.95, 3.0);
+    hm_test::check_close_value("t_{0.975, 3}", critical, 3.18244630528370952042, 1e-13);
+    hm_test::check_close_value("lower", r.lower, 1.5 - critical * se, 1e-14);
+    hm_test::check_close_value("upper", r.upper, 1.5 + critical * se, 1e-14);
+    CHECK(tests.intercept.null_value == 0.0);
+    CHECK(std::fabs(tests.intercept.estimate) <= 1e-15);
+    hm_test::check_close_value("se(a)", tests.intercept.standard_error, std::sqrt(2.0 / 3.0), 1e-14);
+    hm_test::check_close_value("F = (h/se)^2 = 6.75", tests.f_statistic, 6.75, 1e-14);
+    hm_test::check_close_value("p of F(1, 3) = p of t", tests.f_p_value, p3(1.5 * std::sqrt(3.0)), 1e-13);
+  }
+  // p at the naive hedge, to the digits: 1 − (2/π)(atan(½) + 0.4) = 0.4502... (u = ½).
+  hm::inference_options naive;
+  naive.null_ratio = 1;
+  hm_test::check_close_value("p at h0 = 1", hm::inference(fit, naive).ratios[0].p_value,
+                             1.0 - 2.0 / pi * (0.46364760900080611621 + 0.4), 1e-13);
+  // Today's calls are the h0 = 0 tests: the same numbers as the options with their defaults.
+  const auto old_call = hm::inference(fit, 0.9);
+  hm::inference_options at_90;
+  at_90.level = 0.9;
+  const auto new_call = hm::inference(fit, at_90);
+  CHECK(old_call.ratios[0].t_statistic == new_call.ratios[0].t_statistic);
+  CHECK(old_call.ratios[0].p_value == new_call.ratios[0].p_value);
+  CHECK(old_call.ratios[0].lower == new_call.ratios[0].lower);
+  CHECK(old_call.ratios[0].null_value == 0.0);
+  // Multi-instrument and HAC: every ratio against h0, the intercept against 0.
+  Eigen::MatrixXd design(5, 1);
+  for (Eigen::Index t = 0; t < 5; ++t) design(t, 0) = x[static_cast<std::size_t>(t)];
+  const auto multi = hm::fit_hedge(y, design);
+  const auto multi_tests = hm::inference(multi, naive);
+  hm_test::check_close_value("multi t at h0 = 1", multi_tests.ratios[0].t_statistic, 0.5 * std::sqrt(3.0),
+                             1e-14);
+  hm_test::check_close_value("multi F of h = 0", multi_tests.f_statistic, 6.75, 1e-13);
+  hm::hac_options lag0;
+  lag0.lag = 0;
+  const auto hac = hm::newey_west(y, x, fit, lag0);
+  const auto hac_tests = hm::inference(fit, hac, naive);
+  hm_test::check_close_value("HAC t at h0 = 1", hac_tests.ratios[0].t_statistic,
+                             0.5 / hac.ratio_standard_errors(0), 1e-14);
+  CHECK(hac_tests.ratios[0].null_value == 1.0);
+  CHECK(hac_tests.intercept.null_value == 0.0);
+  // Bad options: a non-finite h0, a level outside (0, 1).
+  hm::inference_options bad;
+  bad.null_ratio = std::numeric_limits<double>::quiet_NaN();
+  CHECK_THROWS_WITH_AS(
+      (void)hm::inference(fit, bad),
+      "hedgemetrics::inference: the hypothesised ratio null_ratio must be finite, but it is nan",
+      std::invalid_argument);
+  bad.null_ratio = 1;
+  bad.level = 1.5;
+  CHECK_THROWS_WITH_AS((void)hm::inference(fit, hac, bad),
+                       "hedgemetrics::inference: the confidence level must be in (0, 1), but it is 1.5",
+                       std::invalid_argument);
+}
+
 namespace {
 
 void write_tests(std::ofstream& out, const char* name, const hm::hedge_inference<double>& tests, bool last) {
@@ -274,6 +364,30 @@ TEST_CASE("WTI spot on CL1 and CL2 daily changes: figures for the statsmodels cr
   origin.intercept = false;
   const auto origin_fit = hm::fit_hedge(ds, df, origin);
   write_tests(out, "multi_origin", hm::inference(origin_fit, 0.9), false);
+  // H0: every ratio = 1 (the naive hedge), OLS and HAC (lag 5, no correction): statsmodels' t_test((R, 1)).
+  hm::inference_options naive;
+  naive.null_ratio = 1;
+  hm::inference_options naive_99 = naive, naive_90 = naive;
+  naive_99.level = 0.99;
+  naive_90.level = 0.9;
+  hm::hac_options lag5;
+  lag5.lag = 5;
+  lag5.missing = hm::missing_data::omit;
+  const auto one_tests = [&out](const char* name, const hm::hedge_inference<double>& tests, bool last) {
+    out << "    \"" << name << "\": {\"tvalues\": [";
+    for (std::size_t j = 0; j < tests.ratios.size(); ++j)
+      out << (j ? ", " : "") << tests.ratios[j].t_statistic;
+    out << "], \"pvalues\": [";
+    for (std::size_t j = 0; j < tests.ratios.size(); ++j) out << (j ? ", " : "") << tests.ratios[j].p_value;
+    out << "]}" << (last ? "\n" : ",\n");
+  };
+  out << "  \"null_ratio_1\": {\n";
+  one_tests("univariate", hm::inference(uni_fit, naive), false);
+  one_tests("multi", hm::inference(multi_fit, naive_99), false);
+  one_tests("multi_origin", hm::inference(origin_fit, naive_90), false);
+  one_tests("hac_univariate", hm::inference(uni_fit, hm::newey_west(ds, d1, uni_fit, lag5), naive), false);
+  one_tests("hac_multi", hm::inference(multi_fit, hm::newey_west(ds, df, multi_fit, lag5), naive), true);
+  out << "  },\n";
   out << "  \"hac\": [\n";
   bool first = true;
   for (const long lag : {-1L, 0L, 5L, 20L}) {

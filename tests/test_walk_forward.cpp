@@ -209,12 +209,15 @@ TEST_CASE("walk_forward: bad input") {
   CHECK_THROWS_AS(static_cast<void>(hm::walk_forward(s, f, options)), std::invalid_argument);
   options.rebalance_every = 1;
   options.lambda = 1.0;
+  // The inner estimators' parameters: the message names walk_forward, the function called (issue 17).
   CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
-                       "hedgemetrics::ewma_hedge: the decay lambda must be in (0, 1), but it is 1",
+                       "hedgemetrics::walk_forward: the decay lambda must be in (0, 1), but it is 1",
                        std::invalid_argument);
   options.lambda = 0.94;
   options.window = 1;
-  CHECK_THROWS_AS(static_cast<void>(hm::walk_forward(s, f, options)), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: the window must hold at least 2 periods, but it is 1",
+                       std::invalid_argument);
   options.window = 2;
   options.hedge_price = {1, 2};
   CHECK_THROWS_AS(static_cast<void>(hm::walk_forward(s, f, options)), std::invalid_argument);
@@ -666,4 +669,127 @@ TEST_CASE("walk_forward: bad liquidity input names the series, the period and th
                          "hedgemetrics::walk_forward: exposure_size must be finite and positive, but it is 0",
                          std::invalid_argument);
   }
+}
+
+TEST_CASE("walk_forward: too few periods for the window, start or train is an error naming both (issue 17)") {
+  const std::vector<double> s{1, 2, 3, 4, 5}, f{1, 3, 2, 5, 4};
+  hm::walk_forward_options options;
+  options.window = 10;
+  CHECK_THROWS_WITH_AS(
+      static_cast<void>(hm::walk_forward(s, f, options)),
+      "hedgemetrics::walk_forward: the series have 5 periods, but the window is 10: the first "
+      "evaluated period is 10, so at least 11 periods are needed",
+      std::invalid_argument);
+  options.window = 5;  // as many periods as the window: none left to evaluate
+  CHECK_THROWS_WITH_AS(
+      static_cast<void>(hm::walk_forward(s, f, options)),
+      "hedgemetrics::walk_forward: the series have 5 periods, but the window is 5: the first "
+      "evaluated period is 5, so at least 6 periods are needed",
+      std::invalid_argument);
+  options.window = 4;  // one period evaluated: figures of one period, not an error
+  const auto one = hm::walk_forward(s, f, options);
+  CHECK(one.start == 4);
+  CHECK(one.strategies[0].overall.periods == 1);
+  options.window = 2;
+  options.start = 7;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: the series have 5 periods, but start is 7: the first "
+                       "evaluated period is 7, so at least 8 periods are needed",
+                       std::invalid_argument);
+  options.start = 0;
+  options.train = 5;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: the series have 5 periods, but train is 5: the first "
+                       "evaluated period is 5, so at least 6 periods are needed",
+                       std::invalid_argument);
+  options.train = 1;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: train must be at least 2 periods (0: no out-of-sample "
+                       "static strategy), but it is 1",
+                       std::invalid_argument);
+  options.train = 4;
+  options.start = 3;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: start (3) is below train (4): the static ratio fitted on "
+                       "periods 0 to 3 would be evaluated on periods it was fitted on; set start to at least "
+                       "train, or 0",
+                       std::invalid_argument);
+  // The window's check comes before the count of periods: the message is about the window.
+  options = {};
+  options.window = 0;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: the window must hold at least 2 periods, but it is 0",
+                       std::invalid_argument);
+}
+
+TEST_CASE(
+    "walk_forward: the out-of-sample static and the expanding strategies against fit_hedge (issue 17)") {
+  const pair_data d = market(600, 12);
+  const std::size_t n = d.s.size();
+  for (const std::size_t rebalance : {std::size_t{1}, std::size_t{7}}) {
+    for (const std::size_t start : {std::size_t{0}, std::size_t{250}}) {
+      CAPTURE(rebalance);
+      CAPTURE(start);
+      hm::walk_forward_options options;
+      options.window = 50;
+      options.train = 200;
+      options.expanding = true;
+      options.start = start;
+      options.rebalance_every = rebalance;
+      options.cost = 0.001;
+      options.user.push_back({"quarter", std::vector<double>(n, 0.25)});
+      const hm::walk_forward_result r = hm::walk_forward(d.s, d.f, options);
+      const std::size_t first = start == 0 ? 200 : start;  // start 0: max(window, train)
+      REQUIRE(r.start == first);
+      REQUIRE(r.strategies.size() == 7);
+      CHECK(r.strategies[3].name == "EWMA 0.94");
+      CHECK(r.strategies[4].name == "static h* (first 200)");
+      CHECK(r.strategies[5].name == "expanding");
+      CHECK(r.strategies[6].name == "quarter");
+      CHECK_FALSE(r.strategies[4].in_sample);
+      CHECK_FALSE(r.strategies[5].in_sample);
+
+      // The second method: fit_hedge on the prefix, periods 0 … k − 1 (train) and 0 … t − 1 (expanding).
+      const double h_train =
+          hm::fit_hedge(hm::series_view<double>(d.s.data(), 200), hm::series_view<double>(d.f.data(), 200))
+              .ratio;
+      const hm::strategy_result& fixed = r.strategies[4];
+      const hm::strategy_result& grown = r.strategies[5];
+      double held = 0, cost_fixed = 0, cost_grown = 0;
+      for (std::size_t t = first; t < n; ++t) {
+        if ((t - first) % rebalance == 0) {
+          const double prefix =
+              hm::fit_hedge(hm::series_view<double>(d.s.data(), t), hm::series_view<double>(d.f.data(), t))
+                  .ratio;
+          cost_grown += 0.001 * std::fabs(prefix - held);
+          held = prefix;
+        }
+        // The ratio held: fitted once (the same function on the same data: bit for bit) ...
+        CHECK(fixed.ratio[t] == h_train);
+        CHECK(fixed.pnl[t] == d.s[t] - h_train * d.f[t] - fixed.cost[t]);
+        // ... and re-fitted on all the periods before the last rebalancing (a merge of co-moments against
+        // one two-pass fit: equal to rounding).
+        if (!hm_test::check_close_value("expanding ratio at " + std::to_string(t), grown.ratio[t], held,
+                                        1e-12))
+          break;
+        CHECK(grown.pnl[t] == d.s[t] - grown.ratio[t] * d.f[t] - grown.cost[t]);
+      }
+      cost_fixed = 0.001 * std::fabs(h_train);  // the opening trade only
+      CHECK(std::isnan(fixed.ratio[first - 1]));
+      CHECK(std::isnan(grown.ratio[first - 1]));
+      hm_test::check_close_value("static (first 200) cost", fixed.overall.total_cost, cost_fixed, 1e-15);
+      hm_test::check_close_value("static (first 200) turnover", fixed.overall.turnover, std::fabs(h_train),
+                                 1e-15);
+      hm_test::check_close_value("expanding cost", grown.overall.total_cost, cost_grown, 1e-10);
+      for (const hm::strategy_result* st : {&fixed, &grown}) {
+        hm_test::check_close(st->name + " effectiveness", st->overall.effectiveness,
+                             ex::maybe(exact_effectiveness(st->pnl, r.unhedged, first, n)), 1e-12);
+        CHECK(st->overall.periods == n - first);
+      }
+    }
+  }
+  // Off by default: the four built-in strategies, as before.
+  hm::walk_forward_options plain;
+  plain.window = 50;
+  CHECK(hm::walk_forward(d.s, d.f, plain).strategies.size() == 4);
 }

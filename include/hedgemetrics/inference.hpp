@@ -134,21 +134,35 @@ namespace detail {
   return std::sqrt(df * ((1.0 - x) / x));
 }
 
-/// The test of one coefficient (H0: coefficient = 0) and its confidence interval.
+/// The test of one coefficient (H0: coefficient = null_value, 0 unless inference_options::null_ratio says
+/// otherwise) and its confidence interval.
 template <class Real = double>
 struct coefficient_test {
   /// The estimate b.
   Real estimate = std::numeric_limits<Real>::quiet_NaN();
   /// Its standard error se (OLS or HAC, as asked).
   Real standard_error = std::numeric_limits<Real>::quiet_NaN();
-  /// t = b/se.
+  /// t = (b − b0)/se, b0 = null_value (b/se for the default b0 = 0).
   Real t_statistic = std::numeric_limits<Real>::quiet_NaN();
   /// P(|T_df| ≥ |t|), two-sided, Student t with the residual degrees of freedom.
   Real p_value = std::numeric_limits<Real>::quiet_NaN();
-  /// b − t_{(1+level)/2, df}·se.
+  /// b − t_{(1+level)/2, df}·se (the interval does not depend on b0).
   Real lower = std::numeric_limits<Real>::quiet_NaN();
   /// b + t_{(1+level)/2, df}·se.
   Real upper = std::numeric_limits<Real>::quiet_NaN();
+  /// b0, the value of the coefficient under the null hypothesis that t_statistic and p_value test.
+  Real null_value = 0;
+};
+
+/// Options of inference(): the confidence level and the hypothesised ratio.
+struct inference_options {
+  /// The confidence level of the intervals, in (0, 1).
+  double level = 0.95;
+  /// h0, the value every hedge ratio is tested against: t = (h − h0)/se. 0 (the default) asks whether the
+  /// hedge instrument explains the exposure at all; 1 whether the minimum-variance hedge differs from the
+  /// naive 1:1 hedge (Hull ch. 3). Must be finite. The intercept is always tested against 0, and the F test
+  /// is always of "every ratio is 0" (statsmodels' fvalue), whatever h0.
+  double null_ratio = 0;
 };
 
 /// Tests of every coefficient of a hedge regression, and its F test.
@@ -206,14 +220,17 @@ struct hac_covariance {
 
 namespace detail {
 
+/// The test of H0: coefficient = null_value. t = (b − b0)/se: the difference is taken first, so that t is
+/// that of the shifted regression (S − b0·F on F), as statsmodels' t_test((R, q)) computes it.
 template <class Real>
 [[nodiscard]] coefficient_test<Real> test_of(Real estimate, Real standard_error, std::size_t df,
-                                             double critical) {
+                                             double critical, Real null_value = Real(0)) {
   coefficient_test<Real> c;
   c.estimate = estimate;
   c.standard_error = standard_error;
+  c.null_value = null_value;
   if (!std::isfinite(static_cast<double>(standard_error)) || df == 0) return c;
-  c.t_statistic = estimate / standard_error;
+  c.t_statistic = (estimate - null_value) / standard_error;
   c.p_value =
       static_cast<Real>(student_t_two_sided_p(static_cast<double>(c.t_statistic), static_cast<double>(df)));
   c.lower = estimate - static_cast<Real>(critical) * standard_error;
@@ -223,6 +240,15 @@ template <class Real>
 
 inline void require_level(double level, const char* function) {
   require_open_unit(level, "the confidence level", function);
+}
+
+inline void require_options(const inference_options& options, const char* function) {
+  require_level(options.level, function);
+  if (!std::isfinite(options.null_ratio)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the hypothesised ratio null_ratio must be finite, but it is " +
+        value_text(options.null_ratio)));
+  }
 }
 
 /// The two-sided Student t critical value at `level` with df degrees of freedom (NaN for df = 0).
@@ -334,32 +360,50 @@ inline void require_fit_rows(std::size_t used, std::size_t fitted, const char* f
   }
 }
 
-/// inference() of a one-instrument fit with its t critical value already known.
+/// inference() of a one-instrument fit with its t critical value already known; the ratio tested against
+/// null_ratio.
 template <class Real>
-[[nodiscard]] hedge_inference<Real> ols_inference(const hedge_fit<Real>& fit, double level, double critical) {
+[[nodiscard]] hedge_inference<Real> ols_inference(const hedge_fit<Real>& fit, double level, double critical,
+                                                  double null_ratio = 0) {
   hedge_inference<Real> out;
   out.level = level;
   out.model_df = 1;
   out.residual_df = residual_df_of(fit);
   out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
-  out.ratios.push_back(detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df, critical));
-  out.f_statistic = out.ratios[0].t_statistic * out.ratios[0].t_statistic;
+  const coefficient_test<Real> zero =
+      detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df, critical);
+  out.f_statistic = zero.t_statistic * zero.t_statistic;
   // P(F_{1,d} ≥ t²) = P(|T_d| ≥ |t|) exactly: the t form, which holds where t² overflows.
-  out.f_p_value = out.ratios[0].p_value;
+  out.f_p_value = zero.p_value;
+  out.ratios.push_back(null_ratio == 0 ? zero
+                                       : detail::test_of(fit.ratio, fit.ratio_standard_error, out.residual_df,
+                                                         critical, static_cast<Real>(null_ratio)));
   return out;
 }
 
 }  // namespace detail
 
 /// t tests, confidence intervals and the F test of a one-instrument hedge (hedge_ratio.hpp), from its
-/// OLS standard errors: t = b/se with n − 2 degrees of freedom, two-sided p-value, the interval
-/// b ± t_{(1+level)/2, n−2}·se, and F = t² of the ratio with (1, n − 2) degrees of freedom.
-/// NaN figures when n < 3 or the hedge is constant. Reference: Greene, Econometric Analysis, §5.2–5.3.
+/// OLS standard errors: t = (h − h0)/se with n − 2 degrees of freedom and h0 = options.null_ratio (0 by
+/// default: t = h/se; 1 tests the naive 1:1 hedge), the intercept's t = a/se_a, two-sided p-values,
+/// the interval h ± t_{(1+level)/2, n−2}·se, and F = (h/se)² with (1, n − 2) degrees of freedom (of h = 0
+/// whatever h0). NaN figures when n < 3 or the hedge is constant. Reference: Greene, Econometric
+/// Analysis, §5.2–5.3 (the t test of a linear restriction, eq. 5-13, here one coefficient against h0).
+/// \throws std::invalid_argument when options.level is not in (0, 1) or options.null_ratio is not finite.
+template <class Real>
+[[nodiscard]] hedge_inference<Real> inference(const hedge_fit<Real>& fit, const inference_options& options) {
+  detail::require_options(options, "hedgemetrics::inference");
+  return detail::ols_inference(
+      fit, options.level, detail::t_critical(options.level, detail::residual_df_of(fit)), options.null_ratio);
+}
+
+/// inference(fit, {level}): the tests against 0 at confidence level `level` (see above).
 /// \throws std::invalid_argument when level is not in (0, 1).
 template <class Real>
 [[nodiscard]] hedge_inference<Real> inference(const hedge_fit<Real>& fit, double level = 0.95) {
-  detail::require_level(level, "hedgemetrics::inference");
-  return detail::ols_inference(fit, level, detail::t_critical(level, detail::residual_df_of(fit)));
+  inference_options options;
+  options.level = level;
+  return inference(fit, options);
 }
 
 namespace detail {
@@ -367,7 +411,7 @@ namespace detail {
 /// inference() of a multi-instrument fit with its t critical value already known.
 template <class Real>
 [[nodiscard]] hedge_inference<Real> ols_inference(const multi_hedge_fit<Real>& fit, double level,
-                                                  double critical) {
+                                                  double critical, double null_ratio = 0) {
   hedge_inference<Real> out;
   out.level = level;
   out.residual_df = residual_df_of(fit);
@@ -376,8 +420,8 @@ template <class Real>
     out.intercept = detail::test_of(fit.intercept, fit.intercept_standard_error, out.residual_df, critical);
   }
   for (Eigen::Index j = 0; j < fit.ratios.size(); ++j) {
-    out.ratios.push_back(
-        detail::test_of(fit.ratios(j), fit.ratio_standard_errors(j), out.residual_df, critical));
+    out.ratios.push_back(detail::test_of(fit.ratios(j), fit.ratio_standard_errors(j), out.residual_df,
+                                         critical, static_cast<Real>(null_ratio)));
   }
   if (out.residual_df > 0 && out.model_df > 0) {
     const Real explained = fit.total_sum_of_squares - fit.residual_sum_of_squares;
@@ -395,28 +439,43 @@ template <class Real>
 }  // namespace detail
 
 /// t tests, confidence intervals and the F test of a multi-instrument hedge (multi_hedge.hpp), from its
-/// OLS standard errors: t = b/se with n − p degrees of freedom (p = rank), two-sided p-values, the
+/// OLS standard errors: t = (b − h0)/se with n − p degrees of freedom (p = rank), h0 = options.null_ratio
+/// for every ratio (0 by default) and 0 for the intercept, two-sided p-values, the
 /// intervals b ± t_{(1+level)/2, n−p}·se, and
 /// F = (explained SS/q)/(SSR/(n − p)) with (q, n − p) degrees of freedom, q = p − 1 with an intercept
 /// (explained SS centred), q = p without (uncentred), as statsmodels' fvalue and f_pvalue.
 /// Dropped instruments get NaN tests. NaN figures when n ≤ p. Reference: Greene, Econometric Analysis,
 /// §5.2–5.3.
+/// \throws std::invalid_argument when options.level is not in (0, 1) or options.null_ratio is not finite.
+template <class Real>
+[[nodiscard]] hedge_inference<Real> inference(const multi_hedge_fit<Real>& fit,
+                                              const inference_options& options) {
+  detail::require_options(options, "hedgemetrics::inference");
+  return detail::ols_inference(
+      fit, options.level, detail::t_critical(options.level, detail::residual_df_of(fit)), options.null_ratio);
+}
+
+/// inference(fit, {level}): the tests against 0 at confidence level `level` (see above).
 /// \throws std::invalid_argument when level is not in (0, 1).
 template <class Real>
 [[nodiscard]] hedge_inference<Real> inference(const multi_hedge_fit<Real>& fit, double level = 0.95) {
-  detail::require_level(level, "hedgemetrics::inference");
-  return detail::ols_inference(fit, level, detail::t_critical(level, detail::residual_df_of(fit)));
+  inference_options options;
+  options.level = level;
+  return inference(fit, options);
 }
 
-/// The same tests with HAC standard errors (newey_west): t = b/se_HAC, p-values and intervals from
-/// Student t with the OLS residual degrees of freedom (statsmodels' `use_t=True`; its default for HAC is
-/// the normal distribution), F from the OLS figures.
-/// \throws std::invalid_argument when level is not in (0, 1), or when `hac` has another number of ratios
-///         than the fit (the covariance of another fit; the message names both counts).
+/// The same tests with HAC standard errors (newey_west): t = (b − h0)/se_HAC (h0 = options.null_ratio
+/// for the ratios, 0 for the intercept), p-values and intervals from Student t with the OLS residual
+/// degrees of freedom (statsmodels' `use_t=True`; its default for HAC is the normal distribution), F from
+/// the OLS figures.
+/// \throws std::invalid_argument when options.level is not in (0, 1), options.null_ratio is not finite,
+///         or `hac` has another number of ratios than the fit (the covariance of another fit; the message
+///         names both counts).
 template <class Real, class Fit>
 [[nodiscard]] hedge_inference<Real> inference(const Fit& fit, const hac_covariance<Real>& hac,
-                                              double level = 0.95) {
-  detail::require_level(level, "hedgemetrics::inference");
+                                              const inference_options& options) {
+  detail::require_options(options, "hedgemetrics::inference");
+  const double level = options.level;
   // One critical value (a bisection on the incomplete beta function) for the OLS and the HAC figures.
   const double critical = detail::t_critical(level, detail::residual_df_of(fit));
   hedge_inference<Real> out = detail::ols_inference(fit, level, critical);
@@ -431,9 +490,20 @@ template <class Real, class Fit>
   for (std::size_t j = 0; j < out.ratios.size(); ++j) {
     out.ratios[j] =
         detail::test_of(out.ratios[j].estimate, hac.ratio_standard_errors(static_cast<Eigen::Index>(j)),
-                        out.residual_df, critical);
+                        out.residual_df, critical, static_cast<Real>(options.null_ratio));
   }
   return out;
+}
+
+/// inference(fit, hac, {level}): the HAC tests against 0 at confidence level `level` (see above).
+/// \throws std::invalid_argument when level is not in (0, 1), or `hac` has another number of ratios than
+///         the fit.
+template <class Real, class Fit>
+[[nodiscard]] hedge_inference<Real> inference(const Fit& fit, const hac_covariance<Real>& hac,
+                                              double level = 0.95) {
+  inference_options options;
+  options.level = level;
+  return inference(fit, hac, options);
 }
 
 /// Newey–West HAC covariance of a multi-instrument hedge's coefficients (Newey & West 1987):

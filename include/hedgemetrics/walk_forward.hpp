@@ -93,9 +93,18 @@ struct walk_forward_options {
   std::size_t window = 250;
   /// Decay of the EWMA strategy (ewma_hedge over all periods before t), in (0, 1); RiskMetrics' 0.94.
   double lambda = 0.94;
-  /// First evaluated period; 0 (the default) means `window`, so that every strategy has a full window of
-  /// history from the first evaluated period on.
+  /// First evaluated period; 0 (the default) means `window` (or `train`, if larger), so that every
+  /// strategy has a full window of history from the first evaluated period on. With `train` > 0 an
+  /// explicit start must not be below it.
   std::size_t start = 0;
+  /// k, the training sample of the out-of-sample static strategy (a train/test split): h* = fit_hedge
+  /// over periods 0 … k − 1, fitted once and held from period k on. 0 (the default): no such strategy;
+  /// otherwise at least 2, and below the series' length.
+  std::size_t train = 0;
+  /// Adds the expanding-window strategy: at t, h* = fit_hedge over every period 0 … t − 1
+  /// (expanding_hedge at t − 1), the static hedge re-estimated on all the data a hedger had. Off by
+  /// default.
+  bool expanding = false;
   /// Further strategies given as ratio series.
   std::vector<user_strategy> user;
 };
@@ -145,7 +154,8 @@ struct strategy_metrics {
 
 /// One strategy's walk-forward path and its figures over all evaluated periods.
 struct strategy_result {
-  /// Label: "naive 1:1", "static h* (in-sample)", "rolling <window>", "EWMA <lambda>", or the user's name.
+  /// Label: "naive 1:1", "static h* (in-sample)", "rolling <window>", "EWMA <lambda>",
+  /// "static h* (first <train>)", "expanding", or the user's name.
   std::string name;
   /// True for the static h* fitted on the evaluated periods themselves: a look-ahead benchmark, not a
   /// strategy anyone could have run.
@@ -171,7 +181,8 @@ struct strategy_result {
 };
 
 /// The comparison of strategies: one strategy_result per strategy, in the order naive, static (in-sample),
-/// rolling, EWMA, then the user's. Printing is the caller's business (examples/rolling_hedge.cpp).
+/// rolling, EWMA, static out of sample (when options.train > 0), expanding (when options.expanding), then
+/// the user's. Printing is the caller's business (examples/rolling_hedge.cpp).
 struct walk_forward_result {
   /// The first evaluated period.
   std::size_t start = 0;
@@ -408,6 +419,10 @@ inline void require_finite_nonnegative(const std::vector<double>& series, std::s
 ///  - static h* (in-sample): fit_hedge over the evaluated periods themselves — look-ahead, labelled so;
 ///  - rolling: rolling_hedge(S, F, window) at t − 1 (periods t − window … t − 1);
 ///  - EWMA: ewma_hedge(S, F, λ) at t − 1 (RiskMetrics 1996);
+///  - static h* (first k), when train = k > 0: fit_hedge over periods 0 … k − 1, fitted once and held
+///    from period k on (a train/test split; the evaluation starts at k or later, so it is out of sample);
+///  - expanding, when `expanding` is set: expanding_hedge(S, F) at t − 1, i.e. fit_hedge over periods
+///    0 … t − 1;
 ///  - each user_strategy: its ratio[t].
 /// An estimate that is NaN (too little history) keeps the previous position (0 at first: unhedged).
 /// Hedged P&L p_t = S_t − h_t·F_t − cost_t, where the trade Δh = h_t − h_{t−1} costs, per unit of
@@ -426,8 +441,12 @@ inline void require_finite_nonnegative(const std::vector<double>& series, std::s
 ///         exposure_size is not finite and positive, η > 0 without a volatility or volume series, a
 ///         hedge_price is not finite, a spread, volatility or volume from the first evaluated period on is
 ///         negative or not finite, or a volume is 0 where a strategy trades (each naming its index and
-///         value), the window < 2, or λ is outside (0, 1) (the message gives the value); nothing is
-///         returned then. std::domain_error when S or F holds a non-finite value.
+///         value), the window < 2, λ is outside (0, 1), train is 1, an explicit start is below train
+///         (the message gives the values), or no period is left to evaluate: the series are not longer
+///         than the first evaluated period (window, start or train; the message names the count of
+///         periods and that figure). Every message names walk_forward, also for what the inner
+///         estimators (rolling_hedge, ewma_hedge) would reject. Nothing is returned then.
+///         std::domain_error when S or F holds a non-finite value.
 template <class Exposure, class Hedge>
 [[nodiscard]] walk_forward_result walk_forward(const Exposure& exposure, const Hedge& hedge,
                                                const walk_forward_options& options = {}) {
@@ -439,6 +458,40 @@ template <class Exposure, class Hedge>
   if (options.rebalance_every == 0) {
     HEDGEMETRICS_THROW(
         std::invalid_argument(std::string(function) + ": rebalance_every must be at least 1, but it is 0"));
+  }
+  // The inner estimators' parameters are checked here, so that a message names the function called.
+  if (options.window < 2) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": the window must hold at least 2 periods, but it is " +
+                                             std::to_string(options.window)));
+  }
+  detail::require_open_unit(options.lambda, "the decay lambda", function);
+  if (options.train == 1) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) +
+        ": train must be at least 2 periods (0: no out-of-sample static strategy), but it is 1"));
+  }
+  if (options.train > 0 && options.start != 0 && options.start < options.train) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": start (" + std::to_string(options.start) + ") is below train (" +
+        std::to_string(options.train) + "): the static ratio fitted on periods 0 to " +
+        std::to_string(options.train - 1) +
+        " would be evaluated on periods it was fitted on; set start to at least train, or 0"));
+  }
+  // The first evaluated period, and at least one period to evaluate: with fewer, every figure would be
+  // NaN without a word.
+  std::size_t first = options.start;
+  const char* first_name = "start";
+  if (first == 0) {
+    first = options.window;
+    first_name = "the window";
+    if (options.train > first) first = options.train, first_name = "train";
+  }
+  if (n <= first) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) + ": the series have " + std::to_string(n) + " periods, but " + first_name +
+        " is " + std::to_string(first) + ": the first evaluated period is " + std::to_string(first) +
+        ", so at least " + std::to_string(first + 1) + " periods are needed"));
   }
   if (!(options.cost >= 0) || !std::isfinite(options.cost)) {
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
@@ -475,8 +528,6 @@ template <class Exposure, class Hedge>
   }
   // Only the evaluated periods trade: a spread, volatility or volume before them (a rolling estimate
   // that does not exist yet) is not read.
-  std::size_t first = options.start == 0 ? options.window : options.start;
-  if (first > n) first = n;
   for (const auto& [name, series, what] :
        {std::tuple<const char*, const std::vector<double>*, const char*>{
             "spread", &options.spread,
@@ -506,10 +557,9 @@ template <class Exposure, class Hedge>
   s.resize(n);
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
 
-  rolling_options rolling;  // validates the window
-  const auto rolled = rolling_hedge(s, f, options.window, rolling);
+  const auto rolled = rolling_hedge(s, f, options.window, rolling_options{});
   ewma_options ewma;
-  ewma.lambda = options.lambda;  // validates λ
+  ewma.lambda = options.lambda;
   const auto weighted = ewma_hedge(s, f, ewma);
 
   result.start = first;
@@ -533,6 +583,19 @@ template <class Exposure, class Hedge>
   add("static h* (in-sample)", true, [h_star](std::size_t) { return h_star; });
   add("rolling " + std::to_string(options.window), false, lagged(rolled.ratio));
   add("EWMA " + detail::short_number(options.lambda), false, lagged(weighted.ratio));
+  if (options.train > 0) {
+    // Fitted once on the training periods; start ≥ train, so every evaluated period is after them.
+    const std::size_t k = options.train;
+    const double h_train =
+        fit_hedge(series_view<double>(s.data(), k), series_view<double>(f.data(), k)).ratio;
+    add("static h* (first " + std::to_string(k) + ")", false,
+        [h_train, k, nan](std::size_t t) { return t >= k ? h_train : nan; });
+  }
+  std::vector<double> expanding_ratio;
+  if (options.expanding) {
+    expanding_ratio = expanding_hedge(s, f).ratio;
+    add("expanding", false, lagged(expanding_ratio));
+  }
   for (const user_strategy& u : options.user) {
     add(u.name, false, [&u](std::size_t t) { return u.ratio[t]; });
   }

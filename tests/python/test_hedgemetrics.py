@@ -324,6 +324,23 @@ def test_walk_forward_static_strategy_is_the_in_sample_fit(wti):
     assert out.strategies[4].overall.periods == len(s) - out.start
 
 
+def test_walk_forward_train_and_expanding_strategies(wti):
+    """Issue 17: the static h* of the first `train` periods and the expanding fit, against fit_hedge on the
+    prefix; too few periods for the window is a ValueError naming both."""
+    s, f = wti["RWTC_spot_usd_bbl"].to_numpy(), wti["RCLC1_usd_bbl"].to_numpy()
+    out = hm.walk_forward(s, f, window=250, train=1000, expanding=True)
+    assert [st.name for st in out.strategies] == ["naive 1:1", "static h* (in-sample)", "rolling 250", "EWMA 0.94",
+                                                  "static h* (first 1000)", "expanding"]
+    assert out.start == 1000
+    trained, grown = out.strategies[4], out.strategies[5]
+    assert not trained.in_sample and not grown.in_sample
+    np.testing.assert_array_equal(trained.ratio[1000:], hm.fit_hedge(s[:1000], f[:1000]).ratio)
+    for t in (1000, 1001, 4000, len(s) - 1):
+        assert grown.ratio[t] == pytest.approx(hm.fit_hedge(s[:t], f[:t]).ratio, rel=1e-12)
+    with pytest.raises(ValueError, match=r"walk_forward: the series have 5 periods, but the window is 250"):
+        hm.walk_forward(s[:5], f[:5])
+
+
 def test_walk_forward_liquidity_costs():
     """Issue 16: the proportional, spread and square-root impact parts against NumPy on the whole position,
     (c*X + s/2*X + eta*sigma*X**1.5/sqrt(V))/Q for a trade of X = Q*|dh| units, and the drag."""
