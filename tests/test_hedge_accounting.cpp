@@ -752,3 +752,13 @@ TEST_CASE("dollar offset into a kept result: the plain call's result bit for bit
   CHECK(wide.passed == 4);
   CHECK(wide.periods[1].ratio == hm::dollar_offset(int_item, ld_instrument).periods[1].ratio);
 }
+
+TEST_CASE("regression test: t, p and F are inference()'s, bit for bit, without its confidence interval") {
+  const auto h = hull();
+  const auto r = hm::regression_test(h.item, h.instrument);
+  const auto tests = hm::inference(hm::fit_hedge(h.instrument, h.item));
+  CHECK(same_bits(r.t_statistic, tests.ratios[0].t_statistic));
+  CHECK(same_bits(r.p_value, tests.ratios[0].p_value));
+  CHECK(same_bits(r.f_statistic, tests.f_statistic));
+  CHECK(same_bits(r.f_p_value, tests.f_p_value));
+}
