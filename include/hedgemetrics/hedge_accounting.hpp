@@ -488,7 +488,7 @@ template <class Item, class Instrument>
 /// most of the plain call's time (bench_hedge_accounting, BM_dollar_offset against BM_dollar_offset_reused).
 /// \param item, instrument, options as dollar_offset.
 /// \param out        the result; its previous contents are discarded (also when this throws).
-/// 	hrows as dollar_offset.
+/// \throws as dollar_offset.
 template <class Item, class Instrument>
 void dollar_offset(const Item& item, const Instrument& instrument, const dollar_offset_options& options,
                    dollar_offset_result<result_t<Item, Instrument>>& out) {
