@@ -319,6 +319,18 @@ void BM_assess_hedge(benchmark::State& state) {
       per_pair);
 }
 
+/// assess_hedge into an assessment kept from call to call (the overload that reuses its storage).
+void BM_assess_hedge_reused(benchmark::State& state) {
+  hedgemetrics::hedge_assessment<double> out;
+  hm_bench::run_pairs(
+      state, designation(),
+      [&out](const double* h, const double* i, std::size_t n) {
+        hedgemetrics::assess_hedge(view(h, n), view(i, n), hedgemetrics::assessment_options{}, out);
+        return out.overall;
+      },
+      per_pair);
+}
+
 }  // namespace
 
 BENCHMARK(BM_bare_read)->Apply(sizes);
@@ -339,6 +351,7 @@ BENCHMARK(BM_dollar_offset_reused)->Apply(sizes);
 BENCHMARK(BM_variance_reduction_test)->Apply(sizes);
 BENCHMARK(BM_regression_test)->Apply(sizes);
 BENCHMARK(BM_assess_hedge)->Apply(sizes);
+BENCHMARK(BM_assess_hedge_reused)->Apply(sizes);
 
 int main(int argc, char** argv) {
   return hm_bench::main(argc, argv);

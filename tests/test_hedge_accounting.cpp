@@ -762,3 +762,89 @@ TEST_CASE("regression test: t, p and F are inference()'s, bit for bit, without i
   CHECK(same_bits(r.f_statistic, tests.f_statistic));
   CHECK(same_bits(r.f_p_value, tests.f_p_value));
 }
+
+namespace {
+
+void check_same_assessment(const std::string& label, const hm::hedge_assessment<double>& got,
+                           const hm::hedge_assessment<double>& want) {
+  CHECK_MESSAGE(got.rules == want.rules, label);
+  CHECK_MESSAGE(got.informational == want.informational, label);
+  CHECK_MESSAGE(got.overall == want.overall, label);
+  REQUIRE_MESSAGE(got.lines.size() == want.lines.size(), label);
+  for (std::size_t k = 0; k < got.lines.size(); ++k) {
+    const std::string where = label + ", line " + want.lines[k].test;
+    CHECK_MESSAGE(got.lines[k].test == want.lines[k].test, where);
+    CHECK_MESSAGE(same_bits(got.lines[k].figure, want.lines[k].figure), where);
+    CHECK_MESSAGE(got.lines[k].threshold == want.lines[k].threshold, where);
+    CHECK_MESSAGE(got.lines[k].grade == want.lines[k].grade, where);
+    CHECK_MESSAGE(got.lines[k].reason == want.lines[k].reason, where);
+  }
+  check_same_result(label + ", dollar offset", got.dollar_offset, want.dollar_offset);
+  const auto& r = got.regression;
+  const auto& s = want.regression;
+  CHECK_MESSAGE(r.n == s.n, label);
+  for (const auto& pair : {std::pair<double, double>{r.slope, s.slope},
+                           {r.intercept, s.intercept},
+                           {r.r_squared, s.r_squared},
+                           {r.slope_standard_error, s.slope_standard_error},
+                           {r.t_statistic, s.t_statistic},
+                           {r.p_value, s.p_value},
+                           {r.f_statistic, s.f_statistic},
+                           {r.f_p_value, s.f_p_value}}) {
+    CHECK_MESSAGE(same_bits(pair.first, pair.second), label << ": regression " << show(pair.first));
+  }
+  CHECK_MESSAGE(r.passed == s.passed, label);
+  CHECK_MESSAGE(r.few_observations == s.few_observations, label);
+  const auto& v = got.variance_reduction;
+  const auto& w = want.variance_reduction;
+  CHECK_MESSAGE(v.n == w.n, label);
+  CHECK_MESSAGE(same_bits(v.reduction, w.reduction), label);
+  CHECK_MESSAGE(same_bits(v.item_variance, w.item_variance), label);
+  CHECK_MESSAGE(same_bits(v.hedged_variance, w.hedged_variance), label);
+  CHECK_MESSAGE(v.passed == w.passed, label);
+}
+
+}  // namespace
+
+TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, every field, storage reused") {
+  const auto h = hull();
+  hm_test::random_source rng(11235);
+  std::vector<double> item, instrument;
+  for (int t = 0; t < 200; ++t) {
+    item.push_back(1000.0 * rng.symmetric());
+    instrument.push_back(-0.9 * item.back() + 150.0 * rng.symmetric());
+  }
+  hm::hedge_assessment<double> kept;
+  hm::assessment_options all;
+  hm::assessment_options ifrs;
+  ifrs.rules = hm::rule_set::ifrs_9;
+  ifrs.dollar_offset.materiality = 30000.0;
+  hm::assessment_options no_offset;
+  no_offset.dollar_offset_cumulative = false;
+  no_offset.dollar_offset_periodic = false;
+  hm::assessment_options only_offset;
+  only_offset.regression = false;
+  only_offset.variance_reduction = false;
+  // In an order that leaves figures of each kind behind for the next call to overwrite.
+  const std::pair<const char*, const hm::assessment_options*> runs[] = {{"all", &all},
+                                                                        {"IFRS 9", &ifrs},
+                                                                        {"no dollar offset", &no_offset},
+                                                                        {"only dollar offset", &only_offset},
+                                                                        {"all again", &all}};
+  for (const auto& run : runs) {
+    hm::assess_hedge(h.item, h.instrument, *run.second, kept);
+    check_same_assessment(std::string("Hull, ") + run.first, kept,
+                          hm::assess_hedge(h.item, h.instrument, *run.second));
+    hm::assess_hedge(item, instrument, *run.second, kept, hm::missing_data::omit);
+    check_same_assessment(std::string("200 periods, ") + run.first, kept,
+                          hm::assess_hedge(item, instrument, *run.second, hm::missing_data::omit));
+  }
+  // A call that throws leaves nothing of the last assessment.
+  hm::assessment_options bad;
+  bad.variance_reduction_threshold = -1.0;
+  CHECK_THROWS_WITH_AS(hm::assess_hedge(item, instrument, bad, kept), doctest::Contains("-1"),
+                       std::invalid_argument);
+  CHECK(kept.lines.empty());
+  CHECK(kept.dollar_offset.periods.empty());
+  check_nan("regression slope after a throw", kept.regression.slope);
+}
