@@ -95,18 +95,39 @@ template <class Real>
 
 /// out[i] = sign·x[i] as Real for every i (out has room for x.size() values); whether every value is finite.
 ///
-/// A loop with nothing carried from one value to the next but the flag: gather's push_back kept the
-/// vector's end in memory, a store and a reload per value (about 2.4 ns a value, a third of
-/// expected_shortfall's time at 1e3: bench_hedge_accounting, GCC 12 -O2, perf annotate).
+/// Written for the copy to cost little beside the selection that follows it (expected_shortfall's target:
+/// within 1.2× of std::nth_element on a reused buffer, bench_hedge_accounting at 1e3, GCC 12 -O2). The
+/// values go four at a time, fixed-width code that GCC and Clang turn into vector instructions at -O2,
+/// and finiteness is carried as four sums of v − v (+0 for a finite v, NaN for an infinity or a NaN, and a
+/// NaN stays) rather than a flag per value: gather's push_back loop kept the vector's end in memory, a
+/// store and a reload per value (2.4 ns a value, a third of expected_shortfall's time at 1e3), and a
+/// scalar loop with a flag still cost 0.7 ns a value, this one 0.25–0.3.
 template <class Real, class T>
 [[nodiscard]] bool signed_copy(const series_view<T>& x, Real sign, Real* out) noexcept {
-  bool finite = true;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const Real value = static_cast<Real>(x[i]);
-    finite &= static_cast<bool>(std::isfinite(value));
+  const std::size_t n = x.size();
+  const T* const in = x.data();
+  // Written out four times, not as a loop over an array of lanes: GCC 12 at -O2 neither unrolls nor
+  // vectorises that inner loop and keeps the lanes on the stack.
+  Real nonfinite0 = 0, nonfinite1 = 0, nonfinite2 = 0, nonfinite3 = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const Real v0 = static_cast<Real>(in[i]), v1 = static_cast<Real>(in[i + 1]);
+    const Real v2 = static_cast<Real>(in[i + 2]), v3 = static_cast<Real>(in[i + 3]);
+    nonfinite0 += v0 - v0;
+    nonfinite1 += v1 - v1;
+    nonfinite2 += v2 - v2;
+    nonfinite3 += v3 - v3;
+    out[i] = sign * v0;
+    out[i + 1] = sign * v1;
+    out[i + 2] = sign * v2;
+    out[i + 3] = sign * v3;
+  }
+  for (; i < n; ++i) {
+    const Real value = static_cast<Real>(in[i]);
+    nonfinite0 += value - value;
     out[i] = sign * value;
   }
-  return finite;
+  return (nonfinite0 + nonfinite1) + (nonfinite2 + nonfinite3) == 0;
 }
 
 /// The values of one series (times `sign`) as Real under a missing-data policy. `complete` is false when
