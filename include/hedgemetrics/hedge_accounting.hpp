@@ -331,18 +331,21 @@ template <class X, class Y>
 template <class Real>
 inline offset_status grade_offset(offset_period<Real>& p, std::size_t period, Real item, Real instrument,
                                   const dollar_offset_options& o) noexcept {
-  const bool finite = std::isfinite(item) & std::isfinite(instrument);
-  const bool defined = finite & (item != 0);
+  // As ints, combined with & and |: Clang's -Wbitwise-instead-of-logical reads & on bools as a typo.
+  const int finite = static_cast<int>(std::isfinite(item)) & static_cast<int>(std::isfinite(instrument));
+  const int defined = finite & static_cast<int>(item != 0);
   const Real quotient = -instrument / (defined ? item : Real(1)) + Real(0);  // + 0: a ratio of 0 is +0
   const Real ratio = defined ? quotient : std::numeric_limits<Real>::quiet_NaN();
   const Real threshold = static_cast<Real>(o.materiality);
   // Comparisons with a NaN ratio are false: an undefined ratio is never inside the band.
-  const int in_band = (ratio >= static_cast<Real>(o.lower)) & (ratio <= static_cast<Real>(o.upper));
-  const int small = finite & (std::fabs(item) < threshold) & (std::fabs(instrument) < threshold);
+  const int in_band = static_cast<int>(ratio >= static_cast<Real>(o.lower)) &
+                      static_cast<int>(ratio <= static_cast<Real>(o.upper));
+  const int small = finite & static_cast<int>(std::fabs(item) < threshold) &
+                    static_cast<int>(std::fabs(instrument) < threshold);
   // Outside the band: immaterial when both changes are small; else fail when either moved (a ratio
   // outside the band, or an item that did not move against an instrument that did); else undefined (both
   // changes 0, or a value missing).
-  const int moved = finite & ((item != 0) | (instrument != 0));
+  const int moved = finite & (static_cast<int>(item != 0) | static_cast<int>(instrument != 0));
   static_assert(static_cast<int>(offset_status::pass) == 0 && static_cast<int>(offset_status::fail) == 1 &&
                     static_cast<int>(offset_status::immaterial) == 2 &&
                     static_cast<int>(offset_status::undefined) == 3,
