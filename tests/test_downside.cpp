@@ -1084,14 +1084,14 @@ hm::detail::tail_figures<double> tail_by_vector(const std::vector<double>& pnl, 
 TEST_CASE("VaR and ES with a kept buffer: the plain call's figures bit for bit, at every scale") {
   hm_test::random_source rng(8642);
   std::vector<double> buffer;
-  const double levels[] = {0.5, 0.9, 0.95, 0.975, 0.99, 0.9999999999999999};
+  const double tail_levels[] = {0.5, 0.9, 0.95, 0.975, 0.99, 0.9999999999999999};
   // Sizes from 1 to beyond the introsort threshold, so that the selection recurses; the buffer grows and
   // shrinks between calls.
   for (const std::size_t n : {1UL, 2UL, 7UL, 40UL, 1000UL, 3UL, 5000UL, 17UL}) {
     for (const int power : {-1000, -300, 0, 300, 1000}) {
       std::vector<double> pnl(n);
       for (auto& v : pnl) v = std::ldexp(rng.symmetric(), power);
-      for (const double level : levels) {
+      for (const double level : tail_levels) {
         const std::string label =
             "n = " + std::to_string(n) + ", 2^" + std::to_string(power) + ", level " + show(level);
         const double es = hm::expected_shortfall(pnl, level);
