@@ -108,9 +108,12 @@ template <class Real, class T>
   const T* const in = x.data();
   // Written out four times, not as a loop over an array of lanes: GCC 12 at -O2 neither unrolls nor
   // vectorises that inner loop and keeps the lanes on the stack.
+  // The bound as n rounded down to a multiple of 4, not i + 4 <= n: with that, GCC 12 -O2 could not rule
+  // out a wrap of i + 4 and warned (-Waggressive-loop-optimizations, on by default) where it inlined this.
+  const std::size_t whole = n - n % 4;
   Real nonfinite0 = 0, nonfinite1 = 0, nonfinite2 = 0, nonfinite3 = 0;
   std::size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
+  for (; i < whole; i += 4) {
     const Real v0 = static_cast<Real>(in[i]), v1 = static_cast<Real>(in[i + 1]);
     const Real v2 = static_cast<Real>(in[i + 2]), v3 = static_cast<Real>(in[i + 3]);
     nonfinite0 += v0 - v0;
