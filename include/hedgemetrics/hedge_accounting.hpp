@@ -376,7 +376,8 @@ template <class Real>
 /// as it was: an overflowed compensated sum stays non-finite, so the first non-finite cumulative point
 /// after finite changes marks it.
 // Kept out of line (GCC, Clang): inlined, it grew dollar_offset enough that GCC 12 stopped inlining
-// offset_of there, +34% instructions in bench_hedge_accounting's BM_dollar_offset (callgrind).
+// offset_of (now grade_offset) there, +34% instructions in bench_hedge_accounting's BM_dollar_offset
+// (callgrind).
 template <class Real, class H, class I>
 #if defined(__GNUC__)
 __attribute__((noinline))
