@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <stdexcept>
@@ -1062,4 +1063,114 @@ TEST_CASE("normal closed forms are scale-free at any scale of the moments") {
                     "2^" << a << ", 2^" << b);
     }
   }
+}
+
+namespace {
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+/// The textbook path the plain calls took before they copied into storage of their own: the losses
+/// gathered into a std::vector value by value, then the same selection and tail mean.
+hm::detail::tail_figures<double> tail_by_vector(const std::vector<double>& pnl, double level) {
+  std::vector<double> loss;
+  for (const double v : pnl) loss.push_back(-v);
+  return hm::detail::tail_of_losses(loss, level);
+}
+
+}  // namespace
+
+TEST_CASE("VaR and ES with a kept buffer: the plain call's figures bit for bit, at every scale") {
+  hm_test::random_source rng(8642);
+  std::vector<double> buffer;
+  const double tail_levels[] = {0.5, 0.9, 0.95, 0.975, 0.99, 0.9999999999999999};
+  // Sizes from 1 to beyond the introsort threshold, so that the selection recurses; the buffer grows and
+  // shrinks between calls.
+  for (const std::size_t n : {1UL, 2UL, 7UL, 40UL, 1000UL, 3UL, 5000UL, 17UL}) {
+    for (const int power : {-1000, -300, 0, 300, 1000}) {
+      std::vector<double> pnl(n);
+      for (auto& v : pnl) v = std::ldexp(rng.symmetric(), power);
+      for (const double level : tail_levels) {
+        const std::string label =
+            "n = " + std::to_string(n) + ", 2^" + std::to_string(power) + ", level " + show(level);
+        const double es = hm::expected_shortfall(pnl, level);
+        const double var = hm::value_at_risk(pnl, level);
+        const auto by_vector = tail_by_vector(pnl, level);
+        CHECK_MESSAGE(same_bits(es, by_vector.expected_shortfall),
+                      label << ": ES " << show(es) << ", by vector " << show(by_vector.expected_shortfall));
+        CHECK_MESSAGE(same_bits(var, by_vector.value_at_risk), label);
+        const double es_kept = hm::expected_shortfall(pnl, level, buffer);
+        CHECK_MESSAGE(same_bits(es_kept, es),
+                      label << ": ES " << show(es_kept) << " with a buffer, " << show(es));
+        CHECK_MESSAGE(buffer.size() == n, label);
+        const double var_kept = hm::value_at_risk(pnl, level, buffer);
+        CHECK_MESSAGE(same_bits(var_kept, var), label << ": VaR " << show(var_kept) << ", " << show(var));
+      }
+    }
+  }
+  // Near DBL_MAX (the tail sum overflows and is redone at 2^-64), and an ES near 0 beside a large VaR.
+  const std::vector<double> huge{-1.5e308, -1.7e308, -1.6e308, -1e308, 0.5, -1.75e308};
+  const std::vector<double> cancel{1e9, -1e9 - 0.25, 3.0, 2.0};
+  for (const double level : {0.5, 0.6, 0.9}) {
+    CHECK(same_bits(hm::expected_shortfall(huge, level, buffer), hm::expected_shortfall(huge, level)));
+    CHECK(same_bits(hm::expected_shortfall(cancel, level, buffer), hm::expected_shortfall(cancel, level)));
+    CHECK(same_bits(hm::expected_shortfall(huge, level), tail_by_vector(huge, level).expected_shortfall));
+  }
+  CHECK(std::isfinite(hm::expected_shortfall(huge, 0.5, buffer)));
+  // A hand-worked case: losses 5, 4, 3, 2, 1 at level 0.6 are the worst two, mean 4.5; VaR 3.
+  const std::vector<double> five{-1.0, -5.0, -3.0, -2.0, -4.0};
+  CHECK(hm::expected_shortfall(five, 0.6, buffer) == 4.5);
+  CHECK(hm::value_at_risk(five, 0.6, buffer) == 3.0);
+}
+
+TEST_CASE("VaR and ES with a kept buffer: missing data, element types and bad input as the plain calls") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> buffer{1.0, 2.0};
+  const std::vector<double> x{-1.0, nan, -3.0, 2.0, inf, -0.5};
+  const std::vector<double> clean{-1.0, -3.0, 2.0, -0.5};
+  check_nan("propagate ES, buffer", hm::expected_shortfall(x, 0.5, buffer));
+  check_nan("propagate VaR, buffer", hm::value_at_risk(x, 0.5, buffer));
+  CHECK(same_bits(hm::expected_shortfall(x, 0.5, buffer, hm::missing_data::omit),
+                  hm::expected_shortfall(clean, 0.5)));
+  CHECK(
+      same_bits(hm::expected_shortfall(x, 0.5, hm::missing_data::omit), hm::expected_shortfall(clean, 0.5)));
+  CHECK(
+      same_bits(hm::value_at_risk(x, 0.75, buffer, hm::missing_data::omit), hm::value_at_risk(clean, 0.75)));
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, 0.5, buffer, hm::missing_data::raise),
+                       "hedgemetrics::expected_shortfall: pnl[1] is nan (missing_data::raise)",
+                       std::domain_error);
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, 0.5, hm::missing_data::raise),
+                       "hedgemetrics::expected_shortfall: pnl[1] is nan (missing_data::raise)",
+                       std::domain_error);
+  const std::vector<double> only_inf{1.0, 2.0, -inf};
+  CHECK_THROWS_WITH_AS((void)hm::value_at_risk(only_inf, 0.5, buffer, hm::missing_data::raise),
+                       "hedgemetrics::value_at_risk: pnl[2] is -inf (missing_data::raise)",
+                       std::domain_error);
+  check_nan("all missing, omit",
+            hm::expected_shortfall(std::vector<double>{nan, inf}, 0.5, buffer, hm::missing_data::omit));
+  check_nan("empty, buffer", hm::expected_shortfall(std::vector<double>{}, 0.5, buffer));
+  CHECK(buffer.empty());
+  for (const double bad : {0.0, 1.0, -0.5, nan}) {
+    CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(clean, bad, buffer),
+                         doctest::Contains("level must be in (0, 1)"), std::invalid_argument);
+  }
+  // The series itself as the buffer would be overwritten as it is read: a caller error, named.
+  std::vector<double> own{-1.0, -2.0, 3.0};
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(own, 0.5, own),
+                       doctest::Contains("the buffer must not hold the pnl series itself"),
+                       std::invalid_argument);
+  CHECK_THROWS_AS((void)hm::value_at_risk(hm::series_view<double>(own.data() + 1, 2), 0.5, own),
+                  std::invalid_argument);
+  CHECK(own == std::vector<double>{-1.0, -2.0, 3.0});
+  // Integers and float compute in a std::vector<double>; long double in a std::vector<long double>.
+  const std::vector<int> ints{-3, 1, -7, 2, 5};
+  const std::vector<float> floats{-3.0f, 1.0f, -7.0f, 2.0f, 5.0f};
+  CHECK(same_bits(hm::expected_shortfall(ints, 0.6, buffer), hm::expected_shortfall(ints, 0.6)));
+  CHECK(same_bits(hm::expected_shortfall(floats, 0.6, buffer), hm::expected_shortfall(floats, 0.6)));
+  std::vector<long double> wide_buffer;
+  const std::vector<long double> wide{-3.0L, 1.0L, -7.0L, 2.0L, 5.0L};
+  CHECK(hm::expected_shortfall(wide, 0.6, wide_buffer) == hm::expected_shortfall(wide, 0.6));
+  static_assert(std::is_same_v<decltype(hm::expected_shortfall(wide, 0.6, wide_buffer)), long double>);
 }

@@ -9,10 +9,12 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "support/check.hpp"
@@ -559,4 +561,290 @@ TEST_CASE("regression test: t where the slope's standard error exceeds DBL_MAX (
   CHECK(r.p_value > 0.6);  // two-sided, 3 degrees of freedom: far from significant
   CHECK(r.p_value < 0.7);
   CHECK_FALSE(r.significant);
+}
+
+namespace {
+
+/// The grading of one point as the documentation defines it, written as the plain if/else chain: the
+/// reference the branch-free grading in the header is held to, bit for bit.
+hm::offset_period<double> graded_by_definition(std::size_t t, double item, double instrument,
+                                               const hm::dollar_offset_options& o) {
+  hm::offset_period<double> p;
+  p.period = t;
+  p.item_change = item;
+  p.instrument_change = instrument;
+  const bool finite = std::isfinite(item) && std::isfinite(instrument);
+  if (finite && item != 0) p.ratio = -instrument / item + 0.0;
+  if (!std::isnan(p.ratio) && p.ratio >= o.lower && p.ratio <= o.upper) {
+    p.status = hm::offset_status::pass;
+  } else if (finite && std::fabs(item) < o.materiality && std::fabs(instrument) < o.materiality) {
+    p.status = hm::offset_status::immaterial;
+  } else if (finite && (item != 0 || instrument != 0)) {
+    p.status = hm::offset_status::fail;
+  } else {
+    p.status = hm::offset_status::undefined;
+  }
+  return p;
+}
+
+bool same_bits(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+/// Every field of two results equal, the doubles bit for bit (NaN with NaN, −0 only with −0).
+void check_same_result(const std::string& label, const hm::dollar_offset_result<double>& got,
+                       const hm::dollar_offset_result<double>& want) {
+  CHECK_MESSAGE(got.options.lower == want.options.lower, label);
+  CHECK_MESSAGE(got.options.upper == want.options.upper, label);
+  CHECK_MESSAGE(got.options.materiality == want.options.materiality, label);
+  CHECK_MESSAGE(got.passed == want.passed, label);
+  CHECK_MESSAGE(got.failed == want.failed, label);
+  CHECK_MESSAGE(got.immaterial == want.immaterial, label);
+  CHECK_MESSAGE(got.undefined == want.undefined, label);
+  REQUIRE_MESSAGE(got.periods.size() == want.periods.size(), label);
+  REQUIRE_MESSAGE(got.cumulative.size() == want.cumulative.size(), label);
+  for (int which = 0; which < 2; ++which) {
+    const auto& a = which == 0 ? got.periods : got.cumulative;
+    const auto& b = which == 0 ? want.periods : want.cumulative;
+    for (std::size_t t = 0; t < a.size(); ++t) {
+      const std::string where = label + (which == 0 ? ", period " : ", cumulative ") + std::to_string(t);
+      CHECK_MESSAGE(a[t].period == b[t].period, where);
+      CHECK_MESSAGE(a[t].status == b[t].status,
+                    where << ": " << hm::to_string(a[t].status) << " against " << hm::to_string(b[t].status));
+      CHECK_MESSAGE(same_bits(a[t].item_change, b[t].item_change), where << ": " << show(a[t].item_change));
+      CHECK_MESSAGE(same_bits(a[t].instrument_change, b[t].instrument_change), where);
+      CHECK_MESSAGE(same_bits(a[t].ratio, b[t].ratio),
+                    where << ": ratio " << show(a[t].ratio) << " against " << show(b[t].ratio));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("dollar offset: a hand-computed case, every field") {
+  // Item +1000, −400, 0, +10 against instrument −950, +520, −30, −4; band 0.8–1.25, materiality 50.
+  //  period 1: ratio 950/1000 = 0.95, pass;  period 2: −520/−400 = 1.3, fail;
+  //  period 3: item 0, instrument 30 < 50: undefined ratio, immaterial;
+  //  period 4: 4/10 = 0.4 outside the band, both below 50: immaterial.
+  //  cumulative: 1000/−950 → 0.95 pass; 600/−430 → 430/600 = 0.71666…, fail; 600/−460 → 0.76666…, fail;
+  //  610/−464 → 464/610 = 0.76065…, fail.
+  const std::vector<double> item{1000.0, -400.0, 0.0, 10.0}, instrument{-950.0, 520.0, -30.0, -4.0};
+  hm::dollar_offset_options o;
+  o.materiality = 50.0;
+  const auto d = hm::dollar_offset(item, instrument, o);
+  REQUIRE(d.periods.size() == 4);
+  CHECK(d.periods[0].ratio == 0.95);
+  CHECK(d.periods[1].ratio == 1.3);
+  check_nan("period 3 ratio", d.periods[2].ratio);
+  CHECK(d.periods[3].ratio == 0.4);
+  const hm::offset_status want[] = {hm::offset_status::pass, hm::offset_status::fail,
+                                    hm::offset_status::immaterial, hm::offset_status::immaterial};
+  for (std::size_t t = 0; t < 4; ++t) {
+    CHECK(d.periods[t].period == t);
+    CHECK(d.cumulative[t].period == t);
+    CHECK(d.periods[t].status == want[t]);
+  }
+  CHECK(d.passed == 1);
+  CHECK(d.failed == 1);
+  CHECK(d.immaterial == 2);
+  CHECK(d.undefined == 0);
+  CHECK(d.cumulative[0].ratio == 0.95);
+  CHECK(d.cumulative[1].item_change == 600.0);
+  CHECK(d.cumulative[1].instrument_change == -430.0);
+  CHECK(d.cumulative[1].ratio == 430.0 / 600.0);
+  CHECK(d.cumulative[2].ratio == 460.0 / 600.0);
+  CHECK(d.cumulative[3].item_change == 610.0);
+  CHECK(d.cumulative[3].instrument_change == -464.0);
+  CHECK(d.cumulative[3].ratio == 464.0 / 610.0);
+  CHECK(d.cumulative[0].status == hm::offset_status::pass);
+  for (std::size_t t = 1; t < 4; ++t) CHECK(d.cumulative[t].status == hm::offset_status::fail);
+  // A ratio of 0 is +0, never −0: item +5, instrument 0.
+  const auto zero = hm::dollar_offset(std::vector<double>{5.0}, std::vector<double>{0.0});
+  CHECK(same_bits(zero.periods[0].ratio, 0.0));
+}
+
+TEST_CASE("dollar offset: every period graded as the definition's if/else chain, bit for bit") {
+  // Values of every kind, in every pairing: zeros of both signs, the band's edges, tiny and huge, the
+  // materiality threshold itself, infinities and NaN.
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> values{0.0,    -0.0,  1.0,    -1.0,    -0.8,     -1.25, 0.8,    1.25,
+                                   -0.79,  -1.26, 10.0,   -10.0,   9.0,      -9.0,  1e-300, -1e-300,
+                                   5e-324, 1e300, -1e300, 1.7e308, -1.7e308, inf,   -inf,   nan};
+  std::vector<double> item, instrument;
+  for (const double a : values) {
+    for (const double b : values) {
+      item.push_back(a);
+      instrument.push_back(b);
+    }
+  }
+  for (const double materiality : {0.0, 10.0, 1e-300, 1e308}) {
+    for (const auto& band : {std::pair<double, double>{0.8, 1.25}, {1.0, 1.0}, {1e-300, 1e300}}) {
+      hm::dollar_offset_options o;
+      o.lower = band.first;
+      o.upper = band.second;
+      o.materiality = materiality;
+      const auto d = hm::dollar_offset(item, instrument, o);
+      std::size_t counts[4] = {};
+      for (std::size_t t = 0; t < item.size(); ++t) {
+        const auto want = graded_by_definition(t, item[t], instrument[t], o);
+        ++counts[static_cast<int>(want.status)];
+        const std::string where = "materiality " + show(materiality) + ", band " + show(o.lower) + " to " +
+                                  show(o.upper) + ": " + show(item[t]) + " against " + show(instrument[t]);
+        CHECK_MESSAGE(d.periods[t].status == want.status, where << ": " << hm::to_string(d.periods[t].status)
+                                                                << ", expected "
+                                                                << hm::to_string(want.status));
+        CHECK_MESSAGE(same_bits(d.periods[t].ratio, want.ratio),
+                      where << ": ratio " << show(d.periods[t].ratio) << ", expected " << show(want.ratio));
+      }
+      CHECK(d.passed == counts[0]);
+      CHECK(d.failed == counts[1]);
+      CHECK(d.immaterial == counts[2]);
+      CHECK(d.undefined == counts[3]);
+    }
+  }
+}
+
+TEST_CASE("dollar offset into a kept result: the plain call's result bit for bit, storage reused") {
+  hm_test::random_source rng(97531);
+  std::vector<double> h, i;
+  for (int t = 0; t < 300; ++t) {
+    h.push_back(rng.symmetric() * 100.0);
+    i.push_back(-0.95 * h.back() + 20.0 * rng.symmetric());
+  }
+  hm::dollar_offset_options o;
+  o.materiality = 5.0;
+  hm::dollar_offset_result<double> kept;
+  hm::dollar_offset(h, i, o, kept);
+  check_same_result("300 periods", kept, hm::dollar_offset(h, i, o));
+  const auto* storage = kept.periods.data();
+  // Shorter series, other options, into the same result: nothing of the last call is left, no allocation.
+  const std::vector<double> short_h(h.begin(), h.begin() + 40), short_i(i.begin(), i.begin() + 40);
+  hm::dollar_offset(short_h, short_i, {}, kept);
+  check_same_result("40 periods after 300", kept, hm::dollar_offset(short_h, short_i));
+  CHECK(kept.periods.data() == storage);
+  // Sums that overflow (the cumulative points redone at 2^-64) and a missing value.
+  const std::vector<double> big_h{1e-300, 0.0, 1e308, 1e308}, big_i{1e300, 1.0, 1e308, -1e308};
+  hm::dollar_offset(big_h, big_i, o, kept);
+  check_same_result("overflowing sums", kept, hm::dollar_offset(big_h, big_i, o));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> gap_h{1.0, nan, 1.0}, gap_i{-1.0, -1.0, -1.0};
+  hm::dollar_offset(gap_h, gap_i, o, kept);
+  check_same_result("a missing value", kept, hm::dollar_offset(gap_h, gap_i, o));
+  // Empty series; then a call that throws leaves the result empty, not the last call's.
+  hm::dollar_offset(std::vector<double>{}, std::vector<double>{}, o, kept);
+  check_same_result("empty", kept, hm::dollar_offset(std::vector<double>{}, std::vector<double>{}, o));
+  hm::dollar_offset(h, i, o, kept);
+  hm::dollar_offset_options bad;
+  bad.materiality = -1.0;
+  CHECK_THROWS_WITH_AS(hm::dollar_offset(h, i, bad, kept), doctest::Contains("materiality threshold must be"),
+                       std::invalid_argument);
+  CHECK(kept.periods.empty());
+  CHECK(kept.cumulative.empty());
+  CHECK(kept.passed + kept.failed + kept.immaterial + kept.undefined == 0);
+  CHECK_THROWS_WITH_AS(hm::dollar_offset(h, short_i, o, kept), doctest::Contains("item and instrument"),
+                       std::invalid_argument);
+  // Element types: the kept result has the common type's figures.
+  hm::dollar_offset_result<long double> wide;
+  const std::vector<int> int_item{100, -200, 300, -50};
+  const std::vector<long double> ld_instrument{-95.0L, 210.0L, -290.0L, 52.0L};
+  hm::dollar_offset(int_item, ld_instrument, {}, wide);
+  CHECK(wide.passed == 4);
+  CHECK(wide.periods[1].ratio == hm::dollar_offset(int_item, ld_instrument).periods[1].ratio);
+}
+
+TEST_CASE("regression test: t, p and F are inference()'s, bit for bit, without its confidence interval") {
+  const auto h = hull();
+  const auto r = hm::regression_test(h.item, h.instrument);
+  const auto tests = hm::inference(hm::fit_hedge(h.instrument, h.item));
+  CHECK(same_bits(r.t_statistic, tests.ratios[0].t_statistic));
+  CHECK(same_bits(r.p_value, tests.ratios[0].p_value));
+  CHECK(same_bits(r.f_statistic, tests.f_statistic));
+  CHECK(same_bits(r.f_p_value, tests.f_p_value));
+}
+
+namespace {
+
+void check_same_assessment(const std::string& label, const hm::hedge_assessment<double>& got,
+                           const hm::hedge_assessment<double>& want) {
+  CHECK_MESSAGE(got.rules == want.rules, label);
+  CHECK_MESSAGE(got.informational == want.informational, label);
+  CHECK_MESSAGE(got.overall == want.overall, label);
+  REQUIRE_MESSAGE(got.lines.size() == want.lines.size(), label);
+  for (std::size_t k = 0; k < got.lines.size(); ++k) {
+    const std::string where = label + ", line " + want.lines[k].test;
+    CHECK_MESSAGE(got.lines[k].test == want.lines[k].test, where);
+    CHECK_MESSAGE(same_bits(got.lines[k].figure, want.lines[k].figure), where);
+    CHECK_MESSAGE(got.lines[k].threshold == want.lines[k].threshold, where);
+    CHECK_MESSAGE(got.lines[k].grade == want.lines[k].grade, where);
+    CHECK_MESSAGE(got.lines[k].reason == want.lines[k].reason, where);
+  }
+  check_same_result(label + ", dollar offset", got.dollar_offset, want.dollar_offset);
+  const auto& r = got.regression;
+  const auto& s = want.regression;
+  CHECK_MESSAGE(r.n == s.n, label);
+  for (const auto& pair : {std::pair<double, double>{r.slope, s.slope},
+                           {r.intercept, s.intercept},
+                           {r.r_squared, s.r_squared},
+                           {r.slope_standard_error, s.slope_standard_error},
+                           {r.t_statistic, s.t_statistic},
+                           {r.p_value, s.p_value},
+                           {r.f_statistic, s.f_statistic},
+                           {r.f_p_value, s.f_p_value}}) {
+    CHECK_MESSAGE(same_bits(pair.first, pair.second), label << ": regression " << show(pair.first));
+  }
+  CHECK_MESSAGE(r.passed == s.passed, label);
+  CHECK_MESSAGE(r.few_observations == s.few_observations, label);
+  const auto& v = got.variance_reduction;
+  const auto& w = want.variance_reduction;
+  CHECK_MESSAGE(v.n == w.n, label);
+  CHECK_MESSAGE(same_bits(v.reduction, w.reduction), label);
+  CHECK_MESSAGE(same_bits(v.item_variance, w.item_variance), label);
+  CHECK_MESSAGE(same_bits(v.hedged_variance, w.hedged_variance), label);
+  CHECK_MESSAGE(v.passed == w.passed, label);
+}
+
+}  // namespace
+
+TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, every field, storage reused") {
+  const auto h = hull();
+  hm_test::random_source rng(11235);
+  std::vector<double> item, instrument;
+  for (int t = 0; t < 200; ++t) {
+    item.push_back(1000.0 * rng.symmetric());
+    instrument.push_back(-0.9 * item.back() + 150.0 * rng.symmetric());
+  }
+  hm::hedge_assessment<double> kept;
+  hm::assessment_options all;
+  hm::assessment_options ifrs;
+  ifrs.rules = hm::rule_set::ifrs_9;
+  ifrs.dollar_offset.materiality = 30000.0;
+  hm::assessment_options no_offset;
+  no_offset.dollar_offset_cumulative = false;
+  no_offset.dollar_offset_periodic = false;
+  hm::assessment_options only_offset;
+  only_offset.regression = false;
+  only_offset.variance_reduction = false;
+  // In an order that leaves figures of each kind behind for the next call to overwrite.
+  const std::pair<const char*, const hm::assessment_options*> runs[] = {{"all", &all},
+                                                                        {"IFRS 9", &ifrs},
+                                                                        {"no dollar offset", &no_offset},
+                                                                        {"only dollar offset", &only_offset},
+                                                                        {"all again", &all}};
+  for (const auto& run : runs) {
+    hm::assess_hedge(h.item, h.instrument, *run.second, kept);
+    check_same_assessment(std::string("Hull, ") + run.first, kept,
+                          hm::assess_hedge(h.item, h.instrument, *run.second));
+    hm::assess_hedge(item, instrument, *run.second, kept, hm::missing_data::omit);
+    check_same_assessment(std::string("200 periods, ") + run.first, kept,
+                          hm::assess_hedge(item, instrument, *run.second, hm::missing_data::omit));
+  }
+  // A call that throws leaves nothing of the last assessment.
+  hm::assessment_options bad;
+  bad.variance_reduction_threshold = -1.0;
+  CHECK_THROWS_WITH_AS(hm::assess_hedge(item, instrument, bad, kept), doctest::Contains("-1"),
+                       std::invalid_argument);
+  CHECK(kept.lines.empty());
+  CHECK(kept.dollar_offset.periods.empty());
+  check_nan("regression slope after a throw", kept.regression.slope);
 }

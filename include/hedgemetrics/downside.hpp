@@ -19,7 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -91,14 +93,56 @@ template <class Real>
   return out;
 }
 
+/// out[i] = sign·x[i] as Real for every i (out has room for x.size() values); whether every value is finite.
+///
+/// Written for the copy to cost little beside the selection that follows it (expected_shortfall's target:
+/// within 1.2× of std::nth_element on a reused buffer, bench_hedge_accounting at 1e3, GCC 12 -O2). The
+/// values go four at a time, fixed-width code that GCC and Clang turn into vector instructions at -O2,
+/// and finiteness is carried as four sums of v − v (+0 for a finite v, NaN for an infinity or a NaN, and a
+/// NaN stays) rather than a flag per value: gather's push_back loop kept the vector's end in memory, a
+/// store and a reload per value (2.4 ns a value, a third of expected_shortfall's time at 1e3), and a
+/// scalar loop with a flag still cost 0.7 ns a value, this one 0.25–0.3.
+template <class Real, class T>
+[[nodiscard]] bool signed_copy(const series_view<T>& x, Real sign, Real* out) noexcept {
+  const std::size_t n = x.size();
+  const T* const in = x.data();
+  // Written out four times, not as a loop over an array of lanes: GCC 12 at -O2 neither unrolls nor
+  // vectorises that inner loop and keeps the lanes on the stack.
+  // The bound as n rounded down to a multiple of 4, not i + 4 <= n: with that, GCC 12 -O2 could not rule
+  // out a wrap of i + 4 and warned (-Waggressive-loop-optimizations, on by default) where it inlined this.
+  const std::size_t whole = n - n % 4;
+  Real nonfinite0 = 0, nonfinite1 = 0, nonfinite2 = 0, nonfinite3 = 0;
+  std::size_t i = 0;
+  for (; i < whole; i += 4) {
+    const Real v0 = static_cast<Real>(in[i]), v1 = static_cast<Real>(in[i + 1]);
+    const Real v2 = static_cast<Real>(in[i + 2]), v3 = static_cast<Real>(in[i + 3]);
+    nonfinite0 += v0 - v0;
+    nonfinite1 += v1 - v1;
+    nonfinite2 += v2 - v2;
+    nonfinite3 += v3 - v3;
+    out[i] = sign * v0;
+    out[i + 1] = sign * v1;
+    out[i + 2] = sign * v2;
+    out[i + 3] = sign * v3;
+  }
+  for (; i < n; ++i) {
+    const Real value = static_cast<Real>(in[i]);
+    nonfinite0 += value - value;
+    out[i] = sign * value;
+  }
+  return (nonfinite0 + nonfinite1) + (nonfinite2 + nonfinite3) == 0;
+}
+
 /// The values of one series (times `sign`) as Real under a missing-data policy. `complete` is false when
 /// a non-finite value was met under missing_data::propagate (the figures are then NaN).
 template <class Real, class T>
 [[nodiscard]] std::vector<Real> gather(const series_view<T>& x, Real sign, missing_data policy,
                                        const char* function, const char* name, bool& complete) {
-  std::vector<Real> out;
-  out.reserve(x.size());
+  std::vector<Real> out(x.size());
   complete = true;
+  if (signed_copy(x, sign, out.data())) return out;
+  // A value is missing: again, value by value, under the policy.
+  out.clear();
   for (std::size_t i = 0; i < x.size(); ++i) {
     const Real value = static_cast<Real>(x[i]);
     if (!std::isfinite(value)) {
@@ -161,16 +205,16 @@ struct tail_figures {
 /// limit as q → 0. A sum that overflows is redone on the losses times 2^−64 (exact), as ES ≤ max L is
 /// always representable.
 template <class Real>
-[[nodiscard]] tail_figures<Real> tail_of_losses(std::vector<Real>& loss, double level) {
+[[nodiscard]] tail_figures<Real> tail_of_losses(Real* first, Real* last, double level) {
   tail_figures<Real> out;
-  const std::size_t n = loss.size();
+  const auto n = static_cast<std::size_t>(last - first);
   if (n == 0) return out;
   const auto split = split_tail<Real>(level, n);
-  const auto boundary = loss.begin() + static_cast<std::ptrdiff_t>(split.rank - 1);
-  std::nth_element(loss.begin(), boundary, loss.end());
+  Real* const boundary = first + static_cast<std::ptrdiff_t>(split.rank - 1);
+  std::nth_element(first, boundary, last);
   const Real var = *boundary;
   out.value_at_risk = var;
-  const Real above = static_cast<Real>(loss.end() - (boundary + 1));
+  const Real above = static_cast<Real>(last - (boundary + 1));
   if (above == 0 || !(split.weight > 0)) {
     out.expected_shortfall = var;
     return out;
@@ -178,7 +222,7 @@ template <class Real>
   const Real q = split.weight;
   auto weighted_mean = [&](Real scale) {
     compensated_sum<Real> sum;
-    for (auto it = boundary + 1; it != loss.end(); ++it) sum.add(*it * scale);
+    for (const Real* it = boundary + 1; it != last; ++it) sum.add(*it * scale);
     sum.add_product(q - above, var * scale);
     return sum.value() / q;
   };
@@ -190,6 +234,53 @@ template <class Real>
   // The mean of the tail lies between VaR and the largest loss; clamp the last rounding to that.
   out.expected_shortfall = es < var ? var : es;
   return out;
+}
+
+template <class Real>
+[[nodiscard]] tail_figures<Real> tail_of_losses(std::vector<Real>& loss, double level) {
+  return tail_of_losses(loss.data(), loss.data() + loss.size(), level);
+}
+
+/// VaR and ES of the losses −pnl under a missing-data policy, with `buffer` (room for pnl.size() values)
+/// as the storage the selection reorders. The usual case, every value finite, is one copy into it; a
+/// missing value sends the series through gather (NaN under propagate, the message naming the position
+/// under raise, the complete values under omit).
+template <class Real, class T>
+[[nodiscard]] tail_figures<Real> tail_of_pnl(const series_view<T>& pnl, double level, missing_data policy,
+                                             const char* function, Real* buffer) {
+  if (signed_copy(pnl, Real(-1), buffer)) return tail_of_losses(buffer, buffer + pnl.size(), level);
+  if (policy == missing_data::propagate) return {};
+  bool complete = true;
+  auto loss = gather(pnl, Real(-1), policy, function, "pnl", complete);
+  return tail_of_losses(loss, level);
+}
+
+/// tail_of_pnl with storage it allocates and does not initialise (the copy fills it).
+template <class Real, class T>
+[[nodiscard]] tail_figures<Real> tail_of_pnl(const series_view<T>& pnl, double level, missing_data policy,
+                                             const char* function) {
+  const std::unique_ptr<Real[]> buffer(new Real[pnl.size()]);
+  return tail_of_pnl(pnl, level, policy, function, buffer.get());
+}
+
+/// tail_of_pnl in a caller's buffer, resized to pnl.size(): a caller error when the buffer's storage is
+/// the series' own (the copy would overwrite the values it reads).
+template <class Real, class T>
+[[nodiscard]] tail_figures<Real> tail_of_pnl(const series_view<T>& pnl, double level, missing_data policy,
+                                             const char* function, std::vector<Real>& buffer) {
+  const auto* storage_begin = reinterpret_cast<const unsigned char*>(buffer.data());
+  const auto* storage_end = storage_begin + buffer.capacity() * sizeof(Real);
+  const auto* values_begin = reinterpret_cast<const unsigned char*>(pnl.data());
+  const auto* values_end = values_begin + pnl.size() * sizeof(T);
+  if (pnl.size() > 0 && buffer.capacity() > 0 &&
+      std::less<const unsigned char*>()(values_begin, storage_end) &&
+      std::less<const unsigned char*>()(storage_begin, values_end)) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": the buffer must not hold the pnl series itself (it would be "
+                                             "overwritten by the losses); pass another std::vector"));
+  }
+  buffer.resize(pnl.size());
+  return tail_of_pnl(pnl, level, policy, function, buffer.data());
 }
 
 /// A figure f ≥ 0 held as mantissa·2^exponent, so that the ratio of two figures (an effectiveness) is
@@ -775,11 +866,23 @@ template <class Series>
   using Real = result_t<Series>;
   const char* function = "hedgemetrics::value_at_risk";
   detail::require_tail_level(level, function);
-  bool complete = true;
-  auto loss =
-      detail::gather(detail::view_of(pnl, function, "pnl"), Real(-1), policy, function, "pnl", complete);
-  if (!complete) return std::numeric_limits<Real>::quiet_NaN();
-  return detail::tail_of_losses(loss, level).value_at_risk;
+  return detail::tail_of_pnl<Real>(detail::view_of(pnl, function, "pnl"), level, policy, function)
+      .value_at_risk;
+}
+
+/// value_at_risk with a buffer the caller keeps: the same figure, bit for bit, without allocating once
+/// `buffer` has grown to the longest series (for a caller who asks again and again: a rolling window,
+/// many positions). See the expected_shortfall overload that takes a buffer.
+/// \throws as value_at_risk; std::invalid_argument when `buffer`'s storage holds pnl itself.
+template <class Series>
+[[nodiscard]] result_t<Series> value_at_risk(const Series& pnl, double level,
+                                             std::vector<result_t<Series>>& buffer,
+                                             missing_data policy = missing_data::propagate) {
+  using Real = result_t<Series>;
+  const char* function = "hedgemetrics::value_at_risk";
+  detail::require_tail_level(level, function);
+  return detail::tail_of_pnl<Real>(detail::view_of(pnl, function, "pnl"), level, policy, function, buffer)
+      .value_at_risk;
 }
 
 /// Historical expected shortfall (conditional value at risk) of a P&L series, as Rockafellar & Uryasev
@@ -804,11 +907,31 @@ template <class Series>
   using Real = result_t<Series>;
   const char* function = "hedgemetrics::expected_shortfall";
   detail::require_tail_level(level, function);
-  bool complete = true;
-  auto loss =
-      detail::gather(detail::view_of(pnl, function, "pnl"), Real(-1), policy, function, "pnl", complete);
-  if (!complete) return std::numeric_limits<Real>::quiet_NaN();
-  return detail::tail_of_losses(loss, level).expected_shortfall;
+  return detail::tail_of_pnl<Real>(detail::view_of(pnl, function, "pnl"), level, policy, function)
+      .expected_shortfall;
+}
+
+/// expected_shortfall with a buffer the caller keeps, for a caller who asks again and again (a rolling
+/// window, many positions, a bootstrap): the same figure, bit for bit, and no allocation once `buffer` has
+/// grown to the longest series. The plain call allocates n values and copies the losses into them for
+/// std::nth_element to reorder; here they are copied into `buffer` instead.
+///
+/// \param pnl, level, policy as expected_shortfall.
+/// \param buffer any std::vector of the result type (std::vector<double> for int, float and double data),
+///               resized to pnl's length. After the call it holds the losses −pnl in the order the
+///               selection left them (all of them when every value is finite; otherwise its contents
+///               are unspecified). It must not be pnl itself.
+/// \returns as expected_shortfall.
+/// \throws as expected_shortfall; std::invalid_argument when `buffer`'s storage holds pnl itself.
+template <class Series>
+[[nodiscard]] result_t<Series> expected_shortfall(const Series& pnl, double level,
+                                                  std::vector<result_t<Series>>& buffer,
+                                                  missing_data policy = missing_data::propagate) {
+  using Real = result_t<Series>;
+  const char* function = "hedgemetrics::expected_shortfall";
+  detail::require_tail_level(level, function);
+  return detail::tail_of_pnl<Real>(detail::view_of(pnl, function, "pnl"), level, policy, function, buffer)
+      .expected_shortfall;
 }
 
 /// Lower partial moment of order m at target τ (Bawa 1975; Fishburn 1977):

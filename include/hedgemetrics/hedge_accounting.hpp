@@ -318,29 +318,54 @@ template <class X, class Y>
                                                     y_name);
 }
 
-/// Grades one period (or one cumulative point) of the dollar-offset test.
+/// Grades one period (or one cumulative point) of the dollar-offset test into `p`, field by field, and
+/// returns its status.
+///
+/// Written for speed (bench_hedge_accounting, BM_dollar_offset at 1e3, GCC 12 -O2): no branch on the data,
+/// as pass and fail alternate at random in a hedge near the band's edges; the conditions are evaluated in
+/// full (`&`, `|`) and the status is computed from them. And the fields are stored where they belong: a
+/// whole offset_period built on the stack and then copied by push_back was reloaded in 16-byte pieces over
+/// its 8- and 4-byte stores, a failed store-to-load forwarding twice per period, about half the time. The
+/// quotient is formed with a divisor of 1 where the ratio is undefined, so nothing is divided by zero (nor
+/// an infinity by an infinity), and then replaced by NaN there.
 template <class Real>
-[[nodiscard]] offset_period<Real> offset_of(std::size_t period, Real item, Real instrument,
-                                            const dollar_offset_options& o) {
-  offset_period<Real> p;
+inline offset_status grade_offset(offset_period<Real>& p, std::size_t period, Real item, Real instrument,
+                                  const dollar_offset_options& o) noexcept {
+  // As ints, combined with & and |: Clang's -Wbitwise-instead-of-logical reads & on bools as a typo.
+  const int finite = static_cast<int>(std::isfinite(item)) & static_cast<int>(std::isfinite(instrument));
+  const int defined = finite & static_cast<int>(item != 0);
+  const Real quotient = -instrument / (defined ? item : Real(1)) + Real(0);  // + 0: a ratio of 0 is +0
+  const Real ratio = defined ? quotient : std::numeric_limits<Real>::quiet_NaN();
+  const Real threshold = static_cast<Real>(o.materiality);
+  // Comparisons with a NaN ratio are false: an undefined ratio is never inside the band.
+  const int in_band = static_cast<int>(ratio >= static_cast<Real>(o.lower)) &
+                      static_cast<int>(ratio <= static_cast<Real>(o.upper));
+  const int small = finite & static_cast<int>(std::fabs(item) < threshold) &
+                    static_cast<int>(std::fabs(instrument) < threshold);
+  // Outside the band: immaterial when both changes are small; else fail when either moved (a ratio
+  // outside the band, or an item that did not move against an instrument that did); else undefined (both
+  // changes 0, or a value missing).
+  const int moved = finite & (static_cast<int>(item != 0) | static_cast<int>(instrument != 0));
+  static_assert(static_cast<int>(offset_status::pass) == 0 && static_cast<int>(offset_status::fail) == 1 &&
+                    static_cast<int>(offset_status::immaterial) == 2 &&
+                    static_cast<int>(offset_status::undefined) == 3,
+                "grade_offset computes the status by its number");
+  const int outside = 3 - 2 * moved - small + 2 * small * moved;  // small: 2; else moved: 1; else 3
+  const auto status = static_cast<offset_status>((1 - in_band) * outside);
   p.period = period;
   p.item_change = item;
   p.instrument_change = instrument;
-  const bool finite = std::isfinite(item) && std::isfinite(instrument);
-  if (finite && item != 0) p.ratio = -instrument / item + Real(0);  // + 0: a ratio of 0 is +0, not −0
-  const Real threshold = static_cast<Real>(o.materiality);
-  const bool small = finite && std::fabs(item) < threshold && std::fabs(instrument) < threshold;
-  if (!std::isnan(p.ratio) && p.ratio >= static_cast<Real>(o.lower) &&
-      p.ratio <= static_cast<Real>(o.upper)) {
-    p.status = offset_status::pass;
-  } else if (small) {
-    p.status = offset_status::immaterial;
-  } else if (finite && (item != 0 || instrument != 0)) {
-    p.status = offset_status::fail;  // a ratio outside the band, or an item that did not move against an
-                                     // instrument that did
-  } else {
-    p.status = offset_status::undefined;  // both changes 0, or a value missing
-  }
+  p.ratio = ratio;
+  p.status = status;
+  return status;
+}
+
+/// grade_offset as a value.
+template <class Real>
+[[nodiscard]] offset_period<Real> offset_of(std::size_t period, Real item, Real instrument,
+                                            const dollar_offset_options& o) noexcept {
+  offset_period<Real> p;
+  grade_offset(p, period, item, instrument, o);
   return p;
 }
 
@@ -351,7 +376,8 @@ template <class Real>
 /// as it was: an overflowed compensated sum stays non-finite, so the first non-finite cumulative point
 /// after finite changes marks it.
 // Kept out of line (GCC, Clang): inlined, it grew dollar_offset enough that GCC 12 stopped inlining
-// offset_of there, +34% instructions in bench_hedge_accounting's BM_dollar_offset (callgrind).
+// offset_of (now grade_offset) there, +34% instructions in bench_hedge_accounting's BM_dollar_offset
+// (callgrind).
 template <class Real, class H, class I>
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -387,6 +413,36 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     point.instrument_change = std::ldexp(point.instrument_change, down);
     cumulative[t] = point;
   }
+}
+
+/// The dollar-offset test of aligned views into `out`, whose vectors are empty (their storage is reused).
+/// One pass: each period graded, its count taken without a branch, the compensated sums carried, the
+/// cumulative point graded; then the overflowed cumulative points, if any, redone.
+template <class Real, class H, class I>
+void dollar_offset_kernel(const series_view<H>& h, const series_view<I>& i,
+                          const dollar_offset_options& options, dollar_offset_result<Real>& out) {
+  const std::size_t n = h.size();
+  out.options = options;
+  out.periods.reserve(n);
+  out.cumulative.reserve(n);
+  std::size_t passed = 0, failed = 0, immaterial = 0;
+  compensated_sum<Real> sum_h, sum_i;
+  for (std::size_t t = 0; t < n; ++t) {
+    const Real dh = static_cast<Real>(h[t]);
+    const Real di = static_cast<Real>(i[t]);
+    const offset_status status = grade_offset(out.periods.emplace_back(), t, dh, di, options);
+    passed += status == offset_status::pass;
+    failed += status == offset_status::fail;
+    immaterial += status == offset_status::immaterial;
+    sum_h.add(dh);
+    sum_i.add(di);
+    grade_offset(out.cumulative.emplace_back(), t, sum_h.value(), sum_i.value(), options);
+  }
+  out.passed = passed;
+  out.failed = failed;
+  out.immaterial = immaterial;
+  out.undefined = n - passed - failed - immaterial;
+  rescale_cumulative(h, i, options, out.cumulative);
 }
 
 }  // namespace detail
@@ -425,33 +481,31 @@ template <class Item, class Instrument>
   const auto i = detail::view_of(instrument, function, "instrument");
   detail::require_same_length(function, "item", h.size(), "instrument", i.size());
   dollar_offset_result<Real> out;
-  out.options = options;
-  out.periods.reserve(h.size());
-  out.cumulative.reserve(h.size());
-  detail::compensated_sum<Real> sum_h, sum_i;
-  for (std::size_t t = 0; t < h.size(); ++t) {
-    const Real dh = static_cast<Real>(h[t]);
-    const Real di = static_cast<Real>(i[t]);
-    out.periods.push_back(detail::offset_of(t, dh, di, options));
-    sum_h.add(dh);
-    sum_i.add(di);
-    out.cumulative.push_back(detail::offset_of(t, sum_h.value(), sum_i.value(), options));
-    switch (out.periods.back().status) {
-      case offset_status::pass:
-        ++out.passed;
-        break;
-      case offset_status::fail:
-        ++out.failed;
-        break;
-      case offset_status::immaterial:
-        ++out.immaterial;
-        break;
-      default:
-        ++out.undefined;
-    }
-  }
-  detail::rescale_cumulative(h, i, options, out.cumulative);
+  detail::dollar_offset_kernel(h, i, options, out);
   return out;
+}
+
+/// dollar_offset into a result the caller keeps, for a caller who runs the test again and again (on a
+/// rolling designation, or on many hedges): `out` is overwritten with exactly what dollar_offset returns,
+/// and the storage of its two vectors is reused, so that once it has grown to the largest series no call
+/// allocates. At 1e6 periods a fresh result is 80 MB the operating system must map and zero on every call,
+/// most of the plain call's time (bench_hedge_accounting, BM_dollar_offset against BM_dollar_offset_reused).
+/// \param item, instrument, options as dollar_offset.
+/// \param out        the result; its previous contents are discarded (also when this throws).
+/// \throws as dollar_offset.
+template <class Item, class Instrument>
+void dollar_offset(const Item& item, const Instrument& instrument, const dollar_offset_options& options,
+                   dollar_offset_result<result_t<Item, Instrument>>& out) {
+  const char* function = "hedgemetrics::dollar_offset";
+  out.options = dollar_offset_options{};
+  out.periods.clear();
+  out.cumulative.clear();
+  out.passed = out.failed = out.immaterial = out.undefined = 0;
+  detail::require_dollar_offset_options(options, function);
+  const auto h = detail::view_of(item, function, "item");
+  const auto i = detail::view_of(instrument, function, "instrument");
+  detail::require_same_length(function, "item", h.size(), "instrument", i.size());
+  detail::dollar_offset_kernel(h, i, options, out);
 }
 
 /// The regression test of hedge effectiveness (ASC 815 long-haul practice): OLS of one change on the
@@ -495,7 +549,10 @@ template <class Item, class Instrument>
   out.r_squared = fit.effectiveness;
   out.slope_standard_error = fit.ratio_standard_error;
   if (std::isfinite(unscaled.ratio_standard_error)) {
-    const auto tests = inference(unscaled);
+    // t, p and F only: no confidence interval, so not the t critical value inference() would find by
+    // bisection over the incomplete beta function, 60-80 evaluations, about 45 us, nearly all of
+    // regression_test's time at 1e3 (bench_hedge_accounting, BM_regression_test). The same t, p and F.
+    const auto tests = detail::ols_inference(unscaled, 0.95, std::numeric_limits<double>::quiet_NaN());
     out.t_statistic = tests.ratios[0].t_statistic;
     out.p_value = tests.ratios[0].p_value;
     out.f_statistic = tests.f_statistic;
@@ -582,18 +639,38 @@ namespace detail {
 template <class Item, class Instrument>
 [[nodiscard]] hedge_assessment<result_t<Item, Instrument>> assess_hedge(
     const Item& item, const Instrument& instrument, const assessment_options& options = {},
-    missing_data policy = missing_data::propagate) {
-  using Real = result_t<Item, Instrument>;
+    missing_data policy = missing_data::propagate);
+
+/// assess_hedge into an assessment the caller keeps, for a caller who assesses again and again (every
+/// reporting date, many designations): `out` is overwritten with exactly what assess_hedge returns, and
+/// the storage of its dollar-offset vectors and lines is reused, as by the dollar_offset overload that
+/// takes a result (at 1e6 periods, the 80 MB of a fresh dollar-offset result are most of the plain call's
+/// time: bench_hedge_accounting, BM_assess_hedge against BM_assess_hedge_reused).
+/// \param item, instrument, options, policy as assess_hedge.
+/// \param out the assessment; its previous contents are discarded (also when this throws).
+/// \throws as assess_hedge.
+template <class Item, class Instrument>
+void assess_hedge(const Item& item, const Instrument& instrument, const assessment_options& options,
+                  hedge_assessment<result_t<Item, Instrument>>& out,
+                  missing_data policy = missing_data::propagate) {
   const char* function = "hedgemetrics::assess_hedge";
+  const rule_set rules = options.rules;
+  const bool ifrs = rules == rule_set::ifrs_9;
+  out.rules = rules;
+  out.informational = ifrs;
+  out.overall = assessment_grade::pass;
+  out.lines.clear();
+  out.dollar_offset.options = dollar_offset_options{};
+  out.dollar_offset.periods.clear();
+  out.dollar_offset.cumulative.clear();
+  out.dollar_offset.passed = out.dollar_offset.failed = out.dollar_offset.immaterial =
+      out.dollar_offset.undefined = 0;
+  out.regression = {};
+  out.variance_reduction = {};
   detail::require_dollar_offset_options(options.dollar_offset, function);
   detail::require_regression_options(options.regression_test, function);
   detail::require_non_negative(options.variance_reduction_threshold, "the variance reduction threshold",
                                function);
-  const rule_set rules = options.rules;
-  const bool ifrs = rules == rule_set::ifrs_9;
-  hedge_assessment<Real> out;
-  out.rules = rules;
-  out.informational = ifrs;
   using detail::accounting_number;
   auto add = [&](std::string test, double figure, std::string threshold, assessment_grade grade,
                  std::string reason) {
@@ -671,7 +748,7 @@ template <class Item, class Instrument>
   }
 
   if (options.dollar_offset_cumulative || options.dollar_offset_periodic) {
-    out.dollar_offset = dollar_offset(item, instrument, options.dollar_offset);
+    dollar_offset(item, instrument, options.dollar_offset, out.dollar_offset);
   }
   const auto& d = out.dollar_offset;
   const std::string band = accounting_number(options.dollar_offset.lower, 3) + " to " +
@@ -721,6 +798,15 @@ template <class Item, class Instrument>
       add("dollar offset: period by period", share, line, assessment_grade::pass, counts);
     }
   }
+}
+
+template <class Item, class Instrument>
+[[nodiscard]] hedge_assessment<result_t<Item, Instrument>> assess_hedge(const Item& item,
+                                                                        const Instrument& instrument,
+                                                                        const assessment_options& options,
+                                                                        missing_data policy) {
+  hedge_assessment<result_t<Item, Instrument>> out;
+  assess_hedge(item, instrument, options, out, policy);
   return out;
 }
 
