@@ -95,6 +95,11 @@ struct comoment_context {
   bool primed = false;
 };
 
+/// The careful block kernel for any Real (detail/comoments.hpp defines it); declared here for the lane
+/// engine's per-set copies, which use it for types other than double.
+template <class Real, class X, class Y>
+[[nodiscard]] comoments<Real> generic_careful_block_comoments(std::size_t m, const X* x, const Y* y) noexcept;
+
 }  // namespace hedgemetrics::detail
 
 #endif  // HEDGEMETRICS_DETAIL_COMOMENT_STATE_HPP

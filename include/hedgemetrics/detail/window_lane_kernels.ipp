@@ -1,0 +1,521 @@
+// SPDX-License-Identifier: MIT
+/// \file
+/// The lane engine of rolling_hedge (detail/window_lanes.hpp describes it) for one instruction set:
+/// included once per set by detail/kernels.hpp inside that set's target region and namespace, after
+/// isa_pack.ipp and comoment_kernels.ipp (no include guard on purpose). Doubles run in lanes as wide as the
+/// set's vectors; other types one lane at a time.
+
+/// One value per lane: a vector of Real as wide as this set's registers (GCC and Clang vector
+/// extensions: every operator acts lane by lane, comparisons give lane masks and `mask ? a : b` selects
+/// lane by lane), or Real itself, one lane, where there is no such vector (long double, other compilers).
+template <class Real>
+struct lane_vector {
+  using type = Real;
+  static constexpr std::size_t size = 1;
+};
+#if HEDGEMETRICS_ISA_VECTOR_BYTES > 0
+template <>
+struct lane_vector<double> {
+  typedef double type __attribute__((vector_size(HEDGEMETRICS_ISA_VECTOR_BYTES)));
+  static constexpr std::size_t size = HEDGEMETRICS_ISA_VECTOR_BYTES / sizeof(double);
+};
+#endif
+
+/// Storage for lane vectors on the heap, aligned for this set's vectors whatever the unit's flags: a
+/// std::vector of a 32-byte vector type in a unit built for SSE2 gets memory aligned to 16 bytes only (the
+/// unit's largest alignment), while this set's code moves such vectors with aligned instructions.
+template <class T>
+struct lane_allocator {
+  using value_type = T;
+  static constexpr std::size_t alignment = 64;
+  lane_allocator() noexcept = default;
+  template <class U>
+  explicit lane_allocator(const lane_allocator<U>&) noexcept {}
+  template <class U>
+  struct rebind {
+    using other = lane_allocator<U>;
+  };
+  [[nodiscard]] T* allocate(std::size_t n) {
+    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignment)));
+  }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t(alignment)); }
+  friend bool operator==(const lane_allocator&, const lane_allocator&) noexcept { return true; }
+  friend bool operator!=(const lane_allocator&, const lane_allocator&) noexcept { return false; }
+};
+
+/// Lane `l` of a lane_vector.
+template <class Real, class V>
+[[nodiscard]] Real lane_get(const V& v, std::size_t l) noexcept {
+  if constexpr (lane_vector<Real>::size == 1) {
+    static_cast<void>(l);
+    return v;
+  } else {
+    return v[l];
+  }
+}
+
+template <class Real, class V>
+void lane_set_value(V& v, std::size_t l, Real value) noexcept {
+  if constexpr (lane_vector<Real>::size == 1) {
+    static_cast<void>(l);
+    v = value;
+  } else {
+    v[l] = value;
+  }
+}
+
+/// Lane `l` of a comparison's result (a lane mask, or a bool with one lane).
+template <class M>
+[[nodiscard]] bool mask_get(const M& m, std::size_t l) noexcept {
+  if constexpr (std::is_arithmetic_v<M>) {
+    static_cast<void>(l);
+    return m != 0;
+  } else {
+    return m[l] != 0;
+  }
+}
+
+/// The five shifted sums the engine keeps for each chunk part, in this order: with b = y − ŷ and the
+/// residual e = (x − x̂) − r₀b, Σb, Σb², Σe, Σe², Σeb. The exposure's sums follow from them, since
+/// x − x̂ = e + r₀b: S_xy = S_eb + r₀S_yy and S_xx = S_ee + r₀(S_eb + S_xy); so S_xx and the residual sum keep
+/// their digits for a near-perfect hedge, where e is small and x is not.
+enum sum_index : std::size_t { sum_b, sum_bb, sum_e, sum_ee, sum_eb, sum_count };
+
+/// The five sums of m pairs about (sx, sy, r0), `lanes` accumulators per sum.
+template <class Real, class X, class Y>
+void chunk_sums(const X* x, const Y* y, std::size_t m, Real sx, Real sy, Real r0,
+                Real (&out)[sum_count]) noexcept {
+  Real acc[sum_count][lanes] = {};
+  const std::size_t whole = m - m % lanes;
+  const auto add = [&acc, sx, sy, r0](std::size_t j, Real u, Real v) noexcept {
+    const Real b = v - sy;
+    const Real e = (u - sx) - r0 * b;
+    acc[sum_b][j] += b;
+    acc[sum_bb][j] += b * b;
+    acc[sum_e][j] += e;
+    acc[sum_ee][j] += e * e;
+    acc[sum_eb][j] += e * b;
+  };
+  for (std::size_t i = 0; i < whole; i += lanes) {
+    for (std::size_t j = 0; j < lanes; ++j) add(j, static_cast<Real>(x[i + j]), static_cast<Real>(y[i + j]));
+  }
+  for (std::size_t i = whole; i < m; ++i) add(0, static_cast<Real>(x[i]), static_cast<Real>(y[i]));
+  for (std::size_t k = 0; k < sum_count; ++k) {
+    Real total = 0;
+    for (std::size_t j = 0; j < lanes; ++j) total += acc[k][j];
+    out[k] = total;
+  }
+}
+
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+/// Source element k of one half of a transposition stage: blocks of B elements of a and c, interleaved;
+/// `High` takes the odd-numbered blocks of each pair. Indices L and above name c's elements.
+template <std::size_t L, std::size_t B, bool High>
+constexpr int interleave_index(std::size_t k) noexcept {
+  const std::size_t pair = k / (2 * B), at = k % (2 * B), base = pair * 2 * B + (High ? B : 0);
+  return static_cast<int>(at < B ? base + at : L + base + (at - B));
+}
+
+template <std::size_t L, std::size_t B, bool High, class V, std::size_t... K>
+[[nodiscard]] V interleave(const V& a, const V& c, std::index_sequence<K...>) noexcept {
+  return __builtin_shufflevector(a, c, interleave_index<L, B, High>(K)...);
+}
+
+/// One pair of a transposition stage: rows i and i + B interleaved in blocks of B.
+template <std::size_t L, std::size_t B, std::size_t I, class V>
+inline __attribute__((always_inline)) void transpose_pair(V (&rows)[L]) noexcept {
+  if constexpr ((I & B) == 0) {
+    const V lo = interleave<L, B, false>(rows[I], rows[I + B], std::make_index_sequence<L>{});
+    const V hi = interleave<L, B, true>(rows[I], rows[I + B], std::make_index_sequence<L>{});
+    rows[I] = lo;
+    rows[I + B] = hi;
+  }
+}
+
+/// Transposes L vectors of L lanes in place (rows[i][l] becomes rows[l][i]): log2(L) stages of L shuffles,
+/// each interleaving blocks of B = 1, 2, 4, … elements of two rows B apart. Unrolled by folds, not loops:
+/// GCC at -O2 kept the loops, and the rows went through memory between stages (half of rolling_hedge's
+/// time).
+template <std::size_t L, std::size_t B = 1, class V, std::size_t... I>
+inline __attribute__((always_inline)) void transpose_stages(V (&rows)[L],
+                                                            std::index_sequence<I...> all) noexcept {
+  if constexpr (B < L) {
+    (transpose_pair<L, B, I>(rows), ...);
+    transpose_stages<L, 2 * B>(rows, all);
+  }
+}
+
+template <std::size_t L, class V>
+inline __attribute__((always_inline)) void transpose(V (&rows)[L]) noexcept {
+  transpose_stages<L>(rows, std::make_index_sequence<L>{});
+}
+#endif
+
+/// L consecutive values from `p` as one vector of Real.
+template <class Real, class V, std::size_t L, class T>
+[[nodiscard]] V load_row(const T* p) noexcept {
+  V v{};
+  if constexpr (std::is_same_v<T, Real> && L > 1) {
+    std::memcpy(&v, p, sizeof v);
+  } else {
+    for (std::size_t l = 0; l < L; ++l) lane_set_value(v, l, static_cast<Real>(p[l]));
+  }
+  return v;
+}
+
+/// Asks for the cache line holding `p` (for reading, or for writing when `write`).
+template <bool Write = false, class T>
+void prefetch(const T* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  __builtin_prefetch(p, Write ? 1 : 0);
+#else
+  static_cast<void>(p);
+#endif
+}
+
+/// The lanes' constants and the sums over each lane's previous chunk about them, one element per lane.
+template <class Real>
+struct lane_constants {
+  using V = typename lane_vector<Real>::type;
+  std::size_t window;
+  V shift_x{}, shift_y{}, ratio{};  // x̂, ŷ, r₀
+  V total[sum_count] = {};
+};
+
+/// Makes lane l's constants fit the `window` pairs at x, y (its previous chunk): the chunk's means and
+/// ratio, from the totals when `carried` and they are finite, else from the values; then its totals summed
+/// about them. False when the chunk has a non-finite value or its sums overflow.
+template <class Real, class X, class Y>
+[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y,
+                              bool carried) noexcept {
+  const std::size_t window = c.window;
+  const Real count = static_cast<Real>(window);
+  Real sx = lane_get<Real>(c.shift_x, l), sy = lane_get<Real>(c.shift_y, l);
+  Real r0 = lane_get<Real>(c.ratio, l);
+  Real s[sum_count];
+  for (std::size_t k = 0; k < sum_count; ++k) s[k] = lane_get<Real>(c.total[k], l);
+  const Real mean_b = s[sum_b] / count, mean_e = s[sum_e] / count;
+  const Real syy = s[sum_bb] - s[sum_b] * mean_b;
+  const Real seb = s[sum_eb] - s[sum_e] * mean_b;
+  const Real gap = syy > 0 ? seb / syy : Real(0);
+  if (carried && std::isfinite(mean_b) && std::isfinite(mean_e) && std::isfinite(gap)) {
+    sx += mean_e + r0 * mean_b;  // the mean of x − x̂ is that of e + r₀b
+    sy += mean_b;
+    r0 += gap;
+  } else {
+    // The chunk's own means and ratio, the careful way (comoments.hpp); false for a non-finite value.
+    comoments<Real> own;
+    if constexpr (std::is_same_v<Real, double>) {
+      own = careful_block_comoments(tag{}, window, x, y);
+    } else {
+      own = generic_careful_block_comoments<Real>(window, x, y);
+    }
+    if (!own.finite) return false;
+    sx = own.mean_x;
+    sy = own.mean_y;
+    r0 = own.ratio;
+  }
+  if (!std::isfinite(sx) || !std::isfinite(sy) || !std::isfinite(r0)) return false;
+  chunk_sums(x, y, window, sx, sy, r0, s);
+  lane_set_value(c.shift_x, l, sx);
+  lane_set_value(c.shift_y, l, sy);
+  lane_set_value(c.ratio, l, r0);
+  for (std::size_t k = 0; k < sum_count; ++k) lane_set_value(c.total[k], l, s[k]);
+  return std::isfinite(s[sum_bb]) && std::isfinite(s[sum_ee]) && std::isfinite(s[sum_eb]);
+}
+
+/// Which lanes' totals show their constants still fit their previous chunk: the sums about the constants
+/// no more than 8 times the centred ones (x's, y's, and the residual's about the chunk's own ratio).
+template <class Real>
+[[nodiscard]] auto constants_fit(const lane_constants<Real>& c) noexcept {
+  using V = typename lane_constants<Real>::V;
+  const V zero{};
+  const V one = zero + Real(1);
+  const V* t = c.total;
+  const Real inv_n = 1 / static_cast<Real>(c.window);
+  const V r0 = c.ratio;
+  const V mean_b = t[sum_b] * inv_n, mean_e = t[sum_e] * inv_n;
+  const V syy = t[sum_bb] - t[sum_b] * mean_b;
+  const V see = t[sum_ee] - t[sum_e] * mean_e;
+  const V seb = t[sum_eb] - t[sum_e] * mean_b;
+  const V sxy = seb + r0 * syy;
+  const V sxx = see + r0 * (seb + sxy);
+  const V raw_xx = t[sum_ee] + r0 * (2 * t[sum_eb] + r0 * t[sum_bb]);
+  const auto has_ratio = syy > zero;
+  const V gap = seb / (has_ratio ? syy : one);
+  const V ssr = see - seb * gap;
+  // NaN compares false, so a non-finite total never fits.
+  return has_ratio & (sxx * 8 >= raw_xx) & (syy * 8 >= t[sum_bb]) & (ssr * 8 >= t[sum_ee]) &
+         (raw_xx < zero + std::numeric_limits<Real>::max());
+}
+
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+/// The L values of each lane from position begin[l] + j, transposed into rows[0 … L): rows[i] holds every
+/// lane's value at j + i.
+template <class Real, class P, std::size_t... I>
+inline __attribute__((always_inline)) void transpose_block(const P& begin, std::size_t j,
+                                                           typename lane_vector<Real>::type* rows,
+                                                           std::index_sequence<I...>) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  V block[L] = {load_row<Real, V, L>(begin[I] + j)...};
+  transpose(block);
+  ((rows[I] = block[I]), ...);
+}
+
+template <class Real, class P>
+inline __attribute__((always_inline)) void transpose_block(const P& begin, std::size_t j,
+                                                           typename lane_vector<Real>::type* rows) noexcept {
+  transpose_block<Real>(begin, j, rows, std::make_index_sequence<lane_vector<Real>::size>{});
+}
+#endif
+
+/// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position). Chunks with a window that
+/// fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
+/// `failed` (ascending) for the general path.
+///
+/// Lane l takes a run of consecutive chunks (the last lanes one more when they do not divide) and goes
+/// through it as one stream of steps, one window per step: every lane takes the same number of steps, so a
+/// lane with a shorter run goes on into the next lane's first chunk, computing its windows a second time
+/// and writing them last. That is safe: both computations vouch for those windows or put the chunk in
+/// `failed` (and a lane with no run of its own computes the same chunk as the first lane that has one).
+/// Where a chunk ends, each lane's prefix sums become the totals of the next chunk's early part, and its
+/// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
+/// next L values read as one vector and transposed, so that row i holds every lane's value at step i, and
+/// the rows kept in a ring of window + L (or more) rows for the steps `window` later, whose early part they
+/// are; the figures of L steps transposed back and written as one vector per lane.
+///
+/// Every window this engine vouches for has S_xx > 0 and S_yy > 0 (the check fails otherwise, and the
+/// general path, which detects constant series exactly, gives their NaN), so its three figures need no
+/// selection; one division per window gives both 1/S_yy and 1/S_xx, as S_xx/(S_xx·S_yy) and
+/// S_yy/(S_xx·S_yy): the chunk's magnitudes keep that product far from overflow and underflow (chunks whose
+/// sums of squares are below 1e-120 or above 1e120 go to the general path).
+template <class Real, class X, class Y>
+HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
+                                            std::size_t first, std::size_t chunks, Real* out_ratio,
+                                            Real* out_effectiveness, Real* out_residual,
+                                            std::vector<std::size_t>& failed) {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
+  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it). 32 positions (4 cache lines per
+  /// stream) beat 16 and 64: further ahead, the 5·L streams' lines start evicting each other from L1.
+  [[maybe_unused]] constexpr std::size_t ahead = 32;
+  if (chunks == 0) return;
+  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
+  std::size_t start[L];  // each lane's first chunk
+  {
+    std::size_t next = first;
+    for (std::size_t l = 0; l < L; ++l) {
+      start[l] = next;
+      next += chunks / L + (l >= L - chunks % L ? 1 : 0);
+    }
+  }
+  const std::size_t steps_total = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  const X* lane_x[L];
+  const Y* lane_y[L];
+  Real* lane_out[3][L];
+  for (std::size_t l = 0; l < L; ++l) {
+    lane_x[l] = x + start[l] * window;
+    lane_y[l] = y + start[l] * window;
+    lane_out[0][l] = out_ratio + start[l] * window;
+    lane_out[1][l] = out_effectiveness + start[l] * window;
+    lane_out[2][l] = out_residual + start[l] * window;
+  }
+  // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
+  [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
+
+  // Ring of transposed rows: the row of step t at t mod R; R ≥ window + L, a multiple of L, so that a
+  // block of L new rows never overwrites a row still to be read as an early part.
+  // Rows ring … ring + L − 1 repeat rows 0 … L − 1, so that the early rows of a block never wrap.
+  const std::size_t ring = (window + 2 * L - 1) / L * L;
+  std::vector<V, lane_allocator<V>> ring_x(ring + L), ring_y(ring + L);
+  // Steps 0 … window − 1 have the lanes' previous chunks as early parts: rows R − window … R − 1.
+  for (std::size_t t = 0; t < window; ++t) {
+    V vx{}, vy{};
+    for (std::size_t l = 0; l < L; ++l) {
+      lane_set_value(vx, l, static_cast<Real>((lane_x[l] - window)[t]));
+      lane_set_value(vy, l, static_cast<Real>((lane_y[l] - window)[t]));
+    }
+    ring_x[ring - window + t] = vx;
+    ring_y[ring - window + t] = vy;
+  }
+
+  lane_constants<Real> c;
+  c.window = window;
+  bool valid[L];
+  for (std::size_t l = 0; l < L; ++l) {
+    const std::size_t p = (start[l] - 1) * window;
+    valid[l] = refit_lane(c, l, x + p, y + p, false);
+  }
+
+  const V zero{};
+  const V one = zero + Real(1);
+  const V half = zero + Real(0.5);
+  const Real inv_limit = 1 / static_cast<Real>(window_cancellation_limit);
+  // Magnitudes that keep every window's S_xx·S_yy, and its reciprocal, far from underflow and overflow, so
+  // that no step has to check: with the early chunk's Σb² and Σe² (about the lane's constants) in
+  // [small, large], the late chunk's no larger, and |r₀| ≤ ratio_limit, every window that passes the check
+  // has S_yy and S_xx in [1e-122, 1e141] (S ≥ (2T + P)/limit, S_xx ≤ 2(S_ee + r₀²S_yy)): the product is
+  // between 1e-243 and 1e261. A chunk outside them goes to the general path.
+  static_assert(std::numeric_limits<Real>::max_exponent10 >= 300, "a type with the range of double at least");
+  const V small = zero + Real(1e-120), large = zero + Real(1e120), ratio_limit = zero + Real(1e10);
+  const Real inv_n = 1 / static_cast<Real>(window);
+  const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
+  // The running state, kept in registers: constants; the early chunk's total less every pair passed (its
+  // suffix) and the late chunk's prefix; the check's bounds and its verdict so far, per lane.
+  V sx, sy, r0, r0_squared, bound_y, bound_e;
+  V s_b, s_bb, s_e, s_ee, s_eb, p_b, p_bb, p_e, p_ee, p_eb;
+  auto ok = zero < one;
+  const auto begin_chunk = [&]() noexcept {
+    sx = c.shift_x, sy = c.shift_y, r0 = c.ratio;
+    r0_squared = r0 * r0;
+    s_b = c.total[sum_b], s_bb = c.total[sum_bb], s_e = c.total[sum_e], s_ee = c.total[sum_ee];
+    s_eb = c.total[sum_eb];
+    p_b = p_bb = p_e = p_ee = p_eb = zero;
+    // The rounding of a window's sums of squares is a few ulps of T + P ≤ 2T + P (T: the early chunk's
+    // total, P: the late prefix); the checks are S ≥ (2T + P)/limit, and for S_xx, from x − x̂ = e + r₀b,
+    // S_xx ≥ 2(bound_e + r₀²·bound_y).
+    bound_y = c.total[sum_bb] * (2 * inv_limit);
+    bound_e = c.total[sum_ee] * (2 * inv_limit);
+    const V r0_size = r0 < zero ? -r0 : r0;
+    ok = (s_bb >= small) & (s_bb <= large) & (s_ee >= small) & (s_ee <= large) & (r0_size <= ratio_limit);
+  };
+  // Where a chunk ends (`done` chunks into each lane's run): its verdicts, and the next chunk's constants.
+  const auto end_chunk = [&](std::size_t done) {
+    ok = ok & (p_bb <= large) & (p_ee <= large);
+    for (std::size_t l = 0; l < L; ++l) {
+      if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + done - 1);
+    }
+    if (done * window == steps_total) return;
+    c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
+    c.total[sum_eb] = p_eb;
+    const auto fits = constants_fit(c);
+    for (std::size_t l = 0; l < L; ++l) {
+      valid[l] = true;
+      if (!mask_get(fits, l)) {
+        const std::size_t p = (start[l] + done - 1) * window;
+        valid[l] = refit_lane(c, l, x + p, y + p, true);
+      }
+    }
+  };
+  // Inlined whatever the optimiser's mood: GCC at -O2 left it a call, with the running sums in memory.
+  const auto step = [&](const V& x_late, const V& y_late, const V& x_early, const V& y_early, V& ratio,
+                        V& effectiveness, V& residual) noexcept HEDGEMETRICS_LAMBDA_INLINE {
+    const V b_l = y_late - sy, e_l = (x_late - sx) - r0 * b_l;
+    const V b_e = y_early - sy, e_e = (x_early - sx) - r0 * b_e;
+    s_b -= b_e;
+    s_bb -= b_e * b_e;
+    s_e -= e_e;
+    s_ee -= e_e * e_e;
+    s_eb -= e_e * b_e;
+    p_b += b_l;
+    p_bb += b_l * b_l;
+    p_e += e_l;
+    p_ee += e_l * e_l;
+    p_eb += e_l * b_l;
+    const V w_b = s_b + p_b, w_e = s_e + p_e;
+    const V mean_b = w_b * inv_n, mean_e = w_e * inv_n;
+    const V syy = (s_bb + p_bb) - w_b * mean_b;
+    const V see = (s_ee + p_ee) - w_e * mean_e;
+    const V seb = (s_eb + p_eb) - w_e * mean_b;
+    const V sxy = seb + r0 * syy;
+    const V sxx = see + r0 * (seb + sxy);
+    const V product = sxx * syy;
+    const V inv_product = one / product;
+    const V gap = seb * (sxx * inv_product);  // S_eb/S_yy
+    const V inv_sxx = syy * inv_product;
+    const V ssr = see - seb * gap;
+    const V need_y = p_bb * inv_limit + bound_y;
+    const V need_e = p_ee * inv_limit + bound_e;
+    ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= 2 * (need_e + r0_squared * need_y));
+    const V r = r0 + gap;
+    // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
+    const V unexplained = ssr * inv_sxx;
+    const V r2 = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
+    ratio = r;
+    effectiveness = r2 < one ? r2 : one;
+    residual = ssr * inv_n_1;
+  };
+
+  begin_chunk();
+  std::size_t boundary = window;      // the step at which the current chunk ends
+  std::size_t early = ring - window;  // ring rows of block t0's first early part and of its late parts
+  std::size_t late = 0;
+  for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
+    const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
+    V* late_x = ring_x.data() + late;
+    V* late_y = ring_y.data() + late;
+    bool whole = false;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    if constexpr (L > 1) {
+      if (steps == L || read_past) {
+        // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
+        if (t0 + ahead < steps_total) {
+          for (std::size_t l = 0; l < L; ++l) {
+            prefetch(lane_x[l] + t0 + ahead);
+            prefetch(lane_y[l] + t0 + ahead);
+            for (std::size_t k = 0; k < 3; ++k) prefetch<true>(lane_out[k][l] + t0 + ahead);
+          }
+        }
+        transpose_block<Real>(lane_x, t0, late_x);
+        transpose_block<Real>(lane_y, t0, late_y);
+        whole = true;
+      }
+    }
+#endif
+    if (!whole) {
+      for (std::size_t i = 0; i < steps; ++i) {
+        V vx{}, vy{};
+        for (std::size_t l = 0; l < L; ++l) {
+          lane_set_value(vx, l, static_cast<Real>(lane_x[l][t0 + i]));
+          lane_set_value(vy, l, static_cast<Real>(lane_y[l][t0 + i]));
+        }
+        late_x[i] = vx;
+        late_y[i] = vy;
+      }
+    }
+    if (late == 0) {
+      for (std::size_t i = 0; i < L; ++i) ring_x[ring + i] = late_x[i], ring_y[ring + i] = late_y[i];
+    }
+    V figures[3][L];
+    for (std::size_t i = 0; i < steps;) {
+      if (t0 + i == boundary) {
+        end_chunk(boundary / window);
+        begin_chunk();
+        boundary += window;
+      }
+      const std::size_t stop = boundary - t0 < steps ? boundary - t0 : steps;
+      for (; i < stop; ++i) {
+        step(late_x[i], late_y[i], ring_x[early + i], ring_y[early + i], figures[0][i], figures[1][i],
+             figures[2][i]);
+      }
+    }
+    bool written = false;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    if constexpr (L > 1) {
+      if (steps == L) {
+        for (std::size_t k = 0; k < 3; ++k) {
+          transpose(figures[k]);
+          for (std::size_t l = 0; l < L; ++l) std::memcpy(lane_out[k][l] + t0, &figures[k][l], sizeof(V));
+        }
+        written = true;
+      }
+    }
+#endif
+    if (!written) {
+      for (std::size_t k = 0; k < 3; ++k) {
+        for (std::size_t l = 0; l < L; ++l) {
+          for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+        }
+      }
+    }
+    // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).
+    late = late + L == ring ? 0 : late + L;
+    early = early + L >= ring ? early + L - ring : early + L;
+  }
+  end_chunk(steps_total / window);
+  std::sort(failed.begin(), failed.end());
+  failed.erase(std::unique(failed.begin(), failed.end()), failed.end());
+}
