@@ -5,6 +5,7 @@
 // sweep of later blocks, and float and integer inputs (converted inside the vector loads).
 #include <doctest/doctest.h>
 
+#include <hedgemetrics/descriptive.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/instruction_set.hpp>
 
@@ -100,5 +101,26 @@ TEST_CASE_TEMPLATE("instruction_set: fit_hedge meets its accuracy on every path 
   for (const std::size_t n :
        {std::size_t{7}, std::size_t{1000}, std::size_t{1027}, std::size_t{4096}, std::size_t{9001}}) {
     check_every_set<T>(n, 20261204u + n);
+  }
+}
+
+TEST_CASE_TEMPLATE("instruction_set: describe meets its accuracy on every path this CPU runs", T, double,
+                   float, int) {
+  restore_set restore;
+  for (const hm::instruction_set set : all_sets) {
+    if (!hm::instruction_set_supported(set)) continue;
+    hm::use_instruction_set(set);
+    for (const std::size_t n : {std::size_t{7}, std::size_t{1000}, std::size_t{1027}, std::size_t{9001}}) {
+      for (const auto& p : hm_test::hard_families<T>(n, 4121u + n)) {
+        const auto got = hm::describe(p.hedge);
+        const ex::summary want = ex::describe(p.hedge.data(), n);
+        INFO(std::string(hm::instruction_set_name(set))
+             << ", " << hm_test::type_name<T>() << ", " << p.name << ", n = " << n);
+        CHECK(relative_error(got.mean, want.mean) <= 1e-15);
+        CHECK(relative_error(got.variance, want.variance) <= 1e-11);
+        CHECK(relative_error(got.min, want.min) == 0.0);
+        CHECK(relative_error(got.max, want.max) == 0.0);
+      }
+    }
   }
 }

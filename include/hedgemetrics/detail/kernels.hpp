@@ -30,6 +30,7 @@
 
 #include "hedgemetrics/detail/comoment_state.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/moment_state.hpp"
 #include "hedgemetrics/instruction_set.hpp"
 
 /// Promises the compiler that a pointer's array overlaps no other (GCC, Clang and MSVC spell it __restrict).
@@ -98,6 +99,7 @@ namespace hedgemetrics::detail::isa_sse2 {
 #include "hedgemetrics/detail/isa_pack.ipp"
 // The kernels, on that set's packs:
 #include "hedgemetrics/detail/comoment_kernels.ipp"
+#include "hedgemetrics/detail/moment_kernels.ipp"
 #include "hedgemetrics/detail/window_lane_kernels.ipp"
 }  // namespace hedgemetrics::detail::isa_sse2
 #undef HEDGEMETRICS_ISA_VECTOR_BYTES
@@ -122,6 +124,7 @@ namespace hedgemetrics::detail::isa_avx2 {
 #include "hedgemetrics/detail/isa_pack.ipp"
 // The kernels, on that set's packs:
 #include "hedgemetrics/detail/comoment_kernels.ipp"
+#include "hedgemetrics/detail/moment_kernels.ipp"
 #include "hedgemetrics/detail/window_lane_kernels.ipp"
 }  // namespace hedgemetrics::detail::isa_avx2
 #undef HEDGEMETRICS_ISA_VECTOR_BYTES
@@ -146,6 +149,7 @@ namespace hedgemetrics::detail::isa_avx512 {
 #include "hedgemetrics/detail/isa_pack.ipp"
 // The kernels, on that set's packs:
 #include "hedgemetrics/detail/comoment_kernels.ipp"
+#include "hedgemetrics/detail/moment_kernels.ipp"
 #include "hedgemetrics/detail/window_lane_kernels.ipp"
 }  // namespace hedgemetrics::detail::isa_avx512
 #undef HEDGEMETRICS_ISA_VECTOR_BYTES
@@ -165,6 +169,7 @@ namespace hedgemetrics::detail::isa_portable {
 #include "hedgemetrics/detail/isa_pack.ipp"
 // The kernels, on that set's packs:
 #include "hedgemetrics/detail/comoment_kernels.ipp"
+#include "hedgemetrics/detail/moment_kernels.ipp"
 #include "hedgemetrics/detail/window_lane_kernels.ipp"
 }  // namespace hedgemetrics::detail::isa_portable
 #undef HEDGEMETRICS_ISA_VECTOR_BYTES

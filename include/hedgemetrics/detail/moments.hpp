@@ -7,46 +7,20 @@
 #include <cmath>
 #include <cstddef>
 
+#include <type_traits>
+
 #include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/kernels.hpp"
+#include "hedgemetrics/detail/moment_state.hpp"
 
 namespace hedgemetrics::detail {
-
-/// Count, mean, centred sum of squares M2 = Σ(x − x̄)², minimum and maximum of a sample.
-template <class Real>
-struct moments {
-  std::size_t count = 0;
-  Real mean = 0;  // x̄ = mean + tail, see two_sum
-  Real tail = 0;
-  Real m2 = 0;
-  Real min = 0;
-  Real max = 0;
-  bool finite = true;
-  bool nonfinite = false;
-
-  /// Chan, Golub & LeVeque (1979), eq. 2.1: M2 = M2_a + M2_b + (n_a·n_b/n)·δ².
-  [[nodiscard]] static moments merge(const moments& earlier, const moments& later) noexcept {
-    if (earlier.count == 0) return later;
-    if (later.count == 0) return earlier;
-    moments out;
-    out.count = earlier.count + later.count;
-    const Real share_b = static_cast<Real>(later.count) / static_cast<Real>(out.count);
-    const Real delta = (later.mean - earlier.mean) + (later.tail - earlier.tail);
-    two_sum(earlier.mean, earlier.tail + delta * share_b, out.mean, out.tail);
-    out.m2 = earlier.m2 + later.m2 + static_cast<Real>(earlier.count) * share_b * delta * delta;
-    out.min = later.min < earlier.min ? later.min : earlier.min;
-    out.max = later.max > earlier.max ? later.max : earlier.max;
-    out.finite = earlier.finite && later.finite;
-    out.nonfinite = earlier.nonfinite || later.nonfinite;
-    return out;
-  }
-};
 
 /// Summarises m values the careful way (the first block, a jump in level, a constant block), in two
 /// vectorised sweeps over the block, which is in cache by then: sum and range, then the corrected
 /// two-pass sum of squares M2 = Σd² − (Σd)²/m with d = x − x̂ (Chan, Golub & LeVeque 1983, eq. 1.7).
 /// A block whose range is one value gets it as its exact mean and M2 = 0.
 template <class Real, class X>
-[[nodiscard]] moments<Real> careful_block_moments(std::size_t m, const X* x) noexcept {
+[[nodiscard]] moments<Real> generic_careful_block_moments(std::size_t m, const X* x) noexcept {
   moments<Real> out;
   out.count = m;
   if (m == 0) return out;
@@ -112,13 +86,14 @@ template <class Real, class X>
 /// M2 = Σa² − (Σa)²/m. A block whose subtraction would cancel more than a factor 16 is summed again the
 /// careful way (see block_comoments, which makes the same trade).
 template <class Real, class X>
-[[nodiscard]] moments<Real> block_moments(std::size_t m, const X* x, Real& shift, bool& primed) noexcept {
+[[nodiscard]] moments<Real> generic_block_moments(std::size_t m, const X* x, Real& shift,
+                                                  bool& primed) noexcept {
   constexpr Real cancellation_limit = 16;
   moments<Real> out;
   out.count = m;
   if (m == 0) return out;
   if (!primed) {
-    out = careful_block_moments<Real>(m, x);
+    out = generic_careful_block_moments<Real>(m, x);
   } else {
     constexpr std::size_t range_lanes = 2 * lanes;  // see careful_block_moments
     const std::size_t whole = m - m % range_lanes;
@@ -156,7 +131,7 @@ template <class Real, class X>
     }
     const Real m2 = raw - da * (da / count);
     if (out.min == out.max || !(m2 * cancellation_limit >= raw)) {
-      out = careful_block_moments<Real>(m, x);
+      out = generic_careful_block_moments<Real>(m, x);
     } else {
       out.m2 = m2;
       two_sum(shift, da / count, out.mean, out.tail);
@@ -167,6 +142,26 @@ template <class Real, class X>
     primed = true;
   }
   return out;
+}
+
+/// careful_block_moments and block_moments: the kernels of the process's instruction set for doubles
+/// (detail/moment_kernels.ipp), the generic ones above for other Real.
+template <class Real, class X>
+[[nodiscard]] moments<Real> careful_block_moments(std::size_t m, const X* x) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    return on_active_set([&](auto set) { return careful_block_moments(set, m, x); });
+  } else {
+    return generic_careful_block_moments<Real>(m, x);
+  }
+}
+
+template <class Real, class X>
+[[nodiscard]] moments<Real> block_moments(std::size_t m, const X* x, Real& shift, bool& primed) noexcept {
+  if constexpr (std::is_same_v<Real, double>) {
+    return on_active_set([&](auto set) { return block_moments(set, m, x, shift, primed); });
+  } else {
+    return generic_block_moments<Real>(m, x, shift, primed);
+  }
 }
 
 template <class Real>
