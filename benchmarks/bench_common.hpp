@@ -12,6 +12,7 @@
 #define HEDGEMETRICS_BENCH_COMMON_HPP
 
 #include <benchmark/benchmark.h>
+#include <hedgemetrics/instruction_set.hpp>
 
 #include <cmath>
 #include <cstddef>
@@ -339,17 +340,21 @@ inline void add_build_context() {
 #if defined(__VERSION__)
   benchmark::AddCustomContext("compiler", __VERSION__);
 #endif
+  // What the binary's own code (the baselines) was compiled for; the library's kernels choose their
+  // instruction set at run time (instruction_set.hpp), reported as kernels_run_on.
 #if defined(__AVX512F__)
-  benchmark::AddCustomContext("vector_isa", "AVX-512F (the compiler's default vector width applies)");
+  benchmark::AddCustomContext("compiled_for", "AVX-512F");
 #elif defined(__AVX2__)
-  benchmark::AddCustomContext("vector_isa", "AVX2");
+  benchmark::AddCustomContext("compiled_for", "AVX2");
 #elif defined(__AVX__)
-  benchmark::AddCustomContext("vector_isa", "AVX");
+  benchmark::AddCustomContext("compiled_for", "AVX");
 #elif defined(__SSE2__)
-  benchmark::AddCustomContext("vector_isa", "SSE2 (no -march=native?)");
+  benchmark::AddCustomContext("compiled_for", "SSE2 (x86-64 baseline: no -march)");
 #elif defined(__ARM_NEON)
-  benchmark::AddCustomContext("vector_isa", "NEON");
+  benchmark::AddCustomContext("compiled_for", "NEON");
 #endif
+  benchmark::AddCustomContext("kernels_run_on",
+                              hedgemetrics::instruction_set_name(hedgemetrics::active_instruction_set()));
 #if defined(__FAST_MATH__)
   benchmark::AddCustomContext("fast_math", "ON: figures do not show what users get");
 #endif

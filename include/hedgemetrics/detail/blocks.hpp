@@ -27,22 +27,11 @@ namespace hedgemetrics::detail {
 /// while a kernel sweeps them; see the block-size note in benchmarks/bench_hedge_ratio.cpp.
 inline constexpr std::size_t block_length = 1024;
 
-/// Bytes in the widest vector register the target has: 64 with AVX-512, 32 with AVX, 16 otherwise (SSE2,
-/// NEON).
-#if defined(__AVX512F__)
-inline constexpr std::size_t vector_bytes = 64;
-#elif defined(__AVX__)
-inline constexpr std::size_t vector_bytes = 32;
-#else
-inline constexpr std::size_t vector_bytes = 16;
-#endif
-
-/// Independent accumulators per sum, so the summation loops vectorise without -ffast-math (each lane is
-/// its own sum; nothing is reassociated): two vectors of doubles per sum on the target's widest registers.
-/// The fast co-moment sweep keeps seven sums, 7 × 2 vectors, which fits the 16 registers of SSE2 and AVX2
-/// and the 32 of AVX-512 without spilling (bench_hedge_ratio: 16 lanes on an SSE2 build spilled and ran
-/// at 2.1× the bare read).
-inline constexpr std::size_t lanes = 2 * vector_bytes / sizeof(double);
+/// Independent partial sums per accumulator in the scalar loops outside the per-instruction-set kernels
+/// (detail/kernels.hpp): the generic kernels for types other than double, and basis_risk's range sweep.
+/// A constant, not the unit's vector width, so that those loops sum in the same order, and give the same
+/// figures, whatever flags the unit is built with; each lane is its own sum, nothing is reassociated.
+inline constexpr std::size_t lanes = 4;
 
 /// A series as the driver sees it: its name (for error messages) and its first element.
 template <class T>

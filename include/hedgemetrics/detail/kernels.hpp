@@ -63,11 +63,18 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define HEDGEMETRICS_KERNEL_ENTRY [[gnu::noinline]]
 #define HEDGEMETRICS_ISA_INLINE [[gnu::always_inline]] inline
-#define HEDGEMETRICS_LAMBDA_INLINE __attribute__((always_inline))
 #else
-#define HEDGEMETRICS_LAMBDA_INLINE
 #define HEDGEMETRICS_KERNEL_ENTRY
 #define HEDGEMETRICS_ISA_INLINE inline
+#endif
+
+/// `noexcept`, and always inlined, for a lambda: GCC takes the attribute after noexcept, Clang before it.
+#if defined(__clang__)
+#define HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE __attribute__((always_inline)) noexcept
+#elif defined(__GNUC__)
+#define HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE noexcept __attribute__((always_inline))
+#else
+#define HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE noexcept
 #endif
 
 namespace hedgemetrics::detail {

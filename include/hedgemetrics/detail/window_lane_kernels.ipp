@@ -402,7 +402,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   };
   // Inlined whatever the optimiser's mood: GCC at -O2 left it a call, with the running sums in memory.
   const auto step = [&](const V& x_late, const V& y_late, const V& x_early, const V& y_early, V& ratio,
-                        V& effectiveness, V& residual) noexcept HEDGEMETRICS_LAMBDA_INLINE {
+                        V& effectiveness, V& residual) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
     const V b_l = y_late - sy, e_l = (x_late - sx) - r0 * b_l;
     const V b_e = y_early - sy, e_e = (x_early - sx) - r0 * b_e;
     s_b -= b_e;
