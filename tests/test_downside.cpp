@@ -1051,8 +1051,8 @@ TEST_CASE("normal closed forms are scale-free at any scale of the moments") {
       k.hedge_stddev = std::ldexp(m.hedge_stddev, b);
       const long double expected_var = std::ldexp(static_cast<long double>(base_var), a - b);
       const long double expected_es = std::ldexp(static_cast<long double>(base_es), a - b);
-      if (std::fabs(expected_var) > std::numeric_limits<double>::max() ||
-          std::fabs(expected_var) < std::numeric_limits<double>::min()) {
+      if (std::fabs(expected_var) > static_cast<long double>(std::numeric_limits<double>::max()) ||
+          std::fabs(expected_var) < static_cast<long double>(std::numeric_limits<double>::min())) {
         continue;
       }
       CHECK_MESSAGE(hm::min_value_at_risk_ratio_normal(k, 0.99) ==

@@ -540,9 +540,9 @@ TEST_CASE("regression and variance reduction tests at any scale (the range-safe 
     CHECK_MESSAGE(rk.passed == r.passed, label);
     CHECK_MESSAGE(vk.reduction == doctest::Approx(v.reduction).epsilon(tolerance), label);
     const long double variance = std::ldexp(static_cast<long double>(v.item_variance), 2 * k);
-    if (variance > std::numeric_limits<double>::max()) {
+    if (variance > static_cast<long double>(std::numeric_limits<double>::max())) {
       CHECK_MESSAGE(vk.item_variance == std::numeric_limits<double>::infinity(), label);
-    } else if (variance > std::numeric_limits<double>::min()) {
+    } else if (variance > static_cast<long double>(std::numeric_limits<double>::min())) {
       CHECK_MESSAGE(vk.item_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13), label);
     }
   }
