@@ -102,15 +102,8 @@ inline constexpr double window_cancellation_limit = 64;
 #endif
 #define HEDGEMETRICS_ISA_VECTOR_BYTES 16
 #define HEDGEMETRICS_ISA_HARDWARE_FMA 0
-namespace hedgemetrics::detail::isa_sse2 {
-#include "hedgemetrics/detail/isa_pack.ipp"
-// The kernels, on that set's packs:
-#include "hedgemetrics/detail/comoment_kernels.ipp"
-#include "hedgemetrics/detail/moment_kernels.ipp"
-#include "hedgemetrics/detail/window_lane_kernels.ipp"
-}  // namespace hedgemetrics::detail::isa_sse2
-#undef HEDGEMETRICS_ISA_VECTOR_BYTES
-#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#define HEDGEMETRICS_ISA_NAMESPACE isa_sse2
+#include "hedgemetrics/detail/isa_kernels.ipp"
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -127,15 +120,8 @@ namespace hedgemetrics::detail::isa_sse2 {
 #endif
 #define HEDGEMETRICS_ISA_VECTOR_BYTES 32
 #define HEDGEMETRICS_ISA_HARDWARE_FMA 1
-namespace hedgemetrics::detail::isa_avx2 {
-#include "hedgemetrics/detail/isa_pack.ipp"
-// The kernels, on that set's packs:
-#include "hedgemetrics/detail/comoment_kernels.ipp"
-#include "hedgemetrics/detail/moment_kernels.ipp"
-#include "hedgemetrics/detail/window_lane_kernels.ipp"
-}  // namespace hedgemetrics::detail::isa_avx2
-#undef HEDGEMETRICS_ISA_VECTOR_BYTES
-#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#define HEDGEMETRICS_ISA_NAMESPACE isa_avx2
+#include "hedgemetrics/detail/isa_kernels.ipp"
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -152,15 +138,8 @@ namespace hedgemetrics::detail::isa_avx2 {
 #endif
 #define HEDGEMETRICS_ISA_VECTOR_BYTES 64
 #define HEDGEMETRICS_ISA_HARDWARE_FMA 1
-namespace hedgemetrics::detail::isa_avx512 {
-#include "hedgemetrics/detail/isa_pack.ipp"
-// The kernels, on that set's packs:
-#include "hedgemetrics/detail/comoment_kernels.ipp"
-#include "hedgemetrics/detail/moment_kernels.ipp"
-#include "hedgemetrics/detail/window_lane_kernels.ipp"
-}  // namespace hedgemetrics::detail::isa_avx512
-#undef HEDGEMETRICS_ISA_VECTOR_BYTES
-#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#define HEDGEMETRICS_ISA_NAMESPACE isa_avx512
+#include "hedgemetrics/detail/isa_kernels.ipp"
 #if defined(__clang__)
 #pragma clang attribute pop
 #pragma STDC FP_CONTRACT DEFAULT
@@ -172,15 +151,8 @@ namespace hedgemetrics::detail::isa_avx512 {
 
 #define HEDGEMETRICS_ISA_VECTOR_BYTES 0
 #define HEDGEMETRICS_ISA_HARDWARE_FMA 0
-namespace hedgemetrics::detail::isa_portable {
-#include "hedgemetrics/detail/isa_pack.ipp"
-// The kernels, on that set's packs:
-#include "hedgemetrics/detail/comoment_kernels.ipp"
-#include "hedgemetrics/detail/moment_kernels.ipp"
-#include "hedgemetrics/detail/window_lane_kernels.ipp"
-}  // namespace hedgemetrics::detail::isa_portable
-#undef HEDGEMETRICS_ISA_VECTOR_BYTES
-#undef HEDGEMETRICS_ISA_HARDWARE_FMA
+#define HEDGEMETRICS_ISA_NAMESPACE isa_portable
+#include "hedgemetrics/detail/isa_kernels.ipp"
 
 #endif
 
