@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -93,15 +94,35 @@ void finish_covariation(covariation_fit<Real>& fit) noexcept {
 /// log2(512)·eps·Σ|terms| is 9 units of rounding (measured with bench_alignment: 256 and 1024 run alike).
 inline constexpr std::size_t hy_block = 512;
 
-/// Σ a_k·b_k over one block, pairwise (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
-/// §4.2: error at most ⌈log2 count⌉·eps·Σ|a_k b_k|), in place in `a`; the halving loops vectorise.
+/// Σ a_k over one block, pairwise (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
+/// §4.2: error at most ⌈log2 count⌉·eps·Σ|a_k|), in place in `a`, which has room for the next power of
+/// two ≥ count: the block is padded with zeros, then each half is added onto the one below it.
+///
+/// GCC does not vectorise these loops at -O2 (unknown trip counts), where they took a quarter of
+/// hayashi_yoshida's time in bench_alignment; for double they run on pairs in the compilers' generic
+/// vectors (SSE2 on x86-64, NEON on AArch64), each lane doing the scalar loop's additions in its order,
+/// so the sum is the same to the bit.
 template <class Real>
-[[nodiscard]] Real pairwise_dot(Real* a, const Real* b, std::size_t count) noexcept {
+[[nodiscard]] Real pairwise_sum(Real* a, std::size_t count) noexcept {
   std::size_t width = 1;
   while (width < count) width *= 2;
-  for (std::size_t k = 0; k < count; ++k) a[k] *= b[k];
   for (std::size_t k = count; k < width; ++k) a[k] = 0;
-  for (std::size_t half = width / 2; half >= 1; half /= 2) {
+  std::size_t half = width / 2;
+#if defined(__GNUC__) || defined(__clang__)
+  if constexpr (std::is_same_v<Real, double>) {
+    typedef double double_pair __attribute__((vector_size(16)));
+    for (; half >= 2; half /= 2) {
+      for (std::size_t k = 0; k < half; k += 2) {
+        double_pair low, high;
+        std::memcpy(&low, a + k, sizeof low);
+        std::memcpy(&high, a + k + half, sizeof high);
+        low += high;
+        std::memcpy(a + k, &low, sizeof low);
+      }
+    }
+  }
+#endif
+  for (; half >= 1; half /= 2) {
     for (std::size_t k = 0; k < half; ++k) a[k] += a[k + half];
   }
   return count > 0 ? a[0] : Real(0);
@@ -114,9 +135,11 @@ template <class Real, class T>
   compensated_sum<Real> total;
   for (std::size_t first = 1; first < n; first += hy_block) {
     const std::size_t end = n - first < hy_block ? n : first + hy_block;
-    for (std::size_t k = first; k < end; ++k)
-      d[k - first] = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
-    total.add(pairwise_dot(d, d, end - first));
+    for (std::size_t k = first; k < end; ++k) {
+      const Real change = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
+      d[k - first] = change * change;
+    }
+    total.add(pairwise_sum(d, end - first));
   }
   return total.value();
 }
@@ -136,12 +159,11 @@ template <class Real, class TX, class TY>
   fit.exposure_ticks = nx;
   fit.hedge_ticks = ny;
   if (nx < 2 || ny < 2) return fit;
-  // Blocks of S intervals: the pointers write each interval's ΔS and telescoped ΔF run into two small
-  // buffers (in L1); their products are summed pairwise per block, the block sums compensated. (One
-  // compensated product per interval, Dot2, ran 1.7x slower: its chain of dependent additions.)
+  // Blocks of S intervals: the pointers write each interval's product ΔS·(telescoped ΔF run) into a small
+  // buffer (in L1), summed pairwise per block, the block sums compensated. (One compensated product per
+  // interval, Dot2, ran 1.7x slower: its chain of dependent additions.)
   constexpr std::size_t block = hy_block;
-  Real dx_buffer[block];
-  Real dy_buffer[block];
+  Real products[block];
   compensated_sum<Real> cov;
   std::size_t at_or_before = 0;  // #{j : y_j ≤ x_{i−1}}
   std::size_t before = 0;        // #{j : y_j < x_i}
@@ -155,11 +177,12 @@ template <class Real, class TX, class TY>
       const std::size_t hi = before < ny - 1 ? before : ny - 1;
       // lo > hi (no overlap) happens only at the ends of F's span, where the clamps make lo − 1 = hi:
       // the difference below is then exactly 0.
-      dx_buffer[i - first] = static_cast<Real>(x[i]) - static_cast<Real>(x[i - 1]);
-      dy_buffer[i - first] = static_cast<Real>(y[hi]) - static_cast<Real>(y[lo - 1]);
+      const Real dx = static_cast<Real>(x[i]) - static_cast<Real>(x[i - 1]);
+      const Real dy = static_cast<Real>(y[hi]) - static_cast<Real>(y[lo - 1]);
+      products[i - first] = dx * dy;
       pairs += lo <= hi ? hi - lo + 1 : 0;
     }
-    cov.add(pairwise_dot(dx_buffer, dy_buffer, end - first));
+    cov.add(pairwise_sum(products, end - first));
   }
   const Real rv_x = realised_variance<Real>(x, nx), rv_y = realised_variance<Real>(y, ny);
   fit.overlapping_pairs = pairs;
