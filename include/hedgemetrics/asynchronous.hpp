@@ -19,6 +19,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -93,18 +94,49 @@ void finish_covariation(covariation_fit<Real>& fit) noexcept {
 /// log2(512)·eps·Σ|terms| is 9 units of rounding (measured with bench_alignment: 256 and 1024 run alike).
 inline constexpr std::size_t hy_block = 512;
 
-/// Σ a_k·b_k over one block, pairwise (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
-/// §4.2: error at most ⌈log2 count⌉·eps·Σ|a_k b_k|), in place in `a`; the halving loops vectorise.
+/// Σ a_k over one block, pairwise (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed.,
+/// §4.2: error at most ⌈log2 count⌉·eps·Σ|a_k|), in place in `a`, which has room for the next power of
+/// two ≥ count: the block is padded with zeros, then each half is added onto the one below it.
+///
+/// GCC does not vectorise these loops at -O2 (unknown trip counts), where they took a quarter of
+/// hayashi_yoshida's time in bench_alignment; for double they run on pairs in the compilers' generic
+/// vectors (SSE2 on x86-64, NEON on AArch64), each lane doing the scalar loop's additions in its order,
+/// so the sum is the same to the bit.
 template <class Real>
-[[nodiscard]] Real pairwise_dot(Real* a, const Real* b, std::size_t count) noexcept {
+[[nodiscard]] Real pairwise_sum(Real* a, std::size_t count) noexcept {
   std::size_t width = 1;
   while (width < count) width *= 2;
-  for (std::size_t k = 0; k < count; ++k) a[k] *= b[k];
   for (std::size_t k = count; k < width; ++k) a[k] = 0;
-  for (std::size_t half = width / 2; half >= 1; half /= 2) {
+  std::size_t half = width / 2;
+#if defined(__GNUC__) || defined(__clang__)
+  if constexpr (std::is_same_v<Real, double>) {
+    typedef double double_pair __attribute__((vector_size(16)));
+    for (; half >= 2; half /= 2) {
+      for (std::size_t k = 0; k < half; k += 2) {
+        double_pair low, high;
+        std::memcpy(&low, a + k, sizeof low);
+        std::memcpy(&high, a + k + half, sizeof high);
+        low += high;
+        std::memcpy(a + k, &low, sizeof low);
+      }
+    }
+  }
+#endif
+  for (; half >= 1; half /= 2) {
     for (std::size_t k = 0; k < half; ++k) a[k] += a[k + half];
   }
   return count > 0 ? a[0] : Real(0);
+}
+
+/// Σ (x_k − x_{k−1})², k = first..end−1 (one block of realised_variance), pairwise, using `d` (room for
+/// hy_block values).
+template <class Real, class T>
+[[nodiscard]] Real squared_changes(const T* x, std::size_t first, std::size_t end, Real* d) noexcept {
+  for (std::size_t k = first; k < end; ++k) {
+    const Real change = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
+    d[k - first] = change * change;
+  }
+  return pairwise_sum(d, end - first);
 }
 
 /// Σ (x_k − x_{k−1})², k = 1..n−1: blocks summed pairwise, the block sums compensated (Neumaier).
@@ -114,9 +146,7 @@ template <class Real, class T>
   compensated_sum<Real> total;
   for (std::size_t first = 1; first < n; first += hy_block) {
     const std::size_t end = n - first < hy_block ? n : first + hy_block;
-    for (std::size_t k = first; k < end; ++k)
-      d[k - first] = static_cast<Real>(x[k]) - static_cast<Real>(x[k - 1]);
-    total.add(pairwise_dot(d, d, end - first));
+    total.add(squared_changes(x, first, end, d));
   }
   return total.value();
 }
@@ -128,24 +158,44 @@ template <class Real, class T>
 /// Their ΔF telescope: Σ_{j=lo..hi} ΔF_j = F(y_hi) − F(y_{lo−1}), one subtraction per interval.
 /// (A branch-free merge of the two streams was tried and measured 2x slower on random gaps: it does
 /// nx + ny steps, each with a dependent load, where the `while` loops here do one cheap step per tick.)
+///
+/// One pass over the data: both realised variances (realised_variance's blocks, in its order: the same
+/// bits) and, into `ordered`, whether both series' timestamps are strictly increasing are formed from
+/// the blocks the pointers have just read, in cache. (As separate passes they read the four arrays a
+/// second time: a third of the time at 10⁷ ticks in bench_alignment.) On unordered timestamps every read
+/// stays within the series; the figures are then meaningless and the caller reports the error.
 template <class Real, class TX, class TY>
 [[nodiscard]] covariation_fit<Real> hayashi_yoshida_kernel(const std::int64_t* tx, const TX* x,
                                                            std::size_t nx, const std::int64_t* ty,
-                                                           const TY* y, std::size_t ny) noexcept {
+                                                           const TY* y, std::size_t ny,
+                                                           bool& ordered) noexcept {
   covariation_fit<Real> fit;
   fit.exposure_ticks = nx;
   fit.hedge_ticks = ny;
-  if (nx < 2 || ny < 2) return fit;
-  // Blocks of S intervals: the pointers write each interval's ΔS and telescoped ΔF run into two small
-  // buffers (in L1); their products are summed pairwise per block, the block sums compensated. (One
-  // compensated product per interval, Dot2, ran 1.7x slower: its chain of dependent additions.)
+  if (nx < 2 || ny < 2) {
+    ordered = increasing_stretch(tx, 0, nx) && increasing_stretch(ty, 0, ny);
+    return fit;
+  }
+  // Blocks of S intervals: the pointers write each interval's product ΔS·(telescoped ΔF run) into a small
+  // buffer (in L1), summed pairwise per block, the block sums compensated. (One compensated product per
+  // interval, Dot2, ran 1.7x slower: its chain of dependent additions.)
   constexpr std::size_t block = hy_block;
-  Real dx_buffer[block];
-  Real dy_buffer[block];
-  compensated_sum<Real> cov;
+  Real products[block];
+  Real squares[block];
+  compensated_sum<Real> cov, rv_x, rv_y;
+  bool in_order = true;
+  std::size_t y_done = 1;        // F's changes 1 .. y_done − 1 are in rv_y and its times checked
   std::size_t at_or_before = 0;  // #{j : y_j ≤ x_{i−1}}
   std::size_t before = 0;        // #{j : y_j < x_i}
   std::size_t pairs = 0;
+  // F's blocks of changes that end at or before `to`.
+  const auto hedge_blocks = [&](std::size_t to) {
+    for (; y_done < ny && (ny - y_done <= block ? ny : y_done + block) <= to; y_done += block) {
+      const std::size_t end = ny - y_done <= block ? ny : y_done + block;
+      in_order = in_order && increasing_stretch(ty, y_done, end);
+      rv_y.add(squared_changes(y, y_done, end, squares));
+    }
+  };
   for (std::size_t first = 1; first < nx; first += block) {
     const std::size_t end = nx - first < block ? nx : first + block;
     for (std::size_t i = first; i < end; ++i) {
@@ -155,17 +205,22 @@ template <class Real, class TX, class TY>
       const std::size_t hi = before < ny - 1 ? before : ny - 1;
       // lo > hi (no overlap) happens only at the ends of F's span, where the clamps make lo − 1 = hi:
       // the difference below is then exactly 0.
-      dx_buffer[i - first] = static_cast<Real>(x[i]) - static_cast<Real>(x[i - 1]);
-      dy_buffer[i - first] = static_cast<Real>(y[hi]) - static_cast<Real>(y[lo - 1]);
+      const Real dx = static_cast<Real>(x[i]) - static_cast<Real>(x[i - 1]);
+      const Real dy = static_cast<Real>(y[hi]) - static_cast<Real>(y[lo - 1]);
+      products[i - first] = dx * dy;
       pairs += lo <= hi ? hi - lo + 1 : 0;
     }
-    cov.add(pairwise_dot(dx_buffer, dy_buffer, end - first));
+    cov.add(pairwise_sum(products, end - first));
+    in_order = in_order && increasing_stretch(tx, first, end);
+    rv_x.add(squared_changes(x, first, end, squares));
+    hedge_blocks(before + 1);  // F up to observation `before` read by the pointers
   }
-  const Real rv_x = realised_variance<Real>(x, nx), rv_y = realised_variance<Real>(y, ny);
+  hedge_blocks(ny);
+  ordered = in_order;
   fit.overlapping_pairs = pairs;
   fit.covariance = cov.value();
-  fit.exposure_variance = rv_x;
-  fit.hedge_variance = rv_y;
+  fit.exposure_variance = rv_x.value();
+  fit.hedge_variance = rv_y.value();
   finish_covariation(fit);
   return fit;
 }
@@ -269,20 +324,25 @@ template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
   const auto f = detail::view_of(hedge, function, "hedge");
   detail::require_same_length(function, "exposure_time", ts.size(), "exposure", s.size());
   detail::require_same_length(function, "hedge_time", tf.size(), "hedge", f.size());
-  detail::require_increasing(ts.data(), ts.size(), "exposure", function);
-  detail::require_increasing(tf.data(), tf.size(), "hedge", function);
   if (options.missing == missing_data::propagate) {
-    // The fast path reads the caller's arrays in place, whatever their element types.
-    auto fit =
-        detail::hayashi_yoshida_kernel<Real>(ts.data(), s.data(), s.size(), tf.data(), f.data(), f.size());
+    // The fast path reads the caller's arrays in place, whatever their element types, and checks the
+    // order of the timestamps as it reads them: the full checks, which throw, run only when that fails.
+    bool ordered = true;
+    auto fit = detail::hayashi_yoshida_kernel<Real>(ts.data(), s.data(), s.size(), tf.data(), f.data(),
+                                                    f.size(), ordered);
+    if (!ordered) {
+      detail::require_increasing(ts.data(), ts.size(), "exposure", function);
+      detail::require_increasing(tf.data(), tf.size(), "hedge", function);
+    }
     return fit;
   }
   detail::timed_pair<Real> pair;
-  detail::timed_pair_of(exposure_time, exposure, hedge_time, hedge, function, pair);
+  detail::timed_pair_of(exposure_time, exposure, hedge_time, hedge, function, pair);  // checks the order
   std::vector<detail::checked_series<Real>> kept;
   detail::screen_missing(pair, options.missing, function, kept);
+  bool ordered = true;
   return detail::hayashi_yoshida_kernel<Real>(kept[0].time, kept[0].value, kept[0].size, kept[1].time,
-                                              kept[1].value, kept[1].size);
+                                              kept[1].value, kept[1].size, ordered);
 }
 
 /// The previous-tick synchronous estimator HY corrects: both series sampled on the grid
