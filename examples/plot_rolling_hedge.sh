@@ -3,10 +3,13 @@
 # Draws the CSV written by the rolling_hedge example as a PNG: the rolling and EWMA hedge ratios (top) and
 # the rolling effectiveness R^2 (bottom). Needs gnuplot (Debian: gnuplot-nox).
 #
-#   examples/plot_rolling_hedge.sh [rolling_hedge.csv [rolling_hedge.png]]
+#   examples/plot_rolling_hedge.sh [rolling_hedge.csv [rolling_hedge.png [title]]]
+#
+# The title names the hedge (rolling_hedge prints the command with it); by default the WTI pair.
 set -eu
 csv=${1:-rolling_hedge.csv}
 png=${2:-${csv%.csv}.png}
+title=${3:-WTI spot hedged with NYMEX CL1}
 if ! command -v gnuplot >/dev/null 2>&1; then
   echo "plot_rolling_hedge: gnuplot not found (Debian: apt-get install gnuplot-nox)" >&2
   exit 1
@@ -25,7 +28,7 @@ set format x "%Y"
 set autoscale xfix
 set grid
 set key top left
-set multiplot layout 2,1 title "WTI spot hedged with NYMEX CL1 (daily price changes)"
+set multiplot layout 2,1 title "$title (daily price changes)"
 set ylabel "hedge ratio h*"
 set yrange [0:1.6]
 plot "$csv" using 1:4 skip 1 with lines lw 1 lc rgb "#c0c0c0" title "EWMA, lambda 0.94", \

@@ -2,11 +2,12 @@
 // Time-varying hedge ratios and their out-of-sample effectiveness: WTI spot (Cushing) hedged with the
 // front-month NYMEX crude future CL1, on daily price changes.
 //
-//   rolling_hedge [prices.csv [out.csv]]
+//   rolling_hedge [prices.csv [out.csv [spot_column hedge_column]]]
 //
-// prices.csv: a CSV with a date column and the columns RWTC_spot_usd_bbl and RCLC1_usd_bbl, such as
-// ../shared/data/market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv. Without it (or when it does not
-// exist) a built-in scenario is used. Prints the walk-forward comparison of the strategies by year and
+// prices.csv: a CSV with a date column and the two price columns, by default RWTC_spot_usd_bbl and
+// RCLC1_usd_bbl, as in ../shared/data/market/derived/wti_spot_RWTC_vs_CL1_CL2_aligned.csv. Without it (no
+// argument, or "") a built-in scenario is used; a file that cannot be read, or a column it lacks, is an
+// error (exit status 2). Prints the walk-forward comparison of the strategies by year and
 // overall, after costs: 2 bp of the notional traded, half a bid-ask spread and square-root market impact
 // for a hedge of 10 million barrels (assumed figures, stated below: the EIA files have no quotes or
 // volumes), and each strategy's cost drag; writes out.csv (default rolling_hedge.csv): date, rolling and
@@ -18,7 +19,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -43,6 +43,7 @@ constexpr double exposure_bbl = 1e7;
 
 struct prices {
   std::string source;
+  std::string pair;  // what is hedged with what, for the chart's title
   std::vector<std::string> dates;
   std::vector<double> spot, futures;
 };
@@ -52,6 +53,7 @@ struct prices {
 prices builtin() {
   prices p;
   p.source = "built-in scenario (10 years, hedge ratio drifting between 0.7 and 1.1)";
+  p.pair = "built-in scenario";
   std::uint64_t state = 20240229;
   auto uniform = [&state] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -73,11 +75,17 @@ prices builtin() {
   return p;
 }
 
-prices from_csv(const std::string& path) {
+constexpr const char* default_spot = "RWTC_spot_usd_bbl";
+constexpr const char* default_hedge = "RCLC1_usd_bbl";
+
+prices from_csv(const std::string& path, const std::string& spot, const std::string& hedge) {
   const price_csv::table table = price_csv::read_csv(path);
-  const price_csv::aligned_columns columns = price_csv::align(table, "RWTC_spot_usd_bbl", "RCLC1_usd_bbl");
+  const price_csv::aligned_columns columns = price_csv::align(table, spot, hedge);
   prices p;
-  p.source = path + " (WTI Cushing spot vs NYMEX CL1, " + std::to_string(columns.dates.size()) + " days)";
+  const std::string pair = spot == default_spot && hedge == default_hedge ? "WTI Cushing spot vs NYMEX CL1"
+                                                                          : spot + " hedged with " + hedge;
+  p.source = path + " (" + pair + ", " + std::to_string(columns.dates.size()) + " days)";
+  p.pair = pair;
   for (const auto& d : columns.dates) p.dates.push_back(d.iso());
   p.spot = columns.first;
   p.futures = columns.second;
@@ -102,8 +110,24 @@ int main(int argc, char** argv) {
   try {
     const std::string input = argc > 1 ? argv[1] : "";
     const std::string output = argc > 2 ? argv[2] : "rolling_hedge.csv";
-    const prices p = !input.empty() && std::filesystem::exists(input) ? from_csv(input) : builtin();
+    if (argc == 4 || argc > 5) {
+      std::fprintf(stderr, "usage: rolling_hedge [prices.csv [out.csv [spot_column hedge_column]]]\n");
+      return 2;
+    }
+    const std::string spot_column = argc > 3 ? argv[3] : default_spot;
+    const std::string hedge_column = argc > 4 ? argv[4] : default_hedge;
+    if (input.empty() && argc > 3) {
+      std::fprintf(stderr, "rolling_hedge: columns %s and %s given without a prices file\n",
+                   spot_column.c_str(), hedge_column.c_str());
+      return 2;
+    }
+    const prices p = input.empty() ? builtin() : from_csv(input, spot_column, hedge_column);
     std::printf("%s\n", p.source.c_str());
+    if (!input.empty() && (spot_column != default_spot || hedge_column != default_hedge)) {
+      std::printf(
+          "(The liquidity figures below are those assumed for WTI crude: read bbl as one unit of these "
+          "prices, and set your own spread, impact and volume for this market.)\n");
+    }
 
     // Daily P&L per barrel: the change of the spot (the exposure) and of the future (the hedge). Period t
     // runs from close t to close t + 1; the trade before it is done at the future's price at close t.
@@ -199,6 +223,8 @@ int main(int argc, char** argv) {
     std::fclose(csv);
     std::printf("\nRolling (%zu days) and EWMA (lambda %.2f) ratio and effectiveness written to %s\n", window,
                 lambda, output.c_str());
+    std::printf("Chart: examples/plot_rolling_hedge.sh %s %s.png \"%s\"\n", output.c_str(),
+                output.substr(0, output.rfind('.')).c_str(), p.pair.c_str());
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rolling_hedge: %s\n", e.what());
