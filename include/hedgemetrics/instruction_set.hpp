@@ -72,6 +72,9 @@ enum class instruction_set : int { portable = 0, sse2 = 1, avx2 = 2, avx512 = 3 
 /// Whether this CPU can run the kernels compiled for `set` (and this build compiled them).
 [[nodiscard]] inline bool instruction_set_supported(instruction_set set) noexcept {
 #if HEDGEMETRICS_DISPATCH_X86
+  // Reads the CPU's features now, as GCC's manual asks where the check may run before the runtime's own
+  // constructor (a static initializer with a constructor priority): the choice is kept for the process.
+  __builtin_cpu_init();
   switch (set) {
     case instruction_set::sse2:
       return true;
