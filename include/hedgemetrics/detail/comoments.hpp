@@ -294,15 +294,24 @@ inline constexpr std::size_t refine_limit = 4096;
 /// e = (x − x̄) − r(y − ȳ) formed without rounding error beyond their own (TwoSum deviations from the
 /// double-word means, TwoProduct r·(y − ȳ)) and summed with compensation (Ogita, Rump & Oishi 2005). The
 /// correction is what a double h* misses; it matters for the intercept x̄ − h*ȳ, whose condition number
-/// |h*ȳ|/|x̄ − h*ȳ| is 3,200 on NIST's Norris data. Non-finite pairs are skipped when `skip_nonfinite`
-/// (missing_data::omit); under the other policies none reach here.
+/// |h*ȳ|/|x̄ − h*ȳ| is 3,200 on NIST's Norris data. For the same reason Σe/n, what x̄ − r·ȳ still misses
+/// after the plain sums of the sweeps, is added to the exposure mean's tail, where the intercept picks it
+/// up. Non-finite pairs are skipped when `skip_nonfinite` (missing_data::omit); under the other policies
+/// none reach here.
 template <class Real, class X, class Y>
 void generic_refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_t n,
                           bool skip_nonfinite) noexcept {
   if (c.nonfinite || !(c.syy > 0)) return;
   const Real r = c.ratio;
-  // One residual term, exactly: e·(y − ȳ) as a value and its rounding error.
-  const auto term = [&c, r](Real u, Real v, Real& value, Real& error) noexcept {
+  // Σe·(y − ȳ) for h*, and Σe for the intercept (see the per-set kernel in comoment_kernels.ipp), each a
+  // compensated sum; the residuals e formed from the double-word means without rounding beyond their own.
+  compensated_sum<Real> products;
+  compensated_sum<Real> residuals;
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real u = static_cast<Real>(x[i]);
+    const Real v = static_cast<Real>(y[i]);
+    if (skip_nonfinite && (!std::isfinite(u) || !std::isfinite(v))) continue;
     Real dx = 0, dx_low = 0, dy = 0, dy_low = 0, p = 0, p_low = 0;
     two_sum(u, -c.mean_x, dx, dx_low);
     two_sum(v, -c.mean_y, dy, dy_low);
@@ -310,50 +319,17 @@ void generic_refine_ratio(comoments<Real>& c, const X* x, const Y* y, std::size_
     dy_low -= c.tail_y;
     two_product(r, dy, p, p_low);
     const Real e = (dx - p) + ((dx_low - p_low) - r * dy_low);
-    two_product(e, dy + dy_low, value, error);
-  };
-  // Compensated sums per lane (Ogita, Rump & Oishi's Sum2), so the lanes run side by side.
-  Real sum[lanes] = {};
-  Real compensation[lanes] = {};
-  const auto add = [&sum, &compensation](std::size_t j, Real value, Real error) noexcept {
-    Real next = 0, next_low = 0;
-    two_sum(sum[j], value, next, next_low);
-    sum[j] = next;
-    compensation[j] += next_low + error;
-  };
-  if (skip_nonfinite) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const Real u = static_cast<Real>(x[i]);
-      const Real v = static_cast<Real>(y[i]);
-      if (!std::isfinite(u) || !std::isfinite(v)) continue;
-      Real value = 0, error = 0;
-      term(u, v, value, error);
-      add(i % lanes, value, error);
-    }
-  } else {
-    const std::size_t whole = n - n % lanes;
-    for (std::size_t i = 0; i < whole; i += lanes) {
-      for (std::size_t j = 0; j < lanes; ++j) {
-        Real value = 0, error = 0;
-        term(static_cast<Real>(x[i + j]), static_cast<Real>(y[i + j]), value, error);
-        add(j, value, error);
-      }
-    }
-    for (std::size_t i = whole; i < n; ++i) {
-      Real value = 0, error = 0;
-      term(static_cast<Real>(x[i]), static_cast<Real>(y[i]), value, error);
-      add(0, value, error);
-    }
+    products.add_product(e, dy + dy_low);
+    residuals.add(e);
+    ++used;
   }
-  Real total = 0;
-  Real total_compensation = 0;
-  for (std::size_t j = 0; j < lanes; ++j) {
-    Real next = 0, next_low = 0;
-    two_sum(total, sum[j], next, next_low);
-    total = next;
-    total_compensation += next_low + compensation[j];
+  c.ratio_tail = products.value() / c.syy;
+  if (used > 0) {
+    Real mean = 0, tail = 0;
+    two_sum(c.mean_x, c.tail_x + residuals.value() / static_cast<Real>(used), mean, tail);
+    c.mean_x = mean;
+    c.tail_x = tail;
   }
-  c.ratio_tail = (total + total_compensation) / c.syy;
 }
 
 /// refine_ratio: the kernel of the process's instruction set for doubles, the generic one else.

@@ -108,16 +108,6 @@ inline constexpr std::size_t lanes = 2 * width;
   return greatest;
 }
 
-/// a·b + c rounded once: the instruction where the set has it; elsewhere std::fma (exact, but a library
-/// call), which the kernels avoid on such sets (see exact_product).
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE double fused(double a, double b, double c) noexcept {
-#if HEDGEMETRICS_ISA_HARDWARE_FMA
-  return __builtin_fma(a, b, c);
-#else
-  return std::fma(a, b, c);
-#endif
-}
-
 /// product + error == a·b exactly (TwoProduct). With FMA: error = fma(a, b, −product) (Ogita, Rump &
 /// Oishi 2005). Without: Dekker's splitting into 26-bit halves (Dekker 1971; Ogita, Rump & Oishi,
 /// Algorithm 3.2), exact unless a half overflows (|a| or |b| from 2^996) or a partial product underflows (|a·b| up to
