@@ -125,7 +125,7 @@ void BM_fit_hedge_omit(benchmark::State& state) {
       [](const T* exposure, const T* hedge, std::size_t n) {
         return hedgemetrics::fit_hedge(hedgemetrics::series_view<T>(exposure, n),
                                        hedgemetrics::series_view<T>(hedge, n),
-                                       hedgemetrics::missing_data::omit);
+                                       hedgemetrics::fit_options{true, hedgemetrics::missing_data::omit});
       },
       per_pair);
 }

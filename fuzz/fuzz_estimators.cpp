@@ -305,7 +305,8 @@ void run_fit_hedge_omit(const vec& x, const vec& y) {
       cy.push_back(y[i]);
     }
   }
-  check_fit(hedgemetrics::fit_hedge(x, y, hedgemetrics::missing_data::omit), cx, cy);
+  check_fit(hedgemetrics::fit_hedge(x, y, hedgemetrics::fit_options{true, hedgemetrics::missing_data::omit}),
+            cx, cy);
 }
 
 // ---------------------------------------------------------------------------------------------------

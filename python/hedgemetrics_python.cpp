@@ -186,7 +186,7 @@ py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const 
     hm::hedge_fit<double> fit;
     visit_pair(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
       py::gil_scoped_release unlocked;
-      fit = hm::fit_hedge(s, f, policy);
+      fit = hm::fit_hedge(s, f, hm::fit_options{true, policy});
       return 0;
     });
     return to_python(fit);

@@ -313,7 +313,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
             std::string(in_futures ? "futures" : "spot") + "[" + std::to_string(at) + "]";
         const std::string label = std::string(hm_test::type_name<T>()) + ", " + where + " = " + show(bad);
         for (const auto& b :
-             {hm::basis_risk(s, f), hm::basis_risk(s, f, Real(0.8), hm::missing_data::propagate)}) {
+             {hm::basis_risk(s, f),
+              hm::basis_risk(s, f, Real(0.8), hm::basis_options{hm::missing_data::propagate})}) {
           CHECK(b.n == n);
           check_all_nan(label + ", propagate", b);
         }
@@ -323,19 +324,19 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
         s_kept.erase(s_kept.begin() + static_cast<std::ptrdiff_t>(at));
         f_kept.erase(f_kept.begin() + static_cast<std::ptrdiff_t>(at));
         for (const Real r : {Real(1), Real(0.8)}) {
-          const auto omitted = hm::basis_risk(s, f, r, hm::missing_data::omit);
+          const auto omitted = hm::basis_risk(s, f, r, hm::basis_options{hm::missing_data::omit});
           CHECK(omitted.n == n - 1);
           check_basis(label + ", omit, ratio " + show(r), omitted,
                       ex::basis_risk(s_kept.data(), f_kept.data(), n - 1, r), figure_tolerance);
         }
-        CHECK(hm::basis_risk(s, f, hm::missing_data::omit).n == n - 1);
+        CHECK(hm::basis_risk(s, f, hm::basis_options{hm::missing_data::omit}).n == n - 1);
         // raise: std::domain_error naming the series and the index.
         for (int overload = 0; overload < 2; ++overload) {
           try {
             if (overload == 0) {
-              (void)hm::basis_risk(s, f, hm::missing_data::raise);
+              (void)hm::basis_risk(s, f, hm::basis_options{hm::missing_data::raise});
             } else {
-              (void)hm::basis_risk(s, f, Real(0.8), hm::missing_data::raise);
+              (void)hm::basis_risk(s, f, Real(0.8), hm::basis_options{hm::missing_data::raise});
             }
             FAIL(label << ": missing_data::raise did not throw");
           } catch (const std::domain_error& e) {
@@ -364,7 +365,7 @@ TEST_CASE("missing data: omit bridges a run of gaps across blocks") {
   }
   for (const double r : {1.0, 0.8}) {
     check_basis("runs of gaps, omit, ratio " + show(r),
-                hm::basis_risk(p.exposure, p.hedge, r, hm::missing_data::omit),
+                hm::basis_risk(p.exposure, p.hedge, r, hm::basis_options{hm::missing_data::omit}),
                 ex::basis_risk(s.data(), f.data(), s.size(), r), figure_tolerance);
   }
 }
@@ -487,7 +488,7 @@ TEST_CASE("WTI spot vs CL1 levels (negative prices on 2020-04-20 included): exac
     }
   }
   CHECK(s2.size() == spot.size() - 1);
-  check_basis("WTI spot - CL2, omit", hm::basis_risk(spot, cl2, hm::missing_data::omit),
+  check_basis("WTI spot - CL2, omit", hm::basis_risk(spot, cl2, hm::basis_options{hm::missing_data::omit}),
               ex::basis_risk(s2.data(), f2.data(), s2.size(), 1.0), figure_tolerance);
   check_basis("WTI spot - 0.98 CL1", hm::basis_risk(spot, cl1, 0.98),
               ex::basis_risk(spot.data(), cl1.data(), spot.size(), 0.98), figure_tolerance);
@@ -511,4 +512,25 @@ TEST_CASE(
   // the variance was 1.2% off. Exact: 2.5576864670126296e-106.
   const auto c = hm::basis_risk(spot, std::vector<double>{2.2617190219002138e-53, 1.7272269805873591e-77});
   CHECK(c.variance == doctest::Approx(2.5576864670126296067e-106).epsilon(1e-12));
+}
+
+TEST_CASE("basis_options and the deprecated positional policy") {
+  const std::vector<double> spot{10.0, 11.0, std::nan(""), 12.5, 12.0};
+  const std::vector<double> futures{9.5, 10.0, 11.0, 12.0, 11.0};
+  hm::basis_options omit;
+  omit.missing = hm::missing_data::omit;
+  const auto one = hm::basis_risk(spot, futures, omit);
+  const auto half = hm::basis_risk(spot, futures, 0.5, omit);
+  CHECK(one.n == 4);
+  CHECK(one.mean == doctest::Approx(0.75).epsilon(1e-15));  // basis 0.5, 1.0, 0.5, 1.0
+  CHECK(half.n == 4);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  CHECK(hm::basis_risk(spot, futures, hm::missing_data::omit).variance == one.variance);
+  CHECK(hm::basis_risk(spot, futures, 0.5, hm::missing_data::omit).variance == half.variance);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 }

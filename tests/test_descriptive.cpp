@@ -220,7 +220,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
       x[at] = bad;
       const std::string label =
           std::string(hm_test::type_name<T>()) + ", x[" + std::to_string(at) + "] = " + show(bad);
-      for (const auto& s : {hm::describe(x), hm::describe(x, hm::missing_data::propagate)}) {
+      for (const auto& s :
+           {hm::describe(x), hm::describe(x, hm::describe_options{hm::missing_data::propagate})}) {
         CHECK(s.n == n);
         check_nan(label + ", propagate: mean", s.mean);
         check_nan(label + ", propagate: variance", s.variance);
@@ -234,15 +235,15 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
 
       auto kept = x;
       kept.erase(kept.begin() + static_cast<std::ptrdiff_t>(at));
-      const auto omitted = hm::describe(x, hm::missing_data::omit);
+      const auto omitted = hm::describe(x, hm::describe_options{hm::missing_data::omit});
       CHECK(omitted.n == n - 1);
       check_summary(label + ", omit", omitted, ex::describe(kept.data(), kept.size()), figure_tolerance);
       const auto direct = hm::describe(kept);
       hm_test::check_close_value(label + ", omit vs the cleaned series: variance", omitted.variance,
                                  direct.variance, 1e-13);
-      CHECK(hm::mean(x, hm::missing_data::omit) == omitted.mean);
-      CHECK(hm::variance(x, hm::missing_data::omit) == omitted.variance);
-      CHECK(hm::standard_deviation(x, hm::missing_data::omit) == omitted.stddev);
+      CHECK(hm::mean(x, hm::describe_options{hm::missing_data::omit}) == omitted.mean);
+      CHECK(hm::variance(x, hm::describe_options{hm::missing_data::omit}) == omitted.variance);
+      CHECK(hm::standard_deviation(x, hm::describe_options{hm::missing_data::omit}) == omitted.stddev);
 
       const std::string index = "[" + std::to_string(at) + "]";
       auto expect_raise = [&](auto&& call, const std::string& function) {
@@ -256,17 +257,18 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
                                                                         << index << ": " << message);
         }
       };
-      expect_raise([&] { (void)hm::describe(x, hm::missing_data::raise); }, "describe");
-      expect_raise([&] { (void)hm::mean(x, hm::missing_data::raise); }, "mean");
-      expect_raise([&] { (void)hm::variance(x, hm::missing_data::raise); }, "variance");
-      expect_raise([&] { (void)hm::standard_deviation(x, hm::missing_data::raise); }, "standard_deviation");
+      expect_raise([&] { (void)hm::describe(x, hm::describe_options{hm::missing_data::raise}); }, "describe");
+      expect_raise([&] { (void)hm::mean(x, hm::describe_options{hm::missing_data::raise}); }, "mean");
+      expect_raise([&] { (void)hm::variance(x, hm::describe_options{hm::missing_data::raise}); }, "variance");
+      expect_raise([&] { (void)hm::standard_deviation(x, hm::describe_options{hm::missing_data::raise}); },
+                   "standard_deviation");
     }
   }
 }
 
 TEST_CASE("missing data: only missing values; omit leaves nothing") {
   const std::vector<double> x(5, std::numeric_limits<double>::quiet_NaN());
-  const auto s = hm::describe(x, hm::missing_data::omit);
+  const auto s = hm::describe(x, hm::describe_options{hm::missing_data::omit});
   CHECK(s.n == 0);
   check_nan("all missing, omit: mean", s.mean);
   check_nan("all missing, omit: variance", s.variance);
@@ -363,4 +365,28 @@ TEST_CASE("describe accepts every contiguous series type") {
   const std::vector<unsigned char> bytes{200, 3, 255, 17};
   check_summary("unsigned char", hm::describe(bytes), ex::describe(bytes.data(), bytes.size()),
                 figure_tolerance);
+}
+
+TEST_CASE("describe_options and the deprecated positional policy") {
+  const std::vector<double> x{1.0, 2.0, std::nan(""), 4.0, 3.0};
+  hm::describe_options omit;
+  omit.missing = hm::missing_data::omit;
+  const auto s = hm::describe(x, omit);
+  CHECK(s.n == 4);
+  CHECK(s.mean == 2.5);
+  CHECK(s.variance == doctest::Approx(5.0 / 3.0).epsilon(1e-15));  // Σ(x − 2.5)² = 5, n − 1 = 3
+  CHECK(hm::mean(x, omit) == s.mean);
+  CHECK(hm::variance(x, omit) == s.variance);
+  CHECK(hm::standard_deviation(x, omit) == s.stddev);
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  CHECK(hm::describe(x, hm::missing_data::omit).variance == s.variance);
+  CHECK(hm::mean(x, hm::missing_data::omit) == s.mean);
+  CHECK(hm::variance(x, hm::missing_data::omit) == s.variance);
+  CHECK(hm::standard_deviation(x, hm::missing_data::omit) == s.stddev);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 }

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -548,7 +549,11 @@ TEST_CASE("series of different lengths: std::invalid_argument naming both length
     }
   };
   expect([&] { (void)hm::fit_hedge(s, f); }, "fit_hedge");
-  expect([&] { (void)hm::fit_hedge(f, s, hm::missing_data::omit); }, "fit_hedge (omit)");
+  expect(
+      [&] {
+        (void)hm::fit_hedge(f, s, hm::fit_options{true, hm::missing_data::omit});
+      },
+      "fit_hedge (omit)");
   expect([&] { (void)hm::min_variance_hedge_ratio(s, f); }, "min_variance_hedge_ratio");
   expect([&] { (void)hm::hedge_effectiveness(s, f); }, "hedge_effectiveness");
   expect([&] { (void)hm::hedge_effectiveness(s, f, 0.5); }, "hedge_effectiveness(ratio)");
@@ -646,7 +651,8 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
         const std::string label = std::string(hm_test::type_name<T>()) + ", " + where + " = " + show(bad);
 
         // propagate, also the default: every figure NaN, n counts every pair.
-        for (const auto& fit : {hm::fit_hedge(s, f), hm::fit_hedge(s, f, hm::missing_data::propagate)}) {
+        for (const auto& fit :
+             {hm::fit_hedge(s, f), hm::fit_hedge(s, f, hm::fit_options{true, hm::missing_data::propagate})}) {
           CHECK(fit.n == n);
           check_all_nan(label + ", propagate", fit);
         }
@@ -660,22 +666,24 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
         auto f_kept = f;
         s_kept.erase(s_kept.begin() + static_cast<std::ptrdiff_t>(at));
         f_kept.erase(f_kept.begin() + static_cast<std::ptrdiff_t>(at));
-        const auto omitted = hm::fit_hedge(s, f, hm::missing_data::omit);
+        const auto omitted = hm::fit_hedge(s, f, hm::fit_options{true, hm::missing_data::omit});
         CHECK(omitted.n == n - 1);
         check_same_fit(label + ", omit vs the cleaned series", omitted, hm::fit_hedge(s_kept, f_kept), 1e-13);
         check_fit(label + ", omit vs exact", omitted, ex::fit_hedge(s_kept.data(), f_kept.data(), n - 1),
                   figure_tolerance, figure_tolerance);
-        hm_test::check_close_value(label + ", omit: min_variance_hedge_ratio",
-                                   hm::min_variance_hedge_ratio(s, f, hm::missing_data::omit), omitted.ratio,
-                                   1e-13);
-        hm_test::check_close_value(label + ", omit: hedge_effectiveness",
-                                   hm::hedge_effectiveness(s, f, hm::missing_data::omit),
-                                   omitted.effectiveness, 1e-13);
+        hm_test::check_close_value(
+            label + ", omit: min_variance_hedge_ratio",
+            hm::min_variance_hedge_ratio(s, f, hm::fit_options{true, hm::missing_data::omit}), omitted.ratio,
+            1e-13);
+        hm_test::check_close_value(
+            label + ", omit: hedge_effectiveness",
+            hm::hedge_effectiveness(s, f, hm::fit_options{true, hm::missing_data::omit}),
+            omitted.effectiveness, 1e-13);
         check_close(label + ", omit: residual_variance(ratio)",
-                    hm::residual_variance(s, f, Real(0.5), hm::missing_data::omit),
+                    hm::residual_variance(s, f, Real(0.5), hm::fit_options{true, hm::missing_data::omit}),
                     ex::residual_variance(s_kept.data(), f_kept.data(), n - 1, Real(0.5)), figure_tolerance);
         check_close(label + ", omit: hedge_effectiveness(ratio)",
-                    hm::hedge_effectiveness(s, f, Real(0.5), hm::missing_data::omit),
+                    hm::hedge_effectiveness(s, f, Real(0.5), hm::fit_options{true, hm::missing_data::omit}),
                     ex::hedge_effectiveness(s_kept.data(), f_kept.data(), n - 1, Real(0.5)),
                     figure_tolerance);
 
@@ -691,15 +699,31 @@ TEST_CASE_TEMPLATE("missing data: propagate, omit and raise at the first, a midd
                                                                           << where << ": " << message);
           }
         };
-        expect_raise([&] { (void)hm::fit_hedge(s, f, hm::missing_data::raise); }, "fit_hedge");
-        expect_raise([&] { (void)hm::min_variance_hedge_ratio(s, f, hm::missing_data::raise); },
-                     "min_variance_hedge_ratio");
-        expect_raise([&] { (void)hm::hedge_effectiveness(s, f, hm::missing_data::raise); },
-                     "hedge_effectiveness");
-        expect_raise([&] { (void)hm::hedge_effectiveness(s, f, Real(1), hm::missing_data::raise); },
-                     "hedge_effectiveness(ratio)");
-        expect_raise([&] { (void)hm::residual_variance(s, f, Real(1), hm::missing_data::raise); },
-                     "residual_variance");
+        expect_raise(
+            [&] {
+              (void)hm::fit_hedge(s, f, hm::fit_options{true, hm::missing_data::raise});
+            },
+            "fit_hedge");
+        expect_raise(
+            [&] {
+              (void)hm::min_variance_hedge_ratio(s, f, hm::fit_options{true, hm::missing_data::raise});
+            },
+            "min_variance_hedge_ratio");
+        expect_raise(
+            [&] {
+              (void)hm::hedge_effectiveness(s, f, hm::fit_options{true, hm::missing_data::raise});
+            },
+            "hedge_effectiveness");
+        expect_raise(
+            [&] {
+              (void)hm::hedge_effectiveness(s, f, Real(1), hm::fit_options{true, hm::missing_data::raise});
+            },
+            "hedge_effectiveness(ratio)");
+        expect_raise(
+            [&] {
+              (void)hm::residual_variance(s, f, Real(1), hm::fit_options{true, hm::missing_data::raise});
+            },
+            "residual_variance");
       }
     }
   }
@@ -722,12 +746,12 @@ TEST_CASE("missing data: several gaps; omit drops each pair once, raise names th
     }
   }
   REQUIRE(s.size() == 2096);
-  const auto omitted = hm::fit_hedge(p.exposure, p.hedge, hm::missing_data::omit);
+  const auto omitted = hm::fit_hedge(p.exposure, p.hedge, hm::fit_options{true, hm::missing_data::omit});
   CHECK(omitted.n == 2096);
   check_fit("four gaps, omit", omitted, ex::fit_hedge(s.data(), f.data(), s.size()), figure_tolerance,
             figure_tolerance);
   try {
-    (void)hm::fit_hedge(p.exposure, p.hedge, hm::missing_data::raise);
+    (void)hm::fit_hedge(p.exposure, p.hedge, hm::fit_options{true, hm::missing_data::raise});
     FAIL("missing_data::raise did not throw");
   } catch (const std::domain_error& e) {
     const std::string message = e.what();
@@ -735,7 +759,8 @@ TEST_CASE("missing data: several gaps; omit drops each pair once, raise names th
   }
   // Everything missing: omit leaves nothing, NaN figures, no throw.
   std::vector<double> all_nan(10, nan);
-  const auto none = hm::fit_hedge(all_nan, std::vector<double>(10, 1.0), hm::missing_data::omit);
+  const auto none =
+      hm::fit_hedge(all_nan, std::vector<double>(10, 1.0), hm::fit_options{true, hm::missing_data::omit});
   CHECK(none.n == 0);
   check_all_nan("everything missing, omit", none);
 }
@@ -759,7 +784,7 @@ void check_real_hedge(const std::string& file, const std::string& spot_column,
   const auto ds = changes(table.numbers(spot_column));
   const auto df = changes(table.numbers(futures_column));
   REQUIRE(ds.size() > 1000);
-  const auto fit = hm::fit_hedge(ds, df, hm::missing_data::omit);
+  const auto fit = hm::fit_hedge(ds, df, hm::fit_options{true, hm::missing_data::omit});
   // The derived files have no gap in these columns: omit must keep everything.
   CHECK(fit.n == ds.size());
   check_fit(file, fit, ex::fit_hedge(ds.data(), df.data(), ds.size()), figure_tolerance, figure_tolerance);
@@ -785,4 +810,55 @@ TEST_CASE("jet fuel spot vs heating-oil futures 1: a cross hedge, h* ~ 0.907, R^
 TEST_CASE("Henry Hub spot vs NG1: a poor hedge, R^2 ~ 0.06") {
   check_real_hedge("market/derived/henryhub_spot_vs_NG1_NG2_aligned.csv", "HenryHub_spot_usd_mmbtu",
                    "NG_contract1_usd_mmbtu", 0.487, 0.057);
+}
+
+TEST_CASE("fit_options: the missing-data policy and the intercept, and the deprecated positional policy") {
+  // The Hull 3.3-sized series with one gap: omit must give the fit of the cleaned series, bit for bit.
+  const std::vector<double> s{0.5, -0.3, 1.2, std::nan(""), 0.7, -1.1, 0.4};
+  const std::vector<double> f{0.6, -0.2, 1.0, 0.3, 0.9, -1.2, 0.2};
+  const std::vector<double> s_kept{0.5, -0.3, 1.2, 0.7, -1.1, 0.4};
+  const std::vector<double> f_kept{0.6, -0.2, 1.0, 0.9, -1.2, 0.2};
+  hm::fit_options omit;
+  omit.missing = hm::missing_data::omit;
+  const auto fit = hm::fit_hedge(s, f, omit);
+  const auto kept = hm::fit_hedge(s_kept, f_kept);
+  CHECK(fit.n == 6);
+  CHECK(fit.ratio == kept.ratio);
+  CHECK(hm::min_variance_hedge_ratio(s, f, omit) == kept.ratio);
+  CHECK(hm::hedge_effectiveness(s, f, omit) == kept.effectiveness);
+  CHECK(hm::hedge_effectiveness(s, f, 0.5, omit) == hm::hedge_effectiveness(s_kept, f_kept, 0.5));
+  CHECK(hm::residual_variance(s, f, 0.5, omit) == hm::residual_variance(s_kept, f_kept, 0.5));
+  CHECK(std::isnan(hm::fit_hedge(s, f).ratio));  // the default propagates
+
+  // A fit through the origin is the several-instrument fit's; the one-instrument functions say so.
+  hm::fit_options origin;
+  origin.intercept = false;
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { (void)hm::fit_hedge(s_kept, f_kept, origin); },
+           [&] { (void)hm::min_variance_hedge_ratio(s_kept, f_kept, origin); },
+           [&] { (void)hm::residual_variance(s_kept, f_kept, 1.0, origin); }}) {
+    try {
+      call();
+      FAIL("intercept = false was accepted by a one-instrument function");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find("fit_options::intercept = false") != std::string::npos);
+      CHECK(std::string(e.what()).find("several-instrument overload") != std::string::npos);
+    }
+  }
+
+  // The positional policy of the previous version still works, for one version, and says so.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  CHECK(hm::fit_hedge(s, f, hm::missing_data::omit).ratio == kept.ratio);
+  CHECK(hm::min_variance_hedge_ratio(s, f, hm::missing_data::omit) == kept.ratio);
+  CHECK(hm::hedge_effectiveness(s, f, hm::missing_data::omit) == kept.effectiveness);
+  CHECK(hm::hedge_effectiveness(s, f, 0.5, hm::missing_data::omit) ==
+        hm::hedge_effectiveness(s_kept, f_kept, 0.5));
+  CHECK(hm::residual_variance(s, f, 0.5, hm::missing_data::omit) ==
+        hm::residual_variance(s_kept, f_kept, 0.5));
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 }

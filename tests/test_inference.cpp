@@ -536,7 +536,7 @@ TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)
   // The fit's policy must be the one given: a fit under omit (6 pairs) with the default propagate (7 rows).
   std::vector<double> gap = s;
   gap[3] = std::numeric_limits<double>::quiet_NaN();
-  const auto omitted = hm::fit_hedge(gap, f, hm::missing_data::omit);
+  const auto omitted = hm::fit_hedge(gap, f, hm::fit_options{true, hm::missing_data::omit});
   CHECK_THROWS_WITH_AS((void)hm::newey_west(gap, f, omitted), doctest::Contains("made on 6"),
                        std::invalid_argument);
   hm::hac_options omit;

@@ -228,8 +228,9 @@ TEST_CASE("fit_hedge with k instruments agrees with exact rational least squares
 TEST_CASE("one instrument: the multi-instrument fit gives the univariate fit_hedge's figures") {
   for (const std::size_t n : {3U, 1000U, 5000U}) {
     for (const auto& family : hm_test::hard_families<double>(n, 42 + n)) {
-      const Eigen::Map<const vector> f(family.hedge.data(), static_cast<Eigen::Index>(n));
-      const auto multi = hm::fit_hedge(family.exposure, f, hm::fit_options{});  // k = 1 as a matrix
+      // k = 1 as an n×1 matrix: a vector would be one series, for the univariate fit_hedge.
+      const Eigen::Map<const matrix> f(family.hedge.data(), static_cast<Eigen::Index>(n), 1);
+      const auto multi = hm::fit_hedge(family.exposure, f);
       const auto want = ex::fit_hedge(family.exposure.data(), family.hedge.data(), n);
       const std::string label = family.name + " n=" + std::to_string(n);
       // Figures of the regression: the QR's accuracy on these series (up to 1e9 levels: the tolerance
@@ -414,6 +415,17 @@ TEST_CASE("accepted inputs: Eigen matrices, maps, Ref, row-major, blocks; float 
   for (const auto* f : {&a, &b, &c, &d}) {
     CHECK(f->ratios(0) == reference.ratios(0));
     CHECK(f->ratios(1) == reference.ratios(1));
+  }
+  // An Eigen expression of several columns is a matrix of instruments, not a series: it reaches this
+  // overload (and is evaluated), with or without options. Doubling the instruments halves the ratios.
+  const auto doubled = hm::fit_hedge(y, x * 2.0);
+  hm::fit_options omit;
+  omit.missing = hm::missing_data::omit;
+  const auto doubled_omit = hm::fit_hedge(s, 2.0 * x, omit);
+  for (const auto* f : {&doubled, &doubled_omit}) {
+    CHECK(f->ratios(0) == doctest::Approx(reference.ratios(0) / 2).epsilon(1e-14));
+    CHECK(f->ratios(1) == doctest::Approx(reference.ratios(1) / 2).epsilon(1e-14));
+    CHECK(f->r_squared == doctest::Approx(reference.r_squared).epsilon(1e-14));
   }
   // k contiguous series: a vector of vectors, and views over buffers that are not copied.
   const std::vector<std::vector<double>> columns{{x.col(0).data(), x.col(0).data() + n},

@@ -232,7 +232,7 @@ TEST_CASE("missing data at extreme scales: omit skips the gaps, propagate gives 
   auto s = scaled(jet_fuel, 1e200);
   auto f = scaled(heating_oil, 1e200);
   s[3] = std::numeric_limits<double>::quiet_NaN();
-  const auto omitted = hm::fit_hedge(s, f, hm::missing_data::omit);
+  const auto omitted = hm::fit_hedge(s, f, hm::fit_options{true, hm::missing_data::omit});
   std::vector<double> s14, f14;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i == 3) continue;
@@ -245,7 +245,8 @@ TEST_CASE("missing data at extreme scales: omit skips the gaps, propagate gives 
   CHECK(omitted.effectiveness == complete.effectiveness);
   CHECK(std::isinf(omitted.exposure_variance));
   CHECK(std::isnan(hm::fit_hedge(s, f).ratio));
-  CHECK_THROWS_AS(static_cast<void>(hm::fit_hedge(s, f, hm::missing_data::raise)), std::domain_error);
+  CHECK_THROWS_AS(static_cast<void>(hm::fit_hedge(s, f, hm::fit_options{true, hm::missing_data::raise})),
+                  std::domain_error);
 }
 
 TEST_CASE("integer series stay exact: int64 values near 2^62 square past nothing the scaling misses") {
@@ -422,7 +423,7 @@ TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs d
     const std::vector<double> x = {32.501960784196854, -1.7414843649532643e+308, 5.2846432015458031e-308,
                                    2.1646290087179583e-304};
     const std::vector<double> y = {-4.6632054584746354e+304, nan, nan, 3.4616138665934017e-164};
-    const auto got = hm::fit_hedge(x, y, hm::missing_data::omit);
+    const auto got = hm::fit_hedge(x, y, hm::fit_options{true, hm::missing_data::omit});
     const std::vector<double> xc = {x[0], x[3]}, yc = {y[0], y[3]};
     const auto want = ex::fit_hedge(xc.data(), yc.data(), 2);
     CHECK(got.n == 2);
@@ -434,7 +435,7 @@ TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs d
     const std::vector<double> x = {-4.7222936467215991e+226, 4.7514787092285699e-299, 1.5319149314489561e-309,
                                    7.7871897104323958e-308, 1.3906350864729128e-308};
     const std::vector<double> y = {nan, 1.5394040782141e-288, nan, nan, -5.4888028709683876e+303};
-    const auto got = hm::fit_hedge(x, y, hm::missing_data::omit);
+    const auto got = hm::fit_hedge(x, y, hm::fit_options{true, hm::missing_data::omit});
     const std::vector<double> xc = {x[1], x[4]}, yc = {y[1], y[4]};
     const auto want = ex::fit_hedge(xc.data(), yc.data(), 2);
     check_in_range("omit finding 2 exposure_mean", got.exposure_mean, want.exposure_mean);

@@ -90,7 +90,7 @@ hm::hedge_fit<hm::result_t<std::vector<T>, std::vector<T>>> window_fit(const std
                                                                        hm::missing_data policy) {
   const std::size_t begin = t + 1 >= window ? t + 1 - window : 0;
   return hm::fit_hedge(hm::series_view<T>(s.data() + begin, t + 1 - begin),
-                       hm::series_view<T>(f.data() + begin, t + 1 - begin), policy);
+                       hm::series_view<T>(f.data() + begin, t + 1 - begin), hm::fit_options{true, policy});
 }
 
 /// Checks the windows ending at `ends` (all when empty) against fit_hedge on each window.

@@ -700,7 +700,7 @@ template <class Exposure, class Hedge>
       ds.push_back(static_cast<Real>(s[t]) - static_cast<Real>(s[t - q]));
       df.push_back(static_cast<Real>(f[t]) - static_cast<Real>(f[t - q]));
     }
-    const auto fit = fit_hedge(ds, df, options.missing);
+    const auto fit = fit_hedge(ds, df, fit_options{true, options.missing});
     epps_point<Real> point;
     point.interval = q;
     point.n = fit.n;

@@ -391,13 +391,20 @@ template <class Spot, class Futures>
 
 }  // namespace detail
 
+/// Options of basis_risk.
+struct basis_options {
+  /// What non-finite values mean (see missing_data): propagate (every figure NaN), omit (drop the pairs
+  /// with any non-finite price) or raise (std::domain_error naming the first one).
+  missing_data missing = missing_data::propagate;
+};
+
 /// Basis risk of a hedge with ratio 1: statistics of b_t = spot_t − futures_t on price levels (Hull §3.3).
 /// See basis_stats for each figure and when it is NaN.
 /// \throws std::invalid_argument when the lengths differ; std::domain_error under missing_data::raise.
 template <class Spot, class Futures>
 [[nodiscard]] basis_stats<result_t<Spot, Futures>> basis_risk(const Spot& spot, const Futures& futures,
-                                                              missing_data policy = missing_data::propagate) {
-  return detail::compute_basis(spot, futures, result_t<Spot, Futures>(1), policy);
+                                                              const basis_options& options = {}) {
+  return detail::compute_basis(spot, futures, result_t<Spot, Futures>(1), options.missing);
 }
 
 /// Basis risk of a hedge with a given ratio h: statistics of b_t = spot_t − h·futures_t on price levels,
@@ -408,7 +415,26 @@ template <class Spot, class Futures>
 template <class Spot, class Futures>
 [[nodiscard]] basis_stats<result_t<Spot, Futures>> basis_risk(
     const Spot& spot, const Futures& futures, const detail::type_identity_t<result_t<Spot, Futures>> ratio,
-    missing_data policy = missing_data::propagate) {
+    const basis_options& options = {}) {
+  return detail::compute_basis(spot, futures, ratio, options.missing);
+}
+
+/// \deprecated The missing-data policy now goes in basis_options (`missing`); removed in the next version.
+template <class Spot, class Futures, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in basis_options: {.missing = policy} in C++20, or set "
+    "basis_options::missing")]] [[nodiscard]] basis_stats<result_t<Spot, Futures>>
+basis_risk(const Spot& spot, const Futures& futures, Policy policy) {
+  return detail::compute_basis(spot, futures, result_t<Spot, Futures>(1), policy);
+}
+
+/// \deprecated The missing-data policy now goes in basis_options (`missing`); removed in the next version.
+template <class Spot, class Futures, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in basis_options: {.missing = policy} in C++20, or set "
+    "basis_options::missing")]] [[nodiscard]] basis_stats<result_t<Spot, Futures>>
+basis_risk(const Spot& spot, const Futures& futures,
+           const detail::type_identity_t<result_t<Spot, Futures>> ratio, Policy policy) {
   return detail::compute_basis(spot, futures, ratio, policy);
 }
 

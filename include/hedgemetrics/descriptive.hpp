@@ -62,32 +62,75 @@ template <class Series>
 
 }  // namespace detail
 
+/// Options of describe, mean, variance and standard_deviation.
+struct describe_options {
+  /// What non-finite values mean (see missing_data): propagate (every figure NaN), omit (drop them) or
+  /// raise (std::domain_error naming the first one).
+  missing_data missing = missing_data::propagate;
+};
+
 /// Summary of a series in one pass over memory: x̄ = Σx/n, s² = Σ(x − x̄)²/(n − 1), s, min, max.
 /// The sum of squares is centred block by block and merged pairwise (Chan, Golub & LeVeque 1979, 1983),
 /// so values near 1e7 that differ in the first decimal (NIST's NumAcc4) keep their digits.
 /// \throws std::domain_error under missing_data::raise, naming the first non-finite value.
 template <class Series>
 [[nodiscard]] series_summary<result_t<Series>> describe(const Series& x,
-                                                        missing_data policy = missing_data::propagate) {
-  return detail::summarise(x, policy, "hedgemetrics::describe");
+                                                        const describe_options& options = {}) {
+  return detail::summarise(x, options.missing, "hedgemetrics::describe");
 }
 
 /// Arithmetic mean Σx/n; NaN when n = 0. See describe().
 template <class Series>
-[[nodiscard]] result_t<Series> mean(const Series& x, missing_data policy = missing_data::propagate) {
-  return detail::summarise(x, policy, "hedgemetrics::mean").mean;
+[[nodiscard]] result_t<Series> mean(const Series& x, const describe_options& options = {}) {
+  return detail::summarise(x, options.missing, "hedgemetrics::mean").mean;
 }
 
 /// Sample variance Σ(x − x̄)²/(n − 1); NaN when n < 2. See describe().
 template <class Series>
-[[nodiscard]] result_t<Series> variance(const Series& x, missing_data policy = missing_data::propagate) {
-  return detail::summarise(x, policy, "hedgemetrics::variance").variance;
+[[nodiscard]] result_t<Series> variance(const Series& x, const describe_options& options = {}) {
+  return detail::summarise(x, options.missing, "hedgemetrics::variance").variance;
 }
 
 /// Sample standard deviation √(Σ(x − x̄)²/(n − 1)); NaN when n < 2. See describe().
 template <class Series>
-[[nodiscard]] result_t<Series> standard_deviation(const Series& x,
-                                                  missing_data policy = missing_data::propagate) {
+[[nodiscard]] result_t<Series> standard_deviation(const Series& x, const describe_options& options = {}) {
+  return detail::summarise(x, options.missing, "hedgemetrics::standard_deviation").stddev;
+}
+
+/// \deprecated The missing-data policy now goes in describe_options (`missing`); removed in the next
+/// version.
+template <class Series, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in describe_options: {.missing = policy} in C++20, or set "
+    "describe_options::missing")]] [[nodiscard]] series_summary<result_t<Series>>
+describe(const Series& x, Policy policy) {
+  return detail::summarise(x, policy, "hedgemetrics::describe");
+}
+
+/// \deprecated The missing-data policy now goes in describe_options (`missing`).
+template <class Series, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in describe_options: {.missing = policy} in C++20, or set "
+    "describe_options::missing")]] [[nodiscard]] result_t<Series>
+mean(const Series& x, Policy policy) {
+  return detail::summarise(x, policy, "hedgemetrics::mean").mean;
+}
+
+/// \deprecated The missing-data policy now goes in describe_options (`missing`).
+template <class Series, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in describe_options: {.missing = policy} in C++20, or set "
+    "describe_options::missing")]] [[nodiscard]] result_t<Series>
+variance(const Series& x, Policy policy) {
+  return detail::summarise(x, policy, "hedgemetrics::variance").variance;
+}
+
+/// \deprecated The missing-data policy now goes in describe_options (`missing`).
+template <class Series, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in describe_options: {.missing = policy} in C++20, or set "
+    "describe_options::missing")]] [[nodiscard]] result_t<Series>
+standard_deviation(const Series& x, Policy policy) {
   return detail::summarise(x, policy, "hedgemetrics::standard_deviation").stddev;
 }
 

@@ -1254,7 +1254,7 @@ namespace detail {
 template <class Exposure, class Hedge>
 [[nodiscard]] normal_hedge_moments moments_for_normal(const Exposure& exposure, const Hedge& hedge,
                                                       missing_data policy) {
-  const auto fit = fit_hedge(exposure, hedge, policy);
+  const auto fit = fit_hedge(exposure, hedge, fit_options{true, policy});
   normal_hedge_moments m;
   m.exposure_mean = static_cast<double>(fit.exposure_mean);
   m.hedge_mean = static_cast<double>(fit.hedge_mean);

@@ -11,6 +11,9 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
 
 #include "hedgemetrics/detail/comoments.hpp"
 #include "hedgemetrics/detail/range.hpp"
@@ -170,6 +173,42 @@ template <class Real>
 
 }  // namespace detail
 
+/// Options of every fit of the minimum-variance hedge: fit_hedge, min_variance_hedge_ratio,
+/// hedge_effectiveness and residual_variance with one instrument, and fit_hedge with several
+/// (multi_hedge.hpp). Positional arguments are only the data (and, where a function evaluates a given
+/// hedge, its ratio); everything else is here, under the names every options struct of the library uses.
+struct fit_options {
+  /// Fit an intercept (the default). False fits through the origin, as NIST's NoInt1 and NoInt2 are: only
+  /// the several-instrument fit does; the one-instrument functions throw std::invalid_argument for it.
+  bool intercept = true;
+  /// What non-finite values mean (see missing_data): propagate (every figure NaN), omit (drop the pairs,
+  /// or rows, with any non-finite value) or raise (std::domain_error naming the first one).
+  missing_data missing = missing_data::propagate;
+};
+
+namespace detail {
+
+inline void require_intercept(const fit_options& options, const char* function) {
+  if (!options.intercept) {
+    HEDGEMETRICS_THROW(std::invalid_argument(
+        std::string(function) +
+        ": fit_options::intercept = false (a fit through the origin) needs the several-instrument overload; "
+        "pass the hedge as a one-column Eigen matrix, e.g. Eigen::Map<const Eigen::MatrixXd>(f.data(), n, "
+        "1)"));
+  }
+}
+
+template <class Exposure, class Hedge>
+[[nodiscard]] scaled_comoments<result_t<Exposure, Hedge>> fit_comoments(const Exposure& exposure,
+                                                                        const Hedge& hedge,
+                                                                        const fit_options& options,
+                                                                        const char* function) {
+  require_intercept(options, function);
+  return scaled_comoments_of(exposure, hedge, options.missing, function);
+}
+
+}  // namespace detail
+
 /// Fits the minimum-variance hedge of `exposure` with `hedge`: h* = Cov(S,F)/Var(F), its standard error,
 /// and every figure of hedge_fit (see there for each formula, its degrees of freedom and when it is NaN).
 ///
@@ -178,50 +217,49 @@ template <class Real>
 /// figures keep their digits on price levels near 1e9 and on hedges with R² within 1e-12 of 1.
 ///
 /// \param exposure the position held (S): any contiguous series (see series.hpp).
-/// \param hedge    the instrument sold (F), aligned with `exposure`.
-/// \param policy   what non-finite values mean (see missing_data).
+/// \param hedge    the instrument sold (F), aligned with `exposure`. An Eigen matrix of several instruments
+///                 goes to the several-instrument overload (multi_hedge.hpp).
+/// \param options  `missing`: what non-finite values mean (see missing_data); `intercept` must be true.
 /// \returns hedge_fit<result_t<Exposure, Hedge>>.
-/// \throws std::invalid_argument when the lengths differ (the message gives both);
-///         std::domain_error under missing_data::raise, naming the first non-finite value.
-template <class Exposure, class Hedge>
+/// \throws std::invalid_argument when the lengths differ (the message gives both) or options.intercept is
+///         false; std::domain_error under missing_data::raise, naming the first non-finite value.
+template <class Exposure, class Hedge, HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge>)>
 [[nodiscard]] hedge_fit<result_t<Exposure, Hedge>> fit_hedge(const Exposure& exposure, const Hedge& hedge,
-                                                             missing_data policy = missing_data::propagate) {
-  return detail::fit_from(detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::fit_hedge"));
+                                                             const fit_options& options = {}) {
+  return detail::fit_from(detail::fit_comoments(exposure, hedge, options, "hedgemetrics::fit_hedge"));
 }
 
 /// The minimum-variance hedge ratio h* = Cov(S,F)/Var(F) (Hull, eq. 3.1 with σ_S/σ_F·ρ).
-/// NaN when n < 2 or the hedge is constant. Throws as fit_hedge does.
-template <class Exposure, class Hedge>
-[[nodiscard]] result_t<Exposure, Hedge> min_variance_hedge_ratio(
-    const Exposure& exposure, const Hedge& hedge, missing_data policy = missing_data::propagate) {
+/// NaN when n < 2 or the hedge is constant. Options and throws as fit_hedge's.
+template <class Exposure, class Hedge, HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge>)>
+[[nodiscard]] result_t<Exposure, Hedge> min_variance_hedge_ratio(const Exposure& exposure, const Hedge& hedge,
+                                                                 const fit_options& options = {}) {
   return detail::fit_from(
-             detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::min_variance_hedge_ratio"))
+             detail::fit_comoments(exposure, hedge, options, "hedgemetrics::min_variance_hedge_ratio"))
       .ratio;
 }
 
 /// Hedge effectiveness at the minimum-variance ratio (Ederington 1979): 1 − Var(S − h*F)/Var(S), which
 /// equals ρ² and the R² of the regression of S on F. In [0, 1]. NaN when n < 2 or either series is
-/// constant. Throws as fit_hedge does.
-template <class Exposure, class Hedge>
+/// constant. Options and throws as fit_hedge's.
+template <class Exposure, class Hedge, HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge>)>
 [[nodiscard]] result_t<Exposure, Hedge> hedge_effectiveness(const Exposure& exposure, const Hedge& hedge,
-                                                            missing_data policy = missing_data::propagate) {
+                                                            const fit_options& options = {}) {
   return detail::fit_from(
-             detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness"))
+             detail::fit_comoments(exposure, hedge, options, "hedgemetrics::hedge_effectiveness"))
       .effectiveness;
 }
 
 /// Hedge effectiveness of a given ratio h (a naive 1:1 hedge, a stale ratio): 1 − Var(S − hF)/Var(S).
 /// At most 1; negative when the hedge adds risk. Var(S − hF) is computed as SSR + (h − h*)²·S_FF, a sum
 /// of non-negative terms, never as Var(S) − 2h·Cov + h²·Var(F). NaN when n < 2 or the exposure is
-/// constant. Throws as fit_hedge does.
-template <class Exposure, class Hedge>
+/// constant. Options and throws as fit_hedge's.
+template <class Exposure, class Hedge, HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge>)>
 [[nodiscard]] result_t<Exposure, Hedge> hedge_effectiveness(
     const Exposure& exposure, const Hedge& hedge,
-    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
-    missing_data policy = missing_data::propagate) {
+    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio, const fit_options& options = {}) {
   using Real = result_t<Exposure, Hedge>;
-  const auto scaled =
-      detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::hedge_effectiveness");
+  const auto scaled = detail::fit_comoments(exposure, hedge, options, "hedgemetrics::hedge_effectiveness");
   const auto& c = scaled.c;
   if (c.nonfinite || c.count < 2 || !(c.sxx > 0)) return std::numeric_limits<Real>::quiet_NaN();
   return 1 - c.spread_at(scaled.scaled_ratio(ratio)) / c.sxx;
@@ -229,18 +267,70 @@ template <class Exposure, class Hedge>
 
 /// Variance of the hedged position at a given ratio: Var(S − hF) = Σ(e − ē)²/(n − 1) with e = S − hF,
 /// computed as (SSR + (h − h*)²·S_FF)/(n − 1) so that it is exact for ratios near h* as well as far
-/// from it. NaN when n < 2. Throws as fit_hedge does.
-template <class Exposure, class Hedge>
+/// from it. NaN when n < 2. Options and throws as fit_hedge's.
+template <class Exposure, class Hedge, HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge>)>
 [[nodiscard]] result_t<Exposure, Hedge> residual_variance(
     const Exposure& exposure, const Hedge& hedge,
-    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio,
-    missing_data policy = missing_data::propagate) {
+    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio, const fit_options& options = {}) {
   using Real = result_t<Exposure, Hedge>;
-  const auto scaled = detail::scaled_comoments_of(exposure, hedge, policy, "hedgemetrics::residual_variance");
+  const auto scaled = detail::fit_comoments(exposure, hedge, options, "hedgemetrics::residual_variance");
   const auto& c = scaled.c;
   if (c.nonfinite || c.count < 2) return std::numeric_limits<Real>::quiet_NaN();
   return std::ldexp(c.spread_at(scaled.scaled_ratio(ratio)) / static_cast<Real>(c.count - 1),
                     2 * scaled.scale_x);
+}
+
+/// \deprecated The missing-data policy now goes in fit_options (`missing`); removed in the next version.
+template <class Exposure, class Hedge, class Policy,
+          HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge> && detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in fit_options: fit_hedge(exposure, hedge, {.missing = policy}) in C++20, or set "
+    "fit_options::missing")]] [[nodiscard]] hedge_fit<result_t<Exposure, Hedge>>
+fit_hedge(const Exposure& exposure, const Hedge& hedge, Policy policy) {
+  return detail::fit_from(
+      detail::fit_comoments(exposure, hedge, fit_options{true, policy}, "hedgemetrics::fit_hedge"));
+}
+
+/// \deprecated The missing-data policy now goes in fit_options (`missing`); removed in the next version.
+template <class Exposure, class Hedge, class Policy,
+          HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge> && detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in fit_options: {.missing = policy} in C++20, or set "
+    "fit_options::missing")]] [[nodiscard]] result_t<Exposure, Hedge>
+min_variance_hedge_ratio(const Exposure& exposure, const Hedge& hedge, Policy policy) {
+  return min_variance_hedge_ratio(exposure, hedge, fit_options{true, policy});
+}
+
+/// \deprecated The missing-data policy now goes in fit_options (`missing`); removed in the next version.
+template <class Exposure, class Hedge, class Policy,
+          HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge> && detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in fit_options: {.missing = policy} in C++20, or set "
+    "fit_options::missing")]] [[nodiscard]] result_t<Exposure, Hedge>
+hedge_effectiveness(const Exposure& exposure, const Hedge& hedge, Policy policy) {
+  return hedge_effectiveness(exposure, hedge, fit_options{true, policy});
+}
+
+/// \deprecated The missing-data policy now goes in fit_options (`missing`); removed in the next version.
+template <class Exposure, class Hedge, class Policy,
+          HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge> && detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in fit_options: {.missing = policy} in C++20, or set "
+    "fit_options::missing")]] [[nodiscard]] result_t<Exposure, Hedge>
+hedge_effectiveness(const Exposure& exposure, const Hedge& hedge,
+                    const detail::type_identity_t<result_t<Exposure, Hedge>> ratio, Policy policy) {
+  return hedge_effectiveness(exposure, hedge, ratio, fit_options{true, policy});
+}
+
+/// \deprecated The missing-data policy now goes in fit_options (`missing`); removed in the next version.
+template <class Exposure, class Hedge, class Policy,
+          HEDGEMETRICS_ENABLE_IF(!detail::is_matrix_argument_v<Hedge> && detail::is_policy_v<Policy>)>
+[[deprecated(
+    "pass the policy in fit_options: {.missing = policy} in C++20, or set "
+    "fit_options::missing")]] [[nodiscard]] result_t<Exposure, Hedge>
+residual_variance(const Exposure& exposure, const Hedge& hedge,
+                  const detail::type_identity_t<result_t<Exposure, Hedge>> ratio, Policy policy) {
+  return residual_variance(exposure, hedge, ratio, fit_options{true, policy});
 }
 
 }  // namespace hedgemetrics

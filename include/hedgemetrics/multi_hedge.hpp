@@ -27,18 +27,12 @@
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/detail/streaming_qr.hpp"
+#include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {
 
-/// Options of the multi-instrument fits.
-struct fit_options {
-  /// Fit an intercept (the default). False fits through the origin, as NIST's NoInt1 and NoInt2 are.
-  bool intercept = true;
-  /// What non-finite values mean (see missing_data): propagate (every figure NaN), omit (drop the rows
-  /// with any non-finite exposure or instrument value) or raise (std::domain_error).
-  missing_data missing = missing_data::propagate;
-};
+// fit_options (hedge_ratio.hpp) serves the one- and several-instrument fits alike.
 
 /// Every figure of a minimum-variance hedge of one exposure S with k instruments F_1..F_k over n rows.
 ///
@@ -427,12 +421,6 @@ template <class Exposure, class Hedges>
       s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
 }
 
-/// The multi-instrument fit for an Eigen type that is not a vector at compile time (a vector of
-/// instruments is one instrument: the univariate fit_hedge of hedge_ratio.hpp takes it).
-template <class Exposure, class Hedges>
-using multi_fit_t = std::enable_if_t<!static_cast<bool>(Hedges::IsVectorAtCompileTime),
-                                     multi_hedge_fit<multi_result_t<Exposure, Hedges>>>;
-
 }  // namespace detail
 
 /// Fits the minimum-variance hedge of `exposure` with k instruments at once: the least-squares ratios
@@ -449,10 +437,9 @@ using multi_fit_t = std::enable_if_t<!static_cast<bool>(Hedges::IsVectorAtCompil
 /// overflow or underflow): the ratios, R², effectiveness, t and the rank are those of data of ordinary
 /// size; a figure whose true value exceeds DBL_MAX is ±inf, one below the normal range a subnormal or 0.
 ///
-/// Overloads: this one takes any Eigen dense expression with `options`; the ones below take an
-/// Eigen::Matrix, Map, Ref or Block without options (they exist so that `fit_hedge(s, matrix)` is not
-/// taken for the univariate fit_hedge(exposure, hedge) of hedge_ratio.hpp). Another expression without
-/// options: pass `fit_options{}` or evaluate it (`.eval()`).
+/// A call picks this overload for any Eigen object or expression that is not a vector at compile time
+/// (`m`, `m.leftCols(2)`, a Map or Ref, `m * 2.0`); a vector is one instrument, for the fit_hedge of
+/// hedge_ratio.hpp.
 ///
 /// \param exposure the position held (S): any contiguous series (see series.hpp), n values.
 /// \param hedges   the instruments: any n×k Eigen dense expression (Matrix, Map, Ref, block).
@@ -462,41 +449,17 @@ using multi_fit_t = std::enable_if_t<!static_cast<bool>(Hedges::IsVectorAtCompil
 ///         std::domain_error under missing_data::raise, naming the first non-finite value.
 template <class Exposure, class Hedges>
 [[nodiscard]] multi_hedge_fit<detail::multi_result_t<Exposure, Hedges>> fit_hedge(
-    const Exposure& exposure, const Eigen::MatrixBase<Hedges>& hedges, const fit_options& options) {
+    const Exposure& exposure, const Eigen::MatrixBase<Hedges>& hedges, const fit_options& options = {}) {
   return detail::fit_multi(exposure, hedges.derived(), options);
 }
 
-/// fit_hedge(exposure, hedges, options) with default options, for an n×k Eigen::Matrix of instruments.
-template <class Exposure, class Scalar, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
-[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Matrix<Scalar, Rows, Cols, Options, MaxRows, MaxCols>>
-fit_hedge(const Exposure& exposure,
-          const Eigen::Matrix<Scalar, Rows, Cols, Options, MaxRows, MaxCols>& hedges,
-          const fit_options& options = {}) {
-  return detail::fit_multi(exposure, hedges, options);
-}
-
-/// fit_hedge(exposure, hedges, options) with default options, for an Eigen::Map of instruments.
-template <class Exposure, class Plain, int MapOptions, class Stride>
-[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Map<Plain, MapOptions, Stride>> fit_hedge(
-    const Exposure& exposure, const Eigen::Map<Plain, MapOptions, Stride>& hedges,
-    const fit_options& options = {}) {
-  return detail::fit_multi(exposure, hedges, options);
-}
-
-/// fit_hedge(exposure, hedges, options) with default options, for an Eigen::Ref of instruments.
-template <class Exposure, class Plain, int RefOptions, class Stride>
-[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Ref<Plain, RefOptions, Stride>> fit_hedge(
-    const Exposure& exposure, const Eigen::Ref<Plain, RefOptions, Stride>& hedges,
-    const fit_options& options = {}) {
-  return detail::fit_multi(exposure, hedges, options);
-}
-
-/// fit_hedge(exposure, hedges, options) with default options, for a block of a matrix (`m.leftCols(2)`).
-template <class Exposure, class Xpr, int BlockRows, int BlockCols, bool InnerPanel>
-[[nodiscard]] detail::multi_fit_t<Exposure, Eigen::Block<Xpr, BlockRows, BlockCols, InnerPanel>> fit_hedge(
-    const Exposure& exposure, const Eigen::Block<Xpr, BlockRows, BlockCols, InnerPanel>& hedges,
-    const fit_options& options = {}) {
-  return detail::fit_multi(exposure, hedges, options);
+/// The missing-data policy goes in fit_options for several instruments as for one: this overload only
+/// turns `fit_hedge(s, m, missing_data::omit)` into a message that says so.
+template <class Exposure, class Hedges, class Policy, HEDGEMETRICS_ENABLE_IF(detail::is_policy_v<Policy>)>
+void fit_hedge(const Exposure&, const Eigen::MatrixBase<Hedges>&, Policy) {
+  static_assert(!detail::is_policy_v<Policy>,
+                "fit_hedge with several instruments takes the missing-data policy in fit_options: "
+                "fit_hedge(s, m, {.missing = missing_data::omit}) in C++20, or set fit_options::missing");
 }
 
 /// fit_hedge with the k instruments given as k contiguous series of one length each, in a std::vector:

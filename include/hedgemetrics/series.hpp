@@ -142,6 +142,33 @@ inline constexpr bool is_series_v =
             detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::one_dimensional&&
                 detail::stride_traits<std::remove_cv_t<std::remove_reference_t<T>>>::unit_stride_possible;
 
+/// Constrains a template (fmt's FMT_ENABLE_IF): `template <class T, HEDGEMETRICS_ENABLE_IF(cond)>` takes
+/// part in overload resolution only where `cond` holds, so a call picks the overload meant for its
+/// arguments (one series or a matrix of instruments) instead of failing inside the wrong one.
+#define HEDGEMETRICS_ENABLE_IF(...) std::enable_if_t<(__VA_ARGS__), int> = 0
+
+namespace detail {
+
+template <class T, class = void>
+struct is_matrix_argument : std::false_type {};
+template <class T>
+struct is_matrix_argument<T, std::void_t<decltype(T::IsVectorAtCompileTime)>>
+    : std::bool_constant<!static_cast<bool>(T::IsVectorAtCompileTime)> {};
+
+/// True for an Eigen matrix, map, block or expression that is not a vector at compile time: the argument
+/// of the several-instrument overloads (multi_hedge.hpp), never a series. The one-series overloads step
+/// aside for it, so `fit_hedge(s, m * 2.0)` reaches the matrix overload.
+template <class T>
+inline constexpr bool is_matrix_argument_v =
+    is_matrix_argument<std::remove_cv_t<std::remove_reference_t<T>>>::value;
+
+/// Selects the deprecated overloads that take the missing-data policy positionally: a template parameter
+/// rather than `missing_data` itself, so that `{}` and `{.missing = …}` can only mean an options struct.
+template <class Policy>
+inline constexpr bool is_policy_v = std::is_same_v<Policy, missing_data>;
+
+}  // namespace detail
+
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 /// C++20 spelling of is_series_v.
 template <class T>
