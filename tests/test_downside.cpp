@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Tests of <hedgemetrics/downside.hpp>: value_at_risk, expected_shortfall, lower_partial_moment,
-// semivariance, downside_effectiveness, min_expected_shortfall_ratio, min_semivariance_ratio and the
-// normal closed forms. Independent answers: exact rational arithmetic (GMP) on the same inputs, with
+// Tests of the downside family, <hedgemetrics/downside.hpp> and the headers it gathers: tail_risk.hpp
+// (value_at_risk, expected_shortfall), partial_moments.hpp (lower_partial_moment, semivariance),
+// downside_hedge.hpp (downside_effectiveness, min_expected_shortfall_ratio, min_semivariance_ratio,
+// min_target_semivariance_ratio, the normal closed forms) and their downside_options; the deprecated
+// positional spellings; which overload a call selects. Independent answers: exact rational arithmetic (GMP) on the same inputs, with
 // Rockafellar & Uryasev's minimisation over c done by brute force over every candidate c, and the
 // minimum-ES and minimum-semivariance ratios by brute force over every breakpoint; a fine grid; a
 // ternary search of the normal objective; published normal quantiles; invariants; every bad input.
 #include <hedgemetrics/downside.hpp>
+#include <hedgemetrics/downside_hedge.hpp>
+#include <hedgemetrics/downside_options.hpp>
+#include <hedgemetrics/partial_moments.hpp>
+#include <hedgemetrics/tail_risk.hpp>
 
 #include <doctest/doctest.h>
 
@@ -1205,3 +1211,158 @@ TEST_CASE("VaR and ES with a kept buffer: missing data, element types and bad in
   CHECK(hm::expected_shortfall(wide, wide_buffer, at(0.6)) == hm::expected_shortfall(wide, at(0.6)));
   static_assert(std::is_same_v<decltype(hm::expected_shortfall(wide, wide_buffer, at(0.6))), long double>);
 }
+
+// Which overload a call selects, decided without instantiating a body: each detector is true when the call
+// is well formed. Unconstrained templates would accept the misuses below at overload resolution and fail
+// later, inside the body, with a message about something else.
+namespace {
+
+template <class... Args>
+auto detect_value_at_risk(int, const Args&... args)
+    -> decltype((void)hm::value_at_risk(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_value_at_risk(long, const Args&...);
+template <class... Args>
+constexpr bool value_at_risk_accepts =
+    decltype(detect_value_at_risk(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_effectiveness(int, const Args&... args)
+    -> decltype((void)hm::downside_effectiveness(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_effectiveness(long, const Args&...);
+template <class... Args>
+constexpr bool effectiveness_accepts =
+    decltype(detect_effectiveness(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_semivariance_ratio(int, const Args&... args)
+    -> decltype((void)hm::min_semivariance_ratio(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_semivariance_ratio(long, const Args&...);
+template <class... Args>
+constexpr bool semivariance_ratio_accepts =
+    decltype(detect_semivariance_ratio(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_normal_var(int, const Args&... args)
+    -> decltype((void)hm::min_value_at_risk_ratio_normal(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_normal_var(long, const Args&...);
+template <class... Args>
+constexpr bool normal_var_accepts = decltype(detect_normal_var(0, std::declval<const Args&>()...))::value;
+
+using vec = std::vector<double>;
+using opts = hm::downside_options;
+using policy = hm::missing_data;
+
+// Data positional, everything else in the options.
+static_assert(value_at_risk_accepts<vec>);
+static_assert(value_at_risk_accepts<vec, opts>);
+static_assert(value_at_risk_accepts<std::array<float, 3>, opts>);
+static_assert(effectiveness_accepts<vec, vec, double, opts>);
+static_assert(semivariance_ratio_accepts<vec, vec, opts>);
+static_assert(normal_var_accepts<hm::normal_hedge_moments, opts>);
+static_assert(normal_var_accepts<vec, vec, opts>);
+// A policy where the options go, options where the ratio goes, options where a series goes: no overload.
+static_assert(!value_at_risk_accepts<vec, policy>);
+static_assert(!value_at_risk_accepts<double, opts>);
+static_assert(!effectiveness_accepts<vec, vec, opts>);
+static_assert(!effectiveness_accepts<vec, vec, double, policy>);
+static_assert(!semivariance_ratio_accepts<vec, opts>);
+static_assert(!semivariance_ratio_accepts<vec, double>);
+static_assert(!normal_var_accepts<vec, opts>);
+static_assert(!normal_var_accepts<hm::normal_hedge_moments, policy>);
+
+}  // namespace
+
+TEST_CASE(
+    "downside_options: the defaults are level 0.95, target 0, propagate, as the overloads without options") {
+  const hm::downside_options defaults;
+  CHECK(defaults.level == 0.95);
+  CHECK(defaults.target == 0.0);
+  CHECK(defaults.missing == hm::missing_data::propagate);
+  hm_test::random_source rng(2024);
+  const auto p = small_pair(40, rng, false);
+  CHECK(hm::value_at_risk(p.s) == hm::value_at_risk(p.s, at(0.95)));
+  CHECK(hm::expected_shortfall(p.s) == hm::expected_shortfall(p.s, at(0.95)));
+  CHECK(hm::lower_partial_moment(p.s, 2) == hm::lower_partial_moment(p.s, 2, below(0.0)));
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f) == hm::min_expected_shortfall_ratio(p.s, p.f, at(0.95)));
+  // One options object serves a whole report: each function reads its own fields.
+  const auto report = downside(0.9, -0.25, hm::missing_data::omit);
+  const auto d = hm::downside_effectiveness(p.s, p.f, 0.5, report);
+  CHECK(d.level == 0.9);
+  CHECK(d.target == -0.25);
+  CHECK(d.value_at_risk.unhedged == hm::value_at_risk(p.s, report));
+  CHECK(d.expected_shortfall.unhedged == hm::expected_shortfall(p.s, report));
+  CHECK(d.lower_partial_moment[2].unhedged == hm::lower_partial_moment(p.s, 2, report));
+  CHECK(d.semivariance.unhedged == hm::semivariance(p.s, report));
+}
+
+TEST_CASE("min_target_semivariance_ratio: below the target, not the mean; errors name it") {
+  hm_test::random_source rng(77);
+  const auto p = small_pair(30, rng, true);
+  const auto s = exact_values(p.s), f = exact_values(p.f);
+  for (const double target : {0.0, -0.5, 0.75}) {
+    rationals a;
+    for (const auto& v : s) a.push_back(v - ex::to_rational(target));
+    check_close("target " + show(target), hm::min_target_semivariance_ratio(p.s, p.f, below(target)),
+                ex::maybe(exact_min_squared_deficit(a, f)), 1e-13);
+  }
+  // About the mean it is another figure on the same data (the two names do not agree by accident).
+  CHECK(hm::min_semivariance_ratio(p.s, p.f) != hm::min_target_semivariance_ratio(p.s, p.f, below(0.0)));
+  CHECK_THROWS_WITH_AS(
+      (void)hm::min_target_semivariance_ratio(p.s, p.f, below(std::nan(""))),
+      doctest::Contains("hedgemetrics::min_target_semivariance_ratio: target must be a finite"),
+      std::invalid_argument);
+}
+
+// One check per deprecated spelling: it still compiles and gives the new spelling's figure bit for bit.
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+TEST_CASE("deprecated positional spellings forward to the options overloads") {
+  hm_test::random_source rng(31);
+  const auto p = small_pair(50, rng, false);
+  const auto omit = hm::missing_data::omit;
+  std::vector<double> buffer;
+  CHECK(hm::value_at_risk(p.s, 0.9) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::value_at_risk(p.s, 0.9, omit) == hm::value_at_risk(p.s, at(0.9, omit)));
+  CHECK(hm::value_at_risk(p.s, 0.9, buffer, omit) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::expected_shortfall(p.s, 0.9, omit) == hm::expected_shortfall(p.s, at(0.9)));
+  CHECK(hm::expected_shortfall(p.s, 0.9, buffer) == hm::expected_shortfall(p.s, buffer, at(0.9)));
+  CHECK(hm::lower_partial_moment(p.s, 2, 0.25, omit) == hm::lower_partial_moment(p.s, 2, below(0.25)));
+  CHECK(hm::semivariance(p.s, omit) == hm::semivariance(p.s));
+  const auto old_d = hm::downside_effectiveness(p.s, p.f, 0.5, 0.9, -0.25, omit);
+  const auto new_d = hm::downside_effectiveness(p.s, p.f, 0.5, downside(0.9, -0.25));
+  CHECK(old_d.expected_shortfall.effectiveness == new_d.expected_shortfall.effectiveness);
+  CHECK(old_d.lower_partial_moment[3].hedged == new_d.lower_partial_moment[3].hedged);
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f, 0.9, omit) ==
+        hm::min_expected_shortfall_ratio(p.s, p.f, at(0.9)));
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, omit) == hm::min_semivariance_ratio(p.s, p.f));
+  // The 3-argument overload was the target semivariance: it is min_target_semivariance_ratio now, and its
+  // errors still name the function the caller used.
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, 0.25) ==
+        hm::min_target_semivariance_ratio(p.s, p.f, below(0.25)));
+  CHECK_THROWS_WITH_AS((void)hm::min_semivariance_ratio(p.s, p.f, std::nan("")),
+                       doctest::Contains("hedgemetrics::min_semivariance_ratio: target"),
+                       std::invalid_argument);
+  hm::normal_hedge_moments m;
+  m.hedge_mean = 0.1;
+  m.correlation = 0.6;
+  CHECK(hm::min_value_at_risk_ratio_normal(m, 0.99) == hm::min_value_at_risk_ratio_normal(m, at(0.99)));
+  CHECK(hm::min_expected_shortfall_ratio_normal(m, 0.975) ==
+        hm::min_expected_shortfall_ratio_normal(m, at(0.975)));
+  CHECK(hm::min_value_at_risk_ratio_normal(p.s, p.f, 0.99, omit) ==
+        hm::min_value_at_risk_ratio_normal(p.s, p.f, at(0.99)));
+  CHECK(hm::min_expected_shortfall_ratio_normal(p.s, p.f, 0.975, omit) ==
+        hm::min_expected_shortfall_ratio_normal(p.s, p.f, at(0.975)));
+  // Long double keeps its target in the deprecated spelling (it is not rounded through the options' double).
+  const std::vector<long double> wide{-1.0L, 0.5L, 2.0L};
+  const long double third = 1.0L / 3.0L;
+  CHECK(hm::lower_partial_moment(wide, 1, third) == (third + 1.0L) / 3.0L);
+}
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
