@@ -1288,6 +1288,15 @@ TEST_CASE(
   CHECK(hm::expected_shortfall(p.s) == hm::expected_shortfall(p.s, at(0.95)));
   CHECK(hm::lower_partial_moment(p.s, 2) == hm::lower_partial_moment(p.s, 2, below(0.0)));
   CHECK(hm::min_expected_shortfall_ratio(p.s, p.f) == hm::min_expected_shortfall_ratio(p.s, p.f, at(0.95)));
+  // A braced list initialises the options, never a deprecated positional overload (this file builds with
+  // -Werror, so a deprecated one would not compile here): {} is the defaults, {0.9} the level.
+  CHECK(hm::expected_shortfall(p.s, {}) == hm::expected_shortfall(p.s));
+  CHECK(hm::value_at_risk(p.s, {0.9}) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, {}) == hm::min_semivariance_ratio(p.s, p.f));
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f, {}) == hm::min_expected_shortfall_ratio(p.s, p.f));
+  CHECK(hm::downside_effectiveness(p.s, p.f, 0.5, {}).level == 0.95);
+  CHECK(hm::semivariance(p.s, {}) == hm::semivariance(p.s));
+  CHECK(hm::lower_partial_moment(p.s, 1, {}) == hm::lower_partial_moment(p.s, 1));
   // One options object serves a whole report: each function reads its own fields.
   const auto report = downside(0.9, -0.25, hm::missing_data::omit);
   const auto d = hm::downside_effectiveness(p.s, p.f, 0.5, report);

@@ -745,90 +745,99 @@ template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, He
 
 /// Deprecated: downside_effectiveness(exposure, hedge, ratio, options) with level, target and policy in
 /// downside_options.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Level, detail::if_number_t<Level> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard,
   deprecated("use downside_effectiveness(exposure, hedge, ratio, options) with downside_options::level, "
              "::target and ::missing")]] downside_effectiveness_result<result_t<Exposure, Hedge>>
 downside_effectiveness(const Exposure& exposure, const Hedge& hedge,
-                       detail::type_identity_t<result_t<Exposure, Hedge>> ratio, double level,
+                       detail::type_identity_t<result_t<Exposure, Hedge>> ratio, Level level,
                        detail::type_identity_t<result_t<Exposure, Hedge>> target = 0,
                        missing_data policy = missing_data::propagate) {
-  return detail::downside_effectiveness_impl<result_t<Exposure, Hedge>>(exposure, hedge, ratio, level, target,
-                                                                        policy);
+  return detail::downside_effectiveness_impl<result_t<Exposure, Hedge>>(
+      exposure, hedge, ratio, static_cast<double>(level), static_cast<result_t<Exposure, Hedge>>(target),
+      policy);
 }
 
 /// Deprecated: min_expected_shortfall_ratio(exposure, hedge, options) with level and policy in
 /// downside_options.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Level, detail::if_number_t<Level> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard, deprecated("use min_expected_shortfall_ratio(exposure, hedge, options) with "
                         "downside_options::level and ::missing")]] result_t<Exposure, Hedge>
-min_expected_shortfall_ratio(const Exposure& exposure, const Hedge& hedge, double level,
+min_expected_shortfall_ratio(const Exposure& exposure, const Hedge& hedge, Level level,
                              missing_data policy = missing_data::propagate) {
-  return detail::min_expected_shortfall_ratio_impl<result_t<Exposure, Hedge>>(exposure, hedge, level, policy);
+  return detail::min_expected_shortfall_ratio_impl<result_t<Exposure, Hedge>>(
+      exposure, hedge, static_cast<double>(level), policy);
 }
 
 /// Deprecated: min_semivariance_ratio(exposure, hedge, options) with the policy in downside_options.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Policy, detail::if_policy_t<Policy> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard, deprecated("use min_semivariance_ratio(exposure, hedge, options) with "
                         "downside_options::missing")]] result_t<Exposure, Hedge>
-min_semivariance_ratio(const Exposure& exposure, const Hedge& hedge, missing_data policy) {
+min_semivariance_ratio(const Exposure& exposure, const Hedge& hedge, Policy policy) {
   return detail::min_semivariance_ratio_impl<result_t<Exposure, Hedge>>(exposure, hedge, policy);
 }
 
 /// Deprecated: with a target this was the semivariance below τ, not below the mean; it is now
 /// min_target_semivariance_ratio(exposure, hedge, options) with downside_options::target.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Target, detail::if_number_t<Target> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard,
   deprecated("below a target it is min_target_semivariance_ratio(exposure, hedge, options) with "
              "downside_options::target; min_semivariance_ratio is below the mean")]] result_t<Exposure, Hedge>
-min_semivariance_ratio(const Exposure& exposure, const Hedge& hedge,
-                       detail::type_identity_t<result_t<Exposure, Hedge>> target,
+min_semivariance_ratio(const Exposure& exposure, const Hedge& hedge, Target target,
                        missing_data policy = missing_data::propagate) {
   return detail::min_target_semivariance_ratio_impl<result_t<Exposure, Hedge>>(
-      exposure, hedge, target, policy, "hedgemetrics::min_semivariance_ratio");
+      exposure, hedge, static_cast<result_t<Exposure, Hedge>>(target), policy,
+      "hedgemetrics::min_semivariance_ratio");
 }
 
 /// Deprecated: min_value_at_risk_ratio_normal(moments, options) with downside_options::level.
+template <class Level, detail::if_number_t<Level> = 0>
 [[nodiscard,
-  deprecated(
-      "use min_value_at_risk_ratio_normal(moments, options) with downside_options::level")]] inline double
-min_value_at_risk_ratio_normal(const normal_hedge_moments& moments, double level) {
-  return detail::min_normal_value_at_risk_ratio(moments, level,
+  deprecated("use min_value_at_risk_ratio_normal(moments, options) with downside_options::level")]] double
+min_value_at_risk_ratio_normal(const normal_hedge_moments& moments, Level level) {
+  return detail::min_normal_value_at_risk_ratio(moments, static_cast<double>(level),
                                                 "hedgemetrics::min_value_at_risk_ratio_normal");
 }
 
 /// Deprecated: min_expected_shortfall_ratio_normal(moments, options) with downside_options::level.
+template <class Level, detail::if_number_t<Level> = 0>
 [[nodiscard, deprecated("use min_expected_shortfall_ratio_normal(moments, options) with "
-                        "downside_options::level")]] inline double
-min_expected_shortfall_ratio_normal(const normal_hedge_moments& moments, double level) {
-  return detail::min_normal_expected_shortfall_ratio(moments, level,
+                        "downside_options::level")]] double
+min_expected_shortfall_ratio_normal(const normal_hedge_moments& moments, Level level) {
+  return detail::min_normal_expected_shortfall_ratio(moments, static_cast<double>(level),
                                                      "hedgemetrics::min_expected_shortfall_ratio_normal");
 }
 
 /// Deprecated: min_value_at_risk_ratio_normal(exposure, hedge, options) with level and policy in
 /// downside_options.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Level, detail::if_number_t<Level> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard, deprecated("use min_value_at_risk_ratio_normal(exposure, hedge, options) with "
                         "downside_options::level and ::missing")]] double
-min_value_at_risk_ratio_normal(const Exposure& exposure, const Hedge& hedge, double level,
+min_value_at_risk_ratio_normal(const Exposure& exposure, const Hedge& hedge, Level level,
                                missing_data policy = missing_data::propagate) {
   const char* function = "hedgemetrics::min_value_at_risk_ratio_normal";
-  detail::require_tail_level(level, function);
-  return detail::min_normal_value_at_risk_ratio(detail::moments_for_normal(exposure, hedge, policy), level,
-                                                function);
+  detail::require_tail_level(static_cast<double>(level), function);
+  return detail::min_normal_value_at_risk_ratio(detail::moments_for_normal(exposure, hedge, policy),
+                                                static_cast<double>(level), function);
 }
 
 /// Deprecated: min_expected_shortfall_ratio_normal(exposure, hedge, options) with level and policy in
 /// downside_options.
-template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
+template <class Exposure, class Hedge, class Level, detail::if_number_t<Level> = 0,
+          HEDGEMETRICS_REQUIRES_SERIES(Exposure, Hedge)>
 [[nodiscard, deprecated("use min_expected_shortfall_ratio_normal(exposure, hedge, options) with "
                         "downside_options::level and ::missing")]] double
-min_expected_shortfall_ratio_normal(const Exposure& exposure, const Hedge& hedge, double level,
+min_expected_shortfall_ratio_normal(const Exposure& exposure, const Hedge& hedge, Level level,
                                     missing_data policy = missing_data::propagate) {
   const char* function = "hedgemetrics::min_expected_shortfall_ratio_normal";
-  detail::require_tail_level(level, function);
+  detail::require_tail_level(static_cast<double>(level), function);
   return detail::min_normal_expected_shortfall_ratio(detail::moments_for_normal(exposure, hedge, policy),
-                                                     level, function);
+                                                     static_cast<double>(level), function);
 }
 
 }  // namespace hedgemetrics

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "hedgemetrics/detail/blocks.hpp"
@@ -48,6 +49,17 @@ struct downside_options {
 };
 
 namespace detail {
+
+/// The deprecated positional overloads take their scalars as deduced template parameters constrained by
+/// these, so that a braced list (`{}`, `{0.99}`, C++20's `{.level = 0.99}`) never selects them: it can only
+/// initialise downside_options. With a plain `double level`, `expected_shortfall(pnl, {})` would pick the
+/// deprecated overload (an empty list converts to double by the identity, to an aggregate by a user-defined
+/// conversion) and throw for level 0, and `min_semivariance_ratio(S, F, {})` would compute the target
+/// semivariance at 0 instead of the one below the mean.
+template <class T>
+using if_number_t = std::enable_if_t<std::is_arithmetic_v<T> && !std::is_same_v<T, bool>, int>;
+template <class T>
+using if_policy_t = std::enable_if_t<std::is_same_v<T, missing_data>, int>;
 
 /// Caller error unless 0 < level < 1 (NaN included).
 inline void require_tail_level(double level, const char* function) {

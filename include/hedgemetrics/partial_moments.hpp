@@ -331,18 +331,19 @@ template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 
 /// Deprecated spelling of lower_partial_moment(pnl, order, options) with the target and the policy
 /// positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Target, detail::if_number_t<Target> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard, deprecated("use lower_partial_moment(pnl, order, options) with downside_options::target and "
                         "::missing")]] result_t<Series>
-lower_partial_moment(const Series& pnl, int order, detail::type_identity_t<result_t<Series>> target,
+lower_partial_moment(const Series& pnl, int order, Target target,
                      missing_data policy = missing_data::propagate) {
-  return detail::lower_partial_moment_impl<result_t<Series>>(pnl, order, target, policy);
+  return detail::lower_partial_moment_impl<result_t<Series>>(pnl, order,
+                                                             static_cast<result_t<Series>>(target), policy);
 }
 
 /// Deprecated spelling of semivariance(pnl, options) with the policy positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Policy, detail::if_policy_t<Policy> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard, deprecated("use semivariance(pnl, options) with downside_options::missing")]] result_t<Series>
-semivariance(const Series& pnl, missing_data policy) {
+semivariance(const Series& pnl, Policy policy) {
   return detail::semivariance_impl<result_t<Series>>(pnl, policy);
 }
 

@@ -252,44 +252,47 @@ template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 }
 
 /// Deprecated spelling of value_at_risk(pnl, options) with the level and the policy positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Level, detail::if_number_t<Level> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard,
   deprecated("use value_at_risk(pnl, options) with downside_options::level and ::missing")]] result_t<Series>
-value_at_risk(const Series& pnl, double level, missing_data policy = missing_data::propagate) {
-  return detail::tail_risk_of<result_t<Series>>(pnl, level, policy, "hedgemetrics::value_at_risk")
+value_at_risk(const Series& pnl, Level level, missing_data policy = missing_data::propagate) {
+  return detail::tail_risk_of<result_t<Series>>(pnl, static_cast<double>(level), policy,
+                                                "hedgemetrics::value_at_risk")
       .value_at_risk;
 }
 
 /// Deprecated spelling of value_at_risk(pnl, buffer, options) with the level and the policy positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Level, detail::if_number_t<Level> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard,
   deprecated(
       "use value_at_risk(pnl, buffer, options) with downside_options::level and ::missing")]] result_t<Series>
-value_at_risk(const Series& pnl, double level, std::vector<result_t<Series>>& buffer,
+value_at_risk(const Series& pnl, Level level, std::vector<result_t<Series>>& buffer,
               missing_data policy = missing_data::propagate) {
-  return detail::tail_risk_of<result_t<Series>>(pnl, level, policy, "hedgemetrics::value_at_risk", buffer)
+  return detail::tail_risk_of<result_t<Series>>(pnl, static_cast<double>(level), policy,
+                                                "hedgemetrics::value_at_risk", buffer)
       .value_at_risk;
 }
 
 /// Deprecated spelling of expected_shortfall(pnl, options) with the level and the policy positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Level, detail::if_number_t<Level> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard,
   deprecated(
       "use expected_shortfall(pnl, options) with downside_options::level and ::missing")]] result_t<Series>
-expected_shortfall(const Series& pnl, double level, missing_data policy = missing_data::propagate) {
-  return detail::tail_risk_of<result_t<Series>>(pnl, level, policy, "hedgemetrics::expected_shortfall")
+expected_shortfall(const Series& pnl, Level level, missing_data policy = missing_data::propagate) {
+  return detail::tail_risk_of<result_t<Series>>(pnl, static_cast<double>(level), policy,
+                                                "hedgemetrics::expected_shortfall")
       .expected_shortfall;
 }
 
 /// Deprecated spelling of expected_shortfall(pnl, buffer, options) with the level and the policy
 /// positional.
-template <class Series, HEDGEMETRICS_REQUIRES_SERIES(Series)>
+template <class Series, class Level, detail::if_number_t<Level> = 0, HEDGEMETRICS_REQUIRES_SERIES(Series)>
 [[nodiscard, deprecated("use expected_shortfall(pnl, buffer, options) with downside_options::level and "
                         "::missing")]] result_t<Series>
-expected_shortfall(const Series& pnl, double level, std::vector<result_t<Series>>& buffer,
+expected_shortfall(const Series& pnl, Level level, std::vector<result_t<Series>>& buffer,
                    missing_data policy = missing_data::propagate) {
-  return detail::tail_risk_of<result_t<Series>>(pnl, level, policy, "hedgemetrics::expected_shortfall",
-                                                buffer)
+  return detail::tail_risk_of<result_t<Series>>(pnl, static_cast<double>(level), policy,
+                                                "hedgemetrics::expected_shortfall", buffer)
       .expected_shortfall;
 }
 
