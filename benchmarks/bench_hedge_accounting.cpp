@@ -23,6 +23,8 @@ namespace {
 constexpr const char* per_pair = "time_per_pair";
 constexpr const char* per_value = "time_per_value";
 constexpr double level = 0.95;
+/// The downside functions' options at that level (level 0.95 is also downside_options' default).
+const hedgemetrics::downside_options at_level{level, 0.0, hedgemetrics::missing_data::propagate};
 
 /// 1e3 ... 1e6: the 10⁶ observations at the top.
 void sizes(benchmark::internal::Benchmark* b) {
@@ -105,14 +107,14 @@ void BM_nth_element_reused(benchmark::State& state) {
 void BM_value_at_risk(benchmark::State& state) {
   hm_bench::run_single(
       state, changes().first,
-      [](const double* x, std::size_t n) { return hedgemetrics::value_at_risk(view(x, n), level); },
+      [](const double* x, std::size_t n) { return hedgemetrics::value_at_risk(view(x, n), at_level); },
       per_value);
 }
 
 void BM_expected_shortfall(benchmark::State& state) {
   hm_bench::run_single(
       state, changes().first,
-      [](const double* x, std::size_t n) { return hedgemetrics::expected_shortfall(view(x, n), level); },
+      [](const double* x, std::size_t n) { return hedgemetrics::expected_shortfall(view(x, n), at_level); },
       per_value);
 }
 
@@ -122,7 +124,7 @@ void BM_expected_shortfall_reused(benchmark::State& state) {
   hm_bench::run_single(
       state, changes().first,
       [&buffer](const double* x, std::size_t n) {
-        return hedgemetrics::expected_shortfall(view(x, n), level, buffer);
+        return hedgemetrics::expected_shortfall(view(x, n), buffer, at_level);
       },
       per_value);
 }
@@ -130,7 +132,7 @@ void BM_expected_shortfall_reused(benchmark::State& state) {
 void BM_lower_partial_moment(benchmark::State& state) {
   hm_bench::run_single(
       state, changes().first,
-      [](const double* x, std::size_t n) { return hedgemetrics::lower_partial_moment(view(x, n), 2, 0.0); },
+      [](const double* x, std::size_t n) { return hedgemetrics::lower_partial_moment(view(x, n), 2); },
       per_value);
 }
 
@@ -138,7 +140,7 @@ void BM_downside_effectiveness(benchmark::State& state) {
   hm_bench::run_pairs(
       state, changes(),
       [](const double* s, const double* f, std::size_t n) {
-        return hedgemetrics::downside_effectiveness(view(s, n), view(f, n), 0.8, level).expected_shortfall;
+        return hedgemetrics::downside_effectiveness(view(s, n), view(f, n), 0.8, at_level).expected_shortfall;
       },
       per_pair);
 }
@@ -147,7 +149,7 @@ void BM_min_expected_shortfall_ratio(benchmark::State& state) {
   hm_bench::run_pairs(
       state, changes(),
       [](const double* s, const double* f, std::size_t n) {
-        return hedgemetrics::min_expected_shortfall_ratio(view(s, n), view(f, n), level);
+        return hedgemetrics::min_expected_shortfall_ratio(view(s, n), view(f, n), at_level);
       },
       per_pair);
 }

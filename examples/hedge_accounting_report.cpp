@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
     std::vector<double> hedge_short(c.instrument.size());
     for (std::size_t i = 0; i < hedge_short.size(); ++i) hedge_short[i] = -c.instrument[i];
     if (c.item.size() >= 2) {
-      const auto d = hm::downside_effectiveness(c.item, hedge_short, 1.0, 0.9);
+      hm::downside_options tail;
+      tail.level = 0.9;
+      const auto d = hm::downside_effectiveness(c.item, hedge_short, 1.0, tail);
       std::printf("\nDownside effectiveness of the designated hedge (level 0.90; 1 - hedged/unhedged)\n");
       std::printf("  VaR %s -> %s (%s), ES %s -> %s (%s), semivariance effectiveness %s\n",
                   figure(d.value_at_risk.unhedged).c_str(), figure(d.value_at_risk.hedged).c_str(),
@@ -134,7 +136,7 @@ int main(int argc, char** argv) {
                   figure(d.semivariance.effectiveness).c_str());
       std::printf("  hedge ratio (units of the designated instrument): minimum variance %s, minimum ES %s\n",
                   figure(hm::min_variance_hedge_ratio(c.item, hedge_short)).c_str(),
-                  figure(hm::min_expected_shortfall_ratio(c.item, hedge_short, 0.9)).c_str());
+                  figure(hm::min_expected_shortfall_ratio(c.item, hedge_short, tail)).c_str());
     }
     return 0;
   } catch (const std::exception& e) {

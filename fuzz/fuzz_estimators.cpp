@@ -569,13 +569,15 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// downside.hpp: semivariance, value at risk, expected shortfall.
+// partial_moments.hpp and tail_risk.hpp: semivariance, value at risk, expected shortfall.
 
 void run_downside(const vec& x, double level) {
   describe_input("semivariance / value_at_risk / expected_shortfall", x, {}, ", level " + fuzz::show(level));
   const double semi = hedgemetrics::semivariance(x);
-  const double var = hedgemetrics::value_at_risk(x, level);
-  const double es = hedgemetrics::expected_shortfall(x, level);
+  hedgemetrics::downside_options tail;
+  tail.level = level;
+  const double var = hedgemetrics::value_at_risk(x, tail);
+  const double es = hedgemetrics::expected_shortfall(x, tail);
   if (x.empty() || !all_finite(x)) {
     expect_nan("semivariance (no value, or a non-finite one)", semi);
     expect_nan("value_at_risk (no value, or a non-finite one)", var);

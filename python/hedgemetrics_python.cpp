@@ -321,6 +321,14 @@ double one_series(const py::handle& pnl, Call&& call) {
   return visit(a, [&](auto s) { return static_cast<double>(call(s)); });
 }
 
+hm::downside_options downside_options_of(double level, double target, const std::string& missing) {
+  hm::downside_options o;
+  o.level = level;
+  o.target = target;
+  o.missing = missing_of(missing);
+  return o;
+}
+
 hm::dollar_offset_options dollar_offset_options_of(double lower, double upper, double materiality) {
   hm::dollar_offset_options o;
   o.lower = lower;
@@ -481,42 +489,42 @@ PYBIND11_MODULE(hedgemetrics, m) {
   m.def(
       "value_at_risk",
       [](const py::handle& pnl, double level, const std::string& missing) {
-        const auto policy = missing_of(missing);
-        return one_series(pnl, [&](auto s) { return hm::value_at_risk(s, level, policy); });
+        const auto options = downside_options_of(level, 0.0, missing);
+        return one_series(pnl, [&](auto s) { return hm::value_at_risk(s, options); });
       },
-      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate",
+      py::arg("pnl"), py::arg("level") = 0.95, py::arg("missing") = "propagate",
       "Historical VaR at `level`, as a loss.");
   m.def(
       "expected_shortfall",
       [](const py::handle& pnl, double level, const std::string& missing) {
-        const auto policy = missing_of(missing);
-        return one_series(pnl, [&](auto s) { return hm::expected_shortfall(s, level, policy); });
+        const auto options = downside_options_of(level, 0.0, missing);
+        return one_series(pnl, [&](auto s) { return hm::expected_shortfall(s, options); });
       },
-      py::arg("pnl"), py::arg("level"), py::arg("missing") = "propagate",
+      py::arg("pnl"), py::arg("level") = 0.95, py::arg("missing") = "propagate",
       "Historical ES at `level`, as a loss.");
   m.def(
       "lower_partial_moment",
       [](const py::handle& pnl, int order, double target, const std::string& missing) {
-        const auto policy = missing_of(missing);
-        return one_series(pnl, [&](auto s) { return hm::lower_partial_moment(s, order, target, policy); });
+        const auto options = downside_options_of(0.95, target, missing);
+        return one_series(pnl, [&](auto s) { return hm::lower_partial_moment(s, order, options); });
       },
       py::arg("pnl"), py::arg("order"), py::arg("target") = 0.0, py::arg("missing") = "propagate",
       "LPM_m(target) = mean of max(target - x, 0)^m.");
   m.def(
       "semivariance",
       [](const py::handle& pnl, const std::string& missing) {
-        const auto policy = missing_of(missing);
-        return one_series(pnl, [&](auto s) { return hm::semivariance(s, policy); });
+        const auto options = downside_options_of(0.95, 0.0, missing);
+        return one_series(pnl, [&](auto s) { return hm::semivariance(s, options); });
       },
       py::arg("pnl"), py::arg("missing") = "propagate", "Downside semivariance about the mean, divisor n.");
   m.def(
       "downside_effectiveness",
       [](const py::handle& exposure, const py::handle& hedge, double ratio, double level, double target,
          const std::string& missing) {
-        const auto policy = missing_of(missing);
+        const auto options = downside_options_of(level, target, missing);
         hm::downside_effectiveness_result<double> out;
         visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
-          out = hm::downside_effectiveness(s, f, ratio, level, target, policy);
+          out = hm::downside_effectiveness(s, f, ratio, options);
           return 0;
         });
         return to_python(out);
@@ -527,25 +535,47 @@ PYBIND11_MODULE(hedgemetrics, m) {
   m.def(
       "min_expected_shortfall_ratio",
       [](const py::handle& exposure, const py::handle& hedge, double level, const std::string& missing) {
-        const auto policy = missing_of(missing);
+        const auto options = downside_options_of(level, 0.0, missing);
         return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
-          return static_cast<double>(hm::min_expected_shortfall_ratio(s, f, level, policy));
+          return static_cast<double>(hm::min_expected_shortfall_ratio(s, f, options));
         });
       },
-      py::arg("exposure"), py::arg("hedge"), py::arg("level"), py::arg("missing") = "propagate",
+      py::arg("exposure"), py::arg("hedge"), py::arg("level") = 0.95, py::arg("missing") = "propagate",
       "The ratio that minimises the expected shortfall of S - h*F.");
   m.def(
       "min_semivariance_ratio",
       [](const py::handle& exposure, const py::handle& hedge, const py::object& target,
          const std::string& missing) {
-        const auto policy = missing_of(missing);
+        if (!target.is_none()) {
+          // The C++ overload with a target is deprecated for min_target_semivariance_ratio; so is this.
+          if (PyErr_WarnEx(
+                  PyExc_DeprecationWarning,
+                  "min_semivariance_ratio(..., target=t) is the semivariance below a target: use "
+                  "min_target_semivariance_ratio(..., target=t); min_semivariance_ratio is below the mean",
+                  1) != 0) {
+            throw py::error_already_set();
+          }
+        }
+        const auto options =
+            downside_options_of(0.95, target.is_none() ? 0.0 : target.cast<double>(), missing);
         return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
-          if (target.is_none()) return static_cast<double>(hm::min_semivariance_ratio(s, f, policy));
-          return static_cast<double>(hm::min_semivariance_ratio(s, f, target.cast<double>(), policy));
+          if (target.is_none()) return static_cast<double>(hm::min_semivariance_ratio(s, f, options));
+          return static_cast<double>(hm::min_target_semivariance_ratio(s, f, options));
         });
       },
       py::arg("exposure"), py::arg("hedge"), py::arg("target") = py::none(), py::arg("missing") = "propagate",
-      "The ratio that minimises the semivariance of S - h*F (about its mean, or below `target`).");
+      "The ratio that minimises the semivariance of S - h*F below its mean (`target` is deprecated: use\n"
+      "min_target_semivariance_ratio).");
+  m.def(
+      "min_target_semivariance_ratio",
+      [](const py::handle& exposure, const py::handle& hedge, double target, const std::string& missing) {
+        const auto options = downside_options_of(0.95, target, missing);
+        return visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
+          return static_cast<double>(hm::min_target_semivariance_ratio(s, f, options));
+        });
+      },
+      py::arg("exposure"), py::arg("hedge"), py::arg("target") = 0.0, py::arg("missing") = "propagate",
+      "The ratio that minimises the semivariance of S - h*F below `target` (its LPM of order 2).");
 
   m.def(
       "dollar_offset",

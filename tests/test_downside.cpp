@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Tests of <hedgemetrics/downside.hpp>: value_at_risk, expected_shortfall, lower_partial_moment,
-// semivariance, downside_effectiveness, min_expected_shortfall_ratio, min_semivariance_ratio and the
-// normal closed forms. Independent answers: exact rational arithmetic (GMP) on the same inputs, with
+// Tests of the downside family, <hedgemetrics/downside.hpp> and the headers it gathers: tail_risk.hpp
+// (value_at_risk, expected_shortfall), partial_moments.hpp (lower_partial_moment, semivariance),
+// downside_hedge.hpp (downside_effectiveness, min_expected_shortfall_ratio, min_semivariance_ratio,
+// min_target_semivariance_ratio, the normal closed forms) and their downside_options; the deprecated
+// positional spellings; which overload a call selects. Independent answers: exact rational arithmetic (GMP) on the same inputs, with
 // Rockafellar & Uryasev's minimisation over c done by brute force over every candidate c, and the
 // minimum-ES and minimum-semivariance ratios by brute force over every breakpoint; a fine grid; a
 // ternary search of the normal objective; published normal quantiles; invariants; every bad input.
 #include <hedgemetrics/downside.hpp>
+#include <hedgemetrics/downside_hedge.hpp>
+#include <hedgemetrics/downside_options.hpp>
+#include <hedgemetrics/partial_moments.hpp>
+#include <hedgemetrics/tail_risk.hpp>
 
 #include <doctest/doctest.h>
 
@@ -35,6 +41,30 @@ namespace {
 
 using rational = ex::rational;
 using rationals = std::vector<rational>;
+
+/// downside_options at the tail level α, with a missing-data policy.
+hm::downside_options at(double level, hm::missing_data missing = hm::missing_data::propagate) {
+  hm::downside_options options;
+  options.level = level;
+  options.missing = missing;
+  return options;
+}
+
+/// downside_options at the target τ, with a missing-data policy.
+hm::downside_options below(double target, hm::missing_data missing = hm::missing_data::propagate) {
+  hm::downside_options options;
+  options.target = target;
+  options.missing = missing;
+  return options;
+}
+
+/// downside_options with both a tail level and a target.
+hm::downside_options downside(double level, double target,
+                              hm::missing_data missing = hm::missing_data::propagate) {
+  hm::downside_options options = at(level, missing);
+  options.target = target;
+  return options;
+}
 
 /// A level as the caller writes it ("0.95") and as the exact decimal it means.
 struct level_case {
@@ -233,7 +263,7 @@ pair_data small_pair(std::size_t n, hm_test::random_source& rng, bool grid) {
 double es_of_hedged(const std::vector<double>& s, const std::vector<double>& f, double h, double level) {
   std::vector<double> x(s.size());
   for (std::size_t i = 0; i < s.size(); ++i) x[i] = s[i] - h * f[i];
-  return hm::expected_shortfall(x, level);
+  return hm::expected_shortfall(x, at(level));
 }
 
 }  // namespace
@@ -255,8 +285,8 @@ TEST_CASE_TEMPLATE("VaR and ES: exact, against R&U's minimisation over every can
         const rational alpha = ex::parse_decimal(level.text);
         const std::string label = std::string(hm_test::type_name<T>()) + ", n = " + std::to_string(n) +
                                   (grid ? " (ties)" : "") + ", level " + level.text;
-        const Real var = hm::value_at_risk(pnl, level.value);
-        const Real es = hm::expected_shortfall(pnl, level.value);
+        const Real var = hm::value_at_risk(pnl, at(level.value));
+        const Real es = hm::expected_shortfall(pnl, at(level.value));
         static_assert(std::is_same_v<std::remove_const_t<decltype(var)>, Real>);
         // VaR is one of the losses: exactly.
         check_close(label + ": VaR", var, ex::maybe(exact_var(loss, alpha)), 0.0);
@@ -273,17 +303,17 @@ TEST_CASE("VaR and ES: a hand-worked case, level·n whole and not") {
   // 0.85 (α·n = 8.5), VaR is the 9th loss and ES = (0.5·9 + 10)/1.5 = 29/3.
   std::vector<double> pnl;
   for (int i = 1; i <= 10; ++i) pnl.push_back(-static_cast<double>(i));
-  CHECK(hm::value_at_risk(pnl, 0.9) == 9.0);
-  CHECK(hm::expected_shortfall(pnl, 0.9) == 10.0);
-  CHECK(hm::value_at_risk(pnl, 0.85) == 9.0);
-  check_close("ES at 0.85", hm::expected_shortfall(pnl, 0.85), ex::maybe(rational(29, 3)), 1e-15);
+  CHECK(hm::value_at_risk(pnl, at(0.9)) == 9.0);
+  CHECK(hm::expected_shortfall(pnl, at(0.9)) == 10.0);
+  CHECK(hm::value_at_risk(pnl, at(0.85)) == 9.0);
+  check_close("ES at 0.85", hm::expected_shortfall(pnl, at(0.85)), ex::maybe(rational(29, 3)), 1e-15);
   // At 0.5: the lower median loss 5, and the mean of the worst half, 8.
-  CHECK(hm::value_at_risk(pnl, 0.5) == 5.0);
-  CHECK(hm::expected_shortfall(pnl, 0.5) == 8.0);
+  CHECK(hm::value_at_risk(pnl, at(0.5)) == 5.0);
+  CHECK(hm::expected_shortfall(pnl, at(0.5)) == 8.0);
   // A profit in every period: VaR and ES are negative losses.
   const std::vector<double> gains{1.0, 2.0, 3.0, 4.0};
-  CHECK(hm::value_at_risk(gains, 0.75) == -2.0);
-  CHECK(hm::expected_shortfall(gains, 0.75) == -1.0);
+  CHECK(hm::value_at_risk(gains, at(0.75)) == -2.0);
+  CHECK(hm::expected_shortfall(gains, at(0.75)) == -1.0);
 }
 
 TEST_CASE_TEMPLATE("lower partial moments of order 0-3 and semivariance: exact", T, double, float, int,
@@ -297,7 +327,7 @@ TEST_CASE_TEMPLATE("lower partial moments of order 0-3 and semivariance: exact",
     for (const Real target : {Real(0), Real(0.375), Real(-1)}) {
       for (int order = 0; order <= 3; ++order) {
         check_close(label + ", target " + show(target) + ", LPM order " + std::to_string(order),
-                    hm::lower_partial_moment(x, order, target),
+                    hm::lower_partial_moment(x, order, below(static_cast<double>(target))),
                     ex::maybe(exact_lpm(q, order, ex::to_rational(target))), 1e-13, 1.0);
       }
     }
@@ -321,7 +351,7 @@ TEST_CASE("downside_effectiveness: every figure exact, effectiveness 1 - hedged/
       return x;
     };
     const rational alpha = ex::parse_decimal("0.9");
-    const auto d = hm::downside_effectiveness(p.s, p.f, ratio, 0.9, -0.125);
+    const auto d = hm::downside_effectiveness(p.s, p.f, ratio, downside(0.9, -0.125));
     const std::string label = "n = " + std::to_string(n);
     CHECK(d.n == n);
     auto check_reduction = [&](const std::string& what, const hm::risk_reduction<double>& r,
@@ -366,7 +396,7 @@ TEST_CASE("min_expected_shortfall_ratio: the exact minimiser, against every brea
       const rational alpha = ex::parse_decimal(level_text);
       const std::string label =
           "trial " + std::to_string(trial) + ", n = " + std::to_string(n) + ", level " + level_text;
-      const double h = hm::min_expected_shortfall_ratio(p.s, p.f, level);
+      const double h = hm::min_expected_shortfall_ratio(p.s, p.f, at(level));
       REQUIRE_MESSAGE(std::isfinite(h), label << ": no ratio");
       const brute_minimum want = exact_min_shortfall(s, f, alpha);
       // ES at the computed ratio equals the exact minimum: the ratio is the vertex to a few roundings.
@@ -401,7 +431,7 @@ TEST_CASE("min_expected_shortfall_ratio: a perfect hedge S = 2F is found exactly
   const std::vector<double> f{0.5, -1.0, 0.25, 2.0, -0.75, 1.5, -2.0, 0.125};
   std::vector<double> s;
   for (const double v : f) s.push_back(2.0 * v);
-  CHECK(hm::min_expected_shortfall_ratio(s, f, 0.9) == 2.0);
+  CHECK(hm::min_expected_shortfall_ratio(s, f, at(0.9)) == 2.0);
   CHECK(hm::min_semivariance_ratio(s, f) == doctest::Approx(2.0).epsilon(1e-15));
   // Hull's Example 3.3: the minimum-ES ratio at 0.9 is not h* = 0.7777 (Cotter & Hanly 2006).
   const std::vector<double> jet{0.029, 0.020, -0.044, 0.008,  0.026, -0.019, -0.010, -0.007,
@@ -412,7 +442,7 @@ TEST_CASE("min_expected_shortfall_ratio: a perfect hedge S = 2F is found exactly
   const auto f_q = exact_values(ho);
   const brute_minimum want = exact_min_shortfall(s_q, f_q, ex::parse_decimal("0.9"));
   REQUIRE(want.attained == 1);
-  const double h = hm::min_expected_shortfall_ratio(jet, ho, 0.9);
+  const double h = hm::min_expected_shortfall_ratio(jet, ho, at(0.9));
   check_close("Hull: min-ES ratio at 0.9", h, ex::maybe(want.ratio), 1e-12, 1.0);
   MESSAGE("Hull Example 3.3: min-ES ratio at 0.9 = " << show(h) << " (exact " << want.ratio.get_str()
                                                      << "), h* = 0.7777");
@@ -422,7 +452,7 @@ TEST_CASE("min_expected_shortfall_ratio: a perfect hedge S = 2F is found exactly
 TEST_CASE("min_expected_shortfall_ratio: large n, against a fine grid") {
   hm_test::random_source rng(5);
   const auto p = small_pair(20000, rng, false);
-  const double h = hm::min_expected_shortfall_ratio(p.s, p.f, 0.95);
+  const double h = hm::min_expected_shortfall_ratio(p.s, p.f, at(0.95));
   const double es_h = es_of_hedged(p.s, p.f, h, 0.95);
   for (int g = -500; g <= 500; ++g) {
     const double x = h + static_cast<double>(g) * 1e-5;
@@ -435,11 +465,11 @@ TEST_CASE("min_expected_shortfall_ratio: no minimiser gives NaN") {
   // A hedge that is always positive: selling fewer (negative) units earns without bound.
   const std::vector<double> s{1.0, -1.0, 0.5, -0.5};
   const std::vector<double> f{1.0, 2.0, 1.5, 3.0};
-  check_nan("positive hedge", hm::min_expected_shortfall_ratio(s, f, 0.75));
+  check_nan("positive hedge", hm::min_expected_shortfall_ratio(s, f, at(0.75)));
   const std::vector<double> zero{0.0, 0.0, 0.0, 0.0};
-  check_nan("zero hedge", hm::min_expected_shortfall_ratio(s, zero, 0.75));
+  check_nan("zero hedge", hm::min_expected_shortfall_ratio(s, zero, at(0.75)));
   check_nan("one pair",
-            hm::min_expected_shortfall_ratio(std::vector<double>{1.0}, std::vector<double>{1.0}, 0.5));
+            hm::min_expected_shortfall_ratio(std::vector<double>{1.0}, std::vector<double>{1.0}, at(0.5)));
 }
 
 TEST_CASE("min_semivariance_ratio: the exact minimiser, against every piece") {
@@ -480,10 +510,12 @@ TEST_CASE("min_semivariance_ratio: the exact minimiser, against every piece") {
     }
     if (!(raw_pos && raw_neg)) {
       // Every F of one sign: the LPM falls to 0 on a half-line of ratios, so no unique minimiser.
-      check_nan(label + ": min-LPM2 ratio, F of one sign", hm::min_semivariance_ratio(p.s, p.f, target));
+      check_nan(label + ": min-LPM2 ratio, F of one sign",
+                hm::min_target_semivariance_ratio(p.s, p.f, below(target)));
       continue;
     }
-    check_close(label + ": min-LPM2 ratio at a target", hm::min_semivariance_ratio(p.s, p.f, target),
+    check_close(label + ": min-LPM2 ratio at a target",
+                hm::min_target_semivariance_ratio(p.s, p.f, below(target)),
                 ex::maybe(exact_min_squared_deficit(at, f)), 1e-10, 1.0);
   }
 }
@@ -533,8 +565,8 @@ TEST_CASE("normal closed forms: z quantiles, the minimiser of -mu(h) + k sigma(h
         }
       }
       const double want = static_cast<double>((lo + hi) / 2);
-      const double got = es ? hm::min_expected_shortfall_ratio_normal(m, level)
-                            : hm::min_value_at_risk_ratio_normal(m, level);
+      const double got = es ? hm::min_expected_shortfall_ratio_normal(m, at(level))
+                            : hm::min_value_at_risk_ratio_normal(m, at(level));
       // The ternary search locates a flat minimum to about √eps of long double relative.
       CHECK_MESSAGE(std::fabs(got - want) < 1e-8, (es ? "ES" : "VaR")
                                                       << " at " << level << ": closed form " << show(got)
@@ -543,12 +575,12 @@ TEST_CASE("normal closed forms: z quantiles, the minimiser of -mu(h) + k sigma(h
     }
   }
   m.hedge_mean = 0;
-  CHECK(hm::min_value_at_risk_ratio_normal(m, 0.95) ==
+  CHECK(hm::min_value_at_risk_ratio_normal(m, at(0.95)) ==
         doctest::Approx(0.928 * 0.0263 / 0.0313).epsilon(1e-15));
   // z·σ_F ≤ |μ_F|: no minimum.
   m.hedge_mean = 0.1;
-  check_nan("mu_F too large", hm::min_value_at_risk_ratio_normal(m, 0.95));
-  check_nan("level 0.5: z = 0", hm::min_value_at_risk_ratio_normal(m, 0.5));
+  check_nan("mu_F too large", hm::min_value_at_risk_ratio_normal(m, at(0.95)));
+  check_nan("level 0.5: z = 0", hm::min_value_at_risk_ratio_normal(m, at(0.5)));
 }
 
 TEST_CASE("normal closed forms from data use fit_hedge's moments") {
@@ -563,9 +595,10 @@ TEST_CASE("normal closed forms from data use fit_hedge's moments") {
   m.exposure_stddev = std::sqrt(fit.exposure_variance);
   m.hedge_stddev = std::sqrt(fit.hedge_variance);
   m.correlation = fit.correlation;
-  CHECK(hm::min_value_at_risk_ratio_normal(jet, ho, 0.95) == hm::min_value_at_risk_ratio_normal(m, 0.95));
-  CHECK(hm::min_expected_shortfall_ratio_normal(jet, ho, 0.95) ==
-        hm::min_expected_shortfall_ratio_normal(m, 0.95));
+  CHECK(hm::min_value_at_risk_ratio_normal(jet, ho, at(0.95)) ==
+        hm::min_value_at_risk_ratio_normal(m, at(0.95)));
+  CHECK(hm::min_expected_shortfall_ratio_normal(jet, ho, at(0.95)) ==
+        hm::min_expected_shortfall_ratio_normal(m, at(0.95)));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -581,26 +614,26 @@ TEST_CASE("invariants: scale, shift, order, a perfect hedge scores 1") {
     shifted.push_back(v + 0.5);
   }
   for (const double level : {0.9, 0.95, 0.37}) {
-    CHECK(hm::value_at_risk(scaled, level) == 4.0 * hm::value_at_risk(x, level));
-    CHECK(hm::expected_shortfall(scaled, level) ==
-          doctest::Approx(4.0 * hm::expected_shortfall(x, level)).epsilon(1e-14));
-    CHECK(hm::value_at_risk(shifted, level) ==
-          doctest::Approx(hm::value_at_risk(x, level) - 0.5).epsilon(1e-15));
-    CHECK(hm::expected_shortfall(shifted, level) ==
-          doctest::Approx(hm::expected_shortfall(x, level) - 0.5).epsilon(1e-14));
-    CHECK(hm::value_at_risk(reversed, level) == hm::value_at_risk(x, level));
-    CHECK(hm::expected_shortfall(reversed, level) ==
-          doctest::Approx(hm::expected_shortfall(x, level)).epsilon(1e-15));
+    CHECK(hm::value_at_risk(scaled, at(level)) == 4.0 * hm::value_at_risk(x, at(level)));
+    CHECK(hm::expected_shortfall(scaled, at(level)) ==
+          doctest::Approx(4.0 * hm::expected_shortfall(x, at(level))).epsilon(1e-14));
+    CHECK(hm::value_at_risk(shifted, at(level)) ==
+          doctest::Approx(hm::value_at_risk(x, at(level)) - 0.5).epsilon(1e-15));
+    CHECK(hm::expected_shortfall(shifted, at(level)) ==
+          doctest::Approx(hm::expected_shortfall(x, at(level)) - 0.5).epsilon(1e-14));
+    CHECK(hm::value_at_risk(reversed, at(level)) == hm::value_at_risk(x, at(level)));
+    CHECK(hm::expected_shortfall(reversed, at(level)) ==
+          doctest::Approx(hm::expected_shortfall(x, at(level))).epsilon(1e-15));
   }
-  CHECK(hm::lower_partial_moment(scaled, 2, 0.0) ==
-        doctest::Approx(16.0 * hm::lower_partial_moment(x, 2, 0.0)));
+  CHECK(hm::lower_partial_moment(scaled, 2, below(0.0)) ==
+        doctest::Approx(16.0 * hm::lower_partial_moment(x, 2, below(0.0))));
   CHECK(hm::semivariance(shifted) == doctest::Approx(hm::semivariance(x)).epsilon(1e-13));
 
   // S = 2F hedged with h = 2 leaves nothing: every hedged figure 0, every effectiveness 1.
   const auto f = small_series<double>(30, rng, false);
   std::vector<double> s;
   for (const double v : f) s.push_back(2.0 * v);
-  const auto d = hm::downside_effectiveness(s, f, 2.0, 0.95, -0.1);
+  const auto d = hm::downside_effectiveness(s, f, 2.0, downside(0.95, -0.1));
   CHECK(d.value_at_risk.effectiveness == 1.0);
   CHECK(d.expected_shortfall.effectiveness == 1.0);
   CHECK(d.semivariance.effectiveness == 1.0);
@@ -618,20 +651,20 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   for (const double bad : {0.0, 1.0, 1.5, -0.1, std::numeric_limits<double>::quiet_NaN()}) {
     const char* text =
         bad == 1.5 ? "1.5" : (bad == -0.1 ? "-0.1" : (bad == 0.0 ? "is 0" : (bad == 1.0 ? "is 1" : "nan")));
-    CHECK_THROWS_WITH_AS((void)hm::value_at_risk(x, bad), doctest::Contains(text), std::invalid_argument);
-    CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, bad), doctest::Contains("level must be in (0, 1)"),
-                         std::invalid_argument);
-    CHECK_THROWS_AS((void)hm::min_expected_shortfall_ratio(x, x, bad), std::invalid_argument);
-    CHECK_THROWS_AS((void)hm::downside_effectiveness(x, x, 1.0, bad), std::invalid_argument);
-    CHECK_THROWS_AS((void)hm::min_value_at_risk_ratio_normal(hm::normal_hedge_moments{}, bad),
+    CHECK_THROWS_WITH_AS((void)hm::value_at_risk(x, at(bad)), doctest::Contains(text), std::invalid_argument);
+    CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, at(bad)),
+                         doctest::Contains("level must be in (0, 1)"), std::invalid_argument);
+    CHECK_THROWS_AS((void)hm::min_expected_shortfall_ratio(x, x, at(bad)), std::invalid_argument);
+    CHECK_THROWS_AS((void)hm::downside_effectiveness(x, x, 1.0, at(bad)), std::invalid_argument);
+    CHECK_THROWS_AS((void)hm::min_value_at_risk_ratio_normal(hm::normal_hedge_moments{}, at(bad)),
                     std::invalid_argument);
   }
   CHECK_THROWS_WITH_AS((void)hm::lower_partial_moment(x, -1), doctest::Contains("-1"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::lower_partial_moment(x, 2, std::numeric_limits<double>::infinity()),
+  CHECK_THROWS_WITH_AS((void)hm::lower_partial_moment(x, 2, below(std::numeric_limits<double>::infinity())),
                        doctest::Contains("target must be a finite number, but it is inf"),
                        std::invalid_argument);
   const std::vector<double> y{1.0, 2.0};
-  CHECK_THROWS_WITH_AS((void)hm::min_expected_shortfall_ratio(x, y, 0.9), doctest::Contains("3 values"),
+  CHECK_THROWS_WITH_AS((void)hm::min_expected_shortfall_ratio(x, y, at(0.9)), doctest::Contains("3 values"),
                        std::invalid_argument);
   CHECK_THROWS_AS((void)hm::downside_effectiveness(x, y, 1.0), std::invalid_argument);
   CHECK_THROWS_AS((void)hm::min_semivariance_ratio(x, y), std::invalid_argument);
@@ -643,24 +676,24 @@ TEST_CASE("missing data: propagate gives NaN, omit drops, raise names the positi
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::vector<double> x{-1.0, nan, -3.0, 2.0};
   const std::vector<double> clean{-1.0, -3.0, 2.0};
-  check_nan("propagate VaR", hm::value_at_risk(x, 0.5));
-  check_nan("propagate ES", hm::expected_shortfall(x, 0.5));
+  check_nan("propagate VaR", hm::value_at_risk(x, at(0.5)));
+  check_nan("propagate ES", hm::expected_shortfall(x, at(0.5)));
   check_nan("propagate LPM", hm::lower_partial_moment(x, 1));
   check_nan("propagate semivariance", hm::semivariance(x));
-  CHECK(hm::value_at_risk(x, 0.5, hm::missing_data::omit) == hm::value_at_risk(clean, 0.5));
-  CHECK(hm::expected_shortfall(x, 0.5, hm::missing_data::omit) == hm::expected_shortfall(clean, 0.5));
-  CHECK(hm::lower_partial_moment(x, 1, 0.0, hm::missing_data::omit) ==
-        hm::lower_partial_moment(clean, 1, 0.0));
-  CHECK_THROWS_WITH_AS((void)hm::value_at_risk(x, 0.5, hm::missing_data::raise),
+  CHECK(hm::value_at_risk(x, at(0.5, hm::missing_data::omit)) == hm::value_at_risk(clean, at(0.5)));
+  CHECK(hm::expected_shortfall(x, at(0.5, hm::missing_data::omit)) == hm::expected_shortfall(clean, at(0.5)));
+  CHECK(hm::lower_partial_moment(x, 1, below(0.0, hm::missing_data::omit)) ==
+        hm::lower_partial_moment(clean, 1, below(0.0)));
+  CHECK_THROWS_WITH_AS((void)hm::value_at_risk(x, at(0.5, hm::missing_data::raise)),
                        doctest::Contains("pnl[1] is nan"), std::domain_error);
   const std::vector<double> f{1.0, 2.0, nan, 0.5};
-  const auto d = hm::downside_effectiveness(x, f, 1.0, 0.5);
+  const auto d = hm::downside_effectiveness(x, f, 1.0, at(0.5));
   check_nan("propagate downside", d.expected_shortfall.hedged);
-  const auto o = hm::downside_effectiveness(x, f, 1.0, 0.5, 0.0, hm::missing_data::omit);
+  const auto o = hm::downside_effectiveness(x, f, 1.0, downside(0.5, 0.0, hm::missing_data::omit));
   CHECK(o.n == 2);
-  CHECK_THROWS_WITH_AS((void)hm::min_expected_shortfall_ratio(x, f, 0.5, hm::missing_data::raise),
+  CHECK_THROWS_WITH_AS((void)hm::min_expected_shortfall_ratio(x, f, at(0.5, hm::missing_data::raise)),
                        doctest::Contains("exposure[1] is nan"), std::domain_error);
-  check_nan("empty VaR", hm::value_at_risk(std::vector<double>{}, 0.9));
+  check_nan("empty VaR", hm::value_at_risk(std::vector<double>{}, at(0.9)));
   check_nan("empty LPM", hm::lower_partial_moment(std::vector<double>{}, 0));
 }
 
@@ -668,15 +701,15 @@ TEST_CASE("element types: integers and float compute in double, long double stay
   const std::vector<int> i{-3, 1, 4, -1, 5};
   const std::vector<float> fl{-3.0f, 1.0f, 4.0f, -1.0f, 5.0f};
   const std::vector<long double> ld{-3.0L, 1.0L, 4.0L, -1.0L, 5.0L};
-  static_assert(std::is_same_v<decltype(hm::expected_shortfall(i, 0.9)), double>);
-  static_assert(std::is_same_v<decltype(hm::expected_shortfall(fl, 0.9)), double>);
-  static_assert(std::is_same_v<decltype(hm::expected_shortfall(ld, 0.9)), long double>);
-  static_assert(std::is_same_v<decltype(hm::min_expected_shortfall_ratio(i, ld, 0.9)), long double>);
-  CHECK(hm::expected_shortfall(i, 0.6) == hm::expected_shortfall(fl, 0.6));
-  CHECK(hm::value_at_risk(i, 0.6) == -1.0);
+  static_assert(std::is_same_v<decltype(hm::expected_shortfall(i, at(0.9))), double>);
+  static_assert(std::is_same_v<decltype(hm::expected_shortfall(fl, at(0.9))), double>);
+  static_assert(std::is_same_v<decltype(hm::expected_shortfall(ld, at(0.9))), long double>);
+  static_assert(std::is_same_v<decltype(hm::min_expected_shortfall_ratio(i, ld, at(0.9))), long double>);
+  CHECK(hm::expected_shortfall(i, at(0.6)) == hm::expected_shortfall(fl, at(0.6)));
+  CHECK(hm::value_at_risk(i, at(0.6)) == -1.0);
   const int c_array[] = {-3, 1, 4, -1, 5};
-  CHECK(hm::value_at_risk(c_array, 0.6) == -1.0);
-  CHECK(hm::value_at_risk(hm::series_view<int>(c_array, 5), 0.6) == -1.0);
+  CHECK(hm::value_at_risk(c_array, at(0.6)) == -1.0);
+  CHECK(hm::value_at_risk(hm::series_view<int>(c_array, 5), at(0.6)) == -1.0);
 }
 
 TEST_CASE("long double: the minimisers stay exact") {
@@ -692,7 +725,7 @@ TEST_CASE("long double: the minimisers stay exact") {
     const auto s_q = exact_values(s);
     const auto f_q = exact_values(f);
     const rational alpha = ex::parse_decimal("0.9");
-    const long double h = hm::min_expected_shortfall_ratio(s, f, 0.9);
+    const long double h = hm::min_expected_shortfall_ratio(s, f, at(0.9));
     static_assert(std::is_same_v<std::remove_const_t<decltype(h)>, long double>);
     const brute_minimum want = exact_min_shortfall(s_q, f_q, alpha);
     const rational at_h = ru_shortfall(hedged_losses(s_q, f_q, ex::to_rational(h)), alpha);
@@ -722,8 +755,8 @@ TEST_CASE("on bivariate normal data the empirical minimisers approach the normal
       s.push_back(0.02 + 0.8 * z + 0.3 * e);
     }
   }
-  const double empirical = hm::min_expected_shortfall_ratio(s, f, 0.95);
-  const double normal = hm::min_expected_shortfall_ratio_normal(s, f, 0.95);
+  const double empirical = hm::min_expected_shortfall_ratio(s, f, at(0.95));
+  const double normal = hm::min_expected_shortfall_ratio_normal(s, f, at(0.95));
   MESSAGE("min-ES ratio at 0.95: empirical " << show(empirical) << ", normal closed form " << show(normal)
                                              << ", h* " << show(hm::min_variance_hedge_ratio(s, f)));
   CHECK(std::fabs(empirical - normal) < 0.02);
@@ -801,8 +834,8 @@ TEST_CASE("range contract: LPM and semivariance of values from 1e-300 to 1e300, 
         "n = " + std::to_string(n) + ", scale " + show(scale) + ", shift " + show(shift);
     for (int order = 0; order <= 5; ++order) {
       check_in_range(label + ", LPM order " + std::to_string(order),
-                     hm::lower_partial_moment(x, order, target), exact_lpm(q, order, ex::to_rational(target)),
-                     1e-14);
+                     hm::lower_partial_moment(x, order, below(target)),
+                     exact_lpm(q, order, ex::to_rational(target)), 1e-14);
     }
     check_in_range(label + ", semivariance", hm::semivariance(x), exact_lpm(q, 2, exact_mean(q)), 1e-14);
   }
@@ -839,11 +872,12 @@ TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside fig
     const std::string label = "trial " + std::to_string(trial) + ", scale 2^" + std::to_string(power);
     // A power of two scales every figure exactly (no rounding anywhere in the range of the results).
     for (const double level : {0.5, 0.9, 0.95}) {
-      CHECK_MESSAGE(hm::value_at_risk(scaled, level) == std::ldexp(hm::value_at_risk(x, level), power),
-                    label);
-      CHECK_MESSAGE(hm::expected_shortfall(scaled, level) ==
-                        doctest::Approx(std::ldexp(hm::expected_shortfall(x, level), power)).epsilon(1e-14),
-                    label);
+      CHECK_MESSAGE(
+          hm::value_at_risk(scaled, at(level)) == std::ldexp(hm::value_at_risk(x, at(level)), power), label);
+      CHECK_MESSAGE(
+          hm::expected_shortfall(scaled, at(level)) ==
+              doctest::Approx(std::ldexp(hm::expected_shortfall(x, at(level)), power)).epsilon(1e-14),
+          label);
     }
     // k²·SV and k³·LPM3: +inf when that exceeds DBL_MAX, which the scaled figure must then be too.
     auto scales_as = [&](const char* figure, double scaled_value, double value, int times) {
@@ -864,8 +898,8 @@ TEST_CASE("property: k^2 scaling, shift and scale invariance of the downside fig
     const auto f = small_series<double>(x.size(), rng, false);
     std::vector<double> f_scaled;
     for (const double v : f) f_scaled.push_back(std::ldexp(v, power));
-    const auto d = hm::downside_effectiveness(x, f, 0.7, 0.9);
-    const auto d_scaled = hm::downside_effectiveness(scaled, f_scaled, 0.7, 0.9);
+    const auto d = hm::downside_effectiveness(x, f, 0.7, at(0.9));
+    const auto d_scaled = hm::downside_effectiveness(scaled, f_scaled, 0.7, at(0.9));
     auto same = [&](const char* figure, double a, double b) {
       if (std::isnan(a)) {
         CHECK_MESSAGE(std::isnan(b), label << ": " << figure);
@@ -898,15 +932,15 @@ TEST_CASE("expected shortfall at a level whose tail is under one observation, an
     rationals loss;
     for (const auto& v : q) loss.push_back(-v);
     const double worst = -*std::min_element(x.begin(), x.end());
-    CHECK(hm::value_at_risk(x, level) == worst);
-    CHECK(hm::expected_shortfall(x, level) == worst);
-    check_in_range("ES at 1 - 1e-16, n = " + std::to_string(n), hm::expected_shortfall(x, level),
+    CHECK(hm::value_at_risk(x, at(level)) == worst);
+    CHECK(hm::expected_shortfall(x, at(level)) == worst);
+    check_in_range("ES at 1 - 1e-16, n = " + std::to_string(n), hm::expected_shortfall(x, at(level)),
                    ru_shortfall(loss, ex::to_rational(level)), 1e-15);
   }
   // The minimum-ES ratio at that level minimises the largest loss: a vertex, not NaN.
   const auto p = small_pair(12, rng, false);
   const auto qs = exact_values(p.s), qf = exact_values(p.f);
-  const double h = hm::min_expected_shortfall_ratio(p.s, p.f, level);
+  const double h = hm::min_expected_shortfall_ratio(p.s, p.f, at(level));
   const auto best = exact_min_shortfall(qs, qf, ex::to_rational(level));
   REQUIRE(std::isfinite(h));
   check_close("ES at the min-ES ratio at level 1 - 1e-16",
@@ -918,14 +952,14 @@ TEST_CASE("expected shortfall at a level whose tail is under one observation, an
   rationals loss;
   for (const double v : pnl) loss.push_back(-ex::to_rational(v));
   for (const double l : {0.5, 0.6, 0.9}) {
-    check_in_range("ES near DBL_MAX at " + show(l), hm::expected_shortfall(pnl, l),
+    check_in_range("ES near DBL_MAX at " + show(l), hm::expected_shortfall(pnl, at(l)),
                    ru_shortfall(loss, ex::to_rational(l)), 1e-15);
   }
   // An ES near 0 beside a VaR far from it: VaR + excess/q would keep only 1e-7 absolute of it.
   const std::vector<double> cancel{1e9, -1e9 - 0.25, 3.0, 2.0};
   rationals closs;
   for (const double v : cancel) closs.push_back(-ex::to_rational(v));
-  check_in_range("ES of {1e9, -1e9 - 0.25, ...} at 0.5", hm::expected_shortfall(cancel, 0.5),
+  check_in_range("ES of {1e9, -1e9 - 0.25, ...} at 0.5", hm::expected_shortfall(cancel, at(0.5)),
                  ru_shortfall(closs, ex::to_rational(0.5)), 1e-15);
 }
 
@@ -939,7 +973,7 @@ TEST_CASE("lower_partial_moment: O(n) in the order, exact at high orders") {
   std::vector<double> y;
   for (int i = 0; i < 25; ++i) y.push_back(0.05 - 1.05 * rng.uniform());
   for (const int order : {4, 7, 40, 700}) {
-    check_in_range("LPM order " + std::to_string(order), hm::lower_partial_moment(y, order, 0.05),
+    check_in_range("LPM order " + std::to_string(order), hm::lower_partial_moment(y, order, below(0.05)),
                    exact_lpm(exact_values(y), order, ex::to_rational(0.05)),
                    (order + 4) * std::numeric_limits<double>::epsilon());
   }
@@ -957,7 +991,7 @@ TEST_CASE("min_semivariance_ratio and min_expected_shortfall_ratio: scale-free, 
   for (int trial = 0; trial < 12; ++trial) {
     const auto p = small_pair(20, rng, trial % 2 == 0);
     const double sv = hm::min_semivariance_ratio(p.s, p.f);
-    const double es = hm::min_expected_shortfall_ratio(p.s, p.f, 0.9);
+    const double es = hm::min_expected_shortfall_ratio(p.s, p.f, at(0.9));
     const int a = static_cast<int>(rng.integer(-1000, 1000)), b = static_cast<int>(rng.integer(-1000, 1000));
     std::vector<double> s, f;
     for (std::size_t i = 0; i < p.s.size(); ++i) {
@@ -966,7 +1000,7 @@ TEST_CASE("min_semivariance_ratio and min_expected_shortfall_ratio: scale-free, 
     }
     const std::string label = "S x 2^" + std::to_string(a) + ", F x 2^" + std::to_string(b);
     const double sv_scaled = hm::min_semivariance_ratio(s, f);
-    const double es_scaled = hm::min_expected_shortfall_ratio(s, f, 0.9);
+    const double es_scaled = hm::min_expected_shortfall_ratio(s, f, at(0.9));
     const double expected_sv = std::ldexp(sv, a - b), expected_es = std::ldexp(es, a - b);
     if (std::fabs(expected_sv) > std::numeric_limits<double>::max() || !std::isfinite(expected_sv)) {
       const long double sv_ld = std::ldexp(static_cast<long double>(sv), a - b);
@@ -1005,8 +1039,9 @@ TEST_CASE("downside_effectiveness where S - h*F overflows: scaled back, effectiv
     s_small.push_back(std::ldexp(si, 960));
   }
   const double ratio = 1e10;  // h·F near 1e311: beyond DBL_MAX, while S − h·F's figures are ratios
-  const auto big = hm::downside_effectiveness(s, f, ratio, 0.9);
-  const auto small = hm::downside_effectiveness(s_small, f_small, ratio, 0.9);  // 2^40 smaller, no overflow
+  const auto big = hm::downside_effectiveness(s, f, ratio, at(0.9));
+  const auto small =
+      hm::downside_effectiveness(s_small, f_small, ratio, at(0.9));  // 2^40 smaller, no overflow
   CHECK(big.value_at_risk.effectiveness == doctest::Approx(small.value_at_risk.effectiveness).epsilon(1e-14));
   CHECK(big.expected_shortfall.effectiveness ==
         doctest::Approx(small.expected_shortfall.effectiveness).epsilon(1e-14));
@@ -1040,8 +1075,8 @@ TEST_CASE("normal closed forms are scale-free at any scale of the moments") {
   m.exposure_stddev = 1.1;
   m.hedge_stddev = 0.9;
   m.correlation = 0.85;
-  const double base_var = hm::min_value_at_risk_ratio_normal(m, 0.99);
-  const double base_es = hm::min_expected_shortfall_ratio_normal(m, 0.975);
+  const double base_var = hm::min_value_at_risk_ratio_normal(m, at(0.99));
+  const double base_es = hm::min_expected_shortfall_ratio_normal(m, at(0.975));
   for (const int a : {-1000, -500, 0, 500, 1000}) {
     for (const int b : {-1000, -300, 0, 300, 1000}) {
       hm::normal_hedge_moments k = m;
@@ -1055,10 +1090,10 @@ TEST_CASE("normal closed forms are scale-free at any scale of the moments") {
           std::fabs(expected_var) < static_cast<long double>(std::numeric_limits<double>::min())) {
         continue;
       }
-      CHECK_MESSAGE(hm::min_value_at_risk_ratio_normal(k, 0.99) ==
+      CHECK_MESSAGE(hm::min_value_at_risk_ratio_normal(k, at(0.99)) ==
                         doctest::Approx(static_cast<double>(expected_var)).epsilon(1e-14),
                     "2^" << a << ", 2^" << b);
-      CHECK_MESSAGE(hm::min_expected_shortfall_ratio_normal(k, 0.975) ==
+      CHECK_MESSAGE(hm::min_expected_shortfall_ratio_normal(k, at(0.975)) ==
                         doctest::Approx(static_cast<double>(expected_es)).epsilon(1e-14),
                     "2^" << a << ", 2^" << b);
     }
@@ -1094,17 +1129,17 @@ TEST_CASE("VaR and ES with a kept buffer: the plain call's figures bit for bit, 
       for (const double level : tail_levels) {
         const std::string label =
             "n = " + std::to_string(n) + ", 2^" + std::to_string(power) + ", level " + show(level);
-        const double es = hm::expected_shortfall(pnl, level);
-        const double var = hm::value_at_risk(pnl, level);
+        const double es = hm::expected_shortfall(pnl, at(level));
+        const double var = hm::value_at_risk(pnl, at(level));
         const auto by_vector = tail_by_vector(pnl, level);
         CHECK_MESSAGE(same_bits(es, by_vector.expected_shortfall),
                       label << ": ES " << show(es) << ", by vector " << show(by_vector.expected_shortfall));
         CHECK_MESSAGE(same_bits(var, by_vector.value_at_risk), label);
-        const double es_kept = hm::expected_shortfall(pnl, level, buffer);
+        const double es_kept = hm::expected_shortfall(pnl, buffer, at(level));
         CHECK_MESSAGE(same_bits(es_kept, es),
                       label << ": ES " << show(es_kept) << " with a buffer, " << show(es));
         CHECK_MESSAGE(buffer.size() == n, label);
-        const double var_kept = hm::value_at_risk(pnl, level, buffer);
+        const double var_kept = hm::value_at_risk(pnl, buffer, at(level));
         CHECK_MESSAGE(same_bits(var_kept, var), label << ": VaR " << show(var_kept) << ", " << show(var));
       }
     }
@@ -1113,15 +1148,17 @@ TEST_CASE("VaR and ES with a kept buffer: the plain call's figures bit for bit, 
   const std::vector<double> huge{-1.5e308, -1.7e308, -1.6e308, -1e308, 0.5, -1.75e308};
   const std::vector<double> cancel{1e9, -1e9 - 0.25, 3.0, 2.0};
   for (const double level : {0.5, 0.6, 0.9}) {
-    CHECK(same_bits(hm::expected_shortfall(huge, level, buffer), hm::expected_shortfall(huge, level)));
-    CHECK(same_bits(hm::expected_shortfall(cancel, level, buffer), hm::expected_shortfall(cancel, level)));
-    CHECK(same_bits(hm::expected_shortfall(huge, level), tail_by_vector(huge, level).expected_shortfall));
+    CHECK(
+        same_bits(hm::expected_shortfall(huge, buffer, at(level)), hm::expected_shortfall(huge, at(level))));
+    CHECK(same_bits(hm::expected_shortfall(cancel, buffer, at(level)),
+                    hm::expected_shortfall(cancel, at(level))));
+    CHECK(same_bits(hm::expected_shortfall(huge, at(level)), tail_by_vector(huge, level).expected_shortfall));
   }
-  CHECK(std::isfinite(hm::expected_shortfall(huge, 0.5, buffer)));
+  CHECK(std::isfinite(hm::expected_shortfall(huge, buffer, at(0.5))));
   // A hand-worked case: losses 5, 4, 3, 2, 1 at level 0.6 are the worst two, mean 4.5; VaR 3.
   const std::vector<double> five{-1.0, -5.0, -3.0, -2.0, -4.0};
-  CHECK(hm::expected_shortfall(five, 0.6, buffer) == 4.5);
-  CHECK(hm::value_at_risk(five, 0.6, buffer) == 3.0);
+  CHECK(hm::expected_shortfall(five, buffer, at(0.6)) == 4.5);
+  CHECK(hm::value_at_risk(five, buffer, at(0.6)) == 3.0);
 }
 
 TEST_CASE("VaR and ES with a kept buffer: missing data, element types and bad input as the plain calls") {
@@ -1130,47 +1167,211 @@ TEST_CASE("VaR and ES with a kept buffer: missing data, element types and bad in
   std::vector<double> buffer{1.0, 2.0};
   const std::vector<double> x{-1.0, nan, -3.0, 2.0, inf, -0.5};
   const std::vector<double> clean{-1.0, -3.0, 2.0, -0.5};
-  check_nan("propagate ES, buffer", hm::expected_shortfall(x, 0.5, buffer));
-  check_nan("propagate VaR, buffer", hm::value_at_risk(x, 0.5, buffer));
-  CHECK(same_bits(hm::expected_shortfall(x, 0.5, buffer, hm::missing_data::omit),
-                  hm::expected_shortfall(clean, 0.5)));
-  CHECK(
-      same_bits(hm::expected_shortfall(x, 0.5, hm::missing_data::omit), hm::expected_shortfall(clean, 0.5)));
-  CHECK(
-      same_bits(hm::value_at_risk(x, 0.75, buffer, hm::missing_data::omit), hm::value_at_risk(clean, 0.75)));
-  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, 0.5, buffer, hm::missing_data::raise),
+  check_nan("propagate ES, buffer", hm::expected_shortfall(x, buffer, at(0.5)));
+  check_nan("propagate VaR, buffer", hm::value_at_risk(x, buffer, at(0.5)));
+  CHECK(same_bits(hm::expected_shortfall(x, buffer, at(0.5, hm::missing_data::omit)),
+                  hm::expected_shortfall(clean, at(0.5))));
+  CHECK(same_bits(hm::expected_shortfall(x, at(0.5, hm::missing_data::omit)),
+                  hm::expected_shortfall(clean, at(0.5))));
+  CHECK(same_bits(hm::value_at_risk(x, buffer, at(0.75, hm::missing_data::omit)),
+                  hm::value_at_risk(clean, at(0.75))));
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, buffer, at(0.5, hm::missing_data::raise)),
                        "hedgemetrics::expected_shortfall: pnl[1] is nan (missing_data::raise)",
                        std::domain_error);
-  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, 0.5, hm::missing_data::raise),
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(x, at(0.5, hm::missing_data::raise)),
                        "hedgemetrics::expected_shortfall: pnl[1] is nan (missing_data::raise)",
                        std::domain_error);
   const std::vector<double> only_inf{1.0, 2.0, -inf};
-  CHECK_THROWS_WITH_AS((void)hm::value_at_risk(only_inf, 0.5, buffer, hm::missing_data::raise),
+  CHECK_THROWS_WITH_AS((void)hm::value_at_risk(only_inf, buffer, at(0.5, hm::missing_data::raise)),
                        "hedgemetrics::value_at_risk: pnl[2] is -inf (missing_data::raise)",
                        std::domain_error);
   check_nan("all missing, omit",
-            hm::expected_shortfall(std::vector<double>{nan, inf}, 0.5, buffer, hm::missing_data::omit));
-  check_nan("empty, buffer", hm::expected_shortfall(std::vector<double>{}, 0.5, buffer));
+            hm::expected_shortfall(std::vector<double>{nan, inf}, buffer, at(0.5, hm::missing_data::omit)));
+  check_nan("empty, buffer", hm::expected_shortfall(std::vector<double>{}, buffer, at(0.5)));
   CHECK(buffer.empty());
   for (const double bad : {0.0, 1.0, -0.5, nan}) {
-    CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(clean, bad, buffer),
+    CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(clean, buffer, at(bad)),
                          doctest::Contains("level must be in (0, 1)"), std::invalid_argument);
   }
   // The series itself as the buffer would be overwritten as it is read: a caller error, named.
   std::vector<double> own{-1.0, -2.0, 3.0};
-  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(own, 0.5, own),
+  CHECK_THROWS_WITH_AS((void)hm::expected_shortfall(own, own, at(0.5)),
                        doctest::Contains("the buffer must not hold the pnl series itself"),
                        std::invalid_argument);
-  CHECK_THROWS_AS((void)hm::value_at_risk(hm::series_view<double>(own.data() + 1, 2), 0.5, own),
+  CHECK_THROWS_AS((void)hm::value_at_risk(hm::series_view<double>(own.data() + 1, 2), own, at(0.5)),
                   std::invalid_argument);
   CHECK(own == std::vector<double>{-1.0, -2.0, 3.0});
   // Integers and float compute in a std::vector<double>; long double in a std::vector<long double>.
   const std::vector<int> ints{-3, 1, -7, 2, 5};
   const std::vector<float> floats{-3.0f, 1.0f, -7.0f, 2.0f, 5.0f};
-  CHECK(same_bits(hm::expected_shortfall(ints, 0.6, buffer), hm::expected_shortfall(ints, 0.6)));
-  CHECK(same_bits(hm::expected_shortfall(floats, 0.6, buffer), hm::expected_shortfall(floats, 0.6)));
+  CHECK(same_bits(hm::expected_shortfall(ints, buffer, at(0.6)), hm::expected_shortfall(ints, at(0.6))));
+  CHECK(same_bits(hm::expected_shortfall(floats, buffer, at(0.6)), hm::expected_shortfall(floats, at(0.6))));
   std::vector<long double> wide_buffer;
   const std::vector<long double> wide{-3.0L, 1.0L, -7.0L, 2.0L, 5.0L};
-  CHECK(hm::expected_shortfall(wide, 0.6, wide_buffer) == hm::expected_shortfall(wide, 0.6));
-  static_assert(std::is_same_v<decltype(hm::expected_shortfall(wide, 0.6, wide_buffer)), long double>);
+  CHECK(hm::expected_shortfall(wide, wide_buffer, at(0.6)) == hm::expected_shortfall(wide, at(0.6)));
+  static_assert(std::is_same_v<decltype(hm::expected_shortfall(wide, wide_buffer, at(0.6))), long double>);
 }
+
+// Which overload a call selects, decided without instantiating a body: each detector is true when the call
+// is well formed. Unconstrained templates would accept the misuses below at overload resolution and fail
+// later, inside the body, with a message about something else.
+namespace {
+
+template <class... Args>
+auto detect_value_at_risk(int, const Args&... args)
+    -> decltype((void)hm::value_at_risk(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_value_at_risk(long, const Args&...);
+template <class... Args>
+constexpr bool value_at_risk_accepts =
+    decltype(detect_value_at_risk(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_effectiveness(int, const Args&... args)
+    -> decltype((void)hm::downside_effectiveness(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_effectiveness(long, const Args&...);
+template <class... Args>
+constexpr bool effectiveness_accepts =
+    decltype(detect_effectiveness(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_semivariance_ratio(int, const Args&... args)
+    -> decltype((void)hm::min_semivariance_ratio(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_semivariance_ratio(long, const Args&...);
+template <class... Args>
+constexpr bool semivariance_ratio_accepts =
+    decltype(detect_semivariance_ratio(0, std::declval<const Args&>()...))::value;
+
+template <class... Args>
+auto detect_normal_var(int, const Args&... args)
+    -> decltype((void)hm::min_value_at_risk_ratio_normal(args...), std::true_type{});
+template <class... Args>
+std::false_type detect_normal_var(long, const Args&...);
+template <class... Args>
+constexpr bool normal_var_accepts = decltype(detect_normal_var(0, std::declval<const Args&>()...))::value;
+
+using vec = std::vector<double>;
+using opts = hm::downside_options;
+using policy = hm::missing_data;
+
+// Data positional, everything else in the options.
+static_assert(value_at_risk_accepts<vec>);
+static_assert(value_at_risk_accepts<vec, opts>);
+static_assert(value_at_risk_accepts<std::array<float, 3>, opts>);
+static_assert(effectiveness_accepts<vec, vec, double, opts>);
+static_assert(semivariance_ratio_accepts<vec, vec, opts>);
+static_assert(normal_var_accepts<hm::normal_hedge_moments, opts>);
+static_assert(normal_var_accepts<vec, vec, opts>);
+// A policy where the options go, options where the ratio goes, options where a series goes: no overload.
+static_assert(!value_at_risk_accepts<vec, policy>);
+static_assert(!value_at_risk_accepts<double, opts>);
+static_assert(!effectiveness_accepts<vec, vec, opts>);
+static_assert(!effectiveness_accepts<vec, vec, double, policy>);
+static_assert(!semivariance_ratio_accepts<vec, opts>);
+static_assert(!semivariance_ratio_accepts<vec, double>);
+static_assert(!normal_var_accepts<vec, opts>);
+static_assert(!normal_var_accepts<hm::normal_hedge_moments, policy>);
+
+}  // namespace
+
+TEST_CASE(
+    "downside_options: the defaults are level 0.95, target 0, propagate, as the overloads without options") {
+  const hm::downside_options defaults;
+  CHECK(defaults.level == 0.95);
+  CHECK(defaults.target == 0.0);
+  CHECK(defaults.missing == hm::missing_data::propagate);
+  hm_test::random_source rng(2024);
+  const auto p = small_pair(40, rng, false);
+  CHECK(hm::value_at_risk(p.s) == hm::value_at_risk(p.s, at(0.95)));
+  CHECK(hm::expected_shortfall(p.s) == hm::expected_shortfall(p.s, at(0.95)));
+  CHECK(hm::lower_partial_moment(p.s, 2) == hm::lower_partial_moment(p.s, 2, below(0.0)));
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f) == hm::min_expected_shortfall_ratio(p.s, p.f, at(0.95)));
+  // A braced list initialises the options, never a deprecated positional overload (this file builds with
+  // -Werror, so a deprecated one would not compile here): {} is the defaults, {0.9} the level.
+  CHECK(hm::expected_shortfall(p.s, {}) == hm::expected_shortfall(p.s));
+  CHECK(hm::value_at_risk(p.s, {0.9}) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, {}) == hm::min_semivariance_ratio(p.s, p.f));
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f, {}) == hm::min_expected_shortfall_ratio(p.s, p.f));
+  CHECK(hm::downside_effectiveness(p.s, p.f, 0.5, {}).level == 0.95);
+  CHECK(hm::semivariance(p.s, {}) == hm::semivariance(p.s));
+  CHECK(hm::lower_partial_moment(p.s, 1, {}) == hm::lower_partial_moment(p.s, 1));
+  // One options object serves a whole report: each function reads its own fields.
+  const auto report = downside(0.9, -0.25, hm::missing_data::omit);
+  const auto d = hm::downside_effectiveness(p.s, p.f, 0.5, report);
+  CHECK(d.level == 0.9);
+  CHECK(d.target == -0.25);
+  CHECK(d.value_at_risk.unhedged == hm::value_at_risk(p.s, report));
+  CHECK(d.expected_shortfall.unhedged == hm::expected_shortfall(p.s, report));
+  CHECK(d.lower_partial_moment[2].unhedged == hm::lower_partial_moment(p.s, 2, report));
+  CHECK(d.semivariance.unhedged == hm::semivariance(p.s, report));
+}
+
+TEST_CASE("min_target_semivariance_ratio: below the target, not the mean; errors name it") {
+  hm_test::random_source rng(77);
+  const auto p = small_pair(30, rng, true);
+  const auto s = exact_values(p.s), f = exact_values(p.f);
+  for (const double target : {0.0, -0.5, 0.75}) {
+    rationals a;
+    for (const auto& v : s) a.push_back(v - ex::to_rational(target));
+    check_close("target " + show(target), hm::min_target_semivariance_ratio(p.s, p.f, below(target)),
+                ex::maybe(exact_min_squared_deficit(a, f)), 1e-13);
+  }
+  // About the mean it is another figure on the same data (the two names do not agree by accident).
+  CHECK(hm::min_semivariance_ratio(p.s, p.f) != hm::min_target_semivariance_ratio(p.s, p.f, below(0.0)));
+  CHECK_THROWS_WITH_AS(
+      (void)hm::min_target_semivariance_ratio(p.s, p.f, below(std::nan(""))),
+      doctest::Contains("hedgemetrics::min_target_semivariance_ratio: target must be a finite"),
+      std::invalid_argument);
+}
+
+// One check per deprecated spelling: it still compiles and gives the new spelling's figure bit for bit.
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+TEST_CASE("deprecated positional spellings forward to the options overloads") {
+  hm_test::random_source rng(31);
+  const auto p = small_pair(50, rng, false);
+  const auto omit = hm::missing_data::omit;
+  std::vector<double> buffer;
+  CHECK(hm::value_at_risk(p.s, 0.9) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::value_at_risk(p.s, 0.9, omit) == hm::value_at_risk(p.s, at(0.9, omit)));
+  CHECK(hm::value_at_risk(p.s, 0.9, buffer, omit) == hm::value_at_risk(p.s, at(0.9)));
+  CHECK(hm::expected_shortfall(p.s, 0.9, omit) == hm::expected_shortfall(p.s, at(0.9)));
+  CHECK(hm::expected_shortfall(p.s, 0.9, buffer) == hm::expected_shortfall(p.s, buffer, at(0.9)));
+  CHECK(hm::lower_partial_moment(p.s, 2, 0.25, omit) == hm::lower_partial_moment(p.s, 2, below(0.25)));
+  CHECK(hm::semivariance(p.s, omit) == hm::semivariance(p.s));
+  const auto old_d = hm::downside_effectiveness(p.s, p.f, 0.5, 0.9, -0.25, omit);
+  const auto new_d = hm::downside_effectiveness(p.s, p.f, 0.5, downside(0.9, -0.25));
+  CHECK(old_d.expected_shortfall.effectiveness == new_d.expected_shortfall.effectiveness);
+  CHECK(old_d.lower_partial_moment[3].hedged == new_d.lower_partial_moment[3].hedged);
+  CHECK(hm::min_expected_shortfall_ratio(p.s, p.f, 0.9, omit) ==
+        hm::min_expected_shortfall_ratio(p.s, p.f, at(0.9)));
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, omit) == hm::min_semivariance_ratio(p.s, p.f));
+  // The 3-argument overload was the target semivariance: it is min_target_semivariance_ratio now, and its
+  // errors still name the function the caller used.
+  CHECK(hm::min_semivariance_ratio(p.s, p.f, 0.25) ==
+        hm::min_target_semivariance_ratio(p.s, p.f, below(0.25)));
+  CHECK_THROWS_WITH_AS((void)hm::min_semivariance_ratio(p.s, p.f, std::nan("")),
+                       doctest::Contains("hedgemetrics::min_semivariance_ratio: target"),
+                       std::invalid_argument);
+  hm::normal_hedge_moments m;
+  m.hedge_mean = 0.1;
+  m.correlation = 0.6;
+  CHECK(hm::min_value_at_risk_ratio_normal(m, 0.99) == hm::min_value_at_risk_ratio_normal(m, at(0.99)));
+  CHECK(hm::min_expected_shortfall_ratio_normal(m, 0.975) ==
+        hm::min_expected_shortfall_ratio_normal(m, at(0.975)));
+  CHECK(hm::min_value_at_risk_ratio_normal(p.s, p.f, 0.99, omit) ==
+        hm::min_value_at_risk_ratio_normal(p.s, p.f, at(0.99)));
+  CHECK(hm::min_expected_shortfall_ratio_normal(p.s, p.f, 0.975, omit) ==
+        hm::min_expected_shortfall_ratio_normal(p.s, p.f, at(0.975)));
+  // Long double keeps its target in the deprecated spelling (it is not rounded through the options' double).
+  const std::vector<long double> wide{-1.0L, 0.5L, 2.0L};
+  const long double third = 1.0L / 3.0L;
+  CHECK(hm::lower_partial_moment(wide, 1, third) == (third + 1.0L) / 3.0L);
+}
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif

@@ -26,7 +26,7 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
-#include "hedgemetrics/downside.hpp"
+#include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
 

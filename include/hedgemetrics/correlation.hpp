@@ -21,7 +21,7 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
-#include "hedgemetrics/downside.hpp"
+#include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/series.hpp"
 

@@ -31,9 +31,9 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
-#include "hedgemetrics/downside.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/series.hpp"
+#include "hedgemetrics/tail_risk.hpp"
 
 namespace hedgemetrics {
 
@@ -408,7 +408,7 @@ struct hedging_error_distribution {
   double quantile_95 = std::numeric_limits<double>::quiet_NaN();
   /// The 99% quantile of the P&L.
   double quantile_99 = std::numeric_limits<double>::quiet_NaN();
-  /// Expected shortfall of the P&L at 95%, as a loss (expected_shortfall of downside.hpp).
+  /// Expected shortfall of the P&L at 95%, as a loss (expected_shortfall of tail_risk.hpp).
   double expected_shortfall_95 = std::numeric_limits<double>::quiet_NaN();
   /// Expected shortfall of the P&L at 99%, as a loss.
   double expected_shortfall_99 = std::numeric_limits<double>::quiet_NaN();
@@ -434,7 +434,7 @@ namespace detail {
 }
 
 /// Acklam's rational approximation of the standard normal quantile (relative error below 1.15e-9, the
-/// same coefficients as downside.hpp's normal_quantile, without its refinement step): the central region,
+/// same coefficients as detail/normal.hpp's normal_quantile, without its refinement step): the central region,
 /// 0.02425 ≤ u ≤ 0.97575, is a rational function with no library call, so a loop over a block of uniforms
 /// vectorises; the tails (5% of the draws) take a log and a square root. bench_delta_hedge: 4× faster than
 /// Box–Muller (log, sqrt, sin, cos per pair), which was half the simulation's time.
@@ -809,7 +809,7 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
 /// block): the same seed gives the same paths for any thread count. For speed the deltas come from a table
 /// of Φ (within 2e-15 of erfc: normal_cdf_table) and the prices from a polynomial exp (1 ulp: exp_kernel),
 /// so a path's P&L matches delta_hedge on simulate_price_paths's copy of the path to ~1e-13 of the spot,
-/// not bit for bit; the quantiles are lower empirical quantiles (value_at_risk of downside.hpp).
+/// not bit for bit; the quantiles are lower empirical quantiles (value_at_risk of tail_risk.hpp).
 ///
 /// \param spot       S₀ > 0.
 /// \param options    the option (expiry in years from t = 0), the hedge and the rebalancing rule.
@@ -853,15 +853,20 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
     out.skewness = (m3 / count) / std::pow(m2 / count, 1.5);
     out.kurtosis = (m4 / count) / ((m2 / count) * (m2 / count)) - 3.0;
   }
-  out.quantile_01 = -value_at_risk(out.pnl, 0.99);
-  out.quantile_05 = -value_at_risk(out.pnl, 0.95);
-  out.quantile_50 = -value_at_risk(out.pnl, 0.5);
+  auto at = [](double level) {
+    downside_options tail;
+    tail.level = level;
+    return tail;
+  };
+  out.quantile_01 = -value_at_risk(out.pnl, at(0.99));
+  out.quantile_05 = -value_at_risk(out.pnl, at(0.95));
+  out.quantile_50 = -value_at_risk(out.pnl, at(0.5));
   std::vector<double> gains(n);
   for (std::size_t p = 0; p < n; ++p) gains[p] = -out.pnl[p];
-  out.quantile_95 = value_at_risk(gains, 0.95);
-  out.quantile_99 = value_at_risk(gains, 0.99);
-  out.expected_shortfall_95 = expected_shortfall(out.pnl, 0.95);
-  out.expected_shortfall_99 = expected_shortfall(out.pnl, 0.99);
+  out.quantile_95 = value_at_risk(gains, at(0.95));
+  out.quantile_99 = value_at_risk(gains, at(0.99));
+  out.expected_shortfall_95 = expected_shortfall(out.pnl, at(0.95));
+  out.expected_shortfall_99 = expected_shortfall(out.pnl, at(0.99));
   const option_greeks g0 =
       detail::black_scholes_kernel(options.type, spot, options.strike, options.expiry, options.rate,
                                    options.volatility, options.dividend_yield);

@@ -18,6 +18,17 @@
 
 #include "hedgemetrics/detail/config.hpp"
 
+/// Constrains a function template to arguments offered as series (see detail::offered_as_series_v): the
+/// last template parameter of an overload that takes series, `template <class Series,
+/// HEDGEMETRICS_REQUIRES_SERIES(Series)>`. A constraint (C++20) where concepts exist, SFINAE (C++17)
+/// otherwise, so that a wrong call fails at overload resolution, naming the overloads there are.
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+#define HEDGEMETRICS_REQUIRES_SERIES(...) ::hedgemetrics::detail::series_arguments<__VA_ARGS__> auto = 0
+#else
+#define HEDGEMETRICS_REQUIRES_SERIES(...) \
+  ::std::enable_if_t<::hedgemetrics::detail::offered_as_series_v<__VA_ARGS__>, int> = 0
+#endif
+
 namespace hedgemetrics {
 
 /// A read-only view of `size` contiguous values starting at `data`: the library's pointer + length
@@ -174,6 +185,31 @@ inline constexpr bool is_policy_v = std::is_same_v<Policy, missing_data>;
 template <class T>
 concept series = is_series_v<T>;
 #endif
+
+namespace detail {
+
+template <class T, class = void>
+struct offered_as_series : std::false_type {};
+template <class T>
+struct offered_as_series<T, std::void_t<decltype(std::size(std::declval<const T&>()))>> : std::true_type {};
+
+/// Whether every T is offered as a series: anything with a size (a container, a C array, a view, an Eigen
+/// vector or expression), never a number, an enum or an options struct. Overloads are constrained on this
+/// rather than on is_series_v, so that a number or options in a series' place select another overload (or
+/// fail naming the overloads there are), while a std::list or a strided Eigen expression still reaches
+/// require_series, whose static_assert says what to do with it.
+template <class... T>
+inline constexpr bool offered_as_series_v =
+    (offered_as_series<std::remove_cv_t<std::remove_reference_t<T>>>::value && ...);
+
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+/// offered_as_series_v as a concept whose first parameter is the placeholder of
+/// HEDGEMETRICS_REQUIRES_SERIES (an int, unused).
+template <class Placeholder, class... T>
+concept series_arguments = offered_as_series_v<T...>;
+#endif
+
+}  // namespace detail
 
 /// The element type of a series (void for a type that is not one).
 template <class Series>

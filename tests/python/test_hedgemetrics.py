@@ -294,6 +294,20 @@ def test_downside_measures_match_numpy(wti):
     assert len(d.lower_partial_moment) == 4
 
 
+def test_target_semivariance_ratio_is_below_the_target(wti):
+    s = wti["RWTC_spot_usd_bbl"].to_numpy()
+    f = wti["RCLC1_usd_bbl"].to_numpy()
+    for target in (0.0, -0.5):
+        h = hm.min_target_semivariance_ratio(s, f, target=target)
+        # The stationary point of the piece it lies on: h = sum_A (S - t)F / sum_A F^2 over the deficits A.
+        deficit = s - h * f - target < 0
+        assert h == pytest.approx(np.sum((s[deficit] - target) * f[deficit]) / np.sum(f[deficit] ** 2), rel=1e-12)
+    with pytest.warns(DeprecationWarning, match="min_target_semivariance_ratio"):
+        old = hm.min_semivariance_ratio(s, f, target=0.0)
+    assert old == hm.min_target_semivariance_ratio(s, f, target=0.0)
+    assert hm.min_semivariance_ratio(s, f) != old  # below the mean is another figure
+
+
 def test_regression_test_matches_statsmodels(wti, sm):
     item = wti["RWTC_spot_usd_bbl"].to_numpy()[-60:]
     instrument = -wti["RCLC1_usd_bbl"].to_numpy()[-60:]
