@@ -284,6 +284,64 @@ TEST_CASE(
   CHECK(std::isfinite(few.rows[0].ratio.standard_error));
 }
 
+TEST_CASE("resample_changes: 1,500 weekdays with holidays against a brute force on civil dates") {
+  // A second implementation: a row ends its week when the next row is on or after the following Monday
+  // (date − weekday + 7), its month when the next row's civil month or year differs.
+  hm_test::random_source rng(2026);
+  std::vector<std::int64_t> d;
+  std::vector<double> s, f;
+  std::int64_t day = hm::parse_date("1999-12-27");
+  for (int t = 0; t < 1500; ++t) {
+    do {
+      day += rng.integer(1, 9) == 1 ? 2 : 1;  // a holiday now and then
+    } while (hm::weekday_of(day) >= 5);
+    d.push_back(day);
+    s.push_back(static_cast<double>(rng.integer(-50, 50)));
+    f.push_back(static_cast<double>(rng.integer(-50, 50)));
+  }
+  const auto brute = [&](const hm::change_horizon& h) {
+    std::vector<std::size_t> picks;
+    const std::size_t n = d.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      bool last = i + 1 == n;
+      if (!last && h.period == hm::calendar_period::week) {
+        last = d[i + 1] >= d[i] - hm::weekday_of(d[i]) + 7;
+      } else if (!last && h.period == hm::calendar_period::month) {
+        const auto x = hm::civil_from_days(d[i]), y = hm::civil_from_days(d[i + 1]);
+        last = x.month != y.month || x.year != y.year;
+      }
+      if (last) picks.push_back(i);
+    }
+    std::vector<std::pair<std::size_t, std::size_t>> out;
+    if (h.period != hm::calendar_period::none) {
+      for (std::size_t j = 1; j < picks.size(); ++j) out.emplace_back(picks[j - 1], picks[j]);
+    } else {
+      for (std::size_t t = h.rows; t < n; t += h.overlapping ? 1 : h.rows) out.emplace_back(t - h.rows, t);
+    }
+    return out;
+  };
+  for (const auto& h :
+       {hm::change_horizon::days(1), hm::change_horizon::days(7), hm::change_horizon::days(7, true),
+        hm::change_horizon::calendar(hm::calendar_period::week),
+        hm::change_horizon::calendar(hm::calendar_period::month)}) {
+    CAPTURE(hm::horizon_label(h));
+    hm::resample_options o;
+    o.horizon = h;
+    const auto got = hm::resample_changes(d, s, f, o);
+    const auto want = brute(h);
+    REQUIRE(got.dates.size() == want.size());
+    std::size_t mismatches = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      const auto [a, b] = want[i];
+      mismatches += got.start_dates[i] != d[a] || got.dates[i] != d[b] || got.exposure[i] != s[b] - s[a] ||
+                            got.hedge[i] != f[b] - f[a]
+                        ? 1U
+                        : 0U;
+    }
+    CHECK(mismatches == 0);
+  }
+}
+
 TEST_CASE("date_window: the rows in [from, to], by dates or by text") {
   const auto w = hm::date_window(hand_dates, hm::parse_date("2020-01-01"), hm::parse_date("2020-01-31"));
   CHECK(w.first == 2);
