@@ -11,6 +11,7 @@
 #include "hedgemetrics/cointegration.hpp"
 #include "hedgemetrics/contracts.hpp"
 #include "hedgemetrics/correlation.hpp"
+#include "hedgemetrics/dated.hpp"
 #include "hedgemetrics/delta_hedge.hpp"
 #include "hedgemetrics/descriptive.hpp"
 #include "hedgemetrics/downside.hpp"
