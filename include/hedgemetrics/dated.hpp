@@ -341,7 +341,7 @@ template <class Estimator, class... Views>
 }  // namespace detail
 
 /// Any estimator of one series, applied to each calendar year's rows: e.g. the yearly volatility of
-/// changes, `by_year(dates, changes, [](auto x) { return hm::describe(x).standard_deviation; })`.
+/// changes, `by_year(dates, changes, [](auto x) { return hm::describe(x).stddev; })`.
 ///
 /// \param dates     strictly increasing days since 1970-01-01, one per value.
 /// \param values    any contiguous series, aligned with `dates`.
