@@ -361,8 +361,8 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   hm::regression_test_options m;
   m.min_r_squared = -0.1;
   CHECK_THROWS_AS((void)hm::regression_test(x, y, m), std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, y, -0.2), doctest::Contains("-0.2"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, y, hm::variance_reduction_options{-0.2}),
+                       doctest::Contains("-0.2"), std::invalid_argument);
   hm::assessment_options a;
   a.variance_reduction_threshold = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_AS((void)hm::assess_hedge(x, y, a), std::invalid_argument);
@@ -375,10 +375,12 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   // A missing value under missing_data::raise is named by the test and the series it is in.
   std::vector<double> gap = x;
   gap[2] = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_WITH_AS((void)hm::regression_test(gap, y, {}, hm::missing_data::raise),
+  hm::regression_test_options raise;
+  raise.missing = hm::missing_data::raise;
+  CHECK_THROWS_WITH_AS((void)hm::regression_test(gap, y, raise),
                        "hedgemetrics::regression_test: item[2] is nan (missing_data::raise)",
                        std::domain_error);
-  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, gap, 0.8, hm::missing_data::raise),
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, gap, {0.8, hm::missing_data::raise}),
                        "hedgemetrics::variance_reduction_test: instrument[2] is nan (missing_data::raise)",
                        std::domain_error);
 }
@@ -835,9 +837,11 @@ TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, eve
     hm::assess_hedge(h.item, h.instrument, *run.second, kept);
     check_same_assessment(std::string("Hull, ") + run.first, kept,
                           hm::assess_hedge(h.item, h.instrument, *run.second));
-    hm::assess_hedge(item, instrument, *run.second, kept, hm::missing_data::omit);
+    hm::assessment_options omit = *run.second;
+    omit.missing = hm::missing_data::omit;
+    hm::assess_hedge(item, instrument, omit, kept);
     check_same_assessment(std::string("200 periods, ") + run.first, kept,
-                          hm::assess_hedge(item, instrument, *run.second, hm::missing_data::omit));
+                          hm::assess_hedge(item, instrument, omit));
   }
   // A call that throws leaves nothing of the last assessment.
   hm::assessment_options bad;
@@ -847,4 +851,130 @@ TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, eve
   CHECK(kept.lines.empty());
   CHECK(kept.dollar_offset.periods.empty());
   check_nan("regression slope after a throw", kept.regression.slope);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The range contract (issue 10): regression_test beyond 2^±480 and at mixed scales, dollar_offset over the
+// whole double range; every figure against exact rational arithmetic on the very same doubles
+// ---------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Checks a computed double against an exact rational under the range contract: ±inf where |exact| >
+/// DBL_MAX, else within `tolerance` relative (plus the smallest subnormal, for results that underflow).
+bool check_in_range(const std::string& what, double computed, const rational& exact, double tolerance) {
+  const rational max = ex::to_rational(std::numeric_limits<double>::max());
+  const rational magnitude = sgn(exact) < 0 ? rational(-exact) : exact;
+  if (magnitude > max) {
+    const double want =
+        sgn(exact) < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    CHECK_MESSAGE(computed == want, what << ": computed " << show(computed) << ", expected " << show(want)
+                                         << " (the exact value exceeds DBL_MAX)");
+    return computed == want;
+  }
+  if (!std::isfinite(computed)) {
+    CHECK_MESSAGE(
+        false, what << ": computed " << show(computed) << ", expected " << show(ex::to_long_double(exact)));
+    return false;
+  }
+  const rational error = ex::to_rational(computed) - exact;
+  const rational abs_error = sgn(error) < 0 ? rational(-error) : error;
+  const rational bound =
+      rational(tolerance) * magnitude + ex::to_rational(std::numeric_limits<double>::denorm_min());
+  const bool ok = abs_error <= bound;
+  CHECK_MESSAGE(ok, what << ": computed " << show(computed) << ", expected "
+                         << show(ex::to_long_double(exact)) << ", relative error "
+                         << show(static_cast<double>(
+                                ex::to_long_double(abs_error / (sgn(magnitude) ? magnitude : rational(1))))));
+  return ok;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "regression and variance reduction tests beyond 2^-480...2^480, mixed scales, against exact rationals") {
+  hm_test::random_source rng(424242);
+  std::vector<double> u, v;
+  for (int t = 0; t < 40; ++t) {
+    u.push_back(rng.symmetric());
+    v.push_back(-0.9 * u.back() + 0.2 * rng.symmetric());
+  }
+  const int scales[] = {-1060, -1000, -900, -700, -520, -481, -300, 0, 300, 481, 520, 700, 900, 1000, 1021};
+  for (const double offset : {0.0, 3.0}) {
+    for (const int kx : scales) {
+      for (const int ky : scales) {
+        std::vector<double> item, instrument;
+        for (std::size_t t = 0; t < u.size(); ++t) {
+          item.push_back(std::ldexp(offset + u[t], kx));
+          instrument.push_back(std::ldexp(v[t], ky));
+        }
+        const std::string label = "item 2^" + std::to_string(kx) + " (offset " + show(offset) +
+                                  "), instrument 2^" + std::to_string(ky);
+        const auto r = hm::regression_test(item, instrument);
+        // Instrument on item: the instrument is the dependent series, the item the regressor.
+        const auto want = ex::fit_hedge(instrument.data(), item.data(), item.size());
+        REQUIRE(want.ratio);
+        check_in_range(label + ": slope", r.slope, *want.ratio, 1e-12);
+        check_in_range(label + ": R^2", r.r_squared, *want.effectiveness, 1e-12);
+        check_in_range(label + ": t", r.t_statistic, *want.ratio / *want.ratio_standard_error, 1e-10);
+        const auto back =
+            hm::regression_test(item, instrument, {hm::regression_direction::item_on_instrument});
+        const auto want_back = ex::fit_hedge(item.data(), instrument.data(), item.size());
+        check_in_range(label + ": slope, item on instrument", back.slope, *want_back.ratio, 1e-12);
+        const auto vr = hm::variance_reduction_test(item, instrument);
+        const auto want_vr = ex::hedge_effectiveness(item.data(), instrument.data(), item.size(), -1.0);
+        check_in_range(label + ": variance reduction", vr.reduction, *want_vr, 1e-12);
+      }
+    }
+  }
+}
+
+TEST_CASE("dollar offset over the whole double range, mixed scales, against exact rationals") {
+  hm_test::random_source rng(8675309);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::size_t n = static_cast<std::size_t>(rng.integer(1, 30));
+    std::vector<double> item, instrument;
+    // Changes of random sign at random scales 2^-1074...2^1023 (one scale per trial, or one per value).
+    const bool mixed = trial % 2 == 1;
+    const long common = rng.integer(-1074, 1022);
+    for (std::size_t t = 0; t < n; ++t) {
+      const long ki = mixed ? rng.integer(-1074, 1022) : common;
+      const long kh = mixed ? rng.integer(-1074, 1022) : common;
+      item.push_back(std::ldexp(rng.symmetric(), static_cast<int>(kh)));
+      instrument.push_back(std::ldexp(-0.9 * rng.symmetric(), static_cast<int>(ki)));
+    }
+    if (trial < 4) {
+      // Compensated (Neumaier) sums lose the small changes whose own compensation rounds: 1e300, then 1
+      // and 1e-20 (their compensation 1 + 1e-20 rounds to 1), then −1e300 and −1 leave exactly 1e-20.
+      const double big = trial % 2 == 0 ? 1e300 : 0x1p1000;
+      item = {big, 1.0, 1e-20, -big, -1.0, 3e-21};
+      instrument = {-big, -1.0, -1.1e-20, big, 1.0, 1e-300};
+      if (trial >= 2) std::swap(item, instrument);
+      n = item.size();
+    }
+    if (trial % 5 == 0 && n > 2) {
+      // A cumulative change that returns near 0: the large changes cancel, the small ones remain.
+      item[1] = -item[0];
+      instrument[1] = -instrument[0];
+    }
+    const auto d = hm::dollar_offset(item, instrument);
+    rational sum_h = 0, sum_i = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const std::string label = "trial " + std::to_string(trial) + ", period " + std::to_string(t);
+      sum_h += ex::to_rational(item[t]);
+      sum_i += ex::to_rational(instrument[t]);
+      if (item[t] != 0.0) {
+        check_in_range(label + ": ratio", d.periods[t].ratio,
+                       -ex::to_rational(instrument[t]) / ex::to_rational(item[t]), 1.2e-16);
+      }
+      check_in_range(label + ": cumulative item change", d.cumulative[t].item_change, sum_h, 2.3e-16);
+      check_in_range(label + ": cumulative instrument change", d.cumulative[t].instrument_change, sum_i,
+                     2.3e-16);
+      if (sgn(sum_h) == 0) {
+        check_nan(label + ": cumulative ratio (the item's sum is 0)", d.cumulative[t].ratio);
+      } else {
+        check_in_range(label + ": cumulative ratio", d.cumulative[t].ratio, -sum_i / sum_h, 4.5e-16);
+      }
+    }
+  }
 }

@@ -234,7 +234,14 @@ template <class Item, class Instrument>
   const Real spread = fit.spread_at(scaled.scaled_ratio(Real(-1)));
   out.item_variance = std::ldexp(fit.sxx / n1, 2 * scaled.scale_x);
   out.hedged_variance = std::ldexp(spread / n1, 2 * scaled.scale_x);
-  if (fit.sxx > 0) out.reduction = 1 - spread / fit.sxx;
+  if (fit.sxx > 0) {
+    // From whichever side of ½ it is on, as fit_hedge's R²: 1 − Var(H + I)/Var(H) for a good hedge; for a
+    // poor one the same figure as h·(2·S_HI − h·S_II)/S_HH (h = −1 in the scaled units), which keeps its
+    // relative accuracy where the instrument is tiny beside the item (a reduction of 1e-91 is not 0).
+    const Real unexplained = spread / fit.sxx;
+    const Real h = scaled.scaled_ratio(Real(-1));
+    out.reduction = unexplained <= Real(0.5) ? 1 - unexplained : h * (2 * fit.sxy - h * fit.syy) / fit.sxx;
+  }
   out.passed = out.reduction >= static_cast<Real>(threshold);
   return out;
 }
