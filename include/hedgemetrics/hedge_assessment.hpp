@@ -222,8 +222,11 @@ void assess_hedge(const Item& item, const Instrument& instrument, const assessme
   if (options.dollar_offset_cumulative || options.dollar_offset_periodic) {
     dollar_offset(item, instrument, o, out.dollar_offset);
   }
-  if (options.dollar_offset_cumulative) detail::cumulative_offset_line(lines, out.dollar_offset, o);
-  if (options.dollar_offset_periodic) detail::periodic_offset_line(lines, out.dollar_offset, o);
+  if (options.dollar_offset_cumulative || options.dollar_offset_periodic) {
+    const std::string band = detail::offset_band(o);
+    if (options.dollar_offset_cumulative) detail::cumulative_offset_line(lines, out.dollar_offset, band);
+    if (options.dollar_offset_periodic) detail::periodic_offset_line(lines, out.dollar_offset, band);
+  }
 }
 
 template <class Item, class Instrument>

@@ -96,11 +96,9 @@ void variance_reduction_line(Lines& lines, const variance_reduction_result<Real>
 }
 
 /// The cumulative dollar offset's line, graded on the last cumulative point. Immaterial is a warning
-/// under both rule sets.
+/// under both rule sets. `band` is offset_band's text, formatted once for both dollar-offset lines.
 template <class Lines, class Real>
-void cumulative_offset_line(Lines& lines, const dollar_offset_result<Real>& d,
-                            const dollar_offset_options& o) {
-  const std::string band = offset_band(o);
+void cumulative_offset_line(Lines& lines, const dollar_offset_result<Real>& d, const std::string& band) {
   const char* test = "dollar offset: cumulative";
   if (d.cumulative.empty()) {
     lines.missed(test, std::numeric_limits<double>::quiet_NaN(), band, "no periods");
@@ -129,14 +127,14 @@ void cumulative_offset_line(Lines& lines, const dollar_offset_result<Real>& d,
 /// The period-by-period dollar offset's line: its figure is the share of periods that pass; any failed
 /// period is a missed line, immaterial or undefined periods without failures a warning.
 template <class Lines, class Real>
-void periodic_offset_line(Lines& lines, const dollar_offset_result<Real>& d, const dollar_offset_options& o) {
+void periodic_offset_line(Lines& lines, const dollar_offset_result<Real>& d, const std::string& band) {
   const std::size_t n = d.periods.size();
   const double share = n > 0 ? static_cast<double>(d.passed) / static_cast<double>(n)
                              : std::numeric_limits<double>::quiet_NaN();
   const std::string counts = std::to_string(d.passed) + " of " + std::to_string(n) + " periods pass, " +
                              std::to_string(d.failed) + " fail, " + std::to_string(d.immaterial) +
                              " immaterial, " + std::to_string(d.undefined) + " undefined";
-  const std::string line = "every period " + offset_band(o);
+  const std::string line = "every period " + band;
   const char* test = "dollar offset: period by period";
   if (n == 0) {
     lines.missed(test, share, line, "no periods");
