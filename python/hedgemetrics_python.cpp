@@ -579,9 +579,10 @@ PYBIND11_MODULE(hedgemetrics, m) {
 
   m.def(
       "dollar_offset",
-      [](const py::handle& item, const py::handle& instrument, double lower, double upper,
-         double materiality) {
-        const auto options = dollar_offset_options_of(lower, upper, materiality);
+      [](const py::handle& item, const py::handle& instrument, double lower, double upper, double materiality,
+         const std::string& missing) {
+        auto options = dollar_offset_options_of(lower, upper, materiality);
+        options.missing = missing_of(missing);
         hm::dollar_offset_result<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
           out = hm::dollar_offset(s, f, options);
@@ -590,18 +591,19 @@ PYBIND11_MODULE(hedgemetrics, m) {
         return to_python(out);
       },
       py::arg("item"), py::arg("instrument"), py::arg("lower") = 0.80, py::arg("upper") = 1.25,
-      py::arg("materiality") = 0.0, "The dollar-offset test, period by period and cumulative.");
+      py::arg("materiality") = 0.0, py::arg("missing") = "propagate",
+      "The dollar-offset test, period by period and cumulative.");
   m.def(
       "regression_test",
       [](const py::handle& item, const py::handle& instrument, const std::string& direction,
          double slope_lower, double slope_upper, double min_r_squared, double significance,
          std::size_t min_observations, const std::string& missing) {
-        const auto options = regression_options_of(direction, slope_lower, slope_upper, min_r_squared,
-                                                   significance, min_observations);
-        const auto policy = missing_of(missing);
+        auto options = regression_options_of(direction, slope_lower, slope_upper, min_r_squared, significance,
+                                             min_observations);
+        options.missing = missing_of(missing);
         hm::regression_test_result<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
-          out = hm::regression_test(s, f, options, policy);
+          out = hm::regression_test(s, f, options);
           return 0;
         });
         return to_python(out);
@@ -613,10 +615,10 @@ PYBIND11_MODULE(hedgemetrics, m) {
   m.def(
       "variance_reduction_test",
       [](const py::handle& item, const py::handle& instrument, double threshold, const std::string& missing) {
-        const auto policy = missing_of(missing);
+        const hm::variance_reduction_options options{threshold, missing_of(missing)};
         hm::variance_reduction_result<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
-          out = hm::variance_reduction_test(s, f, threshold, policy);
+          out = hm::variance_reduction_test(s, f, options);
           return 0;
         });
         return to_python(out);
@@ -637,16 +639,45 @@ PYBIND11_MODULE(hedgemetrics, m) {
                                       rules + "\"");
         }
         options.dollar_offset.materiality = materiality;
-        const auto policy = missing_of(missing);
+        options.missing = missing_of(missing);
         hm::hedge_assessment<double> out;
         visit_pair_as_double(item, instrument, "item", "instrument", [&](auto s, auto f) {
-          out = hm::assess_hedge(s, f, options, policy);
+          out = hm::assess_hedge(s, f, options);
           return 0;
         });
         return to_python(out);
       },
       py::arg("item"), py::arg("instrument"), py::arg("rules") = "asc_815", py::arg("materiality") = 0.0,
       py::arg("missing") = "propagate", "Every hedge-accounting test, graded under ASC 815 or IFRS 9 rules.");
+  m.def(
+      "value_changes",
+      [](const py::handle& item_prices, const py::handle& instrument_prices, double notional,
+         double contract_size, const py::object& contracts, const py::object& ratio,
+         const std::string& missing) {
+        hm::value_changes_options options;
+        options.notional = notional;
+        options.contract_size = contract_size;
+        if (!contracts.is_none()) options.contracts = contracts.cast<double>();
+        if (!ratio.is_none()) options.ratio = ratio.cast<double>();
+        options.missing = missing_of(missing);
+        hm::value_changes_result<double> out;
+        visit_pair_as_double(item_prices, instrument_prices, "item_prices", "instrument_prices",
+                             [&](auto s, auto f) {
+                               out = hm::value_changes(s, f, options);
+                               return 0;
+                             });
+        py::dict d;
+        d["item"] = out.item;
+        d["instrument"] = out.instrument;
+        d["contracts"] = out.contracts;
+        d["ratio"] = out.ratio;
+        return d;
+      },
+      py::arg("item_prices"), py::arg("instrument_prices"), py::arg("notional") = 1.0,
+      py::arg("contract_size") = 1.0, py::arg("contracts") = py::none(), py::arg("ratio") = py::none(),
+      py::arg("missing") = "propagate",
+      "The item's and the instrument's changes in value with their signs: notional*(S_t - S_{t-1}) and\n"
+      "-contracts*contract_size*(F_t - F_{t-1}); give contracts or ratio (contracts = ratio*notional/size).");
 
   py::class_<accumulator>(
       m, "HedgeAccumulator",

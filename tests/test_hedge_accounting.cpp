@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Tests of <hedgemetrics/hedge_accounting.hpp>: dollar_offset, regression_test, variance_reduction_test,
-// assess_hedge. Independent answers: exact rational arithmetic (GMP) for the offset ratios, the variance
+// Tests of the hedge-accounting family (<hedgemetrics/hedge_accounting.hpp> and the headers it gathers:
+// dollar_offset.hpp, regression_test.hpp, hedge_assessment.hpp, value_changes.hpp): dollar_offset,
+// regression_test, variance_reduction_test, assess_hedge, value_changes. Independent answers: exact rational arithmetic (GMP) for the offset ratios, the variance
 // reduction and the regression's slope, R² and t; statsmodels 0.13.5 (Debian python3-statsmodels) for the
 // regression figures and p-values of Hull's Example 3.3; invariants; every bad input.
 #include <hedgemetrics/hedge_accounting.hpp>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "support/check.hpp"
+#include "support/data.hpp"
 #include "support/exact.hpp"
 
 namespace hm = hedgemetrics;
@@ -361,8 +363,8 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   hm::regression_test_options m;
   m.min_r_squared = -0.1;
   CHECK_THROWS_AS((void)hm::regression_test(x, y, m), std::invalid_argument);
-  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, y, -0.2), doctest::Contains("-0.2"),
-                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, y, hm::variance_reduction_options{-0.2}),
+                       doctest::Contains("-0.2"), std::invalid_argument);
   hm::assessment_options a;
   a.variance_reduction_threshold = std::numeric_limits<double>::quiet_NaN();
   CHECK_THROWS_AS((void)hm::assess_hedge(x, y, a), std::invalid_argument);
@@ -375,10 +377,12 @@ TEST_CASE("bad input: std::invalid_argument naming the value") {
   // A missing value under missing_data::raise is named by the test and the series it is in.
   std::vector<double> gap = x;
   gap[2] = std::numeric_limits<double>::quiet_NaN();
-  CHECK_THROWS_WITH_AS((void)hm::regression_test(gap, y, {}, hm::missing_data::raise),
+  hm::regression_test_options raise;
+  raise.missing = hm::missing_data::raise;
+  CHECK_THROWS_WITH_AS((void)hm::regression_test(gap, y, raise),
                        "hedgemetrics::regression_test: item[2] is nan (missing_data::raise)",
                        std::domain_error);
-  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, gap, 0.8, hm::missing_data::raise),
+  CHECK_THROWS_WITH_AS((void)hm::variance_reduction_test(x, gap, {0.8, hm::missing_data::raise}),
                        "hedgemetrics::variance_reduction_test: instrument[2] is nan (missing_data::raise)",
                        std::domain_error);
 }
@@ -835,9 +839,11 @@ TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, eve
     hm::assess_hedge(h.item, h.instrument, *run.second, kept);
     check_same_assessment(std::string("Hull, ") + run.first, kept,
                           hm::assess_hedge(h.item, h.instrument, *run.second));
-    hm::assess_hedge(item, instrument, *run.second, kept, hm::missing_data::omit);
+    hm::assessment_options omit = *run.second;
+    omit.missing = hm::missing_data::omit;
+    hm::assess_hedge(item, instrument, omit, kept);
     check_same_assessment(std::string("200 periods, ") + run.first, kept,
-                          hm::assess_hedge(item, instrument, *run.second, hm::missing_data::omit));
+                          hm::assess_hedge(item, instrument, omit));
   }
   // A call that throws leaves nothing of the last assessment.
   hm::assessment_options bad;
@@ -848,3 +854,400 @@ TEST_CASE("assess_hedge into a kept assessment: the plain call's assessment, eve
   CHECK(kept.dollar_offset.periods.empty());
   check_nan("regression slope after a throw", kept.regression.slope);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The range contract (issue 10): regression_test beyond 2^±480 and at mixed scales, dollar_offset over the
+// whole double range; every figure against exact rational arithmetic on the very same doubles
+// ---------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Checks a computed double against an exact rational under the range contract: ±inf where |exact| >
+/// DBL_MAX, else within `tolerance` relative (plus the smallest subnormal, for results that underflow).
+bool check_in_range(const std::string& what, double computed, const rational& exact, double tolerance) {
+  const rational max = ex::to_rational(std::numeric_limits<double>::max());
+  const rational magnitude = sgn(exact) < 0 ? rational(-exact) : exact;
+  if (magnitude > max) {
+    const double want =
+        sgn(exact) < 0 ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    CHECK_MESSAGE(computed == want, what << ": computed " << show(computed) << ", expected " << show(want)
+                                         << " (the exact value exceeds DBL_MAX)");
+    return computed == want;
+  }
+  if (!std::isfinite(computed)) {
+    CHECK_MESSAGE(
+        false, what << ": computed " << show(computed) << ", expected " << show(ex::to_long_double(exact)));
+    return false;
+  }
+  const rational error = ex::to_rational(computed) - exact;
+  const rational abs_error = sgn(error) < 0 ? rational(-error) : error;
+  const rational bound =
+      rational(tolerance) * magnitude + ex::to_rational(std::numeric_limits<double>::denorm_min());
+  const bool ok = abs_error <= bound;
+  CHECK_MESSAGE(ok, what << ": computed " << show(computed) << ", expected "
+                         << show(ex::to_long_double(exact)) << ", relative error "
+                         << show(static_cast<double>(
+                                ex::to_long_double(abs_error / (sgn(magnitude) ? magnitude : rational(1))))));
+  return ok;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "regression and variance reduction tests beyond 2^-480...2^480, mixed scales, against exact rationals") {
+  hm_test::random_source rng(424242);
+  std::vector<double> u, v;
+  for (int t = 0; t < 40; ++t) {
+    u.push_back(rng.symmetric());
+    v.push_back(-0.9 * u.back() + 0.2 * rng.symmetric());
+  }
+  const int scales[] = {-1060, -1000, -900, -700, -520, -481, -300, 0, 300, 481, 520, 700, 900, 1000, 1021};
+  for (const double offset : {0.0, 3.0}) {
+    for (const int kx : scales) {
+      for (const int ky : scales) {
+        std::vector<double> item, instrument;
+        for (std::size_t t = 0; t < u.size(); ++t) {
+          item.push_back(std::ldexp(offset + u[t], kx));
+          instrument.push_back(std::ldexp(v[t], ky));
+        }
+        const std::string label = "item 2^" + std::to_string(kx) + " (offset " + show(offset) +
+                                  "), instrument 2^" + std::to_string(ky);
+        const auto r = hm::regression_test(item, instrument);
+        // Instrument on item: the instrument is the dependent series, the item the regressor.
+        const auto want = ex::fit_hedge(instrument.data(), item.data(), item.size());
+        REQUIRE(want.ratio);
+        check_in_range(label + ": slope", r.slope, *want.ratio, 1e-12);
+        check_in_range(label + ": R^2", r.r_squared, *want.effectiveness, 1e-12);
+        check_in_range(label + ": t", r.t_statistic, *want.ratio / *want.ratio_standard_error, 1e-10);
+        const auto back =
+            hm::regression_test(item, instrument, {hm::regression_direction::item_on_instrument});
+        const auto want_back = ex::fit_hedge(item.data(), instrument.data(), item.size());
+        check_in_range(label + ": slope, item on instrument", back.slope, *want_back.ratio, 1e-12);
+        const auto vr = hm::variance_reduction_test(item, instrument);
+        const auto want_vr = ex::hedge_effectiveness(item.data(), instrument.data(), item.size(), -1.0);
+        check_in_range(label + ": variance reduction", vr.reduction, *want_vr, 1e-12);
+      }
+    }
+  }
+}
+
+TEST_CASE("dollar offset over the whole double range, mixed scales, against exact rationals") {
+  hm_test::random_source rng(8675309);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::size_t n = static_cast<std::size_t>(rng.integer(1, 30));
+    std::vector<double> item, instrument;
+    // Changes of random sign at random scales 2^-1074...2^1023 (one scale per trial, or one per value).
+    const bool mixed = trial % 2 == 1;
+    const long common = rng.integer(-1074, 1022);
+    for (std::size_t t = 0; t < n; ++t) {
+      const long ki = mixed ? rng.integer(-1074, 1022) : common;
+      const long kh = mixed ? rng.integer(-1074, 1022) : common;
+      item.push_back(std::ldexp(rng.symmetric(), static_cast<int>(kh)));
+      instrument.push_back(std::ldexp(-0.9 * rng.symmetric(), static_cast<int>(ki)));
+    }
+    if (trial < 4) {
+      // Compensated (Neumaier) sums lose the small changes whose own compensation rounds: 1e300, then 1
+      // and 1e-20 (their compensation 1 + 1e-20 rounds to 1), then −1e300 and −1 leave exactly 1e-20.
+      const double big = trial % 2 == 0 ? 1e300 : 0x1p1000;
+      item = {big, 1.0, 1e-20, -big, -1.0, 3e-21};
+      instrument = {-big, -1.0, -1.1e-20, big, 1.0, 1e-300};
+      if (trial >= 2) std::swap(item, instrument);
+      n = item.size();
+    }
+    if (trial % 5 == 0 && n > 2) {
+      // A cumulative change that returns near 0: the large changes cancel, the small ones remain.
+      item[1] = -item[0];
+      instrument[1] = -instrument[0];
+    }
+    const auto d = hm::dollar_offset(item, instrument);
+    rational sum_h = 0, sum_i = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const std::string label = "trial " + std::to_string(trial) + ", period " + std::to_string(t);
+      sum_h += ex::to_rational(item[t]);
+      sum_i += ex::to_rational(instrument[t]);
+      if (item[t] != 0.0) {
+        check_in_range(label + ": ratio", d.periods[t].ratio,
+                       -ex::to_rational(instrument[t]) / ex::to_rational(item[t]), 1.2e-16);
+      }
+      check_in_range(label + ": cumulative item change", d.cumulative[t].item_change, sum_h, 2.3e-16);
+      check_in_range(label + ": cumulative instrument change", d.cumulative[t].instrument_change, sum_i,
+                     2.3e-16);
+      if (sgn(sum_h) == 0) {
+        check_nan(label + ": cumulative ratio (the item's sum is 0)", d.cumulative[t].ratio);
+      } else {
+        check_in_range(label + ": cumulative ratio", d.cumulative[t].ratio, -sum_i / sum_h, 4.5e-16);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// value_changes: the sign convention, by hand (Hull-style numbers), on EIA prices, and the slope relations
+// ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("value_changes: Hull-style jet fuel hedge worked by hand, and exactly on the same doubles") {
+  // 2,000,000 gallons of jet fuel held, 37 heating-oil futures of 42,000 gallons sold (Hull, Example 3.3's
+  // sizing); prices that move by Hull's first three monthly changes.
+  const std::vector<double> jet{2.000, 2.029, 2.049, 2.005}, heating_oil{2.100, 2.121, 2.156, 2.110};
+  hm::value_changes_options o;
+  o.notional = 2e6;
+  o.contract_size = 42000.0;
+  o.contracts = 37.0;
+  const auto c = hm::value_changes(jet, heating_oil, o);
+  // By hand: item 2e6 × (0.029, 0.020, −0.044); instrument −37 × 42,000 × (0.021, 0.035, −0.046).
+  const double item_by_hand[] = {58000.0, 40000.0, -88000.0};
+  const double instrument_by_hand[] = {-32634.0, -54390.0, 71484.0};
+  REQUIRE(c.item.size() == 3);
+  REQUIRE(c.instrument.size() == 3);
+  for (std::size_t t = 0; t < 3; ++t) {
+    // The decimal prices are not doubles: their differences are off by an ulp of the price, 1e-16·2/0.02.
+    CHECK(c.item[t] == doctest::Approx(item_by_hand[t]).epsilon(1e-12));
+    CHECK(c.instrument[t] == doctest::Approx(instrument_by_hand[t]).epsilon(1e-12));
+    // Exactly: Q_A·(S_t − S_{t−1}) and −(N·Q_F)·(F_t − F_{t−1}) of the doubles, each rounded twice.
+    const rational item = ex::to_rational(2e6) * (ex::to_rational(jet[t + 1]) - ex::to_rational(jet[t]));
+    const rational instrument = -ex::to_rational(37.0 * 42000.0) *
+                                (ex::to_rational(heating_oil[t + 1]) - ex::to_rational(heating_oil[t]));
+    check_close("item change " + std::to_string(t), c.item[t], ex::maybe(item), 2.3e-16);
+    check_close("instrument change " + std::to_string(t), c.instrument[t], ex::maybe(instrument), 2.3e-16);
+    // Item plus instrument is the library's hedged position S − h·F, in money.
+    CHECK(c.item[t] + c.instrument[t] ==
+          doctest::Approx(2e6 * ((jet[t + 1] - jet[t]) - c.ratio * (heating_oil[t + 1] - heating_oil[t])))
+              .epsilon(1e-12));
+  }
+  CHECK(c.contracts == 37.0);
+  CHECK(c.ratio == doctest::Approx(0.777).epsilon(1e-15));  // 37 × 42,000 / 2,000,000
+  // Sized by the ratio instead: the same contracts (Hull eq. 3.3, N = h·Q_A/Q_F, not rounded).
+  hm::value_changes_options by_ratio = o;
+  by_ratio.contracts = std::numeric_limits<double>::quiet_NaN();
+  by_ratio.ratio = 0.777;
+  const auto r = hm::value_changes(jet, heating_oil, by_ratio);
+  CHECK(r.contracts == doctest::Approx(37.0).epsilon(1e-15));
+  for (std::size_t t = 0; t < 3; ++t)
+    CHECK(r.instrument[t] == doctest::Approx(c.instrument[t]).epsilon(1e-15));
+  // A forecast purchase (negative notional) with the same ratio buys the contracts: every sign flips.
+  hm::value_changes_options purchase = by_ratio;
+  purchase.notional = -2e6;
+  const auto p = hm::value_changes(jet, heating_oil, purchase);
+  CHECK(p.contracts == doctest::Approx(-37.0).epsilon(1e-15));
+  for (std::size_t t = 0; t < 3; ++t) {
+    CHECK(p.item[t] == -c.item[t]);
+    CHECK(p.instrument[t] == doctest::Approx(-c.instrument[t]).epsilon(1e-15));
+  }
+}
+
+TEST_CASE(
+    "value_changes: the regression slope is -h*/h (item on instrument) and -(h/h*)·R^2 (instrument on "
+    "item)") {
+  // Hull's Example 3.3 as prices, hedged at three ratios: the minimum-variance one, 37 contracts, and 1.
+  std::vector<double> jet{1.90}, heating_oil{2.00};
+  for (std::size_t m = 0; m < hull_ds.size(); ++m) {
+    jet.push_back(jet.back() + hull_ds[m]);
+    heating_oil.push_back(heating_oil.back() + hull_df[m]);
+  }
+  std::vector<double> ds, df;
+  for (std::size_t t = 1; t < jet.size(); ++t) {
+    ds.push_back(jet[t] - jet[t - 1]);
+    df.push_back(heating_oil[t] - heating_oil[t - 1]);
+  }
+  const auto fit = hm::fit_hedge(ds, df);
+  CHECK(fit.ratio == doctest::Approx(0.78).epsilon(0.005));                      // Hull: h* = 0.78
+  CHECK(std::sqrt(fit.effectiveness) == doctest::Approx(0.928).epsilon(0.001));  // Hull: ρ = 0.928
+  for (const double h : {fit.ratio, 0.777, 1.0}) {
+    hm::value_changes_options o;
+    o.notional = 2e6;
+    o.contract_size = 42000.0;
+    o.ratio = h;
+    const auto c = hm::value_changes(jet, heating_oil, o);
+    const auto back =
+        hm::regression_test(c.item, c.instrument, {hm::regression_direction::item_on_instrument});
+    const auto forth = hm::regression_test(c.item, c.instrument);
+    const std::string label = "h = " + show(h);
+    CHECK_MESSAGE(back.slope == doctest::Approx(-fit.ratio / h).epsilon(1e-12), label);
+    CHECK_MESSAGE(forth.slope == doctest::Approx(-(h / fit.ratio) * fit.effectiveness).epsilon(1e-12), label);
+    CHECK_MESSAGE(forth.r_squared == doctest::Approx(fit.effectiveness).epsilon(1e-12), label);
+    // The variance reduction is hedge_effectiveness at h.
+    CHECK_MESSAGE(hm::variance_reduction_test(c.item, c.instrument).reduction ==
+                      doctest::Approx(hm::hedge_effectiveness(ds, df, h)).epsilon(1e-12),
+                  label);
+  }
+}
+
+TEST_CASE(
+    "value_changes: EIA jet fuel (US Gulf) against heating-oil futures (HO1), against a direct computation") {
+  const auto path =
+      hm_test::data_file("market/derived/jetfuel_gulf_spot_vs_heatingoil_HO1_futures_aligned.csv");
+  if (!path) return;
+  const auto table = hm_test::read_csv(*path);
+  const auto jet = table.numbers("jetfuel_usgulf_spot_usd_gal");
+  const auto ho1 = table.numbers("HO_contract1_usd_gal");
+  REQUIRE(jet.size() > 7000);
+  hm::value_changes_options o;
+  o.notional = 1e6;  // a million gallons of jet fuel
+  o.contract_size = 42000.0;
+  o.contracts = 21.0;
+  o.missing = hm::missing_data::omit;
+  const auto c = hm::value_changes(jet, ho1, o);
+  // Directly: the dates with both prices, their consecutive differences, times 1e6 and −21 × 42,000.
+  std::vector<double> s, f;
+  for (std::size_t t = 0; t < jet.size(); ++t) {
+    if (std::isfinite(jet[t]) && std::isfinite(ho1[t])) {
+      s.push_back(jet[t]);
+      f.push_back(ho1[t]);
+    }
+  }
+  std::vector<double> ds, df;
+  for (std::size_t t = 1; t < s.size(); ++t) {
+    ds.push_back(s[t] - s[t - 1]);
+    df.push_back(f[t] - f[t - 1]);
+  }
+  REQUIRE(c.item.size() == ds.size());
+  std::size_t differing = 0;
+  for (std::size_t t = 0; t < ds.size(); ++t) {
+    differing += c.item[t] != 1e6 * ds[t];
+    differing += c.instrument[t] != -(21.0 * 42000.0) * df[t];
+  }
+  CHECK(differing == 0);
+  CHECK(c.ratio == doctest::Approx(0.882).epsilon(1e-15));  // 21 × 42,000 / 1,000,000
+  // The cross hedge of the data's README: h* ≈ 0.907, R² ≈ 0.496; the regression test reads −h*/h.
+  const auto fit = hm::fit_hedge(ds, df);
+  CHECK(fit.ratio == doctest::Approx(0.907).epsilon(0.001));
+  CHECK(fit.effectiveness == doctest::Approx(0.496).epsilon(0.001));
+  const auto back = hm::regression_test(c.item, c.instrument, {hm::regression_direction::item_on_instrument});
+  CHECK(back.slope == doctest::Approx(-fit.ratio / c.ratio).epsilon(1e-11));
+  CHECK(hm::regression_test(c.item, c.instrument).slope ==
+        doctest::Approx(-(c.ratio / fit.ratio) * fit.effectiveness).epsilon(1e-11));
+  // Under propagate, the changes next to a missing price are NaN (the jet fuel price of row 100 blanked),
+  // and there is one change per date.
+  std::vector<double> jet_gap = jet;
+  jet_gap[100] = std::numeric_limits<double>::quiet_NaN();
+  o.missing = hm::missing_data::propagate;
+  const auto raw = hm::value_changes(jet_gap, ho1, o);
+  REQUIRE(raw.item.size() == jet.size() - 1);
+  for (std::size_t t = 0; t + 1 < jet.size(); ++t) {
+    const bool missing = !std::isfinite(jet_gap[t]) || !std::isfinite(ho1[t]) ||
+                         !std::isfinite(jet_gap[t + 1]) || !std::isfinite(ho1[t + 1]);
+    CHECK_MESSAGE(std::isnan(raw.item[t]) == missing, "change " << t);
+  }
+  CHECK(std::isnan(raw.item[99]));
+  CHECK(std::isnan(raw.item[100]));
+}
+
+TEST_CASE("value_changes: bad input names the values") {
+  const std::vector<double> s{1.0, 2.0, 4.0}, f{1.0, 1.5, 3.0}, shorter{1.0};
+  hm::value_changes_options o;
+  o.ratio = 0.5;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, shorter, o), doctest::Contains("item_prices"),
+                       std::invalid_argument);
+  hm::value_changes_options none;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, f, none), doctest::Contains("exactly one"),
+                       std::invalid_argument);
+  hm::value_changes_options both = o;
+  both.contracts = 3.0;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, f, both), doctest::Contains("contracts is 3"),
+                       std::invalid_argument);
+  hm::value_changes_options zero = o;
+  zero.notional = 0.0;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, f, zero), doctest::Contains("notional"),
+                       std::invalid_argument);
+  hm::value_changes_options size = o;
+  size.contract_size = -42000.0;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, f, size), doctest::Contains("-42000"),
+                       std::invalid_argument);
+  std::vector<double> gap = f;
+  gap[1] = std::numeric_limits<double>::quiet_NaN();
+  hm::value_changes_options raise = o;
+  raise.missing = hm::missing_data::raise;
+  CHECK_THROWS_WITH_AS((void)hm::value_changes(s, gap, raise),
+                       "hedgemetrics::value_changes: instrument_prices[1] is nan (missing_data::raise)",
+                       std::domain_error);
+  // Fewer than two prices: no changes, no throw.
+  CHECK(hm::value_changes(std::vector<double>{1.0}, std::vector<double>{2.0}, o).item.empty());
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Missing data through options.missing, and the deprecated signatures (one check each)
+// ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("dollar_offset and assess_hedge under options.missing: omit leaves the period out of the sums") {
+  const auto h = hull();
+  std::vector<double> item = h.item, instrument = h.instrument;
+  item[4] = std::numeric_limits<double>::quiet_NaN();
+  instrument[9] = std::numeric_limits<double>::infinity();
+  // The complete periods alone, graded directly.
+  std::vector<double> item_c, instrument_c;
+  for (std::size_t t = 0; t < item.size(); ++t) {
+    if (t != 4 && t != 9) {
+      item_c.push_back(item[t]);
+      instrument_c.push_back(instrument[t]);
+    }
+  }
+  const auto complete = hm::dollar_offset(item_c, instrument_c);
+  hm::dollar_offset_options omit;
+  omit.missing = hm::missing_data::omit;
+  const auto d = hm::dollar_offset(item, instrument, omit);
+  REQUIRE(d.periods.size() == item.size());
+  CHECK(d.periods[4].status == hm::offset_status::undefined);
+  CHECK(d.periods[9].status == hm::offset_status::undefined);
+  check_nan("the omitted period's ratio", d.periods[4].ratio);
+  CHECK(d.passed == complete.passed);
+  CHECK(d.failed == complete.failed);
+  CHECK(d.immaterial == complete.immaterial);
+  CHECK(d.undefined == complete.undefined + 2);
+  for (std::size_t t = 0, k = 0; t < item.size(); ++t) {
+    if (t == 4 || t == 9) {
+      // The cumulative point carries the sums of the complete periods before it.
+      if (k > 0) CHECK(same_bits(d.cumulative[t].ratio, complete.cumulative[k - 1].ratio));
+      continue;
+    }
+    CHECK_MESSAGE(same_bits(d.cumulative[t].ratio, complete.cumulative[k].ratio), "period " << t);
+    CHECK_MESSAGE(d.cumulative[t].status == complete.cumulative[k].status, "period " << t);
+    ++k;
+  }
+  // Propagate (the default): every cumulative point from the first missing value on is undefined.
+  const auto p = hm::dollar_offset(item, instrument);
+  for (std::size_t t = 4; t < item.size(); ++t) CHECK(p.cumulative[t].status == hm::offset_status::undefined);
+  hm::dollar_offset_options raise;
+  raise.missing = hm::missing_data::raise;
+  CHECK_THROWS_WITH_AS((void)hm::dollar_offset(item, instrument, raise),
+                       "hedgemetrics::dollar_offset: item[4] is nan (missing_data::raise)",
+                       std::domain_error);
+  // assess_hedge passes options.missing to every test.
+  hm::assessment_options a;
+  a.missing = hm::missing_data::omit;
+  const auto assessed = hm::assess_hedge(item, instrument, a);
+  CHECK(assessed.regression.n == item.size() - 2);
+  CHECK(assessed.regression.slope ==
+        doctest::Approx(hm::regression_test(item_c, instrument_c).slope).epsilon(1e-15));
+  CHECK(assessed.dollar_offset.undefined == complete.undefined + 2);
+  a.missing = hm::missing_data::raise;
+  CHECK_THROWS_AS((void)hm::assess_hedge(item, instrument, a), std::domain_error);
+}
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+TEST_CASE("deprecated signatures still work and forward to the options (one check each)") {
+  const auto h = hull();
+  std::vector<double> item = h.item;
+  item[3] = std::numeric_limits<double>::quiet_NaN();
+  hm::regression_test_options r;
+  r.missing = hm::missing_data::omit;
+  CHECK(same_bits(hm::regression_test(item, h.instrument, {}, hm::missing_data::omit).slope,
+                  hm::regression_test(item, h.instrument, r).slope));
+  CHECK(same_bits(hm::variance_reduction_test(item, h.instrument, 0.5, hm::missing_data::omit).reduction,
+                  hm::variance_reduction_test(item, h.instrument, {0.5, hm::missing_data::omit}).reduction));
+  CHECK(hm::variance_reduction_test(h.item, h.instrument, 0.99).threshold == 0.99);
+  hm::assessment_options a;
+  a.missing = hm::missing_data::omit;
+  const auto want = hm::assess_hedge(item, h.instrument, a);
+  CHECK(hm::assess_hedge(item, h.instrument, hm::assessment_options{}, hm::missing_data::omit).overall ==
+        want.overall);
+  hm::hedge_assessment<double> kept;
+  hm::assess_hedge(item, h.instrument, hm::assessment_options{}, kept, hm::missing_data::omit);
+  CHECK(kept.lines.size() == want.lines.size());
+  CHECK(same_bits(kept.regression.slope, want.regression.slope));
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif

@@ -326,6 +326,25 @@ def test_regression_test_matches_statsmodels(wti, sm):
     assert v.reduction == pytest.approx(1 - np.var(item + instrument, ddof=1) / np.var(item, ddof=1), rel=1e-10)
 
 
+
+def test_value_changes_sign_convention_and_slope(wti):
+    spot, futures = wti["RWTC_spot_usd_bbl"].to_numpy(), wti["RCLC1_usd_bbl"].to_numpy()
+    c = hm.value_changes(spot, futures, notional=100000.0, contract_size=1000.0, contracts=90.0)
+    assert c["ratio"] == pytest.approx(0.9, rel=1e-15)
+    item, instrument = np.asarray(c["item"]), np.asarray(c["instrument"])
+    np.testing.assert_array_equal(item, 100000.0 * np.diff(spot))
+    np.testing.assert_array_equal(instrument, -(90.0 * 1000.0) * np.diff(futures))
+    h_star = hm.fit_hedge(np.diff(spot), np.diff(futures)).ratio
+    back = hm.regression_test(item, instrument, direction="item_on_instrument")
+    assert back.slope == pytest.approx(-h_star / 0.9, rel=1e-10)
+    gap = item.copy()
+    gap[3] = np.nan
+    d = hm.dollar_offset(gap, instrument, missing="omit")
+    assert d.periods[3].status == "undefined" and not math.isnan(d.cumulative[-1].ratio)
+    with pytest.raises(ValueError):
+        hm.value_changes(spot, futures, notional=1.0)  # neither contracts nor ratio
+
+
 def test_walk_forward_static_strategy_is_the_in_sample_fit(wti):
     s, f = wti["RWTC_spot_usd_bbl"].to_numpy(), wti["RCLC1_usd_bbl"].to_numpy()
     out = hm.walk_forward(s, f, window=250, user={"half": np.full(len(s), 0.5)})
