@@ -24,6 +24,15 @@
 /// re-expressed at the merged ratio as in detail::comoments::merge) and is checked a posteriori: every
 /// figure must be at least 1/`window_cancellation_limit` of the raw sums it was computed from. If one
 /// fails, both chunks are rebuilt with exact one-pair-at-a-time comoments merges.
+///
+/// Range (issue 10): all of the above squares deviations in plain doubles, which is exact enough only while
+/// the values stay in moderate_band ([2^-400, 2^400] or 0). Outside it the data are scaled by powers of
+/// two, in the careful paths only, as LAPACK's dnrm2 and Blue's (1978) algorithm do: decayed_windows notices
+/// (one comparison per value) and starts again on a path whose state follows the data's binary exponent;
+/// the lane engine refuses such chunks already (its sums leave [1e-120, 1e120]), and the general path then
+/// computes each of their windows on that scaled path. Figures are scaled back once with std::ldexp: +inf
+/// where the true value exceeds DBL_MAX, a subnormal or 0 where it is below the normal range, and the ratio
+/// and effectiveness as exact as on data of ordinary size.
 #ifndef HEDGEMETRICS_DETAIL_WINDOW_STATES_HPP
 #define HEDGEMETRICS_DETAIL_WINDOW_STATES_HPP
 
@@ -152,6 +161,9 @@ struct chunk_data {
   bool moderate = true;
 };
 
+template <class Real>
+void chunk_constants(chunk_data<Real>& chunk, Real sum_x, Real sum_y, Real kept) noexcept;
+
 template <class Real, class X, class Y>
 void load_chunk(chunk_data<Real>& chunk, const X* x, const Y* y, std::size_t length) {
   chunk.length = length;
@@ -173,6 +185,13 @@ void load_chunk(chunk_data<Real>& chunk, const X* x, const Y* y, std::size_t len
     moderate = moderate & held_x & held_y;
   }
   chunk.moderate = moderate;
+  chunk_constants(chunk, sum_x, sum_y, kept);
+}
+
+/// The chunk's shifts and ratio, from the sums of its values and weights.
+template <class Real>
+void chunk_constants(chunk_data<Real>& chunk, Real sum_x, Real sum_y, Real kept) noexcept {
+  const std::size_t length = chunk.length;
   // The shift only has to be near the data: the chunk's mean (0 for an empty chunk or overflowing sums,
   // which the a-posteriori check then sends down the careful path).
   chunk.shift_x = kept > 0 && std::isfinite(sum_x) ? sum_x / kept : Real(0);
@@ -185,6 +204,35 @@ void load_chunk(chunk_data<Real>& chunk, const X* x, const Y* y, std::size_t len
     sbb += b * b;
   }
   chunk.ratio = sbb > 0 && std::isfinite(sab) && std::isfinite(sbb) ? sab / sbb : Real(0);
+}
+
+/// The binary exponents of the largest and of the smallest non-zero magnitude among a chunk's values
+/// (of pairs that count), folded into [lo, hi]: `which` 0 for x, 1 for y.
+template <class Real>
+void magnitude_exponents(const chunk_data<Real>& chunk, int which, int& lo, int& hi) noexcept {
+  constexpr int none = std::numeric_limits<int>::min();
+  for (std::size_t i = 0; i < chunk.length; ++i) {
+    const Real v = which == 0 ? chunk.x[i] : chunk.y[i];
+    const int e = exponent_of(v, none);
+    if (e == none) continue;
+    lo = e < lo ? e : lo;
+    hi = e > hi ? e : hi;
+  }
+}
+
+/// Divides a loaded chunk's x by 2^ex and y by 2^ey (exact: the magnitudes stay normal) and fits its
+/// shifts and ratio again.
+template <class Real>
+void rescale_chunk(chunk_data<Real>& chunk, int ex, int ey) noexcept {
+  Real sum_x = 0, sum_y = 0, kept = 0;
+  for (std::size_t i = 0; i < chunk.length; ++i) {
+    chunk.x[i] = std::ldexp(chunk.x[i], -ex);
+    chunk.y[i] = std::ldexp(chunk.y[i], -ey);
+    sum_x += chunk.x[i];
+    sum_y += chunk.y[i];
+    kept += chunk.weight[i];
+  }
+  chunk_constants(chunk, sum_x, sum_y, kept);
 }
 
 /// Running shifted sums of one chunk: of every prefix (forward), or of every suffix (backward, `suffixes`).
@@ -480,11 +528,24 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
       const int dx = follow(u, mean_x, tail_x, sxx, scale_x);
       const int dy = follow(v, mean_y, tail_y, syy, scale_y);
       if ((dx | dy) != 0) {
+        // The residual sum at ratio 0, Σ(x − x̄)² of the state (SSR + r²·S_yy), in the old units.
+        const Real spread_at_zero = ssr + (ratio * syy) * ratio;
+        const Real old_syy = syy;
         sxx = std::ldexp(sxx, 2 * dx);
         syy = std::ldexp(syy, 2 * dy);
         sxy = std::ldexp(sxy, dx + dy);
         ratio = std::ldexp(ratio, dx - dy);
         ssr = std::ldexp(ssr, 2 * dx);
+        // The hedge's scale grew by more than 2^256 (or its state's S_yy left the normal range, or the
+        // ratio the doubles): its deviations so far weigh nothing beside the new pair's, yet the ratio in
+        // the new units may overflow and S_yy underflow, and the ratio's jump term (r − r₀)²·S_yy of the
+        // merge would be lost (inf·0). The state is then referred to ratio 0, at which its residual sum is
+        // its whole S_xx; the cross term this neglects is S_xy·(r − 0), below 2^-380 of S_xx.
+        if (dy < -256 || !std::isfinite(ratio) ||
+            (old_syy > 0 && !(syy >= std::numeric_limits<Real>::min()))) {
+          ratio = 0;
+          ssr = std::ldexp(spread_at_zero, 2 * dx);
+        }
       }
       u = std::ldexp(u, -scale_x);
       v = std::ldexp(v, -scale_y);
@@ -570,6 +631,21 @@ void range_chunk(const X* x, const Y* y, std::size_t window, std::size_t begin, 
   }
 }
 
+/// The windows of a general chunk from its two loaded chunks: shifted sums, centred states, merged; and
+/// when a window fails the a-posteriori check, exact one-pair-at-a-time states merged again.
+template <class Real>
+void general_windows(general_workspace<Real>& work, std::size_t m, std::size_t window, std::size_t begin,
+                     std::size_t required, bool propagate, const window_figures<Real>& here) {
+  scan_chunk(work.current, work.prefix_sums, false);
+  centre_states(work.current, work.prefix_sums, work.prefix, m);
+  scan_chunk(work.previous, work.suffix_sums, true);
+  centre_states(work.previous, work.suffix_sums, work.early, window);
+  if (merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here) == 0) return;
+  careful_states(work.current, work.prefix, false);
+  careful_states(work.previous, work.early, true);
+  static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
+}
+
 /// The figures of every window ending in chunk k, the general way: each of the two chunks (k − 1 and k)
 /// weighted for missing pairs and scanned about its own means and ratio, the states centred into arrays
 /// and merged by merge_windows; when a window still fails the a-posteriori check, both chunks are rebuilt
@@ -585,18 +661,33 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
                                   out.count + begin};
   load_chunk(work.current, x + begin, y + begin, m);
   load_chunk(work.previous, x + begin - window, y + begin - window, window);
+  // Range: two chunks with values beyond moderate_band are divided by one power of two per series when
+  // that brings all of them into the band (their magnitudes span less than 2^700), and their figures
+  // multiplied back at the end; otherwise each window is computed on its own scaled path.
+  int scale_x = 0, scale_y = 0;
   if (!work.current.moderate || !work.previous.moderate) {
-    range_chunk(x, y, window, begin, m, required, propagate, out, work);
-    return;
+    constexpr int none = std::numeric_limits<int>::max();
+    int lo_x = none, hi_x = -none, lo_y = none, hi_y = -none;
+    for (const chunk_data<Real>* c : {&work.current, &work.previous}) {
+      magnitude_exponents(*c, 0, lo_x, hi_x);
+      magnitude_exponents(*c, 1, lo_y, hi_y);
+    }
+    // Scaled to a largest magnitude of 2^300 at most: the smallest is then above 2^-400 if the span allows.
+    scale_x = lo_x > hi_x ? 0 : hi_x - 300;
+    scale_y = lo_y > hi_y ? 0 : hi_y - 300;
+    if ((lo_x <= hi_x && lo_x - scale_x < -399) || (lo_y <= hi_y && lo_y - scale_y < -399)) {
+      range_chunk(x, y, window, begin, m, required, propagate, out, work);
+      return;
+    }
+    rescale_chunk(work.current, scale_x, scale_y);
+    rescale_chunk(work.previous, scale_x, scale_y);
   }
-  scan_chunk(work.current, work.prefix_sums, false);
-  centre_states(work.current, work.prefix_sums, work.prefix, m);
-  scan_chunk(work.previous, work.suffix_sums, true);
-  centre_states(work.previous, work.suffix_sums, work.early, window);
-  if (merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here) == 0) return;
-  careful_states(work.current, work.prefix, false);
-  careful_states(work.previous, work.early, true);
-  static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
+  general_windows(work, m, window, begin, required, propagate, here);
+  if (scale_x == 0 && scale_y == 0) return;
+  for (std::size_t j = 0; j < m; ++j) {
+    here.ratio[j] = std::ldexp(here.ratio[j], scale_x - scale_y);
+    here.residual_variance[j] = std::ldexp(here.residual_variance[j], 2 * scale_x);
+  }
 }
 
 /// Every window's figures: the chunked prefix/suffix scheme described at the top of this file.
