@@ -803,3 +803,21 @@ TEST_CASE("rolling_hedge, ewma_hedge, expanding_hedge: powers of two scale each 
     }
   }
 }
+
+TEST_CASE("ewma_hedge: fuzz finding, a hedge whose scale jumps by 2^1150 (the old ratio would overflow)") {
+  // The hedge goes from 4.8e-299 to -4.9e173 at t = 5: in the new units the old state's ratio overflowed and
+  // its S_yy underflowed, and the merge's (r − r₀)²·S_yy became inf·0 = NaN (true residual variance 9.1e519).
+  const scaled_pair p{
+      {1.2515106782432208e-308, -2.6138170584364847e+260, 2.5668854243798332e-169, 2.841321139066013e-173,
+       2.841321139066013e-173, 2.841321139066013e-173, 2.841321139066013e-173},
+      {0, 0, 2.8413211384044664e-173, 4.3664952691005461e-193, 4.7514787092177053e-299,
+       -4.9315119125695024e+173, -2.4495525634124756e+260}};
+  error_record record;
+  check_ewma("fuzz finding", p, 0.999, record, "finding");
+  check_expanding("fuzz finding", p, record, "finding");
+  hm_test::random_source random(1);
+  check_rolling("fuzz finding", p, 3, 0, random, record, "finding");
+  hm::ewma_options options;
+  options.lambda = 0.999;
+  CHECK(std::isinf(hm::ewma_hedge(p.s, p.f, options).residual_variance[5]));
+}
