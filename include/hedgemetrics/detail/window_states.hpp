@@ -38,6 +38,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <vector>
@@ -132,10 +134,50 @@ template <class Real>
 struct moderate_band {
   Real lower = std::ldexp(Real(1), -400);
   Real upper = std::ldexp(Real(1), 400);
-  /// False for a finite value outside the band (non-finite values are the missing-data policy's).
+  /// Whether a finite value is in the band (0 included).
   [[nodiscard]] bool holds(Real v) const noexcept {
     const Real a = v < 0 ? -v : v;
-    return !((a > upper) & (a < std::numeric_limits<Real>::infinity())) & !((a < lower) & (a != 0));
+    return !(a > upper) & !((a < lower) & (a != 0));
+  }
+};
+
+/// Whether every value seen is in moderate_band, tracked in the fast path's loop at the cost of a few
+/// integer operations per value: for doubles on their bits (shifted left by one, which drops the sign and
+/// keeps the order of magnitudes; 0 stays 0), the largest key and the smallest non-zero one (key − 1 turns 0
+/// into the largest unsigned value, which a minimum ignores). Comparisons of doubles cost 20 instructions
+/// per pair more here (GCC 12 -O2, cachegrind), a tenth of the loop.
+template <class Real>
+struct band_tracker {
+  Real largest = 0;
+  Real smallest = std::numeric_limits<Real>::infinity();
+  void add(Real v) noexcept {
+    const Real a = v < 0 ? -v : v;
+    largest = a > largest ? a : largest;
+    smallest = (a < smallest) & (a != 0) ? a : smallest;
+  }
+  [[nodiscard]] bool beyond() const noexcept {
+    const moderate_band<Real> band;
+    return largest > band.upper || smallest < band.lower;
+  }
+};
+
+template <>
+struct band_tracker<double> {
+  std::uint64_t largest = 0;
+  std::uint64_t smallest = ~std::uint64_t(0);
+  static std::uint64_t key(double v) noexcept {
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof bits);
+    return bits << 1;
+  }
+  void add(double v) noexcept {
+    const std::uint64_t k = key(v);
+    largest = k > largest ? k : largest;
+    smallest = k - 1 < smallest ? k - 1 : smallest;
+  }
+  [[nodiscard]] bool beyond() const noexcept {
+    const moderate_band<double> band;
+    return largest > key(band.upper) || smallest < key(band.lower) - 1;
   }
 };
 
@@ -475,9 +517,9 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
        ssr = 0;
   // Scaled: the state is that of x·2^-scale_x and y·2^-scale_y.
   int scale_x = 0, scale_y = 0;
-  const moderate_band<Real> band;
   std::size_t seen = 0;
   bool poisoned = false;
+  band_tracker<Real> seen_values;  // unscaled pass: whether a value is outside the band
   const auto write_figures = [&](std::size_t t) noexcept {
     const Real unexplained = ssr / sxx;
     const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
@@ -550,11 +592,10 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
       u = std::ldexp(u, -scale_x);
       v = std::ldexp(v, -scale_y);
     } else {
-      // Data beyond the band: start again on the careful path (the figures so far are rewritten).
-      if (!band.holds(u) || !band.holds(v)) {
-        decayed_windows_in_range(x, y, m, lambda, required, propagate, sample_variance, out);
-        return;
-      }
+      // Data beyond the band: noted here, and the figures computed again on the careful path below (a
+      // flag, not a branch out of the loop: this loop is the fast path's whole cost).
+      seen_values.add(u);
+      seen_values.add(v);
     }
     ++seen;
     out.count[t] = propagate ? t + 1 : seen;
@@ -578,6 +619,12 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
     ratio = new_ratio;
     if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
     write_figures(t);
+  }
+  if constexpr (!Scaled) {
+    if (seen_values.beyond())
+      decayed_windows_in_range(x, y, m, lambda, required, propagate, sample_variance, out);
+  } else {
+    static_cast<void>(seen_values);
   }
 }
 
