@@ -9,6 +9,7 @@
 #include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/multi_hedge.hpp>
 #include <hedgemetrics/rolling.hpp>
+#include <hedgemetrics/walk_forward.hpp>
 
 #include <doctest/doctest.h>
 
@@ -820,4 +821,40 @@ TEST_CASE("ewma_hedge: fuzz finding, a hedge whose scale jumps by 2^1150 (the ol
   hm::ewma_options options;
   options.lambda = 0.999;
   CHECK(std::isinf(hm::ewma_hedge(p.s, p.f, options).residual_variance[5]));
+}
+
+TEST_CASE("walk_forward: the rolling, EWMA and expanding strategies inherit the range contract") {
+  // The strategies hold the ratios of rolling_hedge, ewma_hedge and expanding_hedge: with the exposure
+  // ×2^600 and the hedge ×2^500 (P&L variances near 1e357: beyond DBL_MAX), each ratio is the unscaled one
+  // ×2^100, and each strategy's effectiveness, a ratio of variances, that of the unscaled data.
+  hm_test::random_source random(600);
+  const scaled_pair base = make_pair_series(random, 400, 1, 1, 0, 0);
+  std::vector<double> s = base.s, f = base.f;
+  for (double& v : s) v = std::ldexp(v, 600);
+  for (double& v : f) v = std::ldexp(v, 500);
+  hm::walk_forward_options options;
+  options.window = 60;
+  options.expanding = true;
+  const auto ordinary = hm::walk_forward(base.s, base.f, options);
+  const auto scaled_run = hm::walk_forward(s, f, options);
+  REQUIRE(ordinary.strategies.size() == scaled_run.strategies.size());
+  std::size_t checked = 0;
+  for (std::size_t k = 0; k < ordinary.strategies.size(); ++k) {
+    const auto& a = ordinary.strategies[k];
+    const auto& b = scaled_run.strategies[k];
+    if (a.name.find("rolling") == std::string::npos && a.name.find("EWMA") == std::string::npos &&
+        a.name.find("expanding") == std::string::npos) {
+      continue;  // the naive 1:1 hedge and fit_hedge's static ratio are not these estimators'
+    }
+    ++checked;
+    INFO(a.name);
+    REQUIRE(std::isfinite(a.overall.effectiveness));
+    CHECK(b.overall.effectiveness == doctest::Approx(a.overall.effectiveness).epsilon(1e-12));
+    std::size_t bad = 0;
+    for (std::size_t t = options.window; t < s.size(); ++t) {
+      if (!same_scaled(b.ratio[t], std::ldexp(a.ratio[t], 100), 1e-13)) ++bad;
+    }
+    CHECK(bad == 0);
+  }
+  CHECK(checked == 3);
 }
