@@ -153,7 +153,7 @@ struct band_tracker {
   void add(Real v) noexcept {
     const Real a = v < 0 ? -v : v;
     largest = a > largest ? a : largest;
-    smallest = (a < smallest) & (a != 0) ? a : smallest;
+    smallest = ((a < smallest) & (a != 0)) ? a : smallest;
   }
   [[nodiscard]] bool beyond() const noexcept {
     const moderate_band<Real> band;
