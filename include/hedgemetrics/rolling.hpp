@@ -7,6 +7,19 @@
 /// of exposure, and the figures at position t are those of the regression of S on F over the observations
 /// the estimator sees at t (t included). Use them at t + 1 (walk_forward.hpp does): a ratio that includes
 /// observation t is not known before t ends.
+///
+/// Range (issue 10; README, "Accuracy"): the three functions take finite values anywhere in the double
+/// range, subnormals included, each series at its own scale. The ratio and the effectiveness are as exact
+/// as on data of ordinary size wherever they are representable: scaling the exposure by k_S and the hedge
+/// by k_F scales the ratio by k_S/k_F (to +inf, or to a subnormal or 0, only when that quotient leaves the
+/// doubles) and leaves the effectiveness unchanged. residual_variance is a variance of the exposure's units
+/// squared: +inf where its true value exceeds DBL_MAX (data near 1e200), a subnormal or 0 where it is below
+/// 2^-1022 (data near 1e-200); its error is a share of about 1e-13 of the exposure's variance in the window,
+/// so where that variance itself exceeds DBL_MAX a residual variance that is a rounding residue (a
+/// two-point window's 0) may come back as +inf too. Data whose magnitudes stay in [2^-400, 2^400] (about
+/// 1e-120 to 1e120) are computed exactly as before the range work, bit for bit and at the same speed;
+/// beyond that they take power-of-two-scaled paths (detail/window_states.hpp), 3 to 10 times slower per
+/// point, and O(window) per window where two adjacent chunks' magnitudes span more than 2^700.
 #ifndef HEDGEMETRICS_ROLLING_HPP
 #define HEDGEMETRICS_ROLLING_HPP
 
@@ -193,6 +206,11 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t win
 /// The figures at t use no observation after t; later observations of the same window-long chunk can
 /// change them only at the level of rounding (whether the chunk is recomputed, and about which shift).
 ///
+/// Range: as in the file comment. The ratio and effectiveness of data scaled by any factor (1e-300 …
+/// 1e300, each series its own) are those of the unscaled data (ratio × k_S/k_F); residual_variance is +inf
+/// where its true value exceeds DBL_MAX, a subnormal or 0 where it underflows. NaN only as listed in
+/// time_varying_hedge (too few pairs, a constant series in the window, a non-finite value under propagate).
+///
 /// \param exposure the position held (S): any contiguous series (see series.hpp).
 /// \param hedge    the instrument sold (F), aligned with `exposure`.
 /// \param window   observations per window, at least 2.
@@ -218,6 +236,13 @@ template <class Exposure, class Hedge>
 /// The co-moments are centred on the weighted means (RiskMetrics assumes a zero mean; on daily returns the
 /// difference is small, and centring makes the ratio that of a weighted regression with an intercept).
 ///
+/// Range: as in the file comment; data anywhere in the double range (each series at its own scale) give
+/// the ratio (× k_S/k_F) and effectiveness of the unscaled data, and residual_variance is +inf beyond
+/// DBL_MAX, a subnormal or 0 below the normal range. A value outside [2^-400, 2^400] sends the whole path
+/// down the power-of-two-scaled one (about 3 times slower per point). NaN as listed in time_varying_hedge;
+/// also where the weights of the pairs that decide a figure have decayed below the doubles' range (λ^k
+/// underflows for k > 1074/log2(1/λ)), as on data of any scale.
+///
 /// \param exposure the position held (S): any contiguous series (see series.hpp).
 /// \param hedge    the instrument sold (F), aligned with `exposure`.
 /// \param options  λ (or from_half_life), min_periods, missing-data policy (see ewma_options).
@@ -241,6 +266,10 @@ template <class Exposure, class Hedge>
 /// Expanding-window minimum-variance hedge: at t, the hedge_fit figures ratio, effectiveness and
 /// residual_variance (SSR/(n − 1)) of all observations 0 … t, updated one pair at a time with the exact
 /// merge of comoments (Chan, Golub & LeVeque 1979). O(n).
+///
+/// Range: as in the file comment and ewma_hedge (λ = 1): the ratio (× k_S/k_F) and effectiveness of data
+/// at any scale are those of the unscaled data; residual_variance is +inf beyond DBL_MAX, a subnormal or 0
+/// below the normal range. NaN as listed in time_varying_hedge.
 ///
 /// \param exposure the position held (S): any contiguous series (see series.hpp).
 /// \param hedge    the instrument sold (F), aligned with `exposure`.
