@@ -109,7 +109,7 @@ void run(const market& m, const std::string& folder, const std::string& prefix) 
   for (std::size_t i = 0; i < result.strategies.size(); ++i) {
     const auto& s = result.strategies[i];
     std::printf("%-22s %10.4f %10.4f %9.2f %11.4f %9d of %2d\n", (s.name + (s.in_sample ? " *" : "")).c_str(),
-                s.overall.effectiveness, s.overall.semivariance_reduction, s.overall.turnover,
+                s.overall.effectiveness, s.overall.downside_variance_below_zero_reduction, s.overall.turnover,
                 s.overall.total_cost, years_beating[i], years);
     if (i > 1 && i != ols_index && s.overall.effectiveness > ols_effectiveness) winners += " " + s.name + ",";
   }

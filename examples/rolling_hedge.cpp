@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
                 "cost $/bbl");
     for (const auto& s : result.strategies) {
       std::printf("%-24s %13.4f %13.4f %10.2f %10.4f\n", (s.name + (s.in_sample ? " *" : "")).c_str(),
-                  s.overall.effectiveness, s.overall.semivariance_reduction, s.overall.turnover,
+                  s.overall.effectiveness, s.overall.downside_variance_below_zero_reduction, s.overall.turnover,
                   s.overall.total_cost);
     }
     // The costs lower the mean P&L by their total; on the variance reduction they act only through their

@@ -104,9 +104,12 @@ py::object to_python(const hm::downside_effectiveness_result<double>& d) {
 }
 
 py::object to_python(const hm::strategy_metrics& s) {
-  return types().strategy_metrics(s.periods, s.effectiveness, s.semivariance_reduction, s.turnover,
-                                  s.total_cost, s.mean_pnl, s.hedged_variance, s.proportional_cost,
-                                  s.spread_cost, s.impact_cost, s.effectiveness_before_costs, s.cost_drag);
+  // semivariance_reduction: the deprecated name of downside_variance_below_zero_reduction, the same value.
+  return types().strategy_metrics(
+      s.periods, s.effectiveness, s.downside_variance_below_zero_reduction, s.turnover, s.total_cost,
+      s.mean_pnl, s.hedged_variance, s.proportional_cost, s.spread_cost, s.impact_cost,
+      s.effectiveness_before_costs, s.cost_drag, s.downside_variance_below_zero_reduction, s.value_at_risk,
+      s.expected_shortfall);
 }
 
 py::object to_python(hm::walk_forward_result&& w) {
@@ -118,7 +121,8 @@ py::object to_python(hm::walk_forward_result&& w) {
         to_numpy(std::move(s.proportional_cost)), to_numpy(std::move(s.spread_cost)),
         to_numpy(std::move(s.impact_cost))));
   }
-  return types().walk_forward_result(w.start, to_numpy(std::move(w.unhedged)), py::tuple(strategies));
+  return types().walk_forward_result(w.start, to_numpy(std::move(w.unhedged)), py::tuple(strategies),
+                                     w.level);
 }
 
 py::object to_python(const hm::offset_period<double>& p) {
@@ -285,7 +289,7 @@ py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std
                         double cost, const py::object& hedge_price, std::size_t window, double lambda,
                         std::size_t start, const py::dict& user, const py::object& spread, double impact,
                         const py::object& volatility, const py::object& volume, double exposure_size,
-                        std::size_t train, bool expanding) {
+                        std::size_t train, bool expanding, double level) {
   hm::walk_forward_options options;
   options.rebalance_every = rebalance_every;
   options.cost = cost;
@@ -300,6 +304,7 @@ py::object walk_forward(const py::handle& exposure, const py::handle& hedge, std
   options.start = start;
   options.train = train;
   options.expanding = expanding;
+  options.level = level;
   for (const auto& item : user) {
     options.user.push_back(hm::user_strategy{py::str(item.first).cast<std::string>(),
                                              py::module_::import("numpy")
@@ -426,16 +431,19 @@ PYBIND11_MODULE(hedgemetrics, m) {
                 {"n", "level", "ratio", "target", "value_at_risk", "expected_shortfall", "semivariance",
                  "lower_partial_moment"},
                 "hedgemetrics::downside_effectiveness_result (lower_partial_moment: orders 0 to 3).");
-  t.strategy_metrics = make_type(m, "StrategyMetrics",
-                                 {"periods", "effectiveness", "semivariance_reduction", "turnover",
-                                  "total_cost", "mean_pnl", "hedged_variance", "proportional_cost",
-                                  "spread_cost", "impact_cost", "effectiveness_before_costs", "cost_drag"},
-                                 "hedgemetrics::strategy_metrics: out-of-sample figures of one strategy.");
+  t.strategy_metrics = make_type(
+      m, "StrategyMetrics",
+      {"periods", "effectiveness", "semivariance_reduction", "turnover", "total_cost", "mean_pnl",
+       "hedged_variance", "proportional_cost", "spread_cost", "impact_cost", "effectiveness_before_costs",
+       "cost_drag", "downside_variance_below_zero_reduction", "value_at_risk", "expected_shortfall"},
+      "hedgemetrics::strategy_metrics: out-of-sample figures of one strategy "
+      "(semivariance_reduction: deprecated name of "
+      "downside_variance_below_zero_reduction, the LPM2 at 0).");
   t.strategy_result = make_type(m, "StrategyResult",
                                 {"name", "in_sample", "ratio", "pnl", "cost", "overall", "pnl_before_costs",
                                  "proportional_cost", "spread_cost", "impact_cost"},
                                 "hedgemetrics::strategy_result: one strategy's walk-forward path.");
-  t.walk_forward_result = make_type(m, "WalkForwardResult", {"start", "unhedged", "strategies"},
+  t.walk_forward_result = make_type(m, "WalkForwardResult", {"start", "unhedged", "strategies", "level"},
                                     "hedgemetrics::walk_forward_result: the strategies compared.");
   t.offset_period =
       make_type(m, "OffsetPeriod", {"period", "item_change", "instrument_change", "ratio", "status"},
@@ -479,12 +487,13 @@ PYBIND11_MODULE(hedgemetrics, m) {
         py::arg("lambda_") = 0.94, py::arg("start") = 0, py::arg("user") = py::dict(),
         py::arg("spread") = py::none(), py::arg("impact") = 0.0, py::arg("volatility") = py::none(),
         py::arg("volume") = py::none(), py::arg("exposure_size") = 1.0, py::arg("train") = 0,
-        py::arg("expanding") = false,
+        py::arg("expanding") = false, py::arg("level") = 0.975,
         "Out-of-sample comparison of hedging strategies (naive, static, rolling, EWMA, with train=k the\n"
         "static h* fitted on the first k periods, with expanding=True the fit on all earlier periods, and\n"
         "user ratio series given as {name: ratios}); WalkForwardResult. Costs per unit of exposure:\n"
         "cost*|dh|*(hedge_price or 1) + spread/2*|dh| + "
-        "impact*volatility*|dh|*sqrt(exposure_size*|dh|/volume), each part kept.");
+        "impact*volatility*|dh|*sqrt(exposure_size*|dh|/volume), each part kept; value_at_risk and\n"
+        "expected_shortfall of each hedged P&L at `level`.");
 
   m.def(
       "value_at_risk",

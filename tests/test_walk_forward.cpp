@@ -4,11 +4,14 @@
 // exact rational arithmetic), and the no-look-ahead property checked by perturbing the future. Liquidity
 // costs (issue 16): a few periods with every cost part worked out by hand in exact binary fractions, the
 // impact recomputed for the whole position by another formula, and a spread of 2c against a cost c.
+#include <hedgemetrics/descriptive.hpp>
+#include <hedgemetrics/downside.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/walk_forward.hpp>
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -138,7 +141,7 @@ TEST_CASE("walk_forward: every strategy's path recomputed by hand") {
       down_p += st.pnl[t] < 0 ? st.pnl[t] * st.pnl[t] : 0.0;
       down_s += d.s[t] < 0 ? d.s[t] * d.s[t] : 0.0;
     }
-    hm_test::check_close_value("semivariance reduction", st.overall.semivariance_reduction,
+    hm_test::check_close_value("semivariance reduction", st.overall.downside_variance_below_zero_reduction,
                                1.0 - down_p / down_s, 1e-12);
     CHECK(st.overall.periods == n - 60);
   }
@@ -182,7 +185,7 @@ TEST_CASE("walk_forward: a perfect hedge and the sub-range figures") {
   options.window = 3;
   const auto r = hm::walk_forward(s, f, options);
   CHECK(r.strategies[0].overall.effectiveness == 1.0);
-  CHECK(r.strategies[0].overall.semivariance_reduction == 1.0);
+  CHECK(r.strategies[0].overall.downside_variance_below_zero_reduction == 1.0);
   CHECK(r.strategies[0].overall.turnover == 1.0);  // the opening trade
   const auto part = hm::walk_forward_metrics(r, r.strategies[0], 5, 8);
   CHECK(part.periods == 3);
@@ -285,7 +288,8 @@ TEST_CASE("walk_forward_metrics: scale-free figures at any scale, exact near 1e9
       const auto& b = scaled.strategies[j].overall;
       const std::string label = base.strategies[j].name + " at 2^" + std::to_string(k);
       CHECK_MESSAGE(b.effectiveness == doctest::Approx(a.effectiveness).epsilon(1e-13), label);
-      CHECK_MESSAGE(b.semivariance_reduction == doctest::Approx(a.semivariance_reduction).epsilon(1e-13),
+      CHECK_MESSAGE(b.downside_variance_below_zero_reduction ==
+                        doctest::Approx(a.downside_variance_below_zero_reduction).epsilon(1e-13),
                     label);
       const long double variance = std::ldexp(static_cast<long double>(a.hedged_variance), 2 * k);
       if (variance > std::numeric_limits<double>::max()) {
@@ -792,4 +796,163 @@ TEST_CASE(
   hm::walk_forward_options plain;
   plain.window = 50;
   CHECK(hm::walk_forward(d.s, d.f, plain).strategies.size() == 4);
+}
+
+namespace {
+
+/// The second method for VaR and ES: the losses −p fully sorted; VaR the inverted-CDF quantile
+/// L_(⌈αN⌉) (numpy.quantile(L, α, method="inverted_cdf"), ⌈αN⌉ taken within 8 ulps of a whole number as
+/// value_at_risk does), ES the minimum over every loss c of Rockafellar & Uryasev's c + Σ(L − c)⁺/(N(1−α))
+/// — a convex piecewise linear function of c whose minimum lies at a loss (a search, not the tail mean).
+struct tail_by_sorting {
+  double value_at_risk, expected_shortfall;
+};
+
+tail_by_sorting sorted_tail(const std::vector<double>& pnl, std::size_t begin, std::size_t end,
+                            double level) {
+  std::vector<double> loss;
+  for (std::size_t t = begin; t < end; ++t) loss.push_back(-pnl[t]);
+  std::sort(loss.begin(), loss.end());
+  const double n = static_cast<double>(loss.size());
+  const double an = level * n;
+  const double nearest = std::round(an);
+  const double rank =
+      std::fabs(an - nearest) <= 8 * std::numeric_limits<double>::epsilon() * an ? nearest : std::ceil(an);
+  tail_by_sorting out{loss[static_cast<std::size_t>(rank) - 1], std::numeric_limits<double>::infinity()};
+  for (const double c : loss) {
+    double excess = 0;
+    for (const double l : loss) excess += l > c ? l - c : 0.0;
+    out.expected_shortfall = std::min(out.expected_shortfall, c + excess / (n * (1 - level)));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("walk_forward: VaR and ES of the hedged P&L worked out by hand (issue 17)") {
+  // A user strategy that never hedges (ratio 0, no cost): its P&L is S itself over periods 2 … 11.
+  const std::vector<double> s{9, 9, -5, 3, -1, 2, -4, 1, 0, -2, 6, -3};
+  const std::vector<double> f{1, -1, 2, 0.5, -1, 1, 3, -2, 1, 0.5, -1, 2};
+  hm::walk_forward_options options;
+  options.window = 2;
+  options.level = 0.75;
+  options.user.push_back({"unhedged", std::vector<double>(s.size(), 0.0)});
+  const auto r = hm::walk_forward(s, f, options);
+  REQUIRE(r.start == 2);
+  CHECK(r.level == 0.75);
+  const hm::strategy_result& u = r.strategies.back();
+  // Losses 5, −3, 1, −2, 4, −1, 0, 2, −6, 3; sorted −6 −3 −2 −1 0 1 2 3 4 5. α·N = 7.5: VaR = L_(8) = 3,
+  // ES = (5 + 4 + 0.5·3)/2.5 = 4.2.
+  CHECK(u.overall.value_at_risk == 3.0);
+  CHECK(u.overall.expected_shortfall == doctest::Approx(4.2).epsilon(1e-15));
+  // Periods 2 … 6: losses 5, −3, 1, −2, 4; α·N = 3.75: VaR = L_(4) = 4, ES = (5 + 0.25·4)/1.25 = 4.8.
+  const auto part = hm::walk_forward_metrics(r, u, 0, 7);
+  CHECK(part.value_at_risk == 4.0);
+  CHECK(part.expected_shortfall == doctest::Approx(4.8).epsilon(1e-15));
+  // D(x) = Σ min(x, 0)²: 25 + 1 + 16 = 42 for both P&L and S, so no reduction; Var(p) = Var(S).
+  CHECK(u.overall.downside_variance_below_zero_reduction == 0.0);
+  CHECK(u.overall.effectiveness == 0.0);
+  // α·N = 8 at 0.8 (the double 0.8 times 10 taken as 8): VaR = L_(8) = 3, ES = (4 + 5)/2 = 4.5; at the
+  // default 0.975, α·N = 9.75, the tail is under one observation: ES = VaR = the largest loss, 5.
+  options.level = 0.8;
+  const auto at80 = hm::walk_forward(s, f, options).strategies.back().overall;
+  CHECK(at80.value_at_risk == 3.0);
+  CHECK(at80.expected_shortfall == doctest::Approx(4.5).epsilon(1e-15));
+  options.level = hm::walk_forward_options{}.level;
+  CHECK(options.level == 0.975);
+  const auto at975 = hm::walk_forward(s, f, options).strategies.back().overall;
+  CHECK(at975.value_at_risk == 5.0);
+  CHECK(at975.expected_shortfall == 5.0);
+  // Both as value_at_risk and expected_shortfall of downside.hpp on the stored P&L.
+  const std::vector<double> evaluated(u.pnl.begin() + 2, u.pnl.end());
+  CHECK(u.overall.value_at_risk == hm::value_at_risk(evaluated, 0.75));
+  CHECK(u.overall.expected_shortfall == hm::expected_shortfall(evaluated, 0.75));
+}
+
+TEST_CASE("walk_forward: VaR and ES of every strategy against a full sort and the R-U minimum (issue 17)") {
+  const pair_data d = market(700, 11);
+  hm::walk_forward_options options;
+  options.window = 60;
+  options.rebalance_every = 3;
+  options.cost = 0.0004;
+  options.hedge_price = d.price;
+  options.level = 0.97;
+  options.expanding = true;
+  const auto r = hm::walk_forward(d.s, d.f, options);
+  for (const hm::strategy_result& st : r.strategies) {
+    INFO(st.name);
+    // The whole evaluation (640 periods, α·N = 620.8) and a sub-range (periods 100 … 332: α·N = 226.01).
+    for (const auto& [begin, end] :
+         {std::pair<std::size_t, std::size_t>{0, 700}, std::pair<std::size_t, std::size_t>{100, 333}}) {
+      const auto m = begin == 0 ? st.overall : hm::walk_forward_metrics(r, st, begin, end);
+      const tail_by_sorting expected = sorted_tail(st.pnl, std::max<std::size_t>(begin, r.start), end, 0.97);
+      CHECK(m.value_at_risk == expected.value_at_risk);
+      hm_test::check_close_value("expected shortfall", m.expected_shortfall, expected.expected_shortfall,
+                                 1e-13);
+      CHECK(m.expected_shortfall >= m.value_at_risk);
+    }
+  }
+  // The hedge cuts the tail: the static in-sample hedge's ES is below the unhedged S's.
+  std::vector<double> unhedged(d.s.begin() + 60, d.s.end());
+  CHECK(r.strategies[1].overall.expected_shortfall < hm::expected_shortfall(unhedged, 0.97));
+}
+
+TEST_CASE("walk_forward: hedged variance by the moment kernel, exact; a bad level names the function") {
+  // At ordinary scale and where squares underflow or overflow, the hedged variance is describe()'s
+  // (bit for bit: the same moment kernel) and the exact rational variance of the stored P&L, rounded.
+  const pair_data d = market(200, 5);
+  for (const double scale : {1.0, 1e-300, 1e250}) {
+    INFO("scale " << scale);
+    std::vector<double> s(d.s.size()), f(d.f.size());
+    for (std::size_t t = 0; t < s.size(); ++t) s[t] = d.s[t] * scale, f[t] = d.f[t] * scale;
+    hm::walk_forward_options options;
+    options.window = 20;
+    options.user.push_back({"offset", std::vector<double>(s.size(), 0.5)});
+    const auto r = hm::walk_forward(s, f, options);
+    for (const hm::strategy_result& st : r.strategies) {
+      INFO(st.name);
+      const ex::summary exact = ex::describe(st.pnl.data() + 20, s.size() - 20);
+      hm_test::check_close("hedged variance", st.overall.hedged_variance, ex::maybe(*exact.variance), 1e-13);
+      CHECK(st.overall.hedged_variance ==
+            hm::variance(std::vector<double>(st.pnl.begin() + 20, st.pnl.end())));
+    }
+  }
+  const std::vector<double> s{1, 2, 3, 4, 5}, f{1, 3, 2, 5, 4};
+  hm::walk_forward_options options;
+  options.window = 2;
+  options.level = 1.0;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward(s, f, options)),
+                       "hedgemetrics::walk_forward: level must be in (0, 1), but it is 1",
+                       std::invalid_argument);
+  options.level = 0.9;
+  auto r = hm::walk_forward(s, f, options);
+  r.level = 0;
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::walk_forward_metrics(r, r.strategies[0], 0, 5)),
+                       "hedgemetrics::walk_forward_metrics: level must be in (0, 1), but it is 0",
+                       std::invalid_argument);
+}
+
+TEST_CASE("strategy_metrics: the deprecated semivariance_reduction is the downside variance below zero") {
+  const pair_data d = market(300, 8);
+  hm::walk_forward_options options;
+  options.window = 30;
+  const auto r = hm::walk_forward(d.s, d.f, options);
+  const auto part = hm::walk_forward_metrics(r, r.strategies[2], 50, 200);
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  CHECK(r.strategies[2].overall.semivariance_reduction ==
+        r.strategies[2].overall.downside_variance_below_zero_reduction);
+  CHECK(part.semivariance_reduction == part.downside_variance_below_zero_reduction);
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  CHECK(std::isfinite(part.downside_variance_below_zero_reduction));
+  // D over the range by the lower partial moment of downside.hpp (target 0, order 2: Σ min(x, 0)²/N).
+  const std::vector<double> p(r.strategies[2].pnl.begin() + 50, r.strategies[2].pnl.begin() + 200);
+  const std::vector<double> u(d.s.begin() + 50, d.s.begin() + 200);
+  hm_test::check_close_value("downside variance reduction", part.downside_variance_below_zero_reduction,
+                             1 - hm::lower_partial_moment(p, 2, 0.0) / hm::lower_partial_moment(u, 2, 0.0),
+                             1e-13);
 }

@@ -21,6 +21,8 @@
 
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/moments.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/downside.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/rolling.hpp"
@@ -107,28 +109,47 @@ struct walk_forward_options {
   bool expanding = false;
   /// Further strategies given as ratio series.
   std::vector<user_strategy> user;
+  /// α, the confidence level of each strategy's value at risk and expected shortfall (strategy_metrics),
+  /// in (0, 1): 0.975 by default, the Basel FRTB level of expected shortfall. The same name and meaning
+  /// as value_at_risk's and expected_shortfall's `level` (downside.hpp).
+  double level = 0.975;
 };
 
 /// Out-of-sample figures of one strategy over a range of evaluated periods.
 ///
 /// With p_t the hedged P&L (after costs) and S_t the unhedged P&L over the N periods of the range:
 /// effectiveness = 1 − Var(p)/Var(S) (Ederington 1979, out of sample: sample variances with N − 1);
-/// semivariance_reduction = 1 − SV(p)/SV(S) with the downside semivariance below 0,
-/// SV(x) = Σ min(x_t, 0)²/N (Markowitz 1959; the loss side only, so a hedge that removes gains but not
-/// losses scores nothing). NaN when N < 2 or the unhedged variance (semivariance) is 0.
+/// downside_variance_below_zero_reduction = 1 − D(p)/D(S) with D(x) = Σ min(x_t, 0)²/N, the second lower
+/// partial moment at target 0 (Bawa 1975; Fishburn 1977): the loss side only, so a hedge that removes
+/// gains but not losses scores nothing. It is not the semivariance of downside.hpp (semivariance(),
+/// below the mean); lower_partial_moment(x, 2, 0) there is D(x). NaN when N < 2 or the unhedged variance
+/// (D(S)) is 0. value_at_risk and expected_shortfall are those of downside.hpp at the result's `level`
+/// over the N hedged P&L p_t (after costs), as losses.
 ///
 /// Cost drag: the costs appear twice. Their sum lowers the mean P&L by total_cost/N (mean_pnl is after
 /// costs); their variation moves the effectiveness, from effectiveness_before_costs (of g_t = S_t − h_t·F_t)
 /// to effectiveness (of p_t = g_t − cost_t), and cost_drag is the difference. A cost that is the same every
 /// period has no drag on the variance; one paid on days of gains can even raise the effectiveness (a
 /// negative drag).
+// The implicit copy and move of strategy_metrics touch its deprecated member; the warning would point
+// here, at the struct, in every user's build. A user's own use of the member still warns.
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
 struct strategy_metrics {
   /// Evaluated periods in the range.
   std::size_t periods = 0;
   /// 1 − Var(p)/Var(S): the out-of-sample variance reduction. Negative when the hedge adds risk.
   double effectiveness = std::numeric_limits<double>::quiet_NaN();
-  /// 1 − SV(p)/SV(S): the reduction in downside semivariance (below 0).
-  double semivariance_reduction = std::numeric_limits<double>::quiet_NaN();
+  /// 1 − D(p)/D(S), D(x) = Σ min(x_t, 0)²/N: the reduction in the second lower partial moment at 0 (the
+  /// downside variance below zero, not about the mean: see above).
+  double downside_variance_below_zero_reduction = std::numeric_limits<double>::quiet_NaN();
+  /// \deprecated The same figure as downside_variance_below_zero_reduction, under the old name, which
+  /// read as downside.hpp's semivariance (below the mean); filled alike, removed in the next version.
+  [[deprecated(
+      "use downside_variance_below_zero_reduction instead (the LPM2 at 0, not the semivariance "
+      "about the mean)")]] double semivariance_reduction = std::numeric_limits<double>::quiet_NaN();
   /// Σ|h_t − h_{t−1}| over the range, h before the first evaluated period being 0.
   double turnover = 0;
   /// Σ cost_t over the range.
@@ -150,7 +171,18 @@ struct strategy_metrics {
   /// effectiveness_before_costs − effectiveness: what the costs' variation takes off the variance
   /// reduction (see above; negative when costs fall on gains). NaN where either is NaN or both are −inf.
   double cost_drag = std::numeric_limits<double>::quiet_NaN();
+  /// VaR_α of the hedged P&L after costs over the range, α = the result's `level`: the lower
+  /// α-quantile L_(⌈αN⌉) of the losses −p_t (value_at_risk of downside.hpp), as a loss. NaN when the
+  /// range is empty or a p_t is NaN; +inf when a loss is infinite and in the quantile.
+  double value_at_risk = std::numeric_limits<double>::quiet_NaN();
+  /// ES_α of the hedged P&L after costs over the range: the mean of the worst N(1 − α) losses, the
+  /// boundary loss weighted (expected_shortfall of downside.hpp, Rockafellar & Uryasev 2002), as a loss.
+  /// NaN as value_at_risk.
+  double expected_shortfall = std::numeric_limits<double>::quiet_NaN();
 };
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 /// One strategy's walk-forward path and its figures over all evaluated periods.
 struct strategy_result {
@@ -186,6 +218,9 @@ struct strategy_result {
 struct walk_forward_result {
   /// The first evaluated period.
   std::size_t start = 0;
+  /// The level of the value at risk and expected shortfall in strategy_metrics (options.level), read by
+  /// walk_forward_metrics.
+  double level = 0.975;
   /// S_t, the unhedged P&L per period (the exposure series).
   std::vector<double> unhedged;
   /// The strategies compared.
@@ -194,38 +229,36 @@ struct walk_forward_result {
 
 namespace detail {
 
-/// The figures of one series over a range, in units of 2^shift: the series scaled by a power of two
-/// when its largest magnitude lies outside [2^−400, 2^400] (exactly; ordinary data are not touched), so
-/// that no square overflows or underflows; the mean as hi + lo (downside.hpp's mean_of), so that the
-/// deviations keep their digits.
+/// The figures of one series over a range. The mean and Σ(x − x̄)² come from the library's moment
+/// kernel (detail/moments.hpp under detail/range.hpp's range contract, as describe() and variance()): block
+/// by block centred sums merged pairwise (Chan, Golub & LeVeque 1983), mean as hi + tail, the data scaled
+/// by a power of two only where a sum would overflow or underflow; `shift` is that power. The downside
+/// sum Σ min(x, 0)² has its own power of two, `downside_shift`, taken from the largest magnitude when it
+/// lies outside [2^−400, 2^400] (exact; ordinary data are not touched).
 struct range_moments {
   int shift = 0;
   double mean = std::numeric_limits<double>::quiet_NaN();  // in units of 2^shift
   double centred_squares = 0;                              // Σ(x − x̄)², in units of 2^(2·shift)
-  double downside_squares = 0;                             // Σ min(x, 0)², in units of 2^(2·shift)
+  int downside_shift = 0;
+  double downside_squares = 0;  // Σ min(x, 0)², in units of 2^(2·downside_shift)
 };
 
+/// range_moments of n ≥ 1 finite values.
 [[nodiscard]] inline range_moments moments_over(const double* x, std::size_t n) {
   range_moments m;
+  const scaled_moments<double> scaled = compute_moments_in_range<double>(
+      x, n, missing_data::propagate, "hedgemetrics::walk_forward_metrics", "pnl");
+  m.shift = scaled.scale;
+  m.mean = scaled.m.mean + scaled.m.tail;
+  m.centred_squares = scaled.m.m2;
   double largest = 0;
   for (std::size_t t = 0; t < n; ++t) largest = std::max(largest, std::fabs(x[t]));
   if (largest > 0) {
     const int e = std::ilogb(largest);
-    m.shift = (e > 400 || e < -400) ? e : 0;
+    m.downside_shift = (e > 400 || e < -400) ? e : 0;
   }
-  std::vector<double> copy;
-  const double* v = x;
-  if (m.shift != 0) {
-    copy.resize(n);
-    for (std::size_t t = 0; t < n; ++t) copy[t] = std::ldexp(x[t], -m.shift);
-    v = copy.data();
-  }
-  const split_mean<double> mean = mean_of(v, n);
-  m.mean = mean.hi + mean.lo;
   for (std::size_t t = 0; t < n; ++t) {
-    const double d = (v[t] - mean.hi) - mean.lo;
-    const double loss = v[t] < 0 ? v[t] : 0.0;
-    m.centred_squares += d * d;
+    const double loss = x[t] < 0 ? std::ldexp(x[t], -m.downside_shift) : 0.0;
     m.downside_squares += loss * loss;
   }
   return m;
@@ -250,10 +283,12 @@ struct range_moments {
 /// effectiveness and semivariance_reduction are right at any scale, hedged_variance is +inf only where
 /// it exceeds DBL_MAX; the means are kept as double-doubles, so values near 1e9 that differ by units
 /// keep their digits. A hedged P&L that is not finite (S − h·F beyond DBL_MAX with a user's ratio) gives
-/// mean_pnl ±inf (NaN for both signs), hedged_variance +inf, effectiveness −inf, and a semivariance
-/// reduction of −inf when a loss is infinite; the same holds for the P&L before costs and
+/// mean_pnl ±inf (NaN for both signs), hedged_variance +inf, effectiveness −inf, and a downside
+/// variance reduction of −inf when a loss is infinite; the same holds for the P&L before costs and
 /// effectiveness_before_costs. The cost sums (total and each part) are plain sums over the range.
-/// \throws std::invalid_argument when begin > end or end exceeds the series, or when `strategy` is not
+/// value_at_risk and expected_shortfall at result.level over the range's hedged P&L (after costs).
+/// \throws std::invalid_argument when begin > end or end exceeds the series, result.level is not in
+///         (0, 1), or when `strategy` is not
 ///         one of this result's (its ratio, pnl, cost, pnl_before_costs or a cost part has another length
 ///         than the result's periods; the message names both).
 [[nodiscard]] inline strategy_metrics walk_forward_metrics(const walk_forward_result& result,
@@ -261,6 +296,7 @@ struct range_moments {
                                                            std::size_t end) {
   constexpr const char* function = "hedgemetrics::walk_forward_metrics";
   const std::size_t n = result.unhedged.size();
+  detail::require_tail_level(result.level, function);
   for (const auto& [name, size] : {std::pair<const char*, std::size_t>{"pnl", strategy.pnl.size()},
                                    {"ratio", strategy.ratio.size()},
                                    {"cost", strategy.cost.size()},
@@ -298,6 +334,20 @@ struct range_moments {
     infinite_loss = infinite_loss || strategy.pnl[t] == -std::numeric_limits<double>::infinity();
     sum_p += strategy.pnl[t];
   }
+  {
+    // The tail of the losses −p_t, as value_at_risk and expected_shortfall compute it.
+    std::vector<double> loss(m.periods);
+    bool has_nan = false;
+    for (std::size_t t = begin; t < end; ++t) {
+      loss[t - begin] = -strategy.pnl[t];
+      has_nan = has_nan || std::isnan(strategy.pnl[t]);
+    }
+    if (!has_nan) {
+      const detail::tail_figures<double> tail = detail::tail_of_losses(loss, result.level);
+      m.value_at_risk = tail.value_at_risk;
+      m.expected_shortfall = tail.expected_shortfall;
+    }
+  }
   const detail::range_moments s = detail::moments_over(result.unhedged.data() + begin, m.periods);
   m.effectiveness_before_costs =
       detail::effectiveness_against(strategy.pnl_before_costs.data() + begin, m.periods, s);
@@ -309,15 +359,15 @@ struct range_moments {
       m.hedged_variance = std::numeric_limits<double>::infinity();
       if (s.centred_squares > 0) m.effectiveness = -std::numeric_limits<double>::infinity();
       if (s.downside_squares > 0 && infinite_loss) {
-        m.semivariance_reduction = -std::numeric_limits<double>::infinity();
+        m.downside_variance_below_zero_reduction = -std::numeric_limits<double>::infinity();
       }
       if (s.downside_squares > 0 && !infinite_loss) {
         double down_p = 0;  // the finite losses (the infinite P&L are gains)
         for (std::size_t t = begin; t < end; ++t) {
-          const double loss = strategy.pnl[t] < 0 ? std::ldexp(strategy.pnl[t], -s.shift) : 0.0;
+          const double loss = strategy.pnl[t] < 0 ? std::ldexp(strategy.pnl[t], -s.downside_shift) : 0.0;
           down_p += loss * loss;
         }
-        m.semivariance_reduction = 1 - down_p / s.downside_squares;
+        m.downside_variance_below_zero_reduction = 1 - down_p / s.downside_squares;
       }
       return;
     }
@@ -331,10 +381,21 @@ struct range_moments {
       m.effectiveness = 1 - detail::ldexp_wide(p.centred_squares / s.centred_squares, relative);
     }
     if (s.downside_squares > 0) {
-      m.semivariance_reduction = 1 - detail::ldexp_wide(p.downside_squares / s.downside_squares, relative);
+      m.downside_variance_below_zero_reduction =
+          1 - detail::ldexp_wide(p.downside_squares / s.downside_squares,
+                                 2 * (static_cast<long long>(p.downside_shift) - s.downside_shift));
     }
   }();
   m.cost_drag = m.effectiveness_before_costs - m.effectiveness;
+  // The deprecated name carries the same figure for one version.
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  m.semivariance_reduction = m.downside_variance_below_zero_reduction;
+#if defined(__GNUC__) || defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
   return m;
 }
 
@@ -441,7 +502,7 @@ inline void require_finite_nonnegative(const std::vector<double>& series, std::s
 ///         exposure_size is not finite and positive, η > 0 without a volatility or volume series, a
 ///         hedge_price is not finite, a spread, volatility or volume from the first evaluated period on is
 ///         negative or not finite, or a volume is 0 where a strategy trades (each naming its index and
-///         value), the window < 2, λ is outside (0, 1), train is 1, an explicit start is below train
+///         value), the window < 2, λ or the level is outside (0, 1), train is 1, an explicit start is below train
 ///         (the message gives the values), or no period is left to evaluate: the series are not longer
 ///         than the first evaluated period (window, start or train; the message names the count of
 ///         periods and that figure). Every message names walk_forward, also for what the inner
@@ -466,6 +527,7 @@ template <class Exposure, class Hedge>
                                              std::to_string(options.window)));
   }
   detail::require_open_unit(options.lambda, "the decay lambda", function);
+  detail::require_tail_level(options.level, function);
   if (options.train == 1) {
     HEDGEMETRICS_THROW(std::invalid_argument(
         std::string(function) +
@@ -563,6 +625,7 @@ template <class Exposure, class Hedge>
   const auto weighted = ewma_hedge(s, f, ewma);
 
   result.start = first;
+  result.level = options.level;
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t start = result.start;
   const auto add = [&](std::string name, bool in_sample, const auto& estimate) {

@@ -374,6 +374,29 @@ def test_walk_forward_train_and_expanding_strategies(wti):
         hm.walk_forward(s[:5], f[:5])
 
 
+def test_walk_forward_tail_figures_against_numpy(wti):
+    """Issue 17: each strategy's VaR is numpy.quantile of the losses -p with method="inverted_cdf" (the
+    lower empirical quantile L_(ceil(alpha*N))), its ES the mean of the losses beyond it with the boundary
+    loss weighted by ceil(alpha*N) - alpha*N (Rockafellar & Uryasev); the downside variance below zero is
+    1 - sum(min(p, 0)^2)/sum(min(S, 0)^2), and semivariance_reduction its deprecated alias."""
+    s, f = wti["RWTC_spot_usd_bbl"].to_numpy(), wti["RCLC1_usd_bbl"].to_numpy()
+    out = hm.walk_forward(s, f, window=250, rebalance_every=5, cost=0.0005, hedge_price=None, level=0.975)
+    assert out.level == 0.975
+    for st in out.strategies:
+        p = np.asarray(st.pnl[out.start :])
+        loss = -p
+        n = len(loss)
+        var = np.quantile(loss, 0.975, method="inverted_cdf")
+        k = int(np.ceil(0.975 * n))
+        tail = np.sort(loss)[k:]
+        es = (tail.sum() + (k - 0.975 * n) * var) / (n * (1 - 0.975))
+        assert st.overall.value_at_risk == var
+        assert st.overall.expected_shortfall == pytest.approx(es, rel=1e-12)
+        down = 1 - np.sum(np.minimum(p, 0) ** 2) / np.sum(np.minimum(s[out.start :], 0) ** 2)
+        assert st.overall.downside_variance_below_zero_reduction == pytest.approx(down, rel=1e-12)
+        assert st.overall.semivariance_reduction == st.overall.downside_variance_below_zero_reduction
+
+
 def test_walk_forward_liquidity_costs():
     """Issue 16: the proportional, spread and square-root impact parts against NumPy on the whole position,
     (c*X + s/2*X + eta*sigma*X**1.5/sqrt(V))/Q for a trade of X = Q*|dh| units, and the drag."""
