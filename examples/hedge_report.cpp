@@ -523,10 +523,12 @@ report make_report(const settings& options) {
   r.unhedged_pnl = spot_series;
   r.hedged_pnl.resize(steps);
   for (std::size_t t = 0; t < steps; ++t) r.hedged_pnl[t] = spot_series[t] - r.fit.ratio * futures_series[t];
-  r.unhedged_var = hedgemetrics::value_at_risk(r.unhedged_pnl, r.tail_level);
-  r.unhedged_es = hedgemetrics::expected_shortfall(r.unhedged_pnl, r.tail_level);
-  r.hedged_var = hedgemetrics::value_at_risk(r.hedged_pnl, r.tail_level);
-  r.hedged_es = hedgemetrics::expected_shortfall(r.hedged_pnl, r.tail_level);
+  hedgemetrics::downside_options tail;
+  tail.level = r.tail_level;
+  r.unhedged_var = hedgemetrics::value_at_risk(r.unhedged_pnl, tail);
+  r.unhedged_es = hedgemetrics::expected_shortfall(r.unhedged_pnl, tail);
+  r.hedged_var = hedgemetrics::value_at_risk(r.hedged_pnl, tail);
+  r.hedged_es = hedgemetrics::expected_shortfall(r.hedged_pnl, tail);
   r.change_dates.assign(data.dates.begin() + 1, data.dates.end());
   std::vector<std::int64_t> gaps;
   for (std::size_t i = 1; i < n; ++i) {

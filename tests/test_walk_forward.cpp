@@ -865,8 +865,8 @@ TEST_CASE("walk_forward: VaR and ES of the hedged P&L worked out by hand (issue 
   CHECK(at975.expected_shortfall == 5.0);
   // Both as value_at_risk and expected_shortfall of downside.hpp on the stored P&L.
   const std::vector<double> evaluated(u.pnl.begin() + 2, u.pnl.end());
-  CHECK(u.overall.value_at_risk == hm::value_at_risk(evaluated, 0.75));
-  CHECK(u.overall.expected_shortfall == hm::expected_shortfall(evaluated, 0.75));
+  CHECK(u.overall.value_at_risk == hm::value_at_risk(evaluated, hm::downside_options{0.75}));
+  CHECK(u.overall.expected_shortfall == hm::expected_shortfall(evaluated, hm::downside_options{0.75}));
 }
 
 TEST_CASE("walk_forward: VaR and ES of every strategy against a full sort and the R-U minimum (issue 17)") {
@@ -894,7 +894,8 @@ TEST_CASE("walk_forward: VaR and ES of every strategy against a full sort and th
   }
   // The hedge cuts the tail: the static in-sample hedge's ES is below the unhedged S's.
   std::vector<double> unhedged(d.s.begin() + 60, d.s.end());
-  CHECK(r.strategies[1].overall.expected_shortfall < hm::expected_shortfall(unhedged, 0.97));
+  CHECK(r.strategies[1].overall.expected_shortfall <
+        hm::expected_shortfall(unhedged, hm::downside_options{0.97}));
 }
 
 TEST_CASE("walk_forward: hedged variance by the moment kernel, exact; a bad level names the function") {
@@ -953,6 +954,7 @@ TEST_CASE("strategy_metrics: the deprecated semivariance_reduction is the downsi
   const std::vector<double> p(r.strategies[2].pnl.begin() + 50, r.strategies[2].pnl.begin() + 200);
   const std::vector<double> u(d.s.begin() + 50, d.s.begin() + 200);
   hm_test::check_close_value("downside variance reduction", part.downside_variance_below_zero_reduction,
-                             1 - hm::lower_partial_moment(p, 2, 0.0) / hm::lower_partial_moment(u, 2, 0.0),
+                             1 - hm::lower_partial_moment(p, 2, hm::downside_options{}) /
+                                     hm::lower_partial_moment(u, 2, hm::downside_options{}),
                              1e-13);
 }
