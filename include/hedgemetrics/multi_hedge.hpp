@@ -13,7 +13,6 @@
 #include <Eigen/Core>
 #include <Eigen/Householder>
 #include <Eigen/QR>
-#include <Eigen/SVD>
 
 #include <cmath>
 #include <cstddef>
@@ -26,6 +25,7 @@
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/range.hpp"
+#include "hedgemetrics/detail/small_dense.hpp"
 #include "hedgemetrics/detail/streaming_qr.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
@@ -198,8 +198,8 @@ template <class Real>
     unshifted.col(k) = r.col(qr.p + i);
     for (Eigen::Index j = 0; j < k; ++j) unshifted(0, j) += r00 * hedge_shift(j);
     unshifted(0, k) += r00 * exposure_shift;
-    Eigen::HouseholderQR<matrix> hqr(unshifted);
-    const matrix u = hqr.matrixQR().template triangularView<Eigen::Upper>();
+    householder_triangularise(unshifted);
+    const matrix& u = unshifted;
     c_mat = u.topLeftCorner(k, k);
     z = u.col(k).head(k);
     ssr_outside += u(k, k) * u(k, k);
@@ -214,7 +214,11 @@ template <class Real>
   const Eigen::Index kept = cpqr.rank();
   const auto& perm = cpqr.colsPermutation().indices();
   vector zq = z;
-  zq.applyOnTheLeft(cpqr.householderQ().adjoint());
+  Real workspace = 0;
+  for (Eigen::Index j = 0; j < k; ++j) {  // Qᵀz, reflector by reflector (no blocked-reflector kernels)
+    zq.tail(k - j).applyHouseholderOnTheLeft(cpqr.matrixQR().col(j).tail(k - j - 1), cpqr.hCoeffs()(j),
+                                             &workspace);
+  }
   const matrix t = cpqr.matrixR().topLeftCorner(kept, kept).template triangularView<Eigen::Upper>();
   const vector w = t.template triangularView<Eigen::Upper>().solve(zq.head(kept));
   const Real ssr = ssr_outside + sum_of_squares(zq.tail(k - kept));
@@ -226,8 +230,7 @@ template <class Real>
   const std::size_t parameters = static_cast<std::size_t>(k + o);
   if (n < parameters) return fit;  // fewer rows than parameters: rank < k + o says why
 
-  Eigen::JacobiSVD<matrix> svd(scaled);
-  const auto& sv = svd.singularValues();
+  const vector sv = jacobi_singular_values(scaled);
   fit.condition_number =
       k > 0 ? (sv(k - 1) > 0 ? sv(0) / sv(k - 1) : std::numeric_limits<Real>::infinity()) : Real(1);
 
@@ -279,7 +282,9 @@ template <class Real>
   fit.residual_standard_error = s;
 
   // (CᵀC)⁻¹ = D·P·T⁻¹T⁻ᵀ·Pᵀ·D for the kept columns.
-  const matrix t_inverse = t.template triangularView<Eigen::Upper>().solve(matrix::Identity(kept, kept));
+  matrix t_inverse = matrix::Identity(kept, kept);  // column by column: no blocked triangular solver
+  for (Eigen::Index j = 0; j < kept; ++j)
+    t.template triangularView<Eigen::Upper>().solveInPlace(t_inverse.col(j));
   for (Eigen::Index a = 0; a < kept; ++a) {
     for (Eigen::Index b = 0; b < kept; ++b) {
       const Real v = scale(perm(a)) * scale(perm(b)) * t_inverse.row(a).dot(t_inverse.row(b));
@@ -297,6 +302,13 @@ template <class Real>
   }
   return fit;
 }
+
+#if defined(HEDGEMETRICS_COMPILED)
+// Compiled mode (detail/config.hpp): the double figures are compiled once, in hedgemetrics::compiled.
+HEDGEMETRICS_INSTANTIATE multi_hedge_fit<double> fit_from_qr<double>(
+    const streaming_qr<double>&, Eigen::Index, bool, const Eigen::Matrix<double, 1, Eigen::Dynamic>&, double,
+    bool, std::size_t);
+#endif
 
 template <class Exposure, class Hedges>
 using multi_result_t =
@@ -325,6 +337,17 @@ template <class Real>
   }
   return false;
 }
+
+/// Instrument j as the n contiguous values at columns[j]: the one column type of the double kernel
+/// (fit_columns) and of the rescaled pass, so that both share one instantiation of the fit.
+template <class Element>
+struct column_pointers {
+  const Element* const* columns = nullptr;
+  Eigen::Index n = 0;
+  [[nodiscard]] Eigen::Map<const Eigen::Matrix<Element, Eigen::Dynamic, 1>> operator()(Eigen::Index j) const {
+    return {columns[static_cast<std::size_t>(j)], n};
+  }
+};
 
 /// One factorisation of one exposure series `s` on k instruments, instrument j's column given by
 /// `hedge_column(j)` as an Eigen column expression of n values.
@@ -384,9 +407,12 @@ template <class Real, class View, class HedgeColumn>
     }
   }
   bool again = false;
-  fit = fit_exposure_pass<Real>(
-      view_of(scaled_exposure, function, "exposure"), k, [&](Eigen::Index j) { return scaled_hedges.col(j); },
-      options, function, again);
+  std::vector<const Real*> scaled_columns(static_cast<std::size_t>(k));
+  for (Eigen::Index j = 0; j < k; ++j)
+    scaled_columns[static_cast<std::size_t>(j)] = scaled_hedges.col(j).data();
+  column_pointers<Real> scaled_column{scaled_columns.data(), n};
+  fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k, scaled_column, options,
+                                function, again);
   const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
   for (Eigen::Index a = 0; a < k; ++a) {
     fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));
@@ -407,6 +433,28 @@ template <class Real, class View, class HedgeColumn>
   return fit;
 }
 
+/// The double kernel of fit_hedge (the seam of the compiled mode, detail/config.hpp): the exposure's n
+/// values at `exposure`, instrument j's n values at hedges[j].
+HEDGEMETRICS_KERNEL multi_hedge_fit<double> fit_columns(const double* exposure, std::size_t n,
+                                                        const double* const* hedges, Eigen::Index k,
+                                                        const fit_options& options, const char* function);
+
+#if HEDGEMETRICS_KERNEL_BODIES
+HEDGEMETRICS_KERNEL multi_hedge_fit<double> fit_columns(const double* exposure, std::size_t n,
+                                                        const double* const* hedges, Eigen::Index k,
+                                                        const fit_options& options, const char* function) {
+  column_pointers<double> column{hedges, static_cast<Eigen::Index>(n)};
+  return fit_exposure<double>(series_view<double>(exposure, n), k, column, options, function);
+}
+#endif
+
+/// True for an Eigen expression of doubles whose columns are contiguous (a column-major Matrix, Map,
+/// Ref or block of one): fit_hedge hands those to the double kernel by column pointers.
+template <class Hedges>
+inline constexpr bool has_contiguous_double_columns =
+    std::is_same_v<typename Hedges::Scalar, double> && (Hedges::Flags & Eigen::DirectAccessBit) != 0 &&
+    (Hedges::Flags & Eigen::RowMajorBit) == 0 && Hedges::InnerStrideAtCompileTime == 1;
+
 template <class Exposure, class Hedges>
 [[nodiscard]] multi_hedge_fit<multi_result_t<Exposure, Hedges>> fit_multi(const Exposure& exposure,
                                                                           const Hedges& hedges,
@@ -417,8 +465,17 @@ template <class Exposure, class Hedges>
   require_instruments(hedges, function);
   require_same_length(function, "exposure", s.size(), "hedges (rows)",
                       static_cast<std::size_t>(hedges.rows()));
-  return fit_exposure<Real>(
-      s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
+  if constexpr (std::is_same_v<Real, double> && std::is_same_v<series_element_t<Exposure>, double> &&
+                has_contiguous_double_columns<Hedges>) {
+    std::vector<const double*> columns(static_cast<std::size_t>(hedges.cols()));
+    for (Eigen::Index j = 0; j < hedges.cols(); ++j) {
+      columns[static_cast<std::size_t>(j)] = hedges.data() + j * hedges.outerStride();
+    }
+    return fit_columns(s.data(), s.size(), columns.data(), hedges.cols(), options, function);
+  } else {
+    return fit_exposure<Real>(
+        s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
+  }
 }
 
 }  // namespace detail
@@ -490,14 +547,22 @@ template <class Exposure, class Series, class Allocator>
     const std::string name = "hedges[" + std::to_string(j) + "]";
     detail::require_same_length(function, "exposure", s.size(), name.c_str(), views.back().size());
   }
-  const auto n = static_cast<Eigen::Index>(s.size());
-  return detail::fit_exposure<Real>(
-      s, static_cast<Eigen::Index>(views.size()),
-      [&](Eigen::Index j) {
-        return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
-            views[static_cast<std::size_t>(j)].data(), n);
-      },
-      options, function);
+  if constexpr (std::is_same_v<Real, double> && std::is_same_v<series_element_t<Exposure>, double> &&
+                std::is_same_v<element, double>) {
+    std::vector<const double*> columns(views.size());
+    for (std::size_t j = 0; j < views.size(); ++j) columns[j] = views[j].data();
+    return detail::fit_columns(s.data(), s.size(), columns.data(), static_cast<Eigen::Index>(views.size()),
+                               options, function);
+  } else {
+    const auto n = static_cast<Eigen::Index>(s.size());
+    return detail::fit_exposure<Real>(
+        s, static_cast<Eigen::Index>(views.size()),
+        [&](Eigen::Index j) {
+          return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
+              views[static_cast<std::size_t>(j)].data(), n);
+        },
+        options, function);
+  }
 }
 
 /// Fits a book of m exposures (the columns of an n×m matrix) hedged with the same k instruments, from one
