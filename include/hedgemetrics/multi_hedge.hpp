@@ -433,19 +433,28 @@ template <class Real, class View, class HedgeColumn>
   return fit;
 }
 
-/// The double kernel of fit_hedge (the seam of the compiled mode, detail/config.hpp): the exposure's n
-/// values at `exposure`, instrument j's n values at hedges[j].
-HEDGEMETRICS_KERNEL multi_hedge_fit<double> fit_columns(const double* exposure, std::size_t n,
-                                                        const double* const* hedges, Eigen::Index k,
-                                                        const fit_options& options, const char* function);
+/// The kernel of fit_hedge for contiguous series (the seam of the compiled mode, detail/config.hpp, for
+/// double): the exposure's n values at `exposure`, instrument j's n values at hedges[j]. A template even
+/// though only double uses it, so that a translation unit that includes this header without calling
+/// fit_hedge does not compile it.
+template <class Real>
+[[nodiscard]] multi_hedge_fit<Real> fit_columns(const Real* exposure, std::size_t n,
+                                                const Real* const* hedges, Eigen::Index k,
+                                                const fit_options& options, const char* function);
 
 #if HEDGEMETRICS_KERNEL_BODIES
-HEDGEMETRICS_KERNEL multi_hedge_fit<double> fit_columns(const double* exposure, std::size_t n,
-                                                        const double* const* hedges, Eigen::Index k,
-                                                        const fit_options& options, const char* function) {
-  column_pointers<double> column{hedges, static_cast<Eigen::Index>(n)};
-  return fit_exposure<double>(series_view<double>(exposure, n), k, column, options, function);
+template <class Real>
+[[nodiscard]] multi_hedge_fit<Real> fit_columns(const Real* exposure, std::size_t n,
+                                                const Real* const* hedges, Eigen::Index k,
+                                                const fit_options& options, const char* function) {
+  column_pointers<Real> column{hedges, static_cast<Eigen::Index>(n)};
+  return fit_exposure<Real>(series_view<Real>(exposure, n), k, column, options, function);
 }
+#endif
+#if defined(HEDGEMETRICS_COMPILED)
+HEDGEMETRICS_INSTANTIATE multi_hedge_fit<double> fit_columns<double>(const double*, std::size_t,
+                                                                     const double* const*, Eigen::Index,
+                                                                     const fit_options&, const char*);
 #endif
 
 /// True for an Eigen expression of doubles whose columns are contiguous (a column-major Matrix, Map,
