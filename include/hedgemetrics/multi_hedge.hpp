@@ -41,19 +41,19 @@ namespace hedgemetrics {
 /// p = rank of the design (k + 1 with an intercept, k without, when the instruments are independent),
 /// SSR the residual sum of squares, SST = Σ(S − S̄)² with an intercept and ΣS² without:
 ///
-/// | member                       | formula                                              | NaN when |
-/// |------------------------------|------------------------------------------------------|--------------------|
-/// | `ratios`                     | h = (XᵀX)⁻¹XᵀS, by QR, never normal equations        | n < p | |
-/// `intercept`                  | S̄ − Σ h_j F̄_j (0 without intercept)                  | n < p              |
-/// | `effectiveness`              | 1 − Var(e)/Var(S), e = S − a − Σh_jF_j, both n − 1   | n < max(p, 2) | |
-/// `r_squared`                  | 1 − SSR/SST (centred with, uncentred without)        | n < p, SST = 0     |
-/// | `adjusted_r_squared`         | 1 − (1 − R²)(n − i)/(n − p), i = 1 with intercept    | n ≤ p | |
-/// `residual_variance`          | Σ(e − ē)²/(n − 1), the hedged position's variance    | n < max(p, 2)      |
-/// | `residual_standard_error`    | s = √(SSR/(n − p))                                   | n ≤ p | |
-/// `ratio_standard_errors`      | s·√diag((XᵀX)⁻¹)                                     | n ≤ p              |
-/// | `intercept_standard_error`   | s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄) (NaN without intercept)        | n ≤ p | |
-/// `ratio_covariance`           | s²·(XᵀX)⁻¹ (k×k)                                     | n ≤ p              |
-/// | `condition_number`           | σ_max/σ_min of X with columns scaled to unit length  | n < p |
+/// | member                     | formula                                             | NaN when       |
+/// |----------------------------|-----------------------------------------------------|----------------|
+/// | `ratios`                   | h = (XᵀX)⁻¹XᵀS, by QR, never normal equations       | n < p          |
+/// | `intercept`                | S̄ − Σ h_j F̄_j (0 without intercept)               | n < p          |
+/// | `effectiveness`            | 1 − Var(e)/Var(S), e = S − a − Σh_jF_j, both n − 1  | n < max(p, 2)  |
+/// | `r_squared`                | 1 − SSR/SST (centred with, uncentred without)       | n < p, SST = 0 |
+/// | `adjusted_r_squared`       | 1 − (1 − R²)(n − i)/(n − p), i = 1 with intercept   | n ≤ p          |
+/// | `residual_variance`        | Σ(e − ē)²/(n − 1), the hedged position's variance   | n < max(p, 2)  |
+/// | `residual_standard_error`  | s = √(SSR/(n − p))                                  | n ≤ p          |
+/// | `ratio_standard_errors`    | s·√diag((XᵀX)⁻¹)                                    | n ≤ p          |
+/// | `intercept_standard_error` | s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄) (NaN without intercept)     | n ≤ p          |
+/// | `ratio_covariance`         | s²·(XᵀX)⁻¹ (k×k)                                    | n ≤ p          |
+/// | `condition_number`         | σ_max/σ_min of X with columns scaled to unit length | n < p          |
 ///
 /// With an intercept, `effectiveness` and `r_squared` coincide (Ederington 1979). Collinear instruments
 /// (the same future twice, a constant instrument with an intercept) are found by a rank-revealing QR
