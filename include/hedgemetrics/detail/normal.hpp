@@ -12,10 +12,14 @@ namespace hedgemetrics::detail {
 
 /// Standard normal distribution function through erfc, never 1 − erf: Φ(x) = ½ erfc(−x/√2) keeps its
 /// relative accuracy in the lower tail (Φ(−30) ≈ 4.9e-198 rather than 0).
-[[nodiscard]] inline double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x * 0.70710678118654752440); }
+[[nodiscard]] inline double normal_cdf(double x) noexcept {
+  return 0.5 * std::erfc(-x * 0.70710678118654752440);
+}
 
 /// Standard normal density φ(x) = e^{−x²/2}/√(2π).
-[[nodiscard]] inline double normal_pdf(double x) noexcept { return 0.39894228040143267794 * std::exp(-0.5 * x * x); }
+[[nodiscard]] inline double normal_pdf(double x) noexcept {
+  return 0.39894228040143267794 * std::exp(-0.5 * x * x);
+}
 
 /// Φ⁻¹(p) for 0 < p < 1: Acklam's rational approximation (relative error 1.15e-9), refined by one step of
 /// Halley's method on Φ(x) − p with Φ from std::erfc, which brings it to a few ulps.
