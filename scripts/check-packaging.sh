@@ -8,6 +8,8 @@
 #   3. four consumer projects (tests/consumers/) each build and run a program using fit_hedge:
 #      find_package from the prefix, pkg-config (CMake and a bare compiler command line),
 #      add_subdirectory, FetchContent of a git repository made from the working tree, tagged v<version>;
+#      and the compiled mode: an install with HEDGEMETRICS_BUILD_COMPILED=ON (hedgemetrics::compiled,
+#      not architecture-independent) and its consumer, and the macros on a bare compiler command line;
 #   4. a consumer asking for the next major version fails with CMake's version-mismatch message, and a
 #      missing Eigen fails with how to install it (installed package and top-level project);
 #   5. the docs target builds with Doxygen, and Doxygen fails on an undocumented public function.
@@ -78,6 +80,23 @@ EOF
 cmake -P "$work/arch.cmake" || fail "the version file is not ARCH_INDEPENDENT"
 ok "installed headers, CMake package and hedgemetrics.pc under $prefix"
 
+[ ! -e "$prefix/share/cmake/hedgemetrics/hedgemetricsCompiledTargets.cmake" ] ||
+  fail "the default install has the compiled mode's library; it should stay header-only"
+
+step "install with the compiled mode (HEDGEMETRICS_BUILD_COMPILED=ON) to a second prefix"
+prefix_compiled="$work/prefix-compiled"
+cmake -S . -B "$work/install-compiled" -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$prefix_compiled" \
+  -DHEDGEMETRICS_BUILD_COMPILED=ON -DHEDGEMETRICS_BUILD_TESTS=OFF -DHEDGEMETRICS_BUILD_EXAMPLES=OFF \
+  -DHEDGEMETRICS_BUILD_BENCHMARKS=OFF -DHEDGEMETRICS_BUILD_DOCS=OFF >"$work/install-compiled.log"
+cmake --build "$work/install-compiled" -j "$jobs" >>"$work/install-compiled.log" 2>&1 ||
+  { cat "$work/install-compiled.log"; fail "the compiled mode's library: build"; }
+cmake --install "$work/install-compiled" >>"$work/install-compiled.log"
+[ -f "$prefix_compiled/share/cmake/hedgemetrics/hedgemetricsCompiledTargets.cmake" ] ||
+  fail "cmake --install with HEDGEMETRICS_BUILD_COMPILED=ON did not install hedgemetricsCompiledTargets.cmake"
+find "$prefix_compiled" -name 'libhedgemetrics_compiled.a' | grep -q . ||
+  fail "cmake --install with HEDGEMETRICS_BUILD_COMPILED=ON did not install libhedgemetrics_compiled.a"
+ok "installed hedgemetrics::compiled under $prefix_compiled"
+
 step "manifests parse and versions agree with version.hpp"
 "$python" tests/consumers/check_versions.py --root "$root" --prefix "$prefix"
 ok "versions agree"
@@ -115,6 +134,15 @@ cxx=$(command -v c++ || command -v g++)
   $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags hedgemetrics)
 "$work/pkgconfig-bare" || fail "consumer pkg-config (bare command line): run"
 ok "consumer pkg-config (bare command line)"
+consumer_run compiled tests/consumers/compiled -DCMAKE_PREFIX_PATH="$prefix_compiled"
+grep -q "compiled mode" "$work/compiled.out" || fail "consumer compiled: not built in the compiled mode"
+# The compiled mode without CMake, as the README shows it: one implementation file, the macro everywhere.
+printf '#define HEDGEMETRICS_IMPLEMENTATION\n#include <hedgemetrics/hedgemetrics.hpp>\n' >"$work/implementation.cpp"
+# shellcheck disable=SC2046
+"$cxx" -std=c++17 -O2 -DHEDGEMETRICS_COMPILED -o "$work/compiled-bare" tests/consumers/consumer.cpp \
+  "$work/implementation.cpp" $(PKG_CONFIG_PATH="$prefix/share/pkgconfig" pkg-config --cflags hedgemetrics)
+"$work/compiled-bare" | grep -q "compiled mode" || fail "consumer compiled mode (bare command line): run"
+ok "consumer compiled mode (bare command line)"
 consumer_run add_subdirectory tests/consumers/add_subdirectory -DHEDGEMETRICS_SOURCE_DIR="$root"
 # A git repository of the working tree (tracked and untracked files, not ignored ones), tagged as a
 # release would be, so FetchContent sees what is about to be committed.

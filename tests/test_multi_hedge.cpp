@@ -9,6 +9,7 @@
 #include <doctest/doctest.h>
 
 #include <Eigen/Core>
+#include <Eigen/SVD>
 
 #include <cmath>
 #include <cstddef>
@@ -333,6 +334,34 @@ TEST_CASE("without intercept: the uncentred R^2, and the hedger's centred effect
   hm_test::check_close_value(
       "adjusted R^2", fit.adjusted_r_squared,
       1.0 - (1.0 - fit.r_squared) * static_cast<double>(n) / static_cast<double>(n - 2), 1e-14);
+}
+
+TEST_CASE("condition_number: one-sided Jacobi singular values against exact ones and Eigen's JacobiSVD") {
+  // [[3, 0], [4, 5]]: AᵀA = [[25, 20], [20, 25]], eigenvalues 45 and 5, so σ = 3√5 and √5.
+  matrix a(2, 2);
+  a << 3.0, 0.0, 4.0, 5.0;
+  const vector sv = hm::detail::jacobi_singular_values(a);
+  hm_test::check_close_value("sigma_1 of [[3,0],[4,5]]", sv(0), 3.0 * std::sqrt(5.0), 4e-16);
+  hm_test::check_close_value("sigma_2 of [[3,0],[4,5]]", sv(1), std::sqrt(5.0), 4e-16);
+  // Two equal columns: an exact zero, so the condition number is infinite.
+  matrix twice(3, 2);
+  twice << 1.0, 1.0, 2.0, 2.0, -0.5, -0.5;
+  CHECK(hm::detail::jacobi_singular_values(twice)(1) == 0.0);
+  // The fit's figure against Eigen's two-sided JacobiSVD of the centred instruments, each column scaled
+  // by the power of two the fit uses (the R factor's column norms are the centred columns' norms).
+  for (Eigen::Index k = 1; k <= 5; ++k) {
+    vector y;
+    matrix x;
+    price_levels(200, k, 30.0, 0.4, 500 + static_cast<std::uint64_t>(k), y, x);
+    matrix centred = x.rowwise() - x.colwise().mean();
+    for (Eigen::Index j = 0; j < k; ++j) centred.col(j) *= hm::detail::unit_scale(centred.col(j).norm());
+    const Eigen::JacobiSVD<matrix> svd(centred);
+    const vector& s = svd.singularValues();
+    const double expected = s(0) / s(k - 1);
+    const auto fit = hm::fit_hedge(y, x);
+    hm_test::check_close_value("condition number, k = " + std::to_string(k), fit.condition_number, expected,
+                               1e-12);
+  }
 }
 
 TEST_CASE("collinear instruments: rank and dropped say which carry no weight, never an assertion") {

@@ -208,7 +208,18 @@ struct first_coefficient {
   double rss = std::numeric_limits<double>::quiet_NaN();
 };
 
-inline first_coefficient fit_first(const Eigen::MatrixXd& x, const Eigen::VectorXd& y) {
+/// Templates (Real is double) only so that they are compiled where used: kernels of the compiled mode
+/// (detail/config.hpp).
+template <class Real>
+first_coefficient fit_first(const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& x,
+                            const Eigen::Matrix<Real, Eigen::Dynamic, 1>& y);
+template <class Real>
+first_coefficient adf_fit(const std::vector<Real>& u, std::size_t p, std::size_t first);
+
+#if HEDGEMETRICS_KERNEL_BODIES
+template <class Real>
+first_coefficient fit_first(const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& x,
+                            const Eigen::Matrix<Real, Eigen::Dynamic, 1>& y) {
   first_coefficient out;
   const Eigen::Index n = x.rows(), k = x.cols();
   if (n <= k) return out;
@@ -226,7 +237,8 @@ inline first_coefficient fit_first(const Eigen::MatrixXd& x, const Eigen::Vector
 }
 
 /// The ADF regression of Δu on u_{t−1} and p lagged differences over rows t = first … N − 1.
-inline first_coefficient adf_fit(const std::vector<double>& u, std::size_t p, std::size_t first) {
+template <class Real>
+first_coefficient adf_fit(const std::vector<Real>& u, std::size_t p, std::size_t first) {
   const std::size_t big_n = u.size();
   const auto rows = static_cast<Eigen::Index>(big_n - first);
   Eigen::MatrixXd x(rows, static_cast<Eigen::Index>(p + 1));
@@ -239,6 +251,12 @@ inline first_coefficient adf_fit(const std::vector<double>& u, std::size_t p, st
   }
   return fit_first(x, y);
 }
+#endif  // HEDGEMETRICS_KERNEL_BODIES
+#if defined(HEDGEMETRICS_COMPILED)
+HEDGEMETRICS_INSTANTIATE first_coefficient fit_first<double>(const Eigen::MatrixXd&, const Eigen::VectorXd&);
+HEDGEMETRICS_INSTANTIATE first_coefficient adf_fit<double>(const std::vector<double>&, std::size_t,
+                                                           std::size_t);
+#endif
 
 }  // namespace detail
 

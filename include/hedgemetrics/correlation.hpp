@@ -42,7 +42,7 @@ struct correlation_options {
 /// | `estimate`    | r = Σ(S − S̄)(F − F̄)/√(Σ(S − S̄)² Σ(F − F̄)²) (two-pass, centred)   | n < 2, a constant |
 /// | `lower/upper` | tanh(atanh r ∓ z_{(1+level)/2}/√(n − 3)) (Fisher 1921)            | n ≤ 3             |
 /// | `t_statistic` | r√((n − 2)/(1 − r²)), n − 2 df                                   | n ≤ 2             |
-/// | `p_value`     | P(|T_{n−2}| ≥ |t|), two-sided                                    | n ≤ 2             |
+/// | `p_value`     | P(\|T_{n−2}\| ≥ \|t\|), two-sided                              | n ≤ 2             |
 ///
 /// These are R's cor.test(x, y, method = "pearson") figures. |r| = 1 gives an interval of zero width
 /// and t = ±inf, p = 0.

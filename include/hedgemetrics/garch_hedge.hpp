@@ -155,8 +155,14 @@ template <class Gradient>
   return 0.5 * (h + h.transpose());
 }
 
-/// GARCH(1,1) QMLE on x (already finite), fGarch's way: on x/sd(x), then mapped back.
-inline garch_fit fit_garch_kernel(const double* x_raw, std::size_t n, const garch_options& options) {
+/// GARCH(1,1) QMLE on x (already finite), fGarch's way: on x/sd(x), then mapped back. A kernel of the
+/// compiled mode (detail/config.hpp; Real is double): a template only so that it is compiled where used.
+template <class Real>
+garch_fit fit_garch_kernel(const Real* x_raw, std::size_t n, const garch_options& options);
+
+#if HEDGEMETRICS_KERNEL_BODIES
+template <class Real>
+garch_fit fit_garch_kernel(const Real* x_raw, std::size_t n, const garch_options& options) {
   garch_fit out;
   out.n = n;
   if (n < 10) return out;
@@ -260,6 +266,10 @@ inline garch_fit fit_garch_kernel(const double* x_raw, std::size_t n, const garc
   }
   return out;
 }
+#endif  // HEDGEMETRICS_KERNEL_BODIES
+#if defined(HEDGEMETRICS_COMPILED)
+HEDGEMETRICS_INSTANTIATE garch_fit fit_garch_kernel<double>(const double*, std::size_t, const garch_options&);
+#endif
 
 }  // namespace detail
 
@@ -370,6 +380,16 @@ enum class correlation_model {
   dynamic    ///< DCC(1,1) (Engle 2002), two-step.
 };
 
+namespace detail {
+
+/// dcc_hedge on finite double series of one length: the kernel behind it (compiled mode, detail/config.hpp:
+/// Real is double, a template only so that it is compiled where used).
+template <class Real>
+conditional_correlation_hedge dcc_kernel(const std::vector<Real>& s, const std::vector<Real>& f,
+                                         correlation_model model, const garch_options& options);
+
+}  // namespace detail
+
 /// Conditional-correlation hedge ratio of `exposure` returns with `hedge` returns (see the file comment
 /// and conditional_correlation_hedge). Step 1: fit_garch on each series; step 2 (DCC): (a, b) maximise the
 /// correlation log-likelihood over a, b ≥ 0, a + b < 1 by the bounded quasi-Newton minimiser from the best
@@ -389,6 +409,16 @@ template <class Exposure, class Hedge>
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
   detail::require_finite_series(function, "exposure", s.data(), n);
   detail::require_finite_series(function, "hedge", f.data(), n);
+  return detail::dcc_kernel(s, f, model, options);
+}
+
+#if HEDGEMETRICS_KERNEL_BODIES
+namespace detail {
+
+template <class Real>
+conditional_correlation_hedge dcc_kernel(const std::vector<Real>& s, const std::vector<Real>& f,
+                                         correlation_model model, const garch_options& options) {
+  const std::size_t n = s.size();
   conditional_correlation_hedge out;
   out.exposure = detail::fit_garch_kernel(s.data(), n, options);
   out.hedge = detail::fit_garch_kernel(f.data(), n, options);
@@ -540,6 +570,17 @@ template <class Exposure, class Hedge>
   out.conditional_correlation.pop_back();
   return out;
 }
+
+}  // namespace detail
+#endif  // HEDGEMETRICS_KERNEL_BODIES
+#if defined(HEDGEMETRICS_COMPILED)
+namespace detail {
+HEDGEMETRICS_INSTANTIATE conditional_correlation_hedge dcc_kernel<double>(const std::vector<double>&,
+                                                                          const std::vector<double>&,
+                                                                          correlation_model,
+                                                                          const garch_options&);
+}  // namespace detail
+#endif
 
 namespace detail {
 

@@ -95,9 +95,15 @@ inline void require_finite_greeks(const position_greeks& g, const std::string& n
 /// \throws std::invalid_argument when there is no instrument, no greek is targeted, or a greek is not
 ///         finite (the message names book or instruments[i] and the greek).
 /// Reference: Hull, *Options, Futures and Other Derivatives*, §19.6–19.7 and Example 19.5.
-[[nodiscard]] inline greek_hedge neutralise_greeks(const position_greeks& book,
-                                                   const std::vector<position_greeks>& instruments,
-                                                   const greek_hedge_options& options = {}) {
+/// In the compiled mode (detail/config.hpp) this is declared here and compiled once, in hedgemetrics::compiled.
+[[nodiscard]] HEDGEMETRICS_KERNEL greek_hedge
+neutralise_greeks(const position_greeks& book, const std::vector<position_greeks>& instruments,
+                  const greek_hedge_options& options = {});
+
+#if HEDGEMETRICS_KERNEL_BODIES
+HEDGEMETRICS_KERNEL greek_hedge neutralise_greeks(const position_greeks& book,
+                                                  const std::vector<position_greeks>& instruments,
+                                                  const greek_hedge_options& options) {
   constexpr const char* function = "hedgemetrics::neutralise_greeks";
   if (instruments.empty()) {
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": instruments is empty"));
@@ -149,6 +155,7 @@ inline void require_finite_greeks(const position_greeks& g, const std::string& n
   out.exact = (g * w - target).cwiseAbs().maxCoeff() <= slack;
   return out;
 }
+#endif  // HEDGEMETRICS_KERNEL_BODIES
 
 }  // namespace hedgemetrics
 

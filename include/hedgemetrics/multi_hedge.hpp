@@ -13,7 +13,6 @@
 #include <Eigen/Core>
 #include <Eigen/Householder>
 #include <Eigen/QR>
-#include <Eigen/SVD>
 
 #include <cmath>
 #include <cstddef>
@@ -26,6 +25,7 @@
 #include "hedgemetrics/detail/blocks.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/range.hpp"
+#include "hedgemetrics/detail/small_dense.hpp"
 #include "hedgemetrics/detail/streaming_qr.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
@@ -41,19 +41,19 @@ namespace hedgemetrics {
 /// p = rank of the design (k + 1 with an intercept, k without, when the instruments are independent),
 /// SSR the residual sum of squares, SST = Σ(S − S̄)² with an intercept and ΣS² without:
 ///
-/// | member                       | formula                                              | NaN when |
-/// |------------------------------|------------------------------------------------------|--------------------|
-/// | `ratios`                     | h = (XᵀX)⁻¹XᵀS, by QR, never normal equations        | n < p | |
-/// `intercept`                  | S̄ − Σ h_j F̄_j (0 without intercept)                  | n < p              |
-/// | `effectiveness`              | 1 − Var(e)/Var(S), e = S − a − Σh_jF_j, both n − 1   | n < max(p, 2) | |
-/// `r_squared`                  | 1 − SSR/SST (centred with, uncentred without)        | n < p, SST = 0     |
-/// | `adjusted_r_squared`         | 1 − (1 − R²)(n − i)/(n − p), i = 1 with intercept    | n ≤ p | |
-/// `residual_variance`          | Σ(e − ē)²/(n − 1), the hedged position's variance    | n < max(p, 2)      |
-/// | `residual_standard_error`    | s = √(SSR/(n − p))                                   | n ≤ p | |
-/// `ratio_standard_errors`      | s·√diag((XᵀX)⁻¹)                                     | n ≤ p              |
-/// | `intercept_standard_error`   | s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄) (NaN without intercept)        | n ≤ p | |
-/// `ratio_covariance`           | s²·(XᵀX)⁻¹ (k×k)                                     | n ≤ p              |
-/// | `condition_number`           | σ_max/σ_min of X with columns scaled to unit length  | n < p |
+/// | member                     | formula                                             | NaN when       |
+/// |----------------------------|-----------------------------------------------------|----------------|
+/// | `ratios`                   | h = (XᵀX)⁻¹XᵀS, by QR, never normal equations       | n < p          |
+/// | `intercept`                | S̄ − Σ h_j F̄_j (0 without intercept)               | n < p          |
+/// | `effectiveness`            | 1 − Var(e)/Var(S), e = S − a − Σh_jF_j, both n − 1  | n < max(p, 2)  |
+/// | `r_squared`                | 1 − SSR/SST (centred with, uncentred without)       | n < p, SST = 0 |
+/// | `adjusted_r_squared`       | 1 − (1 − R²)(n − i)/(n − p), i = 1 with intercept   | n ≤ p          |
+/// | `residual_variance`        | Σ(e − ē)²/(n − 1), the hedged position's variance   | n < max(p, 2)  |
+/// | `residual_standard_error`  | s = √(SSR/(n − p))                                  | n ≤ p          |
+/// | `ratio_standard_errors`    | s·√diag((XᵀX)⁻¹)                                    | n ≤ p          |
+/// | `intercept_standard_error` | s·√(1/n + F̄ᵀ(XᵀX)⁻¹F̄) (NaN without intercept)     | n ≤ p          |
+/// | `ratio_covariance`         | s²·(XᵀX)⁻¹ (k×k)                                    | n ≤ p          |
+/// | `condition_number`         | σ_max/σ_min of X with columns scaled to unit length | n < p          |
 ///
 /// With an intercept, `effectiveness` and `r_squared` coincide (Ederington 1979). Collinear instruments
 /// (the same future twice, a constant instrument with an intercept) are found by a rank-revealing QR
@@ -198,8 +198,8 @@ template <class Real>
     unshifted.col(k) = r.col(qr.p + i);
     for (Eigen::Index j = 0; j < k; ++j) unshifted(0, j) += r00 * hedge_shift(j);
     unshifted(0, k) += r00 * exposure_shift;
-    Eigen::HouseholderQR<matrix> hqr(unshifted);
-    const matrix u = hqr.matrixQR().template triangularView<Eigen::Upper>();
+    householder_triangularise(unshifted);
+    const matrix& u = unshifted;
     c_mat = u.topLeftCorner(k, k);
     z = u.col(k).head(k);
     ssr_outside += u(k, k) * u(k, k);
@@ -214,7 +214,11 @@ template <class Real>
   const Eigen::Index kept = cpqr.rank();
   const auto& perm = cpqr.colsPermutation().indices();
   vector zq = z;
-  zq.applyOnTheLeft(cpqr.householderQ().adjoint());
+  Real workspace = 0;
+  for (Eigen::Index j = 0; j < k; ++j) {  // Qᵀz, reflector by reflector (no blocked-reflector kernels)
+    zq.tail(k - j).applyHouseholderOnTheLeft(cpqr.matrixQR().col(j).tail(k - j - 1), cpqr.hCoeffs()(j),
+                                             &workspace);
+  }
   const matrix t = cpqr.matrixR().topLeftCorner(kept, kept).template triangularView<Eigen::Upper>();
   const vector w = t.template triangularView<Eigen::Upper>().solve(zq.head(kept));
   const Real ssr = ssr_outside + sum_of_squares(zq.tail(k - kept));
@@ -226,8 +230,7 @@ template <class Real>
   const std::size_t parameters = static_cast<std::size_t>(k + o);
   if (n < parameters) return fit;  // fewer rows than parameters: rank < k + o says why
 
-  Eigen::JacobiSVD<matrix> svd(scaled);
-  const auto& sv = svd.singularValues();
+  const vector sv = jacobi_singular_values(scaled);
   fit.condition_number =
       k > 0 ? (sv(k - 1) > 0 ? sv(0) / sv(k - 1) : std::numeric_limits<Real>::infinity()) : Real(1);
 
@@ -279,7 +282,9 @@ template <class Real>
   fit.residual_standard_error = s;
 
   // (CᵀC)⁻¹ = D·P·T⁻¹T⁻ᵀ·Pᵀ·D for the kept columns.
-  const matrix t_inverse = t.template triangularView<Eigen::Upper>().solve(matrix::Identity(kept, kept));
+  matrix t_inverse = matrix::Identity(kept, kept);  // column by column: no blocked triangular solver
+  for (Eigen::Index j = 0; j < kept; ++j)
+    t.template triangularView<Eigen::Upper>().solveInPlace(t_inverse.col(j));
   for (Eigen::Index a = 0; a < kept; ++a) {
     for (Eigen::Index b = 0; b < kept; ++b) {
       const Real v = scale(perm(a)) * scale(perm(b)) * t_inverse.row(a).dot(t_inverse.row(b));
@@ -297,6 +302,13 @@ template <class Real>
   }
   return fit;
 }
+
+#if defined(HEDGEMETRICS_COMPILED)
+// Compiled mode (detail/config.hpp): the double figures are compiled once, in hedgemetrics::compiled.
+HEDGEMETRICS_INSTANTIATE multi_hedge_fit<double> fit_from_qr<double>(
+    const streaming_qr<double>&, Eigen::Index, bool, const Eigen::Matrix<double, 1, Eigen::Dynamic>&, double,
+    bool, std::size_t);
+#endif
 
 template <class Exposure, class Hedges>
 using multi_result_t =
@@ -325,6 +337,17 @@ template <class Real>
   }
   return false;
 }
+
+/// Instrument j as the n contiguous values at columns[j]: the one column type of the double kernel
+/// (fit_columns) and of the rescaled pass, so that both share one instantiation of the fit.
+template <class Element>
+struct column_pointers {
+  const Element* const* columns = nullptr;
+  Eigen::Index n = 0;
+  [[nodiscard]] Eigen::Map<const Eigen::Matrix<Element, Eigen::Dynamic, 1>> operator()(Eigen::Index j) const {
+    return {columns[static_cast<std::size_t>(j)], n};
+  }
+};
 
 /// One factorisation of one exposure series `s` on k instruments, instrument j's column given by
 /// `hedge_column(j)` as an Eigen column expression of n values.
@@ -384,9 +407,12 @@ template <class Real, class View, class HedgeColumn>
     }
   }
   bool again = false;
-  fit = fit_exposure_pass<Real>(
-      view_of(scaled_exposure, function, "exposure"), k, [&](Eigen::Index j) { return scaled_hedges.col(j); },
-      options, function, again);
+  std::vector<const Real*> scaled_columns(static_cast<std::size_t>(k));
+  for (Eigen::Index j = 0; j < k; ++j)
+    scaled_columns[static_cast<std::size_t>(j)] = scaled_hedges.col(j).data();
+  column_pointers<Real> scaled_column{scaled_columns.data(), n};
+  fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k, scaled_column, options,
+                                function, again);
   const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
   for (Eigen::Index a = 0; a < k; ++a) {
     fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));
@@ -407,6 +433,37 @@ template <class Real, class View, class HedgeColumn>
   return fit;
 }
 
+/// The kernel of fit_hedge for contiguous series (the seam of the compiled mode, detail/config.hpp, for
+/// double): the exposure's n values at `exposure`, instrument j's n values at hedges[j]. A template even
+/// though only double uses it, so that a translation unit that includes this header without calling
+/// fit_hedge does not compile it.
+template <class Real>
+[[nodiscard]] multi_hedge_fit<Real> fit_columns(const Real* exposure, std::size_t n,
+                                                const Real* const* hedges, Eigen::Index k,
+                                                const fit_options& options, const char* function);
+
+#if HEDGEMETRICS_KERNEL_BODIES
+template <class Real>
+[[nodiscard]] multi_hedge_fit<Real> fit_columns(const Real* exposure, std::size_t n,
+                                                const Real* const* hedges, Eigen::Index k,
+                                                const fit_options& options, const char* function) {
+  column_pointers<Real> column{hedges, static_cast<Eigen::Index>(n)};
+  return fit_exposure<Real>(series_view<Real>(exposure, n), k, column, options, function);
+}
+#endif
+#if defined(HEDGEMETRICS_COMPILED)
+HEDGEMETRICS_INSTANTIATE multi_hedge_fit<double> fit_columns<double>(const double*, std::size_t,
+                                                                     const double* const*, Eigen::Index,
+                                                                     const fit_options&, const char*);
+#endif
+
+/// True for an Eigen expression of doubles whose columns are contiguous (a column-major Matrix, Map,
+/// Ref or block of one): fit_hedge hands those to the double kernel by column pointers.
+template <class Hedges>
+inline constexpr bool has_contiguous_double_columns =
+    std::is_same_v<typename Hedges::Scalar, double> && (Hedges::Flags & Eigen::DirectAccessBit) != 0 &&
+    (Hedges::Flags & Eigen::RowMajorBit) == 0 && Hedges::InnerStrideAtCompileTime == 1;
+
 template <class Exposure, class Hedges>
 [[nodiscard]] multi_hedge_fit<multi_result_t<Exposure, Hedges>> fit_multi(const Exposure& exposure,
                                                                           const Hedges& hedges,
@@ -417,8 +474,17 @@ template <class Exposure, class Hedges>
   require_instruments(hedges, function);
   require_same_length(function, "exposure", s.size(), "hedges (rows)",
                       static_cast<std::size_t>(hedges.rows()));
-  return fit_exposure<Real>(
-      s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
+  if constexpr (std::is_same_v<Real, double> && std::is_same_v<series_element_t<Exposure>, double> &&
+                has_contiguous_double_columns<Hedges>) {
+    std::vector<const double*> columns(static_cast<std::size_t>(hedges.cols()));
+    for (Eigen::Index j = 0; j < hedges.cols(); ++j) {
+      columns[static_cast<std::size_t>(j)] = hedges.data() + j * hedges.outerStride();
+    }
+    return fit_columns(s.data(), s.size(), columns.data(), hedges.cols(), options, function);
+  } else {
+    return fit_exposure<Real>(
+        s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
+  }
 }
 
 }  // namespace detail
@@ -490,14 +556,22 @@ template <class Exposure, class Series, class Allocator>
     const std::string name = "hedges[" + std::to_string(j) + "]";
     detail::require_same_length(function, "exposure", s.size(), name.c_str(), views.back().size());
   }
-  const auto n = static_cast<Eigen::Index>(s.size());
-  return detail::fit_exposure<Real>(
-      s, static_cast<Eigen::Index>(views.size()),
-      [&](Eigen::Index j) {
-        return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
-            views[static_cast<std::size_t>(j)].data(), n);
-      },
-      options, function);
+  if constexpr (std::is_same_v<Real, double> && std::is_same_v<series_element_t<Exposure>, double> &&
+                std::is_same_v<element, double>) {
+    std::vector<const double*> columns(views.size());
+    for (std::size_t j = 0; j < views.size(); ++j) columns[j] = views[j].data();
+    return detail::fit_columns(s.data(), s.size(), columns.data(), static_cast<Eigen::Index>(views.size()),
+                               options, function);
+  } else {
+    const auto n = static_cast<Eigen::Index>(s.size());
+    return detail::fit_exposure<Real>(
+        s, static_cast<Eigen::Index>(views.size()),
+        [&](Eigen::Index j) {
+          return Eigen::Map<const Eigen::Matrix<element, Eigen::Dynamic, 1>>(
+              views[static_cast<std::size_t>(j)].data(), n);
+        },
+        options, function);
+  }
 }
 
 /// Fits a book of m exposures (the columns of an n×m matrix) hedged with the same k instruments, from one

@@ -70,9 +70,8 @@ template <class Levels>
 /// Log returns r_t = ln(P_t/P_{t−1}), t = 1 … n − 1, computed as log1p((P_t − P_{t−1})/P_{t−1}) for moves
 /// under 50%, to keep the digits of small returns, as ln(P_t/P_{t−1}) for larger ones, and as
 /// ln P_t − ln P_{t−1} where the ratio overflows or underflows (log_returns({1e-300, 1e300}) is 1381.55,
-/// not inf). A NaN level gives
-/// NaN in the returns that use it. \throws std::domain_error on a price that is zero or negative (WTI settled
-/// at −37.63 on 2020-04-20),
+/// not inf). A NaN level gives NaN in the returns that use it.
+/// \throws std::domain_error on a price that is zero or negative (WTI settled at −37.63 on 2020-04-20),
 ///         naming its index and value: log returns do not exist there; use price_changes or simple_returns.
 template <class Levels>
 [[nodiscard]] std::vector<result_t<Levels>> log_returns(const Levels& levels) {

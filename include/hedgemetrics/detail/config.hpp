@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /// \file
-/// Error-reporting macros shared by every header: one throw macro, one assert macro.
+/// Macros shared by every header: one throw macro, one assert macro, and the compiled-mode switches.
 #ifndef HEDGEMETRICS_DETAIL_CONFIG_HPP
 #define HEDGEMETRICS_DETAIL_CONFIG_HPP
 
@@ -27,6 +27,36 @@
 #define HEDGEMETRICS_LIKELY(condition) __builtin_expect(static_cast<bool>(condition), 1)
 #else
 #define HEDGEMETRICS_LIKELY(condition) (condition)
+#endif
+
+/// Compiled mode (README "Compile times"), as nanobench's ANKERL_NANOBENCH_IMPLEMENT and stb's
+/// *_IMPLEMENTATION: with HEDGEMETRICS_COMPILED defined in every translation unit, the heavy
+/// double-precision kernels (the multi-instrument QR fit, the GARCH and DCC fits, the greek hedge, the
+/// cointegration regressions) are only declared, and exactly one translation unit defines
+/// HEDGEMETRICS_IMPLEMENTATION (which implies HEDGEMETRICS_COMPILED) before including
+/// <hedgemetrics/hedgemetrics.hpp>, compiling them once; the CMake target hedgemetrics::compiled is
+/// that translation unit as a static library. Header-only (neither macro) is the default. Both modes
+/// compile the same source, so they give the same figures. In the headers:
+/// - HEDGEMETRICS_KERNEL: `inline` header-only; nothing in compiled mode (one external definition);
+/// - HEDGEMETRICS_KERNEL_BODIES: 1 where the kernels' bodies are compiled (header-only, or the
+///   implementation translation unit), 0 where only their declarations are;
+/// - HEDGEMETRICS_INSTANTIATE: `extern template` in compiled mode, `template` in the implementation
+///   translation unit, for the double instances of kernels that are templates.
+#if defined(HEDGEMETRICS_IMPLEMENTATION) && !defined(HEDGEMETRICS_COMPILED)
+#define HEDGEMETRICS_COMPILED
+#endif
+#if defined(HEDGEMETRICS_COMPILED)
+#define HEDGEMETRICS_KERNEL
+#if defined(HEDGEMETRICS_IMPLEMENTATION)
+#define HEDGEMETRICS_KERNEL_BODIES 1
+#define HEDGEMETRICS_INSTANTIATE template
+#else
+#define HEDGEMETRICS_KERNEL_BODIES 0
+#define HEDGEMETRICS_INSTANTIATE extern template
+#endif
+#else
+#define HEDGEMETRICS_KERNEL inline
+#define HEDGEMETRICS_KERNEL_BODIES 1
 #endif
 
 namespace hedgemetrics::detail {

@@ -65,7 +65,9 @@ struct streaming_qr {
   /// columns against the rows of R, applied to the whole stacked [R Z; 1 B] (the structured update of
   /// Golub & Van Loan, Matrix Computations, 4th ed., §5.1.4 and §6.5.2: the reflector of column j touches
   /// only row j of R, so a block costs about 4·count·Σ_j (p + m − j − 1) flops). B is overwritten.
-  void absorb(Eigen::Ref<matrix> block, Eigen::Index count) {
+  /// (A plain matrix rather than an Eigen::Ref: the reflector loop is then the one absorb_with_sums
+  /// instantiates, compiled once per translation unit instead of twice.)
+  void absorb(matrix& block, Eigen::Index count) {
     auto b = block.topRows(count);
     sums = b.colwise().sum();
     absorb_with_sums(b);
