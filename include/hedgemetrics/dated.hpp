@@ -443,7 +443,7 @@ void resample_pair(const series_view<std::int64_t>& d, const series_view<Real>& 
 }  // namespace detail
 
 /// Price changes of a dated price series at a horizon: k rows apart (non-overlapping, P_{jk} − P_{(j−1)k}
-/// from row 0, a last incomplete stretch dropped: pandas' `p.iloc[::k].diff()`; or overlapping,
+/// from row 0, a last incomplete stretch dropped: pandas' `p.iloc[range(0, len(p), k)].diff()`; or overlapping,
 /// P_t − P_{t−k}: pandas' `p.diff(k)`), or from the last price of each calendar period to the last price
 /// of the next period that has one (pandas' `p.groupby(period).last().diff()`; `resample().last()` differs
 /// only where a period has no price at all, which it fills with NaN).
