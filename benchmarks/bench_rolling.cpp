@@ -30,7 +30,7 @@ void BM_rolling_hedge(benchmark::State& state) {
   const auto window = static_cast<std::size_t>(state.range(1));
   const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
   for (auto _ : state) {
-    const auto result = hedgemetrics::rolling_hedge(s, f, window);
+    const auto result = hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window});
     benchmark::DoNotOptimize(result.ratio.data());
   }
   hm_bench::set_throughput<double>(state, n, 2, per_point);
@@ -46,7 +46,7 @@ void BM_rolling_hedge_reused(benchmark::State& state) {
   const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
   hedgemetrics::time_varying_hedge<double> result;
   for (auto _ : state) {
-    hedgemetrics::rolling_hedge(s, f, window, {}, result);
+    hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window}, result);
     benchmark::DoNotOptimize(result.ratio.data());
     benchmark::ClobberMemory();
   }

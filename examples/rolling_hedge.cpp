@@ -186,8 +186,8 @@ int main(int argc, char** argv) {
                 "cost $/bbl");
     for (const auto& s : result.strategies) {
       std::printf("%-24s %13.4f %13.4f %10.2f %10.4f\n", (s.name + (s.in_sample ? " *" : "")).c_str(),
-                  s.overall.effectiveness, s.overall.downside_variance_below_zero_reduction, s.overall.turnover,
-                  s.overall.total_cost);
+                  s.overall.effectiveness, s.overall.downside_variance_below_zero_reduction,
+                  s.overall.turnover, s.overall.total_cost);
     }
     // The costs lower the mean P&L by their total; on the variance reduction they act only through their
     // variation from day to day, the drag.
@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
     }
 
     // The estimates themselves, for the chart: as known at the end of each day.
-    const auto rolled = hm::rolling_hedge(ds, df, window);
+    const auto rolled = hm::rolling_hedge(ds, df, hm::rolling_options{window});
     hm::ewma_options ewma;
     ewma.lambda = lambda;
     const auto weighted = hm::ewma_hedge(ds, df, ewma);

@@ -480,7 +480,7 @@ void run_basis(const vec& s, const vec& f) {
 
 void run_rolling(const vec& x, const vec& y, std::size_t window) {
   describe_input("rolling_hedge", x, y, ", window " + std::to_string(window));
-  const auto path = hedgemetrics::rolling_hedge(x, y, window);
+  const auto path = hedgemetrics::rolling_hedge(x, y, hedgemetrics::rolling_options{window});
   if (path.ratio.size() != x.size() || path.effectiveness.size() != x.size())
     violation("rolling_hedge: lengths");
   for (std::size_t t = 0; t < x.size(); ++t) {

@@ -232,12 +232,13 @@ py::object fit_hedge(const py::handle& exposure, const py::handle& hedge, const 
 py::object rolling_hedge(const py::handle& exposure, const py::handle& hedge, std::size_t window,
                          std::size_t min_periods, const std::string& missing) {
   hm::rolling_options options;
+  options.window = window;
   options.min_periods = min_periods;
-  options.policy = missing_of(missing);
+  options.missing = missing_of(missing);
   hm::time_varying_hedge<double> out;
   visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
     py::gil_scoped_release unlocked;
-    out = hm::rolling_hedge(s, f, window, options);
+    out = hm::rolling_hedge(s, f, options);
     return 0;
   });
   return to_python(std::move(out));
@@ -254,7 +255,7 @@ py::object ewma_hedge(const py::handle& exposure, const py::handle& hedge, const
     options.lambda = lambda.cast<double>();
   }
   options.min_periods = min_periods;
-  options.policy = missing_of(missing);
+  options.missing = missing_of(missing);
   hm::time_varying_hedge<double> out;
   visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
     py::gil_scoped_release unlocked;
@@ -268,7 +269,7 @@ py::object expanding_hedge(const py::handle& exposure, const py::handle& hedge, 
                            const std::string& missing) {
   hm::expanding_options options;
   options.min_periods = min_periods;
-  options.policy = missing_of(missing);
+  options.missing = missing_of(missing);
   hm::time_varying_hedge<double> out;
   visit_pair_as_double(exposure, hedge, "exposure", "hedge", [&](auto s, auto f) {
     py::gil_scoped_release unlocked;

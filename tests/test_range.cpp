@@ -606,7 +606,7 @@ double random_scale(hm_test::random_source& random, long lo, long hi, int& p) {
 /// Every window (or `samples` random ones) of rolling_hedge against fit_hedge's exact figures on it.
 void check_rolling(const std::string& label, const scaled_pair& p, std::size_t window, std::size_t samples,
                    hm_test::random_source& random, error_record& record, const std::string& band) {
-  const auto path = hm::rolling_hedge(p.s, p.f, window);
+  const auto path = hm::rolling_hedge(p.s, p.f, hm::rolling_options{window});
   const std::size_t n = p.s.size();
   REQUIRE(path.ratio.size() == n);
   std::vector<std::size_t> ends;
@@ -696,8 +696,8 @@ TEST_CASE("rolling_hedge, ewma_hedge, expanding_hedge: the issue's scales, again
   std::vector<double> s200 = base.s, f200 = base.f;
   for (double& v : s200) v *= 1e200;
   for (double& v : f200) v *= 1e200;
-  const auto ordinary = hm::rolling_hedge(base.s, base.f, 25);
-  const auto huge = hm::rolling_hedge(s200, f200, 25);
+  const auto ordinary = hm::rolling_hedge(base.s, base.f, hm::rolling_options{25});
+  const auto huge = hm::rolling_hedge(s200, f200, hm::rolling_options{25});
   for (std::size_t t = 24; t < base.s.size(); ++t) {
     CHECK(std::isinf(huge.residual_variance[t]));
     CHECK(huge.ratio[t] == doctest::Approx(ordinary.ratio[t]).epsilon(1e-13));
@@ -773,7 +773,7 @@ TEST_CASE("rolling_hedge, ewma_hedge, expanding_hedge: powers of two scale each 
   hm_test::random_source random(7);
   const scaled_pair base = make_pair_series(random, 600, 1, 1, 1.5, -0.7);
   for (const std::size_t window : {2U, 7U, 250U}) {
-    const auto b = hm::rolling_hedge(base.s, base.f, window);
+    const auto b = hm::rolling_hedge(base.s, base.f, hm::rolling_options{window});
     const auto be = hm::ewma_hedge(base.s, base.f);
     const auto bx = hm::expanding_hedge(base.s, base.f);
     for (const auto& [ps, pf] : {std::pair{700, 700}, std::pair{-700, -700}, std::pair{1000, -1000},
@@ -781,7 +781,7 @@ TEST_CASE("rolling_hedge, ewma_hedge, expanding_hedge: powers of two scale each 
       std::vector<double> s = base.s, f = base.f;
       for (double& v : s) v = std::ldexp(v, ps);
       for (double& v : f) v = std::ldexp(v, pf);
-      const auto r = hm::rolling_hedge(s, f, window);
+      const auto r = hm::rolling_hedge(s, f, hm::rolling_options{window});
       const auto e = hm::ewma_hedge(s, f);
       const auto x = hm::expanding_hedge(s, f);
       INFO("window " << window << ", exposure x 2^" << ps << ", hedge x 2^" << pf);

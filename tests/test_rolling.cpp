@@ -29,6 +29,12 @@ namespace ex = hm_test::exact;
 
 namespace {
 
+// rolling_options with the window set: the window lives in the options since issue 17.
+hm::rolling_options with_window(hm::rolling_options options, std::size_t window) {
+  options.window = window;
+  return options;
+}
+
 /// Issue 4: every window within 1e-9 relative of an exact recomputation of that window.
 constexpr double window_tolerance = 1e-9;
 
@@ -177,7 +183,7 @@ TEST_CASE_TEMPLATE("rolling_hedge: every window equals fit_hedge on that window"
   for (std::size_t window : {2U, 3U, 20U, 250U, 1024U}) {
     for (std::size_t n : {1U, 2U, 19U, 20U, 21U, 1000U, 4099U}) {
       const auto p = returns<T>(n, 11 + n + window, std::is_integral_v<T> ? 1000.0 : 1.0);
-      const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
       worst_error w;
       // fit_hedge in long double is slow (x87): a sample of its windows.
       const std::vector<std::size_t> ends = std::is_same_v<T, long double> && n > 100
@@ -194,7 +200,7 @@ TEST_CASE_TEMPLATE("rolling_hedge: hard families (levels near 1e9 and 1e7, scale
   worst_error w;
   for (std::size_t window : {20U, 250U, 3000U}) {
     for (const auto& p : hm_test::hard_families<T>(7000, 5 + window)) {
-      const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
       // fit_hedge in long double is slow (x87): a sample of its windows.
       const std::vector<std::size_t> ends = std::is_same_v<T, long double>
                                                 ? sample_ends(p.exposure.size(), 100, window)
@@ -211,7 +217,7 @@ TEST_CASE("rolling_hedge: a sample of windows against exact rational arithmetic"
     std::vector<hm_test::pair_series<double>> families = hm_test::hard_families<double>(20000, 77 + window);
     families.push_back(returns<double>(20000, 99 + window));
     for (const auto& p : families) {
-      const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
       for (std::size_t t : sample_ends(p.exposure.size(), 6, window + 3)) {
         INFO(p.name << ", window " << window << ", t " << t);
         const std::size_t begin = t + 1 >= window ? t + 1 - window : 0;
@@ -237,7 +243,7 @@ TEST_CASE("rolling_hedge: near-perfect hedges (1 - R^2 ~ 1e-12) keep their resid
   double worst_residual = 0;
   for (std::size_t window : {20U, 250U, 5000U}) {
     const auto p = hm_test::near_perfect<double>(20000, 7 + window);
-    const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+    const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
     for (std::size_t t = window - 1; t < p.exposure.size(); t += 97) {
       INFO("near-perfect, window " << window << ", t " << t);
       const std::size_t begin = t + 1 - window;
@@ -261,7 +267,7 @@ TEST_CASE("rolling_hedge: a burst of values 1e9 larger leaves no trace once it h
       p.exposure[i] = p.exposure[i] * 1e9 + 1e9;
       p.hedge[i] = p.hedge[i] * 1e9 + 1e9;
     }
-    const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+    const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
     worst_error w;
     std::vector<std::size_t> clean_ends, burst_ends;
     for (std::size_t t = 0; t < p.exposure.size(); ++t)
@@ -294,7 +300,7 @@ TEST_CASE("rolling_hedge: a burst of values 1e9 larger leaves no trace once it h
     // After the burst has left, the figures are those of the clean data, exactly: compare with the same
     // series without the burst (the windows after 2029 + window do not contain it).
     const auto clean = returns<double>(6000, 123 + window, 0.01);
-    const auto reference = hm::rolling_hedge(clean.exposure, clean.hedge, window);
+    const auto reference = hm::rolling_hedge(clean.exposure, clean.hedge, hm::rolling_options{window});
     worst_error after;
     for (std::size_t t = 2030 + window - 1; t < 6000; ++t) {
       same_figure("ratio after the burst", t, got.ratio[t], reference.ratio[t], 1e-12, after.ratio);
@@ -314,7 +320,7 @@ TEST_CASE("rolling_hedge: values near 1e-70 and 1e70 (squares beyond the lane en
     auto p = returns<double>(3000, 31);
     for (std::size_t i = 0; i < p.exposure.size(); ++i) p.exposure[i] *= scale, p.hedge[i] *= scale;
     for (std::size_t window : {20U, 250U}) {
-      const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
       worst_error w;
       CHECK(check_against_fits("scaled by " + std::to_string(scale), p.exposure, p.hedge, window, 0,
                                hm::missing_data::propagate, got, {}, w));
@@ -342,7 +348,7 @@ TEST_CASE("rolling_hedge, expanding_hedge: a ratio near 1e230 after a first pair
     CHECK(got_residual <= 1e-12 * sxx);
     CHECK(got_effectiveness == doctest::Approx(1).epsilon(1e-12));
   };
-  const auto rolled = hm::rolling_hedge(x, y, 2);
+  const auto rolled = hm::rolling_hedge(x, y, hm::rolling_options{2});
   for (std::size_t t = 1; t < x.size(); ++t) {
     check_window("rolling_hedge, window 2", t, rolled.ratio[t], rolled.residual_variance[t],
                  rolled.effectiveness[t]);
@@ -357,7 +363,7 @@ TEST_CASE("rolling_hedge: 1e7 points, sampled windows within 1e-9 of fit_hedge")
   const std::size_t n = long_length(10'000'000);
   const auto p = returns<double>(n, 2026);
   for (std::size_t window : {20U, 250U, 5000U}) {
-    const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+    const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
     std::vector<std::size_t> ends = sample_ends(n, 300, window);
     for (std::size_t t = n - 2 * window; t < n; t += window / 10 + 1) ends.push_back(t);
     worst_error w;
@@ -382,9 +388,9 @@ TEST_CASE("rolling_hedge: WTI spot vs CL1, every window of daily changes and of 
   for (std::size_t window : {20U, 250U, 5000U}) {
     worst_error changes, levels;
     check_against_fits("WTI daily changes", ds, df, window, 0, hm::missing_data::propagate,
-                       hm::rolling_hedge(ds, df, window), {}, changes);
+                       hm::rolling_hedge(ds, df, hm::rolling_options{window}), {}, changes);
     check_against_fits("WTI price levels", spot, futures, window, 0, hm::missing_data::propagate,
-                       hm::rolling_hedge(spot, futures, window), {}, levels);
+                       hm::rolling_hedge(spot, futures, hm::rolling_options{window}), {}, levels);
     report("WTI daily changes, window " + std::to_string(window), changes);
     report("WTI price levels, window " + std::to_string(window), levels);
   }
@@ -395,7 +401,7 @@ TEST_CASE("rolling_hedge: min_periods warm-up") {
   for (std::size_t periods : {1U, 2U, 7U, 50U}) {
     hm::rolling_options options;
     options.min_periods = periods;
-    const auto got = hm::rolling_hedge(p.exposure, p.hedge, 50, options);
+    const auto got = hm::rolling_hedge(p.exposure, p.hedge, with_window(options, 50));
     worst_error w;
     check_against_fits("min_periods " + std::to_string(periods), p.exposure, p.hedge, 50, periods,
                        hm::missing_data::propagate, got, {}, w);
@@ -403,7 +409,7 @@ TEST_CASE("rolling_hedge: min_periods warm-up") {
   // A window longer than the series: every window is a prefix.
   hm::rolling_options options;
   options.min_periods = 10;
-  const auto got = hm::rolling_hedge(p.exposure, p.hedge, 1000, options);
+  const auto got = hm::rolling_hedge(p.exposure, p.hedge, with_window(options, 1000));
   worst_error w;
   check_against_fits("window longer than the series", p.exposure, p.hedge, 1000, 10,
                      hm::missing_data::propagate, got, {}, w);
@@ -420,7 +426,7 @@ TEST_CASE("rolling_hedge: missing data") {
   p.exposure[200] = nan;
   p.hedge[200] = nan;
   SUBCASE("propagate: windows holding a non-finite value are NaN, the others are not") {
-    const auto got = hm::rolling_hedge(p.exposure, p.hedge, 20);
+    const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{20});
     worst_error w;
     check_against_fits("propagate", p.exposure, p.hedge, 20, 0, hm::missing_data::propagate, got, {}, w);
     CHECK(std::isnan(got.ratio[50]));
@@ -431,8 +437,8 @@ TEST_CASE("rolling_hedge: missing data") {
     for (std::size_t periods : {0U, 5U, 19U}) {
       hm::rolling_options options;
       options.min_periods = periods;
-      options.policy = hm::missing_data::omit;
-      const auto got = hm::rolling_hedge(p.exposure, p.hedge, 20, options);
+      options.missing = hm::missing_data::omit;
+      const auto got = hm::rolling_hedge(p.exposure, p.hedge, with_window(options, 20));
       worst_error w;
       check_against_fits("omit", p.exposure, p.hedge, 20, periods, hm::missing_data::omit, got, {}, w);
       CHECK(got.count[40] == 18);
@@ -441,8 +447,8 @@ TEST_CASE("rolling_hedge: missing data") {
   }
   SUBCASE("raise names the first non-finite value") {
     hm::rolling_options options;
-    options.policy = hm::missing_data::raise;
-    CHECK_THROWS_WITH_AS(static_cast<void>(hm::rolling_hedge(p.exposure, p.hedge, 20, options)),
+    options.missing = hm::missing_data::raise;
+    CHECK_THROWS_WITH_AS(static_cast<void>(hm::rolling_hedge(p.exposure, p.hedge, with_window(options, 20))),
                          "hedgemetrics::rolling_hedge: exposure[7] is nan (missing_data::raise)",
                          std::domain_error);
   }
@@ -451,14 +457,14 @@ TEST_CASE("rolling_hedge: missing data") {
     const std::vector<double> s{1, 3, nan, 2, 5, nan, 4}, f{2, 1, 3, 4, 2, 6, 5};
     hm::rolling_options options;
     options.min_periods = 2;
-    options.policy = hm::missing_data::omit;
-    const auto got = hm::rolling_hedge(s, f, 3, options);
+    options.missing = hm::missing_data::omit;
+    const auto got = hm::rolling_hedge(s, f, with_window(options, 3));
     worst_error w;
     CHECK(check_against_fits("omit, short", s, f, 3, 2, hm::missing_data::omit, got, {}, w));
     hm_test::check_close_value("ratio at 2 (pairs 0 and 1)", got.ratio[2], (3.0 - 1.0) / (1.0 - 2.0), 1e-15);
     CHECK(got.count[2] == 2);
     hm::expanding_options expanding;
-    expanding.policy = hm::missing_data::omit;
+    expanding.missing = hm::missing_data::omit;
     const auto grown = hm::expanding_hedge(s, f, expanding);
     hm_test::check_close_value("expanding ratio at 2", grown.ratio[2], -2.0, 1e-15);
   }
@@ -471,7 +477,7 @@ TEST_CASE("rolling_hedge: a constant hedge gives NaN ratios, exactly where fit_h
     s[i] = 100.0 + rng.symmetric();
     f[i] = (i >= 60 && i < 120) ? 0.1 : 50.0 + rng.symmetric();  // constant for 60 positions
   }
-  const auto got = hm::rolling_hedge(s, f, 25);
+  const auto got = hm::rolling_hedge(s, f, hm::rolling_options{25});
   worst_error w;
   check_against_fits("constant hedge", s, f, 25, 0, hm::missing_data::propagate, got, {}, w);
   CHECK(std::isnan(got.ratio[100]));
@@ -481,17 +487,18 @@ TEST_CASE("rolling_hedge: a constant hedge gives NaN ratios, exactly where fit_h
 TEST_CASE("rolling_hedge: bad input") {
   const std::vector<double> s{1, 2, 3, 4}, f{1, 3, 2, 5}, short_f{1, 2};
   CHECK_THROWS_WITH_AS(
-      static_cast<void>(hm::rolling_hedge(s, f, 1)),
+      static_cast<void>(hm::rolling_hedge(s, f, hm::rolling_options{1})),
       "hedgemetrics::rolling_hedge: the window must hold at least 2 observations, but it is 1",
       std::invalid_argument);
-  CHECK_THROWS_AS(static_cast<void>(hm::rolling_hedge(s, f, 0)), std::invalid_argument);
+  CHECK_THROWS_AS(static_cast<void>(hm::rolling_hedge(s, f, hm::rolling_options{0})), std::invalid_argument);
   hm::rolling_options options;
   options.min_periods = 5;
-  CHECK_THROWS_WITH_AS(static_cast<void>(hm::rolling_hedge(s, f, 4, options)),
+  CHECK_THROWS_WITH_AS(static_cast<void>(hm::rolling_hedge(s, f, with_window(options, 4))),
                        "hedgemetrics::rolling_hedge: min_periods (5) must not exceed the window (4)",
                        std::invalid_argument);
-  CHECK_THROWS_AS(static_cast<void>(hm::rolling_hedge(s, short_f, 2)), std::invalid_argument);
-  const auto empty = hm::rolling_hedge(std::vector<double>{}, std::vector<double>{}, 5);
+  CHECK_THROWS_AS(static_cast<void>(hm::rolling_hedge(s, short_f, hm::rolling_options{2})),
+                  std::invalid_argument);
+  const auto empty = hm::rolling_hedge(std::vector<double>{}, std::vector<double>{}, hm::rolling_options{5});
   CHECK(empty.ratio.empty());
 }
 
@@ -596,7 +603,7 @@ TEST_CASE("ewma_hedge: half-life, bad decay, missing data") {
   std::vector<double> gap_f{1, 3, 2, 4, 6};
   hm::ewma_options omit;
   omit.lambda = 0.5;
-  omit.policy = hm::missing_data::omit;
+  omit.missing = hm::missing_data::omit;
   const auto got = hm::ewma_hedge(gap_s, gap_f, omit);
   // Direct: weights for t = 4: 1 (4), 0.5 (3), 0.125 (1), 0.0625 (0).
   const double w[4] = {0.0625, 0.125, 0.5, 1.0};
@@ -648,7 +655,7 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
       for (std::size_t tail : {0U, 1U, 5U}) {
         const std::size_t n = chunks * window + tail;
         const auto p = returns<double>(n, 1000 + 10 * window + chunks + tail);
-        const auto got = hm::rolling_hedge(p.exposure, p.hedge, window);
+        const auto got = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
         worst_error w;
         CHECK(check_against_fits("chunks " + std::to_string(chunks) + ", tail " + std::to_string(tail),
                                  p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got, {}, w));
@@ -705,5 +712,50 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
                                      effectiveness.data(), residual.data(), failed);
     CHECK(std::find(failed.begin(), failed.end(), std::size_t{11}) != failed.end());
     if (window >= 20) CHECK(failed.size() <= 3);
+  }
+}
+
+TEST_CASE(
+    "rolling_options: the window is required there; the previous positional window and policy still work") {
+  const std::vector<double> s{1.0, 2.5, 2.0, 4.0, 3.5, 5.0, 4.0, 6.5};
+  const std::vector<double> f{1.0, 2.0, 2.5, 3.0, 3.0, 4.5, 4.0, 5.0};
+  try {
+    (void)hm::rolling_hedge(s, f, hm::rolling_options{});
+    FAIL("a rolling_options without a window was accepted");
+  } catch (const std::invalid_argument& e) {
+    CHECK(
+        std::string(e.what()) ==
+        "hedgemetrics::rolling_hedge: set rolling_options::window, the observations per window (at least 2)");
+  }
+  hm::rolling_options options;
+  options.window = 3;
+  options.missing = hm::missing_data::omit;
+  const auto got = hm::rolling_hedge(s, f, options);
+  // Position 4 covers positions 2…4: S = 2, 4, 3.5 and F = 2.5, 3, 3: S_SF = 7/12, S_FF = 1/6, h* = 3.5.
+  CHECK(got.ratio[4] == doctest::Approx(3.5).epsilon(1e-14));
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+  hm::rolling_options old_style;
+  old_style.policy = hm::missing_data::omit;
+  const auto positional = hm::rolling_hedge(s, f, 3, old_style);
+  hm::time_varying_hedge<double> reused;
+  hm::rolling_hedge(s, f, 3, hm::rolling_options{}, reused);
+  hm::ewma_options ewma;
+  ewma.policy = hm::missing_data::raise;
+  std::vector<double> gap = s;
+  gap[2] = std::nan("");
+  CHECK_THROWS_AS((void)hm::ewma_hedge(gap, f, ewma), std::domain_error);
+  hm::expanding_options expanding;
+  expanding.policy = hm::missing_data::raise;
+  CHECK_THROWS_AS((void)hm::expanding_hedge(gap, f, expanding), std::domain_error);
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+  for (std::size_t t = 0; t < s.size(); ++t) {
+    CHECK((positional.ratio[t] == got.ratio[t] ||
+           (std::isnan(positional.ratio[t]) && std::isnan(got.ratio[t]))));
+    CHECK((reused.ratio[t] == got.ratio[t] || (std::isnan(reused.ratio[t]) && std::isnan(got.ratio[t]))));
   }
 }

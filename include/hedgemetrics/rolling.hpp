@@ -57,8 +57,19 @@ struct time_varying_hedge {
   std::vector<std::size_t> count;
 };
 
-/// Options of rolling_hedge.
+// The three options structs below keep `policy`, the name of the previous version, for one version: a
+// [[deprecated]] member whose implicit copies are not reported (the pragma), while a caller's own use of
+// it is. The estimators read `missing`, or `policy` when only that was set (detail::missing_of).
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+
+/// Options of rolling_hedge: the window and what else shapes it.
 struct rolling_options {
+  /// Observations per window, at least 2: the figures at t cover positions t − window + 1 … t. Required
+  /// (0, the default, is an std::invalid_argument that says to set it).
+  std::size_t window = 0;
   /// Least number of pairs (positions under propagate, complete pairs under omit) a window needs before it
   /// has figures; 0 (the default) means the window length, so the first window-1 positions are NaN.
   /// Figures also need at least 2 pairs whatever this says. Must not exceed the window.
@@ -66,7 +77,9 @@ struct rolling_options {
   /// What non-finite values mean. propagate: every window that holds one is NaN (and the windows after
   /// it are not affected). omit: windows are still defined by positions (t − window + 1 … t), and use the
   /// complete pairs among them, so a window with gaps has fewer pairs. raise: std::domain_error.
-  missing_data policy = missing_data::propagate;
+  missing_data missing = missing_data::propagate;
+  /// \deprecated The previous version's name of `missing`, read only when `missing` is left at propagate.
+  [[deprecated("use rolling_options::missing")]] missing_data policy = missing_data::propagate;
 };
 
 /// Options of ewma_hedge: the decay λ, or a half-life through from_half_life().
@@ -80,14 +93,16 @@ struct ewma_options {
   /// exponential average never forgets entirely). omit: the pair is skipped, but weights still decay by
   /// position, so an observation k positions old weighs λ^k whatever is missing in between. raise:
   /// std::domain_error.
-  missing_data policy = missing_data::propagate;
+  missing_data missing = missing_data::propagate;
+  /// \deprecated The previous version's name of `missing`, read only when `missing` is left at propagate.
+  [[deprecated("use ewma_options::missing")]] missing_data policy = missing_data::propagate;
 
   /// The decay whose weights halve every `periods` periods: λ = 2^(−1/periods).
   /// \throws std::invalid_argument when `periods` is not finite and positive, or when λ is not a double in
   ///         (0, 1): below about 9.3e-4 periods 2^(−1/periods) underflows to 0, above about 1.2e16 it rounds
   ///         to 1 (the message gives the half-life and says what to use instead).
   [[nodiscard]] static ewma_options from_half_life(double periods,
-                                                   missing_data policy = missing_data::propagate) {
+                                                   missing_data missing = missing_data::propagate) {
     if (!(periods > 0) || !std::isfinite(periods)) {
       HEDGEMETRICS_THROW(
           std::invalid_argument("hedgemetrics::ewma_options::from_half_life: the half-life must be finite "
@@ -103,7 +118,7 @@ struct ewma_options {
           ") = " + detail::value_text(options.lambda) +
           ", outside (0, 1) in double precision; use a half-life between 1/1074 and 2^53 periods"));
     }
-    options.policy = policy;
+    options.missing = missing;
     return options;
   }
 };
@@ -112,9 +127,26 @@ struct ewma_options {
 struct expanding_options {
   /// Least number of complete pairs seen before figures are given (at least 2 in effect).
   std::size_t min_periods = 2;
-  /// As for ewma_options::policy (propagate: NaN from the first non-finite value on).
-  missing_data policy = missing_data::propagate;
+  /// As for ewma_options::missing (propagate: NaN from the first non-finite value on).
+  missing_data missing = missing_data::propagate;
+  /// \deprecated The previous version's name of `missing`, read only when `missing` is left at propagate.
+  [[deprecated("use expanding_options::missing")]] missing_data policy = missing_data::propagate;
 };
+
+namespace detail {
+
+/// The missing-data policy of options that still carry the previous version's `policy`: `missing`, unless
+/// only `policy` was set.
+template <class Options>
+[[nodiscard]] missing_data missing_of(const Options& options) noexcept {
+  return options.missing != missing_data::propagate ? options.missing : options.policy;
+}
+
+}  // namespace detail
+
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace detail {
 
@@ -147,19 +179,21 @@ template <class Real, class X, class Y>
 
 }  // namespace detail
 
-/// rolling_hedge writing into `out`, whose vectors are resized to the input's length and reuse their
-/// storage: for a caller that recomputes the rolling figures often (every new batch of prices), this saves
-/// the allocation and first touch of four fresh vectors, which costs more than computing them
-/// (bench_rolling). Figures, parameters and exceptions as rolling_hedge below; `out` is unspecified after an
-/// exception.
+namespace detail {
+
 template <class Exposure, class Hedge>
-void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t window,
-                   const rolling_options& options, time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+void rolling_into(const Exposure& exposure, const Hedge& hedge, const rolling_options& options,
+                  time_varying_hedge<result_t<Exposure, Hedge>>& out, const char* function) {
   using Real = result_t<Exposure, Hedge>;
-  constexpr const char* function = "hedgemetrics::rolling_hedge";
-  const auto s = detail::view_of(exposure, function, "exposure");
-  const auto f = detail::view_of(hedge, function, "hedge");
-  detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  const auto s = view_of(exposure, function, "exposure");
+  const auto f = view_of(hedge, function, "hedge");
+  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  const std::size_t window = options.window;
+  if (window == 0) {
+    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) +
+                                             ": set rolling_options::window, the observations per window "
+                                             "(at least 2)"));
+  }
   if (window < 2) {
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the window must hold at least 2 " +
                                              "observations, but it is " + std::to_string(window)));
@@ -169,8 +203,7 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t win
         std::string(function) + ": min_periods (" + std::to_string(options.min_periods) +
         ") must not exceed the window (" + std::to_string(window) + ")"));
   }
-  if (options.policy == missing_data::raise)
-    detail::raise_on_nonfinite(function, s.data(), f.data(), s.size());
+  if (missing_of(options) == missing_data::raise) raise_on_nonfinite(function, s.data(), f.data(), s.size());
   const std::size_t n = s.size();
   // A window longer than the series is a chunk as long as the series: every window is a prefix.
   const std::size_t chunk = window < n ? window : n;
@@ -181,10 +214,23 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t win
   out.residual_variance.resize(n);
   out.count.assign(n, chunk);
   const std::size_t periods = options.min_periods == 0 ? window : options.min_periods;
-  detail::rolling_windows<Real>(s.data(), f.data(), n, chunk, periods < 2 ? 2 : periods,
-                                options.policy == missing_data::propagate,
-                                detail::window_figures<Real>{out.ratio.data(), out.effectiveness.data(),
-                                                             out.residual_variance.data(), out.count.data()});
+  rolling_windows<Real>(s.data(), f.data(), n, chunk, periods < 2 ? 2 : periods,
+                        missing_of(options) == missing_data::propagate,
+                        window_figures<Real>{out.ratio.data(), out.effectiveness.data(),
+                                             out.residual_variance.data(), out.count.data()});
+}
+
+}  // namespace detail
+
+/// rolling_hedge writing into `out`, whose vectors are resized to the input's length and reuse their
+/// storage: for a caller that recomputes the rolling figures often (every new batch of prices), this saves
+/// the allocation and first touch of four fresh vectors, which costs more than computing them
+/// (bench_rolling). Figures, parameters and exceptions as rolling_hedge below; `out` is unspecified after an
+/// exception.
+template <class Exposure, class Hedge>
+void rolling_hedge(const Exposure& exposure, const Hedge& hedge, const rolling_options& options,
+                   time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  detail::rolling_into(exposure, hedge, options, out, "hedgemetrics::rolling_hedge");
 }
 
 /// Minimum-variance hedge over a rolling window: for every t, the hedge_fit figures ratio, effectiveness
@@ -213,18 +259,42 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t win
 ///
 /// \param exposure the position held (S): any contiguous series (see series.hpp).
 /// \param hedge    the instrument sold (F), aligned with `exposure`.
-/// \param window   observations per window, at least 2.
-/// \param options  min_periods and the missing-data policy (see rolling_options).
+/// \param options  `window` (required), min_periods and the missing-data policy (see rolling_options).
 /// \returns time_varying_hedge<result_t<Exposure, Hedge>>, each vector as long as the input.
-/// \throws std::invalid_argument when the lengths differ, window < 2 or min_periods > window (the message
-/// gives
-///         the values); std::domain_error under missing_data::raise, naming the first non-finite value.
+/// \throws std::invalid_argument when the lengths differ, the window is not set or below 2, or min_periods >
+///         window (the message gives the values); std::domain_error under missing_data::raise, naming the
+///         first non-finite value.
 template <class Exposure, class Hedge>
-[[nodiscard]] time_varying_hedge<result_t<Exposure, Hedge>> rolling_hedge(
-    const Exposure& exposure, const Hedge& hedge, std::size_t window, const rolling_options& options = {}) {
+[[nodiscard]] time_varying_hedge<result_t<Exposure, Hedge>> rolling_hedge(const Exposure& exposure,
+                                                                          const Hedge& hedge,
+                                                                          const rolling_options& options) {
   time_varying_hedge<result_t<Exposure, Hedge>> out;
-  rolling_hedge(exposure, hedge, window, options, out);
+  detail::rolling_into(exposure, hedge, options, out, "hedgemetrics::rolling_hedge");
   return out;
+}
+
+/// \deprecated The window now goes in rolling_options (`window`); removed in the next version.
+template <class Exposure, class Hedge>
+[[deprecated(
+    "pass the window in rolling_options: rolling_hedge(s, f, {.window = w}) in C++20, or "
+    "rolling_options{w}")]] [[nodiscard]] time_varying_hedge<result_t<Exposure, Hedge>>
+rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t window,
+              rolling_options options = {}) {
+  options.window = window;
+  time_varying_hedge<result_t<Exposure, Hedge>> out;
+  detail::rolling_into(exposure, hedge, options, out, "hedgemetrics::rolling_hedge");
+  return out;
+}
+
+/// \deprecated The window now goes in rolling_options (`window`); removed in the next version.
+template <class Exposure, class Hedge>
+[[deprecated(
+    "pass the window in rolling_options: rolling_hedge(s, f, {.window = w}, out) in C++20, or "
+    "rolling_options{w}")]] void
+rolling_hedge(const Exposure& exposure, const Hedge& hedge, std::size_t window, rolling_options options,
+              time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  options.window = window;
+  detail::rolling_into(exposure, hedge, options, out, "hedgemetrics::rolling_hedge");
 }
 
 /// Exponentially weighted minimum-variance hedge (RiskMetrics 1996, Technical Document §5.2): at t the
@@ -260,7 +330,7 @@ template <class Exposure, class Hedge>
   detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
   detail::require_open_unit(options.lambda, "the decay lambda", function);
   return detail::decayed_path<Real>(s.data(), f.data(), s.size(), static_cast<Real>(options.lambda),
-                                    options.min_periods, options.policy, false, function);
+                                    options.min_periods, detail::missing_of(options), false, function);
 }
 
 /// Expanding-window minimum-variance hedge: at t, the hedge_fit figures ratio, effectiveness and
@@ -285,7 +355,7 @@ template <class Exposure, class Hedge>
   const auto f = detail::view_of(hedge, function, "hedge");
   detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
   return detail::decayed_path<Real>(s.data(), f.data(), s.size(), Real(1), options.min_periods,
-                                    options.policy, true, function);
+                                    detail::missing_of(options), true, function);
 }
 
 }  // namespace hedgemetrics

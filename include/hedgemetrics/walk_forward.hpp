@@ -619,7 +619,9 @@ template <class Exposure, class Hedge>
   s.resize(n);
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
 
-  const auto rolled = rolling_hedge(s, f, options.window, rolling_options{});
+  rolling_options rolling;
+  rolling.window = options.window;
+  const auto rolled = rolling_hedge(s, f, rolling);
   ewma_options ewma;
   ewma.lambda = options.lambda;
   const auto weighted = ewma_hedge(s, f, ewma);
