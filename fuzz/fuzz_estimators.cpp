@@ -97,9 +97,12 @@ void describe_input(const char* function, const vec& a, const vec& b, const std:
 // reference's own error (a near-perfect fit's long-double residual sum below 0, hence a NaN standard error
 // to compare with; now clamped at 0). Still open: 2, 4, 5, 6, 8 and 9 (regression_test: t NaN on data
 // spanning 1e-171…1e307, corpus regression-test-t-nan-1e-171-to-1e307).
-constexpr unsigned open_range_functions =
-    (1U << 2) | (1U << 4) | (1U << 5) | (1U << 6) | (1U << 8) | (1U << 9);
+constexpr unsigned open_range_functions = (1U << 5) | (1U << 6) | (1U << 8) | (1U << 9);
 // 10:27: fit_hedge with several instruments (2) reopened: rank 1 instead of 3 on subnormal data.
+// 4 December, 10:45: 2 and 4 closed. The several-instrument fit's streaming QR skipped a reflector whose
+// squared norm underflowed and took the column for constant (corpus multi-zero-instrument-and-1e-292-rank);
+// basis_risk's exact pass lost low parts below the prices' last digit in its mean (corpus
+// basis-4.65e129-plus-spot-near-1e-125).
 // regression_test at n < 3 reports criteria met (issue 10, "Misuse"): when set, n < 3 is not checked.
 constexpr bool open_regression_small_n = false;
 // basis_risk's change_variance loses digits to cancellation (fuzz-findings round 5: changes ±4.1e13 that
