@@ -414,6 +414,14 @@ TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps i
   const std::vector<double> s = {1.0685103375387596e-317, 1.4034161355238147e-125, 6.9551428236766776e-130};
   const std::vector<double> f(3, -4.6537358003282691e+129);
   check_basis("spot near 1e-125 against futures -4.65e129", s, f, 1.0);
+  // basis-change-spread-1e115-beside-levels-9e129 (and its sibling): the changes' spread lives below the
+  // unit in the last place of the levels' spread, so the changes come from the unshifted parts.
+  check_basis("changes 4.65e129 apart by 1.36e57",
+              {1.4034161355238149e-125, -4.6537358003282691e+129, -4.653735800328239e+129},
+              {-4.6537358003282691e+129, -4.6537358003282691e+129, -1.3631157199890536e+57}, 1.0);
+  check_basis("changes 4.65e129 apart by 2.1e122",
+              {1.4034163688630611e-125, -4.6537358003282691e+129, -4.6537358003282691e+129},
+              {-4.6537360083262815e+129, -4.6537358003282691e+129, -1.3631269883379472e+57}, 1.0);
   // The same at other ratios and with the low parts spread over the subnormals and the normals.
   const std::vector<double> s2 = {3e-310, -2.5e-200, 7e-201, 1e-199, 0.0};
   const std::vector<double> f2(5, 1.5e250);
