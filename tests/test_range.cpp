@@ -442,6 +442,14 @@ TEST_CASE("fit_hedge with several instruments: subnormal squares are not colline
   CHECK(fit.rank == 2);
   REQUIRE(fit.dropped.size() == 1);
   CHECK(fit.dropped[0] == 0);
+  // multi-subnormal-exposure-zero-instruments: an exposure of ±2^-1074 on constant instruments; its
+  // residual squares underflowed, so the fit looked perfect with TSS 0 (effectiveness NaN). Exact:
+  // effectiveness 0, residual variance 2·2^-2148/7, which is 0 in doubles.
+  const double d = std::numeric_limits<double>::denorm_min();
+  const auto flat = hm::fit_hedge(std::vector<double>{0, 0, 0, d, -d, 0, 0, 0}, Eigen::MatrixXd::Zero(8, 2));
+  CHECK(flat.rank == 1);
+  CHECK(flat.effectiveness == 0);
+  CHECK(flat.residual_variance == 0);
   // Each figure scales by its own power of two: a live exposure on the same instrument and a second
   // independent one, every column among the subnormals or at the bottom of the normal range.
   const std::vector<double> s = {3e-300, 1.7e-300, 2.9e-300, 4.4e-300, 2.2e-300, 3.3e-300};
