@@ -411,6 +411,76 @@ TEST_CASE("fit_hedge with several instruments: the issue's collinearity false al
   }
 }
 
+TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps its variance (fuzz finding)") {
+  // fuzz/corpus/fuzz_estimators/basis-4.65e129-plus-spot-near-1e-125: b_t = s_t + 4.65e129 rounds to one
+  // double; the exact pass kept each b_t as hi + lo, but its mean mixed the high parts with the low ones
+  // and lost them (variance 0). Exact: the variance of s_t, 6.56e-251.
+  const std::vector<double> s = {1.0685103375387596e-317, 1.4034161355238147e-125, 6.9551428236766776e-130};
+  const std::vector<double> f(3, -4.6537358003282691e+129);
+  check_basis("spot near 1e-125 against futures -4.65e129", s, f, 1.0);
+  // basis-change-spread-1e115-beside-levels-9e129 (and its sibling): the changes' spread lives below the
+  // unit in the last place of the levels' spread, so the changes come from the unshifted parts.
+  check_basis("changes 4.65e129 apart by 1.36e57",
+              {1.4034161355238149e-125, -4.6537358003282691e+129, -4.653735800328239e+129},
+              {-4.6537358003282691e+129, -4.6537358003282691e+129, -1.3631157199890536e+57}, 1.0);
+  check_basis("changes 4.65e129 apart by 2.1e122",
+              {1.4034163688630611e-125, -4.6537358003282691e+129, -4.6537358003282691e+129},
+              {-4.6537360083262815e+129, -4.6537358003282691e+129, -1.3631269883379472e+57}, 1.0);
+  // The same at other ratios and with the low parts spread over the subnormals and the normals.
+  const std::vector<double> s2 = {3e-310, -2.5e-200, 7e-201, 1e-199, 0.0};
+  const std::vector<double> f2(5, 1.5e250);
+  for (const double ratio : {1.0, -0.75, 3.0, 1e-50}) {
+    check_basis("spot near 1e-200 against futures 1.5e250, ratio " + hm_test::show(ratio), s2, f2, ratio);
+  }
+}
+
+TEST_CASE("fit_hedge with several instruments: subnormal squares are not collinearity (fuzz finding)") {
+  // fuzz/corpus/fuzz_estimators/multi-zero-instrument-and-1e-292-rank: a zero exposure, a zero instrument
+  // and one near 1e-292 whose shifted values sum to 0 exactly and whose squares underflow. The streaming
+  // QR saw an all-zero column of R and called the instrument constant: rank 1 (both dropped), where the
+  // same data ×2^969 give rank 2 (only the zero instrument dropped).
+  Eigen::MatrixXd h(3, 2);
+  h << 0, 7.5156313500336479e-293, 0, 1.0020841800044864e-292, 0, 5.0104209000224319e-293;
+  const std::vector<double> zero(3, 0.0);
+  const auto fit = hm::fit_hedge(zero, h);
+  CHECK(fit.rank == 2);
+  REQUIRE(fit.dropped.size() == 1);
+  CHECK(fit.dropped[0] == 0);
+  // multi-subnormal-exposure-zero-instruments: an exposure of ±2^-1074 on constant instruments; its
+  // residual squares underflowed, so the fit looked perfect with TSS 0 (effectiveness NaN). Exact:
+  // effectiveness 0, residual variance 2·2^-2148/7, which is 0 in doubles.
+  const double d = std::numeric_limits<double>::denorm_min();
+  const auto flat = hm::fit_hedge(std::vector<double>{0, 0, 0, d, -d, 0, 0, 0}, Eigen::MatrixXd::Zero(8, 2));
+  CHECK(flat.rank == 1);
+  CHECK(flat.effectiveness == 0);
+  CHECK(flat.residual_variance == 0);
+  // Each figure scales by its own power of two: a live exposure on the same instrument and a second
+  // independent one, every column among the subnormals or at the bottom of the normal range.
+  const std::vector<double> s = {3e-300, 1.7e-300, 2.9e-300, 4.4e-300, 2.2e-300, 3.3e-300};
+  Eigen::MatrixXd x(6, 2);
+  x << 1e-308, 2e-310, 1.5e-308, 7e-311, 1.25e-308, 3e-310, 2e-308, 9e-311, 1.1e-308, 1.5e-310, 1.6e-308,
+      2.5e-310;
+  const int ps = 1000, p1 = 1020, p2 = 1028;
+  Eigen::MatrixXd up = x;
+  up.col(0) = x.col(0).unaryExpr([&](double v) { return std::ldexp(v, p1); });
+  up.col(1) = x.col(1).unaryExpr([&](double v) { return std::ldexp(v, p2); });
+  std::vector<double> s_up = s;
+  for (double& v : s_up) v = std::ldexp(v, ps);
+  const auto tiny = hm::fit_hedge(s, x);
+  const auto base = hm::fit_hedge(s_up, up);
+  REQUIRE(base.rank == 3);
+  CHECK(tiny.rank == 3);
+  CHECK(tiny.r_squared == doctest::Approx(base.r_squared).epsilon(1e-13));
+  CHECK(tiny.effectiveness == doctest::Approx(base.effectiveness).epsilon(1e-13));
+  const int pj[2] = {p1, p2};
+  for (Eigen::Index j = 0; j < 2; ++j) {
+    const double want = std::ldexp(base.ratios(j), pj[j] - ps);
+    CHECK_MESSAGE(close_or_beyond(tiny.ratios(j), want, 1e-13),
+                  "ratio " << j << " computed " << hm_test::show(tiny.ratios(j)) << ", expected "
+                           << hm_test::show(want) << ", tolerance 1e-13");
+  }
+}
+
 TEST_CASE("fuzz findings (rounds 3-4): extremes are data values; omitted pairs do not set the scale") {
   // describe: min and max are values of the data, never of the scaled copy.
   const auto a = hm::describe(std::vector<double>{3.3295381867416241e-294, 9.7187416465027658e+307});

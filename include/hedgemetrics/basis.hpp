@@ -215,31 +215,55 @@ struct exact_basis_sums {
 template <class Real, class S, class F>
 [[nodiscard]] exact_basis_sums<Real> exact_basis_spreads(const S* spot, const F* futures, std::size_t n,
                                                          Real ratio) {
-  const auto exact_basis = [&](std::size_t i, Real& hi, Real& lo) {
+  // b_t = hi + mid + lo exactly (TwoProduct, then TwoSum twice): the spot's own digits can sit below the
+  // product's rounding error, so two parts are not always enough (spot near 1e-200 against 3 × 1.5e250).
+  const auto exact_basis = [&](std::size_t i, Real& hi, Real& mid, Real& lo) {
     const Real si = static_cast<Real>(spot[i]);
     const Real fi = static_cast<Real>(futures[i]);
     if (!std::isfinite(si) || !std::isfinite(fi)) return false;
     Real product = 0, product_error = 0, error = 0;
     two_product(ratio, fi, product, product_error);
     two_sum(si, -product, hi, error);
-    lo = error - product_error;
+    two_sum(error, -product_error, mid, lo);
     return true;
   };
-  // Visits b_t and Δb_t (as pairs) of the complete observations in order.
+  // Visits b_t and Δb_t (as pairs) of the complete observations in order, each b_t less the first one's
+  // high and middle parts (the spreads do not change). Unshifted, the sums mixed high parts of the prices'
+  // size with low parts far below their last digit, and the mean's remainder swallowed the low parts: a
+  // basis 4.65e129 + s_t with s_t near 1e-125 had variance 0 for 6.6e-251 (a fuzz finding). Shifted, a
+  // part equal to the first's is 0 and the lower parts carry the spread; one that differs moves by at
+  // least a unit in its last place, beside which the parts below it do not matter.
+  // A three-part value less the first one's high and middle parts, as a pair.
+  const auto shifted = [](Real hi, Real mid, Real lo, Real shift_hi, Real shift_mid, Real& out_hi,
+                          Real& out_lo) {
+    two_sum(hi - shift_hi, mid - shift_mid, out_hi, out_lo);
+    out_lo += lo;
+  };
   const auto visit = [&](auto&& level, auto&& change) {
-    Real previous_hi = 0, previous_lo = 0;
-    bool first = true;
+    Real previous_hi = 0, previous_mid = 0, previous_lo = 0;
+    Real shift_hi = 0, shift_mid = 0, change_shift_hi = 0, change_shift_mid = 0;
+    bool first = true, first_change = true;
     for (std::size_t i = 0; i < n; ++i) {
+      Real b_hi = 0, b_mid = 0, b_lo = 0;
+      if (!exact_basis(i, b_hi, b_mid, b_lo)) continue;
+      if (first) shift_hi = b_hi, shift_mid = b_mid;
       Real hi = 0, lo = 0;
-      if (!exact_basis(i, hi, lo)) continue;
+      shifted(b_hi, b_mid, b_lo, shift_hi, shift_mid, hi, lo);
       level(hi, lo);
       if (!first) {
-        Real change_hi = 0, change_error = 0;
-        two_sum(hi, -previous_hi, change_hi, change_error);
-        change(change_hi, change_error + (lo - previous_lo));
+        // Δb_t from the unshifted parts (a shifted high part may have rounded at the levels' scale, far
+        // above the changes' spread): three parts again, exact to the last.
+        Real c_hi = 0, c_hi_error = 0, c_mid = 0, c_mid_error = 0, c_mid2 = 0, c_lo = 0;
+        two_sum(b_hi, -previous_hi, c_hi, c_hi_error);
+        two_sum(b_mid, -previous_mid, c_mid, c_mid_error);
+        two_sum(c_hi_error, c_mid, c_mid2, c_lo);
+        c_lo += c_mid_error + (b_lo - previous_lo);
+        if (first_change) change_shift_hi = c_hi, change_shift_mid = c_mid2, first_change = false;
+        shifted(c_hi, c_mid2, c_lo, change_shift_hi, change_shift_mid, hi, lo);
+        change(hi, lo);
       }
       first = false;
-      previous_hi = hi, previous_lo = lo;
+      previous_hi = b_hi, previous_mid = b_mid, previous_lo = b_lo;
     }
   };
   compensated_sum<Real> level_total, change_total;

@@ -324,13 +324,14 @@ void require_instruments(const Eigen::MatrixBase<Hedges>& hedges, const char* fu
 
 /// True when a finished QR may have overflowed or lost digits to gradual underflow: a non-finite entry,
 /// or a column of R (the shifted data's column, rotated) whose largest entry is outside [2^-450, 2^450]
-/// (Householder reflectors square the entries; Eigen's makeHouseholder skips a reflection whose squared
-/// norm underflows). A column that is exactly 0 (a constant instrument) is in range.
+/// (Householder reflectors square the entries), or a block column whose squared norm underflowed to 0 while
+/// its values did not (streaming_qr::underflow: its reflector was skipped). A column that is exactly 0 (a
+/// constant instrument) is in range.
 template <class Real>
 [[nodiscard]] bool qr_out_of_range(const streaming_qr<Real>& qr) {
   static const Real upper = std::ldexp(Real(1), 450);
   static const Real lower = std::ldexp(Real(1), -450);
-  if (!qr.r.allFinite()) return true;
+  if (qr.underflow || !qr.r.allFinite()) return true;
   for (Eigen::Index j = 0; j < qr.r.cols(); ++j) {
     const Real largest = qr.r.col(j).cwiseAbs().maxCoeff();
     if (largest > upper || (largest != 0 && largest < lower)) return true;
