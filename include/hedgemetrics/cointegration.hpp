@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"

@@ -29,7 +29,7 @@
 #include <thread>  // simulate_delta_hedge with threads > 1: link Threads::Threads or use -pthread
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/series.hpp"

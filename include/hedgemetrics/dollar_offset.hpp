@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "hedgemetrics/detail/accounting_checks.hpp"
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/series.hpp"
 

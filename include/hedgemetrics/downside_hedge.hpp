@@ -23,7 +23,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/comoments.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/normal.hpp"

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 
 namespace hedgemetrics {

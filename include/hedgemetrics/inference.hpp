@@ -22,7 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/multi_hedge.hpp"

@@ -26,7 +26,7 @@
 #include <utility>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/quasi_newton.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"

@@ -22,7 +22,8 @@
 #include <type_traits>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/detail/small_dense.hpp"

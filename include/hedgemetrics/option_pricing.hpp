@@ -31,7 +31,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/normal.hpp"
 

@@ -21,7 +21,7 @@
 #include <string>
 
 #include "hedgemetrics/detail/accounting_checks.hpp"
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/inference.hpp"

@@ -35,7 +35,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/hansen_1997.hpp"
 #include "hedgemetrics/detail/normal.hpp"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {

@@ -19,7 +19,7 @@
 #include <utility>
 #include <vector>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/moments.hpp"
 #include "hedgemetrics/detail/range.hpp"

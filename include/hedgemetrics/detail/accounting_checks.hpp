@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 
 namespace hedgemetrics::detail {

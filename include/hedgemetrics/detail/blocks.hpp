@@ -3,7 +3,8 @@
 /// The one-pass block driver behind every estimator: it walks the series in cache-resident blocks, lets a
 /// kernel summarise each block (the kernel may sweep a block several times: it is in L1 by then, so memory
 /// is still read once), applies the missing-data policy to blocks that hold non-finite values, and merges
-/// the block summaries pairwise.
+/// the block summaries pairwise. The messages it words (detail/messages.hpp) and the exact sums its kernels
+/// use (detail/exact_sums.hpp) are headers of their own, for the headers that need only those.
 #ifndef HEDGEMETRICS_DETAIL_BLOCKS_HPP
 #define HEDGEMETRICS_DETAIL_BLOCKS_HPP
 
@@ -19,6 +20,8 @@
 #include <utility>
 
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics::detail {
@@ -32,106 +35,6 @@ inline constexpr std::size_t block_length = 1024;
 /// A constant, not the unit's vector width, so that those loops sum in the same order, and give the same
 /// figures, whatever flags the unit is built with; each lane is its own sum, nothing is reassociated.
 inline constexpr std::size_t lanes = 4;
-
-/// A series as the driver sees it: its name (for error messages) and its first element.
-template <class T>
-struct named_series {
-  const char* name;
-  const T* data;
-};
-
-template <class T>
-[[nodiscard]] constexpr bool is_finite_value(T value) noexcept {
-  if constexpr (std::is_floating_point_v<T>) {
-    return std::isfinite(value);
-  } else {
-    return true;
-  }
-}
-
-/// A value as an error message shows it: 15 significant digits, so -37.63 reads "-37.63".
-template <class T>
-[[nodiscard]] std::string value_text(T value) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (std::isnan(value)) return "nan";
-    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-    char text[64];
-    std::snprintf(text, sizeof text, "%.15Lg", static_cast<long double>(value));
-    return text;
-  } else {
-    return std::to_string(value);
-  }
-}
-
-/// Caller error unless 0 < value < 1 (NaN included): "function: what must be in (0, 1), but it is value".
-inline void require_open_unit(double value, const char* what, const char* function) {
-  if (!(value > 0.0 && value < 1.0)) {
-    HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + what +
-                                             " must be in (0, 1), but it is " + value_text(value)));
-  }
-}
-
-/// Knuth's TwoSum: sum + error == a + b exactly (Knuth, TAOCP vol. 2, §4.2.2, Theorem B). Means are kept
-/// as such a pair, a double and its rounding error: a mean near 1e9 stored in one double is off by up to
-/// 6e-8, which is the whole signal when two blocks of a near-perfect hedge are merged.
-template <class Real>
-constexpr void two_sum(Real a, Real b, Real& sum, Real& error) noexcept {
-  sum = a + b;
-  const Real b_part = sum - a;
-  error = (a - (sum - b_part)) + (b - b_part);
-}
-
-/// product + error == a·b exactly (the FMA form of Dekker's TwoProduct; Ogita, Rump & Oishi 2005).
-template <class Real>
-void two_product(Real a, Real b, Real& product, Real& error) noexcept {
-  product = a * b;
-  error = std::fma(a, b, -product);
-}
-
-/// Σ terms accumulated with TwoSum/TwoProduct (Ogita, Rump & Oishi 2005, "Accurate sum and dot
-/// product", Algorithm Dot2): as if in twice the working precision; with add() alone, Neumaier's
-/// compensated sum.
-template <class Real>
-struct compensated_sum {
-  Real sum = 0;
-  Real error = 0;
-  void add(Real value) noexcept {
-    Real s = 0, e = 0;
-    two_sum(sum, value, s, e);
-    sum = s;
-    error += e;
-  }
-  void add_product(Real a, Real b) noexcept {
-    Real product = 0, product_error = 0;
-    two_product(a, b, product, product_error);
-    add(product);
-    error += product_error;
-  }
-  [[nodiscard]] Real value() const noexcept { return sum + error; }
-};
-
-/// Sum of the lanes of an accumulator array, in a fixed order.
-template <class Real, std::size_t N>
-[[nodiscard]] constexpr Real lane_sum(const Real (&acc)[N]) noexcept {
-  Real total = 0;
-  for (std::size_t j = 0; j < N; ++j) total += acc[j];
-  return total;
-}
-
-/// Least and greatest of the lanes of a running minimum or maximum.
-template <class Real, std::size_t N>
-[[nodiscard]] constexpr Real lane_min(const Real (&acc)[N]) noexcept {
-  Real least = acc[0];
-  for (std::size_t j = 1; j < N; ++j) least = acc[j] < least ? acc[j] : least;
-  return least;
-}
-
-template <class Real, std::size_t N>
-[[nodiscard]] constexpr Real lane_max(const Real (&acc)[N]) noexcept {
-  Real greatest = acc[0];
-  for (std::size_t j = 1; j < N; ++j) greatest = acc[j] > greatest ? acc[j] : greatest;
-  return greatest;
-}
 
 /// Merges block summaries as a binary counter does, so that every summary is merged with one of about
 /// its own size: rounding errors of the merges grow with log2(blocks), not with the number of blocks
@@ -188,48 +91,6 @@ class pairwise_merger {
   unsigned levels_[64];
   std::size_t top_ = 0;
 };
-
-/// Position of the first index, in [begin, begin + m), where any series holds a non-finite value; and
-/// the name and text of that value. `found` is false when every value is finite.
-struct nonfinite_position {
-  bool found = false;
-  std::size_t index = 0;
-  const char* name = nullptr;
-  std::string value;
-};
-
-template <class... T>
-[[nodiscard]] nonfinite_position find_nonfinite(std::size_t begin, std::size_t m,
-                                                const named_series<T>&... series) {
-  nonfinite_position where;
-  for (std::size_t i = begin; i < begin + m && !where.found; ++i) {
-    // Series are checked in the order given, so the message names the first series at the first index.
-    ((!where.found && !is_finite_value(series.data[i])
-          ? (where = nonfinite_position{true, i, series.name, value_text(series.data[i])}, 0)
-          : 0),
-     ...);
-  }
-  return where;
-}
-
-/// The error for a non-finite value, as the library words it: "function: name[index] is value" and the
-/// ending, by default " (missing_data::raise)".
-[[noreturn]] inline void throw_nonfinite(const char* function, const char* name, std::size_t index,
-                                         const std::string& value,
-                                         const char* ending = " (missing_data::raise)") {
-  HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": " + name + "[" + std::to_string(index) +
-                                       "] is " + value + ending));
-}
-
-[[noreturn]] inline void throw_nonfinite(const char* function, const nonfinite_position& where,
-                                         const char* ending = " (missing_data::raise)") {
-  throw_nonfinite(function, where.name, where.index, where.value, ending);
-}
-
-template <class... T>
-[[nodiscard]] bool all_finite_at(std::size_t i, const named_series<T>&... series) {
-  return (is_finite_value(series.data[i]) && ...);
-}
 
 /// Length of the first block: a little short of block_length when that makes every later block start on
 /// a 64-byte boundary of the first series. Vector loads that straddle two cache lines cost memory

@@ -13,7 +13,8 @@
 
 #include <cstddef>
 
-#include "hedgemetrics/detail/blocks.hpp"
+#include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 
 namespace hedgemetrics::detail {
 
