@@ -27,9 +27,9 @@
 #include <vector>
 
 #include "hedgemetrics/alignment.hpp"
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
 #include "hedgemetrics/series.hpp"

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 
 namespace hedgemetrics {
 

@@ -29,8 +29,8 @@
 #include <thread>  // simulate_delta_hedge with threads > 1: link Threads::Threads or use -pthread
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/series.hpp"
 #include "hedgemetrics/tail_risk.hpp"

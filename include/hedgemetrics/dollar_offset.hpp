@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "hedgemetrics/detail/accounting_checks.hpp"
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {

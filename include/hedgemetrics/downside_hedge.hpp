@@ -23,9 +23,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/comoments.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/downside_options.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"

@@ -26,8 +26,8 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/quasi_newton.hpp"
 #include "hedgemetrics/series.hpp"
 

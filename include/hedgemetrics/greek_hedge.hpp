@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 
 namespace hedgemetrics {
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
 #include "hedgemetrics/series.hpp"

@@ -26,8 +26,8 @@
 #include <utility>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/quasi_newton.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"

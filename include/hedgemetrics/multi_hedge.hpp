@@ -22,9 +22,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/detail/small_dense.hpp"
 #include "hedgemetrics/detail/streaming_qr.hpp"

@@ -31,8 +31,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
 
 namespace hedgemetrics {

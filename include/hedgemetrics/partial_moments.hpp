@@ -20,9 +20,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/downside_options.hpp"
 #include "hedgemetrics/series.hpp"
 

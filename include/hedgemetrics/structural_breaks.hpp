@@ -35,9 +35,9 @@
 #include <type_traits>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/hansen_1997.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/series.hpp"

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics {

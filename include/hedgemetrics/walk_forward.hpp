@@ -19,8 +19,8 @@
 #include <utility>
 #include <vector>
 
-#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/moments.hpp"
 #include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/downside.hpp"

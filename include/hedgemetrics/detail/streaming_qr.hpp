@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
-#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/series.hpp"
 
 namespace hedgemetrics::detail {
