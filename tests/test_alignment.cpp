@@ -22,26 +22,7 @@ using hm_test::show;
 
 namespace {
 
-/// Runs `call`, which must throw Exception with a message containing every one of `parts`.
-template <class Exception, class Call>
-void check_throws_containing(Call&& call, const std::vector<std::string>& parts) {
-  bool thrown = false;
-  try {
-    call();
-  } catch (const Exception& e) {
-    thrown = true;
-    const std::string message = e.what();
-    for (const auto& part : parts) {
-      CHECK_MESSAGE(message.find(part) != std::string::npos,
-                    "message \"" << message << "\" should contain \"" << part << "\"");
-    }
-  } catch (const std::exception& e) {
-    FAIL_CHECK("threw the wrong exception type: " << e.what());
-    return;
-  }
-  CHECK_MESSAGE(thrown,
-                "expected an exception whose message contains \"" << (parts.empty() ? "" : parts[0]) << "\"");
-}
+using hm_test::check_throws_containing;
 
 std::vector<std::int64_t> times(std::initializer_list<std::int64_t> t) {
   return t;

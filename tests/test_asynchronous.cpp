@@ -29,24 +29,7 @@ using hm_test::show;
 
 namespace {
 
-template <class Exception, class Call>
-void check_throws_containing(Call&& call, const std::vector<std::string>& parts) {
-  bool thrown = false;
-  try {
-    call();
-  } catch (const Exception& e) {
-    thrown = true;
-    const std::string message = e.what();
-    for (const auto& part : parts) {
-      CHECK_MESSAGE(message.find(part) != std::string::npos,
-                    "message \"" << message << "\" should contain \"" << part << "\"");
-    }
-  } catch (const std::exception& e) {
-    FAIL_CHECK("threw the wrong exception type: " << e.what());
-    return;
-  }
-  CHECK_MESSAGE(thrown, "expected an exception containing \"" << (parts.empty() ? "" : parts[0]) << "\"");
-}
+using hm_test::check_throws_containing;
 
 ex::rational q(long numerator, long denominator = 1) {
   ex::rational r(numerator, denominator);

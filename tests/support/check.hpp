@@ -10,16 +10,40 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <iomanip>
 #include <limits>
 #include <random>
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "support/exact.hpp"
 
 namespace hm_test {
+
+/// Runs `call`, which must throw Exception with a message containing every one of `parts` (the function,
+/// the argument, the row: the library's errors name what is wrong).
+template <class Exception, class Call>
+void check_throws_containing(Call&& call, const std::vector<std::string>& parts) {
+  bool thrown = false;
+  try {
+    call();
+  } catch (const Exception& e) {
+    thrown = true;
+    const std::string message = e.what();
+    for (const auto& part : parts) {
+      CHECK_MESSAGE(message.find(part) != std::string::npos,
+                    "message \"" << message << "\" should contain \"" << part << "\"");
+    }
+  } catch (const std::exception& e) {
+    FAIL_CHECK("threw the wrong exception type: " << e.what());
+    return;
+  }
+  CHECK_MESSAGE(thrown,
+                "expected an exception whose message contains \"" << (parts.empty() ? "" : parts[0]) << "\"");
+}
 
 /// Issue 2, "Accuracy": every figure within 1e-11 relative of exact rational arithmetic on hard series.
 inline constexpr double figure_tolerance = 1e-11;
