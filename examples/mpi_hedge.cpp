@@ -8,19 +8,19 @@
 // rank makes its slice without the others', and every rank count sees the same series.
 //
 // Two reductions, both a single MPI_Allreduce:
-//  1. The 100-byte state. Each rank merges its blocks into one accumulator; the user operation (declared
+//  1. The 104-byte state. Each rank merges its blocks into one accumulator; the user operation (declared
 //     non-commutative, so that MPI combines the ranks in rank order) deserialises both operands, merges
 //     the lower rank's into the higher rank's place, and serialises the result. The fit equals one
 //     process's to rounding (1e-15 relative), but not to the bit for every rank count: MPI fixes the
 //     order of a non-commutative operation, not its bracketing ((r0·r1)·r2 or r0·(r1·r2) depends on the
 //     algorithm the library picks), and a floating-point merge is not associative.
 //  2. The fixed tree, bitwise reproducible. The series is cut into B blocks, whatever the number of ranks
-//     (rank r owns blocks [r·B/np, (r+1)·B/np)). The Allreduce carries B slots of 100 bytes; each rank
+//     (rank r owns blocks [r·B/np, (r+1)·B/np)). The Allreduce carries B slots of 104 bytes; each rank
 //     fills its own blocks' states and the operation fills each empty slot from the other operand, which
 //     is exactly associative and commutative. Every rank then merges the B states in block order into one
 //     accumulator, whose binary counter builds the same balanced tree as one process pushing the blocks
 //     in order. So the fit is bitwise the same for any number of ranks up to B, and bitwise that of a
-//     single process; the price is B·100 bytes on the wire instead of 100.
+//     single process; the price is B·104 bytes on the wire instead of 104.
 //     One more condition for the bit: fit_hedge's kernel starts its internal blocks on 64-byte boundaries
 //     of the data's address, so the same pairs at another address round differently (in the last bit).
 //     Every block here therefore starts on a 64-byte boundary, in every rank's slice and in the single
@@ -265,7 +265,7 @@ int main(int argc, char** argv) {
     }
     const double t1 = MPI_Wtime();
 
-    // Reduction 1: the 100-byte state.
+    // Reduction 1: the 104-byte state.
     std::vector<std::uint8_t> state = mine.serialize();
     MPI_Allreduce(MPI_IN_PLACE, state.data(), 1, state_type, merge_op, MPI_COMM_WORLD);
     by_state = accumulator::deserialize(state).fit();
@@ -305,7 +305,7 @@ int main(int argc, char** argv) {
                 by_tree.ratio_standard_error);
     std::printf("fixed-tree fit bits: %s\n", mine_bits.c_str());
     std::printf("ranks holding a different fit: %d\n", disagree);
-    std::printf("100-byte state vs fixed tree: largest relative difference %.3g\n",
+    std::printf("104-byte state vs fixed tree: largest relative difference %.3g\n",
                 largest_difference(by_state, by_tree));
     std::printf(
         "seconds (best of %d, slowest rank): accumulate %.6f, allreduce of the state %.6f, "

@@ -2,8 +2,8 @@
 // Fuzz target: hedge_accumulator::deserialize on arbitrary bytes.
 //
 // The first byte chooses how the rest is presented: as it is (so the size, magic, version and checksum
-// checks are exercised), or as the 96 bytes before the checksum with the magic and version written in and
-// the CRC-32 computed (so that the fuzzer reaches the checks of the state itself, which a checksum would
+// checks are exercised), or as the 100 bytes before the checksum (format version 2: the ten values and the
+// two scale exponents) with the magic and version written in and the CRC-32 computed (so that the fuzzer reaches the checks of the state itself, which a checksum would
 // otherwise hide from it).
 //
 // Contract: deserialize either throws std::invalid_argument with a non-empty message, or returns an
@@ -11,13 +11,14 @@
 //  - the figures of fit() are in range: variances ≥ 0, |correlation| ≤ 1 with Cov² ≤ Var(S)·Var(F),
 //    residual variance ≤ exposure variance, effectiveness in [0, 1] or NaN, the ratio's sign that of the
 //    covariance and h* = Cov/Var(F);
-//  - serialize(deserialize(b)) == b;
+//  - serialize(deserialize(b)) == b (for version 1 bytes, b rewritten as version 2 with scales 0);
 //  - merge with itself doubles the count without wrapping, keeps h*, R² and ρ (the same sample twice), and
 //    keeps the figures in range.
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <limits>
 #include <optional>
@@ -149,7 +150,16 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   if (fit.n != count) fuzz::fail("fit().n is not count()");
   check_fit(fit, "deserialized state");
 
-  if (acc->serialize() != bytes) fuzz::fail("serialize(deserialize(b)) != b");
+  // Format version 1 (100 bytes) is written back as version 2: the same values with scales 0.
+  std::vector<std::uint8_t> expected = bytes;
+  if (bytes.size() == accumulator::serialized_size_v1) {
+    expected.assign(bytes.begin(), bytes.begin() + 96);
+    expected[4] = accumulator::format_version & 0xFFU;
+    expected.resize(100, 0);
+    const std::uint32_t crc = crc32(expected.data(), expected.size());
+    for (unsigned k = 0; k < 4; ++k) expected.push_back(static_cast<std::uint8_t>(crc >> (8U * k)));
+  }
+  if (acc->serialize() != expected) fuzz::fail("serialize(deserialize(b)) != b");
 
   accumulator twice = *acc;
   if (count > std::numeric_limits<std::uint64_t>::max() / 2) {
@@ -167,13 +177,29 @@ int fuzz::test_one(const std::uint8_t* data, std::size_t size) {
   // The same sample twice: the scale-free figures do not change (beyond the 1e-9 by which deserialize lets a
   // stored ratio differ from S_SF/S_FF, as check_fit does: merge recomputes the ratio).
   const double tolerance = 1e-9;
-  // As in check_fit; a quotient of square roots, which does not overflow where Var F is subnormal.
-  const double ratio_scale = std::sqrt(fit.exposure_variance) / std::sqrt(fit.hedge_variance);
+  // As in check_fit; a quotient of square roots, which does not overflow where Var F is subnormal. Where a
+  // variance is +inf (a scaled state of data near 1e300), the same quotient from the stored scaled sums:
+  // √(S_SS/S_FF)·2^(scale_x − scale_y).
+  double ratio_scale = std::sqrt(fit.exposure_variance) / std::sqrt(fit.hedge_variance);
+  if (!std::isfinite(fit.exposure_variance) || !std::isfinite(fit.hedge_variance)) {
+    const auto stored = [&](std::size_t at) {
+      std::uint64_t bits = 0;
+      for (unsigned k = 0; k < 8; ++k) bits |= static_cast<std::uint64_t>(expected[at + k]) << (8U * k);
+      double v = 0;
+      std::memcpy(&v, &bits, sizeof v);
+      return v;
+    };
+    const auto scale = [&](std::size_t at) {
+      return static_cast<int>(static_cast<std::int16_t>(expected[at] | (expected[at + 1] << 8U)));
+    };
+    ratio_scale =
+        std::ldexp(std::sqrt(stored(16 + 4 * 8)) / std::sqrt(stored(16 + 5 * 8)), scale(96) - scale(98));
+  }
   // Where a variance underflowed (below DBL_MIN), the scale is lost, as in check_fit: no test of the ratio.
   const bool scale_known = fit.exposure_variance >= DBL_MIN && fit.hedge_variance >= DBL_MIN;
   const bool ratio_kept =
       !scale_known || close(fit.ratio, fit2.ratio, tolerance) ||
-      (std::isfinite(ratio_scale) && std::fabs(fit.ratio - fit2.ratio) <= tolerance * ratio_scale);
+      std::fabs(fit.ratio - fit2.ratio) <= tolerance * ratio_scale;  // (+inf: a scale beyond DBL_MAX)
   // R² and ρ lie in [0, 1] and [−1, 1]: held to an absolute 1e-9 (relatively, 0 against 1e-321 would differ).
   const auto same = [tolerance](double a, double b) {
     return (std::isnan(a) && std::isnan(b)) || std::fabs(a - b) <= tolerance;

@@ -57,8 +57,9 @@ for name, text in CSV.items():
     write("fuzz_price_csv", name, text)
 
 
-# ---- fuzz_accumulator: serialized states (format version 1) -------------------------------------------
-def state(xs, ys, policy=0, nonfinite=False):
+# ---- fuzz_accumulator: serialized states (format version 2; a few in version 1) -------------------------
+def state(xs, ys, policy=0, nonfinite=False, version=2, scale_x=0, scale_y=0):
+    """The state of pairs (xs·2^scale_x, ys·2^scale_y): the sums are of the scaled values xs, ys."""
     n = len(xs)
     mx = sum(xs) / n if n else 0.0
     my = sum(ys) / n if n else 0.0
@@ -67,9 +68,11 @@ def state(xs, ys, policy=0, nonfinite=False):
     sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
     ratio = sxy / syy if syy > 0 else 0.0
     ssr = sum(((x - mx) - ratio * (y - my)) ** 2 for x, y in zip(xs, ys))
-    body = b"HMAC" + struct.pack("<HHQ", 1, (1 if nonfinite else 0) | (policy << 1), n)
+    body = b"HMAC" + struct.pack("<HHQ", version, (1 if nonfinite else 0) | (policy << 1), n)
     values = (0.0,) * 10 if nonfinite else (mx, 0.0, my, 0.0, sxx, syy, sxy, ratio, 0.0, ssr)
     body += struct.pack("<10d", *values)
+    if version >= 2:
+        body += struct.pack("<hh", scale_x, scale_y)
     return body + struct.pack("<I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
@@ -85,11 +88,18 @@ STATES = {
     "constant_hedge": state([1.0, 2.0, 4.0], [3.0, 3.0, 3.0]),
     "nan_state": state([1.0, 2.0], [1.0, 2.0], nonfinite=True),
     "large_1e150": state([x * 1e150 for x in (1.0, 2.0, 4.0, 3.0)], [x * 1e150 for x in (1.0, 3.0, 4.0, 2.0)]),
+    # Exposures near 1e200 (2^665), hedges near 1e-160 (2^-531): summarised at those scales.
+    "scaled_1e200_1e-160": state([1.0, 2.0, 4.0, 3.0], [1.0, 3.0, 4.0, 2.0], scale_x=665, scale_y=-531),
 }
 for name, blob in STATES.items():
-    write("fuzz_accumulator", name + ".raw", b"\x00" + blob)          # as it is, checksum included
-    write("fuzz_accumulator", name + ".fixed", b"\x01" + blob[:96])   # checksum recomputed by the target
-write("fuzz_accumulator", "short.raw", b"\x00HMAC\x01\x00")
+    write("fuzz_accumulator", name + ".raw", b"\x00" + blob)           # as it is, checksum included
+    write("fuzz_accumulator", name + ".fixed", b"\x01" + blob[:100])   # checksum recomputed by the target
+for name in ("hull", "one_pair", "nan_state"):  # format version 1 (100 bytes, no scales), still read
+    write("fuzz_accumulator", name + "_v1.raw", b"\x00" + dict(hull=state(HULL_DS, HULL_DF, version=1),
+                                                            one_pair=state([1.5], [2.5], version=1),
+                                                            nan_state=state([1.0, 2.0], [1.0, 2.0], nonfinite=True,
+                                                                            version=1))[name])
+write("fuzz_accumulator", "short.raw", b"\x00HMAC\x02\x00")
 
 
 # ---- fuzz_estimators: byte 0 function, 1 encoding, 2 exponent, 3 parameter, then the values ------------

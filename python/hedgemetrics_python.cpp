@@ -692,7 +692,7 @@ PYBIND11_MODULE(hedgemetrics, m) {
   py::class_<accumulator>(
       m, "HedgeAccumulator",
       "hedgemetrics::hedge_accumulator<double>: fit_hedge's figures built up pair by pair or\n"
-      "batch by batch, merged across threads, processes and machines, pickled in 100 bytes.")
+      "batch by batch, merged across threads, processes and machines, pickled in 104 bytes.")
       .def(py::init([](const std::string& missing) { return accumulator(missing_of(missing)); }),
            py::arg("missing") = "propagate")
       .def(
@@ -715,7 +715,7 @@ PYBIND11_MODULE(hedgemetrics, m) {
           "The HedgeFit of all pairs so far.")
       .def_property_readonly("count", &accumulator::count, "Pairs in the estimate.")
       .def_property_readonly("missing", [](const accumulator& acc) { return missing_name(acc.policy()); })
-      .def("serialize", &serialize, "The state as 100 bytes (see hedge_accumulator::serialize).")
+      .def("serialize", &serialize, "The state as 104 bytes (see hedge_accumulator::serialize).")
       .def_static("deserialize", &deserialize, py::arg("data"),
                   "Reads what serialize() wrote; ValueError if damaged.")
       .def("__len__", &accumulator::count)

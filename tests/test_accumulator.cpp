@@ -58,6 +58,13 @@ std::uint64_t little_endian(const std::vector<std::uint8_t>& bytes, std::size_t 
   return v;
 }
 
+/// Writes the CRC-32 of everything before the last four bytes into them.
+void reseal(std::vector<std::uint8_t>& bytes) {
+  const std::size_t at = bytes.size() - 4;
+  const std::uint32_t crc = reference_crc32(bytes.data(), at);
+  for (unsigned k = 0; k < 4; ++k) bytes[at + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
+}
+
 }  // namespace
 
 TEST_CASE("reference CRC-32 gives the catalogued check value") {
@@ -176,14 +183,17 @@ TEST_CASE("serialisation: layout, round trip, and damaged bytes are errors") {
   acc.push(p.exposure, p.hedge);
   const auto bytes = acc.serialize();
   REQUIRE(bytes.size() == hm::hedge_accumulator<>::serialized_size);
-  REQUIRE(bytes.size() == 100);
+  REQUIRE(bytes.size() == 104);
 
-  // The layout, byte by byte: magic, version 1, flags (policy omit = 1 in bits 1-2), count, CRC-32.
+  // The layout, byte by byte: magic, version 2, flags (policy omit = 1 in bits 1-2), count, ten values, the
+  // two scales (0: data of ordinary size), CRC-32.
   CHECK(std::string(bytes.begin(), bytes.begin() + 4) == "HMAC");
-  CHECK(little_endian(bytes, 4, 2) == 1);
+  CHECK(little_endian(bytes, 4, 2) == 2);
   CHECK(little_endian(bytes, 6, 2) == (1U << 1U));
   CHECK(little_endian(bytes, 8, 8) == n);
-  CHECK(little_endian(bytes, 96, 4) == reference_crc32(bytes.data(), 96));
+  CHECK(little_endian(bytes, 96, 2) == 0);
+  CHECK(little_endian(bytes, 98, 2) == 0);
+  CHECK(little_endian(bytes, 100, 4) == reference_crc32(bytes.data(), 100));
 
   const auto back = hm::hedge_accumulator<>::deserialize(bytes);
   CHECK(back.count() == n);
@@ -207,26 +217,27 @@ TEST_CASE("serialisation: layout, round trip, and damaged bytes are errors") {
   CHECK(caught == bytes.size() * 8);
 
   CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(bytes.data(), 99),
-                       doctest::Contains("expected 100 bytes, got 99"), std::invalid_argument);
+                       doctest::Contains("expected 104 bytes (format version 2; 100 for version 1), got 99"),
+                       std::invalid_argument);
   auto foreign = bytes;
   foreign[0] = 'X';
   CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(foreign), doctest::Contains("bad magic"),
                        std::invalid_argument);
   auto future = bytes;
-  future[4] = 2;
+  future[4] = 3;
   CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(future),
-                       doctest::Contains("format version 2"), std::invalid_argument);
+                       doctest::Contains("format version 3 is not supported"), std::invalid_argument);
   auto damaged = bytes;
   damaged[40] ^= 0x10U;
   CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(damaged),
                        doctest::Contains("checksum mismatch"), std::invalid_argument);
 
   // A state that passes the checksum but cannot exist: a negative sum of squares, re-signed.
-  std::array<std::uint8_t, 100> forged{};
+  std::array<std::uint8_t, 104> forged{};
   std::copy(bytes.begin(), bytes.end(), forged.begin());
   forged[16 + 4 * 8 + 7] ^= 0x80U;  // the sign bit of S_SS (fifth value)
-  const std::uint32_t crc = reference_crc32(forged.data(), 96);
-  for (unsigned k = 0; k < 4; ++k) forged[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
+  const std::uint32_t crc = reference_crc32(forged.data(), 100);
+  for (unsigned k = 0; k < 4; ++k) forged[100 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
   CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(forged.data(), forged.size()),
                        doctest::Contains("negative"), std::invalid_argument);
 }
@@ -260,8 +271,7 @@ std::vector<std::uint8_t> forged_state(std::vector<std::uint8_t> bytes, int fiel
       bytes[16 + 8 * static_cast<std::size_t>(field) + k] =
           static_cast<std::uint8_t>((bits >> (8U * k)) & 0xFFU);
   }
-  const std::uint32_t crc = reference_crc32(bytes.data(), 96);
-  for (unsigned k = 0; k < 4; ++k) bytes[96 + k] = static_cast<std::uint8_t>((crc >> (8U * k)) & 0xFFU);
+  reseal(bytes);
   return bytes;
 }
 
@@ -380,4 +390,70 @@ TEST_CASE("merge throws rather than let the count wrap") {
     small.merge(hm::hedge_accumulator<>());
     CHECK(small.count() == 10);
   }
+}
+
+TEST_CASE("format version 1 (100 bytes, no scales) is still read, as scales 0") {
+  const auto p = hm_test::near_1e7<double>(2000, 0xacc7U);
+  hm::hedge_accumulator<> acc;
+  acc.push(p.exposure, p.hedge);
+  const auto v2 = acc.serialize();
+  // Version 1 is version 2 without the four bytes of scales, with version 1 in its header.
+  std::vector<std::uint8_t> v1(v2.begin(), v2.begin() + 96);
+  v1.resize(100);
+  v1[4] = 1;
+  reseal(v1);
+  const auto back = hm::hedge_accumulator<>::deserialize(v1);
+  check_same_fit("version 1", back.fit(), acc.fit(), 0.0);
+  CHECK(back.serialize() == v2);
+  // A version 1 header on 104 bytes, or version 2 on 100, is an error naming both.
+  auto long_v1 = v2;
+  long_v1[4] = 1;
+  reseal(long_v1);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(long_v1),
+                       doctest::Contains("format version 1 has 100 bytes, got 104"), std::invalid_argument);
+  auto short_v2 = v1;
+  short_v2[4] = 2;
+  reseal(short_v2);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(short_v2),
+                       doctest::Contains("format version 2 has 104 bytes, got 100"), std::invalid_argument);
+}
+
+TEST_CASE("scaled states: serialised with their powers of two, and impossible scales refused") {
+  // Exposures near 1e200 (squares overflow), hedges near 1e-160 (squares underflow): the blocks are
+  // summarised at scales 2^k, one per series.
+  hm::hedge_accumulator<> big;
+  for (int i = 0; i < 600; ++i)
+    big.push(1e200 * (std::sin(i) + 2), 1e-160 * (std::sin(i) + 0.1 * std::cos(i)));
+  const auto bytes = big.serialize();
+  const auto scale_x = static_cast<std::int16_t>(little_endian(bytes, 96, 2));
+  const auto scale_y = static_cast<std::int16_t>(little_endian(bytes, 98, 2));
+  CHECK(scale_x > 600);   // 1e200 ≈ 2^664
+  CHECK(scale_y < -500);  // 1e-160 ≈ 2^-531
+  const auto fit = big.fit();
+  CHECK(std::isinf(fit.exposure_variance));  // about 0.5e400: beyond DBL_MAX, as the contract says
+  CHECK(fit.hedge_variance > 1e-321);        // about 0.5e-320: a subnormal (the plain sums would give 0)
+  CHECK(fit.hedge_variance < 1e-319);
+  CHECK(fit.effectiveness > 0.98);
+  CHECK(fit.effectiveness < 1);
+  const auto back = hm::hedge_accumulator<>::deserialize(bytes);
+  const auto back_fit = back.fit();
+  CHECK(back_fit.ratio == fit.ratio);
+  CHECK(back_fit.effectiveness == fit.effectiveness);
+  CHECK(back_fit.residual_variance == fit.residual_variance);
+  CHECK(back_fit.hedge_variance == fit.hedge_variance);
+  CHECK(back.serialize() == bytes);
+
+  auto forged = bytes;
+  forged[96] = static_cast<std::uint8_t>(2000 & 0xFF);  // scale_x = 2000
+  forged[97] = static_cast<std::uint8_t>(2000 >> 8);
+  reseal(forged);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(forged),
+                       doctest::Contains("scale_x = 2000 is beyond ±1100"), std::invalid_argument);
+  auto empty = hm::hedge_accumulator<>().serialize();
+  empty[98] = 0xFF;  // scale_y = −1
+  empty[99] = 0xFF;
+  reseal(empty);
+  CHECK_THROWS_WITH_AS((void)hm::hedge_accumulator<>::deserialize(empty),
+                       doctest::Contains("an empty state has scale_y = -1 (must be 0)"),
+                       std::invalid_argument);
 }

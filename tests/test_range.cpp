@@ -4,6 +4,7 @@
 // where its magnitude exceeds DBL_MAX, a subnormal or 0 where it is below the smallest normal double; the
 // scale-free figures stay exact. Independent answers: exact rational arithmetic (GMP) on the very inputs
 // the library sees, whatever their scale; property checks: scale invariance and k²-scaling.
+#include <hedgemetrics/accumulator.hpp>
 #include <hedgemetrics/basis.hpp>
 #include <hedgemetrics/descriptive.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
@@ -90,9 +91,7 @@ void check_describe(const std::string& label, const std::vector<double>& x) {
   check_in_range(label + " max", got.max, want.max);
 }
 
-void check_fit(const std::string& label, const std::vector<double>& s, const std::vector<double>& f) {
-  const auto got = hm::fit_hedge(s, f);
-  const auto want = ex::fit_hedge(s.data(), f.data(), s.size());
+void check_fit_figures(const std::string& label, const hm::hedge_fit<double>& got, const ex::fit& want) {
   INFO(label);
   check_in_range(label + " ratio", got.ratio, want.ratio);
   check_in_range(label + " effectiveness", got.effectiveness, want.effectiveness);
@@ -108,6 +107,10 @@ void check_fit(const std::string& label, const std::vector<double>& s, const std
   check_in_range(label + " ratio_standard_error", got.ratio_standard_error, want.ratio_standard_error);
   check_in_range(label + " intercept_standard_error", got.intercept_standard_error,
                  want.intercept_standard_error);
+}
+
+void check_fit(const std::string& label, const std::vector<double>& s, const std::vector<double>& f) {
+  check_fit_figures(label, hm::fit_hedge(s, f), ex::fit_hedge(s.data(), f.data(), s.size()));
 }
 
 }  // namespace
@@ -928,4 +931,113 @@ TEST_CASE("walk_forward: the rolling, EWMA and expanding strategies inherit the 
     CHECK(bad == 0);
   }
   CHECK(checked == 3);
+}
+
+// ------------------------------------------------------------------------------------- hedge_accumulator
+
+namespace {
+
+/// n pairs of an ordinary cross hedge (R² about 0.8), exposure × ks + shift_s·ks, hedge × kf + shift_f·kf.
+std::pair<std::vector<double>, std::vector<double>> cross_hedge(hm_test::random_source& random, std::size_t n,
+                                                                double ks, double kf, double shift_s,
+                                                                double shift_f) {
+  std::vector<double> s(n), f(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double z = random.symmetric();
+    f[i] = (z + shift_f) * kf;
+    s[i] = (0.9 * z + 0.4 * random.symmetric() + shift_s) * ks;
+  }
+  return {s, f};
+}
+
+hm::hedge_accumulator<> pushed_one_by_one(const std::vector<double>& s, const std::vector<double>& f,
+                                          std::size_t begin, std::size_t end) {
+  hm::hedge_accumulator<> acc;
+  for (std::size_t i = begin; i < end; ++i) acc.push(s[i], f[i]);
+  return acc;
+}
+
+}  // namespace
+
+TEST_CASE("hedge_accumulator: exact at every scale, by pushes, by series, merged and serialised") {
+  hm_test::random_source random(47);
+  for (int trial = 0; trial < 30; ++trial) {
+    const double ks = std::ldexp(1.0 + random.uniform(), static_cast<int>(random.integer(-1040, 1000)));
+    const double kf = std::ldexp(1.0 + random.uniform(), static_cast<int>(random.integer(-1040, 1000)));
+    const double shift_s = random.symmetric() * 10;
+    const double shift_f = random.symmetric() * 10;
+    const std::size_t n = 700;  // two full blocks of 256 pushes and a partial one
+    const auto [s, f] = cross_hedge(random, n, ks, kf, shift_s, shift_f);
+    const std::string label = "exposure x " + hm_test::show(ks) + " hedge x " + hm_test::show(kf);
+    const auto want = ex::fit_hedge(s.data(), f.data(), n);
+
+    check_fit_figures(label + ", pushes", pushed_one_by_one(s, f, 0, n).fit(), want);
+    hm::hedge_accumulator<> by_series;
+    by_series.push(s, f);
+    check_fit_figures(label + ", one series push", by_series.fit(), want);
+    // Three parts, each through its 104 bytes, merged out of order.
+    auto total = hm::hedge_accumulator<>::deserialize(pushed_one_by_one(s, f, 450, n).serialize());
+    total.merge(hm::hedge_accumulator<>::deserialize(pushed_one_by_one(s, f, 0, 300).serialize()));
+    total.merge(hm::hedge_accumulator<>::deserialize(pushed_one_by_one(s, f, 300, 450).serialize()));
+    check_fit_figures(label + ", three serialised parts merged", total.fit(), want);
+  }
+}
+
+TEST_CASE("hedge_accumulator: samples at different scales merge on the coarser one") {
+  hm_test::random_source random(53);
+  // Blocks whose levels are +1e301 and −1e301 (the gap between their means overflows a plain merge), a
+  // tiny sample beside a huge one, and each series at its own scale. (Not a level shift 1e10 times the
+  // noise: its near-perfect hedge, 1 − R² = 1e-20, loses 1e-7 of the residual sum to the merge's gap term
+  // at any scale, ordinary ones included.)
+  struct part_scales {
+    double ks, kf, shift_s, shift_f;
+  };
+  const std::vector<std::pair<part_scales, part_scales>> cases = {
+      {{1e300, 1e300, 10, 10}, {1e300, 1e300, -10, -10}},  {{1e307, 1e300, 10, -10}, {1e307, 1e300, -10, 10}},
+      {{1e-300, 1e-300, 0.5, -0.5}, {1e300, 1e300, 3, 2}}, {{1e300, 1e-300, 0, 0}, {1e250, 1e-250, 1, -1}},
+      {{1.0, 1.0, 0.0, 0.0}, {1e200, 1e-200, 5, -5}},      {{3e-310, 2e-310, 1, 1}, {1e-290, 1e-290, 1, 1}},
+  };
+  for (const auto& [a, b] : cases) {
+    auto [s, f] = cross_hedge(random, 400, a.ks, a.kf, a.shift_s, a.shift_f);
+    const auto [s2, f2] = cross_hedge(random, 300, b.ks, b.kf, b.shift_s, b.shift_f);
+    s.insert(s.end(), s2.begin(), s2.end());
+    f.insert(f.end(), f2.begin(), f2.end());
+    const std::string label = "parts x " + hm_test::show(a.ks) + "/" + hm_test::show(a.kf) + " and x " +
+                              hm_test::show(b.ks) + "/" + hm_test::show(b.kf);
+    const auto want = ex::fit_hedge(s.data(), f.data(), s.size());
+    check_fit_figures(label + ", pushes", pushed_one_by_one(s, f, 0, s.size()).fit(), want);
+    auto first = pushed_one_by_one(s, f, 0, 400);
+    first.merge(hm::hedge_accumulator<>::deserialize(pushed_one_by_one(s, f, 400, s.size()).serialize()));
+    check_fit_figures(label + ", merged", first.fit(), want);
+    auto second = pushed_one_by_one(s, f, 400, s.size());
+    second.merge(pushed_one_by_one(s, f, 0, 400));
+    check_fit_figures(label + ", merged the other way", second.fit(), want);
+  }
+}
+
+TEST_CASE("hedge_accumulator: powers of two scale each figure by its own power, bit for bit") {
+  hm_test::random_source random(59);
+  const auto [s, f] = cross_hedge(random, 600, 1.0, 1.0, 0.2, -0.1);
+  const auto base = pushed_one_by_one(s, f, 0, s.size()).fit();
+  for (const int ps : {-1010, -700, -300, 0, 300, 700, 1000}) {
+    for (const int pf : {-1000, 0, 1000}) {
+      std::vector<double> ss(s.size()), ff(f.size());
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        ss[i] = std::ldexp(s[i], ps);
+        ff[i] = std::ldexp(f[i], pf);
+      }
+      const auto fit = pushed_one_by_one(ss, ff, 0, ss.size()).fit();
+      INFO("exposure x 2^" << ps << ", hedge x 2^" << pf);
+      // Where a series was scaled (|p| > 64), its block sums are formed from the same mantissas as base's:
+      // each figure within a few roundings of base's, times its power of two.
+      CHECK_MESSAGE(same_scaled(fit.ratio, std::ldexp(base.ratio, ps - pf), 1e-14), "ratio " << fit.ratio);
+      CHECK_MESSAGE(std::fabs(fit.effectiveness - base.effectiveness) <= 1e-14, "R2 " << fit.effectiveness);
+      CHECK_MESSAGE(same_scaled(fit.exposure_variance, std::ldexp(base.exposure_variance, 2 * ps), 1e-14),
+                    "variance " << fit.exposure_variance);
+      CHECK_MESSAGE(same_scaled(fit.covariance, std::ldexp(base.covariance, ps + pf), 1e-14),
+                    "covariance " << fit.covariance);
+      CHECK_MESSAGE(same_scaled(fit.residual_variance, std::ldexp(base.residual_variance, 2 * ps), 1e-13),
+                    "residual variance " << fit.residual_variance);
+    }
+  }
 }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "hedgemetrics/detail/comoments.hpp"
+#include "hedgemetrics/detail/range.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -43,11 +44,15 @@ class hedge_accumulator {
       "data");
 
  public:
-  /// The format version written by serialize(); deserialize() reads this version.
-  static constexpr std::uint16_t format_version = 1;
-  /// Bytes in a serialised accumulator: magic 4, version 2, flags 2, count 8, ten binary64 values 80,
-  /// CRC-32 4.
-  static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 10 * 8 + 4;
+  /// The format version written by serialize(); deserialize() reads it and version 1.
+  static constexpr std::uint16_t format_version = 2;
+  /// Bytes in a serialised accumulator: magic 4, version 2, flags 2, count 8, ten binary64 values 80, the
+  /// two scale exponents 2 + 2, CRC-32 4.
+  static constexpr std::size_t serialized_size = 4 + 2 + 2 + 8 + 10 * 8 + 2 + 2 + 4;
+  /// Bytes of format version 1 (before the scale exponents), which deserialize() still reads.
+  static constexpr std::size_t serialized_size_v1 = 4 + 2 + 2 + 8 + 10 * 8 + 4;
+  /// The largest scale exponent a state can carry (data within the double range never need more).
+  static constexpr int largest_scale = 1100;
 
   /// An empty accumulator that treats non-finite values as `policy` says.
   explicit hedge_accumulator(missing_data policy = missing_data::propagate) noexcept : policy_(policy) {}
@@ -78,8 +83,8 @@ class hedge_accumulator {
     const auto s = detail::view_of(exposure, function, "exposure");
     const auto f = detail::view_of(hedge, function, "hedge");
     detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
-    const auto batch =
-        detail::compute_comoments<Real>(s.data(), f.data(), s.size(), policy_, function, "exposure", "hedge");
+    const auto batch = detail::compute_comoments_in_range<Real>(s.data(), f.data(), s.size(), policy_,
+                                                                function, "exposure", "hedge");
     seen_ += s.size();
     absorb(batch);
   }
@@ -100,6 +105,10 @@ class hedge_accumulator {
   }
 
   /// The minimum-variance hedge of everything pushed so far: the figures of fit_hedge on the same pairs.
+  ///
+  /// Range: the figures keep fit_hedge's range contract (README, "Range contract") on data anywhere in
+  /// the double range: each block of 256 pairs whose sums leave [2^-900, 2^900] is summarised again with
+  /// each series divided by a power of two, and states on different scales merge on the coarser one.
   [[nodiscard]] hedge_fit<Real> fit() const noexcept { return detail::fit_from(state()); }
 
   /// Pairs in the estimate (under omit, the complete ones).
@@ -108,11 +117,15 @@ class hedge_accumulator {
   /// How non-finite values are treated, as given to the constructor.
   [[nodiscard]] missing_data policy() const noexcept { return policy_; }
 
-  /// The state as 100 bytes: "HMAC", format version, flags, the count, ten IEEE-754 binary64 values,
-  /// all little-endian whatever the machine, and a CRC-32 (ISO-HDLC, as zlib) of the bytes before it.
-  /// A `long double` accumulator is written in binary64: the figures keep double precision.
+  /// The state as 104 bytes: "HMAC", format version 2, flags, the count, ten IEEE-754 binary64 values
+  /// (the means, their low parts, S_SS, S_FF, S_SF, the reference ratio and its low part, the residual
+  /// sum), the power-of-two scale of each series as a signed 16-bit integer (the values are of the data
+  /// divided by 2^scale_x and 2^scale_y; 0 for data of ordinary size), all little-endian whatever the
+  /// machine, and a CRC-32 (ISO-HDLC, as zlib) of the bytes before it. A `long double` accumulator is
+  /// written in binary64: the figures keep double precision.
   [[nodiscard]] std::vector<std::uint8_t> serialize() const {
-    const detail::comoments<Real> total = state();
+    const detail::scaled_comoments<Real> scaled = state();
+    const detail::comoments<Real>& total = scaled.c;
     std::vector<std::uint8_t> bytes;
     bytes.reserve(serialized_size);
     const char magic[4] = {'H', 'M', 'A', 'C'};
@@ -126,6 +139,8 @@ class hedge_accumulator {
                    total.ratio, total.ratio_tail, total.ssr}) {
       put(bytes, bits_of(static_cast<double>(v)), 8);
     }
+    for (int scale : {scaled.scale_x, scaled.scale_y})
+      put(bytes, static_cast<std::uint16_t>(static_cast<std::int16_t>(scale)), 2);
     put(bytes, crc32(bytes.data(), bytes.size()), 4);
     return bytes;
   }
@@ -136,23 +151,33 @@ class hedge_accumulator {
   ///         value: a negative sum of squares, a non-finite value in a state not marked NaN, sums in a
   ///         state of fewer than two pairs, |sxy| > √(sxx·syy), ssr > sxx, a ratio that is not sxy/syy
   ///         (sign, or beyond rounding), a NaN state with sums or a count of 0, a count beyond size_t.
-  ///         Each check allows for rounding (relative 2^-30; 2^-20 for the ratio).
+  ///         Each check allows for rounding (relative 2^-30; 2^-20 for the ratio). A scale exponent beyond
+  ///         ±largest_scale, a scale other than 0 in an empty or NaN state, or means that the scales put
+  ///         beyond the double range, are refused too.
+  ///         Format version 1 (100 bytes, no scales: data of ordinary size) is read as scales 0.
   [[nodiscard]] static hedge_accumulator deserialize(const std::uint8_t* data, std::size_t size) {
     constexpr const char* function = "hedgemetrics::hedge_accumulator::deserialize";
     const auto fail = [&](const std::string& why) {
       HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": " + why));
     };
-    if (data == nullptr || size != serialized_size) {
-      fail("expected " + std::to_string(serialized_size) + " bytes, got " + std::to_string(size));
+    if (data == nullptr || (size != serialized_size && size != serialized_size_v1)) {
+      fail("expected " + std::to_string(serialized_size) + " bytes (format version " +
+           std::to_string(format_version) + "; " + std::to_string(serialized_size_v1) +
+           " for version 1), got " + std::to_string(size));
     }
     if (std::memcmp(data, "HMAC", 4) != 0) fail("these bytes are not a hedge_accumulator (bad magic)");
     const auto version = static_cast<std::uint16_t>(get(data + 4, 2));
-    if (version != format_version) {
-      fail("format version " + std::to_string(version) + " is not supported (this build reads version " +
-           std::to_string(format_version) + ")");
+    if (version != 1 && version != format_version) {
+      fail("format version " + std::to_string(version) +
+           " is not supported (this build reads versions 1 and " + std::to_string(format_version) + ")");
     }
-    const auto stored_crc = static_cast<std::uint32_t>(get(data + serialized_size - 4, 4));
-    const std::uint32_t computed_crc = crc32(data, serialized_size - 4);
+    const std::size_t expected_size = version == 1 ? serialized_size_v1 : serialized_size;
+    if (size != expected_size) {
+      fail("format version " + std::to_string(version) + " has " + std::to_string(expected_size) +
+           " bytes, got " + std::to_string(size));
+    }
+    const auto stored_crc = static_cast<std::uint32_t>(get(data + size - 4, 4));
+    const std::uint32_t computed_crc = crc32(data, size - 4);
     if (stored_crc != computed_crc) {
       fail("checksum mismatch (stored " + std::to_string(stored_crc) + ", computed " +
            std::to_string(computed_crc) + "): the bytes are damaged");
@@ -177,6 +202,31 @@ class hedge_accumulator {
     for (std::size_t k = 0; k < 10; ++k) {
       values[k] = double_of(get(data + 16 + 8 * k, 8));
       *fields[k] = static_cast<Real>(values[k]);
+    }
+    detail::scaled_comoments<Real> scaled;
+    if (version != 1) {
+      static constexpr const char* scale_names[2] = {"scale_x", "scale_y"};
+      int* scales[2] = {&scaled.scale_x, &scaled.scale_y};
+      for (std::size_t k = 0; k < 2; ++k) {
+        const auto raw = static_cast<std::uint16_t>(get(data + 96 + 2 * k, 2));
+        const int scale = raw < 0x8000U ? static_cast<int>(raw) : static_cast<int>(raw) - 0x10000;
+        if (scale > largest_scale || scale < -largest_scale) {
+          fail(std::string(scale_names[k]) + " = " + std::to_string(scale) + " is beyond ±" +
+               std::to_string(largest_scale) + " (data in the double range never need it)");
+        }
+        if (scale != 0 && (s.nonfinite || s.count == 0)) {
+          fail(std::string(s.nonfinite ? "a state marked NaN" : "an empty state") + " has " + scale_names[k] +
+               " = " + std::to_string(scale) + " (must be 0)");
+        }
+        *scales[k] = scale;
+      }
+      // Data in the double range have means in it: the scaled means times their powers of two are finite.
+      if (!s.nonfinite && (!std::isfinite(std::ldexp(values[0], scaled.scale_x)) ||
+                           !std::isfinite(std::ldexp(values[2], scaled.scale_y)))) {
+        fail("the means mean_x = " + detail::value_text(values[0]) + " × 2^" +
+             std::to_string(scaled.scale_x) + ", mean_y = " + detail::value_text(values[2]) + " × 2^" +
+             std::to_string(scaled.scale_y) + " are beyond the double range");
+      }
     }
     const auto text = [](double v) { return detail::value_text(v); };
     if (s.nonfinite) {
@@ -279,7 +329,8 @@ class hedge_accumulator {
       }
     }
     out.seen_ = s.count;
-    out.absorb(s);
+    scaled.c = s;
+    out.absorb(scaled);
     return out;
   }
 
@@ -292,30 +343,70 @@ class hedge_accumulator {
   static constexpr std::size_t buffer_length = 256;
 
   // Everything pushed so far as one state, without disturbing the pairwise merges still to come.
-  [[nodiscard]] detail::comoments<Real> state() const noexcept {
-    detail::comoments<Real> total;
+  [[nodiscard]] detail::scaled_comoments<Real> state() const noexcept {
+    detail::scaled_comoments<Real> total;
     if (nonfinite_) {
-      total.count = count_;
-      total.nonfinite = true;
+      total.c.count = count_;
+      total.c.nonfinite = true;
       return total;
     }
     total = merger_.finish();
     if (buffered_ > 0) {
-      total = detail::comoments<Real>::merge(
-          total, detail::careful_block_comoments<Real>(buffered_, buffer_x_, buffer_y_));
+      total = detail::scaled_comoments<Real>::merge(
+          total, in_range(detail::careful_block_comoments<Real>(buffered_, buffer_x_, buffer_y_), buffered_,
+                          buffer_x_, buffer_y_));
     }
     return total;
   }
 
   void flush() noexcept {
-    merger_.push(detail::block_comoments<Real>(buffered_, buffer_x_, buffer_y_, context_));
+    merger_.push(in_range(detail::block_comoments<Real>(buffered_, buffer_x_, buffer_y_, context_), buffered_,
+                          buffer_x_, buffer_y_));
     buffered_ = 0;
   }
 
-  void absorb(const detail::comoments<Real>& other) noexcept {
-    count_ += other.count;
-    if (other.nonfinite) nonfinite_ = true;
-    if (nonfinite_ || other.count == 0) return;
+  // A block's summary under the range contract (detail/range.hpp): kept as it is when its sums stayed in
+  // the safe band, else summarised again with each series divided by a power of two. Pushed pairs are
+  // finite, so a summary marked not finite is an overflow.
+  [[nodiscard]] static detail::scaled_comoments<Real> in_range(const detail::comoments<Real>& block,
+                                                               std::size_t m, const Real* x,
+                                                               const Real* y) noexcept {
+    detail::scaled_comoments<Real> out;
+    out.c = block;
+    const bool redo =
+        !block.finite || block.nonfinite ||
+        (block.count >= 2 && (detail::sum_out_of_range(block.sxx) || detail::sum_out_of_range(block.syy) ||
+                              detail::sum_out_of_range(block.ssr)));
+    if (!redo) return out;
+    return rescaled_block(block, m, x, y);
+  }
+
+  // The careful half of in_range, out of line (GCC, Clang): its 4 KiB of scaled copies would otherwise
+  // sit in flush()'s frame on every block.
+#if defined(__GNUC__)
+  __attribute__((noinline))
+#endif
+  [[nodiscard]] static detail::scaled_comoments<Real>
+  rescaled_block(const detail::comoments<Real>& block, std::size_t m, const Real* x, const Real* y) noexcept {
+    detail::scaled_comoments<Real> out;
+    out.c = block;
+    out.scale_x = detail::significant_exponent(detail::deviation_exponent<Real>(x, m));
+    out.scale_y = detail::significant_exponent(detail::deviation_exponent<Real>(y, m));
+    if (out.scale_x == 0 && out.scale_y == 0 && block.finite) return out;
+    Real sx[buffer_length];
+    Real sy[buffer_length];
+    for (std::size_t i = 0; i < m; ++i) {
+      sx[i] = std::ldexp(x[i], -out.scale_x);
+      sy[i] = std::ldexp(y[i], -out.scale_y);
+    }
+    out.c = detail::careful_block_comoments<Real>(m, sx, sy);
+    return out;
+  }
+
+  void absorb(const detail::scaled_comoments<Real>& other) noexcept {
+    count_ += other.c.count;
+    if (other.c.nonfinite) nonfinite_ = true;
+    if (nonfinite_ || other.c.count == 0) return;
     merger_.push(other);
   }
 
@@ -366,7 +457,7 @@ class hedge_accumulator {
     return ~crc;
   }
 
-  detail::pairwise_merger<detail::comoments<Real>> merger_;
+  detail::pairwise_merger<detail::scaled_comoments<Real>> merger_;
   detail::comoment_context<Real> context_;
   Real buffer_x_[buffer_length] = {};
   Real buffer_y_[buffer_length] = {};

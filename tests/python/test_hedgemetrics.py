@@ -190,7 +190,7 @@ def test_accumulator_state_is_100_bytes_and_round_trips_to_the_bit():
     damaged[40] ^= 0x10
     with pytest.raises(ValueError, match="checksum mismatch"):
         hm.HedgeAccumulator.deserialize(bytes(damaged))
-    with pytest.raises(ValueError, match="expected 100 bytes, got 99"):
+    with pytest.raises(ValueError, match=r"expected 104 bytes \(format version 2; 100 for version 1\), got 99"):
         hm.HedgeAccumulator.deserialize(blob[:99])
 
 

@@ -35,14 +35,26 @@ template <class Real>
   return (std::numeric_limits<Real>::max_exponent * 7) / 8 + 4;
 }
 
+/// 2^e as a constant (exact: repeated doubling or halving of a power of two).
+template <class Real>
+[[nodiscard]] constexpr Real power_of_two(int e) noexcept {
+  Real out = 1;
+  for (; e > 0; --e) out *= 2;
+  for (; e < 0; ++e) out /= 2;
+  return out;
+}
+
+/// The edges of the safe band, 2^safe and 2^-safe.
+template <class Real>
+inline constexpr Real safe_sum_upper = power_of_two<Real>(safe_sum_exponent<Real>());
+template <class Real>
+inline constexpr Real safe_sum_lower = power_of_two<Real>(-safe_sum_exponent<Real>());
+
 /// True when a sum of squares is 0, outside the safe band, or not finite: the figure may have lost digits
 /// to underflow or overflowed, so the data are summarised again at another scale.
 template <class Real>
 [[nodiscard]] bool sum_out_of_range(Real s) noexcept {
-  constexpr int e = safe_sum_exponent<Real>();
-  static const Real upper = std::ldexp(Real(1), e);
-  static const Real lower = std::ldexp(Real(1), -e);
-  return !(s >= lower && s <= upper);
+  return !(s >= safe_sum_lower<Real> && s <= safe_sum_upper<Real>);
 }
 
 /// The power of two by which a series is divided on the careful path: the exponent of its spread
@@ -147,6 +159,91 @@ struct scaled_comoments {
   int scale_y = 0;
   /// A ratio in the data's units, in the units of the scaled co-moments.
   [[nodiscard]] Real scaled_ratio(Real h) const noexcept { return std::ldexp(h, scale_y - scale_x); }
+
+  /// The same state on coarser scales (ex ≥ scale_x, ey ≥ scale_y): every field multiplied by its power of
+  /// two, exact unless it falls among the subnormals, where only parts far below the rounding of a state
+  /// summarised at those scales are lost. Where S_yy becomes negligible (below the safe band), the
+  /// reference ratio moves to 0 first (SSR_0 = SSR_r + r²·S_yy, an identity for the reference), so a ratio
+  /// against a vanished S_yy can neither overflow nor leave the residual sum behind.
+  [[nodiscard]] comoments<Real> on_scales(int ex, int ey) const noexcept {
+    comoments<Real> out = c;
+    const int dx = scale_x - ex;  // ≤ 0
+    const int dy = scale_y - ey;  // ≤ 0
+    if (dx == 0 && dy == 0) return out;
+    out.mean_x = std::ldexp(c.mean_x, dx);
+    out.tail_x = std::ldexp(c.tail_x, dx);
+    out.mean_y = std::ldexp(c.mean_y, dy);
+    out.tail_y = std::ldexp(c.tail_y, dy);
+    out.sxx = std::ldexp(c.sxx, 2 * dx);
+    out.syy = std::ldexp(c.syy, 2 * dy);
+    out.sxy = std::ldexp(c.sxy, dx + dy);
+    if (out.syy < safe_sum_lower<Real>) {
+      out.ssr = std::ldexp(c.ssr + (c.ratio * c.syy) * c.ratio, 2 * dx);
+      out.ratio = 0;
+      out.ratio_tail = 0;
+    } else {
+      out.ssr = std::ldexp(c.ssr, 2 * dx);
+      out.ratio = std::ldexp(c.ratio, dx - dy);
+      out.ratio_tail = std::ldexp(c.ratio_tail, dx - dy);
+    }
+    return out;
+  }
+
+  /// Combines two disjoint samples summarised on any scales (comoments::merge, Chan, Golub & LeVeque 1979),
+  /// under the range contract: on equal scales the plain merge, kept when its sums stay finite and below
+  /// 2^safe; otherwise both states are brought to the coarser scale of each series, and coarser still by
+  /// the gap between their means where that gap would overflow the between-sample term (two blocks of
+  /// values near +1e300 and −1e300), so every merged sum is finite and the figures scale back exactly.
+  [[nodiscard]] static scaled_comoments merge(const scaled_comoments& earlier,
+                                              const scaled_comoments& later) noexcept {
+    if (earlier.c.count == 0) return later;
+    if (later.c.count == 0) return earlier;
+    scaled_comoments out;
+    if ((earlier.scale_x == later.scale_x && earlier.scale_y == later.scale_y) || earlier.c.nonfinite ||
+        later.c.nonfinite) {
+      out.c = comoments<Real>::merge(earlier.c, later.c);
+      out.scale_x = earlier.scale_x;
+      out.scale_y = earlier.scale_y;
+      if (out.c.nonfinite || merged_in_range(out.c)) return out;
+    }
+    int ex = earlier.scale_x > later.scale_x ? earlier.scale_x : later.scale_x;
+    int ey = earlier.scale_y > later.scale_y ? earlier.scale_y : later.scale_y;
+    // The gap between the means on these scales, halved so that it cannot overflow; where it is large, a
+    // coarser scale by its exponent keeps (n_a·n_b/n)·δ² finite.
+    ex += gap_exponent(std::ldexp(earlier.c.mean_x, earlier.scale_x - ex),
+                       std::ldexp(later.c.mean_x, later.scale_x - ex));
+    ey += gap_exponent(std::ldexp(earlier.c.mean_y, earlier.scale_y - ey),
+                       std::ldexp(later.c.mean_y, later.scale_y - ey));
+    for (int attempt = 0;; ++attempt) {
+      out.c = comoments<Real>::merge(earlier.on_scales(ex, ey), later.on_scales(ex, ey));
+      out.scale_x = ex;
+      out.scale_y = ey;
+      if (attempt == 4 || out.c.nonfinite || merged_in_range(out.c)) break;
+      // Sums of two parts each near the top of the band: coarser by 2^64 where they left it.
+      constexpr Real upper = safe_sum_upper<Real>;
+      const bool x_out = !(out.c.sxx <= upper && out.c.ssr <= upper && std::isfinite(out.c.mean_x));
+      const bool y_out = !(out.c.syy <= upper && std::isfinite(out.c.mean_y));
+      ex += (x_out || !y_out) ? 64 : 0;
+      ey += (y_out || !x_out) ? 64 : 0;
+    }
+    return out;
+  }
+
+ private:
+  // Finite sums below 2^safe: nothing overflowed (merged parts that were in the band cannot underflow).
+  [[nodiscard]] static bool merged_in_range(const comoments<Real>& m) noexcept {
+    constexpr Real upper = safe_sum_upper<Real>;
+    return m.sxx <= upper && m.syy <= upper && std::fabs(m.sxy) <= upper && m.ssr <= upper &&
+           std::isfinite(m.mean_x) && std::isfinite(m.mean_y) && std::isfinite(m.ratio);
+  }
+  // The exponent of |later − earlier| where it is beyond 2^64 (0 otherwise): the extra scale it needs.
+  [[nodiscard]] static int gap_exponent(Real earlier, Real later) noexcept {
+    const Real half_gap = std::fabs(later / 2 - earlier / 2);
+    if (!(half_gap > 0)) return 0;
+    int e = 0;
+    static_cast<void>(std::frexp(half_gap, &e));
+    return e + 1 > 64 ? e + 1 : 0;
+  }
 };
 
 /// compute_comoments under the range contract (see the file comment).
