@@ -3,8 +3,9 @@
 /// Which instruction set the hot kernels run on, chosen once per process at run time.
 ///
 /// Every translation unit that includes hedgemetrics compiles each hot kernel (fit_hedge's block sweeps and
-/// ratio refinement, describe's moments, basis_risk, the accumulator) several times, each copy in a
-/// namespace of its own and for one instruction set exactly, whatever `-march` the unit is built with:
+/// ratio refinement, describe's moments, basis_risk, the accumulator, rolling_hedge's lane engine, the
+/// several-instrument fit's streaming QR) several times, each copy in a namespace of its own and for one
+/// instruction set exactly, whatever `-march` the unit is built with:
 ///
 /// | instruction_set | compiled for (GCC/Clang target)        | chosen when the CPU has     | doubles per vector |
 /// |-----------------|----------------------------------------|-----------------------------|--------------------|
@@ -24,8 +25,9 @@
 /// value and what the CPU has, since silently testing another path would defeat the point. In code,
 /// use_instruction_set() does the same and throws instead.
 ///
-/// Figures differ between paths only in the order of summation (lanes of 4, 8 or 16 partial sums): every
-/// accuracy bound the library documents holds on each.
+/// Figures differ between paths only in the order of summation (lanes of 4, 8 or 16 partial sums) and, on
+/// the sets with FMA, in products rounded once where another set rounds them twice: every accuracy bound
+/// the library documents holds on each.
 #ifndef HEDGEMETRICS_INSTRUCTION_SET_HPP
 #define HEDGEMETRICS_INSTRUCTION_SET_HPP
 

@@ -5,3 +5,8 @@ hedgemetrics::hedge_fit<double> fit_in_native_unit(const std::vector<double>& ex
                                                    const std::vector<double>& hedge) {
   return hedgemetrics::fit_hedge(exposure, hedge);
 }
+
+std::vector<double> qr_in_native_unit(const std::vector<double>& exposure,
+                                      const std::vector<double>& hedges) {
+  return streaming_qr_figures(exposure, hedges);
+}

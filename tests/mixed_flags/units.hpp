@@ -4,8 +4,12 @@
 #ifndef HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 #define HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 
+#include <hedgemetrics/detail/streaming_qr.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
 
+#include <Eigen/Core>
+
+#include <cstddef>
 #include <vector>
 
 /// fit_hedge in a unit built with -O2 and no -march (the x86-64 baseline).
@@ -14,5 +18,36 @@ hedgemetrics::hedge_fit<double> fit_in_baseline_unit(const std::vector<double>& 
 /// fit_hedge in a unit built with -O3 -march=native.
 hedgemetrics::hedge_fit<double> fit_in_native_unit(const std::vector<double>& exposure,
                                                    const std::vector<double>& hedge);
+
+/// The streaming QR of the several-instrument fit (detail/streaming_qr.hpp, the kernels of
+/// detail/qr_kernels.ipp) of `exposure` on the columns of `hedges` (column-major, exposure.size() rows), in
+/// the unit built with -O2 and no -march: [R Z]'s entries, column by column, then the residual sum of
+/// squares. (The streaming QR directly rather than multi_hedge.hpp's fit, which would add seconds of
+/// compile time to each unit for the same kernels.)
+std::vector<double> qr_in_baseline_unit(const std::vector<double>& exposure,
+                                        const std::vector<double>& hedges);
+/// The same in the unit built with -O3 -march=native.
+std::vector<double> qr_in_native_unit(const std::vector<double>& exposure, const std::vector<double>& hedges);
+
+namespace {
+
+/// The body of qr_in_*_unit, compiled in each unit.
+[[maybe_unused]] std::vector<double> streaming_qr_figures(const std::vector<double>& exposure,
+                                                          const std::vector<double>& hedges) {
+  const auto n = static_cast<Eigen::Index>(exposure.size());
+  const Eigen::Index k = n == 0 ? 0 : static_cast<Eigen::Index>(hedges.size()) / n;
+  const Eigen::Map<const Eigen::VectorXd> s(exposure.data(), n);
+  const Eigen::Map<const Eigen::MatrixXd> f(hedges.data(), n, k);
+  bool nonfinite = false;
+  Eigen::RowVectorXd hedge_shift, exposure_shift;
+  const auto state = hedgemetrics::detail::factor_rows<double>(
+      n, k, 1, [&](Eigen::Index) { return s; }, [&](Eigen::Index j) { return f.col(j); },
+      hedgemetrics::missing_data::raise, "streaming_qr_figures", nonfinite, hedge_shift, exposure_shift);
+  std::vector<double> out(state.r.data(), state.r.data() + state.r.size());
+  out.push_back(state.residual_ss(0));
+  return out;
+}
+
+}  // namespace
 
 #endif  // HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP

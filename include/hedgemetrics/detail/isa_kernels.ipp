@@ -11,6 +11,7 @@ namespace hedgemetrics::detail::HEDGEMETRICS_ISA_NAMESPACE {
 #include "hedgemetrics/detail/comoment_kernels.ipp"
 #include "hedgemetrics/detail/moment_kernels.ipp"
 #include "hedgemetrics/detail/window_lane_kernels.ipp"
+#include "hedgemetrics/detail/qr_kernels.ipp"
 }  // namespace hedgemetrics::detail::HEDGEMETRICS_ISA_NAMESPACE
 
 #undef HEDGEMETRICS_ISA_NAMESPACE

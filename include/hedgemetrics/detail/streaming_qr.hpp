@@ -12,10 +12,12 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
+#include "hedgemetrics/detail/kernels.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -28,6 +30,20 @@ namespace hedgemetrics::detail {
 /// / 12.9; 4096: 0.84 / 1.86 / 4.07 / 9.65 / 15.7. Below 512 the per-reflector set-up dominates (256: 2.8 ms
 /// at k = 1 in an earlier version); 1024 rows (80 KiB for k = 8, in L2) is the compromise.
 inline constexpr Eigen::Index qr_block_rows = 1024;
+
+/// out[c] = Σ_i x_i·B(i, c) over the `columns` columns of a column-major block (`count` rows, `stride`
+/// apart), by the kernel of the process's instruction set (detail/qr_kernels.ipp).
+inline void qr_column_dots(const double* x, const double* b, std::size_t stride, std::size_t count,
+                           std::size_t columns, double* out) {
+  on_active_set([&](auto set) { qr_column_dots(set, x, b, stride, count, columns, out); });
+}
+
+/// B(i, c) −= x_i·w_c over the `columns` columns of a column-major block, by the kernel of the process's
+/// instruction set (detail/qr_kernels.ipp).
+inline void qr_rank_one_update(const double* x, const double* w, double* b, std::size_t stride,
+                               std::size_t count, std::size_t columns) {
+  on_active_set([&](auto set) { qr_rank_one_update(set, x, w, b, stride, count, columns); });
+}
 
 /// The state of a streaming QR of A = [1 | X − c | Y − c_y] (p = k + 1 design columns, m responses):
 /// A = Q·[R Z; 0 *], where R (p×p) is upper triangular, Z (p×m) holds the responses' coordinates in Q's
@@ -108,9 +124,23 @@ struct streaming_qr {
   void absorb_rest(Block&& b) {
     const Eigen::Index columns = p + m;
     const Eigen::Index count = b.rows();
+    // Doubles go through the per-instruction-set kernels (one code per set whatever the unit's flags, as
+    // Eigen's products would not be); other types through Eigen.
+    constexpr bool dispatched = std::is_same_v<Real, double>;
+    const auto stride = static_cast<std::size_t>(b.outerStride());
+    const auto rows_here = static_cast<std::size_t>(count);
+    const auto squared_norm = [&](const auto& column) -> Real {
+      if constexpr (dispatched) {
+        Real out = 0;
+        qr_column_dots(column.data(), column.data(), stride, rows_here, 1, &out);
+        return out;
+      } else {
+        return column.squaredNorm();
+      }
+    };
     for (Eigen::Index j = 1; j < p; ++j) {
       auto x = b.col(j - 1);
-      const Real sigma = x.squaredNorm();
+      const Real sigma = squared_norm(x);
       if (!(sigma > 0)) {
         // Nothing to annihilate, unless the squares underflowed: a column of values below about 2^-537
         // (fuzz finding: an instrument near 1e-292 whose centred sum was 0 left R's column all zeros and
@@ -127,16 +157,26 @@ struct streaming_qr {
       if (rest == 0) continue;
       auto w = work.head(rest);
       auto trailing = b.rightCols(rest);
-      w.noalias() = x.transpose() * trailing;
+      if constexpr (dispatched) {
+        qr_column_dots(x.data(), trailing.data(), stride, rows_here, static_cast<std::size_t>(rest),
+                       w.data());
+      } else {
+        w.noalias() = x.transpose() * trailing;
+      }
       w = (w * u + r.row(j).tail(rest)) * tau;
       r.row(j).tail(rest) -= w;
       w *= u;
-      trailing.noalias() -= x * w;
+      if constexpr (dispatched) {
+        qr_rank_one_update(x.data(), w.data(), trailing.data(), stride, rows_here,
+                           static_cast<std::size_t>(rest));
+      } else {
+        trailing.noalias() -= x * w;
+      }
     }
     for (Eigen::Index i = 0; i < m; ++i) {
       // Neumaier's compensated sum: the block sums are all non-negative, so this keeps SSR to a rounding
       // or two however many blocks there are.
-      const Real squares = b.col(p - 1 + i).squaredNorm();
+      const Real squares = squared_norm(b.col(p - 1 + i));
       // A residual whose squares all underflowed (an exposure of a few subnormals: fuzz finding) is no
       // perfect fit: one test per block, the column scanned only when its squares came out 0.
       if (squares == 0 && !underflow && (b.col(p - 1 + i).array() != Real(0)).any()) underflow = true;
