@@ -414,6 +414,50 @@ TEST_CASE("fit_hedge with several instruments: the issue's collinearity false al
   }
 }
 
+TEST_CASE("fit_hedge_book: every exposure's figures are the several-instrument fit's, at every scale") {
+  // Three exposures (jet fuel, its negative plus a shift, heating oil times 0.3 plus jet fuel) on the two
+  // instruments, each column at its own power of two: each fit of the book equals fit_hedge on that
+  // exposure (which test_range holds to GMP above), up to rounding, and scales with its own power.
+  hm_test::random_source random(83);
+  for (int trial = 0; trial < 30; ++trial) {
+    const int p1 = static_cast<int>(random.integer(-1000, 1000));
+    const int p2 = static_cast<int>(random.integer(-1000, 1000));
+    int pe[3];
+    for (int& p : pe) p = static_cast<int>(random.integer(-1000, 1000));
+    const Eigen::MatrixXd x = two_instruments(std::ldexp(1.0, p1), std::ldexp(1.0, p2));
+    const auto n = static_cast<Eigen::Index>(jet_fuel.size());
+    Eigen::MatrixXd book(n, 3);
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const auto u = static_cast<std::size_t>(i);
+      book(i, 0) = std::ldexp(jet_fuel[u], pe[0]);
+      book(i, 1) = std::ldexp(0.25 - jet_fuel[u], pe[1]);
+      book(i, 2) = std::ldexp(0.3 * heating_oil[u] + jet_fuel[u], pe[2]);
+    }
+    const auto fits = hm::fit_hedge_book(book, x);
+    INFO("instruments x 2^" << p1 << ", 2^" << p2 << ", exposures x 2^" << pe[0] << ", 2^" << pe[1] << ", 2^"
+                            << pe[2]);
+    for (Eigen::Index c = 0; c < 3; ++c) {
+      const Eigen::VectorXd column = book.col(c);
+      const auto one = hm::fit_hedge(column, x);
+      const auto& got = fits.fits[static_cast<std::size_t>(c)];
+      CHECK(got.rank == one.rank);
+      CHECK(got.r_squared == doctest::Approx(one.r_squared).epsilon(1e-12));
+      for (Eigen::Index j = 0; j < 2; ++j) {
+        CHECK_MESSAGE(close_or_beyond(got.ratios(j), one.ratios(j), 1e-12),
+                      "exposure " << c << " ratio " << j << ": book " << hm_test::show(got.ratios(j))
+                                  << ", fit_hedge " << hm_test::show(one.ratios(j)));
+        CHECK_MESSAGE(close_or_beyond(got.ratio_standard_errors(j), one.ratio_standard_errors(j), 1e-11),
+                      "exposure " << c << " se " << j);
+      }
+      CHECK_MESSAGE(close_or_beyond(got.residual_variance, one.residual_variance, 1e-12),
+                    "exposure " << c << " residual variance: book " << hm_test::show(got.residual_variance)
+                                << ", fit_hedge " << hm_test::show(one.residual_variance));
+      CHECK_MESSAGE(close_or_beyond(got.exposure_mean, one.exposure_mean, 1e-13),
+                    "exposure " << c << " mean");
+    }
+  }
+}
+
 TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps its variance (fuzz finding)") {
   // fuzz/corpus/fuzz_estimators/basis-4.65e129-plus-spot-near-1e-125: b_t = s_t + 4.65e129 rounds to one
   // double; the exact pass kept each b_t as hi + lo, but its mean mixed the high parts with the low ones

@@ -380,6 +380,31 @@ template <class Real, class Column>
   return deviation_exponent<Real>(copy.data(), n);
 }
 
+/// The figures of a fit of data divided by powers of two (the exposure by 2^es, instrument j by 2^eh[j]),
+/// multiplied back by their own powers: ratio j by 2^(es − eh[j]), variances of S by 2^(2·es), ..., each
+/// rounded once, to ±inf or a subnormal where the true figure is out of range.
+template <class Real>
+void scale_back(multi_hedge_fit<Real>& fit, int es, const std::vector<int>& eh) {
+  const auto k = static_cast<Eigen::Index>(eh.size());
+  const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
+  for (Eigen::Index a = 0; a < k; ++a) {
+    fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));
+    fit.ratio_standard_errors(a) = std::ldexp(fit.ratio_standard_errors(a), es - e_of(a));
+    fit.hedge_means(a) = std::ldexp(fit.hedge_means(a), e_of(a));
+    for (Eigen::Index b = 0; b < k; ++b) {
+      fit.ratio_covariance(a, b) = std::ldexp(fit.ratio_covariance(a, b), 2 * es - e_of(a) - e_of(b));
+      fit.normalized_covariance(a, b) = std::ldexp(fit.normalized_covariance(a, b), -e_of(a) - e_of(b));
+    }
+  }
+  fit.intercept = std::ldexp(fit.intercept, es);
+  fit.intercept_standard_error = std::ldexp(fit.intercept_standard_error, es);
+  fit.exposure_mean = std::ldexp(fit.exposure_mean, es);
+  fit.residual_standard_error = std::ldexp(fit.residual_standard_error, es);
+  fit.residual_variance = std::ldexp(fit.residual_variance, 2 * es);
+  fit.residual_sum_of_squares = std::ldexp(fit.residual_sum_of_squares, 2 * es);
+  fit.total_sum_of_squares = std::ldexp(fit.total_sum_of_squares, 2 * es);
+}
+
 /// The fit of one exposure series `s` on k instruments: the one factorisation behind both fit_hedge
 /// overloads. Range contract (detail/range.hpp): when the fast factorisation may have overflowed or
 /// underflowed (qr_out_of_range), the data are factorised again with the exposure and each instrument
@@ -415,23 +440,7 @@ template <class Real, class View, class HedgeColumn>
   column_pointers<Real> scaled_column{scaled_columns.data(), n};
   fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k, scaled_column, options,
                                 function, again);
-  const auto e_of = [&](Eigen::Index j) { return eh[static_cast<std::size_t>(j)]; };
-  for (Eigen::Index a = 0; a < k; ++a) {
-    fit.ratios(a) = std::ldexp(fit.ratios(a), es - e_of(a));
-    fit.ratio_standard_errors(a) = std::ldexp(fit.ratio_standard_errors(a), es - e_of(a));
-    fit.hedge_means(a) = std::ldexp(fit.hedge_means(a), e_of(a));
-    for (Eigen::Index b = 0; b < k; ++b) {
-      fit.ratio_covariance(a, b) = std::ldexp(fit.ratio_covariance(a, b), 2 * es - e_of(a) - e_of(b));
-      fit.normalized_covariance(a, b) = std::ldexp(fit.normalized_covariance(a, b), -e_of(a) - e_of(b));
-    }
-  }
-  fit.intercept = std::ldexp(fit.intercept, es);
-  fit.intercept_standard_error = std::ldexp(fit.intercept_standard_error, es);
-  fit.exposure_mean = std::ldexp(fit.exposure_mean, es);
-  fit.residual_standard_error = std::ldexp(fit.residual_standard_error, es);
-  fit.residual_variance = std::ldexp(fit.residual_variance, 2 * es);
-  fit.residual_sum_of_squares = std::ldexp(fit.residual_sum_of_squares, 2 * es);
-  fit.total_sum_of_squares = std::ldexp(fit.total_sum_of_squares, 2 * es);
+  scale_back(fit, es, eh);
   return fit;
 }
 
@@ -585,6 +594,9 @@ template <class Exposure, class Series, class Allocator>
 /// exposure or instrument value is dropped for every exposure; under propagate it makes every figure of
 /// every exposure NaN. Formulas, degrees of freedom and NaN cases: multi_hedge_fit. Reference: Golub &
 /// Van Loan, Matrix Computations, 4th ed., §5.3 (one QR, several right-hand sides); Ederington (1979).
+/// Range: the several-instrument fit's contract (README, "Range contract"): where the fast factorisation
+/// may have overflowed or underflowed, the book is factorised again with every exposure and instrument
+/// divided by its own power of two, and each figure multiplied back by its power.
 /// \param exposures the positions: an n×m Eigen dense expression.
 /// \param hedges    the instruments: an n×k Eigen dense expression.
 /// \param options   intercept or not, and the missing-data policy.
@@ -602,21 +614,54 @@ fit_hedge_book(const Eigen::MatrixBase<Exposures>& exposures, const Eigen::Matri
   detail::require_instruments(hedges, function);
   detail::require_same_length(function, "exposures (rows)", static_cast<std::size_t>(exposures.rows()),
                               "hedges (rows)", static_cast<std::size_t>(hedges.rows()));
+  const Eigen::Index m = exposures.cols();
+  const Eigen::Index k = hedges.cols();
+  const auto n = static_cast<std::size_t>(exposures.rows());
   bool nonfinite = false;
   Eigen::Matrix<Real, 1, Eigen::Dynamic> hedge_shift, exposure_shift;
-  const auto qr = detail::factor_rows<Real>(
-      hedges.rows(), hedges.cols(), exposures.cols(),
-      [&](Eigen::Index i) { return exposures.derived().col(i); },
+  auto qr = detail::factor_rows<Real>(
+      hedges.rows(), k, m, [&](Eigen::Index i) { return exposures.derived().col(i); },
       [&](Eigen::Index j) { return hedges.derived().col(j); }, options.missing, function, nonfinite,
       hedge_shift, exposure_shift);
+  // Range contract (fit_hedge with several instruments, detail/range.hpp): where the fast factorisation may
+  // have overflowed or underflowed, factorise again with every exposure and instrument divided by its own
+  // power of two, and scale each figure back.
+  bool out_of_range =
+      !nonfinite && qr.rows > 0 &&
+      (detail::qr_out_of_range(qr) || !hedge_shift.allFinite() || !exposure_shift.allFinite());
+  for (Eigen::Index i = 0; i < m && !nonfinite && qr.rows > 0; ++i)
+    out_of_range = out_of_range || !std::isfinite(qr.residual_ss(i));
+  std::vector<int> es(static_cast<std::size_t>(m), 0), eh(static_cast<std::size_t>(k), 0);
+  if (out_of_range) {
+    std::vector<Real> copy;
+    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_exposures(exposures.rows(), m);
+    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_hedges(hedges.rows(), k);
+    const auto scale_columns = [&](const auto& source, Eigen::Index columns, std::vector<int>& exponents,
+                                   Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& target) {
+      for (Eigen::Index j = 0; j < columns; ++j) {
+        const int e = detail::column_exponent<Real>(source.col(j), copy);
+        exponents[static_cast<std::size_t>(j)] = e;
+        for (std::size_t i = 0; i < n; ++i)
+          target(static_cast<Eigen::Index>(i), j) =
+              std::isfinite(copy[i]) ? std::ldexp(copy[i], -e) : copy[i];
+      }
+    };
+    scale_columns(exposures.derived(), m, es, scaled_exposures);
+    scale_columns(hedges.derived(), k, eh, scaled_hedges);
+    nonfinite = false;
+    qr = detail::factor_rows<Real>(
+        hedges.rows(), k, m, [&](Eigen::Index i) { return scaled_exposures.col(i); },
+        [&](Eigen::Index j) { return scaled_hedges.col(j); }, options.missing, function, nonfinite,
+        hedge_shift, exposure_shift);
+  }
   hedge_book_fit<Real> book;
-  const Eigen::Index m = exposures.cols();
-  book.ratios.resize(hedges.cols(), m);
+  book.ratios.resize(k, m);
   book.effectiveness.resize(m);
   book.fits.reserve(static_cast<std::size_t>(m));
   for (Eigen::Index i = 0; i < m; ++i) {
-    book.fits.push_back(detail::fit_from_qr<Real>(qr, i, options.intercept, hedge_shift, exposure_shift(i),
-                                                  nonfinite, static_cast<std::size_t>(exposures.rows())));
+    book.fits.push_back(
+        detail::fit_from_qr<Real>(qr, i, options.intercept, hedge_shift, exposure_shift(i), nonfinite, n));
+    if (out_of_range) detail::scale_back(book.fits.back(), es[static_cast<std::size_t>(i)], eh);
     book.ratios.col(i) = book.fits.back().ratios;
     book.effectiveness(i) = book.fits.back().effectiveness;
   }
