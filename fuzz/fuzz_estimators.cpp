@@ -537,19 +537,27 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
       expect_nan("ewma_hedge ratio (non-finite so far, or one pair)", path.ratio[t]);
       continue;
     }
-    // Weights λ^k, k periods old; weighted means, then centred weighted co-moments.
+    // Weights λ^k, k periods old; weighted means, then centred weighted co-moments. Every value is taken
+    // relative to the newest pair (x_t, y_t) first: long double then resolves deviations far below the
+    // level's own rounding (near-constant data, λ = 0.001: a mean of levels near 2e-272 rounded to 2e-292
+    // made deviations of 4e-299 garbage and the reference ratio 70× too small; fuzz finding
+    // ewma-reference-near-constant-hedge-lambda-0.001).
+    const ld ax = x[t], ay = y[t];
     ld w = 0, sx = 0, sy = 0;
     for (std::size_t k = 0; k <= t; ++k) {
       const ld weight = std::pow(static_cast<ld>(lambda), static_cast<ld>(k));
       w += weight;
-      sx += weight * x[t - k];
-      sy += weight * y[t - k];
+      sx += weight * (x[t - k] - ax);
+      sy += weight * (y[t - k] - ay);
     }
-    const ld mx = sx / w, my = sy / w;
+    const ld shift_x = sx / w, shift_y = sy / w;
+    const ld mx = ax + shift_x, my = ay + shift_y;
+    const auto dev_x = [&](std::size_t i) { return (x[i] - ax) - shift_x; };
+    const auto dev_y = [&](std::size_t i) { return (y[i] - ay) - shift_y; };
     ld sxx = 0, syy = 0, sxy = 0;
     for (std::size_t k = 0; k <= t; ++k) {
       const ld weight = std::pow(static_cast<ld>(lambda), static_cast<ld>(k));
-      const ld dx = x[t - k] - mx, dy = y[t - k] - my;
+      const ld dx = dev_x(t - k), dy = dev_y(t - k);
       sxx += weight * dx * dx;
       syy += weight * dy * dy;
       sxy += weight * dx * dy;
@@ -580,7 +588,7 @@ void run_ewma(const vec& x, const vec& y, double lambda) {
     ld ssr = 0;
     for (std::size_t k = 0; k <= t; ++k) {
       const ld weight = std::pow(static_cast<ld>(lambda), static_cast<ld>(k));
-      const ld e = (x[t - k] - mx) - h * (y[t - k] - my);
+      const ld e = dev_x(t - k) - h * dev_y(t - k);
       ssr += weight * e * e;
     }
     expect_close("ewma_hedge residual_variance", path.residual_variance[t], ssr / w, sxx / w, ewma_tol);
