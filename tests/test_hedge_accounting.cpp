@@ -445,6 +445,34 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
   CHECK(d.cumulative[3].item_change == std::numeric_limits<double>::infinity());
   CHECK(d.cumulative[3].instrument_change == doctest::Approx(1e300).epsilon(1e-15));
   CHECK(d.cumulative[3].status == hm::offset_status::fail);
+  // Fuzz finding: an item's changes near 1e-314 against instrument changes near 1e308 whose sum overflows.
+  // Both sums were divided by 2^64, the item's fell to 0 and the ratio was NaN for −9.5e621 (−inf here).
+  const std::vector<double> tiny_item{0.0, 0.0, 0.0, 2.1147752547502873e-314, -438935189192704.0};
+  const std::vector<double> huge_instrument{4.7917766569540836e-302, 1.3906075016932719e-309, 1e308, 1e308,
+                                            -7.1865637898336938e+41};
+  const auto mixed = hm::dollar_offset(tiny_item, huge_instrument);
+  rational mixed_h = 0, mixed_i = 0;
+  for (std::size_t t = 0; t < tiny_item.size(); ++t) {
+    mixed_h += ex::to_rational(tiny_item[t]);
+    mixed_i += ex::to_rational(huge_instrument[t]);
+    const std::string at = "tiny item against huge instrument, period " + std::to_string(t);
+    const auto& point = mixed.cumulative[t];
+    CHECK_MESSAGE(point.status == exact_status(mixed_h, mixed_i, ex::parse_decimal("0.8"),
+                                               ex::parse_decimal("1.25"), rational(0)),
+                  at);
+    if (sgn(mixed_h) == 0) {
+      check_nan(at + " ratio", point.ratio);
+      continue;
+    }
+    const rational ratio = -mixed_i / mixed_h;
+    if (ex::to_long_double(ratio) < -1.8e308L) {
+      CHECK_MESSAGE(point.ratio == -std::numeric_limits<double>::infinity(), at << ": " << show(point.ratio));
+    } else {
+      check_close(at + " ratio", point.ratio, ex::maybe(ratio), 1e-15);
+    }
+  }
+  CHECK(mixed.cumulative[3].instrument_change == std::numeric_limits<double>::infinity());
+  CHECK(mixed.cumulative[3].item_change == 2.1147752547502873e-314);
   // Property: changes at every scale 2^k give the same ratios and verdicts, the sums scaled by 2^k.
   hm_test::random_source rng(1234);
   std::vector<double> h, i;

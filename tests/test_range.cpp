@@ -473,6 +473,13 @@ TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps i
   check_basis("changes 4.65e129 apart by 2.1e122",
               {1.4034163688630611e-125, -4.6537358003282691e+129, -4.6537358003282691e+129},
               {-4.6537360083262815e+129, -4.6537358003282691e+129, -1.3631269883379472e+57}, 1.0);
+  // basis-mean-0-for-8.1e-303-beside-prices-near-1e308: three bases cancel exactly on prices near 1e308,
+  // the fourth is 3.26e-302; the scaled pass (prices divided by 2^1024) flushed it, and the mean with it.
+  check_basis(
+      "bases 0, 0, 0 on prices near 1e308 beside one of 3.3e-302",
+      {6.984870894094091e-308, -1.0674180159535215e+308, -2.4164719640323486e+284, 3.2572730214426763e-302},
+      {6.984870894094091e-308, -1.0674180159535215e+308, -2.4164719640323486e+284, 2.7808029462941232e-308},
+      1.0);
   // The same at other ratios and with the low parts spread over the subnormals and the normals.
   const std::vector<double> s2 = {3e-310, -2.5e-200, 7e-201, 1e-199, 0.0};
   const std::vector<double> f2(5, 1.5e250);

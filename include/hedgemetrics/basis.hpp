@@ -334,8 +334,8 @@ template <class Spot, class Futures>
   // one; every figure is scaled back by 2^E (2^2E for variances) with one rounding at most.
   int scale = 0;
   Real scaled_ratio = ratio;
-  bool min_max_last_exact = false;
-  Real exact_min = 0, exact_max = 0, exact_last = 0;
+  bool min_max_last_exact = false, mean_exact = false;
+  Real exact_min = 0, exact_max = 0, exact_last = 0, exact_mean = 0;
   if (basis_needs_careful_pass(state, policy, s.data(), f.data(), s.size())) {
     const bool pairs = policy == missing_data::omit;  // only complete pairs set the scales
     const int es = deviation_exponent<Real>(s.data(), s.size(), pairs ? f.data() : nullptr);
@@ -350,8 +350,12 @@ template <class Spot, class Futures>
       scaled_ratio = std::ldexp(ratio, ef - e);
       state = basis_pass<Real>(sx.data(), fx.data(), s.size(), scaled_ratio, policy, function);
       // min, max and last are single b_t, each rounded once from the data themselves (±inf only where b_t
-      // is beyond DBL_MAX): the scaled pass could flush a small b_t beside large ones to 0.
+      // is beyond DBL_MAX): the scaled pass could flush a small b_t beside large ones to 0. So could the
+      // mean (bases that cancel exactly on prices near 1e308 beside one of 3.3e-302: mean 0 for 8.1e-303,
+      // a fuzz finding): it is taken from the exact b_t = s − h·f (TwoProduct, TwoSum) summed with
+      // compensation, wherever that sum stays finite.
       bool any = false;
+      compensated_sum<Real> total;
       for (std::size_t i = 0; i < s.size(); ++i) {
         const Real si = static_cast<Real>(s.data()[i]);
         const Real fi = static_cast<Real>(f.data()[i]);
@@ -361,15 +365,30 @@ template <class Spot, class Futures>
         exact_max = (!any || b > exact_max) ? b : exact_max;
         exact_last = b;
         any = true;
+        Real product = 0, product_error = 0, hi = 0, error = 0;
+        two_product(ratio, fi, product, product_error);
+        two_sum(si, -product, hi, error);
+        total.add(hi);
+        total.add(error);
+        total.add(-product_error);
       }
       min_max_last_exact = any;
+      if (any && std::isfinite(total.sum) && std::isfinite(total.error)) {
+        // Divided at a scale where the quotient keeps its digits (a sum below 2^-800 would divide into
+        // the subnormals), then scaled back with one rounding.
+        const int lift = std::fabs(total.sum) < std::ldexp(Real(1), -800) ? 600 : 0;
+        const Real count = static_cast<Real>(state.count);
+        exact_mean =
+            std::ldexp(std::ldexp(total.sum, lift) / count + std::ldexp(total.error, lift) / count, -lift);
+        mean_exact = state.count > 0;
+      }
     }
   }
   basis_stats<Real> out;
   out.n = state.count;
   out.ratio = ratio;
   if (state.nonfinite || state.count == 0) return out;
-  out.mean = std::ldexp(state.mean, scale);
+  out.mean = mean_exact ? exact_mean : std::ldexp(state.mean, scale);
   out.min = min_max_last_exact ? exact_min : std::ldexp(state.min, scale);
   out.max = min_max_last_exact ? exact_max : std::ldexp(state.max, scale);
   out.last = min_max_last_exact ? exact_last : std::ldexp(state.last, scale);

@@ -165,12 +165,39 @@ template <class Real>
   return p;
 }
 
+/// grade_offset for a cumulative point whose sums are held scaled: the item's as sh·2^eh and the
+/// instrument's as si·2^ei, each finite. The changes are reported at their true size (±inf past DBL_MAX),
+/// the ratio −(si/sh)·2^(ei − eh) likewise, and the status is graded as grade_offset grades it, from the true
+/// sizes (an infinite change is material and has moved).
+template <class Real>
+void grade_scaled_offset(offset_period<Real>& p, std::size_t period, Real sh, int eh, Real si, int ei,
+                         const dollar_offset_options& o) noexcept {
+  const Real item = std::ldexp(sh, eh);
+  const Real instrument = std::ldexp(si, ei);
+  const bool defined = sh != 0;
+  const Real ratio =
+      defined ? std::ldexp(-si / sh, ei - eh) + Real(0) : std::numeric_limits<Real>::quiet_NaN();
+  const Real threshold = static_cast<Real>(o.materiality);
+  const bool in_band = ratio >= static_cast<Real>(o.lower) && ratio <= static_cast<Real>(o.upper);
+  const bool small = std::fabs(item) < threshold && std::fabs(instrument) < threshold;
+  const bool moved = sh != 0 || si != 0;
+  p.period = period;
+  p.item_change = item;
+  p.instrument_change = instrument;
+  p.ratio = ratio;
+  p.status = in_band ? offset_status::pass
+             : small ? offset_status::immaterial
+             : moved ? offset_status::fail
+                     : offset_status::undefined;
+}
+
 /// Where a cumulative sum of finite changes overflowed (changes near 1e308), the cumulative points from
-/// there on are redone on the changes times 2^−64 (exact at that size), which holds any n < 2^63 of
-/// them: the ratio is scale-free, the materiality threshold is scaled alike, and the changes are reported
-/// times 2^64 (+inf only where the sum itself exceeds DBL_MAX). Run after the plain loop, which it leaves
-/// as it was: an overflowed compensated sum stays non-finite, so the first non-finite cumulative point
-/// after finite changes marks it.
+/// there on are redone with the series whose sum overflowed summed times 2^−64 (exact at that size), which
+/// holds any n < 2^63 of them, and the other as it is (divided alike, a change near 1e-314 beside
+/// instrument changes near 1e308 fell to 0 and its ratio to NaN for −9.5e621: a fuzz finding); each point
+/// is graded at the true sizes (grade_scaled_offset): +inf only where a sum itself exceeds DBL_MAX. Run
+/// after the plain loop, which it leaves as it was: an overflowed compensated sum stays non-finite, so the
+/// first non-finite cumulative point after finite changes marks it.
 // Kept out of line (GCC, Clang): inlined, it grew dollar_offset enough that GCC 12 stopped inlining
 // offset_of (now grade_offset) there, +34% instructions in bench_hedge_accounting's BM_dollar_offset
 // (callgrind).
@@ -196,18 +223,30 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     if (!is_finite_value(h[t]) || !is_finite_value(i[t]))
       return;  // a missing value: propagated as documented
   }
+  // Which sums overflowed (after `first` every point of a series that did is non-finite, as the changes
+  // are finite up to there and an overflowed compensated sum stays NaN).
+  bool item_over = false, instrument_over = false;
+  for (std::size_t t = first; t < cumulative.size(); ++t) {
+    item_over = item_over || !std::isfinite(cumulative[t].item_change);
+    instrument_over = instrument_over || !std::isfinite(cumulative[t].instrument_change);
+  }
   constexpr int down = 64;
-  dollar_offset_options scaled = options;
-  scaled.materiality = std::ldexp(options.materiality, -down);
+  const int eh = item_over ? down : 0;
+  const int ei = instrument_over ? down : 0;
   compensated_sum<Real> sum_h, sum_i;
   for (std::size_t t = 0; t < cumulative.size(); ++t) {
-    sum_h.add(std::ldexp(static_cast<Real>(h[t]), -down));
-    sum_i.add(std::ldexp(static_cast<Real>(i[t]), -down));
+    const Real dh = static_cast<Real>(h[t]);
+    const Real di = static_cast<Real>(i[t]);
+    if (t > first && (!std::isfinite(dh) || !std::isfinite(di))) {
+      // A missing value after the overflow: propagated from here on, as the plain loop does.
+      const Real nan = std::numeric_limits<Real>::quiet_NaN();
+      for (std::size_t u = t; u < cumulative.size(); ++u) grade_offset(cumulative[u], u, nan, nan, options);
+      return;
+    }
+    sum_h.add(std::ldexp(dh, -eh));
+    sum_i.add(std::ldexp(di, -ei));
     if (t < first) continue;
-    auto point = offset_of(t, sum_h.value(), sum_i.value(), scaled);
-    point.item_change = std::ldexp(point.item_change, down);
-    point.instrument_change = std::ldexp(point.instrument_change, down);
-    cumulative[t] = point;
+    grade_scaled_offset(cumulative[t], t, sum_h.value(), eh, sum_i.value(), ei, options);
   }
 }
 
