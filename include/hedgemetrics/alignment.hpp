@@ -340,8 +340,8 @@ struct age_totals {
 // kernels are (instruction_set.hpp: HEDGEMETRICS_ISA=sse2 keeps the pairs of words above). Compiled for
 // AVX2 exactly whatever the unit's -march, as kernels.hpp compiles its AVX2 copies (no FMA is used). At
 // -O2, where GCC 12 does not vectorise loops of unknown length, the checks and the age sums were a quarter
-// of the two-series as-of join's time; in AVX2 they take the join at 10⁷ observations from 4.3 to 3.8 ns
-// per observation (BM_as_of_join, medians of interleaved runs on the shared benchmark machine).
+// of the two-series as-of join's time; in AVX2 the join at 10⁷ observations takes 4.2–4.6 ns per
+// observation against 5.2–5.4 (BM_as_of_join, medians of interleaved runs on the shared machine).
 #if HEDGEMETRICS_DISPATCH_X86 && defined(HEDGEMETRICS_WORD_PAIRS)
 #define HEDGEMETRICS_JOIN_AVX2 1
 #if defined(__clang__)
