@@ -531,3 +531,64 @@ TEST_CASE("align: every bad input names the series, index and value") {
   std::vector<hm::timed_series_view<double>> null_view{{nullptr, nullptr, 3, "raw"}};
   check_throws_containing<E>([&] { (void)hm::align(null_view); }, {"series 0 ('raw')", "null pointer"});
 }
+
+TEST_CASE(
+    "align: the checks and age sums give the same answers on every instruction set (AVX2 or word pairs)") {
+  // The two-series as-of join checks its input and sums the ages in AVX2 where the CPU has it: a defect in
+  // every lane position is found, and ages whose sum passes 2^64 are summed exactly, on each path.
+  const hm::instruction_set before = hm::active_instruction_set();
+  for (const auto set : {hm::instruction_set::sse2, hm::instruction_set::avx2, hm::instruction_set::avx512,
+                         hm::instruction_set::portable}) {
+    if (!hm::instruction_set_supported(set)) continue;
+    hm::use_instruction_set(set);
+    CAPTURE(hm::instruction_set_name(set));
+    // 300 rows whose ages are 2^63 − 1000 + i: their sum, about 2.8e21, passes 2^64.
+    const std::int64_t first = -(std::int64_t{1} << 62), start = (std::int64_t{1} << 62) - 1000;
+    std::vector<std::int64_t> ta(300), tb{first};
+    std::vector<double> a(300, 1.0), b{2.0};
+    for (std::size_t i = 0; i < ta.size(); ++i) ta[i] = start + static_cast<std::int64_t>(i);
+    hm::align_options o;
+    o.policy = hm::join_policy::as_of;
+    const auto far = hm::align(ta, a, tb, b, o);
+    const hm::series_alignment& old = far.report.series[1];
+    CHECK(far.report.rows == 300);
+    CHECK(old.max_age == start - first + 299);
+    CHECK(old.filled == 300);
+    CHECK(old.used == 1);
+    const double expected_mean = static_cast<double>(start - first) + 149.5;  // (2^63 − 1000) + 149.5
+    CHECK(std::abs(old.mean_age - expected_mean) <= 1e-15 * expected_mean);
+    // A defect at every position of 64 ticks: each lane of each 4- or 8-word step.
+    std::vector<std::int64_t> tc(64), td(64);
+    std::vector<double> c(64, 1.0), d(64, 2.0);
+    for (std::size_t i = 0; i < 64; ++i) {
+      tc[i] = 10 + 2 * static_cast<std::int64_t>(i);
+      td[i] = 9 + 2 * static_cast<std::int64_t>(i);
+    }
+    for (std::size_t at = 1; at < 64; ++at) {
+      CAPTURE(at);
+      hm::align_options q;
+      q.policy = hm::join_policy::as_of;
+      std::vector<std::int64_t> bad = tc;
+      bad[at] = bad[at - 1];
+      check_throws_containing<std::invalid_argument>(
+          [&] { (void)hm::align(bad, c, td, d, q); },
+          {"series 0", "index " + std::to_string(at), "duplicate"});
+      bad = td;
+      bad[at] = bad[at - 1] - 1;
+      check_throws_containing<std::invalid_argument>([&] { (void)hm::align(tc, c, bad, d, q); },
+                                                     {"series 1", "index " + std::to_string(at), "before"});
+      std::vector<double> missing = d;
+      missing[at] = std::numeric_limits<double>::infinity();
+      const auto omitted = hm::align(tc, c, td, missing, q);  // omit: as if d had not ticked at `at`
+      CHECK(omitted.report.series[1].non_finite == 1);
+      CHECK(omitted.report.rows == 64);
+      CHECK(omitted.report.series[1].used == 63);  // every other tick of d is some row's last value
+      q.missing = hm::missing_data::raise;
+      missing = c;
+      missing[at] = -std::numeric_limits<double>::infinity();
+      check_throws_containing<std::domain_error>([&] { (void)hm::align(tc, missing, td, d, q); },
+                                                 {"series 0", "index " + std::to_string(at)});
+    }
+  }
+  hm::use_instruction_set(before);
+}

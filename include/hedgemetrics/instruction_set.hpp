@@ -5,7 +5,8 @@
 /// Every translation unit that includes hedgemetrics compiles each hot kernel (fit_hedge's block sweeps and
 /// ratio refinement, describe's moments, basis_risk, the accumulator, rolling_hedge's lane engine, the
 /// several-instrument fit's streaming QR) several times, each copy in a namespace of its own and for one
-/// instruction set exactly, whatever `-march` the unit is built with:
+/// instruction set exactly, whatever `-march` the unit is built with (align's input checks and age sums
+/// have an AVX2 copy beside their SSE2 one, used for avx2 and avx512):
 ///
 /// | instruction_set | compiled for (GCC/Clang target)        | chosen when the CPU has     | doubles per vector |
 /// |-----------------|----------------------------------------|-----------------------------|--------------------|
