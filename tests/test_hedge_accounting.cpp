@@ -473,6 +473,17 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
   }
   CHECK(mixed.cumulative[3].instrument_change == std::numeric_limits<double>::infinity());
   CHECK(mixed.cumulative[3].item_change == 2.1147752547502873e-314);
+  // And where a missing item follows the overflow: the points before it keep their ratio (+inf for the
+  // exact 2.9e617; a fuzz finding took the propagated NaN for an overflow of the item's sum and divided
+  // its −6.95e-310 down to 0), those after it are undefined.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto gap = hm::dollar_offset(std::vector<double>{0.0, 0.0, -6.9533558078350043e-310, nan, 1.0},
+                                     std::vector<double>{9.9999999810623815e+307, 1.0076916638103956e+308,
+                                                         3.2312817111149655e+156, 1.0, 1.0});
+  CHECK(gap.cumulative[2].ratio == std::numeric_limits<double>::infinity());
+  CHECK(gap.cumulative[2].status == hm::offset_status::fail);
+  check_nan("ratio after the missing item", gap.cumulative[3].ratio);
+  CHECK(gap.cumulative[4].status == hm::offset_status::undefined);
   // Property: changes at every scale 2^k give the same ratios and verdicts, the sums scaled by 2^k.
   hm_test::random_source rng(1234);
   std::vector<double> h, i;

@@ -224,9 +224,11 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
       return;  // a missing value: propagated as documented
   }
   // Which sums overflowed (after `first` every point of a series that did is non-finite, as the changes
-  // are finite up to there and an overflowed compensated sum stays NaN).
+  // are finite up to there and an overflowed compensated sum stays NaN), up to the first missing value
+  // (from which on every point is NaN by propagation, which says nothing of overflow).
   bool item_over = false, instrument_over = false;
   for (std::size_t t = first; t < cumulative.size(); ++t) {
+    if (!is_finite_value(h[t]) || !is_finite_value(i[t])) break;  // a missing value, not an overflow
     item_over = item_over || !std::isfinite(cumulative[t].item_change);
     instrument_over = instrument_over || !std::isfinite(cumulative[t].instrument_change);
   }
