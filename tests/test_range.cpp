@@ -480,6 +480,14 @@ TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps i
       {6.984870894094091e-308, -1.0674180159535215e+308, -2.4164719640323486e+284, 3.2572730214426763e-302},
       {6.984870894094091e-308, -1.0674180159535215e+308, -2.4164719640323486e+284, 2.7808029462941232e-308},
       1.0);
+  // basis-mean-inf-parts-1e308-cancel-beside-6e238: the compensated sum's high part cancels to 0 and
+  // its error term holds 6e238; lifting both by 2^600 for the division overflowed (mean +inf).
+  check_basis("bases 1e308 and -1e308 beside 6e238 and values near 1e-296",
+              {9.9999955158327897e+307, 4.880590389248991e-312, -1.415129217885588e-296,
+               -1.3761532023238148e-296, 1.6506733227556047e-319, 0, 0, 0},
+              {0, 0, -6.0258965269059657e+238, 9.9999955158327897e+307, 4.880590389248991e-312,
+               -1.415129217885588e-296, -1.3761532023238148e-296, 1.0818017755343407e-314},
+              1.0);
   // The same at other ratios and with the low parts spread over the subnormals and the normals.
   const std::vector<double> s2 = {3e-310, -2.5e-200, 7e-201, 1e-199, 0.0};
   const std::vector<double> f2(5, 1.5e250);

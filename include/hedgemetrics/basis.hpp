@@ -373,13 +373,18 @@ template <class Spot, class Futures>
         total.add(-product_error);
       }
       min_max_last_exact = any;
-      if (any && std::isfinite(total.sum) && std::isfinite(total.error)) {
+      const Real total_value = total.value();
+      if (any && std::isfinite(total.sum) && std::isfinite(total.error) && std::isfinite(total_value)) {
         // Divided at a scale where the quotient keeps its digits (a sum below 2^-800 would divide into
-        // the subnormals), then scaled back with one rounding.
-        const int lift = std::fabs(total.sum) < std::ldexp(Real(1), -800) ? 600 : 0;
+        // the subnormals), then scaled back with one rounding. (The parts can be far larger than their
+        // sum: 1e308 + 6e238 − 1e308 leaves 0 in `sum` and 6e238 in `error`.)
         const Real count = static_cast<Real>(state.count);
+        const bool lift = std::fabs(total_value) < std::ldexp(Real(1), -800) &&
+                          std::fabs(total.sum) < std::ldexp(Real(1), 200) &&
+                          std::fabs(total.error) < std::ldexp(Real(1), 200);
         exact_mean =
-            std::ldexp(std::ldexp(total.sum, lift) / count + std::ldexp(total.error, lift) / count, -lift);
+            lift ? std::ldexp(std::ldexp(total.sum, 600) / count + std::ldexp(total.error, 600) / count, -600)
+                 : total.sum / count + total.error / count;
         mean_exact = state.count > 0;
       }
     }
