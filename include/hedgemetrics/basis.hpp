@@ -374,12 +374,17 @@ template <class Spot, class Futures>
       }
       min_max_last_exact = any;
       if (any && std::isfinite(total.sum) && std::isfinite(total.error)) {
-        // Divided at a scale where the quotient keeps its digits (a sum below 2^-800 would divide into
-        // the subnormals), then scaled back with one rounding.
-        const int lift = std::fabs(total.sum) < std::ldexp(Real(1), -800) ? 600 : 0;
+        // The running sum can cancel to far below its error term (bases ±2.4e284 beside one of 1.8e159:
+        // sum −2e-305, error 1.8e159; a fuzz finding, mean inf from lifting the error by 2^600), so the
+        // pair is renormalised first and the lift chosen from its leading part. Divided at a scale where
+        // the quotient keeps its digits (a sum below 2^-800 would divide into the subnormals), then scaled
+        // back with one rounding.
+        Real lead = 0, trail = 0;
+        two_sum(total.sum, total.error, lead, trail);
+        if (!std::isfinite(lead)) lead = total.sum, trail = total.error;  // Σ b_t beyond DBL_MAX, b̄ not
+        const int lift = std::fabs(lead) < std::ldexp(Real(1), -800) ? 600 : 0;
         const Real count = static_cast<Real>(state.count);
-        exact_mean =
-            std::ldexp(std::ldexp(total.sum, lift) / count + std::ldexp(total.error, lift) / count, -lift);
+        exact_mean = std::ldexp(std::ldexp(lead, lift) / count + std::ldexp(trail, lift) / count, -lift);
         mean_exact = state.count > 0;
       }
     }
