@@ -191,9 +191,35 @@ void grade_scaled_offset(offset_period<Real>& p, std::size_t period, Real sh, in
                      : offset_status::undefined;
 }
 
+/// A running sum of finite changes held as S·2^scale (scale 0 or rescale_cumulative's 64) for sums that
+/// may pass DBL_MAX. Each change is divided by 2^scale, and the bits that division drops (those of a change
+/// near 1e-314 below 2^(scale − 1074), each drop exactly representable) are kept apart, unscaled: a sum that
+/// ends small is read unscaled with them (the item's 1.39e-309, divided by 2^64 beside its own later
+/// changes near 1e308, fell to 0 and its ratio to NaN for −1.4e617: a fuzz finding), one beyond DBL_MAX
+/// scaled, where the dropped bits are below its last digit.
+template <class Real>
+struct split_running_sum {
+  int scale = 0;
+  compensated_sum<Real> scaled;
+  Real dropped = 0;
+  void add(Real change) noexcept {
+    const Real part = std::ldexp(change, -scale);
+    scaled.add(part);
+    dropped += change - std::ldexp(part, scale);
+  }
+  /// The sum as value·2^exponent, exponent 0 wherever the unscaled sum is finite.
+  void read(Real& value, int& exponent) const noexcept {
+    const Real part = scaled.value();
+    const Real whole = std::ldexp(part, scale) + dropped;
+    const bool beyond = scale != 0 && !std::isfinite(whole);
+    value = beyond ? part : whole;
+    exponent = beyond ? scale : 0;
+  }
+};
+
 /// Where a cumulative sum of finite changes overflowed (changes near 1e308), the cumulative points from
-/// there on are redone with the series whose sum overflowed summed times 2^−64 (exact at that size), which
-/// holds any n < 2^63 of them, and the other as it is (divided alike, a change near 1e-314 beside
+/// there on are redone with the series whose sum overflowed summed times 2^−64 (split_running_sum: exact at
+/// that size, its dropped low bits kept apart), which holds any n < 2^63 of them, and the other as it is (divided alike, a change near 1e-314 beside
 /// instrument changes near 1e308 fell to 0 and its ratio to NaN for −9.5e621: a fuzz finding); each point
 /// is graded at the true sizes (grade_scaled_offset): +inf only where a sum itself exceeds DBL_MAX. Run
 /// after the plain loop, which it leaves as it was: an overflowed compensated sum stays non-finite, so the
@@ -233,9 +259,9 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     instrument_over = instrument_over || !std::isfinite(cumulative[t].instrument_change);
   }
   constexpr int down = 64;
-  const int eh = item_over ? down : 0;
-  const int ei = instrument_over ? down : 0;
-  compensated_sum<Real> sum_h, sum_i;
+  split_running_sum<Real> sum_h, sum_i;
+  sum_h.scale = item_over ? down : 0;
+  sum_i.scale = instrument_over ? down : 0;
   for (std::size_t t = 0; t < cumulative.size(); ++t) {
     const Real dh = static_cast<Real>(h[t]);
     const Real di = static_cast<Real>(i[t]);
@@ -245,10 +271,14 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
       for (std::size_t u = t; u < cumulative.size(); ++u) grade_offset(cumulative[u], u, nan, nan, options);
       return;
     }
-    sum_h.add(std::ldexp(dh, -eh));
-    sum_i.add(std::ldexp(di, -ei));
+    sum_h.add(dh);
+    sum_i.add(di);
     if (t < first) continue;
-    grade_scaled_offset(cumulative[t], t, sum_h.value(), eh, sum_i.value(), ei, options);
+    Real vh = 0, vi = 0;
+    int eh = 0, ei = 0;
+    sum_h.read(vh, eh);
+    sum_i.read(vi, ei);
+    grade_scaled_offset(cumulative[t], t, vh, eh, vi, ei, options);
   }
 }
 
