@@ -507,6 +507,74 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
                                                             ex::parse_decimal("1.25"), rational(0)),
                   at);
   }
+  // Fuzz finding: both sums overflow, the item's only later. Its 1.39e-309 at period 1 was divided by 2^64
+  // with its later changes near 1e308 and fell to 0, the ratio NaN for the exact −1.4e617 (−inf here).
+  const auto check_exact = [&](const std::string& label, const std::vector<double>& item_changes,
+                               const std::vector<double>& instrument_changes) {
+    const auto result = hm::dollar_offset(item_changes, instrument_changes);
+    rational exact_h = 0, exact_i = 0;
+    for (std::size_t t = 0; t < item_changes.size(); ++t) {
+      exact_h += ex::to_rational(item_changes[t]);
+      exact_i += ex::to_rational(instrument_changes[t]);
+      const std::string at = label + ", period " + std::to_string(t);
+      const auto& point = result.cumulative[t];
+      CHECK_MESSAGE(point.status == exact_status(exact_h, exact_i, ex::parse_decimal("0.8"),
+                                                 ex::parse_decimal("1.25"), rational(0)),
+                    at);
+      // The sums at their true size, to a rounding (a subnormal's absolute, hence the floor), ±inf past DBL_MAX.
+      const auto sum_check = [&](const char* name, double got, const rational& want) {
+        if (std::fabs(ex::to_long_double(want)) > 1.8e308L) {
+          CHECK_MESSAGE(std::isinf(got), at << " " << name << ": " << show(got));
+        } else {
+          check_close(at + " " + name, got, ex::maybe(want), 1e-15, 0.0,
+                      std::numeric_limits<double>::denorm_min());
+        }
+      };
+      sum_check("item", point.item_change, exact_h);
+      sum_check("instrument", point.instrument_change, exact_i);
+      if (sgn(exact_h) == 0) {
+        check_nan(at + " ratio", point.ratio);
+        continue;
+      }
+      const rational ratio = -exact_i / exact_h;
+      const long double r = ex::to_long_double(ratio);
+      if (std::fabs(r) > 1.8e308L) {
+        CHECK_MESSAGE(
+            point.ratio == std::copysign(std::numeric_limits<double>::infinity(), static_cast<double>(r)),
+            at << ": " << show(point.ratio));
+      } else {
+        check_close(at + " ratio", point.ratio, ex::maybe(ratio), 1e-15);
+      }
+    }
+    return result;
+  };
+  const std::vector<double> flushed_item{0,
+                                         1.3906075016932719e-309,
+                                         7.6344604605456108e-317,
+                                         9.9999999810623815e+307,
+                                         1.0076916638103956e+308,
+                                         7.9050503334599447e-322,
+                                         -428332927680512,
+                                         2.472983422781353e-287,
+                                         -4.2928337818914384e+96,
+                                         1.390206477656342e-309,
+                                         7.6344604605456108e-317};
+  const std::vector<double> overflowing_instrument{
+      9.9999999810623815e+307,  1.0076916638103956e+308, 7.9050503334599447e-322,  -428332927680512,
+      2.472983422781353e-287,   -4.2928337818914384e+96, -1.6086676369541399e+265, -1.4575816057963416e+135,
+      -7.2012357293619398e+221, 1.07704551392519e-255,   -2.6881081973757031e+154};
+  const auto flushed =
+      check_exact("item overflowing after its 1.39e-309", flushed_item, overflowing_instrument);
+  CHECK(flushed.cumulative[1].item_change == 1.3906075016932719e-309);
+  CHECK(flushed.cumulative[1].ratio == -std::numeric_limits<double>::infinity());
+  // Cousins: the roles swapped (ratio −0 then, from 1.4e-309 over +inf), and both negated.
+  check_exact("swapped", overflowing_instrument, flushed_item);
+  std::vector<double> negated_item, negated_instrument;
+  for (std::size_t t = 0; t < flushed_item.size(); ++t) {
+    negated_item.push_back(-flushed_item[t]);
+    negated_instrument.push_back(-overflowing_instrument[t]);
+  }
+  check_exact("negated", negated_item, negated_instrument);
   // Property: changes at every scale 2^k give the same ratios and verdicts, the sums scaled by 2^k.
   hm_test::random_source rng(1234);
   std::vector<double> h, i;

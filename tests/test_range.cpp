@@ -488,6 +488,19 @@ TEST_CASE("basis_risk: a basis steady at 4.65e129 that moves near 1e-125 keeps i
               {0, 0, -6.0258965269059657e+238, 9.9999955158327897e+307, 4.880590389248991e-312,
                -1.415129217885588e-296, -1.3761532023238148e-296, 1.0818017755343407e-314},
               1.0);
+  // basis-mean-inf-for-2.2e158-sum-cancelled-below-its-error: bases ±2.4e284 cancel beside 1.76e159, and
+  // the compensated sum of the exact bases ends as sum −2e-305, error 1.76e159; the mean lifted both by
+  // 2^600 (chosen from the sum alone) and was inf for 2.196735251241796e158. Also negated and reversed.
+  const std::vector<double> s3 = {2.6436770471366436e-303,  1.7573882009934369e+159, 9.3641189039817078e-97,
+                                  -2.4164719640322727e+284, 9.8966663440999833e+110, -1.4537344454040292e+135,
+                                  3.1559840978569891e-294,  4.7514803646669282e-299};
+  const std::vector<double> f3 = {1.9939441883818593e-305, 6.1153168443274159e-92,   -2.4164719640322727e+284,
+                                  9.8966663440999833e+110, -1.4537344454040292e+135, 3.1559840978569891e-294,
+                                  4.7514803646669282e-299, 1.9939441883818593e-305};
+  CHECK(hm::basis_risk(s3, f3).mean == doctest::Approx(2.196735251241796e158).epsilon(1e-15));
+  check_basis("bases +-2.4e284 cancelling beside 1.76e159", s3, f3, 1.0);
+  check_basis("the same negated", scaled(s3, -1.0, 0.0), scaled(f3, -1.0, 0.0), 1.0);
+  check_basis("the same reversed", {s3.rbegin(), s3.rend()}, {f3.rbegin(), f3.rend()}, 1.0);
   // The same at other ratios and with the low parts spread over the subnormals and the normals.
   const std::vector<double> s2 = {3e-310, -2.5e-200, 7e-201, 1e-199, 0.0};
   const std::vector<double> f2(5, 1.5e250);

@@ -373,18 +373,18 @@ template <class Spot, class Futures>
         total.add(-product_error);
       }
       min_max_last_exact = any;
-      const Real total_value = total.value();
-      if (any && std::isfinite(total.sum) && std::isfinite(total.error) && std::isfinite(total_value)) {
-        // Divided at a scale where the quotient keeps its digits (a sum below 2^-800 would divide into
-        // the subnormals), then scaled back with one rounding. (The parts can be far larger than their
-        // sum: 1e308 + 6e238 − 1e308 leaves 0 in `sum` and 6e238 in `error`.)
+      if (any && std::isfinite(total.sum) && std::isfinite(total.error)) {
+        // The running sum can cancel to far below its error term (bases ±2.4e284 beside one of 1.8e159:
+        // sum −2e-305, error 1.8e159; a fuzz finding, mean inf from lifting the error by 2^600), so the
+        // pair is renormalised first and the lift chosen from its leading part. Divided at a scale where
+        // the quotient keeps its digits (a sum below 2^-800 would divide into the subnormals), then scaled
+        // back with one rounding.
+        Real lead = 0, trail = 0;
+        two_sum(total.sum, total.error, lead, trail);
+        if (!std::isfinite(lead)) lead = total.sum, trail = total.error;  // Σ b_t beyond DBL_MAX, b̄ not
+        const int lift = std::fabs(lead) < std::ldexp(Real(1), -800) ? 600 : 0;
         const Real count = static_cast<Real>(state.count);
-        const bool lift = std::fabs(total_value) < std::ldexp(Real(1), -800) &&
-                          std::fabs(total.sum) < std::ldexp(Real(1), 200) &&
-                          std::fabs(total.error) < std::ldexp(Real(1), 200);
-        exact_mean =
-            lift ? std::ldexp(std::ldexp(total.sum, 600) / count + std::ldexp(total.error, 600) / count, -600)
-                 : total.sum / count + total.error / count;
+        exact_mean = std::ldexp(std::ldexp(lead, lift) / count + std::ldexp(trail, lift) / count, -lift);
         mean_exact = state.count > 0;
       }
     }

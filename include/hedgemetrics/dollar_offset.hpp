@@ -191,12 +191,37 @@ void grade_scaled_offset(offset_period<Real>& p, std::size_t period, Real sh, in
                      : offset_status::undefined;
 }
 
+/// A running sum of finite changes held as S·2^scale (scale 0 or rescale_cumulative's 64) for sums that
+/// may pass DBL_MAX. Each change is divided by 2^scale, and the bits that division drops (those of a change
+/// near 1e-314 below 2^(scale − 1074), each drop exactly representable) are kept apart, unscaled: a sum that
+/// ends small is read unscaled with them (the item's 1.39e-309, divided by 2^64 beside its own later
+/// changes near 1e308, fell to 0 and its ratio to NaN for −1.4e617: a fuzz finding), one beyond DBL_MAX
+/// scaled, where the dropped bits are below its last digit.
+template <class Real>
+struct split_running_sum {
+  int scale = 0;
+  compensated_sum<Real> scaled;
+  Real dropped = 0;
+  void add(Real change) noexcept {
+    const Real part = std::ldexp(change, -scale);
+    scaled.add(part);
+    dropped += change - std::ldexp(part, scale);
+  }
+  /// The sum as value·2^exponent, exponent 0 wherever the unscaled sum is finite.
+  void read(Real& value, int& exponent) const noexcept {
+    const Real part = scaled.value();
+    const Real whole = std::ldexp(part, scale) + dropped;
+    const bool beyond = scale != 0 && !std::isfinite(whole);
+    value = beyond ? part : whole;
+    exponent = beyond ? scale : 0;
+  }
+};
+
 /// Where a cumulative sum of finite changes overflowed (changes near 1e308), the cumulative points from
-/// there on are redone with each series' sum taken as it is while it stays finite and times 2^−64 (exact
-/// at that size, which holds any n < 2^63 changes) from its own overflow on (divided alike, a change near
-/// 1e-314 beside instrument changes near 1e308 fell to 0 and its ratio to NaN for −9.5e621: a fuzz
-/// finding); each point is graded at the true sizes (grade_scaled_offset): +inf only where a sum itself
-/// exceeds DBL_MAX. Run
+/// there on are redone with the series whose sum overflowed summed times 2^−64 (split_running_sum: exact at
+/// that size, its dropped low bits kept apart), which holds any n < 2^63 of them, and the other as it is (divided alike, a change near 1e-314 beside
+/// instrument changes near 1e308 fell to 0 and its ratio to NaN for −9.5e621: a fuzz finding); each point
+/// is graded at the true sizes (grade_scaled_offset): +inf only where a sum itself exceeds DBL_MAX. Run
 /// after the plain loop, which it leaves as it was: an overflowed compensated sum stays non-finite, so the
 /// first non-finite cumulative point after finite changes marks it.
 // Kept out of line (GCC, Clang): inlined, it grew dollar_offset enough that GCC 12 stopped inlining
@@ -224,24 +249,19 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     if (!is_finite_value(h[t]) || !is_finite_value(i[t]))
       return;  // a missing value: propagated as documented
   }
-  // Each series summed twice: as it is, while that sum is finite, and times 2^-64 (exact at that size).
-  // A point takes the plain sum of a series while it lasts and the scaled one after: an item near 1e-305
-  // beside instrument sums near 2e308 keeps its digits until its own sum overflows, later.
+  // Which sums overflowed (after `first` every point of a series that did is non-finite, as the changes
+  // are finite up to there and an overflowed compensated sum stays NaN), up to the first missing value
+  // (from which on every point is NaN by propagation, which says nothing of overflow).
+  bool item_over = false, instrument_over = false;
+  for (std::size_t t = first; t < cumulative.size(); ++t) {
+    if (!is_finite_value(h[t]) || !is_finite_value(i[t])) break;  // a missing value, not an overflow
+    item_over = item_over || !std::isfinite(cumulative[t].item_change);
+    instrument_over = instrument_over || !std::isfinite(cumulative[t].instrument_change);
+  }
   constexpr int down = 64;
-  struct running {
-    compensated_sum<Real> plain, scaled;
-    bool plain_finite = true;
-    void add(Real v) {
-      if (plain_finite) {
-        plain.add(v);
-        plain_finite = std::isfinite(plain.sum) && std::isfinite(plain.error) && std::isfinite(plain.value());
-      }
-      scaled.add(std::ldexp(v, -down));
-    }
-    [[nodiscard]] Real value() const { return plain_finite ? plain.value() : scaled.value(); }
-    [[nodiscard]] int exponent() const { return plain_finite ? 0 : down; }
-  };
-  running sum_h, sum_i;
+  split_running_sum<Real> sum_h, sum_i;
+  sum_h.scale = item_over ? down : 0;
+  sum_i.scale = instrument_over ? down : 0;
   for (std::size_t t = 0; t < cumulative.size(); ++t) {
     const Real dh = static_cast<Real>(h[t]);
     const Real di = static_cast<Real>(i[t]);
@@ -254,8 +274,11 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     sum_h.add(dh);
     sum_i.add(di);
     if (t < first) continue;
-    grade_scaled_offset(cumulative[t], t, sum_h.value(), sum_h.exponent(), sum_i.value(), sum_i.exponent(),
-                        options);
+    Real vh = 0, vi = 0;
+    int eh = 0, ei = 0;
+    sum_h.read(vh, eh);
+    sum_i.read(vi, ei);
+    grade_scaled_offset(cumulative[t], t, vh, eh, vi, ei, options);
   }
 }
 
