@@ -383,10 +383,11 @@ class hedge_accumulator {
 
   // The careful half of in_range, out of line (GCC, Clang): its 4 KiB of scaled copies would otherwise
   // sit in flush()'s frame on every block.
+  [[nodiscard]]
 #if defined(__GNUC__)
   __attribute__((noinline))
 #endif
-  [[nodiscard]] static detail::scaled_comoments<Real>
+  static detail::scaled_comoments<Real>
   rescaled_block(const detail::comoments<Real>& block, std::size_t m, const Real* x, const Real* y) noexcept {
     detail::scaled_comoments<Real> out;
     out.c = block;
