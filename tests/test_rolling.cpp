@@ -659,6 +659,14 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
         worst_error w;
         CHECK(check_against_fits("chunks " + std::to_string(chunks) + ", tail " + std::to_string(tail),
                                  p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got, {}, w));
+        // Into a result left over from other data: every figure and count is written again (the counts
+        // are not filled beforehand, and the lane engine writes its own).
+        hm::time_varying_hedge<double> reused;
+        reused.ratio.assign(n, -7.0), reused.effectiveness.assign(n, 2.0);
+        reused.residual_variance.assign(n, -1.0), reused.count.assign(n, 12345);
+        hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window}, reused);
+        CHECK(check_against_fits("reused, chunks " + std::to_string(chunks), p.exposure, p.hedge, window, 0,
+                                 hm::missing_data::propagate, reused, {}, w));
       }
     }
   }
@@ -676,9 +684,9 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     const std::size_t chunks = n / window - 1;  // chunks 1 … n/window − 1 are whole and have a chunk before
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> ratio(n, nan), effectiveness(n, nan), residual(n, nan);
-    std::vector<std::size_t> failed;
+    std::vector<std::size_t> count(n, 0), failed;
     hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
-                                     effectiveness.data(), residual.data(), failed);
+                                     effectiveness.data(), residual.data(), count.data(), failed);
     // A window of 3 or 5 pairs often fits almost perfectly by chance, leaving a residual sum below what
     // the check accepts (a chunk of 3 windows then goes to the general path); the rest are the engine's.
     if (window >= 20) {
@@ -688,7 +696,7 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     }
     hm::time_varying_hedge<double> got;
     got.ratio = ratio, got.effectiveness = effectiveness, got.residual_variance = residual;
-    got.count.assign(n, window);
+    got.count = count;
     std::vector<std::size_t> ends;
     for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
       if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
@@ -699,6 +707,8 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     // Nothing written outside the chunks it was given.
     CHECK(std::isnan(ratio[window - 1]));
     CHECK(std::isnan(ratio[(chunks + 1) * window]));
+    CHECK(count[window - 1] == 0);
+    CHECK(count[(chunks + 1) * window] == 0);
     report("lane engine alone, window " + std::to_string(window), w);
 
     // A burst 1e9 larger at position 10.5 chunks in: chunk 10 holds it (its sums are large but exact);
@@ -709,7 +719,7 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     p.hedge[at] = p.hedge[at] * 1e9 + 1e9;
     failed.clear();
     hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
-                                     effectiveness.data(), residual.data(), failed);
+                                     effectiveness.data(), residual.data(), count.data(), failed);
     CHECK(std::find(failed.begin(), failed.end(), std::size_t{11}) != failed.end());
     if (window >= 20) CHECK(failed.size() <= 3);
   }

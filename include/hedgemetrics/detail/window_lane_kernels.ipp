@@ -19,6 +19,11 @@ struct lane_vector<double> {
   typedef double type __attribute__((vector_size(HEDGEMETRICS_ISA_VECTOR_BYTES)));
   static constexpr std::size_t size = HEDGEMETRICS_ISA_VECTOR_BYTES / sizeof(double);
 };
+/// As many counts as lane_vector<double> has lanes: the engine's count, written as one vector per lane.
+typedef std::size_t lane_counts __attribute__((vector_size(HEDGEMETRICS_ISA_VECTOR_BYTES)));
+static_assert(sizeof(std::size_t) == sizeof(double), "one count per double lane");
+#else
+using lane_counts = std::size_t;
 #endif
 
 /// Storage for lane vectors on the heap, aligned for this set's vectors whatever the unit's flags: a
@@ -185,6 +190,12 @@ template <class Real, class V, std::size_t L, class T>
   return v;
 }
 
+/// Calls f(integral_constant<I>) for I = 0, 1, …: a loop whose index is a constant in every copy.
+template <class F, std::size_t... I>
+inline __attribute__((always_inline)) void for_each_index(F&& f, std::index_sequence<I...>) noexcept {
+  (f(std::integral_constant<std::size_t, I>{}), ...);
+}
+
 /// Asks for the cache line holding `p` (for reading, or for writing when `write`).
 template <bool Write = false, class T>
 void prefetch(const T* p) noexcept {
@@ -291,22 +302,18 @@ inline __attribute__((always_inline)) void transpose_block(const P& begin, std::
   transpose_block<Real>(begin, j, rows, std::make_index_sequence<lane_vector<Real>::size>{});
 }
 
-/// Prefetches position j of each lane's two input and three output streams. A fold, not a loop, for the
+/// Prefetches position j of each lane's two input and four output streams. A fold, not a loop, for the
 /// reason given at transpose_stages: GCC at -O2 kept the loop over lanes (and the one in write_rows), and
 /// the engine ran 2x slower at 10^6 points than at -O3 (bench_rolling), its memory operations stalled.
 template <class X, class Y, class Real, std::size_t... I>
 inline __attribute__((always_inline)) void prefetch_lanes(const X* const* lane_x, const Y* const* lane_y,
                                                           Real* const (*lane_out)[sizeof...(I)],
-                                                          std::size_t j, std::index_sequence<I...>) noexcept {
+                                                          std::size_t* const* lane_count, std::size_t j,
+                                                          std::index_sequence<I...>) noexcept {
   ((prefetch(lane_x[I] + j), prefetch(lane_y[I] + j), prefetch<true>(lane_out[0][I] + j),
-    prefetch<true>(lane_out[1][I] + j), prefetch<true>(lane_out[2][I] + j)),
+    prefetch<true>(lane_out[1][I] + j), prefetch<true>(lane_out[2][I] + j),
+    prefetch<true>(lane_count[I] + j)),
    ...);
-}
-
-/// Calls f(integral_constant<I>) for I = 0, 1, …: a loop whose index is a constant in every copy.
-template <class F, std::size_t... I>
-inline __attribute__((always_inline)) void for_each_index(F&& f, std::index_sequence<I...>) noexcept {
-  (f(std::integral_constant<std::size_t, I>{}), ...);
 }
 
 /// Writes row l of `rows` (a transposed block of figures: lane l's next L figures) to lane l's stream at j.
@@ -315,10 +322,18 @@ inline __attribute__((always_inline)) void write_rows(Real* const* lane_out, std
                                                       std::index_sequence<I...>) noexcept {
   (std::memcpy(lane_out[I] + j, &rows[I], sizeof(V)), ...);
 }
+
+/// Writes the same vector `value` to every lane's stream at j.
+template <class T, class V, std::size_t... I>
+inline __attribute__((always_inline)) void write_same(T* const* lane_out, std::size_t j, const V& value,
+                                                      std::index_sequence<I...>) noexcept {
+  (std::memcpy(lane_out[I] + j, &value, sizeof(V)), ...);
+}
 #endif
 
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position). Chunks with a window that
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
+/// pairs of every such window, written here in the same pass rather than filled beforehand). Chunks with a window that
 /// fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
 /// `failed` (ascending) for the general path.
 ///
@@ -342,10 +357,10 @@ template <class Real, class X, class Y>
 HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
                                             std::size_t first, std::size_t chunks, Real* out_ratio,
                                             Real* out_effectiveness, Real* out_residual,
-                                            std::vector<std::size_t>& failed) {
+                                            std::size_t* out_count, std::vector<std::size_t>& failed) {
   using V = typename lane_vector<Real>::type;
   constexpr std::size_t L = lane_vector<Real>::size;
-  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
+  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 4·L, more than the
   /// hardware prefetchers follow (bench_rolling: 1.3x faster with it). 32 positions (4 cache lines per
   /// stream) beat 16 and 64: further ahead, the 5·L streams' lines start evicting each other from L1.
   [[maybe_unused]] constexpr std::size_t ahead = 32;
@@ -363,12 +378,14 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const X* lane_x[L];
   const Y* lane_y[L];
   Real* lane_out[3][L];
+  std::size_t* lane_count[L];
   for (std::size_t l = 0; l < L; ++l) {
     lane_x[l] = x + start[l] * window;
     lane_y[l] = y + start[l] * window;
     lane_out[0][l] = out_ratio + start[l] * window;
     lane_out[1][l] = out_effectiveness + start[l] * window;
     lane_out[2][l] = out_residual + start[l] * window;
+    lane_count[l] = out_count + start[l] * window;
   }
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
   [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
@@ -509,7 +526,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       if (steps == L || read_past) {
         // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
         if (t0 + ahead < steps_total) {
-          prefetch_lanes(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
+          prefetch_lanes(lane_x, lane_y, lane_out, lane_count, t0 + ahead, std::make_index_sequence<L>{});
         }
         transpose_block<Real>(lane_x, t0, late_x);
         transpose_block<Real>(lane_y, t0, late_y);
@@ -574,6 +591,9 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
         write_rows<Real>(lane_out[1], t0, figures[1], std::make_index_sequence<L>{});
         transpose(figures[2]);
         write_rows<Real>(lane_out[2], t0, figures[2], std::make_index_sequence<L>{});
+        lane_counts counts{};
+        counts += window;
+        write_same(lane_count, t0, counts, std::make_index_sequence<L>{});
         written = true;
       }
     }
@@ -583,6 +603,9 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
         for (std::size_t l = 0; l < L; ++l) {
           for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
         }
+      }
+      for (std::size_t l = 0; l < L; ++l) {
+        for (std::size_t i = 0; i < steps; ++i) lane_count[l][t0 + i] = window;
       }
     }
     // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).

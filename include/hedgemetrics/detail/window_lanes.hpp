@@ -48,10 +48,10 @@ namespace hedgemetrics::detail {
 template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
                   std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
-                  std::vector<std::size_t>& failed) {
+                  std::size_t* out_count, std::vector<std::size_t>& failed) {
   on_active_set([&](auto set) {
     lane_windows<Real>(set, x, y, n, window, first, chunks, out_ratio, out_effectiveness, out_residual,
-                       failed);
+                       out_count, failed);
   });
 }
 

@@ -745,9 +745,8 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
 }
 
 /// Every window's figures: the chunked prefix/suffix scheme described at the top of this file.
-/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n. `out.count` must
-/// hold `window` on entry: the windows the lane engine vouches for have all their positions and pairs, and
-/// it does not write their count (the other paths do).
+/// `required` ≥ 2 is the least number of pairs a figure needs (min_periods); `window` ≤ n. Every figure and
+/// count is written, so `out` needs no filling beforehand.
 ///
 /// The windows ending in the first chunk hold positions 0 … t: expanding windows, one exact merge per pair
 /// (decayed_windows). Those of every later whole chunk take the lane engine of window_lanes.hpp, and the
@@ -761,7 +760,7 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
   std::vector<std::size_t> failed;
   if (whole > 1) {
     lane_windows<Real>(x, y, n, window, 1, whole - 1, out.ratio, out.effectiveness, out.residual_variance,
-                       failed);
+                       out.count, failed);
   }
   if (n % window != 0) failed.push_back(whole);
   if (failed.empty()) return;
