@@ -380,6 +380,26 @@ template <class Real, class Column>
   return deviation_exponent<Real>(copy.data(), n);
 }
 
+/// Columns 0 … count − 1 (`column_of(j)`, any Eigen column of n values) as an n × count matrix, each divided
+/// by the power of two of its spread (column_exponent; exact), its exponent in exponents[j]. Non-finite
+/// values are kept as they are, for the factorisation to report or skip.
+template <class Real, class ColumnOf>
+[[nodiscard]] Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_columns(
+    Eigen::Index n, Eigen::Index count, ColumnOf&& column_of, std::vector<int>& exponents) {
+  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled(n, count);
+  exponents.assign(static_cast<std::size_t>(count), 0);
+  std::vector<Real> copy;
+  for (Eigen::Index j = 0; j < count; ++j) {
+    const int e = column_exponent<Real>(column_of(j), copy);
+    exponents[static_cast<std::size_t>(j)] = e;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const Real v = copy[static_cast<std::size_t>(i)];
+      scaled(i, j) = std::isfinite(v) ? std::ldexp(v, -e) : v;
+    }
+  }
+  return scaled;
+}
+
 /// The figures of a fit of data divided by powers of two (the exposure by 2^es, instrument j by 2^eh[j]),
 /// multiplied back by their own powers: ratio j by 2^(es − eh[j]), variances of S by 2^(2·es), ..., each
 /// rounded once, to ±inf or a subnormal where the true figure is out of range.
@@ -418,29 +438,19 @@ template <class Real, class View, class HedgeColumn>
   multi_hedge_fit<Real> fit = fit_exposure_pass<Real>(s, k, hedge_column, options, function, out_of_range);
   if (!out_of_range) return fit;
   const auto n = static_cast<Eigen::Index>(s.size());
-  std::vector<Real> copy;
   const Eigen::Map<const Eigen::Matrix<typename View::value_type, Eigen::Dynamic, 1>> exposure(s.data(), n);
-  const int es = column_exponent<Real>(exposure, copy);
-  for (Real& v : copy) v = std::isfinite(v) ? std::ldexp(v, -es) : v;
-  const std::vector<Real> scaled_exposure = copy;
-  Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_hedges(n, k);
-  std::vector<int> eh(static_cast<std::size_t>(k));
-  for (Eigen::Index j = 0; j < k; ++j) {
-    const int e = column_exponent<Real>(hedge_column(j), copy);
-    eh[static_cast<std::size_t>(j)] = e;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const Real v = copy[static_cast<std::size_t>(i)];
-      scaled_hedges(i, j) = std::isfinite(v) ? std::ldexp(v, -e) : v;
-    }
-  }
+  std::vector<int> es, eh;
+  const auto scaled_exposure = scaled_columns<Real>(
+      n, 1, [&](Eigen::Index) { return exposure; }, es);
+  const auto scaled_hedges = scaled_columns<Real>(n, k, hedge_column, eh);
   bool again = false;
   std::vector<const Real*> scaled_columns(static_cast<std::size_t>(k));
   for (Eigen::Index j = 0; j < k; ++j)
     scaled_columns[static_cast<std::size_t>(j)] = scaled_hedges.col(j).data();
   column_pointers<Real> scaled_column{scaled_columns.data(), n};
-  fit = fit_exposure_pass<Real>(view_of(scaled_exposure, function, "exposure"), k, scaled_column, options,
-                                function, again);
-  scale_back(fit, es, eh);
+  fit = fit_exposure_pass<Real>(series_view<Real>(scaled_exposure.data(), static_cast<std::size_t>(n)), k,
+                                scaled_column, options, function, again);
+  scale_back(fit, es[0], eh);
   return fit;
 }
 
@@ -631,23 +641,12 @@ fit_hedge_book(const Eigen::MatrixBase<Exposures>& exposures, const Eigen::Matri
       (detail::qr_out_of_range(qr) || !hedge_shift.allFinite() || !exposure_shift.allFinite());
   for (Eigen::Index i = 0; i < m && !nonfinite && qr.rows > 0; ++i)
     out_of_range = out_of_range || !std::isfinite(qr.residual_ss(i));
-  std::vector<int> es(static_cast<std::size_t>(m), 0), eh(static_cast<std::size_t>(k), 0);
+  std::vector<int> es, eh;
   if (out_of_range) {
-    std::vector<Real> copy;
-    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_exposures(exposures.rows(), m);
-    Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> scaled_hedges(hedges.rows(), k);
-    const auto scale_columns = [&](const auto& source, Eigen::Index columns, std::vector<int>& exponents,
-                                   Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& target) {
-      for (Eigen::Index j = 0; j < columns; ++j) {
-        const int e = detail::column_exponent<Real>(source.col(j), copy);
-        exponents[static_cast<std::size_t>(j)] = e;
-        for (std::size_t i = 0; i < n; ++i)
-          target(static_cast<Eigen::Index>(i), j) =
-              std::isfinite(copy[i]) ? std::ldexp(copy[i], -e) : copy[i];
-      }
-    };
-    scale_columns(exposures.derived(), m, es, scaled_exposures);
-    scale_columns(hedges.derived(), k, eh, scaled_hedges);
+    const auto scaled_exposures = detail::scaled_columns<Real>(
+        exposures.rows(), m, [&](Eigen::Index j) { return exposures.derived().col(j); }, es);
+    const auto scaled_hedges = detail::scaled_columns<Real>(
+        hedges.rows(), k, [&](Eigen::Index j) { return hedges.derived().col(j); }, eh);
     nonfinite = false;
     qr = detail::factor_rows<Real>(
         hedges.rows(), k, m, [&](Eigen::Index i) { return scaled_exposures.col(i); },
