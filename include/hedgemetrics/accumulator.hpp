@@ -373,11 +373,7 @@ class hedge_accumulator {
                                                                const Real* y) noexcept {
     detail::scaled_comoments<Real> out;
     out.c = block;
-    const bool redo =
-        !block.finite || block.nonfinite ||
-        (block.count >= 2 && (detail::sum_out_of_range(block.sxx) || detail::sum_out_of_range(block.syy) ||
-                              detail::sum_out_of_range(block.ssr)));
-    if (!redo) return out;
+    if (block.finite && !block.nonfinite && !detail::comoments_out_of_range(block)) return out;
     return rescaled_block(block, m, x, y);
   }
 
@@ -391,15 +387,12 @@ class hedge_accumulator {
   rescaled_block(const detail::comoments<Real>& block, std::size_t m, const Real* x, const Real* y) noexcept {
     detail::scaled_comoments<Real> out;
     out.c = block;
-    out.scale_x = detail::significant_exponent(detail::deviation_exponent<Real>(x, m));
-    out.scale_y = detail::significant_exponent(detail::deviation_exponent<Real>(y, m));
+    detail::choose_scales(out, x, y, m, false);
     if (out.scale_x == 0 && out.scale_y == 0 && block.finite) return out;
     Real sx[buffer_length];
     Real sy[buffer_length];
-    for (std::size_t i = 0; i < m; ++i) {
-      sx[i] = std::ldexp(x[i], -out.scale_x);
-      sy[i] = std::ldexp(y[i], -out.scale_y);
-    }
+    detail::scale_into(x, m, out.scale_x, sx);
+    detail::scale_into(y, m, out.scale_y, sy);
     out.c = detail::careful_block_comoments<Real>(m, sx, sy);
     return out;
   }

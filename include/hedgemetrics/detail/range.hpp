@@ -91,14 +91,20 @@ template <class Real, class X, class P = X>
   return (e > 64 || e < -64) ? e : 0;
 }
 
-/// x·2^-e for every value (non-finite values kept as they are, for the missing-data policy).
+/// x·2^-e for every value into out[0 … n) (non-finite values kept as they are, for the missing-data policy).
 template <class Real, class X>
-[[nodiscard]] std::vector<Real> scaled_copy(const X* x, std::size_t n, int e) {
-  std::vector<Real> out(n);
+void scale_into(const X* x, std::size_t n, int e, Real* out) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
     const Real u = static_cast<Real>(x[i]);
     out[i] = std::isfinite(u) ? std::ldexp(u, -e) : u;
   }
+}
+
+/// x·2^-e for every value, as a new vector (see scale_into).
+template <class Real, class X>
+[[nodiscard]] std::vector<Real> scaled_copy(const X* x, std::size_t n, int e) {
+  std::vector<Real> out(n);
+  scale_into(x, n, e, out.data());
   return out;
 }
 
@@ -246,6 +252,24 @@ struct scaled_comoments {
   }
 };
 
+/// Whether finite co-moments must be summarised again on scaled data: a sum of squares of two or more pairs
+/// left the safe band. A 0 counts: deviations below 2^-537 square to 0, and a perfect hedge's residuals
+/// may have underflowed (constant series and perfect hedges of ordinary size come back too, at the cost of
+/// a scan).
+template <class Real>
+[[nodiscard]] bool comoments_out_of_range(const comoments<Real>& c) noexcept {
+  return c.count >= 2 && (sum_out_of_range(c.sxx) || sum_out_of_range(c.syy) || sum_out_of_range(c.ssr));
+}
+
+/// The careful path's scales of two series (significant_exponent of each one's spread) into `out`; with
+/// `complete_pairs` (missing_data::omit), only the pairs where both values are finite set them.
+template <class Real, class X, class Y>
+void choose_scales(scaled_comoments<Real>& out, const X* x, const Y* y, std::size_t n,
+                   bool complete_pairs) noexcept {
+  out.scale_x = significant_exponent(deviation_exponent<Real>(x, n, complete_pairs ? y : nullptr));
+  out.scale_y = significant_exponent(deviation_exponent<Real>(y, n, complete_pairs ? x : nullptr));
+}
+
 /// compute_comoments under the range contract (see the file comment).
 template <class Real, class X, class Y>
 [[nodiscard]] scaled_comoments<Real> compute_comoments_in_range(const X* x, const Y* y, std::size_t n,
@@ -257,16 +281,11 @@ template <class Real, class X, class Y>
   bool redo = false;
   if (c.nonfinite) {
     redo = policy != missing_data::propagate || (!any_nonfinite(x, n) && !any_nonfinite(y, n));
-  } else if (c.count >= 2) {
-    // Also a 0: deviations below 2^-537 square to 0, and a perfect hedge's residuals may have underflowed.
-    // Constant series and perfect hedges of ordinary size come back here too, at the cost of a scan.
-    redo = sum_out_of_range(c.sxx) || sum_out_of_range(c.syy) || sum_out_of_range(c.ssr);
+  } else {
+    redo = comoments_out_of_range(c);
   }
   if (!redo) return out;
-  // Under omit, only the complete pairs set the scales.
-  const bool pairs = policy == missing_data::omit;
-  out.scale_x = significant_exponent(deviation_exponent<Real>(x, n, pairs ? y : nullptr));
-  out.scale_y = significant_exponent(deviation_exponent<Real>(y, n, pairs ? x : nullptr));
+  choose_scales(out, x, y, n, policy == missing_data::omit);
   if (out.scale_x == 0 && out.scale_y == 0) return out;
   const std::vector<Real> sx = scaled_copy<Real>(x, n, out.scale_x);
   const std::vector<Real> sy = scaled_copy<Real>(y, n, out.scale_y);
