@@ -575,6 +575,16 @@ TEST_CASE("dollar offset: cumulative ratios right where the cumulative sums over
     negated_instrument.push_back(-overflowing_instrument[t]);
   }
   check_exact("negated", negated_item, negated_instrument);
+  // Both careful paths in one series: sums that cancel to 1e-20 (regraded on exact sums), then overflow
+  // (redone at 2^-64 from the first overflowed point), then cancel again back to 1e-20 and −2e-20 (ratio 2).
+  const std::vector<double> round_trip_item{1e300, 1.0,   1e-20,  -1e300, -1.0,
+                                            1e308, 1e308, -1e308, -1e308, 0.5};
+  const std::vector<double> round_trip_instrument{-1e300, -1.0,   -2e-20, 1e300, 1.0,
+                                                  -1e308, -1e308, 1e308,  1e308, -0.5};
+  const auto round_trip = check_exact("cancel, overflow, cancel", round_trip_item, round_trip_instrument);
+  CHECK(round_trip.cumulative[4].ratio == 2.0);
+  CHECK(round_trip.cumulative[8].ratio == 2.0);
+  check_exact("cancel, overflow, cancel, swapped", round_trip_instrument, round_trip_item);
   // Property: changes at every scale 2^k give the same ratios and verdicts, the sums scaled by 2^k.
   hm_test::random_source rng(1234);
   std::vector<double> h, i;

@@ -191,18 +191,49 @@ void grade_scaled_offset(offset_period<Real>& p, std::size_t period, Real sh, in
                      : offset_status::undefined;
 }
 
+/// An exact running sum: a nonoverlapping expansion, its components in increasing magnitude (Shewchuk 1997,
+/// "Adaptive precision floating-point arithmetic and fast robust geometric predicates", Grow-Expansion with
+/// zero elimination). Doubles span 2^-1074…2^1024, so it holds at most about 40 components; value() adds
+/// them smallest first, within a rounding of the exact sum.
+template <class Real>
+class exact_sum {
+ public:
+  void add(Real x) {
+    Real q = x;
+    std::size_t kept = 0;
+    for (std::size_t j = 0; j < parts_.size(); ++j) {
+      Real s = 0, e = 0;
+      two_sum(q, parts_[j], s, e);
+      q = s;
+      if (e != 0) parts_[kept++] = e;
+    }
+    parts_.resize(kept);
+    if (q != 0) parts_.push_back(q);
+  }
+  [[nodiscard]] Real value() const noexcept {
+    Real v = 0;
+    for (const Real p : parts_) v += p;
+    return v;
+  }
+
+ private:
+  std::vector<Real> parts_;
+};
+
 /// A running sum of finite changes held as S·2^scale (scale 0 or rescale_cumulative's 64) for sums that
 /// may pass DBL_MAX. Each change is divided by 2^scale, and the bits that division drops (those of a change
 /// near 1e-314 below 2^(scale − 1074), each drop exactly representable) are kept apart, unscaled: a sum that
 /// ends small is read unscaled with them (the item's 1.39e-309, divided by 2^64 beside its own later
 /// changes near 1e308, fell to 0 and its ratio to NaN for −1.4e617: a fuzz finding), one beyond DBL_MAX
-/// scaled, where the dropped bits are below its last digit.
+/// scaled, where the dropped bits are below its last digit. The scaled parts are summed exactly
+/// (exact_sum): after an overflow the sums may cancel back to small values (changes of 1e300 and 1e308 in
+/// both directions leaving 1e-20), which a compensated sum at 2^-64 lost (0, the ratio NaN for 2).
 template <class Real>
 struct split_running_sum {
   int scale = 0;
-  compensated_sum<Real> scaled;
+  exact_sum<Real> scaled;
   Real dropped = 0;
-  void add(Real change) noexcept {
+  void add(Real change) {
     const Real part = std::ldexp(change, -scale);
     scaled.add(part);
     dropped += change - std::ldexp(part, scale);
@@ -281,35 +312,6 @@ void rescale_cumulative(const series_view<H>& h, const series_view<I>& i, const 
     grade_scaled_offset(cumulative[t], t, vh, eh, vi, ei, options);
   }
 }
-
-/// An exact running sum: a nonoverlapping expansion, its components in increasing magnitude (Shewchuk 1997,
-/// "Adaptive precision floating-point arithmetic and fast robust geometric predicates", Grow-Expansion with
-/// zero elimination). Doubles span 2^-1074…2^1024, so it holds at most about 40 components; value() adds
-/// them smallest first, within a rounding of the exact sum.
-template <class Real>
-class exact_sum {
- public:
-  void add(Real x) {
-    Real q = x;
-    std::size_t kept = 0;
-    for (std::size_t j = 0; j < parts_.size(); ++j) {
-      Real s = 0, e = 0;
-      two_sum(q, parts_[j], s, e);
-      q = s;
-      if (e != 0) parts_[kept++] = e;
-    }
-    parts_.resize(kept);
-    if (q != 0) parts_.push_back(q);
-  }
-  [[nodiscard]] Real value() const noexcept {
-    Real v = 0;
-    for (const Real p : parts_) v += p;
-    return v;
-  }
-
- private:
-  std::vector<Real> parts_;
-};
 
 /// How close to 0 a compensated cumulative sum may come before it is redone exactly. Neumaier's sum
 /// s_t + c_t is exact but for the roundings of its compensation (c_t = fl(c_{t−1} + e_t), each e_t exact),
