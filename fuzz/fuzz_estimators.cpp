@@ -694,7 +694,7 @@ void run_dollar_offset(const vec& item, const vec& instrument) {
   const auto r = hedgemetrics::dollar_offset(item, instrument);
   if (r.periods.size() != item.size()) violation("dollar_offset: periods");
   std::size_t passed = 0;
-  ld sum_h = 0, sum_i = 0, abs_h = 0, abs_i = 0;
+  mpq_class exact_h = 0, exact_i = 0;  // the cumulative changes, exactly
   bool nonfinite = false;
   for (std::size_t t = 0; t < item.size(); ++t) {
     const auto& p = r.periods[t];
@@ -712,18 +712,26 @@ void run_dollar_offset(const vec& item, const vec& instrument) {
       }
     }
     if (p.status == hedgemetrics::offset_status::pass) ++passed;
-    sum_h += item[t];
-    sum_i += instrument[t];
-    abs_h += std::fabs(static_cast<ld>(item[t]));
-    abs_i += std::fabs(static_cast<ld>(instrument[t]));
     const auto& c = r.cumulative[t];
     if (nonfinite) {
       expect_nan("dollar_offset cumulative ratio (a non-finite change so far)", c.ratio);
-    } else if (sum_h != 0 && std::fabs(sum_h) > abs_h * 1e-6L) {
-      // Away from cancellation of the item's changes (where the ratio is ill-conditioned); the instrument's
-      // sum may cancel, so its error is judged against Σ|ΔI|/|ΣΔH|.
-      expect_close("dollar_offset cumulative ratio", c.ratio, -sum_i / sum_h, abs_i / std::fabs(sum_h),
-                   1e-9L);
+      continue;
+    }
+    // The cumulative changes against exact sums, whatever cancelled or overflowed on the way (sums of
+    // 1e300 and 1e308 changes that cancel back to 1e-20 after an overflow: a finding this oracle's
+    // long-double sums, which skipped cancellation, could not make): each to a few roundings, ±inf past
+    // DBL_MAX (expect_close), and the ratio of the two.
+    exact_h += mpq_class(item[t]);
+    exact_i += mpq_class(instrument[t]);
+    const ld want_h = to_long_double(exact_h), want_i = to_long_double(exact_i);
+    expect_close("dollar_offset cumulative item change", c.item_change, want_h, 0, 1e-15L);
+    expect_close("dollar_offset cumulative instrument change", c.instrument_change, want_i, 0, 1e-15L);
+    if (exact_h == 0) {
+      expect_nan("dollar_offset cumulative ratio (cumulative item change exactly 0)", c.ratio);
+    } else if (std::fabs(want_h) > 1e-290L && (exact_i == 0 || std::fabs(want_i) > 1e-290L)) {
+      // (Sums among the subnormals carry an absolute rounding, which a ratio may magnify without bound.)
+      const ld ratio = to_long_double(mpq_class(-exact_i / exact_h));
+      expect_close("dollar_offset cumulative ratio", c.ratio, ratio, 0, 1e-14L);
     }
   }
   if (passed != r.passed) violation("dollar_offset: passed count");

@@ -140,6 +140,8 @@ write("fuzz_estimators", "dollar_offset_extremes", raw(8, [1e-300, 0.0, 1e308, 1
 write("fuzz_estimators", "dollar_offset_cancel_overflow_cancel",
       raw(8, [1e300, 1.0, 1e-20, -1e300, -1.0, 1e308, 1e308, -1e308, -1e308, 0.5,
               -1e300, -1.0, -2e-20, 1e300, 1.0, -1e308, -1e308, 1e308, 1e308, -0.5]))
+write("fuzz_estimators", "dollar_offset_compensation_roundings",
+      raw(8, [1e16, 1.0] + [5.5e-17] * 5 + [-1e16, -1.0, 41 * 2.0 ** -53] + [0.0] * 9 + [-41 * 2.0 ** -53]))
 write("fuzz_estimators", "far_from_origin", bytes([0, 2, 128, 0]) + struct.pack("<8h", 1, 2, 4, 3, 2, 5, 7, 6))
 write("fuzz_estimators", "near_overflow_int8", bytes([0, 1, 128 + 113, 0]) + bytes([1, 2, 4, 3, 1, 3, 4, 2]))
 write("fuzz_estimators", "near_underflow_int8", bytes([0, 1, 128 - 117, 0]) + bytes([1, 2, 4, 3, 1, 3, 4, 2]))
