@@ -84,6 +84,9 @@ struct hedge_fit {
 
 namespace detail {
 
+// The figures round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 template <class Real>
 [[nodiscard]] hedge_fit<Real> fit_from(const comoments<Real>& c) noexcept {
   hedge_fit<Real> fit;
@@ -170,6 +173,8 @@ template <class Real>
   fit.intercept_standard_error = std::ldexp(fit.intercept_standard_error, ex);
   return fit;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace detail
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "mixed_flags/units.hpp"
 
+void use_set_in_baseline_unit(hedgemetrics::instruction_set set) {
+  hedgemetrics::use_instruction_set(set);
+}
+
 hedgemetrics::hedge_fit<double> fit_in_baseline_unit(const std::vector<double>& exposure,
                                                      const std::vector<double>& hedge) {
   return hedgemetrics::fit_hedge(exposure, hedge);

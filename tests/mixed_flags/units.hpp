@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Two translation units built with different flags (see tests/CMakeLists.txt), each fitting through its own
-// instantiation of the library's templates.
+// Two translation units built with different flags (see tests/CMakeLists.txt), each in a shared library of
+// its own with hidden symbols, so that each runs its own copy of every inline function and template of the
+// library, compiled with its own flags (in one static program the linker keeps one copy of each, and both
+// units would run the same code). Only the functions below are exported.
 #ifndef HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 #define HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 
@@ -9,25 +11,34 @@
 
 #include <Eigen/Core>
 
+#include <hedgemetrics/instruction_set.hpp>
+
 #include <cstddef>
 #include <vector>
 
+#define HM_UNIT_EXPORT __attribute__((visibility("default")))
+
+/// The instruction set each library's own dispatch uses (each holds its own choice: hidden symbols).
+HM_UNIT_EXPORT void use_set_in_baseline_unit(hedgemetrics::instruction_set set);
+HM_UNIT_EXPORT void use_set_in_native_unit(hedgemetrics::instruction_set set);
+
 /// fit_hedge in a unit built with -O2 and no -march (the x86-64 baseline).
-hedgemetrics::hedge_fit<double> fit_in_baseline_unit(const std::vector<double>& exposure,
-                                                     const std::vector<double>& hedge);
+HM_UNIT_EXPORT hedgemetrics::hedge_fit<double> fit_in_baseline_unit(const std::vector<double>& exposure,
+                                                                    const std::vector<double>& hedge);
 /// fit_hedge in a unit built with -O3 -march=native.
-hedgemetrics::hedge_fit<double> fit_in_native_unit(const std::vector<double>& exposure,
-                                                   const std::vector<double>& hedge);
+HM_UNIT_EXPORT hedgemetrics::hedge_fit<double> fit_in_native_unit(const std::vector<double>& exposure,
+                                                                  const std::vector<double>& hedge);
 
 /// The streaming QR of the several-instrument fit (detail/streaming_qr.hpp, the kernels of
 /// detail/qr_kernels.ipp) of `exposure` on the columns of `hedges` (column-major, exposure.size() rows), in
 /// the unit built with -O2 and no -march: [R Z]'s entries, column by column, then the residual sum of
 /// squares. (The streaming QR directly rather than multi_hedge.hpp's fit, which would add seconds of
 /// compile time to each unit for the same kernels.)
-std::vector<double> qr_in_baseline_unit(const std::vector<double>& exposure,
-                                        const std::vector<double>& hedges);
+HM_UNIT_EXPORT std::vector<double> qr_in_baseline_unit(const std::vector<double>& exposure,
+                                                       const std::vector<double>& hedges);
 /// The same in the unit built with -O3 -march=native.
-std::vector<double> qr_in_native_unit(const std::vector<double>& exposure, const std::vector<double>& hedges);
+HM_UNIT_EXPORT std::vector<double> qr_in_native_unit(const std::vector<double>& exposure,
+                                                     const std::vector<double>& hedges);
 
 namespace {
 

@@ -13,10 +13,14 @@
 
 #include <cstddef>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 
 namespace hedgemetrics::detail {
+
+// Merges and spreads round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
 
 template <class Real>
 struct comoments {
@@ -85,6 +89,8 @@ struct comoments {
     return out;
   }
 };
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 /// What the fast path carries from one block to the next: the previous block's means (the shift for this
 /// block's deviations) and its ratio (the reference for this block's residuals).

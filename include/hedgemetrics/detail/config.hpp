@@ -29,6 +29,27 @@
 #define HEDGEMETRICS_LIKELY(condition) (condition)
 #endif
 
+/// HEDGEMETRICS_NO_FP_CONTRACT_BEGIN … HEDGEMETRICS_NO_FP_CONTRACT_END: the functions defined between them are
+/// compiled without contracting a·b + c into one fused multiply-add, whatever the unit's flags. GCC in its
+/// GNU modes (-std=gnu++17, CMake's default) fuses across statements wherever the target has FMA, and
+/// Clang within an expression: a unit built with -march=native would round the figures computed outside
+/// the dispatched kernels (the kernels are compiled without contraction, detail/kernels.hpp) differently
+/// from a unit built for the x86-64 baseline, and a merge of co-moments or an intercept would differ in its
+/// last bits from one unit to the other (tests/mixed_flags). Around the functions that compute figures
+/// only: GCC does not inline a function compiled with other optimisation options into one without them
+/// (the reverse it does), so not around small accessors a hot loop of the user's would call.
+#if defined(__clang__)
+#define HEDGEMETRICS_NO_FP_CONTRACT_BEGIN _Pragma("STDC FP_CONTRACT OFF")
+#define HEDGEMETRICS_NO_FP_CONTRACT_END _Pragma("STDC FP_CONTRACT DEFAULT")
+#elif defined(__GNUC__)
+#define HEDGEMETRICS_NO_FP_CONTRACT_BEGIN \
+  _Pragma("GCC push_options") _Pragma("GCC optimize(\"fp-contract=off\")")
+#define HEDGEMETRICS_NO_FP_CONTRACT_END _Pragma("GCC pop_options")
+#else
+#define HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+#define HEDGEMETRICS_NO_FP_CONTRACT_END
+#endif
+
 /// Compiled mode (README "Compile times"), as nanobench's ANKERL_NANOBENCH_IMPLEMENT and stb's
 /// *_IMPLEMENTATION: with HEDGEMETRICS_COMPILED defined in every translation unit, the heavy
 /// double-precision kernels (the multi-instrument QR fit, the GARCH and DCC fits, the greek hedge, the

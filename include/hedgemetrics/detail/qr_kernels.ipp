@@ -22,6 +22,26 @@
   return total;
 }
 
+/// out[c] = Σ_i B(i, c) for the `columns` columns of B, each `count` values, `stride` apart: two packs of
+/// partial sums, added lane 0 first, then the leftover values in order (one order in every unit, unlike
+/// Eigen's colwise().sum(), whose packets are as wide as the unit's flags allow).
+HEDGEMETRICS_KERNEL_ENTRY inline void qr_column_sums(tag, const double* b, std::size_t stride,
+                                                     std::size_t count, std::size_t columns,
+                                                     double* out) noexcept {
+  for (std::size_t c = 0; c < columns; ++c) {
+    const double* column = b + c * stride;
+    pack a0 = splat(0), a1 = splat(0);
+    std::size_t i = 0;
+    for (; i + lanes <= count; i += lanes) {
+      a0 = a0 + load(column + i);
+      a1 = a1 + load(column + i + width);
+    }
+    double total = pack_sum(a0 + a1);
+    for (; i < count; ++i) total += column[i];
+    out[c] = total;
+  }
+}
+
 /// out[c] = Σ_i x_i·B(i, c) for the `columns` columns of B, each `count` values, `stride` apart.
 HEDGEMETRICS_KERNEL_ENTRY inline void qr_column_dots(tag, const double* x, const double* b,
                                                      std::size_t stride, std::size_t count,

@@ -57,6 +57,8 @@ template <class Real>
   return !(s >= safe_sum_lower<Real> && s <= safe_sum_upper<Real>);
 }
 
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 /// The power of two by which a series is divided on the careful path: the exponent of its spread
 /// (max − min over finite values), so that deviations are of order one; of the largest magnitude when the
 /// spread overflows or is 0 (a constant series, whose mean must still not overflow). 0 for an empty or
@@ -84,6 +86,8 @@ template <class Real, class X, class P = X>
   static_cast<void>(std::frexp(scale, &e));
   return e;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 /// Data whose deviations are within 2^±64 of one are summarised exactly as well unscaled (a constant
 /// series, a perfect hedge): only scales beyond that are worth a second pass.

@@ -38,12 +38,35 @@ inline void qr_column_dots(const double* x, const double* b, std::size_t stride,
   on_active_set([&](auto set) { qr_column_dots(set, x, b, stride, count, columns, out); });
 }
 
+/// out[c] = Σ_i B(i, c) over the `columns` columns of a column-major block (`count` rows, `stride` apart), by
+/// the kernel of the process's instruction set (detail/qr_kernels.ipp).
+inline void qr_column_sums(const double* b, std::size_t stride, std::size_t count, std::size_t columns,
+                           double* out) {
+  on_active_set([&](auto set) { qr_column_sums(set, b, stride, count, columns, out); });
+}
+
+/// The column sums of a block into `sums`: for doubles by the kernel above (the same order in every unit,
+/// whatever its flags), for other types by Eigen.
+template <class Real, class Block, class Sums>
+void column_sums(const Block& b, Sums& sums) {
+  if constexpr (std::is_same_v<Real, double>) {
+    sums.resize(b.cols());
+    qr_column_sums(b.data(), static_cast<std::size_t>(b.outerStride()), static_cast<std::size_t>(b.rows()),
+                   static_cast<std::size_t>(b.cols()), sums.data());
+  } else {
+    sums = b.colwise().sum();
+  }
+}
+
 /// B(i, c) −= x_i·w_c over the `columns` columns of a column-major block, by the kernel of the process's
 /// instruction set (detail/qr_kernels.ipp).
 inline void qr_rank_one_update(const double* x, const double* w, double* b, std::size_t stride,
                                std::size_t count, std::size_t columns) {
   on_active_set([&](auto set) { qr_rank_one_update(set, x, w, b, stride, count, columns); });
 }
+
+// The factorisation rounds the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
 
 /// The state of a streaming QR of A = [1 | X − c | Y − c_y] (p = k + 1 design columns, m responses):
 /// A = Q·[R Z; 0 *], where R (p×p) is upper triangular, Z (p×m) holds the responses' coordinates in Q's
@@ -90,7 +113,7 @@ struct streaming_qr {
   /// instantiates, compiled once per translation unit instead of twice.)
   void absorb(matrix& block, Eigen::Index count) {
     auto b = block.topRows(count);
-    sums = b.colwise().sum();
+    column_sums<Real>(b, sums);
     absorb_with_sums(b);
   }
 
@@ -264,7 +287,7 @@ streaming_qr<Real> factor_rows(Eigen::Index n, Eigen::Index k, Eigen::Index m,
     }
     // The column sums, which reflector 0 needs, double as the finiteness check: a NaN or an infinity makes
     // its column's sum non-finite (a finite overflow only sends the block down the row-by-row path).
-    state.sums = b.colwise().sum();
+    column_sums<Real>(b, state.sums);
     if (state.sums.array().isFinite().all()) {
       state.absorb_with_sums(b);
       continue;
@@ -292,6 +315,8 @@ streaming_qr<Real> factor_rows(Eigen::Index n, Eigen::Index k, Eigen::Index m,
   }
   return state;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace hedgemetrics::detail
 
