@@ -54,26 +54,16 @@ struct basis_stats {
 
 namespace detail {
 
-template <class Real>
-inline constexpr bool has_fast_fma = false;
-#ifdef FP_FAST_FMA
-template <>
-inline constexpr bool has_fast_fma<double> = true;
-#endif
-#ifdef FP_FAST_FMAL
-template <>
-inline constexpr bool has_fast_fma<long double> = true;
-#endif
+// The basis and its statistics round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
 
-/// b = spot − ratio·futures, rounded once where the hardware fuses the multiply and add, so a small basis
-/// between large prices keeps its digits. (A software fma would cost more than the rest of the pass.)
+/// b = spot − ratio·futures, the product rounded and then the difference: the same bits in every unit.
+/// (Fusing them where the unit's flags promise a hardware FMA, as before, made a -march=native unit's
+/// basis differ from a baseline unit's in its last bits; a software fma would cost more than the rest of
+/// the pass. The range and accuracy tests hold either way: the default x86-64 build never fused.)
 template <class Real>
 [[nodiscard]] inline Real basis_value(Real spot, Real futures, Real ratio) noexcept {
-  if constexpr (has_fast_fma<Real>) {
-    return std::fma(-ratio, futures, spot);
-  } else {
-    return spot - ratio * futures;
-  }
+  return spot - ratio * futures;
 }
 
 template <class Real>
@@ -436,6 +426,8 @@ template <class Spot, class Futures>
   out.change_stddev = std::ldexp(std::sqrt(change_variance), change_spread_scale);
   return out;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace detail
 

@@ -14,3 +14,8 @@ std::vector<double> qr_in_native_unit(const std::vector<double>& exposure,
                                       const std::vector<double>& hedges) {
   return streaming_qr_figures(exposure, hedges);
 }
+
+std::vector<double> figures_in_native_unit(const std::vector<double>& exposure,
+                                           const std::vector<double>& hedge) {
+  return family_figures(exposure, hedge);
+}

@@ -110,3 +110,43 @@ TEST_CASE(
   use_set_in_baseline_unit(before);
   use_set_in_native_unit(before);
 }
+
+TEST_CASE(
+    "rolling, EWMA, accumulator, dollar offset, basis and describe give the same figures in both units, bit "
+    "for "
+    "bit, on every set") {
+  const hm::instruction_set before = hm::active_instruction_set();
+  for (const hm::instruction_set set : {hm::instruction_set::portable, hm::instruction_set::sse2,
+                                        hm::instruction_set::avx2, hm::instruction_set::avx512}) {
+    if (!hm::instruction_set_supported(set)) continue;
+    use_set_in_baseline_unit(set);
+    use_set_in_native_unit(set);
+    // A hedge following a random walk and an exposure following it, near 0, 1e4 and 1e9 (where the careful
+    // paths run). Before the code around the kernels was compiled without contraction, a quarter to a third
+    // of such figures differed between the units (131 to 149 of 514 in a trial on 10^5 points).
+    for (const double level : {0.0, 1e4, 1e9}) {
+      const std::size_t n = 20000;
+      hm_test::random_source rng(7);
+      std::vector<double> exposure(n), hedge(n);
+      double b = level;
+      for (std::size_t t = 0; t < n; ++t) {
+        b += rng.symmetric();
+        hedge[t] = b;
+        exposure[t] = 0.8 * b + 0.3 * rng.symmetric();
+      }
+      INFO(std::string(hm::instruction_set_name(set)) << ", level " << level);
+      const auto a = figures_in_baseline_unit(exposure, hedge);
+      const auto c = figures_in_native_unit(exposure, hedge);
+      REQUIRE(a.size() == c.size());
+      std::size_t differ = 0, finite = 0;
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!same_bits(a[i], c[i])) ++differ;
+        if (std::isfinite(a[i])) ++finite;
+      }
+      CHECK(differ == 0);
+      CHECK(finite > a.size() / 2);
+    }
+  }
+  use_set_in_baseline_unit(before);
+  use_set_in_native_unit(before);
+}

@@ -6,8 +6,13 @@
 #ifndef HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 #define HEDGEMETRICS_TESTS_MIXED_FLAGS_UNITS_HPP
 
+#include <hedgemetrics/accumulator.hpp>
+#include <hedgemetrics/basis.hpp>
+#include <hedgemetrics/descriptive.hpp>
 #include <hedgemetrics/detail/streaming_qr.hpp>
+#include <hedgemetrics/dollar_offset.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/rolling.hpp>
 
 #include <Eigen/Core>
 
@@ -40,7 +45,43 @@ HM_UNIT_EXPORT std::vector<double> qr_in_baseline_unit(const std::vector<double>
 HM_UNIT_EXPORT std::vector<double> qr_in_native_unit(const std::vector<double>& exposure,
                                                      const std::vector<double>& hedges);
 
+/// Figures of the other families whose code around the kernels does arithmetic (rolling_hedge's general
+/// path, ewma_hedge, hedge_accumulator's merges, dollar_offset's cumulative sums, basis_risk, describe) in
+/// the unit built with -O2 and no -march.
+HM_UNIT_EXPORT std::vector<double> figures_in_baseline_unit(const std::vector<double>& exposure,
+                                                            const std::vector<double>& hedge);
+/// The same in the unit built with -O3 -march=native.
+HM_UNIT_EXPORT std::vector<double> figures_in_native_unit(const std::vector<double>& exposure,
+                                                          const std::vector<double>& hedge);
+
 namespace {
+
+/// The body of figures_in_*_unit, compiled in each unit: every 97th window's figures and the rest.
+[[maybe_unused]] std::vector<double> family_figures(const std::vector<double>& s,
+                                                    const std::vector<double>& f) {
+  namespace hm = hedgemetrics;
+  std::vector<double> out;
+  const auto rolling = hm::rolling_hedge(s, f, hm::rolling_options{250});
+  const auto ewma = hm::ewma_hedge(s, f);
+  for (std::size_t t = 0; t < s.size(); t += 97) {
+    for (const auto* r : {&rolling, &ewma}) {
+      out.push_back(r->ratio[t]);
+      out.push_back(r->effectiveness[t]);
+      out.push_back(r->residual_variance[t]);
+    }
+  }
+  hm::hedge_accumulator<double> accumulator;
+  for (std::size_t t = 0; t < s.size(); ++t) accumulator.push(s[t], f[t]);
+  const auto fit = accumulator.fit();
+  const auto offset = hm::dollar_offset(s, f);
+  const auto basis = hm::basis_risk(s, f);
+  const auto description = hm::describe(s);
+  for (const double v :
+       {fit.ratio, fit.intercept, fit.residual_variance, offset.cumulative.back().ratio, basis.mean,
+        basis.variance, basis.change_variance, description.mean, description.variance})
+    out.push_back(v);
+  return out;
+}
 
 /// The body of qr_in_*_unit, compiled in each unit.
 [[maybe_unused]] std::vector<double> streaming_qr_figures(const std::vector<double>& exposure,

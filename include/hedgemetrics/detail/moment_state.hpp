@@ -6,10 +6,14 @@
 
 #include <cstddef>
 
+#include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 
 namespace hedgemetrics::detail {
+
+// Merges round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
 
 /// Count, mean, centred sum of squares M2 = Σ(x − x̄)², minimum and maximum of a sample.
 template <class Real>
@@ -44,6 +48,8 @@ struct moments {
 /// The careful block kernel for any Real (detail/moments.hpp defines it).
 template <class Real, class X>
 [[nodiscard]] moments<Real> generic_careful_block_moments(std::size_t m, const X* x) noexcept;
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace hedgemetrics::detail
 

@@ -26,6 +26,9 @@
 
 namespace hedgemetrics::detail {
 
+// The careful paths round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 /// Sums of squares inside [2^-safe, 2^safe] lost nothing to overflow or gradual underflow: with deviations
 /// this size, no square of a term that matters is subnormal and no partial sum can pass DBL_MAX.
 template <class Real>
@@ -57,8 +60,6 @@ template <class Real>
   return !(s >= safe_sum_lower<Real> && s <= safe_sum_upper<Real>);
 }
 
-HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
-
 /// The power of two by which a series is divided on the careful path: the exponent of its spread
 /// (max − min over finite values), so that deviations are of order one; of the largest magnitude when the
 /// spread overflows or is 0 (a constant series, whose mean must still not overflow). 0 for an empty or
@@ -86,8 +87,6 @@ template <class Real, class X, class P = X>
   static_cast<void>(std::frexp(scale, &e));
   return e;
 }
-
-HEDGEMETRICS_NO_FP_CONTRACT_END
 
 /// Data whose deviations are within 2^±64 of one are summarised exactly as well unscaled (a constant
 /// series, a perfect hedge): only scales beyond that are worth a second pass.
@@ -296,6 +295,8 @@ template <class Real, class X, class Y>
   out.c = compute_comoments<Real>(sx.data(), sy.data(), n, policy, function, x_name, y_name);
   return out;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace hedgemetrics::detail
 

@@ -57,6 +57,9 @@
 
 namespace hedgemetrics::detail {
 
+// Every window's figures round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 /// An array of Real that is not initialised when allocated (the general path overwrites every element it
 /// reads, and zeroing its ~50 window-long arrays cost as much as the chunks it recomputes).
 template <class Real>
@@ -767,6 +770,8 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
   general_workspace<Real> work(window);
   for (const std::size_t k : failed) general_chunk(x, y, n, window, k, required, propagate, out, work);
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace hedgemetrics::detail
 
