@@ -151,6 +151,59 @@ TEST_CASE("Newey-West with lag 0 is White's estimator; the lag and the correctio
   CHECK_THROWS_AS((void)hm::newey_west(ys, x, multi_fit), std::invalid_argument);
 }
 
+TEST_CASE("Newey-West across the double range: data scaled by 2^a and 2^b give the scaled standard errors") {
+  // Scaling the exposure by 2^a and the hedge by 2^b is exact, so every standard error scales exactly: the
+  // ratio's by 2^(a − b), the intercept's by 2^a. Before the scores were scaled (issue 10), spreads near
+  // 1e-150 gave a ratio standard error of 0 (t = inf) and spreads near 1e±300 NaN.
+  hm_test::random_source rng(29);
+  const std::size_t n = 300;
+  std::vector<double> s(n), f(n);
+  double level = 50;
+  for (std::size_t t = 0; t < n; ++t) {
+    level += rng.symmetric();
+    f[t] = level;
+    s[t] = 0.7 * level + 0.4 * rng.symmetric() + (t > 0 ? 0.2 * (s[t - 1] - 0.7 * f[t - 1]) : 0.0);
+  }
+  for (const long lag : {-1L, 6L}) {
+    hm::hac_options options;
+    options.lag = lag;
+    const auto base = hm::newey_west(s, f, hm::fit_hedge(s, f), options);
+    REQUIRE(std::isfinite(base.ratio_standard_errors(0)));
+    for (const int a : {-960, -500, -150, 0, 150, 500, 960}) {
+      for (const int b : {-960, -150, 0, 500, 960}) {
+        std::vector<double> sa(n), fb(n);
+        for (std::size_t t = 0; t < n; ++t) sa[t] = std::ldexp(s[t], a), fb[t] = std::ldexp(f[t], b);
+        const auto fit = hm::fit_hedge(sa, fb);
+        const auto got = hm::newey_west(sa, fb, fit, options);
+        const std::string at =
+            "lag " + std::to_string(lag) + ", 2^" + std::to_string(a) + ", 2^" + std::to_string(b);
+        // +inf where the scaled figure passes DBL_MAX (a ratio of 2^1110), 0 where it is below the
+        // subnormals, as ldexp gives the expected one.
+        const auto scaled_figure = [&](const std::string& what, double computed, double expected) {
+          if (std::isfinite(expected) && expected != 0) {
+            hm_test::check_close_value(at + " " + what, computed, expected, 1e-12);
+          } else {
+            CHECK_MESSAGE(computed == expected, at << " " << what << ": " << computed << " for " << expected);
+          }
+        };
+        scaled_figure("ratio", got.ratio_standard_errors(0),
+                      std::ldexp(base.ratio_standard_errors(0), a - b));
+        scaled_figure("intercept", got.intercept_standard_error,
+                      std::ldexp(base.intercept_standard_error, a));
+        // The t statistic, scale-free, as inference() reports it; where the ratio itself is beyond the
+        // double range (0/0 at 2^-1460, inf/inf at 2^1110), NaN, not a figure.
+        const auto tested = hm::inference(fit, got);
+        if (std::abs(a - b) <= 1000) {
+          hm_test::check_close_value(at + " t", tested.ratios[0].t_statistic,
+                                     hm::inference(hm::fit_hedge(s, f), base).ratios[0].t_statistic, 1e-12);
+        } else {
+          CHECK_MESSAGE(std::isnan(tested.ratios[0].t_statistic), at);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("collinear instruments: the dropped one has NaN tests, the others those of the reduced fit") {
   hm_test::random_source rng(23);
   const Eigen::Index n = 300;

@@ -678,7 +678,7 @@ template <class Exposure, class Hedge, class Real>
   out.ratio_standard_errors = Eigen::Matrix<Real, Eigen::Dynamic, 1>::Constant(1, nan);
   out.ratio_covariance = matrix::Constant(1, 1, nan);
   if (options.missing != missing_data::omit) detail::require_fit_rows(s.size(), fit.n, function);
-  if (fit.n < 3 || !std::isfinite(fit.ratio_standard_error)) {
+  if (fit.n < 3 || std::isnan(fit.ratio_standard_error)) {  // (+inf: a ratio beyond DBL_MAX, see below)
     if (options.missing == missing_data::omit) {
       std::size_t complete = 0;
       for (std::size_t t = 0; t < s.size(); ++t) {
@@ -689,6 +689,31 @@ template <class Exposure, class Hedge, class Real>
     return out;
   }
   out.lag = detail::hac_lag(options.lag, fit.n, function);
+  // Range (detail/range.hpp): e² and (d·e)², and the sums of their products over the lags, leave the
+  // double range for data beyond about 2^±250 (spreads near 1e-150 gave a standard error of 0 and t = inf,
+  // near 1e±300 NaN). There the scores are formed with d divided by the power of two of the hedge's spread
+  // (2^ef) and e by that of the exposure's (2^es), exactly, and the covariance is multiplied back: the
+  // ratio's by 2^(2(es − ef)), the intercept's by 2^(2es).
+  const int es = detail::significant_exponent(detail::deviation_exponent<Real>(s.data(), s.size(), f.data()));
+  const int ef = detail::significant_exponent(detail::deviation_exponent<Real>(f.data(), f.size(), s.data()));
+  const bool scaled = es != 0 || ef != 0;
+  detail::compensated_sum<Real> scaled_sff;  // Σ(d·2^−ef)², the bread's S_FF on the scaled path
+  // The ratio in the scaled units, h·2^(ef − es): the fit's where it is a normal number; where it is
+  // beyond the double range (spreads 2^±1000 apart: 0, a subnormal or ±inf by the range contract) the
+  // residuals would be those of another ratio, so it is taken again from the scaled data.
+  Real scaled_ratio = std::ldexp(fit.ratio, ef - es);
+  if (scaled && !(std::fabs(fit.ratio) >= std::numeric_limits<Real>::min() &&
+                  std::fabs(fit.ratio) <= std::numeric_limits<Real>::max())) {
+    detail::compensated_sum<Real> sxy, sxx;
+    for (std::size_t t = 0; t < s.size(); ++t) {
+      const Real ds = std::ldexp(static_cast<Real>(f[t]) - fit.hedge_mean, -ef);
+      const Real cs = std::ldexp(static_cast<Real>(s[t]) - fit.exposure_mean, -es);
+      if (!std::isfinite(ds) || !std::isfinite(cs)) continue;  // a pair the fit left out (omit)
+      sxy.add_product(cs, ds);
+      sxx.add_product(ds, ds);
+    }
+    scaled_ratio = sxy.value() / sxx.value();
+  }
   detail::centring_check<Real> exposure_check, hedge_check;
   auto row = [&](std::size_t t, Eigen::Matrix<Real, Eigen::Dynamic, 1>& g) {
     const Real d = static_cast<Real>(f[t]) - fit.hedge_mean;
@@ -704,8 +729,15 @@ template <class Exposure, class Hedge, class Real>
     }
     exposure_check.add(static_cast<Real>(s[t]), c);
     hedge_check.add(static_cast<Real>(f[t]), d);
-    g(0) = e;
-    g(1) = d * e;
+    if (scaled) {
+      const Real ds = std::ldexp(d, -ef);
+      g(0) = std::ldexp(c, -es) - scaled_ratio * ds;
+      g(1) = ds * g(0);
+      scaled_sff.add_product(ds, ds);
+    } else {
+      g(0) = e;
+      g(1) = d * e;
+    }
     return true;
   };
   std::size_t used = 0;
@@ -713,18 +745,25 @@ template <class Exposure, class Hedge, class Real>
   detail::require_fit_rows(used, fit.n, function);
   detail::require_fit_mean(exposure_check, used, fit.exposure_mean, "exposure", function);
   detail::require_fit_mean(hedge_check, used, fit.hedge_mean, "hedge", function);
-  const Real sff = fit.hedge_variance * static_cast<Real>(fit.n - 1);
+  const Real sff = scaled ? scaled_sff.value() : fit.hedge_variance * static_cast<Real>(fit.n - 1);
   matrix bread = matrix::Zero(2, 2);
   bread(0, 0) = Real(1) / static_cast<Real>(fit.n);
   bread(1, 1) = Real(1) / sff;
   matrix v = bread * meat * bread;
   if (options.small_sample_correction) v *= static_cast<Real>(fit.n) / static_cast<Real>(fit.n - 2);
-  matrix j = matrix::Identity(2, 2);
-  j(0, 1) = -fit.hedge_mean;
-  v = j * v * j.transpose();
-  out.intercept_standard_error = std::sqrt(v(0, 0));
-  out.ratio_standard_errors(0) = std::sqrt(v(1, 1));
-  out.ratio_covariance(0, 0) = v(1, 1);
+  // Back to the intercept a = a_c − F̄·h: Var(a) = V₀₀ − 2F̄·V₀₁ + F̄²·V₁₁, in the scaled units (F̄·2^−ef).
+  const Real mean = scaled ? std::ldexp(fit.hedge_mean, -ef) : fit.hedge_mean;
+  Real intercept_variance = v(0, 0) - 2 * mean * v(0, 1) + mean * mean * v(1, 1);
+  Real intercept_se = std::sqrt(intercept_variance);
+  if (scaled && !std::isfinite(intercept_variance) && std::isfinite(v(1, 1))) {
+    // A mean beyond 2^1023 spreads: the F̄²·V₁₁ term is all of it, |F̄|·se(h) (+inf past DBL_MAX).
+    intercept_se = std::fabs(fit.hedge_mean) * std::ldexp(std::sqrt(v(1, 1)), es - ef);
+  } else if (scaled) {
+    intercept_se = std::ldexp(intercept_se, es);
+  }
+  out.intercept_standard_error = intercept_se;
+  out.ratio_standard_errors(0) = scaled ? std::ldexp(std::sqrt(v(1, 1)), es - ef) : std::sqrt(v(1, 1));
+  out.ratio_covariance(0, 0) = scaled ? std::ldexp(v(1, 1), 2 * (es - ef)) : v(1, 1);
   return out;
 }
 
