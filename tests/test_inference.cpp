@@ -204,6 +204,57 @@ TEST_CASE("Newey-West across the double range: data scaled by 2^a and 2^b give t
   }
 }
 
+TEST_CASE("Newey-West with several instruments across the double range: each column at its own 2^b") {
+  hm_test::random_source rng(31);
+  const std::size_t n = 300;
+  std::vector<double> s(n);
+  matrix x(n, 2);
+  double level = 50, other = -20;
+  for (std::size_t t = 0; t < n; ++t) {
+    level += rng.symmetric();
+    other += rng.symmetric();
+    const auto i = static_cast<Eigen::Index>(t);
+    x(i, 0) = level;
+    x(i, 1) = other;
+    s[t] = 0.6 * level - 0.3 * other + 0.4 * rng.symmetric();
+  }
+  hm::hac_options options;
+  options.lag = 5;
+  const auto base = hm::newey_west(s, x, hm::fit_hedge(s, x), options);
+  REQUIRE(std::isfinite(base.ratio_standard_errors(1)));
+  const auto same = [](const std::string& at, double computed, double expected) {
+    if (std::isfinite(expected) && expected != 0) {
+      hm_test::check_close_value(at, computed, expected, 1e-11);
+    } else {
+      CHECK_MESSAGE(computed == expected, at << ": " << computed << " for " << expected);
+    }
+  };
+  for (const int a : {-900, -150, 0, 150, 900}) {
+    for (const int b0 : {-600, 0, 400}) {
+      for (const int b1 : {-400, 0, 600}) {
+        std::vector<double> sa(n);
+        matrix xb(n, 2);
+        for (std::size_t t = 0; t < n; ++t) {
+          const auto i = static_cast<Eigen::Index>(t);
+          sa[t] = std::ldexp(s[t], a);
+          xb(i, 0) = std::ldexp(x(i, 0), b0);
+          xb(i, 1) = std::ldexp(x(i, 1), b1);
+        }
+        const auto got = hm::newey_west(sa, xb, hm::fit_hedge(sa, xb), options);
+        const std::string at =
+            "2^" + std::to_string(a) + ", 2^" + std::to_string(b0) + ", 2^" + std::to_string(b1);
+        same(at + " ratio 0", got.ratio_standard_errors(0),
+             std::ldexp(base.ratio_standard_errors(0), a - b0));
+        same(at + " ratio 1", got.ratio_standard_errors(1),
+             std::ldexp(base.ratio_standard_errors(1), a - b1));
+        same(at + " covariance", got.ratio_covariance(0, 1),
+             std::ldexp(base.ratio_covariance(0, 1), 2 * a - b0 - b1));
+        same(at + " intercept", got.intercept_standard_error, std::ldexp(base.intercept_standard_error, a));
+      }
+    }
+  }
+}
+
 TEST_CASE("collinear instruments: the dropped one has NaN tests, the others those of the reduced fit") {
   hm_test::random_source rng(23);
   const Eigen::Index n = 300;

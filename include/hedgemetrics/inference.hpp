@@ -351,6 +351,47 @@ void require_fit_mean(const centring_check<Real>& check, std::size_t n, Real fit
   }
 }
 
+/// The inverse of a symmetric positive definite q×q matrix by its Cholesky factor (plain loops: the
+/// matrices here are a handful of instruments wide). NaN entries where it is not positive definite.
+template <class Real>
+[[nodiscard]] Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic> spd_inverse(
+    const Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>& a) {
+  using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+  const Eigen::Index q = a.rows();
+  matrix l = matrix::Zero(q, q);
+  for (Eigen::Index j = 0; j < q; ++j) {
+    Real d = a(j, j);
+    for (Eigen::Index k = 0; k < j; ++k) d -= l(j, k) * l(j, k);
+    if (!(d > 0)) return matrix::Constant(q, q, std::numeric_limits<Real>::quiet_NaN());
+    l(j, j) = std::sqrt(d);
+    for (Eigen::Index i = j + 1; i < q; ++i) {
+      Real v = a(i, j);
+      for (Eigen::Index k = 0; k < j; ++k) v -= l(i, k) * l(j, k);
+      l(i, j) = v / l(j, j);
+    }
+  }
+  // L⁻¹ by forward substitution, then A⁻¹ = L⁻ᵀL⁻¹.
+  matrix li = matrix::Zero(q, q);
+  for (Eigen::Index c = 0; c < q; ++c) {
+    li(c, c) = 1 / l(c, c);
+    for (Eigen::Index i = c + 1; i < q; ++i) {
+      Real v = 0;
+      for (Eigen::Index k = c; k < i; ++k) v -= l(i, k) * li(k, c);
+      li(i, c) = v / l(i, i);
+    }
+  }
+  matrix out(q, q);
+  for (Eigen::Index i = 0; i < q; ++i) {
+    for (Eigen::Index j = 0; j <= i; ++j) {
+      Real v = 0;
+      for (Eigen::Index k = i; k < q; ++k) v += li(k, i) * li(k, j);
+      out(i, j) = v;
+      out(j, i) = v;
+    }
+  }
+  return out;
+}
+
 /// Caller error unless newey_west used as many rows as the fit did: a fit of other data.
 inline void require_fit_rows(std::size_t used, std::size_t fitted, const char* function) {
   if (used != fitted) {
@@ -553,7 +594,7 @@ template <class Exposure, class Hedges, class Real>
   out.ratio_standard_errors = vector::Constant(k, nan);
   out.ratio_covariance = matrix::Constant(k, k, nan);
   if (options.missing != missing_data::omit) detail::require_fit_rows(s.size(), fit.n, function);
-  if (fit.residual_df == 0 || !std::isfinite(fit.residual_sum_of_squares)) {
+  if (fit.residual_df == 0 || std::isnan(fit.residual_sum_of_squares)) {  // (+inf: beyond DBL_MAX, see below)
     if (options.missing == missing_data::omit) {
       std::size_t complete = 0;
       for (std::size_t t = 0; t < s.size(); ++t) {
@@ -581,6 +622,61 @@ template <class Exposure, class Hedges, class Real>
   out.lag = detail::hac_lag(options.lag, fit.n, function);
 
   const auto& x = hedges.derived();
+  // Range (detail/range.hpp), as in the one-instrument newey_west below: where a spread is beyond 2^±64,
+  // the scores are formed with each instrument's deviations divided by the power of two of its spread
+  // (2^e_a) and the residuals by the exposure's (2^es), exactly; the bread is (X̃cᵀX̃c)⁻¹ of those scaled
+  // deviations, and the covariance is multiplied back (entry (a, b) by 2^(2es − e_a − e_b)).
+  std::vector<int> column_scale(kept.size(), 0);
+  int es = 0;
+  {
+    std::vector<Real> column(n);
+    const auto scale_of = [&](auto&& value_at) {
+      for (std::size_t t = 0; t < n; ++t) column[t] = static_cast<Real>(value_at(t));
+      return detail::significant_exponent(detail::deviation_exponent<Real>(column.data(), n));
+    };
+    es = scale_of([&](std::size_t t) { return s[t]; });
+    for (Eigen::Index a = 0; a < q; ++a) {
+      const Eigen::Index j = kept[static_cast<std::size_t>(a)];
+      column_scale[static_cast<std::size_t>(a)] =
+          scale_of([&](std::size_t t) { return x(static_cast<Eigen::Index>(t), j); });
+    }
+  }
+  bool scaled = es != 0;
+  for (const int e : column_scale) scaled = scaled || e != 0;
+  // The ratios in the scaled units, h_a·2^(e_a − es): the fit's where all are normal numbers; otherwise
+  // (a ratio 0, subnormal or ±inf: beyond the double range for spreads 2^±1000 apart, or a true 0) all are
+  // taken again from the scaled data, (X̃cᵀX̃c)⁻¹X̃cᵀc̃, so that the residuals are the fit's.
+  vector scaled_ratios(q);
+  bool representable = true;
+  for (Eigen::Index a = 0; a < q; ++a) {
+    const Real h = fit.ratios(kept[static_cast<std::size_t>(a)]);
+    scaled_ratios(a) = std::ldexp(h, column_scale[static_cast<std::size_t>(a)] - es);
+    representable = representable && std::fabs(h) >= std::numeric_limits<Real>::min() &&
+                    std::fabs(h) <= std::numeric_limits<Real>::max();
+  }
+  if (scaled && !representable) {
+    matrix gram = matrix::Zero(q, q);
+    vector cross = vector::Zero(q), d(q);
+    for (std::size_t t = 0; t < n; ++t) {
+      const auto ti = static_cast<Eigen::Index>(t);
+      const Real c =
+          std::ldexp(static_cast<Real>(s[t]) - (fit.has_intercept ? fit.exposure_mean : Real(0)), -es);
+      bool finite = std::isfinite(c);
+      for (Eigen::Index a = 0; a < q; ++a) {
+        const Eigen::Index j = kept[static_cast<std::size_t>(a)];
+        d(a) = std::ldexp(static_cast<Real>(x(ti, j)) - (fit.has_intercept ? fit.hedge_means(j) : Real(0)),
+                          -column_scale[static_cast<std::size_t>(a)]);
+        finite = finite && std::isfinite(d(a));
+      }
+      for (const auto j : fit.dropped) finite = finite && std::isfinite(static_cast<Real>(x(ti, j)));
+      if (!finite) continue;  // a row the fit left out (omit); under the other policies the fit is NaN
+      gram.noalias() += d * d.transpose();
+      cross += c * d;
+    }
+    scaled_ratios = detail::spd_inverse<Real>(gram) * cross;
+  }
+  matrix scaled_gram = matrix::Zero(q, q);  // X̃cᵀX̃c on the scaled path
+  vector scaled_deviations(q);
   detail::centring_check<Real> exposure_check;
   std::vector<detail::centring_check<Real>> hedge_checks(kept.size());
   auto row = [&](std::size_t t, vector& g) {
@@ -610,6 +706,18 @@ template <class Exposure, class Hedges, class Real>
             static_cast<Real>(x(ti, kept[static_cast<std::size_t>(a)])), g(o + a));
       }
     }
+    if (scaled) {
+      Real es_residual = std::ldexp(e, -es);
+      for (Eigen::Index a = 0; a < q; ++a) {
+        scaled_deviations(a) = std::ldexp(g(o + a), -column_scale[static_cast<std::size_t>(a)]);
+        es_residual -= scaled_ratios(a) * scaled_deviations(a);
+      }
+      scaled_gram.noalias() += scaled_deviations * scaled_deviations.transpose();
+      if (o == 1) g(0) = 1;
+      g.tail(q) = scaled_deviations;
+      g *= es_residual;
+      return true;
+    }
     for (Eigen::Index a = 0; a < q; ++a) e -= fit.ratios(kept[static_cast<std::size_t>(a)]) * g(o + a);
     if (o == 1) g(0) = 1;
     g *= e;
@@ -631,28 +739,53 @@ template <class Exposure, class Hedges, class Real>
   // the ones column), (XᵀX)⁻¹ without.
   matrix bread = matrix::Zero(p, p);
   if (o == 1) bread(0, 0) = Real(1) / static_cast<Real>(fit.n);
+  const matrix scaled_inverse = scaled ? detail::spd_inverse<Real>(scaled_gram) : matrix();
   for (Eigen::Index a = 0; a < q; ++a) {
     for (Eigen::Index b = 0; b < q; ++b) {
-      bread(o + a, o + b) =
-          fit.normalized_covariance(kept[static_cast<std::size_t>(a)], kept[static_cast<std::size_t>(b)]);
+      bread(o + a, o + b) = scaled ? scaled_inverse(a, b)
+                                   : fit.normalized_covariance(kept[static_cast<std::size_t>(a)],
+                                                               kept[static_cast<std::size_t>(b)]);
     }
   }
   matrix v = bread * meat * bread;
   if (options.small_sample_correction) {
     v *= static_cast<Real>(fit.n) / static_cast<Real>(fit.n - static_cast<std::size_t>(p));
   }
+  const auto back = [&](Real value, Eigen::Index a, Eigen::Index b) {  // entry (a, b) at the data's scale
+    if (!scaled) return value;
+    return std::ldexp(value, 2 * es - column_scale[static_cast<std::size_t>(a)] -
+                                 column_scale[static_cast<std::size_t>(b)]);
+  };
   if (o == 1) {
-    // Back to the intercept a = a_c − F̄ᵀh: J = [1, −F̄ᵀ; 0, I], V = J·V_c·Jᵀ.
+    // Back to the intercept a = a_c − F̄ᵀh: J = [1, −F̄ᵀ; 0, I], V = J·V_c·Jᵀ (F̄ at the scaled size).
     matrix j = matrix::Identity(p, p);
-    for (Eigen::Index a = 0; a < q; ++a) j(0, o + a) = -fit.hedge_means(kept[static_cast<std::size_t>(a)]);
+    for (Eigen::Index a = 0; a < q; ++a) {
+      const Real mean = fit.hedge_means(kept[static_cast<std::size_t>(a)]);
+      j(0, o + a) = -(scaled ? std::ldexp(mean, -column_scale[static_cast<std::size_t>(a)]) : mean);
+    }
+    const matrix centred = v;
     v = j * v * j.transpose();
-    out.intercept_standard_error = std::sqrt(v(0, 0));
+    out.intercept_standard_error = scaled ? std::ldexp(std::sqrt(v(0, 0)), es) : std::sqrt(v(0, 0));
+    if (scaled && !std::isfinite(v(0, 0))) {
+      // Means beyond 2^1023 spreads: the F̄ᵀV_hF̄ term is all of it (+inf past DBL_MAX).
+      Real term = 0;
+      for (Eigen::Index a = 0; a < q; ++a) {
+        for (Eigen::Index b = 0; b < q; ++b) {
+          term += fit.hedge_means(kept[static_cast<std::size_t>(a)]) * back(centred(o + a, o + b), a, b) *
+                  fit.hedge_means(kept[static_cast<std::size_t>(b)]);
+        }
+      }
+      out.intercept_standard_error = std::sqrt(term);
+    }
   }
   for (Eigen::Index a = 0; a < q; ++a) {
     const Eigen::Index ja = kept[static_cast<std::size_t>(a)];
-    out.ratio_standard_errors(ja) = std::sqrt(v(o + a, o + a));
+    const Real variance = v(o + a, o + a);
+    out.ratio_standard_errors(ja) =
+        scaled ? std::ldexp(std::sqrt(variance), es - column_scale[static_cast<std::size_t>(a)])
+               : std::sqrt(variance);
     for (Eigen::Index b = 0; b < q; ++b)
-      out.ratio_covariance(ja, kept[static_cast<std::size_t>(b)]) = v(o + a, o + b);
+      out.ratio_covariance(ja, kept[static_cast<std::size_t>(b)]) = back(v(o + a, o + b), a, b);
   }
   return out;
 }
