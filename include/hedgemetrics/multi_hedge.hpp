@@ -216,7 +216,7 @@ template <class Real>
     scale[at(b)] = unit_scale(std::sqrt(sum_of_squares(c_mat.data() + b * k, k)));
     for (Eigen::Index a = 0; a < k; ++a) scaled[at(a + b * k)] = c_mat[at(a + b * k)] * scale[at(b)];
   }
-  const pivoted_qr<Real> cpqr(scaled.data(), k, k);
+  const pivoted_qr<Real> cpqr(scaled.data(), k, k, k);
   const Eigen::Index kept = cpqr.rank;
   const auto perm = [&](Eigen::Index j) { return cpqr.perm[at(j)]; };
   const auto scale_of = [&](Eigen::Index j) { return scale[at(perm(j))]; };

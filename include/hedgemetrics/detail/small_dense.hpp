@@ -28,47 +28,59 @@ template <class Real>
   return sum;
 }
 
-/// Turns x (size values: α, then the tail) into a Householder reflector H = I − τ·v·vᵀ, v = [1; tail],
-/// with H·x = [β; 0]: the tail is overwritten by v's tail, α is left for the caller (who stores β). The
-/// conventions of Eigen's makeHouseholderInPlace (β = −sign(α)·‖x‖, τ = (β − α)/β; τ = 0 and β = α when
-/// the tail's squares are below the smallest normal number), so that the factors match Eigen's.
-/// Reference: Golub & Van Loan, Matrix Computations, 4th ed., Alg. 5.1.1.
+/// Turns x (size values `increment` apart: α, then the tail) into a Householder reflector
+/// H = I − τ·v·vᵀ, v = [1; tail], with H·x = [β; 0]: the tail is overwritten by v's tail, α is left for
+/// the caller (who stores β). The conventions of Eigen's makeHouseholderInPlace (β = −sign(α)·‖x‖,
+/// τ = (β − α)/β; τ = 0 and β = α when the tail's squares are below the smallest normal number), so that
+/// the factors match Eigen's. Reference: Golub & Van Loan, Matrix Computations, 4th ed., Alg. 5.1.1.
 template <class Real>
-void make_reflector(Real* x, Eigen::Index size, Real& tau, Real& beta) {
-  const Real tail_squares = size > 1 ? sum_of_squares(x + 1, size - 1) : Real(0);
+void make_reflector(Real* x, Eigen::Index size, Real& tau, Real& beta, Eigen::Index increment = 1) {
+  Real tail_squares = 0;
+  for (Eigen::Index i = 1; i < size; ++i) tail_squares += x[i * increment] * x[i * increment];
   const Real alpha = x[0];
   if (tail_squares <= std::numeric_limits<Real>::min()) {
     tau = Real(0);
     beta = alpha;
-    for (Eigen::Index i = 1; i < size; ++i) x[i] = Real(0);
+    for (Eigen::Index i = 1; i < size; ++i) x[i * increment] = Real(0);
     return;
   }
   beta = std::sqrt(alpha * alpha + tail_squares);
   if (alpha >= Real(0)) beta = -beta;
   const Real denominator = alpha - beta;
-  for (Eigen::Index i = 1; i < size; ++i) x[i] /= denominator;
+  for (Eigen::Index i = 1; i < size; ++i) x[i * increment] /= denominator;
   tau = (beta - alpha) / beta;
 }
 
-/// A ← H·A for the rows × cols block at a (column-major, `stride` apart), H = I − τ·v·vᵀ with
-/// v = [1; essential] (rows − 1 values): column by column, A_j −= τ·(vᵀA_j)·v. As Eigen's
-/// applyHouseholderOnTheLeft, a one-row block is multiplied by 1 − τ.
+/// H·x for `count` vectors x of `size` values (element i of vector j at a[i·element_step + j·vector_step]),
+/// H = I − τ·v·vᵀ with v = [1; essential] (size − 1 values `essential_step` apart): x −= τ·(vᵀx)·v. As
+/// Eigen's applyHouseholderOnTheLeft (vectors = columns) and applyHouseholderOnTheRight (vectors = rows),
+/// a vector of one value is multiplied by 1 − τ.
 template <class Real>
-void apply_reflector(const Real* essential, Real tau, Real* a, Eigen::Index stride, Eigen::Index rows,
-                     Eigen::Index cols) {
-  if (rows == 1) {
-    for (Eigen::Index j = 0; j < cols; ++j) a[j * stride] *= Real(1) - tau;
+void apply_reflector_strided(const Real* essential, Eigen::Index essential_step, Real tau, Real* a,
+                             Eigen::Index element_step, Eigen::Index vector_step, Eigen::Index size,
+                             Eigen::Index count) {
+  if (size == 1) {
+    for (Eigen::Index j = 0; j < count; ++j) a[j * vector_step] *= Real(1) - tau;
     return;
   }
   if (tau == Real(0)) return;
-  for (Eigen::Index j = 0; j < cols; ++j) {
-    Real* column = a + j * stride;
+  for (Eigen::Index j = 0; j < count; ++j) {
+    Real* x = a + j * vector_step;
     Real dot = 0;
-    for (Eigen::Index i = 1; i < rows; ++i) dot += essential[i - 1] * column[i];
-    dot += column[0];
-    column[0] -= tau * dot;
-    for (Eigen::Index i = 1; i < rows; ++i) column[i] -= (tau * essential[i - 1]) * dot;
+    for (Eigen::Index i = 1; i < size; ++i) dot += essential[(i - 1) * essential_step] * x[i * element_step];
+    dot += x[0];
+    x[0] -= tau * dot;
+    for (Eigen::Index i = 1; i < size; ++i)
+      x[i * element_step] -= (tau * essential[(i - 1) * essential_step]) * dot;
   }
+}
+
+/// A ← H·A for the rows × cols block at a (column-major, `stride` apart), H = I − τ·v·vᵀ with
+/// v = [1; essential] (rows − 1 contiguous values): column by column, A_j −= τ·(vᵀA_j)·v.
+template <class Real>
+void apply_reflector(const Real* essential, Real tau, Real* a, Eigen::Index stride, Eigen::Index rows,
+                     Eigen::Index cols) {
+  apply_reflector_strided(essential, 1, tau, a, 1, stride, rows, cols);
 }
 
 /// Overwrites the rows × cols matrix at a (column-major, `stride` apart) with the R factor of its
@@ -96,92 +108,6 @@ void householder_triangularise(Matrix& a) {
   householder_triangularise(a.data(), a.rows(), a.cols(), a.outerStride());
 }
 
-/// The QR factorisation with column pivoting A·P = Q·R of a square k×k matrix (Businger & Golub 1965;
-/// Golub & Van Loan, Matrix Computations, 4th ed., Alg. 5.4.1): at step j the remaining column of largest
-/// norm is swapped in, the norms are downdated as LAPACK's xGEQPF does (Drmač & Bujanović, LAWN 176),
-/// and recomputed when the downdate has lost too much. The pivots, the stored reflectors and the rank
-/// decision are those of Eigen's ColPivHouseholderQR with its default threshold: rank = the number of
-/// |R(j, j)| above k·ε·max|R(j, j)| among the pivots taken before a remaining norm fell below ε·max‖a_j‖.
-template <class Real>
-struct pivoted_qr {
-  Eigen::Index k = 0;
-  std::vector<Real> qr;            ///< k×k column-major: R on and above the diagonal, reflectors below
-  std::vector<Real> tau;           ///< the reflectors' τ
-  std::vector<Eigen::Index> perm;  ///< column j of A·P is column perm[j] of A
-  Eigen::Index rank = 0;
-
-  /// Factorises the k×k matrix at a (column-major, `stride` apart).
-  pivoted_qr(const Real* a, Eigen::Index size, Eigen::Index stride)
-      : k(size),
-        qr(static_cast<std::size_t>(size * size)),
-        tau(static_cast<std::size_t>(size)),
-        perm(static_cast<std::size_t>(size)) {
-    const auto at = [](Eigen::Index i) { return static_cast<std::size_t>(i); };
-    for (Eigen::Index j = 0; j < k; ++j) {
-      perm[at(j)] = j;
-      for (Eigen::Index i = 0; i < k; ++i) qr[at(i + j * k)] = a[i + j * stride];
-    }
-    std::vector<Real> direct(at(k)), updated(at(k));
-    Real largest_norm = 0;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      direct[at(j)] = updated[at(j)] = std::sqrt(sum_of_squares(column(j), k));
-      if (j == 0 || updated[at(j)] > largest_norm) largest_norm = updated[at(j)];
-    }
-    const Real eps = std::numeric_limits<Real>::epsilon();
-    const Real threshold_helper = (largest_norm * eps) * (largest_norm * eps) / static_cast<Real>(k);
-    const Real downdate_threshold = std::sqrt(eps);
-    Eigen::Index nonzero_pivots = k;
-    Real max_pivot = 0;
-    for (Eigen::Index j = 0; j < k; ++j) {
-      Eigen::Index biggest = j;  // the first of equal norms, as Eigen's maxCoeff
-      for (Eigen::Index c = j + 1; c < k; ++c) {
-        if (updated[at(c)] > updated[at(biggest)]) biggest = c;
-      }
-      if (nonzero_pivots == k &&
-          updated[at(biggest)] * updated[at(biggest)] < threshold_helper * static_cast<Real>(k - j))
-        nonzero_pivots = j;
-      if (biggest != j) {
-        for (Eigen::Index i = 0; i < k; ++i) std::swap(qr[at(i + j * k)], qr[at(i + biggest * k)]);
-        std::swap(updated[at(j)], updated[at(biggest)]);
-        std::swap(direct[at(j)], direct[at(biggest)]);
-        std::swap(perm[at(j)], perm[at(biggest)]);
-      }
-      Real* diagonal = column(j) + j;
-      Real beta;
-      make_reflector(diagonal, k - j, tau[at(j)], beta);
-      *diagonal = beta;
-      if (std::abs(beta) > max_pivot) max_pivot = std::abs(beta);
-      apply_reflector(diagonal + 1, tau[at(j)], diagonal + k, k, k - j, k - j - 1);
-      for (Eigen::Index c = j + 1; c < k; ++c) {
-        Real& norm = updated[at(c)];
-        if (norm == Real(0)) continue;
-        Real ratio = std::abs(qr[at(j + c * k)]) / norm;
-        ratio = (Real(1) + ratio) * (Real(1) - ratio);
-        if (ratio < Real(0)) ratio = Real(0);
-        const Real drift = norm / direct[at(c)];
-        if (ratio * (drift * drift) <= downdate_threshold) {
-          direct[at(c)] = norm = std::sqrt(sum_of_squares(column(c) + j + 1, k - j - 1));
-        } else {
-          norm *= std::sqrt(ratio);
-        }
-      }
-    }
-    const Real cut = max_pivot * (eps * static_cast<Real>(k));
-    for (Eigen::Index j = 0; j < nonzero_pivots; ++j) rank += std::abs(qr[at(j + j * k)]) > cut ? 1 : 0;
-  }
-
-  [[nodiscard]] Real* column(Eigen::Index j) { return qr.data() + j * k; }
-  [[nodiscard]] Real r(Eigen::Index i, Eigen::Index j) const {
-    return qr[static_cast<std::size_t>(i + j * k)];
-  }
-
-  /// z ← Qᵀz (k values), reflector by reflector.
-  void apply_transpose(Real* z) const {
-    for (Eigen::Index j = 0; j < k; ++j)
-      apply_reflector(qr.data() + j * k + j + 1, tau[static_cast<std::size_t>(j)], z + j, k, k - j, 1);
-  }
-};
-
 /// Solves U·x = b in place (x holds b on entry) for the n×n upper triangle of the array at u
 /// (column-major, `stride` apart), by back substitution.
 template <class Real>
@@ -201,6 +127,146 @@ void solve_upper_transposed(const Real* u, Eigen::Index n, Eigen::Index stride, 
     for (Eigen::Index j = 0; j < i; ++j) v -= u[j + i * stride] * x[j];
     x[i] = v / u[i + i * stride];
   }
+}
+
+/// The QR factorisation with column pivoting A·P = Q·R of a small rows × cols matrix (Businger & Golub
+/// 1965; Golub & Van Loan, Matrix Computations, 4th ed., Alg. 5.4.1): at step j the remaining column of
+/// largest norm is swapped in, the norms are downdated as LAPACK's xGEQPF does (Drmač & Bujanović,
+/// LAWN 176), and recomputed when the downdate has lost too much. The pivots, the stored reflectors and the
+/// rank decision are those of Eigen's ColPivHouseholderQR with its default threshold: rank = the number of
+/// |R(j, j)| above min(rows, cols)·ε·max|R(j, j)| among the pivots taken before a remaining squared norm
+/// fell below (rows − j)·(ε·max‖a_j‖)²/rows.
+template <class Real>
+struct pivoted_qr {
+  Eigen::Index rows = 0, cols = 0;
+  std::vector<Real> qr;   ///< rows × cols column-major: R on and above the diagonal, reflectors below
+  std::vector<Real> tau;  ///< the reflectors' τ, min(rows, cols) of them
+  std::vector<Eigen::Index> perm;  ///< column j of A·P is column perm[j] of A
+  Eigen::Index rank = 0;
+
+  /// Factorises the rows × cols matrix at a (column-major, `stride` apart).
+  pivoted_qr(const Real* a, Eigen::Index row_count, Eigen::Index col_count, Eigen::Index stride)
+      : rows(row_count),
+        cols(col_count),
+        qr(static_cast<std::size_t>(row_count * col_count)),
+        tau(static_cast<std::size_t>(row_count < col_count ? row_count : col_count)),
+        perm(static_cast<std::size_t>(col_count)) {
+    const auto at = [](Eigen::Index i) { return static_cast<std::size_t>(i); };
+    const Eigen::Index size = rows < cols ? rows : cols;
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      perm[at(j)] = j;
+      for (Eigen::Index i = 0; i < rows; ++i) qr[at(i + j * rows)] = a[i + j * stride];
+    }
+    std::vector<Real> direct(at(cols)), updated(at(cols));
+    Real largest_norm = 0;
+    for (Eigen::Index j = 0; j < cols; ++j) {
+      direct[at(j)] = updated[at(j)] = std::sqrt(sum_of_squares(column(j), rows));
+      if (j == 0 || updated[at(j)] > largest_norm) largest_norm = updated[at(j)];
+    }
+    const Real eps = std::numeric_limits<Real>::epsilon();
+    const Real threshold_helper = (largest_norm * eps) * (largest_norm * eps) / static_cast<Real>(rows);
+    const Real downdate_threshold = std::sqrt(eps);
+    Eigen::Index nonzero_pivots = size;
+    Real max_pivot = 0;
+    for (Eigen::Index j = 0; j < size; ++j) {
+      Eigen::Index biggest = j;  // the first of equal norms, as Eigen's maxCoeff
+      for (Eigen::Index c = j + 1; c < cols; ++c) {
+        if (updated[at(c)] > updated[at(biggest)]) biggest = c;
+      }
+      if (nonzero_pivots == size &&
+          updated[at(biggest)] * updated[at(biggest)] < threshold_helper * static_cast<Real>(rows - j))
+        nonzero_pivots = j;
+      if (biggest != j) {
+        for (Eigen::Index i = 0; i < rows; ++i) std::swap(qr[at(i + j * rows)], qr[at(i + biggest * rows)]);
+        std::swap(updated[at(j)], updated[at(biggest)]);
+        std::swap(direct[at(j)], direct[at(biggest)]);
+        std::swap(perm[at(j)], perm[at(biggest)]);
+      }
+      Real* diagonal = column(j) + j;
+      Real beta;
+      make_reflector(diagonal, rows - j, tau[at(j)], beta);
+      *diagonal = beta;
+      if (std::abs(beta) > max_pivot) max_pivot = std::abs(beta);
+      apply_reflector(diagonal + 1, tau[at(j)], diagonal + rows, rows, rows - j, cols - j - 1);
+      for (Eigen::Index c = j + 1; c < cols; ++c) {
+        Real& norm = updated[at(c)];
+        if (norm == Real(0)) continue;
+        Real ratio = std::abs(qr[at(j + c * rows)]) / norm;
+        ratio = (Real(1) + ratio) * (Real(1) - ratio);
+        if (ratio < Real(0)) ratio = Real(0);
+        const Real drift = norm / direct[at(c)];
+        if (ratio * (drift * drift) <= downdate_threshold) {
+          direct[at(c)] = norm = std::sqrt(sum_of_squares(column(c) + j + 1, rows - j - 1));
+        } else {
+          norm *= std::sqrt(ratio);
+        }
+      }
+    }
+    const Real cut = max_pivot * (eps * static_cast<Real>(size));
+    for (Eigen::Index j = 0; j < nonzero_pivots; ++j) rank += std::abs(qr[at(j + j * rows)]) > cut ? 1 : 0;
+  }
+
+  [[nodiscard]] Real* column(Eigen::Index j) { return qr.data() + j * rows; }
+
+  /// z ← Qᵀz (rows values) with the first `length` reflectors (all of them by default).
+  void apply_transpose(Real* z, Eigen::Index length = -1) const {
+    const Eigen::Index size = static_cast<Eigen::Index>(tau.size());
+    if (length < 0 || length > size) length = size;
+    for (Eigen::Index j = 0; j < length; ++j) {
+      apply_reflector(qr.data() + j * rows + j + 1, tau[static_cast<std::size_t>(j)], z + j, rows, rows - j,
+                      1);
+    }
+  }
+};
+
+/// The minimum-norm least-squares solution x (cols values) of A·x ≈ b for a small rows × cols matrix A at
+/// a (column-major, `stride` apart) and b (rows values), by a complete orthogonal decomposition
+/// A·P = Q·[T 0; 0 0]·Z (Golub & Van Loan, Matrix Computations, 4th ed., §5.4.2, as LAPACK's xGELSY and
+/// Eigen's CompleteOrthogonalDecomposition): the pivoted QR decides the rank r, reflectors applied from
+/// the right fold R's trailing columns into an r×r triangle T, and x = P·Zᵀ·[T⁻¹·(Qᵀb)_{1..r}; 0].
+/// Returns r (0: x = 0).
+template <class Real>
+Eigen::Index minimum_norm_solve(const Real* a, Eigen::Index rows, Eigen::Index cols, Eigen::Index stride,
+                                const Real* b, Real* x) {
+  const auto at = [](Eigen::Index i) { return static_cast<std::size_t>(i); };
+  pivoted_qr<Real> f(a, rows, cols, stride);
+  const Eigen::Index r = f.rank;
+  for (Eigen::Index j = 0; j < cols; ++j) x[j] = Real(0);
+  if (r == 0) return 0;
+  Real* q = f.qr.data();
+  const Eigen::Index ld = rows;
+  std::vector<Real> z_tau(at(r), Real(0));
+  const auto swap_heads = [&](Eigen::Index k) {  // the top k + 1 entries of columns k and r − 1
+    for (Eigen::Index i = 0; i <= k; ++i) std::swap(q[i + k * ld], q[i + (r - 1) * ld]);
+  };
+  if (r < cols) {
+    // [R11 R12] = [T 0]·Z: row k's entries in columns k and r − 1 … cols − 1 reflected onto column k.
+    for (Eigen::Index k = r - 1; k >= 0; --k) {
+      if (k != r - 1) swap_heads(k);
+      Real* row = q + k + (r - 1) * ld;  // row k from column r − 1, entries ld apart
+      Real beta;
+      make_reflector(row, cols - r + 1, z_tau[at(k)], beta, ld);
+      row[0] = beta;
+      // The rows above, from the right: each row of columns r − 1 … as one vector.
+      if (k > 0)
+        apply_reflector_strided(row + ld, ld, z_tau[at(k)], q + (r - 1) * ld, ld, 1, cols - r + 1, k);
+      if (k != r - 1) swap_heads(k);
+    }
+  }
+  std::vector<Real> c(b, b + rows);
+  f.apply_transpose(c.data(), r);
+  solve_upper(q, r, ld, c.data());
+  std::vector<Real> y(at(cols), Real(0));
+  for (Eigen::Index j = 0; j < r; ++j) y[at(j)] = c[at(j)];
+  if (r < cols) {
+    for (Eigen::Index k = 0; k < r; ++k) {  // y ← Zᵀy
+      if (k != r - 1) std::swap(y[at(k)], y[at(r - 1)]);
+      apply_reflector_strided(q + k + r * ld, ld, z_tau[at(k)], y.data() + (r - 1), 1, 0, cols - r + 1, 1);
+      if (k != r - 1) std::swap(y[at(k)], y[at(r - 1)]);
+    }
+  }
+  for (Eigen::Index j = 0; j < cols; ++j) x[f.perm[at(j)]] = y[at(j)];
+  return r;
 }
 
 /// The singular values of the rows × cols matrix at a (column-major, `stride` apart; overwritten) into
