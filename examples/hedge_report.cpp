@@ -694,17 +694,29 @@ void write_chart(const report& r, const std::string& path) {
       svg += buffer;
     }
   }
-  svg += "<polyline id=\"unhedged\" fill=\"none\" stroke=\"#c0c0c0\" stroke-width=\"1.5\" points=\"" +
-         points(unhedged) + "\"/>\n";
-  svg += "<polyline id=\"hedged\" fill=\"none\" stroke=\"#1f4e9c\" stroke-width=\"1.5\" points=\"" +
-         points(hedged) + "\"/>\n";
-  std::snprintf(buffer, sizeof buffer,
-                "<g transform=\"translate(%.0f,%.0f)\"><line x1=\"0\" y1=\"0\" x2=\"24\" y2=\"0\" "
-                "stroke=\"#c0c0c0\" stroke-width=\"3\"/><text x=\"30\" y=\"4\">unhedged</text>"
-                "<line x1=\"0\" y1=\"18\" x2=\"24\" y2=\"18\" stroke=\"#1f4e9c\" stroke-width=\"3\"/>"
-                "<text x=\"30\" y=\"22\">hedged (h*)</text></g>\n",
-                left + 12, top + 16);
-  svg += buffer;
+  // Each curve: its polyline, and its entry in the legend (a short line of its colour and its label).
+  struct curve {
+    const char* id;
+    const char* colour;
+    const char* label;
+    const std::vector<double>& values;
+  };
+  const curve curves[] = {{"unhedged", "#c0c0c0", "unhedged", unhedged},
+                          {"hedged", "#1f4e9c", "hedged (h*)", hedged}};
+  std::string legend;
+  for (std::size_t i = 0; i < std::size(curves); ++i) {
+    const curve& c = curves[i];
+    svg += std::string("<polyline id=\"") + c.id + "\" fill=\"none\" stroke=\"" + c.colour +
+           "\" stroke-width=\"1.5\" points=\"" + points(c.values) + "\"/>\n";
+    const int y = 18 * static_cast<int>(i);
+    std::snprintf(buffer, sizeof buffer,
+                  "<line x1=\"0\" y1=\"%d\" x2=\"24\" y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>"
+                  "<text x=\"30\" y=\"%d\">%s</text>",
+                  y, y, c.colour, y + 4, c.label);
+    legend += buffer;
+  }
+  std::snprintf(buffer, sizeof buffer, "<g transform=\"translate(%.0f,%.0f)\">", left + 12, top + 16);
+  svg += buffer + legend + "</g>\n";
   svg += "<text x=\"" + fixed(width / 2, 0) + "\" y=\"" + fixed(height - 14, 0) +
          "\" text-anchor=\"middle\">" +
          escaped("h* = " + number(r.fit.ratio, 4) + ": variance reduced by " + percent(r.fit.effectiveness) +

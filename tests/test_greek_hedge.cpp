@@ -7,8 +7,10 @@
 #include <hedgemetrics/option_pricing.hpp>
 
 #include <doctest/doctest.h>
+#include <Eigen/QR>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -124,4 +126,47 @@ TEST_CASE("neutralise_greeks: bad input names the argument, the instrument and t
   CHECK(message_of([&] {
           (void)hm::neutralise_greeks({0, 1, 1}, {{0.5, 1, 1}}, none);
         }) == "hedgemetrics::neutralise_greeks: options.gamma and options.vega are both false");
+}
+
+TEST_CASE(
+    "minimum_norm_solve: rank and minimum-norm least-squares solution as Eigen's "
+    "CompleteOrthogonalDecomposition") {
+  // Small e×m systems (the greeks' 1 or 2 equations, and a few taller ones), with random entries, a column
+  // repeated (rank below min(e, m)), and all zeros; the plain-loop solver must give Eigen's rank and its
+  // solution to rounding.
+  std::uint64_t state = 12345;
+  const auto uniform = [&] {  // a 64-bit LCG (Knuth's MMIX constants), mapped to [-1, 1)
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1.0p-52 - 1.0;
+  };
+  int cases = 0;
+  for (Eigen::Index rows = 1; rows <= 4; ++rows) {
+    for (Eigen::Index cols = 1; cols <= 4; ++cols) {
+      for (int kind = 0; kind < 3; ++kind) {
+        Eigen::MatrixXd a(rows, cols);
+        Eigen::VectorXd b(rows);
+        for (Eigen::Index j = 0; j < cols; ++j)
+          for (Eigen::Index i = 0; i < rows; ++i) a(i, j) = uniform();
+        for (Eigen::Index i = 0; i < rows; ++i) b(i) = uniform();
+        if (kind == 1 && cols > 1) a.col(cols - 1) = 2.0 * a.col(0);  // dependent columns
+        if (kind == 2) a.setZero();
+        const Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(a);
+        const Eigen::VectorXd expected = cod.solve(b);
+        Eigen::VectorXd x(cols);
+        const Eigen::Index rank =
+            hm::detail::minimum_norm_solve(a.data(), rows, cols, rows, b.data(), x.data());
+        CAPTURE(rows);
+        CAPTURE(cols);
+        CAPTURE(kind);
+        CHECK(rank == cod.rank());
+        const double tolerance = 1e-12 * (1.0 + expected.cwiseAbs().maxCoeff());
+        for (Eigen::Index j = 0; j < cols; ++j) {
+          CAPTURE(j);
+          CHECK(std::fabs(x(j) - expected(j)) <= tolerance);
+        }
+        ++cases;
+      }
+    }
+  }
+  CHECK(cases == 48);
 }

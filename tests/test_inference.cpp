@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 #include <Eigen/LU>
+#include <Eigen/QR>
 
 #include <cmath>
 #include <cstddef>

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "hedgemetrics/alignment.hpp"
+#include "hedgemetrics/dated.hpp"
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
@@ -692,16 +693,23 @@ template <class Exposure, class Hedge>
                            "] is 0; each sampling interval must be at least 1 row");
     }
   }
+  // The q-step changes are resample_changes' non-overlapping k-row changes (dated.hpp), the rows' own
+  // numbers standing for dates. Prices pass as they are (missing_data::propagate: a NaN price makes the
+  // changes that use it NaN), and fit_hedge applies options.missing to the changes, as before dated.hpp.
+  std::vector<Real> s_copy, f_copy;
+  const auto s_real = detail::as_real<Real>(exposure, s_copy, function, "exposure");
+  const auto f_real = detail::as_real<Real>(hedge, f_copy, function, "hedge");
+  std::vector<std::int64_t> row_numbers(s.size());
+  for (std::size_t t = 0; t < s.size(); ++t) row_numbers[t] = static_cast<std::int64_t>(t);
+  const series_view<std::int64_t> rows(row_numbers.data(), row_numbers.size());
   std::vector<epps_point<Real>> curve;
-  std::vector<Real> ds, df;
+  dated_change_pair<Real> changes;
   for (const std::size_t q : options.intervals) {
-    ds.clear();
-    df.clear();
-    for (std::size_t t = q; t < s.size(); t += q) {
-      ds.push_back(static_cast<Real>(s[t]) - static_cast<Real>(s[t - q]));
-      df.push_back(static_cast<Real>(f[t]) - static_cast<Real>(f[t - q]));
-    }
-    const auto fit = fit_hedge(ds, df, fit_options{true, options.missing});
+    resample_options resampling;
+    resampling.horizon = change_horizon::days(q);
+    resampling.missing = missing_data::propagate;
+    detail::resample_pair(rows, s_real, f_real, resampling, function, changes);
+    const auto fit = fit_hedge(changes.exposure, changes.hedge, fit_options{true, options.missing});
     epps_point<Real> point;
     point.interval = q;
     point.n = fit.n;

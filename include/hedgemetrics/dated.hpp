@@ -418,26 +418,36 @@ struct dated_change_pair {
 
 namespace detail {
 
+/// The changes of K price series on the same rows: the usable rows (missing-data policy), the pairs of rows
+/// the horizon takes, and for each pair its two dates and the K differences later − earlier. The one loop
+/// behind both resample_changes (and resample_pair).
+template <class Real, std::size_t K>
+void resample_columns(const series_view<std::int64_t>& d, const series_view<Real> (&columns)[K],
+                      const char* const (&names)[K], const resample_options& options, const char* function,
+                      std::vector<std::int64_t>& dates, std::vector<std::int64_t>& start_dates,
+                      std::vector<Real>* const (&changes)[K], std::size_t& omitted) {
+  require_horizon(options.horizon, function);
+  const auto rows = usable_rows(d.data(), d.size(), columns, names, options.missing, function, omitted);
+  const auto pairs = change_rows(d.data(), rows, options.horizon);
+  dates.resize(pairs.size());
+  start_dates.resize(pairs.size());
+  for (std::size_t j = 0; j < K; ++j) changes[j]->resize(pairs.size());
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto [a, b] = pairs[i];
+    start_dates[i] = d[a];
+    dates[i] = d[b];
+    for (std::size_t j = 0; j < K; ++j) (*changes[j])[i] = columns[j][b] - columns[j][a];
+  }
+}
+
 template <class Real>
 void resample_pair(const series_view<std::int64_t>& d, const series_view<Real>& s, const series_view<Real>& f,
                    const resample_options& options, const char* function, dated_change_pair<Real>& out) {
-  require_horizon(options.horizon, function);
   const series_view<Real> columns[2] = {s, f};
   const char* const names[2] = {"exposure", "hedge"};
-  const auto rows = usable_rows(d.data(), d.size(), columns, names, options.missing, function, out.omitted);
-  const auto pairs = change_rows(d.data(), rows, options.horizon);
+  std::vector<Real>* const changes[2] = {&out.exposure, &out.hedge};
+  resample_columns(d, columns, names, options, function, out.dates, out.start_dates, changes, out.omitted);
   out.horizon = options.horizon;
-  out.dates.resize(pairs.size());
-  out.start_dates.resize(pairs.size());
-  out.exposure.resize(pairs.size());
-  out.hedge.resize(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const auto [a, b] = pairs[i];
-    out.start_dates[i] = d[a];
-    out.dates[i] = d[b];
-    out.exposure[i] = s[b] - s[a];
-    out.hedge[i] = f[b] - f[a];
-  }
 }
 
 }  // namespace detail
@@ -467,23 +477,13 @@ template <class Dates, class Prices>
   std::vector<Real> copy;
   const auto p = detail::as_real<Real>(prices, copy, function, "prices");
   detail::require_same_length(function, "dates", d.size(), "prices", p.size());
-  detail::require_horizon(options.horizon, function);
   const series_view<Real> columns[1] = {p};
   const char* const names[1] = {"prices"};
   dated_changes<Real> out;
-  const auto rows =
-      detail::usable_rows(d.data(), d.size(), columns, names, options.missing, function, out.omitted);
-  const auto pairs = detail::change_rows(d.data(), rows, options.horizon);
+  std::vector<Real>* const changes[1] = {&out.changes};
+  detail::resample_columns(d, columns, names, options, function, out.dates, out.start_dates, changes,
+                           out.omitted);
   out.horizon = options.horizon;
-  out.dates.resize(pairs.size());
-  out.start_dates.resize(pairs.size());
-  out.changes.resize(pairs.size());
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const auto [a, b] = pairs[i];
-    out.start_dates[i] = d[a];
-    out.dates[i] = d[b];
-    out.changes[i] = p[b] - p[a];
-  }
   return out;
 }
 

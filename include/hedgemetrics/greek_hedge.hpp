@@ -10,8 +10,8 @@
 #define HEDGEMETRICS_GREEK_HEDGE_HPP
 
 #include <Eigen/Core>
-#include <Eigen/QR>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -21,6 +21,7 @@
 
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
+#include "hedgemetrics/detail/small_dense.hpp"
 
 namespace hedgemetrics {
 
@@ -82,7 +83,8 @@ inline void require_finite_greeks(const position_greeks& g, const std::string& n
 ///
 /// With G the e×m matrix of the instruments' targeted greeks (row "gamma", row "vega"; e = 1 or 2 by
 /// options) and g the book's, the quantities w solve G·w = −g; then underlying = −(book.delta + Σ w_j δ_j).
-/// The system is solved by a complete orthogonal decomposition (rank-revealing QR, Eigen's
+/// The system is solved by a complete orthogonal decomposition (rank-revealing QR with column pivoting, then
+/// reflectors from the right: detail::minimum_norm_solve, the algorithm and rank threshold of Eigen's
 /// CompleteOrthogonalDecomposition) after each row is scaled by its largest |entry| (gamma and vega differ
 /// by 10² in size): the unique solution when G is square and of full rank, the minimum-norm solution when
 /// there are more instruments than greeks, the least-squares solution when the instruments cannot reach
@@ -134,11 +136,11 @@ HEDGEMETRICS_KERNEL greek_hedge neutralise_greeks(const position_greeks& book,
   if (options.gamma) add_row(&position_greeks::gamma);
   if (options.vega) add_row(&position_greeks::vega);
 
-  Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> cod(g);
-  const Eigen::VectorXd w = cod.solve(target);
+  Eigen::VectorXd w(m);
+  const Eigen::Index rank = detail::minimum_norm_solve(g.data(), e, m, e, target.data(), w.data());
   greek_hedge out;
   out.equations = static_cast<std::size_t>(e);
-  out.rank = static_cast<std::size_t>(cod.rank());
+  out.rank = static_cast<std::size_t>(rank);
   out.quantities.assign(w.data(), w.data() + w.size());
   position_greeks total = book;
   for (std::size_t j = 0; j < instruments.size(); ++j) {
@@ -150,9 +152,19 @@ HEDGEMETRICS_KERNEL greek_hedge neutralise_greeks(const position_greeks& book,
   total.delta = 0.0;
   out.residual = total;
   // Exact when the scaled equations hold to rounding (a consistent system, whatever its rank).
-  const double slack = 64.0 * std::numeric_limits<double>::epsilon() *
-                       (g.cwiseAbs().maxCoeff() * w.cwiseAbs().sum() + target.cwiseAbs().maxCoeff());
-  out.exact = (g * w - target).cwiseAbs().maxCoeff() <= slack;
+  double g_largest = 0.0, w_sum = 0.0, target_largest = 0.0, miss = 0.0;
+  for (Eigen::Index j = 0; j < m; ++j) w_sum += std::abs(w(j));
+  for (Eigen::Index i = 0; i < e; ++i) {
+    double lhs = 0.0;
+    for (Eigen::Index j = 0; j < m; ++j) {
+      g_largest = std::max(g_largest, std::abs(g(i, j)));
+      lhs += g(i, j) * w(j);
+    }
+    target_largest = std::max(target_largest, std::abs(target(i)));
+    miss = std::max(miss, std::abs(lhs - target(i)));
+  }
+  const double slack = 64.0 * std::numeric_limits<double>::epsilon() * (g_largest * w_sum + target_largest);
+  out.exact = miss <= slack;
   return out;
 }
 #endif  // HEDGEMETRICS_KERNEL_BODIES

@@ -11,9 +11,8 @@
 #define HEDGEMETRICS_MULTI_HEDGE_HPP
 
 #include <Eigen/Core>
-#include <Eigen/Householder>
-#include <Eigen/QR>
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -128,15 +127,6 @@ struct hedge_book_fit {
 
 namespace detail {
 
-/// Σv², by a plain loop: Eigen's squaredNorm() on a dynamic long double vector sets off GCC 12's
-/// -Wnull-dereference (a false positive for the empty case) under -O2.
-template <class Derived>
-[[nodiscard]] typename Derived::Scalar sum_of_squares(const Eigen::MatrixBase<Derived>& v) {
-  typename Derived::Scalar sum = 0;
-  for (Eigen::Index i = 0; i < v.size(); ++i) sum += v(i) * v(i);
-  return sum;
-}
-
 /// A power of two close to 1/norm: scaling by it is exact.
 template <class Real>
 [[nodiscard]] Real unit_scale(Real norm) {
@@ -146,24 +136,28 @@ template <class Real>
   return std::ldexp(Real(1), -exponent);
 }
 
-/// The figures of response i from a finished streaming QR.
+/// The figures of response i from a finished streaming QR. The k×k algebra is done by the plain loops of
+/// detail/small_dense.hpp on column-major arrays (k is the number of instruments): Eigen's decompositions,
+/// triangular views and products cost a translation unit seconds of compilation for matrices this small.
 template <class Real>
 [[nodiscard]] multi_hedge_fit<Real> fit_from_qr(const streaming_qr<Real>& qr, Eigen::Index i, bool intercept,
                                                 const Eigen::Matrix<Real, 1, Eigen::Dynamic>& hedge_shift,
                                                 Real exposure_shift, bool nonfinite, std::size_t all_rows) {
-  using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
-  using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
   constexpr Real nan = std::numeric_limits<Real>::quiet_NaN();
   const Eigen::Index k = qr.p - 1;
   const Eigen::Index o = intercept ? 1 : 0;
+  const auto at = [](Eigen::Index index) { return static_cast<std::size_t>(index); };
   multi_hedge_fit<Real> fit;
   fit.has_intercept = intercept;
   fit.n = nonfinite ? 0 : qr.rows;
-  fit.ratios = vector::Constant(k, nan);
-  fit.ratio_standard_errors = vector::Constant(k, nan);
-  fit.ratio_covariance = matrix::Constant(k, k, nan);
-  fit.normalized_covariance = matrix::Constant(k, k, nan);
-  fit.hedge_means = vector::Constant(k, nan);
+  for (auto* v : {&fit.ratios, &fit.ratio_standard_errors, &fit.hedge_means}) {
+    v->resize(k);
+    std::fill_n(v->data(), k, nan);
+  }
+  for (auto* m : {&fit.ratio_covariance, &fit.normalized_covariance}) {
+    m->resize(k, k);
+    std::fill_n(m->data(), k * k, nan);
+  }
   if (nonfinite) {
     fit.n = all_rows;  // as hedge_fit: n counts every row under missing_data::propagate
     return fit;
@@ -179,14 +173,17 @@ template <class Real>
   for (Eigen::Index j = 0; j < k; ++j) fit.hedge_means(j) = hedge_shift(j) + r(0, 1 + j) / r00;
   fit.exposure_mean = exposure_shift + r(0, qr.p + i) / r00;
 
-  // The centred problem (rows and columns 1.. of R): exact whatever the shift.
-  const matrix centred = r.block(1, 1, k, k).template triangularView<Eigen::Upper>();
-  const vector centred_z = r.col(qr.p + i).segment(1, k);
-  const Real centred_tss = sum_of_squares(centred_z) + ssr_stream;
+  // The centred problem (rows and columns 1.. of R, k×k upper triangular, and the response's column):
+  // exact whatever the shift.
+  std::vector<Real> centred(at(k * k), Real(0)), centred_z(at(k));
+  for (Eigen::Index b = 0; b < k; ++b) {
+    centred_z[at(b)] = r(1 + b, qr.p + i);
+    for (Eigen::Index a = 0; a <= b; ++a) centred[at(a + b * k)] = r(1 + a, 1 + b);
+  }
+  const Real centred_tss = sum_of_squares(centred_z.data(), k) + ssr_stream;
 
   // The problem the fit solves: C (k×k upper triangular), z (k), the part of SSR outside them.
-  matrix c_mat;
-  vector z;
+  std::vector<Real> c_mat, z;
   Real ssr_outside = ssr_stream;
   if (intercept) {
     c_mat = centred;
@@ -194,36 +191,43 @@ template <class Real>
   } else {
     // Undo the shift (A = A_shifted·T, T unit upper triangular: only row 0 of R changes), then
     // re-triangularise the design columns: the R factor of [X | S] itself.
-    matrix unshifted(qr.p, k + 1);
-    unshifted.leftCols(k) = r.block(0, 1, qr.p, k);  // R is stored with zeros below its diagonal
-    unshifted.col(k) = r.col(qr.p + i);
-    for (Eigen::Index j = 0; j < k; ++j) unshifted(0, j) += r00 * hedge_shift(j);
-    unshifted(0, k) += r00 * exposure_shift;
-    householder_triangularise(unshifted);
-    const matrix& u = unshifted;
-    c_mat = u.topLeftCorner(k, k);
-    z = u.col(k).head(k);
-    ssr_outside += u(k, k) * u(k, k);
+    const Eigen::Index p = qr.p;
+    std::vector<Real> u(at(p * (k + 1)));
+    for (Eigen::Index a = 0; a < p; ++a) {
+      for (Eigen::Index b = 0; b < k; ++b) u[at(a + b * p)] = r(a, 1 + b);  // zeros below R's diagonal
+      u[at(a + k * p)] = r(a, qr.p + i);
+    }
+    for (Eigen::Index b = 0; b < k; ++b) u[at(b * p)] += r00 * hedge_shift(b);
+    u[at(k * p)] += r00 * exposure_shift;
+    householder_triangularise(u.data(), p, k + 1, p);
+    c_mat.resize(at(k * k));
+    z.resize(at(k));
+    for (Eigen::Index b = 0; b < k; ++b) {
+      z[at(b)] = u[at(b + k * p)];
+      for (Eigen::Index a = 0; a < k; ++a) c_mat[at(a + b * k)] = u[at(a + b * p)];
+    }
+    ssr_outside += u[at(k + k * p)] * u[at(k + k * p)];
   }
-  const Real tss = intercept ? centred_tss : sum_of_squares(z) + ssr_outside;
+  const Real tss = intercept ? centred_tss : sum_of_squares(z.data(), k) + ssr_outside;
 
   // Rank-revealing step on the small factor, columns scaled (exactly, by powers of two) to unit length.
-  vector scale(k);
-  for (Eigen::Index j = 0; j < k; ++j) scale(j) = unit_scale(c_mat.col(j).norm());
-  const matrix scaled = c_mat * scale.asDiagonal();
-  Eigen::ColPivHouseholderQR<matrix> cpqr(scaled);
-  const Eigen::Index kept = cpqr.rank();
-  const auto& perm = cpqr.colsPermutation().indices();
-  vector zq = z;
-  Real workspace = 0;
-  for (Eigen::Index j = 0; j < k; ++j) {  // Qᵀz, reflector by reflector (no blocked-reflector kernels)
-    zq.tail(k - j).applyHouseholderOnTheLeft(cpqr.matrixQR().col(j).tail(k - j - 1), cpqr.hCoeffs()(j),
-                                             &workspace);
+  std::vector<Real> scale(at(k)), scaled(at(k * k));
+  for (Eigen::Index b = 0; b < k; ++b) {
+    scale[at(b)] = unit_scale(std::sqrt(sum_of_squares(c_mat.data() + b * k, k)));
+    for (Eigen::Index a = 0; a < k; ++a) scaled[at(a + b * k)] = c_mat[at(a + b * k)] * scale[at(b)];
   }
-  const matrix t = cpqr.matrixR().topLeftCorner(kept, kept).template triangularView<Eigen::Upper>();
-  const vector w = t.template triangularView<Eigen::Upper>().solve(zq.head(kept));
-  const Real ssr = ssr_outside + sum_of_squares(zq.tail(k - kept));
-  const Real explained = sum_of_squares(zq.head(kept));
+  const pivoted_qr<Real> cpqr(scaled.data(), k, k, k);
+  const Eigen::Index kept = cpqr.rank;
+  const auto perm = [&](Eigen::Index j) { return cpqr.perm[at(j)]; };
+  const auto scale_of = [&](Eigen::Index j) { return scale[at(perm(j))]; };
+  std::vector<Real> zq = z;
+  cpqr.apply_transpose(zq.data());  // Qᵀz
+  // T: the kept×kept leading upper triangle of R, in cpqr's array (stride k).
+  const Real* t = cpqr.qr.data();
+  std::vector<Real> w(zq.begin(), zq.begin() + kept);
+  solve_upper(t, kept, k, w.data());
+  const Real ssr = ssr_outside + sum_of_squares(zq.data() + kept, k - kept);
+  const Real explained = sum_of_squares(zq.data(), kept);
 
   fit.rank = static_cast<std::size_t>(kept + o);
   if (fit.rank > n) fit.rank = n;
@@ -231,12 +235,13 @@ template <class Real>
   const std::size_t parameters = static_cast<std::size_t>(k + o);
   if (n < parameters) return fit;  // fewer rows than parameters: rank < k + o says why
 
-  const vector sv = jacobi_singular_values(scaled);
+  std::vector<Real> sv(at(k));
+  jacobi_singular_values(scaled.data(), k, k, k, sv.data());  // scaled is not needed after this
   fit.condition_number =
-      k > 0 ? (sv(k - 1) > 0 ? sv(0) / sv(k - 1) : std::numeric_limits<Real>::infinity()) : Real(1);
+      k > 0 ? (sv[at(k - 1)] > 0 ? sv[0] / sv[at(k - 1)] : std::numeric_limits<Real>::infinity()) : Real(1);
 
   for (Eigen::Index j = 0; j < k; ++j) fit.ratios(j) = Real(0);
-  for (Eigen::Index j = 0; j < kept; ++j) fit.ratios(perm(j)) = scale(perm(j)) * w(j);
+  for (Eigen::Index j = 0; j < kept; ++j) fit.ratios(perm(j)) = scale_of(j) * w[at(j)];
   if (intercept) {
     compensated_sum<Real> a;
     a.add(exposure_shift);
@@ -259,8 +264,13 @@ template <class Real>
   // Effectiveness: the variance of the hedged position e over that of S, both centred.
   Real centred_residual_ss = ssr;
   if (!intercept) {
-    const vector ec = centred_z - centred.template triangularView<Eigen::Upper>() * fit.ratios;
-    centred_residual_ss = sum_of_squares(ec) + ssr_stream;
+    std::vector<Real> ec(at(k));  // centred_z − centred·h
+    for (Eigen::Index a = 0; a < k; ++a) {
+      Real v = 0;
+      for (Eigen::Index b = a; b < k; ++b) v += centred[at(a + b * k)] * fit.ratios(b);
+      ec[at(a)] = centred_z[at(a)] - v;
+    }
+    centred_residual_ss = sum_of_squares(ec.data(), k) + ssr_stream;
   }
   if (n >= 2) {
     fit.residual_variance = centred_residual_ss / static_cast<Real>(n - 1);
@@ -282,24 +292,31 @@ template <class Real>
   const Real s = std::sqrt(s2);
   fit.residual_standard_error = s;
 
-  // (CᵀC)⁻¹ = D·P·T⁻¹T⁻ᵀ·Pᵀ·D for the kept columns.
-  matrix t_inverse = matrix::Identity(kept, kept);  // column by column: no blocked triangular solver
-  for (Eigen::Index j = 0; j < kept; ++j)
-    t.template triangularView<Eigen::Upper>().solveInPlace(t_inverse.col(j));
+  // (CᵀC)⁻¹ = D·P·T⁻¹T⁻ᵀ·Pᵀ·D for the kept columns; T⁻¹ column by column (kept×kept, column-major).
+  std::vector<Real> t_inverse(at(kept * kept), Real(0));
+  for (Eigen::Index j = 0; j < kept; ++j) {
+    t_inverse[at(j + j * kept)] = Real(1);
+    solve_upper(t, kept, k, t_inverse.data() + j * kept);
+  }
+  const auto row_dot = [&](Eigen::Index a, Eigen::Index b) {  // row a of T⁻¹ · row b of T⁻¹
+    Real v = 0;
+    for (Eigen::Index j = 0; j < kept; ++j) v += t_inverse[at(a + j * kept)] * t_inverse[at(b + j * kept)];
+    return v;
+  };
   for (Eigen::Index a = 0; a < kept; ++a) {
     for (Eigen::Index b = 0; b < kept; ++b) {
-      const Real v = scale(perm(a)) * scale(perm(b)) * t_inverse.row(a).dot(t_inverse.row(b));
+      const Real v = scale_of(a) * scale_of(b) * row_dot(a, b);
       fit.normalized_covariance(perm(a), perm(b)) = v;
       fit.ratio_covariance(perm(a), perm(b)) = s2 * v;
     }
-    fit.ratio_standard_errors(perm(a)) = s * scale(perm(a)) * t_inverse.row(a).norm();
+    fit.ratio_standard_errors(perm(a)) = s * scale_of(a) * std::sqrt(row_dot(a, a));
   }
   if (intercept) {
     // Var(a) = s²(1/n + F̄ᵀ(XᵀX)⁻¹F̄) = s²(1/n + ‖T⁻ᵀ·D·Pᵀ·F̄‖²): a sum of squares, no cancellation.
-    vector g(kept);
-    for (Eigen::Index a = 0; a < kept; ++a) g(a) = scale(perm(a)) * fit.hedge_means(perm(a));
-    const vector u = t.transpose().template triangularView<Eigen::Lower>().solve(g);
-    fit.intercept_standard_error = s * std::sqrt(1 / static_cast<Real>(n) + sum_of_squares(u));
+    std::vector<Real> g(at(kept));
+    for (Eigen::Index a = 0; a < kept; ++a) g[at(a)] = scale_of(a) * fit.hedge_means(perm(a));
+    solve_upper_transposed(t, kept, k, g.data());
+    fit.intercept_standard_error = s * std::sqrt(1 / static_cast<Real>(n) + sum_of_squares(g.data(), kept));
   }
   return fit;
 }
