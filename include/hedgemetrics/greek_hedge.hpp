@@ -66,6 +66,9 @@ struct greek_hedge {
 
 namespace detail {
 
+// The solve rounds the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 inline void require_finite_greeks(const position_greeks& g, const std::string& name, const char* function) {
   const char* field[] = {"delta", "gamma", "vega"};
   const double value[] = {g.delta, g.gamma, g.vega};
@@ -76,6 +79,8 @@ inline void require_finite_greeks(const position_greeks& g, const std::string& n
     }
   }
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace detail
 

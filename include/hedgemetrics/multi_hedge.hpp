@@ -127,6 +127,9 @@ struct hedge_book_fit {
 
 namespace detail {
 
+// The fit's figures round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
+
 /// A power of two close to 1/norm: scaling by it is exact.
 template <class Real>
 [[nodiscard]] Real unit_scale(Real norm) {
@@ -524,6 +527,8 @@ template <class Exposure, class Hedges>
         s, hedges.cols(), [&](Eigen::Index j) { return hedges.col(j); }, options, function);
   }
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace detail
 

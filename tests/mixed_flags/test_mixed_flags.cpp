@@ -112,9 +112,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "rolling, EWMA, accumulator, dollar offset, basis and describe give the same figures in both units, bit "
-    "for "
-    "bit, on every set") {
+    "rolling, EWMA, the several-instrument fit, accumulator, dollar offset, basis and describe give the same "
+    "figures in both units, bit for bit, on every set") {
   const hm::instruction_set before = hm::active_instruction_set();
   for (const hm::instruction_set set : {hm::instruction_set::portable, hm::instruction_set::sse2,
                                         hm::instruction_set::avx2, hm::instruction_set::avx512}) {

@@ -12,6 +12,7 @@
 #include <hedgemetrics/detail/streaming_qr.hpp>
 #include <hedgemetrics/dollar_offset.hpp>
 #include <hedgemetrics/hedge_ratio.hpp>
+#include <hedgemetrics/multi_hedge.hpp>
 #include <hedgemetrics/rolling.hpp>
 
 #include <Eigen/Core>
@@ -46,7 +47,8 @@ HM_UNIT_EXPORT std::vector<double> qr_in_native_unit(const std::vector<double>& 
                                                      const std::vector<double>& hedges);
 
 /// Figures of the other families whose code around the kernels does arithmetic (rolling_hedge's general
-/// path, ewma_hedge, hedge_accumulator's merges, dollar_offset's cumulative sums, basis_risk, describe) in
+/// path, ewma_hedge, the several-instrument fit's small factorisations, hedge_accumulator's merges,
+/// dollar_offset's cumulative sums, basis_risk, describe) in
 /// the unit built with -O2 and no -march.
 HM_UNIT_EXPORT std::vector<double> figures_in_baseline_unit(const std::vector<double>& exposure,
                                                             const std::vector<double>& hedge);
@@ -70,6 +72,22 @@ namespace {
       out.push_back(r->residual_variance[t]);
     }
   }
+  // The several-instrument fit: the hedge, its square (scaled) and its lag.
+  Eigen::MatrixXd hedges(static_cast<Eigen::Index>(s.size()), 3);
+  for (std::size_t t = 0; t < s.size(); ++t) {
+    const auto i = static_cast<Eigen::Index>(t);
+    hedges(i, 0) = f[t];
+    hedges(i, 1) = f[t] * f[t] * 1e-3;
+    hedges(i, 2) = f[t == 0 ? 0 : t - 1];
+  }
+  const auto multi = hm::fit_hedge(s, hedges);
+  for (Eigen::Index j = 0; j < 3; ++j) {
+    out.push_back(multi.ratios(j));
+    out.push_back(multi.ratio_standard_errors(j));
+  }
+  out.push_back(multi.intercept);
+  out.push_back(multi.residual_variance);
+  out.push_back(multi.effectiveness);
   hm::hedge_accumulator<double> accumulator;
   for (std::size_t t = 0; t < s.size(); ++t) accumulator.push(s[t], f[t]);
   const auto fit = accumulator.fit();

@@ -17,7 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include "hedgemetrics/detail/config.hpp"
+
 namespace hedgemetrics::detail {
+
+// The small factorisations round the same in every unit, whatever its flags (detail/config.hpp).
+HEDGEMETRICS_NO_FP_CONTRACT_BEGIN
 
 /// Σ v_i² over n values, by a plain loop (also keeps GCC 12's -Wnull-dereference false positive of
 /// Eigen's squaredNorm() on an empty dynamic long double vector away).
@@ -325,6 +330,8 @@ template <class Matrix>
   jacobi_singular_values(a.data(), a.rows(), a.cols(), a.outerStride(), values.data());
   return values;
 }
+
+HEDGEMETRICS_NO_FP_CONTRACT_END
 
 }  // namespace hedgemetrics::detail
 
