@@ -108,7 +108,7 @@ def test_hac_inference_of_ratio_one_matches_statsmodels_hac(changes, sm, lag, us
     fit = hm.fit_hedge(y, x)
     maxlags = newey_west_rule(len(y)) if lag is None else lag
     hac = hm.newey_west(y, x, fit, lag=-1 if lag is None else lag, small_sample_correction=use_correction)
-    assert hac.lag == maxlags  # 9 at n = 9,283
+    assert hac.lag == maxlags  # 10 at n = 9,283
     assert hac.small_sample_correction == use_correction
     assert hac.ratio_standard_errors.shape == (1,) and hac.ratio_covariance.shape == (1, 1)
     res = sm.OLS(y, sm.add_constant(x)).fit(
