@@ -635,10 +635,13 @@ hm::dated_rows rows_of(const py::handle& obj) {
   return r;
 }
 
-/// A float64 view of rows [first, last) of `base` (a contiguous float64 array), sharing its memory.
+/// A read-only float64 view of rows [first, last) of `base` (a contiguous float64 array, maybe the caller's
+/// own), sharing its memory: an estimator sees the rows as the C++ series_view does, and cannot change them.
 py::object rows_array(const py::array& base, const hm::series_view<double>& v) {
   const auto first = static_cast<py::ssize_t>(v.data() - static_cast<const double*>(base.data()));
-  return base[py::slice(first, first + static_cast<py::ssize_t>(v.size()), 1)];
+  py::object rows = base[py::slice(first, first + static_cast<py::ssize_t>(v.size()), 1)];
+  rows.attr("setflags")(py::arg("write") = false);
+  return rows;
 }
 
 template <class Years>

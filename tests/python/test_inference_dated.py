@@ -353,6 +353,9 @@ def test_by_year_matches_pandas_groupby(changes, sm):
         assert y.value.effectiveness == pytest.approx(res.rsquared, rel=RTOL)
         assert y.rows.first_date == np.datetime64(part.index[0].date())
         assert y.rows.last_date == np.datetime64(part.index[-1].date())
+    values = d[SPOT].to_numpy()
+    assert not any(y.value for y in hm.by_year(d.index, values, lambda x: x.flags.writeable))  # read-only views
+    assert all(y.value for y in hm.by_year(d.index, values, lambda x: np.shares_memory(x, values)))
     vol = hm.by_year(d.index, d[SPOT], lambda x: float(np.std(x, ddof=1)))
     np.testing.assert_allclose([y.value for y in vol], groups[SPOT].std().to_numpy(), rtol=1e-12)
 
