@@ -1050,6 +1050,13 @@ void bind_inference_and_dates(py::module_& m) {
       "resample_changes",
       [](const py::handle& dates, const py::handle& exposure, const py::handle& hedge,
          const py::handle& horizon, const std::string& missing) {
+        if (py::isinstance<py::int_>(hedge) || py::isinstance<py::str>(hedge) ||
+            py::isinstance<hm::change_horizon>(hedge)) {
+          throw py::type_error(
+              "hedgemetrics::resample_changes: the third argument is a hedge price series; "
+              "the horizon is a keyword: resample_changes(dates, prices, horizon=" +
+              py::repr(hedge).cast<std::string>() + ")");
+        }
         const py::array d = dates_array(dates, "hedgemetrics::resample_changes");
         require_same_index(exposure, hedge, "exposure", "hedge");
         const py::array s = as_double(exposure, "exposure"), f = as_double(hedge, "hedge");

@@ -281,6 +281,8 @@ def test_dated_errors_carry_the_cpp_message(prices):
         hm.hedge_by_horizon(dates, prices[SPOT], prices[CL1], level=0.0)
     with pytest.raises(TypeError, match="a horizon is a ChangeHorizon, a number of rows"):
         hm.resample_changes(dates, prices[SPOT], horizon=2.5)
+    with pytest.raises(TypeError, match=r"the horizon is a keyword: resample_changes\(dates, prices, horizon=5\)"):
+        hm.resample_changes(dates, prices[SPOT], 5)
     with pytest.raises(ZeroDivisionError):  # the estimator's own error comes through
         hm.by_year(dates, prices[SPOT], lambda v: 1 / 0)
 
