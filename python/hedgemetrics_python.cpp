@@ -48,6 +48,9 @@ namespace hm = hedgemetrics;
 namespace hedgemetrics_python {
 /// Option hedges and monitoring, in bind_options_monitoring.cpp (a second translation unit).
 void bind_options_and_monitoring(py::module_& m);
+/// Inference (newey_west, inference) and dated series (date_window ... hedge_by_horizon), in the same
+/// second translation unit; after the result types of this one (HedgeFit, MultiHedgeFit) exist.
+void bind_inference_and_dates(py::module_& m);
 }  // namespace hedgemetrics_python
 
 namespace {
@@ -728,4 +731,5 @@ PYBIND11_MODULE(hedgemetrics, m) {
                       [](const py::bytes& state) { return deserialize(state); }));
 
   hedgemetrics_python::bind_options_and_monitoring(m);
+  hedgemetrics_python::bind_inference_and_dates(m);
 }
