@@ -338,3 +338,29 @@ TEST_CASE("fit_garch on heating-oil futures (HO1) log returns: the figures R's f
   std::fclose(out);
 }
 #endif
+
+TEST_CASE("fit_garch across the double range: returns scaled by 2^e give the figures scaled back") {
+  // Scaling by a power of two is exact, and fit_garch works on returns divided by the power of two of
+  // their spread: μ scales by 2^e, ω and the variances by 2^2e, α and β not at all, the log-likelihood
+  // by −n·e·ln 2. Returns near 1e±270 gave NaN figures before (issue 10).
+  const std::vector<double> x = simulate_garch(2000, 0.1, 0.08, 0.9, 41);
+  const hm::garch_fit base = hm::fit_garch(x);
+  REQUIRE(base.converged);
+  for (const int e : {-900, -300, 300, 900}) {
+    std::vector<double> scaled(x.size());
+    for (std::size_t t = 0; t < x.size(); ++t) scaled[t] = std::ldexp(x[t], e);
+    const hm::garch_fit fit = hm::fit_garch(scaled);
+    INFO("2^" << e);
+    CHECK(fit.converged);
+    CHECK(fit.alpha == base.alpha);
+    CHECK(fit.beta == base.beta);
+    CHECK(fit.mu == std::ldexp(base.mu, e));
+    // ω and the variances: 0 or +inf where 2^2e takes them out of the double range, as ldexp does.
+    CHECK(fit.omega == std::ldexp(base.omega, 2 * e));
+    CHECK(fit.forecast_variance == std::ldexp(base.forecast_variance, 2 * e));
+    CHECK(fit.variance[100] == std::ldexp(base.variance[100], 2 * e));
+    CHECK(fit.standard_errors[2] == base.standard_errors[2]);
+    hm_test::check_close_value("log-likelihood", fit.log_likelihood,
+                               base.log_likelihood - 2000.0 * e * 0.6931471805599453, 1e-14);
+  }
+}

@@ -333,3 +333,50 @@ TEST_CASE("kalman_hedge into a reused result: the figures of a fresh one, whatev
   }
   CHECK(reused.ratio.capacity() >= big.s.size());  // capacity kept: no new allocation on the next run
 }
+
+TEST_CASE("kalman_hedge across the double range: series scaled by 2^a and 2^b give the figures scaled back") {
+  // Scaling is exact and kalman_hedge filters the series divided by the powers of two of their spreads:
+  // h and its variances scale by 2^(a − b) and 2^2(a − b), a and the innovations by 2^a, σ²_e and q_a by
+  // 2^2a. With the variances given the figures are the same bits; estimated, the same to the optimiser's
+  // tolerance. Series near 1e±90 or beyond gave NaN ratios before (issue 10).
+  const simulated d = random_walk_ratio(800, 0.2, 1e-4, 53);
+  hm::kalman_options given;
+  given.observation_variance = 0.2;
+  given.ratio_variance = 1e-4;
+  given.intercept_variance = 1e-6;
+  const auto base = hm::kalman_hedge(d.s, d.f, given);
+  const auto estimated_base = hm::kalman_hedge(d.s, d.f);
+  for (const int a : {-900, -300, 0, 300, 900}) {
+    for (const int b : {-600, 0, 400}) {
+      std::vector<double> s(d.s.size()), f(d.f.size());
+      for (std::size_t t = 0; t < s.size(); ++t) s[t] = std::ldexp(d.s[t], a), f[t] = std::ldexp(d.f[t], b);
+      hm::kalman_options options = given;
+      options.observation_variance = std::ldexp(given.observation_variance, 2 * a);
+      options.ratio_variance = std::ldexp(given.ratio_variance, 2 * (a - b));
+      options.intercept_variance = std::ldexp(given.intercept_variance, 2 * a);
+      INFO("2^" << a << ", 2^" << b);
+      if (!(options.observation_variance > 0 && std::isfinite(options.observation_variance) &&
+            options.ratio_variance > 0 && std::isfinite(options.ratio_variance))) {
+        continue;  // variances the caller cannot give in double
+      }
+      const auto got = hm::kalman_hedge(s, f, options);
+      for (const std::size_t t : {std::size_t{5}, std::size_t{400}, std::size_t{799}}) {
+        hm_test::check_close_value("ratio", got.ratio[t], std::ldexp(base.ratio[t], a - b), 1e-13);
+        hm_test::check_close_value("smoothed ratio", got.smoothed_ratio[t],
+                                   std::ldexp(base.smoothed_ratio[t], a - b), 1e-13);
+        hm_test::check_close_value("intercept", got.intercept[t], std::ldexp(base.intercept[t], a), 1e-13);
+      }
+      hm_test::check_close_value(
+          "log-likelihood", got.log_likelihood,
+          base.log_likelihood - static_cast<double>(base.observations) * a * 0.6931471805599453, 1e-13);
+      const auto estimated = hm::kalman_hedge(s, f);
+      hm_test::check_close_value("estimated ratio", estimated.ratio[799],
+                                 std::ldexp(estimated_base.ratio[799], a - b), 1e-6);
+      const double variance = std::ldexp(estimated_base.observation_variance, 2 * a);
+      if (std::isfinite(variance) && variance > 0) {
+        hm_test::check_close_value("estimated observation variance", estimated.observation_variance, variance,
+                                   1e-6);
+      }
+    }
+  }
+}

@@ -28,6 +28,7 @@
 
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/detail/quasi_newton.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -289,7 +290,28 @@ template <class Returns>
   std::vector<double> x(v.size());
   for (std::size_t i = 0; i < v.size(); ++i) x[i] = static_cast<double>(v[i]);
   detail::require_finite_series(function, "returns", x.data(), x.size());
-  return detail::fit_garch_kernel(x.data(), x.size(), options);
+  // Range (detail/range.hpp): returns whose spread is beyond 2^±64 are fitted divided by its power of two
+  // (exact), and the figures multiplied back: μ by 2^e, ω and the variances by 2^2e, the log-likelihood
+  // less n·e·ln 2. (The kernel's own scaling to unit standard deviation squares the spread: returns near
+  // 1e±300 gave NaN figures, near 1e-90 a log-likelihood off by 1e19.)
+  const int e = detail::significant_exponent(detail::deviation_exponent<double>(x.data(), x.size()));
+  if (e == 0) return detail::fit_garch_kernel(x.data(), x.size(), options);
+  for (double& value : x) value = std::ldexp(value, -e);
+  garch_fit fit = detail::fit_garch_kernel(x.data(), x.size(), options);
+  const int powers[4] = {e, 2 * e, 0, 0};
+  fit.mu = std::ldexp(fit.mu, e);
+  fit.omega = std::ldexp(fit.omega, 2 * e);
+  for (double& value : fit.variance) value = std::ldexp(value, 2 * e);
+  fit.forecast_variance = std::ldexp(fit.forecast_variance, 2 * e);
+  fit.initial_variance = std::ldexp(fit.initial_variance, 2 * e);
+  fit.log_likelihood -= static_cast<double>(x.size()) * e * 0.69314718055994530942;
+  for (int i = 0; i < 4; ++i) {
+    fit.standard_errors[i] = std::ldexp(fit.standard_errors[i], powers[i]);
+    fit.robust_standard_errors[i] = std::ldexp(fit.robust_standard_errors[i], powers[i]);
+    for (int j = 0; j < 4; ++j)
+      fit.robust_covariance(i, j) = std::ldexp(fit.robust_covariance(i, j), powers[i] + powers[j]);
+  }
+  return fit;
 }
 
 /// The bivariate conditional-correlation hedge: both margins, the correlation model and the ratio path.

@@ -28,6 +28,7 @@
 
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/detail/quasi_newton.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
@@ -472,6 +473,36 @@ void kalman_hedge(const Exposure& exposure, const Hedge& hedge, const kalman_opt
         detail::find_nonfinite(0, n, detail::named_series<series_element_t<Exposure>>{"exposure", s.data()},
                                detail::named_series<series_element_t<Hedge>>{"hedge", f.data()});
     if (where.found) detail::throw_nonfinite(function, where);
+  }
+  // Range (detail/range.hpp): series whose spreads are beyond 2^±64 (prices or changes near 1e±300 gave
+  // NaN ratios, near 1e-90 a wrong observation variance) are filtered divided by the powers of two of their
+  // spreads, 2^es and 2^ef (exact), with the given variances divided alike, and every figure is multiplied
+  // back: h and its variances by 2^(es − ef) and 2^2(es − ef), a and v by 2^es, σ²_e and q_a by 2^2es; the
+  // log-likelihood less m·es·ln 2.
+  const int es = detail::significant_exponent(detail::deviation_exponent<double>(s.data(), n, f.data()));
+  const int ef = detail::significant_exponent(detail::deviation_exponent<double>(f.data(), n, s.data()));
+  if (es != 0 || ef != 0) {
+    const std::vector<double> scaled_s = detail::scaled_copy<double>(s.data(), n, es);
+    const std::vector<double> scaled_f = detail::scaled_copy<double>(f.data(), n, ef);
+    kalman_options scaled_options = options;
+    scaled_options.missing =
+        options.missing == missing_data::raise ? missing_data::propagate : options.missing;
+    scaled_options.observation_variance = std::ldexp(options.observation_variance, -2 * es);
+    scaled_options.ratio_variance = std::ldexp(options.ratio_variance, -2 * (es - ef));
+    scaled_options.intercept_variance = std::ldexp(options.intercept_variance, -2 * es);
+    kalman_hedge(scaled_s, scaled_f, scaled_options, out);
+    const int eh = es - ef;
+    for (std::vector<double>* v : {&out.ratio, &out.smoothed_ratio})
+      for (double& x : *v) x = std::ldexp(x, eh);
+    for (std::vector<double>* v : {&out.ratio_variance, &out.smoothed_ratio_variance})
+      for (double& x : *v) x = std::ldexp(x, 2 * eh);
+    for (std::vector<double>* v : {&out.intercept, &out.smoothed_intercept, &out.innovation})
+      for (double& x : *v) x = std::ldexp(x, es);
+    out.observation_variance = std::ldexp(out.observation_variance, 2 * es);
+    out.ratio_variance_noise = std::ldexp(out.ratio_variance_noise, 2 * eh);
+    out.intercept_variance_noise = std::ldexp(out.intercept_variance_noise, 2 * es);
+    out.log_likelihood -= static_cast<double>(out.observations) * es * 0.69314718055994530942;
+    return;
   }
   const bool omit = options.missing == missing_data::omit;
   {
