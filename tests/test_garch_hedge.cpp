@@ -364,3 +364,33 @@ TEST_CASE("fit_garch across the double range: returns scaled by 2^e give the fig
                                base.log_likelihood - 2000.0 * e * 0.6931471805599453, 1e-14);
   }
 }
+
+TEST_CASE("dcc_hedge across the double range: each series at its own 2^e gives the figures scaled back") {
+  // The margins are fitted on the series divided by the powers of two of their spreads and the
+  // correlation model on standardised residuals, so a, b, the correlations and the log-likelihood of the
+  // correlation model do not change, and the ratio scales by 2^(es − ef). Series near 1e±270 gave an
+  // empty result before (issue 10).
+  const std::vector<double> s = simulate_garch(1500, 0.1, 0.08, 0.9, 43);
+  const std::vector<double> noise = simulate_garch(1500, 0.05, 0.05, 0.9, 44);
+  std::vector<double> f(s.size());
+  for (std::size_t t = 0; t < s.size(); ++t) f[t] = 0.8 * s[t] + noise[t];
+  const auto base = hm::dcc_hedge(s, f);
+  REQUIRE(base.converged);
+  for (const int es : {-900, 0, 300}) {
+    for (const int ef : {-300, 900}) {
+      std::vector<double> ss(s.size()), fs(f.size());
+      for (std::size_t t = 0; t < s.size(); ++t) ss[t] = std::ldexp(s[t], es), fs[t] = std::ldexp(f[t], ef);
+      const auto got = hm::dcc_hedge(ss, fs);
+      INFO("2^" << es << ", 2^" << ef);
+      CHECK(got.converged);
+      CHECK(got.a == base.a);
+      CHECK(got.b == base.b);
+      CHECK(got.correlation_log_likelihood == base.correlation_log_likelihood);
+      REQUIRE(got.ratio.size() == base.ratio.size());
+      CHECK(got.ratio[700] == std::ldexp(base.ratio[700], es - ef));
+      CHECK(got.forecast_ratio == std::ldexp(base.forecast_ratio, es - ef));
+      CHECK(got.exposure.omega == std::ldexp(base.exposure.omega, 2 * es));
+      CHECK(got.hedge.mu == std::ldexp(base.hedge.mu, ef));
+    }
+  }
+}

@@ -274,6 +274,29 @@ HEDGEMETRICS_INSTANTIATE garch_fit fit_garch_kernel<double>(const double*, std::
 
 }  // namespace detail
 
+namespace detail {
+
+/// The figures of a GARCH fit of returns divided by 2^e, at the returns' own size: μ by 2^e, ω and the
+/// variances by 2^2e, the log-likelihood less n·e·ln 2 (each rounded once by ldexp: 0 or +inf where the
+/// true figure is out of range).
+inline void scale_back(garch_fit& fit, int e) {
+  const int powers[4] = {e, 2 * e, 0, 0};
+  fit.mu = std::ldexp(fit.mu, e);
+  fit.omega = std::ldexp(fit.omega, 2 * e);
+  for (double& value : fit.variance) value = std::ldexp(value, 2 * e);
+  fit.forecast_variance = std::ldexp(fit.forecast_variance, 2 * e);
+  fit.initial_variance = std::ldexp(fit.initial_variance, 2 * e);
+  fit.log_likelihood -= static_cast<double>(fit.n) * e * 0.69314718055994530942;
+  for (int i = 0; i < 4; ++i) {
+    fit.standard_errors[i] = std::ldexp(fit.standard_errors[i], powers[i]);
+    fit.robust_standard_errors[i] = std::ldexp(fit.robust_standard_errors[i], powers[i]);
+    for (int j = 0; j < 4; ++j)
+      fit.robust_covariance(i, j) = std::ldexp(fit.robust_covariance(i, j), powers[i] + powers[j]);
+  }
+}
+
+}  // namespace detail
+
 /// Fits GARCH(1,1) to `returns` by Gaussian QMLE, as R's fGarch::garchFit(~garch(1, 1), cond.dist = "norm")
 /// does: the series is scaled to unit standard deviation, the likelihood maximised over μ ∈ ±10·max(|x̄|,
 /// 0.1 sd), ω ∈ [1e-8, 100]·sd², α, β ∈ [0, 1] by the bounded quasi-Newton minimiser with an analytic
@@ -298,19 +321,7 @@ template <class Returns>
   if (e == 0) return detail::fit_garch_kernel(x.data(), x.size(), options);
   for (double& value : x) value = std::ldexp(value, -e);
   garch_fit fit = detail::fit_garch_kernel(x.data(), x.size(), options);
-  const int powers[4] = {e, 2 * e, 0, 0};
-  fit.mu = std::ldexp(fit.mu, e);
-  fit.omega = std::ldexp(fit.omega, 2 * e);
-  for (double& value : fit.variance) value = std::ldexp(value, 2 * e);
-  fit.forecast_variance = std::ldexp(fit.forecast_variance, 2 * e);
-  fit.initial_variance = std::ldexp(fit.initial_variance, 2 * e);
-  fit.log_likelihood -= static_cast<double>(x.size()) * e * 0.69314718055994530942;
-  for (int i = 0; i < 4; ++i) {
-    fit.standard_errors[i] = std::ldexp(fit.standard_errors[i], powers[i]);
-    fit.robust_standard_errors[i] = std::ldexp(fit.robust_standard_errors[i], powers[i]);
-    for (int j = 0; j < 4; ++j)
-      fit.robust_covariance(i, j) = std::ldexp(fit.robust_covariance(i, j), powers[i] + powers[j]);
-  }
+  detail::scale_back(fit, e);
   return fit;
 }
 
@@ -431,7 +442,20 @@ template <class Exposure, class Hedge>
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
   detail::require_finite_series(function, "exposure", s.data(), n);
   detail::require_finite_series(function, "hedge", f.data(), n);
-  return detail::dcc_kernel(s, f, model, options);
+  // Range, as fit_garch: series beyond 2^±64 are fitted divided by the powers of two of their spreads,
+  // the margins and the ratio multiplied back (the correlation model works on standardised residuals and
+  // is the same either way). Series near 1e±270 gave an empty result.
+  const int es = detail::significant_exponent(detail::deviation_exponent<double>(s.data(), n));
+  const int ef = detail::significant_exponent(detail::deviation_exponent<double>(f.data(), n));
+  if (es == 0 && ef == 0) return detail::dcc_kernel(s, f, model, options);
+  for (double& value : s) value = std::ldexp(value, -es);
+  for (double& value : f) value = std::ldexp(value, -ef);
+  conditional_correlation_hedge out = detail::dcc_kernel(s, f, model, options);
+  detail::scale_back(out.exposure, es);
+  detail::scale_back(out.hedge, ef);
+  for (double& value : out.ratio) value = std::ldexp(value, es - ef);
+  out.forecast_ratio = std::ldexp(out.forecast_ratio, es - ef);
+  return out;
 }
 
 #if HEDGEMETRICS_KERNEL_BODIES
