@@ -147,6 +147,31 @@ TEST_CASE("engle_granger: size near 5% without cointegration, power with it; AIC
   CHECK(chosen.n == 400 - 1 - chosen.lags);
 }
 
+TEST_CASE("engle_granger across the double range: prices scaled by 2^a and 2^b give the same test") {
+  // Scaling by powers of two is exact: β scales by 2^(a − b), c by 2^a, and ρ̂, τ, the chosen lag and the
+  // p-value do not change. Prices near 1e±270 gave τ = NaN before (issue 10).
+  const auto p = simulate(400, 0.6, 91);
+  hm::cointegration_options options;
+  options.lags = 4;
+  options.select = hm::lag_selection::aic;
+  const auto base = hm::engle_granger(p.s, p.f, options);
+  REQUIRE(std::isfinite(base.statistic));
+  for (const int a : {-900, -300, 300, 900}) {
+    for (const int b : {-900, 0, 900}) {
+      std::vector<double> s(p.s.size()), f(p.f.size());
+      for (std::size_t t = 0; t < s.size(); ++t) s[t] = std::ldexp(p.s[t], a), f[t] = std::ldexp(p.f[t], b);
+      const auto got = hm::engle_granger(s, f, options);
+      INFO("2^" << a << ", 2^" << b);
+      CHECK(got.lags == base.lags);
+      hm_test::check_close_value("statistic", got.statistic, base.statistic, 1e-12);
+      hm_test::check_close_value("rho", got.rho, base.rho, 1e-12);
+      const double beta = std::ldexp(base.cointegrating_ratio, a - b);
+      if (std::isfinite(beta) && beta != 0)
+        hm_test::check_close_value("beta", got.cointegrating_ratio, beta, 1e-13);
+    }
+  }
+}
+
 TEST_CASE("basis_half_life: AR(1) with coefficient 0.9 has half-life ln 2 / −ln 0.9 = 6.58") {
   gaussian z(8);
   std::vector<double> b;

@@ -27,6 +27,7 @@
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -295,12 +296,25 @@ template <class Spot, class Futures>
   std::vector<double> s(big_n), f(big_n);
   for (std::size_t i = 0; i < big_n; ++i)
     s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
+  // Range (detail/range.hpp): ρ̂, τ and the lag criteria do not change when S, F or û is multiplied by a
+  // power of two, so prices beyond 2^±64 are regressed divided by the powers of two of their spreads
+  // (exact; β and c multiplied back), which keeps a β beyond the double range (2^-1800: 0) from leaving
+  // the residuals of another line, and û beyond 2^±64 is divided alike before its squares are summed
+  // (prices near 1e±270 gave τ = NaN).
+  const int es = detail::significant_exponent(detail::deviation_exponent<double>(s.data(), big_n));
+  const int ef = detail::significant_exponent(detail::deviation_exponent<double>(f.data(), big_n));
+  for (double& value : s) value = std::ldexp(value, -es);
+  for (double& value : f) value = std::ldexp(value, -ef);
   const hedge_fit<double> levels = fit_hedge(s, f);
-  out.cointegrating_ratio = levels.ratio;
-  out.cointegrating_intercept = levels.intercept;
+  out.cointegrating_ratio = std::ldexp(levels.ratio, es - ef);
+  out.cointegrating_intercept = std::ldexp(levels.intercept, es);
   if (std::isnan(levels.ratio)) return out;
   std::vector<double> u(big_n);
   for (std::size_t i = 0; i < big_n; ++i) u[i] = s[i] - levels.intercept - levels.ratio * f[i];
+  const int scale = detail::significant_exponent(detail::deviation_exponent<double>(u.data(), big_n));
+  if (scale != 0) {
+    for (double& value : u) value = std::ldexp(value, -scale);
+  }
   std::size_t p = options.lags;
   if (options.select != lag_selection::fixed) {
     const std::size_t top = options.lags;
