@@ -344,19 +344,25 @@ def check_hac_and_tail(report, spot, futures, returns, c, lags=None):
         f = np.array([to_float(x) for x in f_exact])
         res = sm.OLS(s, sm.add_constant(f)).fit(cov_type="HAC", cov_kwds={"maxlags": want_lags}, use_t=True)
         se = res.bse[1]
+        unit = 1.0  # the ratio's unit: 2^(ks − kf) when statsmodels needs the data scaled
         if not (math.isfinite(se) and se > 0):
-            # Prices near 1e200 or 1e-200: statsmodels' squares overflow or underflow, and hedgemetrics'
-            # newey_west gives NaN (null) where the scale-free figure exists: a limit of the library.
-            print("  (HAC beyond statsmodels' range: the report's must be null as well)")
-            c.equal("hedge_ratio_hac_standard_error", report["hedge_ratio_hac_standard_error"], None)
-            se = None
-        if se is not None:
-            c.close("hedge_ratio_hac_standard_error", report["hedge_ratio_hac_standard_error"], se)
-            low, high = res.conf_int(0.05)[1]
-            c.close("hedge_ratio_hac_ci95[0]", report["hedge_ratio_hac_ci95"][0], low, se)
-            c.close("hedge_ratio_hac_ci95[1]", report["hedge_ratio_hac_ci95"][1], high, se)
-            c.close("hedge_ratio_hac_t_vs_0", report["hedge_ratio_hac_t_vs_0"], res.tvalues[1])
-            c.close("hedge_ratio_hac_t_vs_1", report["hedge_ratio_hac_t_vs_1"], (res.params[1] - 1) / se)
+            # Prices near 1e200 or 1e-200: statsmodels' squares overflow or underflow. The same regression
+            # on the data divided by powers of two (exact), ks for S and kf for F, has the ratio's HAC
+            # standard error, interval and t ratios, in units of 2^(ks − kf): hedgemetrics' newey_west,
+            # range-safe, must give them at the data's own size.
+            ks = math.frexp(float(np.max(np.abs(s))))[1]
+            kf = math.frexp(float(np.max(np.abs(f))))[1]
+            res = sm.OLS(np.ldexp(s, -ks), sm.add_constant(np.ldexp(f, -kf))).fit(
+                cov_type="HAC", cov_kwds={"maxlags": want_lags}, use_t=True)
+            unit = math.ldexp(1.0, ks - kf)
+            se = res.bse[1] * unit
+            print("  (HAC beyond statsmodels' range: statsmodels on the data divided by 2^%d and 2^%d)" % (ks, kf))
+        c.close("hedge_ratio_hac_standard_error", report["hedge_ratio_hac_standard_error"], se)
+        low, high = res.conf_int(0.05)[1]
+        c.close("hedge_ratio_hac_ci95[0]", report["hedge_ratio_hac_ci95"][0], low * unit, se)
+        c.close("hedge_ratio_hac_ci95[1]", report["hedge_ratio_hac_ci95"][1], high * unit, se)
+        c.close("hedge_ratio_hac_t_vs_0", report["hedge_ratio_hac_t_vs_0"], res.tvalues[1])
+        c.close("hedge_ratio_hac_t_vs_1", report["hedge_ratio_hac_t_vs_1"], (res.params[1] * unit - 1) / se)
         hf = to_float(h)
         level = 0.975
         for name, pnl in (("unhedged", s), ("hedged", s - hf * f)):

@@ -26,26 +26,28 @@ static_assert(sizeof(std::size_t) == sizeof(double), "one count per double lane"
 using lane_counts = std::size_t;
 #endif
 
-/// Storage for lane vectors on the heap, aligned for this set's vectors whatever the unit's flags: a
-/// std::vector of a 32-byte vector type in a unit built for SSE2 gets memory aligned to 16 bytes only (the
-/// unit's largest alignment), while this set's code moves such vectors with aligned instructions.
+/// Zeroed storage for n lane vectors on the heap, aligned for this set's vectors whatever the unit's flags
+/// (a std::vector of a 32-byte vector type in a unit built for SSE2 gets memory aligned to 16 bytes only,
+/// while this set's code moves such vectors with aligned instructions). Its constructor and destructor are
+/// defined here, so they are compiled for this set: a std::vector with an allocator of this set would
+/// instantiate std::vector's members under this set's name but with the unit's flags, and a unit built with
+/// -march=native then held AVX-512 code under the SSE2 set's name, of which the linker keeps one copy
+/// (mixed_flags_kernel_symbols).
 template <class T>
-struct lane_allocator {
-  using value_type = T;
+class lane_buffer {
+ public:
   static constexpr std::size_t alignment = 64;
-  lane_allocator() noexcept = default;
-  template <class U>
-  explicit lane_allocator(const lane_allocator<U>&) noexcept {}
-  template <class U>
-  struct rebind {
-    using other = lane_allocator<U>;
-  };
-  [[nodiscard]] T* allocate(std::size_t n) {
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignment)));
+  explicit lane_buffer(std::size_t n)
+      : data_(static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignment)))) {
+    std::memset(static_cast<void*>(data_), 0, n * sizeof(T));
   }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t(alignment)); }
-  friend bool operator==(const lane_allocator&, const lane_allocator&) noexcept { return true; }
-  friend bool operator!=(const lane_allocator&, const lane_allocator&) noexcept { return false; }
+  ~lane_buffer() { ::operator delete(data_, std::align_val_t(alignment)); }
+  lane_buffer(const lane_buffer&) = delete;
+  lane_buffer& operator=(const lane_buffer&) = delete;
+  [[nodiscard]] T* data() const noexcept { return data_; }
+
+ private:
+  T* data_;
 };
 
 /// Lane `l` of a lane_vector.
@@ -210,6 +212,9 @@ void prefetch(const T* p) noexcept {
 template <class Real>
 struct lane_constants {
   using V = typename lane_vector<Real>::type;
+  // A constructor of its own, so that it is compiled for this set (an implicit one is compiled with the
+  // unit's flags, under this set's name: see lane_buffer).
+  explicit lane_constants(std::size_t w) noexcept : window(w) {}
   std::size_t window;
   V shift_x{}, shift_y{}, ratio{};  // x̂, ŷ, r₀
   V total[sum_count] = {};
@@ -394,9 +399,8 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   // block of L new rows never overwrites a row still to be read as an early part.
   // Rows ring … ring + L − 1 repeat rows 0 … L − 1, so that the early rows of a block never wrap.
   const std::size_t ring = (window + 2 * L - 1) / L * L;
-  std::vector<V, lane_allocator<V>> ring_storage_x(ring + L), ring_storage_y(ring + L);
-  // Raw pointers: in a unit built with -march=native, std::vector's members are compiled for that unit's
-  // set, which this region's set does not include, so GCC does not inline them here (a call per row).
+  const lane_buffer<V> ring_storage_x(ring + L), ring_storage_y(ring + L);
+  // Raw pointers, read once (lane_buffer::data is compiled for this set; kept out of the loop all the same).
   V* const ring_x = ring_storage_x.data();
   V* const ring_y = ring_storage_y.data();
   // Steps 0 … window − 1 have the lanes' previous chunks as early parts: rows R − window … R − 1.
@@ -410,8 +414,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     ring_y[ring - window + t] = vy;
   }
 
-  lane_constants<Real> c;
-  c.window = window;
+  lane_constants<Real> c(window);
   bool valid[L];
   for (std::size_t l = 0; l < L; ++l) {
     const std::size_t p = (start[l] - 1) * window;
