@@ -26,15 +26,25 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-}  // namespace
-
-TEST_CASE("units built with -O2 and with -O3 -march=native give the same fit, bit for bit, on every set") {
+/// Runs check(set) with both units' dispatch on each instruction set this CPU runs, then restores it.
+template <class Check>
+void on_every_set(Check&& check) {
   const hm::instruction_set before = hm::active_instruction_set();
   for (const hm::instruction_set set : {hm::instruction_set::portable, hm::instruction_set::sse2,
                                         hm::instruction_set::avx2, hm::instruction_set::avx512}) {
     if (!hm::instruction_set_supported(set)) continue;
     use_set_in_baseline_unit(set);
     use_set_in_native_unit(set);
+    check(set);
+  }
+  use_set_in_baseline_unit(before);
+  use_set_in_native_unit(before);
+}
+
+}  // namespace
+
+TEST_CASE("units built with -O2 and with -O3 -march=native give the same fit, bit for bit, on every set") {
+  on_every_set([&](hm::instruction_set set) {
     for (const std::size_t n : {std::size_t{1000}, std::size_t{100000}}) {
       for (const auto& p : hm_test::hard_families<double>(n, 7u + n)) {
         INFO(std::string(hm::instruction_set_name(set)) << ", " << p.name << ", n = " << n);
@@ -47,15 +57,12 @@ TEST_CASE("units built with -O2 and with -O3 -march=native give the same fit, bi
         CHECK(same_bits(a.ratio_standard_error, b.ratio_standard_error));
       }
     }
-  }
-  use_set_in_baseline_unit(before);
-  use_set_in_native_unit(before);
+  });
 }
 
 TEST_CASE(
     "the several-instrument fit's streaming QR gives the same factor in both units, bit for bit, on every "
     "set") {
-  const hm::instruction_set before = hm::active_instruction_set();
   const auto compare = [](const std::vector<double>& exposure, const std::vector<double>& hedges) {
     const auto a = qr_in_baseline_unit(exposure, hedges);
     const auto b = qr_in_native_unit(exposure, hedges);
@@ -68,11 +75,7 @@ TEST_CASE(
     CHECK(std::isfinite(a.back()));
     CHECK(a.back() > 0);
   };
-  for (const hm::instruction_set set : {hm::instruction_set::portable, hm::instruction_set::sse2,
-                                        hm::instruction_set::avx2, hm::instruction_set::avx512}) {
-    if (!hm::instruction_set_supported(set)) continue;
-    use_set_in_baseline_unit(set);
-    use_set_in_native_unit(set);
+  on_every_set([&](hm::instruction_set set) {
     // Sizes below one block, across blocks (1,024 rows) and with a partial last block; three hedges: the
     // family's, its square and its lag, so that every reflector has trailing columns to update.
     for (const std::size_t n : {std::size_t{1000}, std::size_t{5001}}) {
@@ -106,20 +109,13 @@ TEST_CASE(
       INFO(std::string(hm::instruction_set_name(set)) << ", random walks at " << level << ", n = " << n);
       compare(exposure, hedges);
     }
-  }
-  use_set_in_baseline_unit(before);
-  use_set_in_native_unit(before);
+  });
 }
 
 TEST_CASE(
     "rolling, EWMA, the several-instrument fit, accumulator, dollar offset, basis and describe give the same "
     "figures in both units, bit for bit, on every set") {
-  const hm::instruction_set before = hm::active_instruction_set();
-  for (const hm::instruction_set set : {hm::instruction_set::portable, hm::instruction_set::sse2,
-                                        hm::instruction_set::avx2, hm::instruction_set::avx512}) {
-    if (!hm::instruction_set_supported(set)) continue;
-    use_set_in_baseline_unit(set);
-    use_set_in_native_unit(set);
+  on_every_set([&](hm::instruction_set set) {
     // A hedge following a random walk and an exposure following it, near 0, 1e4 and 1e9 (where the careful
     // paths run). Before the code around the kernels was compiled without contraction, a quarter to a third
     // of such figures differed between the units (131 to 149 of 514 in a trial on 10^5 points).
@@ -145,7 +141,5 @@ TEST_CASE(
       CHECK(differ == 0);
       CHECK(finite > a.size() / 2);
     }
-  }
-  use_set_in_baseline_unit(before);
-  use_set_in_native_unit(before);
+  });
 }
