@@ -42,6 +42,25 @@ TEST_CASE_TEMPLATE("correlation_interval: R cor.test on Hull Example 3.3", T, fl
   CHECK(r90.upper == doctest::Approx(0.97166698833085652).epsilon(tolerance));
 }
 
+TEST_CASE("correlation_interval across the double range: Hull's example scaled by 2^a and 2^b") {
+  // r is scale-free and scaling by a power of two is exact: R's figures at every scale. Series near 1e-90
+  // gave r = 1, near 1e90 r = 0, near 1e±270 NaN before (issue 10).
+  for (const int a : {-1000, -300, 0, 300, 1000}) {
+    for (const int b : {-900, 0, 900}) {
+      std::vector<double> s(jet_fuel.size()), f(heating_oil.size());
+      for (std::size_t t = 0; t < s.size(); ++t) {
+        s[t] = std::ldexp(jet_fuel[t], a);
+        f[t] = std::ldexp(heating_oil[t], b);
+      }
+      const auto r = hm::correlation_interval(s, f);
+      INFO("2^" << a << ", 2^" << b);
+      CHECK(r.estimate == doctest::Approx(0.92837234586826312).epsilon(1e-12));
+      CHECK(r.lower == doctest::Approx(0.79345198429687491).epsilon(1e-12));
+      CHECK(r.upper == doctest::Approx(0.97632409662677311).epsilon(1e-12));
+    }
+  }
+}
+
 TEST_CASE("compare_correlations: Fisher z of two windows, symmetric, 5% size under equal correlation") {
   const auto same = hm::compare_correlations(jet_fuel, heating_oil, jet_fuel, heating_oil);
   CHECK(same.z_statistic == 0);

@@ -23,6 +23,7 @@
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -94,6 +95,13 @@ template <class S, class F>
   if (where.found && options.missing == missing_data::propagate) return out;
   const std::size_t n = x.size();
   if (n < 2) return out;
+  // Range (detail/range.hpp): r is scale-free, so series whose spreads are beyond 2^±64 are divided by
+  // the powers of two of their spreads (exact) before their squares are summed. Series near 1e-90 gave
+  // r = 1, near 1e90 r = 0, and near 1e±270 NaN.
+  for (auto* v : {&x, &y}) {
+    const int e = significant_exponent(deviation_exponent<double>(v->data(), n));
+    if (e != 0) scale_into(v->data(), n, e, v->data());
+  }
   double mx = 0, my = 0;
   for (std::size_t i = 0; i < n; ++i) mx += x[i], my += y[i];
   mx /= static_cast<double>(n);
