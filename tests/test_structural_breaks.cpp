@@ -311,6 +311,35 @@ TEST_CASE("breakpoints: five simulated breaks in 2,000 observations are recovere
   for (std::size_t m = 1; m < bp.rss.size(); ++m) CHECK(bp.rss[m] <= bp.rss[m - 1] * (1 + 1e-12));
 }
 
+TEST_CASE("structural breaks across the double range: prices scaled by 2^a and 2^b give the same tests") {
+  // F, the CUSUM statistics and the break dates are scale-free and scaling by a power of two is exact;
+  // RSS figures scale by 2^2a. Prices near 1e±270 gave F = NaN and a CUSUM statistic of 0 (issue 10).
+  const regimes data = simulate(240, {120}, {0.8, 1.1}, 17);
+  const auto chow = hm::chow_test(data.s, data.f, 120);
+  const auto cusum = hm::cusum_test(data.s, data.f);
+  const auto sup_f = hm::sup_f_test(data.s, data.f);
+  const auto found = hm::breakpoints(data.s, data.f);
+  for (const int a : {-900, -300, 300, 900}) {
+    for (const int b : {-900, 0, 900}) {
+      std::vector<double> s(data.s.size()), f(data.f.size());
+      for (std::size_t t = 0; t < s.size(); ++t)
+        s[t] = std::ldexp(data.s[t], a), f[t] = std::ldexp(data.f[t], b);
+      INFO("2^" << a << ", 2^" << b);
+      const auto c = hm::chow_test(s, f, 120);
+      hm_test::check_close_value("Chow F", c.statistic, chow.statistic, 1e-10);
+      const double rss = std::ldexp(chow.rss, 2 * a);
+      if (std::isfinite(rss) && rss > 0) hm_test::check_close_value("Chow RSS", c.rss, rss, 1e-10);
+      const auto u = hm::cusum_test(s, f);
+      hm_test::check_close_value("OLS-CUSUM", u.statistic, cusum.statistic, 1e-10);
+      hm_test::check_close_value("recursive CUSUM", u.recursive_statistic, cusum.recursive_statistic, 1e-10);
+      hm_test::check_close_value("sup-F", hm::sup_f_test(s, f).statistic, sup_f.statistic, 1e-10);
+      const auto g = hm::breakpoints(s, f);
+      CHECK(g.chosen == found.chosen);
+      CHECK(g.breaks == found.breaks);
+    }
+  }
+}
+
 TEST_CASE("structural breaks: bad input and missing data") {
   std::vector<double> s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, f = {1, 3, 2, 5, 4, 7, 6, 9, 8, 11};
   const std::vector<double> short_f = {1, 2, 3};

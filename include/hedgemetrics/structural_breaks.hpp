@@ -39,6 +39,7 @@
 #include "hedgemetrics/detail/hansen_1997.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/inference.hpp"
 #include "hedgemetrics/series.hpp"
 
@@ -159,6 +160,8 @@ struct break_data {
   std::vector<double> x;  // n·k, row-major
   std::vector<double> y;
   bool finite = true;
+  /// y holds S·2^-scale_y (range contract, see break_data_of): RSS figures are multiplied back by 2^2scale_y.
+  int scale_y = 0;
 };
 
 /// Givens-rotation least squares, one row at a time: [R z] (k × (k + 1), row-major upper triangle) with
@@ -291,7 +294,7 @@ inline std::vector<double> running_rss(const break_data& d, bool reverse) {
 
 template <class Spot, class Hedges>
 [[nodiscard]] break_data break_data_of(const Spot& spot, const Hedges& hedges, const break_options& options,
-                                       const char* function) {
+                                       const char* function, bool scale = true) {
   if (options.missing == missing_data::omit) {
     HEDGEMETRICS_THROW(std::invalid_argument(
         std::string(function) +
@@ -351,6 +354,27 @@ template <class Spot, class Hedges>
     for (std::size_t t = 0; t < d.n; ++t) {
       for (std::size_t j = 1; j < d.k; ++j) d.x[t * d.k + j] -= first[j];
       d.y[t] -= y0;
+    }
+  }
+  // Range (detail/range.hpp): F, the CUSUM statistics and the break dates do not change when S or an
+  // instrument is multiplied by a power of two, so series whose spreads are beyond 2^±64 are divided by
+  // theirs (exact) before their squares are summed; RSS figures are multiplied back (scale_y). Prices
+  // near 1e±270 gave F = NaN and a CUSUM statistic of 0. (Not for cusum_monitor, which keeps adding raw
+  // observations to its history's fit: scale = false.)
+  if (scale && d.finite && d.n > 0) {
+    std::vector<double> column(d.n);
+    const auto exponent_of = [&](std::size_t j) {  // j = d.k: the response
+      for (std::size_t t = 0; t < d.n; ++t) column[t] = j == d.k ? d.y[t] : d.x[t * d.k + j];
+      return significant_exponent(deviation_exponent<double>(column.data(), d.n));
+    };
+    d.scale_y = exponent_of(d.k);
+    if (d.scale_y != 0) {
+      for (double& v : d.y) v = std::ldexp(v, -d.scale_y);
+    }
+    for (std::size_t j = options.intercept ? 1 : 0; j < d.k; ++j) {
+      const int e = exponent_of(j);
+      if (e == 0) continue;
+      for (std::size_t t = 0; t < d.n; ++t) d.x[t * d.k + j] = std::ldexp(d.x[t * d.k + j], -e);
     }
   }
   return d;
@@ -449,6 +473,9 @@ inline chow_result chow_kernel(const break_data& d, std::size_t split) {
   out.df2 = static_cast<double>(d.n - 2 * d.k);
   out.statistic = ((out.rss - u) / out.df1) / (u / out.df2);
   out.p_value = f_upper_p(std::max(out.statistic, 0.0), out.df1, out.df2);
+  out.rss = std::ldexp(out.rss, 2 * d.scale_y);
+  out.rss_first = std::ldexp(out.rss_first, 2 * d.scale_y);
+  out.rss_second = std::ldexp(out.rss_second, 2 * d.scale_y);
   return out;
 }
 
@@ -636,7 +663,7 @@ inline breakpoints_result breakpoints_kernel(const break_data& d, const break_op
   for (std::size_t m = 0; m <= most; ++m) {
     const double rss = best[m][n - 1];
     if (!(rss < inf)) break;
-    out.rss.push_back(rss);
+    out.rss.push_back(std::ldexp(rss, 2 * d.scale_y));
     std::vector<std::size_t> at(m);
     std::size_t e = n - 1;
     for (std::size_t j = m; j > 0; --j) {
@@ -644,8 +671,10 @@ inline breakpoints_result breakpoints_kernel(const break_data& d, const break_op
       e = start[j][e] - 1;
     }
     out.breaks.push_back(at);
-    const double bic = nn * (std::log(rss) + 1 - std::log(nn) + log_two_pi) +
-                       std::log(nn) * static_cast<double>((d.k + 1) * (m + 1));
+    // log of the RSS at the data's size: log(rss) + 2·scale_y·ln 2, whatever the RSS's own range.
+    const double bic =
+        nn * (std::log(rss) + 2 * d.scale_y * 0.69314718055994530942 + 1 - std::log(nn) + log_two_pi) +
+        std::log(nn) * static_cast<double>((d.k + 1) * (m + 1));
     out.bic.push_back(bic);
     if (bic < least) least = bic, out.chosen = m;
   }
@@ -936,7 +965,7 @@ class cusum_monitor {
     break_options bo;
     bo.intercept = options.intercept;
     bo.missing = missing_data::raise;
-    const detail::break_data d = detail::break_data_of(history_spot, history_hedge, bo, function);
+    const detail::break_data d = detail::break_data_of(history_spot, history_hedge, bo, function, false);
     if (d.n <= d.k + 1) {
       HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the history needs more than " +
                                                std::to_string(d.k + 1) + " observations, but it has " +
