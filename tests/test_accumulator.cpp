@@ -369,6 +369,17 @@ TEST_CASE("deserialize refuses CRC-valid states no accumulator can hold, naming 
   for (double x : {1.0, -1.0, 1.0, -1.0}) orthogonal.push(x, 0.0);
   for (double y : {1.0, 1.0, -1.0, -1.0}) orthogonal.push(0.0, y);
   CHECK_NOTHROW((void)hm::hedge_accumulator<>::deserialize(orthogonal.serialize()));
+  // On a scale other than 0, a sum of squares is 0 or a normal number. A subnormal sxx (2 units of
+  // 2^-1074 on scale 82, true sxx 2e-274) with sxy = ratio = ssr = 0 passed every check above, the
+  // residual sum's absolute allowance among the subnormals hiding ssr = 0: R² = 1 for ρ = 0 (a fuzz
+  // finding, in the corpus as subnormal-sxx-on-scale-82). Here the same on a genuine scaled state.
+  hm::hedge_accumulator<> large;
+  for (int i = 0; i < 300; ++i) large.push(1e150 * std::sin(i), std::cos(3 * i));
+  const auto large_bytes = large.serialize();
+  REQUIRE_NOTHROW((void)hm::hedge_accumulator<>::deserialize(large_bytes));
+  auto forged = forged_state(large_bytes, 4, 2 * std::numeric_limits<double>::denorm_min());
+  for (const int field : {6, 7, 8, 9}) forged = forged_state(forged, field, 0.0);
+  check_refused(forged, "is subnormal on scale_x");
   (void)sxy;
 }
 

@@ -152,8 +152,8 @@ class hedge_accumulator {
   ///         state of fewer than two pairs, |sxy| > √(sxx·syy), ssr > sxx, a ratio that is not sxy/syy
   ///         (sign, or beyond rounding), a NaN state with sums or a count of 0, a count beyond size_t.
   ///         Each check allows for rounding (relative 2^-30; 2^-20 for the ratio). A scale exponent beyond
-  ///         ±largest_scale, a scale other than 0 in an empty or NaN state, or means that the scales put
-  ///         beyond the double range, are refused too.
+  ///         ±largest_scale, a scale other than 0 in an empty or NaN state, means that the scales put
+  ///         beyond the double range, or a subnormal sum of squares on a scale other than 0, are refused too.
   ///         Format version 1 (100 bytes, no scales: data of ordinary size) is read as scales 0.
   [[nodiscard]] static hedge_accumulator deserialize(const std::uint8_t* data, std::size_t size) {
     constexpr const char* function = "hedgemetrics::hedge_accumulator::deserialize";
@@ -226,6 +226,19 @@ class hedge_accumulator {
         fail("the means mean_x = " + detail::value_text(values[0]) + " × 2^" +
              std::to_string(scaled.scale_x) + ", mean_y = " + detail::value_text(values[2]) + " × 2^" +
              std::to_string(scaled.scale_y) + " are beyond the double range");
+      }
+      // A series is divided by a power of two only to bring its sum of squares into the safe band (or for
+      // a constant series, whose sum is 0), and merges on a coarser scale keep the coarser part's sum: on a
+      // scale other than 0 a sum of squares is 0 or a normal number. A subnormal one would let the
+      // residual sum's absolute allowance among the subnormals hide any ssr (fuzz finding: sxx = 2 units
+      // of 2^-1074 at scale 82 with ssr = 0, R² = 1 for ρ = 0).
+      for (std::size_t k = 0; k < 2; ++k) {
+        const double sum = values[4 + k];
+        if (*scales[k] != 0 && sum != 0 && !(std::fabs(sum) >= std::numeric_limits<double>::min())) {
+          fail(std::string(k == 0 ? "sxx" : "syy") + " = " + detail::value_text(sum) + " is subnormal on " +
+               scale_names[k] + " = " + std::to_string(*scales[k]) +
+               " (a scaled state's sums of squares are 0 or normal numbers)");
+        }
       }
     }
     const auto text = [](double v) { return detail::value_text(v); };
