@@ -340,6 +340,82 @@ TEST_CASE("structural breaks across the double range: prices scaled by 2^a and 2
   }
 }
 
+TEST_CASE("structural breaks: prices spanning -1e308 to +1e308 (the shift by the first value overflowed)") {
+  // S = c·(S₀ − its mean) with c a power of two taking the largest deviation to 0.9–1.8e308: S − S[0]
+  // overflowed before the series were scaled, and F, the CUSUM statistics and the dates came out NaN.
+  const regimes data = simulate(240, {120}, {0.8, 1.1}, 23);
+  std::vector<double> centred = data.s;
+  double mean = 0, largest = 0;
+  for (const double v : centred) mean += v / static_cast<double>(centred.size());
+  for (double& v : centred) v -= mean, largest = std::max(largest, std::fabs(v));
+  int e = 0;
+  (void)std::frexp(largest, &e);
+  std::vector<double> huge(centred.size());
+  for (std::size_t t = 0; t < huge.size(); ++t) huge[t] = std::ldexp(centred[t], 1024 - e);
+  REQUIRE(*std::min_element(huge.begin(), huge.end()) < -1e307);
+  REQUIRE(*std::max_element(huge.begin(), huge.end()) > 1e307);
+  hm_test::check_close_value("Chow F", hm::chow_test(huge, data.f, 120).statistic,
+                             hm::chow_test(centred, data.f, 120).statistic, 1e-10);
+  const auto u = hm::cusum_test(huge, data.f), v = hm::cusum_test(centred, data.f);
+  hm_test::check_close_value("OLS-CUSUM", u.statistic, v.statistic, 1e-10);
+  hm_test::check_close_value("recursive CUSUM", u.recursive_statistic, v.recursive_statistic, 1e-10);
+  hm_test::check_close_value("sup-F", hm::sup_f_test(huge, data.f).statistic,
+                             hm::sup_f_test(centred, data.f).statistic, 1e-10);
+  CHECK(hm::breakpoints(huge, data.f).breaks == hm::breakpoints(centred, data.f).breaks);
+}
+
+TEST_CASE("cusum_monitor across the double range: the statistic and the alarm do not depend on the scale") {
+  // The monitoring CUSUM is scale-free. Before the monitor scaled its data, a history near 1e±270 gave a
+  // NaN statistic (the Givens rotations squared 1e270) and no alarm ever (issue 10).
+  const regimes data = simulate(600, {250}, {1.0, 1.04}, 31);
+  const auto run = [&](int a, int b) {
+    std::vector<double> hs(100), hf(100);
+    for (std::size_t t = 0; t < 100; ++t) hs[t] = std::ldexp(data.s[t], a), hf[t] = std::ldexp(data.f[t], b);
+    hm::cusum_monitor monitor(hs, hf);
+    std::vector<double> path;
+    for (std::size_t t = 100; t < data.s.size(); ++t) {
+      (void)monitor.update(std::ldexp(data.s[t], a), std::ldexp(data.f[t], b));
+      path.push_back(monitor.statistic());
+    }
+    return std::make_pair(path, monitor.alarm_at());
+  };
+  const auto plain = run(0, 0);
+  REQUIRE(plain.second > 250);  // the break is detected in the unscaled run
+  for (const int a : {-960, -300, -70, 0, 70, 300, 960}) {
+    for (const int b : {-960, -200, 0, 200, 960}) {
+      INFO("spot × 2^" << a << ", hedge × 2^" << b);
+      const auto scaled = run(a, b);
+      CHECK(scaled.second == plain.second);
+      REQUIRE(scaled.first.size() == plain.first.size());
+      for (std::size_t t = 0; t < plain.first.size(); ++t) {
+        hm_test::check_close_value("Q_n", scaled.first[t], plain.first[t], 1e-12);
+      }
+    }
+  }
+  // A monitored observation 1e200 history spreads away: its rotation takes std::hypot, and the alarm rings
+  // (the statistic is finite and far beyond the boundary).
+  std::vector<double> hs(data.s.begin(), data.s.begin() + 100), hf(data.f.begin(), data.f.begin() + 100);
+  hm::cusum_monitor far(hs, hf);
+  CHECK(far.update(1e200, 50.0));
+  CHECK(std::isfinite(far.statistic()));
+  CHECK(far.statistic() > 1e150);
+  // One whose distance from the history's first values is beyond the double range in history spreads (a
+  // history near 1e-300, then an observation of ordinary size): a clear error, and the monitor unchanged.
+  for (std::size_t t = 0; t < 100; ++t) hs[t] = std::ldexp(hs[t], -1000), hf[t] = std::ldexp(hf[t], -1000);
+  hm::cusum_monitor edge(hs, hf);
+  (void)edge.update(std::ldexp(data.s[100], -1000), std::ldexp(data.f[100], -1000));
+  const double before = edge.statistic();
+  CHECK_THROWS_WITH_AS(
+      (void)edge.update(1e10, 0.5),
+      "hedgemetrics::cusum_monitor::update: observation 102 (spot 10000000000, hedge 0.5) is "
+      "beyond the double range from the history's first values in units of the history's "
+      "spread; it was not added",
+      std::domain_error);
+  CHECK(edge.observations() == 101);
+  CHECK(edge.statistic() == before);
+  CHECK(before > 0);
+}
+
 TEST_CASE("structural breaks: bad input and missing data") {
   std::vector<double> s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, f = {1, 3, 2, 5, 4, 7, 6, 9, 8, 11};
   const std::vector<double> short_f = {1, 2, 3};

@@ -162,6 +162,8 @@ struct break_data {
   bool finite = true;
   /// y holds S·2^-scale_y (range contract, see break_data_of): RSS figures are multiplied back by 2^2scale_y.
   int scale_y = 0;
+  /// Column j of x holds its instrument·2^-scale_x[j] (0 for the intercept and for unscaled columns).
+  std::vector<int> scale_x;
 };
 
 /// Givens-rotation least squares, one row at a time: [R z] (k × (k + 1), row-major upper triangle) with
@@ -186,7 +188,10 @@ class givens_ls {
       if (b == 0) continue;
       double* row = &r_[j * width];
       const double a = row[j];
-      const double rho = std::sqrt(a * a + b * b);  // no overflow concern: shifted data, see file comment
+      // Shifted and scaled data keep a and b near 1 (break_data_of); a monitored row far outside its
+      // history's scale (cusum_monitor::update) takes std::hypot, whose squares cannot overflow.
+      const double big = std::fabs(a) > std::fabs(b) ? std::fabs(a) : std::fabs(b);
+      const double rho = big > 0x1p-450 && big < 0x1p450 ? std::sqrt(a * a + b * b) : std::hypot(a, b);
       const double c = a / rho, s = b / rho;
       row[j] = rho;
       v_[j] = 0;
@@ -294,7 +299,7 @@ inline std::vector<double> running_rss(const break_data& d, bool reverse) {
 
 template <class Spot, class Hedges>
 [[nodiscard]] break_data break_data_of(const Spot& spot, const Hedges& hedges, const break_options& options,
-                                       const char* function, bool scale = true) {
+                                       const char* function) {
   if (options.missing == missing_data::omit) {
     HEDGEMETRICS_THROW(std::invalid_argument(
         std::string(function) +
@@ -346,22 +351,14 @@ template <class Spot, class Hedges>
       }
     }
   }
-  // Shift the instruments and the response by their first values: the intercept absorbs the shift, and
-  // the rotations then work on deviations rather than on price levels.
-  if (options.intercept && d.finite && d.n > 0) {
-    const std::vector<double> first(d.x.begin(), d.x.begin() + static_cast<std::ptrdiff_t>(d.k));
-    const double y0 = d.y[0];
-    for (std::size_t t = 0; t < d.n; ++t) {
-      for (std::size_t j = 1; j < d.k; ++j) d.x[t * d.k + j] -= first[j];
-      d.y[t] -= y0;
-    }
-  }
-  // Range (detail/range.hpp): F, the CUSUM statistics and the break dates do not change when S or an
-  // instrument is multiplied by a power of two, so series whose spreads are beyond 2^±64 are divided by
-  // theirs (exact) before their squares are summed; RSS figures are multiplied back (scale_y). Prices
-  // near 1e±270 gave F = NaN and a CUSUM statistic of 0. (Not for cusum_monitor, which keeps adding raw
-  // observations to its history's fit: scale = false.)
-  if (scale && d.finite && d.n > 0) {
+  // Range (detail/power_scale.hpp): F, the CUSUM statistics and the break dates do not change when S or
+  // an instrument is multiplied by a power of two, so series whose spreads are beyond 2^±64 are divided by
+  // theirs (exact) before their squares are summed, and before the shift below, which would overflow for
+  // values near −1e308 and +1e308 in one series; RSS figures are multiplied back (scale_y). Prices near
+  // 1e±270 gave F = NaN and a CUSUM statistic of 0. cusum_monitor scales its later observations by the
+  // same powers (scale_y, scale_x).
+  d.scale_x.assign(d.k, 0);
+  if (d.finite && d.n > 0) {
     std::vector<double> column(d.n);
     const auto exponent_of = [&](std::size_t j) {  // j = d.k: the response
       for (std::size_t t = 0; t < d.n; ++t) column[t] = j == d.k ? d.y[t] : d.x[t * d.k + j];
@@ -373,8 +370,19 @@ template <class Spot, class Hedges>
     }
     for (std::size_t j = options.intercept ? 1 : 0; j < d.k; ++j) {
       const int e = exponent_of(j);
+      d.scale_x[j] = e;
       if (e == 0) continue;
       for (std::size_t t = 0; t < d.n; ++t) d.x[t * d.k + j] = std::ldexp(d.x[t * d.k + j], -e);
+    }
+  }
+  // Shift the instruments and the response by their first values: the intercept absorbs the shift, and
+  // the rotations then work on deviations rather than on price levels.
+  if (options.intercept && d.finite && d.n > 0) {
+    const std::vector<double> first(d.x.begin(), d.x.begin() + static_cast<std::ptrdiff_t>(d.k));
+    const double y0 = d.y[0];
+    for (std::size_t t = 0; t < d.n; ++t) {
+      for (std::size_t j = 1; j < d.k; ++j) d.x[t * d.k + j] -= first[j];
+      d.y[t] -= y0;
     }
   }
   return d;
@@ -965,7 +973,7 @@ class cusum_monitor {
     break_options bo;
     bo.intercept = options.intercept;
     bo.missing = missing_data::raise;
-    const detail::break_data d = detail::break_data_of(history_spot, history_hedge, bo, function, false);
+    const detail::break_data d = detail::break_data_of(history_spot, history_hedge, bo, function);
     if (d.n <= d.k + 1) {
       HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": the history needs more than " +
                                                std::to_string(d.k + 1) + " observations, but it has " +
@@ -973,11 +981,14 @@ class cusum_monitor {
     }
     for (std::size_t t = 0; t < d.n; ++t) (void)ls_.add(&d.x[t * d.k], d.y[t]);
     history_ = d.n;
+    // In the history's scaled units (break_data_of), as every later observation: Q_n is scale-free.
     sigma_ = std::sqrt(ls_.rss() / static_cast<double>(d.n - d.k));
+    scale_spot_ = d.scale_y;
+    scale_hedge_ = d.scale_x[d.k - 1];
     const auto s = detail::view_of(history_spot, function, "history_spot");
     const auto f = detail::view_of(history_hedge, function, "history_hedge");
-    y0_ = intercept_ ? static_cast<double>(s[0]) : 0.0;
-    f0_ = intercept_ ? static_cast<double>(f[0]) : 0.0;
+    y0_ = intercept_ ? std::ldexp(static_cast<double>(s[0]), -scale_spot_) : 0.0;
+    f0_ = intercept_ ? std::ldexp(static_cast<double>(f[0]), -scale_hedge_) : 0.0;
     // a from 2[1 − Φ(a) + aφ(a)] = 1 − level, decreasing in a: bisection.
     double lo = 0.0, hi = 40.0;
     for (int i = 0; i < 200; ++i) {
@@ -991,10 +1002,23 @@ class cusum_monitor {
 
   /// Adds one observation; returns whether the alarm has been raised (now or before). A non-finite value
   /// is ignored (it neither moves the statistic nor counts).
+  /// Range: the observation is taken in the history's units divided by the powers of two of its spreads
+  /// (exact), so the statistic is the same at any scale of either series; an observation further than
+  /// about 1e308 history spreads from the history's first values is refused.
+  /// \throws std::domain_error when the observation's distance from the history's first values, in
+  ///         units of the history's spread, is beyond the double range (the monitor is left unchanged).
   bool update(double spot, double hedge) {
     if (!std::isfinite(spot) || !std::isfinite(hedge)) return alarm_;
-    const double x[2] = {1.0, hedge - f0_};
-    const double w = ls_.add(intercept_ ? x : x + 1, spot - y0_);
+    const double x[2] = {1.0, std::ldexp(hedge, -scale_hedge_) - f0_};
+    const double y = std::ldexp(spot, -scale_spot_) - y0_;
+    if (!std::isfinite(x[1]) || !std::isfinite(y)) {
+      HEDGEMETRICS_THROW(std::domain_error(
+          "hedgemetrics::cusum_monitor::update: observation " + std::to_string(history_ + seen_ + 1) +
+          " (spot " + detail::value_text(spot) + ", hedge " + detail::value_text(hedge) +
+          ") is beyond the double range from the history's first values in units of the history's "
+          "spread; it was not added"));
+    }
+    const double w = ls_.add(intercept_ ? x : x + 1, y);
     ++seen_;
     sum_ += w;
     const double n = static_cast<double>(history_ + seen_), m = static_cast<double>(history_);
@@ -1017,6 +1041,7 @@ class cusum_monitor {
   detail::givens_ls ls_;
   bool intercept_;
   std::size_t history_ = 0, seen_ = 0, alarm_at_ = 0;
+  int scale_spot_ = 0, scale_hedge_ = 0;  // the history's powers of two (break_data_of)
   double sigma_ = 0, y0_ = 0, f0_ = 0, a2_ = 0, sum_ = 0, statistic_ = 0, boundary_ = 0;
   bool alarm_ = false;
 };
