@@ -486,6 +486,99 @@ TEST_CASE("simulate_price_paths: the drift (with the jump compensator) gives E[S
   }
 }
 
+TEST_CASE("delta_hedge across the double range: Hull's hedge at prices scaled by 2^a") {
+  // Every money figure is homogeneous of degree one in the prices and the strike, the deltas and shares of
+  // degree zero, and scaling by a power of two is exact. Before the hedge scaled its prices, S² overflowed
+  // near 1e±160 (an infinite theta and unexplained part at 2^600, a wrong one at 2^-600), the money figures
+  // of 100,000 options at 1e304 gave NaN rather than ±inf, and spots near 1e-310 NaN attributions.
+  std::vector<double> prices;
+  for (const auto& row : hull_table_19_2) prices.push_back(row.price);
+  const auto times = weeks(prices.size());
+  const auto o = hull_options();
+  const auto plain = hm::delta_hedge(prices, times, o);
+  const auto same = [](const char* what, double got, double plain_value, int a, double unit) {
+    const double want = std::ldexp(plain_value, a);
+    INFO(what << " at 2^" << a << ": " << got << " against " << want);
+    if (std::isinf(want) || want == 0) {
+      CHECK(got == want);
+    } else if (std::fabs(want) < std::numeric_limits<double>::min()) {
+      CHECK(std::fabs(got - want) <= 4 * std::numeric_limits<double>::denorm_min());
+    } else {
+      CHECK(std::fabs(got - want) <= 1e-13 * std::max(std::fabs(want), std::ldexp(unit, a)));
+    }
+  };
+  for (const int a : {-1000, -600, -300, -70, 70, 300, 600, 1000, 1007}) {
+    std::vector<double> scaled(prices.size());
+    for (std::size_t i = 0; i < prices.size(); ++i) scaled[i] = std::ldexp(prices[i], a);
+    auto oa = o;
+    oa.strike = std::ldexp(o.strike, a);
+    const auto h = hm::delta_hedge(scaled, times, oa);
+    const double unit = plain.option_price;  // the scale of the money figures
+    same("option_price", h.option_price, plain.option_price, a, unit);
+    same("hedging_cost", h.hedging_cost, plain.hedging_cost, a, unit);
+    same("hedging_error", h.hedging_error, plain.hedging_error, a, unit);
+    same("pnl", h.total.pnl, plain.total.pnl, a, unit);
+    same("delta P&L", h.total.delta, plain.total.delta, a, unit);
+    same("gamma P&L", h.total.gamma, plain.total.gamma, a, unit);
+    same("theta P&L", h.total.theta, plain.total.theta, a, unit);
+    same("financing", h.total.financing, plain.total.financing, a, unit);
+    same("unexplained", h.total.unexplained, plain.total.unexplained, a, unit);
+    for (std::size_t i = 0; i < prices.size(); ++i) {
+      CHECK(h.delta[i] == plain.delta[i]);
+      CHECK(h.shares_held[i] == plain.shares_held[i]);
+      same("cumulative cost", h.cumulative_cost[i], plain.cumulative_cost[i], a, unit);
+      same("option value", h.option_value[i], plain.option_value[i], a, unit);
+      same("step gamma P&L", h.attribution[i].gamma, plain.attribution[i].gamma, a, unit);
+      same("step theta P&L", h.attribution[i].theta, plain.attribution[i].theta, a, unit);
+    }
+  }
+  // At 2^1010 the 100,000 options' figures are beyond DBL_MAX: ±inf with the sign of the ordinary ones.
+  std::vector<double> top(prices.size());
+  for (std::size_t i = 0; i < prices.size(); ++i) top[i] = std::ldexp(prices[i], 1010);
+  auto ot = o;
+  ot.strike = std::ldexp(o.strike, 1010);
+  const auto h = hm::delta_hedge(top, times, ot);
+  CHECK(h.hedging_cost == std::copysign(std::numeric_limits<double>::infinity(), plain.hedging_cost));
+  CHECK(h.total.pnl == std::copysign(std::numeric_limits<double>::infinity(), plain.total.pnl));
+}
+
+TEST_CASE("simulate_delta_hedge across the double range: spot, strike and quantity scaled by 2^a") {
+  // The P&L is homogeneous of degree one in (spot, strike) and in the quantity. Before, the moments
+  // summed fourth powers: at spots near 1e±100 the standard deviation was 0 and the skewness NaN.
+  auto o = hull_options();
+  o.quantity = 1.0;
+  o.cost = 0.001;
+  hm::hedging_simulation sim;
+  sim.paths = 500;
+  sim.rebalances = 20;
+  sim.seed = 5;
+  const auto plain = hm::simulate_delta_hedge(49.0, o, sim);
+  for (const int a : {-1000, -400, -70, 70, 400, 1000}) {
+    for (const bool prices : {true, false}) {
+      INFO(std::string(prices ? "spot and strike" : "quantity") << " × 2^" << a);
+      auto oa = o;
+      (prices ? oa.strike : oa.quantity) = std::ldexp(prices ? o.strike : o.quantity, a);
+      const auto r = hm::simulate_delta_hedge(prices ? std::ldexp(49.0, a) : 49.0, oa, sim);
+      // Scaled prices are simulated at a spot of 49·2^-6 rather than 49: log S − log K then rounds
+      // differently, so the figures agree to rounding rather than to the bit (the quantity scales exactly).
+      const double tolerance = prices ? 1e-12 : 0.0;
+      const auto close = [a, tolerance](double got, double want, int power = 1) {
+        const double scaled = std::ldexp(want, power * a);
+        return std::fabs(got - scaled) <= std::max(tolerance, 1e-15) * std::fabs(scaled);
+      };
+      CHECK(close(r.mean, plain.mean));
+      CHECK(close(r.standard_deviation, plain.standard_deviation));
+      CHECK(close(r.skewness, plain.skewness, 0));
+      CHECK(close(r.kurtosis, plain.kurtosis, 0));
+      CHECK(close(r.quantile_05, plain.quantile_05));
+      CHECK(close(r.expected_shortfall_99, plain.expected_shortfall_99));
+      CHECK(close(r.mean_transaction_cost, plain.mean_transaction_cost));
+      CHECK(close(r.option_price, plain.option_price));
+      CHECK(close(r.derman_kamal, plain.derman_kamal));
+    }
+  }
+}
+
 TEST_CASE("delta_hedge and simulate_delta_hedge: bad input names the argument and the index") {
   auto message_of = [](auto call) {
     try {

@@ -303,6 +303,38 @@ TEST_CASE("implied_volatility: the wings (prices of 1e-100 of the strike, volati
       hm::implied_volatility(option_type::put, 100.0 * std::exp(-0.01) + 1e-9, 100, 100, 1.0, 0.01)));
 }
 
+TEST_CASE("black_scholes across the double range: spot and strike scaled by 2^a") {
+  // Price, vega, theta and rho scale with S and K, gamma inversely, delta not at all; scaling by a power of
+  // two is exact. At a subnormal spot, S·σ√τ lost the bits the spot lacks: gamma was 1e-6 off at 8e-318.
+  for (const auto type : {option_type::call, option_type::put}) {
+    for (const double moneyness : {0.25, 0.8, 1.0, 1.2, 4.0}) {
+      const auto plain = hm::black_scholes(type, 100.0, 100.0 * moneyness, 0.5, 0.03, 0.25, 0.01);
+      // At 2^-1060 the spot is 8e-318, a subnormal of 20 bits; the wings' gamma (K/S = 1/4 and 4) is then
+      // still below DBL_MAX.
+      for (const int a : {-1060, -1050, -1040, -1000, -500, 500, 1000}) {
+        INFO("2^" << a << ", K/S " << moneyness);
+        const auto g = hm::black_scholes(type, std::ldexp(100.0, a), std::ldexp(100.0 * moneyness, a), 0.5,
+                                         0.03, 0.25, 0.01);
+        // To 4e-15 of the figure, or of the terms it is the difference of (the spot's scale: a theta that
+        // cancels to a subnormal keeps the terms' absolute error); ±inf where the figure overflows.
+        const auto close = [](double got, double want, double terms) {
+          if (std::isinf(want)) return got == want;
+          return std::fabs(got - want) <= 4e-15 * std::max(std::fabs(want), terms);
+        };
+        const double money = std::ldexp(100.0, a) * 1e-2;
+        CHECK(g.delta == plain.delta);
+        CHECK(close(g.gamma, std::ldexp(plain.gamma, -a), 0.0));
+        if (a >= -1000) {  // below, the money figures are subnormals, with a subnormal's few digits
+          CHECK(close(g.price, std::ldexp(plain.price, a), money));
+          CHECK(close(g.vega, std::ldexp(plain.vega, a), money));
+          CHECK(close(g.theta, std::ldexp(plain.theta, a), money));
+          CHECK(close(g.rho, std::ldexp(plain.rho, a), money));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("black_scholes and implied_volatility: bad input names the argument and the value") {
   auto message_of = [](auto call) {
     try {

@@ -31,6 +31,7 @@
 
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/option_pricing.hpp"
 #include "hedgemetrics/series.hpp"
 #include "hedgemetrics/tail_risk.hpp"
@@ -172,6 +173,117 @@ inline void require_hedge_options(const delta_hedge_options& o, const char* func
 
 }  // namespace detail
 
+namespace detail {
+
+/// delta_hedge's path, its arguments checked (s and t: any indexable prices and times of length n ≥ 1).
+template <class Prices, class Times>
+[[nodiscard]] delta_hedge_result delta_hedge_path(const Prices& s, const Times& t,
+                                                  const delta_hedge_options& options) {
+  const std::size_t n = s.size();
+  const double q = options.quantity, k = options.strike, r = options.rate, y = options.dividend_yield;
+  const double sigma = options.volatility;
+  delta_hedge_result out;
+  out.delta.resize(n);
+  out.shares_held.resize(n);
+  out.shares_traded.resize(n);
+  out.cumulative_cost.resize(n);
+  out.transaction_cost.resize(n);
+  out.option_value.resize(n);
+  out.attribution.resize(n);
+
+  // Γ·S beside the greeks: the attribution's Γ·S² is formed as (Γ·S)·S, never through S² (which overflowed
+  // near 1e±160 and gave an infinite theta and unexplained part) or Γ (infinite for spots near 1e-308).
+  double gamma_spot = 0.0;
+  option_greeks g =
+      detail::black_scholes_kernel(options.type, static_cast<double>(s[0]), k,
+                                   options.expiry - static_cast<double>(t[0]), r, sigma, y, &gamma_spot);
+  double held = 0.0;  // shares
+  double cumulative = 0.0;
+  double cash = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double si = static_cast<double>(s[i]);
+    const double ti = static_cast<double>(t[i]);
+    const bool at_expiry = ti == options.expiry;
+    const option_greeks previous = g;
+    const double previous_gamma_spot = gamma_spot;
+    if (i > 0) {
+      if (at_expiry) {
+        g = option_greeks{detail::payoff(options.type, si, k),
+                          detail::expiry_delta(options.type, si, k),
+                          0.0,
+                          0.0,
+                          0.0,
+                          0.0};
+        gamma_spot = 0.0;
+      } else {
+        g = detail::black_scholes_kernel(options.type, si, k, options.expiry - ti, r, sigma, y, &gamma_spot);
+      }
+    }
+    double dividends = 0.0, interest = 0.0;
+    const double before = held;
+    if (i == 0) {
+      out.option_price = q * g.price;
+      cash = out.option_price;
+      held = q * g.delta;
+    } else {
+      const double dt = ti - static_cast<double>(t[i - 1]);
+      const double growth = std::expm1(r * dt);
+      dividends = before * static_cast<double>(s[i - 1]) * std::expm1(y * dt);
+      interest = cash * growth;
+      cumulative += cumulative * growth;
+      const double per_option = at_expiry
+                                    ? g.delta
+                                    : detail::hedge_target(g.delta, before / q, options.band, options.target,
+                                                           i % options.rebalance_every == 0);
+      held = q * per_option;
+    }
+    const double traded = held - before;
+    const double fee = options.cost * std::fabs(traded) * si;
+    if (traded != 0.0) ++out.trades;
+    cumulative += traded * si + fee - dividends;
+    cash += interest + dividends - traded * si - fee;
+    out.delta[i] = g.delta;
+    out.shares_held[i] = held;
+    out.shares_traded[i] = traded;
+    out.cumulative_cost[i] = cumulative;
+    out.transaction_cost[i] = fee;
+    out.option_value[i] = g.price;
+
+    hedge_attribution& a = out.attribution[i];
+    a.costs = -fee;
+    if (i == 0) {
+      a.pnl = -fee;
+    } else {
+      const double s0 = static_cast<double>(s[i - 1]);
+      const double dt = ti - static_cast<double>(t[i - 1]);
+      const double ds = si - s0;
+      const double move = ds / s0;
+      a.pnl = interest + dividends - fee + before * ds - q * (g.price - previous.price);
+      a.delta = (before - q * previous.delta) * ds;
+      const double gamma_s2 = previous_gamma_spot * s0;  // Γ·S² as (Γ·S)·S
+      a.gamma = -q * 0.5 * gamma_s2 * (move * move - sigma * sigma * dt);
+      a.theta = -q * (previous.theta + 0.5 * sigma * sigma * gamma_s2) * dt;
+      a.financing = interest + dividends;
+      a.unexplained = a.pnl - (a.delta + a.gamma + a.theta + a.financing + a.costs);
+    }
+    out.total.pnl += a.pnl;
+    out.total.delta += a.delta;
+    out.total.gamma += a.gamma;
+    out.total.theta += a.theta;
+    out.total.financing += a.financing;
+    out.total.costs += a.costs;
+    out.total.unexplained += a.unexplained;
+  }
+  const double last = static_cast<double>(s[n - 1]);
+  out.hedging_cost = cumulative - held * last + q * g.price;
+  out.hedging_error =
+      out.option_price * std::exp(r * (static_cast<double>(t[n - 1]) - static_cast<double>(t[0]))) -
+      out.hedging_cost;
+  return out;
+}
+
+}  // namespace detail
+
 /// Hedges `quantity` written options along a path of prices at given times, and attributes its P&L.
 ///
 /// At t₀ the writer receives the premium quantity·V₀ into cash and buys h₀ = quantity·Δ₀ shares; at each
@@ -188,6 +300,10 @@ inline void require_hedge_options(const delta_hedge_options& o, const char* func
 ///   costs = −cost·|traded|·S_i, and unexplained the remainder −qty(ΔV − ΔΔS − ½ΓΔS² − ΘΔt).
 /// The sum of pnl over the steps (attribution[0] = −the first trade's cost) is hedging_error. The remainder
 /// is largest on the last step into the expiry, where V jumps to the payoff and no Taylor expansion holds.
+///
+/// Range: at any scale of the prices and strike (each money figure scales with them, the deltas and shares
+/// do not) the figures are those of the same hedge at ordinary prices, multiplied back by a power of two:
+/// ±inf where a money figure's magnitude exceeds DBL_MAX, 0 or a subnormal below 2^-1022.
 ///
 /// \param prices the underlying's prices (any contiguous series, computed in double), all positive.
 /// \param times  the times of the prices in years, strictly increasing; the first before the expiry, the
@@ -239,95 +355,32 @@ template <class Prices, class Times>
                               " is after options.expiry = " + detail::value_text(options.expiry)));
   }
 
-  const double q = options.quantity, k = options.strike, r = options.rate, y = options.dividend_yield;
-  const double sigma = options.volatility;
-  delta_hedge_result out;
-  out.delta.resize(n);
-  out.shares_held.resize(n);
-  out.shares_traded.resize(n);
-  out.cumulative_cost.resize(n);
-  out.transaction_cost.resize(n);
-  out.option_value.resize(n);
-  out.attribution.resize(n);
-
-  option_greeks g = detail::black_scholes_kernel(options.type, static_cast<double>(s[0]), k,
-                                                 options.expiry - static_cast<double>(t[0]), r, sigma, y);
-  double held = 0.0;  // shares
-  double cumulative = 0.0;
-  double cash = 0.0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double si = static_cast<double>(s[i]);
-    const double ti = static_cast<double>(t[i]);
-    const bool at_expiry = ti == options.expiry;
-    const option_greeks previous = g;
-    if (i > 0) {
-      g = at_expiry ? option_greeks{detail::payoff(options.type, si, k),
-                                    detail::expiry_delta(options.type, si, k),
-                                    0.0,
-                                    0.0,
-                                    0.0,
-                                    0.0}
-                    : detail::black_scholes_kernel(options.type, si, k, options.expiry - ti, r, sigma, y);
-    }
-    double dividends = 0.0, interest = 0.0;
-    const double before = held;
-    if (i == 0) {
-      out.option_price = q * g.price;
-      cash = out.option_price;
-      held = q * g.delta;
-    } else {
-      const double dt = ti - static_cast<double>(t[i - 1]);
-      const double growth = std::expm1(r * dt);
-      dividends = before * static_cast<double>(s[i - 1]) * std::expm1(y * dt);
-      interest = cash * growth;
-      cumulative += cumulative * growth;
-      const double per_option = at_expiry
-                                    ? g.delta
-                                    : detail::hedge_target(g.delta, before / q, options.band, options.target,
-                                                           i % options.rebalance_every == 0);
-      held = q * per_option;
-    }
-    const double traded = held - before;
-    const double fee = options.cost * std::fabs(traded) * si;
-    if (traded != 0.0) ++out.trades;
-    cumulative += traded * si + fee - dividends;
-    cash += interest + dividends - traded * si - fee;
-    out.delta[i] = g.delta;
-    out.shares_held[i] = held;
-    out.shares_traded[i] = traded;
-    out.cumulative_cost[i] = cumulative;
-    out.transaction_cost[i] = fee;
-    out.option_value[i] = g.price;
-
-    hedge_attribution& a = out.attribution[i];
-    a.costs = -fee;
-    if (i == 0) {
-      a.pnl = -fee;
-    } else {
-      const double s0 = static_cast<double>(s[i - 1]);
-      const double dt = ti - static_cast<double>(t[i - 1]);
-      const double ds = si - s0;
-      const double move = ds / s0;
-      a.pnl = interest + dividends - fee + before * ds - q * (g.price - previous.price);
-      a.delta = (before - q * previous.delta) * ds;
-      a.gamma = -q * 0.5 * previous.gamma * s0 * s0 * (move * move - sigma * sigma * dt);
-      a.theta = -q * (previous.theta + 0.5 * sigma * sigma * s0 * s0 * previous.gamma) * dt;
-      a.financing = interest + dividends;
-      a.unexplained = a.pnl - (a.delta + a.gamma + a.theta + a.financing + a.costs);
-    }
-    out.total.pnl += a.pnl;
-    out.total.delta += a.delta;
-    out.total.gamma += a.gamma;
-    out.total.theta += a.theta;
-    out.total.financing += a.financing;
-    out.total.costs += a.costs;
-    out.total.unexplained += a.unexplained;
+  // Range: every money figure is homogeneous of degree one in the prices and the strike, the deltas and
+  // shares of degree zero. Prices or strikes beyond 2^±64 are hedged divided by the power of two of the
+  // largest of them (exact), and the money figures multiplied back: prices near 1e200 gave a NaN hedging
+  // cost where the true one overflows (+inf), and near 1e-310 NaN attributions.
+  double largest = options.strike;
+  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, static_cast<double>(s[i]));
+  int e = 0;
+  static_cast<void>(std::frexp(largest, &e));
+  if (e <= 64 && e >= -64) return detail::delta_hedge_path(s, t, options);
+  std::vector<double> scaled(n);
+  for (std::size_t i = 0; i < n; ++i) scaled[i] = std::ldexp(static_cast<double>(s[i]), -e);
+  delta_hedge_options o = options;
+  o.strike = std::ldexp(options.strike, -e);
+  delta_hedge_result out = detail::delta_hedge_path(scaled, t, o);
+  const auto back = [e](double& v) { v = std::ldexp(v, e); };
+  for (auto* money : {&out.cumulative_cost, &out.transaction_cost, &out.option_value}) {
+    for (double& v : *money) back(v);
   }
-  const double last = static_cast<double>(s[n - 1]);
-  out.hedging_cost = cumulative - held * last + q * g.price;
-  out.hedging_error =
-      out.option_price * std::exp(r * (static_cast<double>(t[n - 1]) - static_cast<double>(t[0]))) -
-      out.hedging_cost;
+  const auto back_parts = [&back](hedge_attribution& x) {
+    for (double* v : {&x.pnl, &x.delta, &x.gamma, &x.theta, &x.financing, &x.costs, &x.unexplained}) back(*v);
+  };
+  for (hedge_attribution& a : out.attribution) back_parts(a);
+  back_parts(out.total);
+  back(out.option_price);
+  back(out.hedging_cost);
+  back(out.hedging_error);
   return out;
 }
 
@@ -824,31 +877,59 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
                                                                      const hedging_simulation& simulation) {
   constexpr const char* function = "hedgemetrics::simulate_delta_hedge";
   const detail::simulation_setup c = detail::make_simulation_setup(spot, options, simulation, function);
+  // Range: the P&L is homogeneous of degree one in the spot and the strike (and the paths' prices with
+  // them), so a spot or strike beyond 2^±64 is simulated divided by the power of two of the larger (exact)
+  // and the money figures multiplied back.
+  int e = 0;
+  static_cast<void>(std::frexp(std::max(spot, options.strike), &e));
+  if (detail::significant_exponent(e) != 0) {
+    delta_hedge_options o = options;
+    o.strike = std::ldexp(options.strike, -e);
+    hedging_error_distribution out = simulate_delta_hedge(std::ldexp(spot, -e), o, simulation);
+    for (double* v :
+         {&out.option_price, &out.mean, &out.standard_deviation, &out.quantile_01, &out.quantile_05,
+          &out.quantile_50, &out.quantile_95, &out.quantile_99, &out.expected_shortfall_95,
+          &out.expected_shortfall_99, &out.derman_kamal, &out.mean_transaction_cost}) {
+      *v = std::ldexp(*v, e);
+    }
+    for (double& v : out.pnl) v = std::ldexp(v, e);
+    return out;
+  }
   const std::size_t n = simulation.paths;
   hedging_error_distribution out;
   out.pnl.resize(n);
   std::vector<double> costs(n), trades(n);
   detail::simulate_all(c, n, simulation.threads, out.pnl.data(), costs.data(), trades.data(), nullptr);
   out.option_price = options.quantity * c.initial_price;
-  // Moments about the mean, two passes (the mean first): no cancellation.
+  // Moments about the mean, two passes (the mean first): no cancellation. The P&L is summed divided by
+  // the power of two of its largest magnitude where that is beyond 2^±64 (a quantity of 1e100 options),
+  // so that neither the sum nor the fourth powers leave the double range; figures multiplied back.
+  double largest = 0.0;
+  for (const double v : out.pnl) largest = std::max(largest, std::fabs(v));
+  int p_scale = 0;
+  if (largest > 0.0 && std::isfinite(largest)) {
+    static_cast<void>(std::frexp(largest, &p_scale));
+    p_scale = detail::significant_exponent(p_scale);
+  }
   double sum = 0.0, cost_sum = 0.0, trade_sum = 0.0;
   for (std::size_t p = 0; p < n; ++p) {
-    sum += out.pnl[p];
-    cost_sum += costs[p];
+    sum += std::ldexp(out.pnl[p], -p_scale);
+    cost_sum += std::ldexp(costs[p], -p_scale);
     trade_sum += trades[p];
   }
   const double count = static_cast<double>(n);
-  out.mean = sum / count;
-  out.mean_transaction_cost = cost_sum / count;
+  const double scaled_mean = sum / count;
+  out.mean = std::ldexp(scaled_mean, p_scale);
+  out.mean_transaction_cost = std::ldexp(cost_sum / count, p_scale);
   out.mean_trades = trade_sum / count;
   double m2 = 0.0, m3 = 0.0, m4 = 0.0;
   for (const double v : out.pnl) {
-    const double d = v - out.mean, d2 = d * d;
+    const double d = std::ldexp(v, -p_scale) - scaled_mean, d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;
   }
-  out.standard_deviation = std::sqrt(m2 / (count - 1.0));
+  out.standard_deviation = std::ldexp(std::sqrt(m2 / (count - 1.0)), p_scale);
   if (m2 > 0.0) {
     out.skewness = (m3 / count) / std::pow(m2 / count, 1.5);
     out.kurtosis = (m4 / count) / ((m2 / count) * (m2 / count)) - 3.0;
