@@ -15,8 +15,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "support/check.hpp"
@@ -525,6 +527,82 @@ TEST_CASE("epps_curve: each point is the exact fit of the subsampled changes, an
                   "h*(" << qn << ") = " << point.ratio << " vs (q-1)/q = " << theory);
   }
   CHECK(curve[0].ratio < curve[4].ratio);
+}
+
+TEST_CASE("range: HY, previous tick, Dimson and Scholes-Williams at prices scaled by 2^a and 2^b") {
+  // Covariances scale by 2^(a+b), variances by 2^2a and 2^2b, ratios and standard errors by 2^(a−b);
+  // correlation, effectiveness, R² and ρ_F do not move; scaling by a power of two is exact. Before the
+  // families scaled their data, prices near 1e-300 gave a NaN or zero ratio and correlation, near 1e300 NaN
+  // where the variance is +inf, and the lead–lag standard errors 0 (issue 10).
+  std::mt19937_64 rng(9);
+  std::normal_distribution<double> z;
+  std::uniform_int_distribution<int> gap(1, 5);
+  std::vector<std::int64_t> tx, ty;
+  std::vector<double> x, y;
+  double px = 100, py = 50;
+  std::int64_t t = 0;
+  for (int i = 0; i < 400; ++i) {
+    t += gap(rng);
+    tx.push_back(t);
+    px += 0.9 * z(rng) + 0.3 * z(rng);
+    x.push_back(px);
+  }
+  t = 0;
+  for (int i = 0; i < 300; ++i) {
+    t += gap(rng);
+    ty.push_back(t);
+    py += z(rng);
+    y.push_back(py);
+  }
+  const std::vector<double> xs(x.begin(), x.begin() + 300);
+  hm::covariation_options grid;
+  grid.grid_step = 5;
+  const auto hy = hm::hayashi_yoshida(tx, x, ty, y);
+  const auto pt = hm::previous_tick_fit(tx, x, ty, y, grid);
+  const auto dimson = hm::dimson_fit(xs, y);
+  const auto sw = hm::scholes_williams_fit(xs, y);
+  // The figure to 1e-12 where it is a normal double, ±inf or 0 where its scaled value leaves the range.
+  const auto same = [](const char* what, double got, double plain, int power) {
+    const double want = std::ldexp(plain, power);
+    INFO(std::string(what) << ": " << got << " against " << want);
+    if (std::isinf(want)) {
+      CHECK(got == want);
+    } else if (std::fabs(want) < std::numeric_limits<double>::min()) {
+      CHECK(std::fabs(got - want) <= std::numeric_limits<double>::min());
+    } else {
+      CHECK(std::fabs(got - want) <= 1e-12 * std::fabs(want));
+    }
+  };
+  for (const int a : {-1000, -600, -100, 0, 100, 600, 1000}) {
+    for (const int b : {-1000, -300, 0, 300, 1000}) {
+      INFO("exposure × 2^" << a << ", hedge × 2^" << b);
+      std::vector<double> xa(x.size()), ya(y.size());
+      for (std::size_t i = 0; i < x.size(); ++i) xa[i] = std::ldexp(x[i], a);
+      for (std::size_t i = 0; i < y.size(); ++i) ya[i] = std::ldexp(y[i], b);
+      for (const auto& [name, got, plain] :
+           {std::tuple{"HY", hm::hayashi_yoshida(tx, xa, ty, ya), hy},
+            std::tuple{"previous tick", hm::previous_tick_fit(tx, xa, ty, ya, grid), pt}}) {
+        INFO(std::string(name));
+        same("covariance", got.covariance, plain.covariance, a + b);
+        same("exposure variance", got.exposure_variance, plain.exposure_variance, 2 * a);
+        same("hedge variance", got.hedge_variance, plain.hedge_variance, 2 * b);
+        same("ratio", got.ratio, plain.ratio, a - b);
+        same("correlation", got.correlation, plain.correlation, 0);
+        same("effectiveness", got.effectiveness, plain.effectiveness, 0);
+      }
+      const std::vector<double> xsa(xa.begin(), xa.begin() + 300);
+      const auto d = hm::dimson_fit(xsa, ya);
+      same("Dimson ratio", d.ratio, dimson.ratio, a - b);
+      same("Dimson standard error", d.ratio_standard_error, dimson.ratio_standard_error, a - b);
+      same("Dimson R²", d.r_squared, dimson.r_squared, 0);
+      for (std::size_t k = 0; k < d.slopes.size(); ++k)
+        same("Dimson slope", d.slopes[k], dimson.slopes[k], a - b);
+      const auto w = hm::scholes_williams_fit(xsa, ya);
+      same("Scholes-Williams ratio", w.ratio, sw.ratio, a - b);
+      same("Scholes-Williams standard error", w.ratio_standard_error, sw.ratio_standard_error, a - b);
+      same("rho_F", w.hedge_autocorrelation, sw.hedge_autocorrelation, 0);
+    }
+  }
 }
 
 TEST_CASE("missing data: HY omit drops the tick, propagate gives NaN, raise names it") {

@@ -31,6 +31,7 @@
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/exact_sums.hpp"
 #include "hedgemetrics/detail/messages.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/multi_hedge.hpp"
 #include "hedgemetrics/series.hpp"
@@ -90,6 +91,45 @@ void finish_covariation(covariation_fit<Real>& fit) noexcept {
   if (!(fit.exposure_variance > 0)) return;
   fit.correlation = fit.covariance / (std::sqrt(fit.exposure_variance) * std::sqrt(fit.hedge_variance));
   fit.effectiveness = fit.correlation * fit.correlation;
+}
+
+/// Range (detail/power_scale.hpp): false when both sums of squared changes lie in a band where no product
+/// of two changes over- or underflows beyond a share of eps of them (for double [2^-915, 2^918]) and the
+/// covariance is not NaN; else the fit is redone on the series divided by the powers of two of their
+/// spreads (rescaled_covariation, which keeps a NaN that comes from a missing value).
+template <class Real>
+[[nodiscard]] bool covariation_needs_scaling(const covariation_fit<Real>& fit) noexcept {
+  using limits = std::numeric_limits<Real>;
+  const Real low = std::ldexp(Real(1), limits::min_exponent + 2 * limits::digits);
+  const Real high = std::ldexp(Real(1), limits::max_exponent - 2 * limits::digits);
+  const auto inside = [low, high](Real v) { return v >= low && v <= high; };
+  return !(inside(fit.exposure_variance) && inside(fit.hedge_variance) && !std::isnan(fit.covariance));
+}
+
+/// `compute(s, f)` on the values divided by the powers of two of their spreads (exact), its sums and
+/// ratio multiplied back: covariance by 2^(e_S + e_F), the variances by 2^2e, the ratio by 2^(e_S − e_F);
+/// correlation and effectiveness are scale-free. `fit` itself where neither spread is beyond 2^±64 or a
+/// value is not finite.
+template <class Real, class S, class F, class Compute>
+[[nodiscard]] covariation_fit<Real> rescaled_covariation(const covariation_fit<Real>& fit, const S* s,
+                                                         std::size_t ns, const F* f, std::size_t nf,
+                                                         Compute&& compute) {
+  for (std::size_t i = 0; i < ns; ++i) {
+    if (!std::isfinite(static_cast<Real>(s[i]))) return fit;  // missing_data::propagate's NaN
+  }
+  for (std::size_t i = 0; i < nf; ++i) {
+    if (!std::isfinite(static_cast<Real>(f[i]))) return fit;
+  }
+  const int es = significant_exponent(deviation_exponent<Real>(s, ns));
+  const int ef = significant_exponent(deviation_exponent<Real>(f, nf));
+  if (es == 0 && ef == 0) return fit;
+  const std::vector<Real> scaled_s = scaled_copy<Real>(s, ns, es), scaled_f = scaled_copy<Real>(f, nf, ef);
+  covariation_fit<Real> out = compute(scaled_s.data(), scaled_f.data());
+  out.covariance = std::ldexp(out.covariance, es + ef);
+  out.exposure_variance = std::ldexp(out.exposure_variance, 2 * es);
+  out.hedge_variance = std::ldexp(out.hedge_variance, 2 * ef);
+  out.ratio = std::ldexp(out.ratio, es - ef);
+  return out;
 }
 
 /// Block size of the pairwise sums below: 512 values of each buffer stay in L1, and the bound
@@ -336,15 +376,27 @@ template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
       detail::require_increasing(ts.data(), ts.size(), "exposure", function);
       detail::require_increasing(tf.data(), tf.size(), "hedge", function);
     }
-    return fit;
+    if (!detail::covariation_needs_scaling(fit)) return fit;
+    return detail::rescaled_covariation(
+        fit, s.data(), s.size(), f.data(), f.size(), [&](const Real* scaled_s, const Real* scaled_f) {
+          return detail::hayashi_yoshida_kernel<Real>(ts.data(), scaled_s, s.size(), tf.data(), scaled_f,
+                                                      f.size(), ordered);
+        });
   }
   detail::timed_pair<Real> pair;
   detail::timed_pair_of(exposure_time, exposure, hedge_time, hedge, function, pair);  // checks the order
   std::vector<detail::checked_series<Real>> kept;
   detail::screen_missing(pair, options.missing, function, kept);
   bool ordered = true;
-  return detail::hayashi_yoshida_kernel<Real>(kept[0].time, kept[0].value, kept[0].size, kept[1].time,
-                                              kept[1].value, kept[1].size, ordered);
+  const auto fit = detail::hayashi_yoshida_kernel<Real>(kept[0].time, kept[0].value, kept[0].size,
+                                                        kept[1].time, kept[1].value, kept[1].size, ordered);
+  if (!detail::covariation_needs_scaling(fit)) return fit;
+  return detail::rescaled_covariation(fit, kept[0].value, kept[0].size, kept[1].value, kept[1].size,
+                                      [&](const Real* scaled_s, const Real* scaled_f) {
+                                        return detail::hayashi_yoshida_kernel<Real>(
+                                            kept[0].time, scaled_s, kept[0].size, kept[1].time, scaled_f,
+                                            kept[1].size, ordered);
+                                      });
 }
 
 /// The previous-tick synchronous estimator HY corrects: both series sampled on the grid
@@ -389,21 +441,27 @@ template <class ExposureTimes, class Exposure, class HedgeTimes, class Hedge>
   const auto rows = detail::align_kernel(views, grid, function);
   const std::size_t n = rows.time.size();
   if (n < 2) return fit;
-  detail::compensated_sum<Real> cov, vs, vf;
+  fit.overlapping_pairs = n - 1;
+  const auto sums = [&fit, n](const Real* s, const Real* f) {
+    detail::compensated_sum<Real> cov, vs, vf;
+    for (std::size_t k = 1; k < n; ++k) {
+      const Real ds = s[k] - s[k - 1], df = f[k] - f[k - 1];
+      cov.add_product(ds, df);
+      vs.add_product(ds, ds);
+      vf.add_product(df, df);
+    }
+    covariation_fit<Real> out = fit;
+    out.covariance = cov.value();
+    out.exposure_variance = vs.value();
+    out.hedge_variance = vf.value();
+    detail::finish_covariation(out);
+    return out;
+  };
   const Real* s = rows.values[0].data();
   const Real* f = rows.values[1].data();
-  for (std::size_t k = 1; k < n; ++k) {
-    const Real ds = s[k] - s[k - 1], df = f[k] - f[k - 1];
-    cov.add_product(ds, df);
-    vs.add_product(ds, ds);
-    vf.add_product(df, df);
-  }
-  fit.overlapping_pairs = n - 1;
-  fit.covariance = cov.value();
-  fit.exposure_variance = vs.value();
-  fit.hedge_variance = vf.value();
-  detail::finish_covariation(fit);
-  return fit;
+  const auto out = sums(s, f);
+  if (!detail::covariation_needs_scaling(out)) return out;
+  return detail::rescaled_covariation(out, s, n, f, n, sums);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -500,6 +558,21 @@ template <class Exposure, class Hedge>
   const std::size_t n = s.size() - lags - leads;
   fit.n = n;
   if (nonfinite) return fit;
+  // Range (detail/power_scale.hpp): series whose spreads are beyond 2^±64 are fitted divided by their
+  // powers of two (exact), and the slopes, ratio and standard error multiplied back by 2^(e_S − e_F); R²
+  // is scale-free. Series near 1e∓300 gave a standard error of 0 (its square underflowed).
+  {
+    const int es = detail::significant_exponent(detail::deviation_exponent<Real>(s.data(), s.size()));
+    const int ef = detail::significant_exponent(detail::deviation_exponent<Real>(f.data(), f.size()));
+    if (es != 0 || ef != 0) {
+      auto out = dimson_fit(detail::scaled_copy<Real>(s.data(), s.size(), es),
+                            detail::scaled_copy<Real>(f.data(), f.size(), ef), options);
+      for (Real& b : out.slopes) b = std::ldexp(b, es - ef);
+      out.ratio = std::ldexp(out.ratio, es - ef);
+      out.ratio_standard_error = std::ldexp(out.ratio_standard_error, es - ef);
+      return out;
+    }
+  }
   using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   matrix x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
   std::vector<Real> y(n);
@@ -565,6 +638,20 @@ template <class Exposure, class Hedge>
   const std::size_t m = n - 2;
   fit.n = m;
   if (nonfinite) return fit;
+  // Range: as dimson_fit (slopes, ratio and standard error scale by 2^(e_S − e_F); ρ_F is scale-free).
+  // Series near 1e±300 gave NaN or 0 figures.
+  {
+    const int es = detail::significant_exponent(detail::deviation_exponent<Real>(sv.data(), n));
+    const int ef = detail::significant_exponent(detail::deviation_exponent<Real>(fv.data(), n));
+    if (es != 0 || ef != 0) {
+      auto out = scholes_williams_fit(detail::scaled_copy<Real>(sv.data(), n, es),
+                                      detail::scaled_copy<Real>(fv.data(), n, ef), options);
+      for (Real& b : out.slopes) b = std::ldexp(b, es - ef);
+      out.ratio = std::ldexp(out.ratio, es - ef);
+      out.ratio_standard_error = std::ldexp(out.ratio_standard_error, es - ef);
+      return out;
+    }
+  }
   auto S = [&](std::size_t t) { return static_cast<Real>(sv[t]); };
   auto F = [&](std::size_t t) { return static_cast<Real>(fv[t]); };
   // Pass 1: means. Rows t = 1..n−2 for the slopes; pairs t = 1..n−1 for ρ.
