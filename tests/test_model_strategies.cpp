@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 #include "support/check.hpp"
@@ -177,6 +178,55 @@ TEST_CASE("walk_forward compares the model strategies with OLS, rolling and EWMA
     CHECK(result.strategies[i].overall.effectiveness > 0.5);  // every model hedges most of the risk
     CHECK(result.strategies[i].overall.total_cost > 0);
   }
+}
+
+TEST_CASE("model strategies and walk_forward across the double range: series scaled by 2^a and 2^b") {
+  // The strategies' ratios scale by 2^(a−b); walk_forward's effectiveness does not move and its P&L
+  // figures scale by 2^a. The strategies now estimate their models on each series divided by the power of
+  // two of its spread: before, the Kalman refit threw at 2^900 (its estimated variance, +inf, was rejected
+  // as an option) and the DCC ratio path, which reran the fit's parameters on the raw data, gave ratios of
+  // another scale. The fits stop at their optimisers' tolerances on data that differ by a power of two
+  // from the unscaled ones (not the same numbers), hence 1e-6.
+  const market m = simulate(400, 11);
+  hm::model_strategy_options o;
+  o.start = 150;
+  o.refit_every = 100;
+  const auto run = [&](int a, int b) {
+    std::vector<double> ds(m.ds.size()), df(m.df.size()), spot(m.spot.size()), futures(m.futures.size());
+    for (std::size_t t = 0; t < ds.size(); ++t)
+      ds[t] = std::ldexp(m.ds[t], a), df[t] = std::ldexp(m.df[t], b);
+    for (std::size_t t = 0; t < spot.size(); ++t)
+      spot[t] = std::ldexp(m.spot[t], a), futures[t] = std::ldexp(m.futures[t], b);
+    hm::walk_forward_options w;
+    w.window = 60;
+    w.start = 150;
+    w.user = {hm::kalman_strategy(ds, df, {}, o),
+              hm::conditional_correlation_strategy(ds, df, hm::correlation_model::dynamic, {}, o),
+              hm::error_correction_strategy(spot, futures, {}, o)};
+    return hm::walk_forward(ds, df, w);
+  };
+  const auto plain = run(0, 0);
+  for (const auto& [a, b] : {std::pair{-900, -900}, {-600, 0}, {0, 600}, {900, 900}, {300, -300}, {900, 0}}) {
+    INFO("exposure × 2^" << a << ", hedge × 2^" << b);
+    const auto scaled = run(a, b);
+    REQUIRE(scaled.strategies.size() == plain.strategies.size());
+    for (std::size_t k = 0; k < plain.strategies.size(); ++k) {
+      const auto& x = scaled.strategies[k];
+      const auto& y = plain.strategies[k];
+      INFO(y.name);
+      if (y.name == "naive 1:1") continue;  // a ratio of 1 whatever the units: not scale-free
+      for (std::size_t t = o.start; t < y.ratio.size(); ++t) {
+        CHECK(same(std::ldexp(x.ratio[t], b - a), y.ratio[t], 1e-6));  // every ratio here is a normal double
+      }
+      CHECK(same(x.overall.effectiveness, y.overall.effectiveness, 1e-6));
+      CHECK(same(std::ldexp(x.overall.mean_pnl, -a), y.overall.mean_pnl, 1e-6));
+    }
+  }
+  // Ratios near 2^(-1800): not representable, so walk_forward says so rather than hedge with 0.
+  std::vector<double> tiny(m.ds.size()), huge(m.df.size());
+  for (std::size_t t = 0; t < tiny.size(); ++t)
+    tiny[t] = std::ldexp(m.ds[t], -900), huge[t] = std::ldexp(m.df[t], 900);
+  CHECK_THROWS_AS((void)hm::walk_forward(tiny, huge), std::domain_error);
 }
 
 TEST_CASE("model strategies: bad options and lengths") {

@@ -19,9 +19,11 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hedgemetrics/detail/config.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/error_correction.hpp"
 #include "hedgemetrics/garch_hedge.hpp"
 #include "hedgemetrics/kalman_hedge.hpp"
@@ -69,6 +71,24 @@ std::vector<double> as_doubles(const Series& series, const char* function, const
   return out;
 }
 
+/// Range (detail/power_scale.hpp): divides each series by the power of two of its spread where that is
+/// beyond 2^±64 (exact; non-finite values kept), so that the models are estimated on data of ordinary
+/// size; returns {e_S, e_F}: the strategy's ratios are multiplied back by 2^(e_S − e_F). Prices near
+/// 1e±270 gave an estimated variance of +inf, which the refit then rejected as an option (Kalman), or
+/// ratios of another scale (DCC, whose ratio path reran the fit's parameters on the raw data).
+inline std::pair<int, int> scale_strategy_series(std::vector<double>& s, std::vector<double>& f) {
+  const int es = significant_exponent(deviation_exponent<double>(s.data(), s.size()));
+  const int ef = significant_exponent(deviation_exponent<double>(f.data(), f.size()));
+  for (double& v : s) v = std::isfinite(v) ? std::ldexp(v, -es) : v;
+  for (double& v : f) v = std::isfinite(v) ? std::ldexp(v, -ef) : v;
+  return {es, ef};
+}
+
+inline void scale_ratios_back(user_strategy& out, int shift) {
+  if (shift == 0) return;
+  for (double& r : out.ratio) r = std::ldexp(r, shift);
+}
+
 }  // namespace detail
 
 /// Kalman-filter strategy on P&L series (price changes) S, F: at each re-estimation τ, kalman_hedge
@@ -81,11 +101,18 @@ template <class Exposure, class Hedge>
                                             const kalman_options& model = {},
                                             const model_strategy_options& options = {}) {
   constexpr const char* function = "hedgemetrics::kalman_strategy";
-  const std::vector<double> s = detail::as_doubles(exposure, function, "exposure");
-  const std::vector<double> f = detail::as_doubles(hedge, function, "hedge");
+  std::vector<double> s = detail::as_doubles(exposure, function, "exposure");
+  std::vector<double> f = detail::as_doubles(hedge, function, "hedge");
   detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
   detail::require_strategy_options(options, function);
   const std::size_t n = s.size();
+  const auto [es, ef] = detail::scale_strategy_series(s, f);
+  const int shift = es - ef;
+  // Variances the caller fixed, in the scaled units: S's by 2^-2e_S, the ratio's by 2^-2(e_S − e_F).
+  kalman_options scaled_model = model;
+  scaled_model.observation_variance = std::ldexp(model.observation_variance, -2 * es);
+  scaled_model.ratio_variance = std::ldexp(model.ratio_variance, -2 * shift);
+  scaled_model.intercept_variance = std::ldexp(model.intercept_variance, -2 * es);
   user_strategy out;
   out.name = options.name.empty() ? "Kalman" : options.name;
   out.ratio.assign(n, std::numeric_limits<double>::quiet_NaN());
@@ -93,7 +120,7 @@ template <class Exposure, class Hedge>
     const std::size_t begin = detail::window_begin(options, tau);
     const std::size_t end = tau + options.refit_every < n ? tau + options.refit_every : n;
     const series_view<double> s_fit(s.data() + begin, tau - begin), f_fit(f.data() + begin, tau - begin);
-    kalman_options fixed = model;
+    kalman_options fixed = scaled_model;
     fixed.smooth = false;
     const kalman_hedge_result estimated = kalman_hedge(s_fit, f_fit, fixed);
     if (estimated.estimated && !estimated.converged) continue;
@@ -106,6 +133,7 @@ template <class Exposure, class Hedge>
                      series_view<double>(f.data() + begin, end - 1 - begin), fixed);
     for (std::size_t t = tau; t < end; ++t) out.ratio[t] = run.ratio[t - 1 - begin];
   }
+  detail::scale_ratios_back(out, shift);
   return out;
 }
 
@@ -120,10 +148,12 @@ template <class Spot, class Futures>
                                                       const error_correction_options& model = {},
                                                       const model_strategy_options& options = {}) {
   constexpr const char* function = "hedgemetrics::error_correction_strategy";
-  const std::vector<double> s = detail::as_doubles(spot, function, "spot");
-  const std::vector<double> f = detail::as_doubles(futures, function, "futures");
+  std::vector<double> s = detail::as_doubles(spot, function, "spot");
+  std::vector<double> f = detail::as_doubles(futures, function, "futures");
   detail::require_same_length(function, "spot", s.size(), "futures", f.size());
   detail::require_strategy_options(options, function);
+  const auto [es, ef] = detail::scale_strategy_series(s, f);
+  const int shift = es - ef;
   const std::size_t n = s.empty() ? 0 : s.size() - 1;
   user_strategy out;
   out.name = options.name.empty() ? "ECM" : options.name;
@@ -136,6 +166,7 @@ template <class Spot, class Futures>
                                series_view<double>(f.data() + begin, tau + 1 - begin), model);
     for (std::size_t t = tau; t < end; ++t) out.ratio[t] = fit.ratio;
   }
+  detail::scale_ratios_back(out, shift);
   return out;
 }
 
@@ -150,10 +181,12 @@ template <class Exposure, class Hedge>
     const Exposure& exposure, const Hedge& hedge, correlation_model model = correlation_model::dynamic,
     const garch_options& garch = {}, const model_strategy_options& options = {}) {
   constexpr const char* function = "hedgemetrics::conditional_correlation_strategy";
-  const std::vector<double> s = detail::as_doubles(exposure, function, "exposure");
-  const std::vector<double> f = detail::as_doubles(hedge, function, "hedge");
+  std::vector<double> s = detail::as_doubles(exposure, function, "exposure");
+  std::vector<double> f = detail::as_doubles(hedge, function, "hedge");
   detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
   detail::require_strategy_options(options, function);
+  const auto [es, ef] = detail::scale_strategy_series(s, f);
+  const int shift = es - ef;
   const std::size_t n = s.size();
   user_strategy out;
   out.name = options.name.empty() ? (model == correlation_model::dynamic ? "DCC" : "CCC") : options.name;
@@ -170,6 +203,7 @@ template <class Exposure, class Hedge>
     detail::conditional_ratio_path(fit, s.data() + begin, f.data() + begin, end - begin, path.data());
     for (std::size_t t = tau; t < end; ++t) out.ratio[t] = path[t - begin];
   }
+  detail::scale_ratios_back(out, shift);
   return out;
 }
 

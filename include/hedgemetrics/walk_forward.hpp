@@ -507,7 +507,8 @@ inline void require_finite_nonnegative(const std::vector<double>& series, std::s
 ///         than the first evaluated period (window, start or train; the message names the count of
 ///         periods and that figure). Every message names walk_forward, also for what the inner
 ///         estimators (rolling_hedge, ewma_hedge) would reject. Nothing is returned then.
-///         std::domain_error when S or F holds a non-finite value.
+///         std::domain_error when S or F holds a non-finite value, or when their scales put the hedge
+///         ratios beyond the double range (spreads of about 2^e_S and 2^e_F with |e_S − e_F| > 1000).
 template <class Exposure, class Hedge>
 [[nodiscard]] walk_forward_result walk_forward(const Exposure& exposure, const Hedge& hedge,
                                                const walk_forward_options& options = {}) {
@@ -618,6 +619,20 @@ template <class Exposure, class Hedge>
   std::vector<double> f(n);
   s.resize(n);
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<double>(sv[i]), f[i] = static_cast<double>(fv[i]);
+  // Range: every figure is right at any scale of either series as long as the hedge ratios themselves,
+  // about 2^(e_S − e_F) for spreads 2^e_S and 2^e_F, are normal doubles. Beyond, a ratio of 2^-1800 was 0
+  // and the hedged P&L the unhedged one (effectiveness 0, silently): a clear error instead.
+  {
+    const int es = detail::deviation_exponent<double>(s.data(), n);
+    const int ef = detail::deviation_exponent<double>(f.data(), n);
+    if (es - ef > 1000 || es - ef < -1000) {
+      HEDGEMETRICS_THROW(std::domain_error(
+          std::string(function) + ": the exposure's changes are about 2^" + std::to_string(es) +
+          " and the hedge's about 2^" + std::to_string(ef) + ", so the hedge ratios would be about 2^" +
+          std::to_string(es - ef) +
+          ", beyond the double range (2^-1022 to 2^1024); express one series in other units"));
+    }
+  }
 
   rolling_options rolling;
   rolling.window = options.window;
