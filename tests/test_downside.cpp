@@ -1375,3 +1375,34 @@ TEST_CASE("deprecated positional spellings forward to the options overloads") {
 #if defined(__GNUC__) || defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
+
+TEST_CASE("normal closed-form ratios across the double range: series scaled by 2^a and 2^b") {
+  // h_VaR and h_ES of jointly normal S − h·F scale by 2^(a−b). Their moments took √variance, and the
+  // variance of series near 1e±200 over- or underflowed: the ratios were NaN, or 0 (issue 10).
+  std::vector<double> s, f;
+  std::uint64_t state = 4;
+  const auto draw = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1p-53 - 0.5;
+  };
+  for (int i = 0; i < 300; ++i) {
+    f.push_back(draw());
+    s.push_back(0.8 * f.back() + 0.4 * draw() + 0.01);
+  }
+  const double var0 = hm::min_value_at_risk_ratio_normal(s, f),
+               es0 = hm::min_expected_shortfall_ratio_normal(s, f);
+  REQUIRE(std::isfinite(var0));
+  REQUIRE(std::isfinite(es0));
+  for (const int a : {-1000, -600, -300, 0, 300, 600, 1000}) {
+    for (const int b : {-1000, -300, 0, 300, 1000}) {
+      if (a - b > 1000 || a - b < -1000) continue;  // the ratio itself beyond the double range
+      INFO("exposure × 2^" << a << ", hedge × 2^" << b);
+      std::vector<double> sa(s.size()), fa(f.size());
+      for (std::size_t i = 0; i < s.size(); ++i) sa[i] = std::ldexp(s[i], a), fa[i] = std::ldexp(f[i], b);
+      const double v = hm::min_value_at_risk_ratio_normal(sa, fa),
+                   e = hm::min_expected_shortfall_ratio_normal(sa, fa);
+      CHECK(std::fabs(v - std::ldexp(var0, a - b)) <= 1e-12 * std::fabs(std::ldexp(var0, a - b)));
+      CHECK(std::fabs(e - std::ldexp(es0, a - b)) <= 1e-12 * std::fabs(std::ldexp(es0, a - b)));
+    }
+  }
+}

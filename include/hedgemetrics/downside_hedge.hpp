@@ -27,6 +27,7 @@
 #include "hedgemetrics/detail/config.hpp"
 #include "hedgemetrics/detail/messages.hpp"
 #include "hedgemetrics/detail/normal.hpp"
+#include "hedgemetrics/detail/power_scale.hpp"
 #include "hedgemetrics/downside_options.hpp"
 #include "hedgemetrics/hedge_ratio.hpp"
 #include "hedgemetrics/partial_moments.hpp"
@@ -540,17 +541,31 @@ namespace detail {
   return (m.exposure_stddev / m.hedge_stddev) * (m.correlation - drift * residual / std::sqrt(slack));
 }
 
+/// The moments of the normal closed forms. Range (detail/power_scale.hpp): a series whose spread is beyond
+/// 2^±64 is fitted divided by its power of two and its mean and standard deviation multiplied back, so a
+/// standard deviation is right wherever it is a normal double (its variance may not be: near 1e±200 the
+/// variance over- or underflowed and the ratios were NaN).
 template <class Exposure, class Hedge>
 [[nodiscard]] normal_hedge_moments moments_for_normal(const Exposure& exposure, const Hedge& hedge,
-                                                      missing_data policy) {
-  const auto fit = fit_hedge(exposure, hedge, fit_options{true, policy});
-  normal_hedge_moments m;
-  m.exposure_mean = static_cast<double>(fit.exposure_mean);
-  m.hedge_mean = static_cast<double>(fit.hedge_mean);
-  m.exposure_stddev = std::sqrt(static_cast<double>(fit.exposure_variance));
-  m.hedge_stddev = std::sqrt(static_cast<double>(fit.hedge_variance));
-  m.correlation = static_cast<double>(fit.correlation);
-  return m;
+                                                      missing_data policy, const char* function) {
+  const auto s = view_of(exposure, function, "exposure");
+  const auto f = view_of(hedge, function, "hedge");
+  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  const int es = significant_exponent(deviation_exponent<double>(s.data(), s.size(), f.data()));
+  const int ef = significant_exponent(deviation_exponent<double>(f.data(), f.size(), s.data()));
+  const auto moments = [policy](const auto& x, const auto& y, int ex, int ey) {
+    const auto fit = fit_hedge(x, y, fit_options{true, policy});
+    normal_hedge_moments m;
+    m.exposure_mean = std::ldexp(static_cast<double>(fit.exposure_mean), ex);
+    m.hedge_mean = std::ldexp(static_cast<double>(fit.hedge_mean), ey);
+    m.exposure_stddev = std::ldexp(std::sqrt(static_cast<double>(fit.exposure_variance)), ex);
+    m.hedge_stddev = std::ldexp(std::sqrt(static_cast<double>(fit.hedge_variance)), ey);
+    m.correlation = static_cast<double>(fit.correlation);
+    return m;
+  };
+  if (es == 0 && ef == 0) return moments(exposure, hedge, 0, 0);
+  return moments(scaled_copy<double>(s.data(), s.size(), es), scaled_copy<double>(f.data(), f.size(), ef), es,
+                 ef);
 }
 
 /// The ratio minimising −μ(h) + z_α·σ(h) (VaR) or −μ(h) + φ(z_α)/(1 − α)·σ(h) (ES) of S − h·F, jointly
@@ -724,8 +739,8 @@ template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, He
                                                     const downside_options& options = {}) {
   const char* function = "hedgemetrics::min_value_at_risk_ratio_normal";
   detail::require_tail_level(options.level, function);
-  return detail::min_normal_value_at_risk_ratio(detail::moments_for_normal(exposure, hedge, options.missing),
-                                                options.level, function);
+  return detail::min_normal_value_at_risk_ratio(
+      detail::moments_for_normal(exposure, hedge, options.missing, function), options.level, function);
 }
 
 /// min_expected_shortfall_ratio_normal with the moments estimated from the data (as
@@ -738,7 +753,7 @@ template <class Exposure, class Hedge, HEDGEMETRICS_REQUIRES_SERIES(Exposure, He
   const char* function = "hedgemetrics::min_expected_shortfall_ratio_normal";
   detail::require_tail_level(options.level, function);
   return detail::min_normal_expected_shortfall_ratio(
-      detail::moments_for_normal(exposure, hedge, options.missing), options.level, function);
+      detail::moments_for_normal(exposure, hedge, options.missing, function), options.level, function);
 }
 
 // Deprecated spellings, kept for one version: each forwards to the implementation of its replacement.
@@ -822,7 +837,7 @@ min_value_at_risk_ratio_normal(const Exposure& exposure, const Hedge& hedge, Lev
                                missing_data policy = missing_data::propagate) {
   const char* function = "hedgemetrics::min_value_at_risk_ratio_normal";
   detail::require_tail_level(static_cast<double>(level), function);
-  return detail::min_normal_value_at_risk_ratio(detail::moments_for_normal(exposure, hedge, policy),
+  return detail::min_normal_value_at_risk_ratio(detail::moments_for_normal(exposure, hedge, policy, function),
                                                 static_cast<double>(level), function);
 }
 
@@ -836,8 +851,8 @@ min_expected_shortfall_ratio_normal(const Exposure& exposure, const Hedge& hedge
                                     missing_data policy = missing_data::propagate) {
   const char* function = "hedgemetrics::min_expected_shortfall_ratio_normal";
   detail::require_tail_level(static_cast<double>(level), function);
-  return detail::min_normal_expected_shortfall_ratio(detail::moments_for_normal(exposure, hedge, policy),
-                                                     static_cast<double>(level), function);
+  return detail::min_normal_expected_shortfall_ratio(
+      detail::moments_for_normal(exposure, hedge, policy, function), static_cast<double>(level), function);
 }
 
 }  // namespace hedgemetrics
