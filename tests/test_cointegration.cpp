@@ -254,4 +254,37 @@ TEST_CASE("basis_convergence: bands and the regression of |basis| on time to exp
                   std::invalid_argument);
   CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, t2, {3}), std::invalid_argument);
   CHECK_THROWS_AS((void)hm::basis_convergence(s2, f2, t2, {0, 3, 3}), std::invalid_argument);
+  // A basis beyond the double range is an error that names the date.
+  const std::vector<double> far_spot{1e308, 50, 50}, far_futures{-1e308, 51, 52}, far_tau{0, 1, 2};
+  CHECK_THROWS_WITH_AS(
+      (void)hm::basis_convergence(far_spot, far_futures, far_tau, {0, 3}),
+      "hedgemetrics::basis_convergence: the basis at index 0 (spot 1e+308 less futures -1e+308) "
+      "is beyond the double range",
+      std::domain_error);
+}
+
+TEST_CASE("basis_convergence across the double range: the hand-worked example at prices scaled by 2^a") {
+  // Band means, mean |b|, sd, the slope and its standard error scale by 2^a; the t ratio does not move.
+  // Before, the band sd's squares overflowed near 1e200 (sd +inf) and underflowed near 1e-200 (sd 0).
+  const std::vector<double> spot{50, 50, 50, 50, 50, 50}, futures{50, 50.5, 49, 52, 53, 47.5};
+  const std::vector<double> tau{0, 1, 2, 10, 11, 12};
+  const auto plain = hm::basis_convergence(spot, futures, tau, {0, 5, 15});
+  for (const int a : {-1000, -700, -300, 300, 700, 1000}) {
+    INFO("2^" << a);
+    std::vector<double> s(spot.size()), f(futures.size());
+    for (std::size_t t = 0; t < s.size(); ++t)
+      s[t] = std::ldexp(spot[t], a), f[t] = std::ldexp(futures[t], a);
+    const auto r = hm::basis_convergence(s, f, tau, {0, 5, 15});
+    const auto close = [a](double got, double want) {
+      return std::fabs(got - std::ldexp(want, a)) <= 1e-13 * std::fabs(std::ldexp(want, a));
+    };
+    for (std::size_t j = 0; j < 2; ++j) {
+      CHECK(close(r.buckets[j].mean, plain.buckets[j].mean));
+      CHECK(close(r.buckets[j].sd, plain.buckets[j].sd));
+      CHECK(close(r.buckets[j].mean_absolute, plain.buckets[j].mean_absolute));
+    }
+    CHECK(close(r.slope, plain.slope));
+    CHECK(close(r.slope_standard_error, plain.slope_standard_error));
+    CHECK(r.slope_t == doctest::Approx(plain.slope_t).epsilon(1e-13));
+  }
 }

@@ -413,8 +413,10 @@ struct basis_convergence_result {
 /// \param time_to_expiry τ ≥ 0 on those dates (days or years; the edges in the same unit).
 /// \param edges          band edges, strictly ascending, at least two; dates outside them are in no band
 ///                       but are in the regression.
+/// Range: the band figures and the slope scale with the prices at any scale (each band summed divided by
+/// a power of two where its bases are beyond 2^±64); the slope's t ratio does not move.
 /// \throws std::invalid_argument when the lengths differ, a τ is negative, or the edges are fewer than two
-///         or not strictly ascending.
+///         or not strictly ascending; std::domain_error when a basis S − F itself exceeds the double range.
 template <class Spot, class Futures, class Tau>
 [[nodiscard]] basis_convergence_result basis_convergence(const Spot& spot, const Futures& futures,
                                                          const Tau& time_to_expiry,
@@ -456,6 +458,11 @@ template <class Spot, class Futures, class Tau>
       continue;
     }
     const double b = s - f;
+    if (!std::isfinite(b)) {
+      HEDGEMETRICS_THROW(std::domain_error(
+          std::string(function) + ": the basis at index " + std::to_string(t) + " (spot " +
+          detail::value_text(s) + " less futures " + detail::value_text(f) + ") is beyond the double range"));
+    }
     magnitude.push_back(std::fabs(b));
     tau.push_back(x);
     if (x < edges.front() || x >= edges.back()) continue;
@@ -469,16 +476,25 @@ template <class Spot, class Futures, class Tau>
     bucket.from = edges[j];
     bucket.to = edges[j + 1];
     bucket.count = members[j].size();
+    // Range (detail/power_scale.hpp): a band whose bases are beyond 2^±64 is summed divided by the power
+    // of two of its largest |b| (exact), and mean, mean |b| and sd multiplied back: bases near 1e200 gave
+    // an sd of +inf (the squares overflowed), near 1e-200 of 0.
+    double largest = 0;
+    for (const double b : members[j]) largest = std::max(largest, std::fabs(b));
+    int e = 0;
+    if (largest > 0) static_cast<void>(std::frexp(largest, &e));
+    e = detail::significant_exponent(e);
     if (bucket.count > 0) {
       double total = 0, total_abs = 0;
-      for (const double b : members[j]) total += b, total_abs += std::fabs(b);
-      bucket.mean = total / static_cast<double>(bucket.count);
-      bucket.mean_absolute = total_abs / static_cast<double>(bucket.count);
+      for (const double b : members[j]) total += std::ldexp(b, -e), total_abs += std::fabs(std::ldexp(b, -e));
+      bucket.mean = std::ldexp(total / static_cast<double>(bucket.count), e);
+      bucket.mean_absolute = std::ldexp(total_abs / static_cast<double>(bucket.count), e);
     }
     if (bucket.count > 1) {
       double squares = 0;  // two-pass: deviations from the mean
-      for (const double b : members[j]) squares += (b - bucket.mean) * (b - bucket.mean);
-      bucket.sd = std::sqrt(squares / static_cast<double>(bucket.count - 1));
+      const double mean = std::ldexp(bucket.mean, -e);
+      for (const double b : members[j]) squares += (std::ldexp(b, -e) - mean) * (std::ldexp(b, -e) - mean);
+      bucket.sd = std::ldexp(std::sqrt(squares / static_cast<double>(bucket.count - 1)), e);
     }
     out.buckets.push_back(bucket);
   }
