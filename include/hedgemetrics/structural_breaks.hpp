@@ -1009,8 +1009,8 @@ class cusum_monitor {
   ///         units of the history's spread, is beyond the double range (the monitor is left unchanged).
   bool update(double spot, double hedge) {
     if (!std::isfinite(spot) || !std::isfinite(hedge)) return alarm_;
-    const double x[2] = {1.0, std::ldexp(hedge, -scale_hedge_) - f0_};
-    const double y = std::ldexp(spot, -scale_spot_) - y0_;
+    const double x[2] = {1.0, (scale_hedge_ == 0 ? hedge : std::ldexp(hedge, -scale_hedge_)) - f0_};
+    const double y = (scale_spot_ == 0 ? spot : std::ldexp(spot, -scale_spot_)) - y0_;
     if (!std::isfinite(x[1]) || !std::isfinite(y)) {
       HEDGEMETRICS_THROW(std::domain_error(
           "hedgemetrics::cusum_monitor::update: observation " + std::to_string(history_ + seen_ + 1) +
