@@ -719,10 +719,7 @@ hm::hedge_fit<double> hedge_fit_of(const py::handle& o) {
 }
 
 py::object to_python(const hm::hedge_fit<double>& f) {
-  return idt().hedge_fit(f.n, f.ratio, f.intercept, f.effectiveness, f.correlation, f.exposure_mean,
-                         f.hedge_mean, f.exposure_variance, f.hedge_variance, f.covariance,
-                         f.residual_variance, f.residual_standard_error, f.ratio_standard_error,
-                         f.intercept_standard_error);
+  return hedge_fit_to_python(idt().hedge_fit, f);
 }
 
 hm::multi_hedge_fit<double> multi_hedge_fit_of(const py::handle& o) {

@@ -4,6 +4,7 @@
 #ifndef HEDGEMETRICS_PYTHON_BINDINGS_COMMON_HPP
 #define HEDGEMETRICS_PYTHON_BINDINGS_COMMON_HPP
 
+#include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/series.hpp>
 
 #include <pybind11/numpy.h>
@@ -195,6 +196,15 @@ decltype(auto) visit_pair_as_double(const py::handle& x, const py::handle& y, co
   if (!b.dtype().is(float64)) b = b.attr("astype")(float64);
   return f(hm::series_view<double>(static_cast<const double*>(a.data()), static_cast<std::size_t>(a.size())),
            hm::series_view<double>(static_cast<const double*>(b.data()), static_cast<std::size_t>(b.size())));
+}
+
+/// A HedgeFit (the dataclass `hedge_fit_type`, which each translation unit caches) from a C++ hedge_fit,
+/// in the order of its fields: the one list of them, for both translation units.
+inline py::object hedge_fit_to_python(const py::object& hedge_fit_type, const hm::hedge_fit<double>& f) {
+  return hedge_fit_type(f.n, f.ratio, f.intercept, f.effectiveness, f.correlation, f.exposure_mean,
+                        f.hedge_mean, f.exposure_variance, f.hedge_variance, f.covariance,
+                        f.residual_variance, f.residual_standard_error, f.ratio_standard_error,
+                        f.intercept_standard_error);
 }
 
 }  // namespace hedgemetrics_python

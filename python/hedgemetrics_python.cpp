@@ -72,10 +72,7 @@ result_types& types() {
 }
 
 py::object to_python(const hm::hedge_fit<double>& f) {
-  return types().hedge_fit(f.n, f.ratio, f.intercept, f.effectiveness, f.correlation, f.exposure_mean,
-                           f.hedge_mean, f.exposure_variance, f.hedge_variance, f.covariance,
-                           f.residual_variance, f.residual_standard_error, f.ratio_standard_error,
-                           f.intercept_standard_error);
+  return hedge_fit_to_python(types().hedge_fit, f);
 }
 
 py::object to_python(hm::multi_hedge_fit<double>&& f) {

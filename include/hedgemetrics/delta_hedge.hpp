@@ -175,10 +175,13 @@ inline void require_hedge_options(const delta_hedge_options& o, const char* func
 
 namespace detail {
 
-/// delta_hedge's path, its arguments checked (s and t: any indexable prices and times of length n ≥ 1).
+/// delta_hedge's path, its arguments checked (s and t: views of the prices and times, length n ≥ 1). By
+/// value, so that the compiler knows the stores to the result do not move them.
 template <class Prices, class Times>
-[[nodiscard]] delta_hedge_result delta_hedge_path(const Prices& s, const Times& t,
-                                                  const delta_hedge_options& options) {
+[[nodiscard]] delta_hedge_result delta_hedge_path(const Prices s, const Times t,
+                                                  const delta_hedge_options& caller_options) {
+  // A copy, for the same reason: the stores to the result could otherwise alias its fields.
+  const delta_hedge_options options = caller_options;
   const std::size_t n = s.size();
   const double q = options.quantity, k = options.strike, r = options.rate, y = options.dividend_yield;
   const double sigma = options.volatility;
@@ -191,12 +194,8 @@ template <class Prices, class Times>
   out.option_value.resize(n);
   out.attribution.resize(n);
 
-  // Γ·S beside the greeks: the attribution's Γ·S² is formed as (Γ·S)·S, never through S² (which overflowed
-  // near 1e±160 and gave an infinite theta and unexplained part) or Γ (infinite for spots near 1e-308).
-  double gamma_spot = 0.0;
-  option_greeks g =
-      detail::black_scholes_kernel(options.type, static_cast<double>(s[0]), k,
-                                   options.expiry - static_cast<double>(t[0]), r, sigma, y, &gamma_spot);
+  option_greeks g = detail::black_scholes_kernel(options.type, static_cast<double>(s[0]), k,
+                                                 options.expiry - static_cast<double>(t[0]), r, sigma, y);
   double held = 0.0;  // shares
   double cumulative = 0.0;
   double cash = 0.0;
@@ -205,19 +204,14 @@ template <class Prices, class Times>
     const double ti = static_cast<double>(t[i]);
     const bool at_expiry = ti == options.expiry;
     const option_greeks previous = g;
-    const double previous_gamma_spot = gamma_spot;
     if (i > 0) {
-      if (at_expiry) {
-        g = option_greeks{detail::payoff(options.type, si, k),
-                          detail::expiry_delta(options.type, si, k),
-                          0.0,
-                          0.0,
-                          0.0,
-                          0.0};
-        gamma_spot = 0.0;
-      } else {
-        g = detail::black_scholes_kernel(options.type, si, k, options.expiry - ti, r, sigma, y, &gamma_spot);
-      }
+      g = at_expiry ? option_greeks{detail::payoff(options.type, si, k),
+                                    detail::expiry_delta(options.type, si, k),
+                                    0.0,
+                                    0.0,
+                                    0.0,
+                                    0.0}
+                    : detail::black_scholes_kernel(options.type, si, k, options.expiry - ti, r, sigma, y);
     }
     double dividends = 0.0, interest = 0.0;
     const double before = held;
@@ -260,7 +254,9 @@ template <class Prices, class Times>
       const double move = ds / s0;
       a.pnl = interest + dividends - fee + before * ds - q * (g.price - previous.price);
       a.delta = (before - q * previous.delta) * ds;
-      const double gamma_s2 = previous_gamma_spot * s0;  // Γ·S² as (Γ·S)·S
+      // Γ·S² as (Γ·S)·S, never through S², which overflowed near 1e±160 (an infinite or wrong theta and
+      // unexplained part); the prices reach here within 2^±64 of 1 (delta_hedge scales them).
+      const double gamma_s2 = previous.gamma * s0 * s0;
       a.gamma = -q * 0.5 * gamma_s2 * (move * move - sigma * sigma * dt);
       a.theta = -q * (previous.theta + 0.5 * sigma * sigma * gamma_s2) * dt;
       a.financing = interest + dividends;
@@ -325,12 +321,14 @@ template <class Prices, class Times>
   const std::size_t n = s.size();
   if (n == 0)
     HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": prices and times are empty"));
+  double largest = options.strike;  // for the range check below
   for (std::size_t i = 0; i < n; ++i) {
     const double si = static_cast<double>(s[i]);
     if (!(si > 0.0) || !std::isfinite(si)) {
       HEDGEMETRICS_THROW(std::domain_error(std::string(function) + ": prices[" + std::to_string(i) + "] is " +
                                            detail::value_text(si) + " (prices must be positive and finite)"));
     }
+    largest = si > largest ? si : largest;
     const double ti = static_cast<double>(t[i]);
     if (!std::isfinite(ti)) {
       HEDGEMETRICS_THROW(std::invalid_argument(std::string(function) + ": times[" + std::to_string(i) +
@@ -359,8 +357,6 @@ template <class Prices, class Times>
   // shares of degree zero. Prices or strikes beyond 2^±64 are hedged divided by the power of two of the
   // largest of them (exact), and the money figures multiplied back: prices near 1e200 gave a NaN hedging
   // cost where the true one overflows (+inf), and near 1e-310 NaN attributions.
-  double largest = options.strike;
-  for (std::size_t i = 0; i < n; ++i) largest = std::max(largest, static_cast<double>(s[i]));
   int e = 0;
   static_cast<void>(std::frexp(largest, &e));
   if (e <= 64 && e >= -64) return detail::delta_hedge_path(s, t, options);
@@ -368,7 +364,7 @@ template <class Prices, class Times>
   for (std::size_t i = 0; i < n; ++i) scaled[i] = std::ldexp(static_cast<double>(s[i]), -e);
   delta_hedge_options o = options;
   o.strike = std::ldexp(options.strike, -e);
-  delta_hedge_result out = detail::delta_hedge_path(scaled, t, o);
+  delta_hedge_result out = detail::delta_hedge_path(series_view<double>(scaled.data(), n), t, o);
   const auto back = [e](double& v) { v = std::ldexp(v, e); };
   for (auto* money : {&out.cumulative_cost, &out.transaction_cost, &out.option_value}) {
     for (double& v : *money) back(v);
@@ -911,10 +907,11 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
     static_cast<void>(std::frexp(largest, &p_scale));
     p_scale = detail::significant_exponent(p_scale);
   }
+  const auto unscaled = [p_scale](double v) { return p_scale == 0 ? v : std::ldexp(v, -p_scale); };
   double sum = 0.0, cost_sum = 0.0, trade_sum = 0.0;
   for (std::size_t p = 0; p < n; ++p) {
-    sum += std::ldexp(out.pnl[p], -p_scale);
-    cost_sum += std::ldexp(costs[p], -p_scale);
+    sum += unscaled(out.pnl[p]);
+    cost_sum += unscaled(costs[p]);
     trade_sum += trades[p];
   }
   const double count = static_cast<double>(n);
@@ -924,7 +921,7 @@ inline void simulate_all(const simulation_setup& c, std::size_t paths, unsigned 
   out.mean_trades = trade_sum / count;
   double m2 = 0.0, m3 = 0.0, m4 = 0.0;
   for (const double v : out.pnl) {
-    const double d = std::ldexp(v, -p_scale) - scaled_mean, d2 = d * d;
+    const double d = unscaled(v) - scaled_mean, d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
     m4 += d2 * d2;

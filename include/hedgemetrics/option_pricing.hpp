@@ -95,16 +95,12 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
 
 /// The kernel behind black_scholes: arguments already checked. At τ = 0 the limits as τ → 0: the payoff,
 /// a step delta (½ at the money), zero gamma (+∞ at the money), vega and rho 0, theta qS·1{ITM} − rK·1{ITM}
-/// for a call (−∞ at the money). With `gamma_spot`, also Γ·S = e^{−qτ}n(d1)/(σ√τ) there, formed without Γ
-/// (which overflows for spots near the bottom of the double range while Γ·S² is representable: delta
-/// hedging's attribution uses it).
+/// for a call (−∞ at the money).
 [[nodiscard]] inline option_greeks black_scholes_kernel(option_type type, double s, double k, double tau,
-                                                        double r, double sigma, double q,
-                                                        double* gamma_spot = nullptr) noexcept {
+                                                        double r, double sigma, double q) noexcept {
   option_greeks g;
   const bool call = type == option_type::call;
   if (tau == 0.0) {
-    if (gamma_spot != nullptr) *gamma_spot = s == k ? std::numeric_limits<double>::infinity() : 0.0;
     const double itm = call ? (s > k ? 1.0 : (s == k ? 0.5 : 0.0)) : (s < k ? 1.0 : (s == k ? 0.5 : 0.0));
     g.price = call ? (s > k ? s - k : 0.0) : (s < k ? k - s : 0.0);
     g.delta = call ? itm : -itm;
@@ -127,7 +123,6 @@ inline void require_option_inputs(double spot, double strike, double time_to_exp
   // A subnormal spot has fewer significant bits than S·σ√τ needs: divide by it last (exact to one
   // rounding) there; gamma was 2.6e-10 off at S = 1e-311.
   g.gamma = s >= std::numeric_limits<double>::min() ? dq * pdf / (s * vol_root) : dq * pdf / vol_root / s;
-  if (gamma_spot != nullptr) *gamma_spot = dq * pdf / vol_root;
   g.vega = sq * pdf * sqrt_tau;
   const double decay = -sq * pdf * sigma / (2.0 * sqrt_tau);
   if (call) {

@@ -170,7 +170,11 @@ struct break_data {
 /// the recursive residual of each added row (see the file comment).
 class givens_ls {
  public:
-  explicit givens_ls(std::size_t k) : k_(k), r_(k * (k + 1), 0.0), v_(k + 1, 0.0) {}
+  /// `any_scale`: rows may be far outside the scale of the earlier ones (cusum_monitor's observations), so
+  /// each rotation guards its squares; the batch tests' rows are shifted and scaled to about 1 and do not
+  /// pay for it.
+  explicit givens_ls(std::size_t k, bool any_scale = false)
+      : k_(k), any_scale_(any_scale), r_(k * (k + 1), 0.0), v_(k + 1, 0.0) {}
 
   void reset() {
     std::fill(r_.begin(), r_.end(), 0.0);
@@ -190,8 +194,7 @@ class givens_ls {
       const double a = row[j];
       // Shifted and scaled data keep a and b near 1 (break_data_of); a monitored row far outside its
       // history's scale (cusum_monitor::update) takes std::hypot, whose squares cannot overflow.
-      const double big = std::fabs(a) > std::fabs(b) ? std::fabs(a) : std::fabs(b);
-      const double rho = big > 0x1p-450 && big < 0x1p450 ? std::sqrt(a * a + b * b) : std::hypot(a, b);
+      const double rho = any_scale_ ? guarded_norm(a, b) : std::sqrt(a * a + b * b);
       const double c = a / rho, s = b / rho;
       row[j] = rho;
       v_[j] = 0;
@@ -210,6 +213,12 @@ class givens_ls {
   [[nodiscard]] double rss() const noexcept { return rss_; }
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
 
+  /// √(a² + b²) without overflow or underflow of the squares.
+  [[nodiscard]] static double guarded_norm(double a, double b) noexcept {
+    const double big = std::fabs(a) > std::fabs(b) ? std::fabs(a) : std::fabs(b);
+    return big > 0x1p-450 && big < 0x1p450 ? std::sqrt(a * a + b * b) : std::hypot(a, b);
+  }
+
   /// β = R⁻¹z (NaN where R is singular).
   [[nodiscard]] std::vector<double> coefficients() const {
     const std::size_t width = k_ + 1;
@@ -224,6 +233,7 @@ class givens_ls {
 
  private:
   std::size_t k_;
+  bool any_scale_;
   std::vector<double> r_, v_;
   double rss_ = 0;
   std::size_t rows_ = 0;
@@ -966,7 +976,7 @@ class cusum_monitor {
   ///         history value is not finite.
   template <class Spot, class Hedge>
   cusum_monitor(const Spot& history_spot, const Hedge& history_hedge, const monitor_options& options = {})
-      : ls_(options.intercept ? 2 : 1), intercept_(options.intercept) {
+      : ls_(options.intercept ? 2 : 1, true), intercept_(options.intercept) {
     constexpr const char* function = "hedgemetrics::cusum_monitor";
     static_assert(is_series_v<Hedge>, "hedgemetrics::cusum_monitor: the history hedge must be a series");
     detail::require_open_unit(options.level, "the confidence level", function);
