@@ -206,7 +206,9 @@ TEST_CASE("model strategies and walk_forward across the double range: series sca
     return hm::walk_forward(ds, df, w);
   };
   const auto plain = run(0, 0);
-  for (const auto& [a, b] : {std::pair{-900, -900}, {-600, 0}, {0, 600}, {900, 900}, {300, -300}, {900, 0}}) {
+  // Three scale pairs (each run refits Kalman by maximum likelihood and DCC three times: the sanitizer
+  // build's slowest test otherwise).
+  for (const auto& [a, b] : {std::pair{-900, -900}, {-300, 600}, {900, 0}}) {
     INFO("exposure × 2^" << a << ", hedge × 2^" << b);
     const auto scaled = run(a, b);
     REQUIRE(scaled.strategies.size() == plain.strategies.size());
