@@ -111,9 +111,9 @@ template <class Real>
 /// correlation and effectiveness are scale-free. `fit` itself where neither spread is beyond 2^±64 or a
 /// value is not finite.
 template <class Real, class S, class F, class Compute>
-[[nodiscard]] covariation_fit<Real> rescaled_covariation(const covariation_fit<Real>& fit, const S* s,
-                                                         std::size_t ns, const F* f, std::size_t nf,
-                                                         Compute&& compute) {
+[[nodiscard, gnu::noinline, gnu::cold]] covariation_fit<Real> rescaled_covariation(
+    const covariation_fit<Real>& fit, const S* s, std::size_t ns, const F* f, std::size_t nf,
+    Compute&& compute) {
   for (std::size_t i = 0; i < ns; ++i) {
     if (!std::isfinite(static_cast<Real>(s[i]))) return fit;  // missing_data::propagate's NaN
   }
