@@ -504,6 +504,22 @@ struct lead_lag_options {
 
 namespace detail {
 
+/// Range (detail/power_scale.hpp): where the spread of S or F (views of the same length) is beyond 2^±64,
+/// `fit(s, f)` on both divided by the powers of two of their spreads (exact), its slopes, ratio and
+/// standard error multiplied back by 2^(e_S − e_F) into `out`; true then, false (and `out` untouched) for
+/// data of ordinary size.
+template <class Real, class SV, class FV, class Fit>
+[[nodiscard]] bool lead_lag_rescaled(const SV& s, const FV& f, Fit&& fit, lead_lag_fit<Real>& out) {
+  const int es = significant_exponent(deviation_exponent<Real>(s.data(), s.size()));
+  const int ef = significant_exponent(deviation_exponent<Real>(f.data(), f.size()));
+  if (es == 0 && ef == 0) return false;
+  out = fit(scaled_copy<Real>(s.data(), s.size(), es), scaled_copy<Real>(f.data(), f.size(), ef));
+  for (Real& b : out.slopes) b = std::ldexp(b, es - ef);
+  out.ratio = std::ldexp(out.ratio, es - ef);
+  out.ratio_standard_error = std::ldexp(out.ratio_standard_error, es - ef);
+  return true;
+}
+
 template <class Real, class SV, class FV>
 bool lead_lag_screen(const SV& s, const FV& f, missing_data missing, const char* function) {
   if (missing == missing_data::omit) {
@@ -558,20 +574,12 @@ template <class Exposure, class Hedge>
   const std::size_t n = s.size() - lags - leads;
   fit.n = n;
   if (nonfinite) return fit;
-  // Range (detail/power_scale.hpp): series whose spreads are beyond 2^±64 are fitted divided by their
-  // powers of two (exact), and the slopes, ratio and standard error multiplied back by 2^(e_S − e_F); R²
-  // is scale-free. Series near 1e∓300 gave a standard error of 0 (its square underflowed).
-  {
-    const int es = detail::significant_exponent(detail::deviation_exponent<Real>(s.data(), s.size()));
-    const int ef = detail::significant_exponent(detail::deviation_exponent<Real>(f.data(), f.size()));
-    if (es != 0 || ef != 0) {
-      auto out = dimson_fit(detail::scaled_copy<Real>(s.data(), s.size(), es),
-                            detail::scaled_copy<Real>(f.data(), f.size(), ef), options);
-      for (Real& b : out.slopes) b = std::ldexp(b, es - ef);
-      out.ratio = std::ldexp(out.ratio, es - ef);
-      out.ratio_standard_error = std::ldexp(out.ratio_standard_error, es - ef);
-      return out;
-    }
+  // Range: series near 1e∓300 gave a standard error of 0 (its square underflowed). R² is scale-free.
+  if (detail::lead_lag_rescaled<Real>(
+          s, f,
+          [&](const auto& scaled_s, const auto& scaled_f) { return dimson_fit(scaled_s, scaled_f, options); },
+          fit)) {
+    return fit;
   }
   using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
   matrix x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
@@ -638,19 +646,14 @@ template <class Exposure, class Hedge>
   const std::size_t m = n - 2;
   fit.n = m;
   if (nonfinite) return fit;
-  // Range: as dimson_fit (slopes, ratio and standard error scale by 2^(e_S − e_F); ρ_F is scale-free).
-  // Series near 1e±300 gave NaN or 0 figures.
-  {
-    const int es = detail::significant_exponent(detail::deviation_exponent<Real>(sv.data(), n));
-    const int ef = detail::significant_exponent(detail::deviation_exponent<Real>(fv.data(), n));
-    if (es != 0 || ef != 0) {
-      auto out = scholes_williams_fit(detail::scaled_copy<Real>(sv.data(), n, es),
-                                      detail::scaled_copy<Real>(fv.data(), n, ef), options);
-      for (Real& b : out.slopes) b = std::ldexp(b, es - ef);
-      out.ratio = std::ldexp(out.ratio, es - ef);
-      out.ratio_standard_error = std::ldexp(out.ratio_standard_error, es - ef);
-      return out;
-    }
+  // Range: series near 1e±300 gave NaN or 0 figures. ρ_F is scale-free.
+  if (detail::lead_lag_rescaled<Real>(
+          sv, fv,
+          [&](const auto& scaled_s, const auto& scaled_f) {
+            return scholes_williams_fit(scaled_s, scaled_f, options);
+          },
+          fit)) {
+    return fit;
   }
   auto S = [&](std::size_t t) { return static_cast<Real>(sv[t]); };
   auto F = [&](std::size_t t) { return static_cast<Real>(fv[t]); };
