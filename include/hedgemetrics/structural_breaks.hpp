@@ -369,12 +369,12 @@ template <class Spot, class Hedges>
   // same powers (scale_y, scale_x).
   d.scale_x.assign(d.k, 0);
   if (d.finite && d.n > 0) {
-    std::vector<double> column(d.n);
-    const auto exponent_of = [&](std::size_t j) {  // j = d.k: the response
-      for (std::size_t t = 0; t < d.n; ++t) column[t] = j == d.k ? d.y[t] : d.x[t * d.k + j];
+    std::vector<double> column(d.n);  // an instrument's column, gathered from the row-major design
+    const auto exponent_of = [&](std::size_t j) {
+      for (std::size_t t = 0; t < d.n; ++t) column[t] = d.x[t * d.k + j];
       return significant_exponent(deviation_exponent<double>(column.data(), d.n));
     };
-    d.scale_y = exponent_of(d.k);
+    d.scale_y = significant_exponent(deviation_exponent<double>(d.y.data(), d.n));
     if (d.scale_y != 0) {
       for (double& v : d.y) v = std::ldexp(v, -d.scale_y);
     }
