@@ -725,6 +725,45 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
   }
 }
 
+// Price levels (random walks from 100): each chunk's level and ratio move away from the last chunk's, so the
+// lanes refit their constants at most chunk ends, and must compute the early terms of that chunk again
+// about the new constants (the steps read them back from the ring rather than from the prices).
+TEST_CASE("rolling_hedge's lane engine: price levels, with the lanes' constants refitted") {
+  for (std::size_t window : {5U, 20U, 37U, 250U}) {
+    INFO("window " << window);
+    const std::size_t n = 40 * window + 7;
+    auto p = returns<double>(n, 191 + window);
+    double level_s = 100, level_f = 100;
+    for (std::size_t i = 0; i < n; ++i) {
+      level_s += p.exposure[i];
+      level_f += p.hedge[i];
+      p.exposure[i] = level_s;
+      p.hedge[i] = level_f;
+    }
+    const std::size_t chunks = n / window - 1;
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> ratio(n, nan), effectiveness(n, nan), residual(n, nan);
+    std::vector<std::size_t> count(n, 0), failed;
+    hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
+                                     effectiveness.data(), residual.data(), count.data(), failed);
+    // Most chunks are the engine's own work; it refuses some, where a window's sums about the lane's
+    // constants lose more than the check allows (a level far from them, a small spread).
+    INFO(failed.size() << " of " << chunks << " chunks refused");
+    CHECK(failed.size() * 2 <= chunks);
+    hm::time_varying_hedge<double> got;
+    got.ratio = ratio, got.effectiveness = effectiveness, got.residual_variance = residual;
+    got.count = count;
+    std::vector<std::size_t> ends;
+    for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
+      if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
+    }
+    worst_error w;
+    CHECK(check_against_fits("lane engine on levels", p.exposure, p.hedge, window, 0,
+                             hm::missing_data::propagate, got, ends, w));
+    report("lane engine alone on price levels, window " + std::to_string(window), w);
+  }
+}
+
 TEST_CASE(
     "rolling_options: the window is required there; the previous positional window and policy still work") {
   const std::vector<double> s{1.0, 2.5, 2.0, 4.0, 3.5, 5.0, 4.0, 6.5};

@@ -19,7 +19,7 @@ struct lane_vector<double> {
   typedef double type __attribute__((vector_size(HEDGEMETRICS_ISA_VECTOR_BYTES)));
   static constexpr std::size_t size = HEDGEMETRICS_ISA_VECTOR_BYTES / sizeof(double);
 };
-/// As many counts as lane_vector<double> has lanes: the engine's count, written as one vector per lane.
+/// As many counts as one vector register holds: the engine's counts, written a vector at a time.
 typedef std::size_t lane_counts __attribute__((vector_size(HEDGEMETRICS_ISA_VECTOR_BYTES)));
 static_assert(sizeof(std::size_t) == sizeof(double), "one count per double lane");
 #else
@@ -307,17 +307,15 @@ inline __attribute__((always_inline)) void transpose_block(const P& begin, std::
   transpose_block<Real>(begin, j, rows, std::make_index_sequence<lane_vector<Real>::size>{});
 }
 
-/// Prefetches position j of each lane's two input and four output streams. A fold, not a loop, for the
+/// Prefetches position j of each lane's two input and three output streams. A fold, not a loop, for the
 /// reason given at transpose_stages: GCC at -O2 kept the loop over lanes (and the one in write_rows), and
 /// the engine ran 2x slower at 10^6 points than at -O3 (bench_rolling), its memory operations stalled.
 template <class X, class Y, class Real, std::size_t... I>
 inline __attribute__((always_inline)) void prefetch_lanes(const X* const* lane_x, const Y* const* lane_y,
                                                           Real* const (*lane_out)[sizeof...(I)],
-                                                          std::size_t* const* lane_count, std::size_t j,
-                                                          std::index_sequence<I...>) noexcept {
+                                                          std::size_t j, std::index_sequence<I...>) noexcept {
   ((prefetch(lane_x[I] + j), prefetch(lane_y[I] + j), prefetch<true>(lane_out[0][I] + j),
-    prefetch<true>(lane_out[1][I] + j), prefetch<true>(lane_out[2][I] + j),
-    prefetch<true>(lane_count[I] + j)),
+    prefetch<true>(lane_out[1][I] + j), prefetch<true>(lane_out[2][I] + j)),
    ...);
 }
 
@@ -328,18 +326,12 @@ inline __attribute__((always_inline)) void write_rows(Real* const* lane_out, std
   (std::memcpy(lane_out[I] + j, &rows[I], sizeof(V)), ...);
 }
 
-/// Writes the same vector `value` to every lane's stream at j.
-template <class T, class V, std::size_t... I>
-inline __attribute__((always_inline)) void write_same(T* const* lane_out, std::size_t j, const V& value,
-                                                      std::index_sequence<I...>) noexcept {
-  (std::memcpy(lane_out[I] + j, &value, sizeof(V)), ...);
-}
 #endif
 
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
 /// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
-/// pairs of every such window, written here in the same pass rather than filled beforehand). Chunks with a window that
-/// fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
+/// pairs of every such window, written here in a pass of its own before the figures). Chunks with a window
+/// that fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
 /// `failed` (ascending) for the general path.
 ///
 /// Lane l takes a run of consecutive chunks (the last lanes one more when they do not divide) and goes
@@ -365,9 +357,10 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
                                             std::size_t* out_count, std::vector<std::size_t>& failed) {
   using V = typename lane_vector<Real>::type;
   constexpr std::size_t L = lane_vector<Real>::size;
-  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 4·L, more than the
-  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it). 32 positions (4 cache lines per
-  /// stream) beat 16 and 64: further ahead, the 5·L streams' lines start evicting each other from L1.
+  /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
+  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it, when they wrote 4·L). 32 positions (4
+  /// cache lines per stream) beat 16 and 64: further ahead, the streams' lines start evicting each other
+  /// from L1.
   [[maybe_unused]] constexpr std::size_t ahead = 32;
   if (chunks == 0) return;
   HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
@@ -380,17 +373,28 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     }
   }
   const std::size_t steps_total = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
+  // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
+  // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
+  // caches, the lanes' 40 streams took 1.3-1.45x the time of 32 streams and this pass (bench_rolling).
+  {
+    std::size_t p = first * window;
+    const std::size_t end = (first + chunks) * window;
+    lane_counts counts{};
+    counts += window;
+    constexpr std::size_t per_store = sizeof counts / sizeof(std::size_t);
+    for (; p + per_store <= end; p += per_store) std::memcpy(out_count + p, &counts, sizeof counts);
+    for (; p < end; ++p) out_count[p] = window;
+  }
   const X* lane_x[L];
   const Y* lane_y[L];
   Real* lane_out[3][L];
-  std::size_t* lane_count[L];
   for (std::size_t l = 0; l < L; ++l) {
     lane_x[l] = x + start[l] * window;
     lane_y[l] = y + start[l] * window;
     lane_out[0][l] = out_ratio + start[l] * window;
     lane_out[1][l] = out_effectiveness + start[l] * window;
     lane_out[2][l] = out_residual + start[l] * window;
-    lane_count[l] = out_count + start[l] * window;
   }
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
   [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
@@ -529,7 +533,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       if (steps == L || read_past) {
         // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
         if (t0 + ahead < steps_total) {
-          prefetch_lanes(lane_x, lane_y, lane_out, lane_count, t0 + ahead, std::make_index_sequence<L>{});
+          prefetch_lanes(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
         }
         transpose_block<Real>(lane_x, t0, late_x);
         transpose_block<Real>(lane_y, t0, late_y);
@@ -594,9 +598,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
         write_rows<Real>(lane_out[1], t0, figures[1], std::make_index_sequence<L>{});
         transpose(figures[2]);
         write_rows<Real>(lane_out[2], t0, figures[2], std::make_index_sequence<L>{});
-        lane_counts counts{};
-        counts += window;
-        write_same(lane_count, t0, counts, std::make_index_sequence<L>{});
         written = true;
       }
     }
@@ -606,9 +607,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
         for (std::size_t l = 0; l < L; ++l) {
           for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
         }
-      }
-      for (std::size_t l = 0; l < L; ++l) {
-        for (std::size_t i = 0; i < steps; ++i) lane_count[l][t0 + i] = window;
       }
     }
     // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).
