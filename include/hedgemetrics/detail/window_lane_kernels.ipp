@@ -396,6 +396,12 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     lane_out[1][l] = out_effectiveness + start[l] * window;
     lane_out[2][l] = out_residual + start[l] * window;
   }
+  // Prefetching pays only where the streams are beyond the last-level cache. With them in cache it cost
+  // 2-8% (bench_rolling on a Zen 4 with 32 MiB of L3: faster without it up to 4·10^5 points, about 19 MiB
+  // of streams; 15% faster with it at 10^6 points, 48 MiB).
+  [[maybe_unused]] const bool far =
+      steps_total * L * (sizeof(X) + sizeof(Y) + 3 * sizeof(Real) + sizeof(std::size_t)) >
+      (std::size_t{24} << 20);
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
   [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
 
@@ -512,10 +518,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= need_x + need_x);
     const V r = r0 + gap;
     // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
+    // No clamp to 1 is needed: in a window the check vouches for, SSR ≥ need_e > 0, so the first is below
+    // 1, and the second is taken only where R² is near 0.5 or below.
     const V unexplained = ssr * inv_sxx;
-    const V r2 = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
     ratio = r;
-    effectiveness = r2 < one ? r2 : one;
+    effectiveness = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
     residual = ssr * inv_n_1;
   };
 
@@ -532,7 +539,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     if constexpr (L > 1) {
       if (steps == L || read_past) {
         // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
-        if (t0 + ahead < steps_total) {
+        if (far && t0 + ahead < steps_total) {
           prefetch_lanes(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
         }
         transpose_block<Real>(lane_x, t0, late_x);
