@@ -672,6 +672,39 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
   }
 }
 
+/// The lane engine (detail/window_lanes.hpp) alone on chunks 1 … `chunks` of `p`, into figures set to NaN
+/// and counts set to 0 beforehand; `failed` gets the chunks it refuses.
+hm::time_varying_hedge<double> lane_engine(const hm_test::pair_series<double>& p, std::size_t window,
+                                           std::size_t chunks, std::vector<std::size_t>& failed) {
+  const std::size_t n = p.exposure.size();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  hm::time_varying_hedge<double> got;
+  got.ratio.assign(n, nan);
+  got.effectiveness.assign(n, nan);
+  got.residual_variance.assign(n, nan);
+  got.count.assign(n, 0);
+  failed.clear();
+  hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, got.ratio.data(),
+                                   got.effectiveness.data(), got.residual_variance.data(), got.count.data(),
+                                   failed);
+  return got;
+}
+
+/// Every window of the chunks the lane engine vouched for, against fit_hedge on that window.
+bool check_vouched_windows(const std::string& label, const hm_test::pair_series<double>& p,
+                           std::size_t window, std::size_t chunks, const hm::time_varying_hedge<double>& got,
+                           const std::vector<std::size_t>& failed) {
+  std::vector<std::size_t> ends;
+  for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
+    if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
+  }
+  worst_error w;
+  const bool ok =
+      check_against_fits(label, p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got, ends, w);
+  report(label + ", window " + std::to_string(window), w);
+  return ok;
+}
+
 // The lane engine (detail/window_lanes.hpp) alone, without the general path behind it: it must vouch for
 // the windows of ordinary data by itself (else rolling_hedge is right but slow), its figures must equal
 // fit_hedge there, and it must refuse the chunks where its sums cannot be trusted.
@@ -682,11 +715,8 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     const std::size_t n = 40 * window + window / 3;  // whole chunks and a partial one
     auto p = returns<double>(n, 77 + window);
     const std::size_t chunks = n / window - 1;  // chunks 1 … n/window − 1 are whole and have a chunk before
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> ratio(n, nan), effectiveness(n, nan), residual(n, nan);
-    std::vector<std::size_t> count(n, 0), failed;
-    hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
-                                     effectiveness.data(), residual.data(), count.data(), failed);
+    std::vector<std::size_t> failed;
+    const auto got = lane_engine(p, window, chunks, failed);
     // A window of 3 or 5 pairs often fits almost perfectly by chance, leaving a residual sum below what
     // the check accepts (a chunk of 3 windows then goes to the general path); the rest are the engine's.
     if (window >= 20) {
@@ -694,22 +724,12 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     } else {
       CHECK(failed.size() < chunks);
     }
-    hm::time_varying_hedge<double> got;
-    got.ratio = ratio, got.effectiveness = effectiveness, got.residual_variance = residual;
-    got.count = count;
-    std::vector<std::size_t> ends;
-    for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
-      if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
-    }
-    worst_error w;
-    CHECK(check_against_fits("lane engine", p.exposure, p.hedge, window, 0, hm::missing_data::propagate, got,
-                             ends, w));
+    CHECK(check_vouched_windows("lane engine alone", p, window, chunks, got, failed));
     // Nothing written outside the chunks it was given.
-    CHECK(std::isnan(ratio[window - 1]));
-    CHECK(std::isnan(ratio[(chunks + 1) * window]));
-    CHECK(count[window - 1] == 0);
-    CHECK(count[(chunks + 1) * window] == 0);
-    report("lane engine alone, window " + std::to_string(window), w);
+    CHECK(std::isnan(got.ratio[window - 1]));
+    CHECK(std::isnan(got.ratio[(chunks + 1) * window]));
+    CHECK(got.count[window - 1] == 0);
+    CHECK(got.count[(chunks + 1) * window] == 0);
 
     // A burst 1e9 larger at position 10.5 chunks in: chunk 10 holds it (its sums are large but exact);
     // chunk 11's windows that no longer hold it would be the total of chunk 10 less a prefix holding the
@@ -717,17 +737,15 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     const std::size_t at = 10 * window + window / 2;
     p.exposure[at] = p.exposure[at] * 1e9 + 1e9;
     p.hedge[at] = p.hedge[at] * 1e9 + 1e9;
-    failed.clear();
-    hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
-                                     effectiveness.data(), residual.data(), count.data(), failed);
+    (void)lane_engine(p, window, chunks, failed);
     CHECK(std::find(failed.begin(), failed.end(), std::size_t{11}) != failed.end());
     if (window >= 20) CHECK(failed.size() <= 3);
   }
 }
 
 // Price levels (random walks from 100): each chunk's level and ratio move away from the last chunk's, so the
-// lanes refit their constants at most chunk ends, and must compute the early terms of that chunk again
-// about the new constants (the steps read them back from the ring rather than from the prices).
+// lanes' constants stop fitting and are refitted at many chunk ends, the next chunk's totals taken again
+// about the new constants: its windows must agree with fit_hedge all the same.
 TEST_CASE("rolling_hedge's lane engine: price levels, with the lanes' constants refitted") {
   for (std::size_t window : {5U, 20U, 37U, 250U}) {
     INFO("window " << window);
@@ -741,26 +759,13 @@ TEST_CASE("rolling_hedge's lane engine: price levels, with the lanes' constants 
       p.hedge[i] = level_f;
     }
     const std::size_t chunks = n / window - 1;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> ratio(n, nan), effectiveness(n, nan), residual(n, nan);
-    std::vector<std::size_t> count(n, 0), failed;
-    hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, ratio.data(),
-                                     effectiveness.data(), residual.data(), count.data(), failed);
+    std::vector<std::size_t> failed;
+    const auto got = lane_engine(p, window, chunks, failed);
     // Most chunks are the engine's own work; it refuses some, where a window's sums about the lane's
     // constants lose more than the check allows (a level far from them, a small spread).
     INFO(failed.size() << " of " << chunks << " chunks refused");
     CHECK(failed.size() * 2 <= chunks);
-    hm::time_varying_hedge<double> got;
-    got.ratio = ratio, got.effectiveness = effectiveness, got.residual_variance = residual;
-    got.count = count;
-    std::vector<std::size_t> ends;
-    for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
-      if (!std::binary_search(failed.begin(), failed.end(), t / window)) ends.push_back(t);
-    }
-    worst_error w;
-    CHECK(check_against_fits("lane engine on levels", p.exposure, p.hedge, window, 0,
-                             hm::missing_data::propagate, got, ends, w));
-    report("lane engine alone on price levels, window " + std::to_string(window), w);
+    CHECK(check_vouched_windows("lane engine alone on price levels", p, window, chunks, got, failed));
   }
 }
 
