@@ -729,4 +729,14 @@ PYBIND11_MODULE(hedgemetrics, m) {
 
   hedgemetrics_python::bind_options_and_monitoring(m);
   hedgemetrics_python::bind_inference_and_dates(m);
+
+  // What `from hedgemetrics import *` brings in: every public name but `slice`, which would hide Python's
+  // built-in slice in the importing module (hm.slice stays, as an attribute).
+  py::list exported;
+  for (const py::handle name : m.attr("__dict__").attr("keys")()) {
+    const auto text = name.cast<std::string>();
+    if (!text.empty() && text[0] != '_' && text != "slice") exported.append(name);
+  }
+  exported.attr("sort")();
+  m.attr("__all__") = exported;
 }

@@ -405,3 +405,13 @@ def test_change_horizon():
     assert hm.ChangeHorizon.calendar("quarter").label == "quarterly"
     assert repr(hm.ChangeHorizon()) == "ChangeHorizon(rows=1, period='none', overlapping=False)"
     assert len({hm.ChangeHorizon.days(5), hm.ChangeHorizon.days(5), hm.ChangeHorizon.days(6)}) == 2
+
+
+def test_star_import_leaves_the_builtin_slice_alone():
+    namespace = {}
+    exec("from hedgemetrics import *", namespace)
+    assert "slice" not in namespace
+    assert namespace["fit_hedge"] is hm.fit_hedge
+    assert "date_window" in namespace and "HedgeAccumulator" in namespace
+    assert hm.slice is not None  # still there as an attribute
+    assert "slice" not in hm.__all__ and all(not name.startswith("_") for name in hm.__all__)
