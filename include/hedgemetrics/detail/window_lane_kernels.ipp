@@ -376,7 +376,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
   // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
   // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
-  // caches, the lanes' 40 streams took 1.3-1.45x the time of 32 streams and this pass (bench_rolling).
+  // caches, the lanes' 40 streams took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
   {
     std::size_t p = first * window;
     const std::size_t end = (first + chunks) * window;
