@@ -442,7 +442,6 @@ template <class Spot, class Futures, class Tau>
   }
   basis_convergence_result out;
   const std::size_t bands = edges.size() - 1;
-  std::vector<double> sum(bands, 0), sum_abs(bands, 0);
   std::vector<std::vector<double>> members(bands);
   std::vector<double> magnitude, tau;
   for (std::size_t t = 0; t < sv.size(); ++t) {
@@ -479,21 +478,26 @@ template <class Spot, class Futures, class Tau>
     // Range (detail/power_scale.hpp): a band whose bases are beyond 2^±64 is summed divided by the power
     // of two of its largest |b| (exact), and mean, mean |b| and sd multiplied back: bases near 1e200 gave
     // an sd of +inf (the squares overflowed), near 1e-200 of 0.
+    std::vector<double>& band = members[j];
     double largest = 0;
-    for (const double b : members[j]) largest = std::max(largest, std::fabs(b));
+    for (const double b : band) largest = std::max(largest, std::fabs(b));
     int e = 0;
     if (largest > 0) static_cast<void>(std::frexp(largest, &e));
     e = detail::significant_exponent(e);
+    if (e != 0) {
+      for (double& b : band) b = std::ldexp(b, -e);
+    }
+    double mean = 0;
     if (bucket.count > 0) {
       double total = 0, total_abs = 0;
-      for (const double b : members[j]) total += std::ldexp(b, -e), total_abs += std::fabs(std::ldexp(b, -e));
-      bucket.mean = std::ldexp(total / static_cast<double>(bucket.count), e);
+      for (const double b : band) total += b, total_abs += std::fabs(b);
+      mean = total / static_cast<double>(bucket.count);
+      bucket.mean = std::ldexp(mean, e);
       bucket.mean_absolute = std::ldexp(total_abs / static_cast<double>(bucket.count), e);
     }
     if (bucket.count > 1) {
       double squares = 0;  // two-pass: deviations from the mean
-      const double mean = std::ldexp(bucket.mean, -e);
-      for (const double b : members[j]) squares += (std::ldexp(b, -e) - mean) * (std::ldexp(b, -e) - mean);
+      for (const double b : band) squares += (b - mean) * (b - mean);
       bucket.sd = std::ldexp(std::sqrt(squares / static_cast<double>(bucket.count - 1)), e);
     }
     out.buckets.push_back(bucket);

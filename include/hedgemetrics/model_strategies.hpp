@@ -79,8 +79,8 @@ std::vector<double> as_doubles(const Series& series, const char* function, const
 inline std::pair<int, int> scale_strategy_series(std::vector<double>& s, std::vector<double>& f) {
   const int es = significant_exponent(deviation_exponent<double>(s.data(), s.size()));
   const int ef = significant_exponent(deviation_exponent<double>(f.data(), f.size()));
-  for (double& v : s) v = std::isfinite(v) ? std::ldexp(v, -es) : v;
-  for (double& v : f) v = std::isfinite(v) ? std::ldexp(v, -ef) : v;
+  if (es != 0) scale_into(s.data(), s.size(), es, s.data());  // in place: value by value
+  if (ef != 0) scale_into(f.data(), f.size(), ef, f.data());
   return {es, ef};
 }
 
