@@ -109,6 +109,30 @@ template <class T>
 #endif
 }
 
+/// c − a·b lane by lane, rounded as lane_multiply_add(−a, b, c) (the negation is exact), but spelt as one
+/// negated fused instruction: with lane_multiply_add(−a, …), GCC kept −a in a register of its own wherever
+/// it fed two sums (an exclusive-or more per use, two per step of the lane engine).
+template <class T>
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE T lane_multiply_subtract(T a, T b, T c) noexcept {
+#if HEDGEMETRICS_ISA_HARDWARE_FMA
+  if constexpr (std::is_same_v<T, pack>) {
+#if defined(__clang__) && HEDGEMETRICS_ISA_VECTOR_BYTES == 64
+    return __builtin_ia32_vfmaddpd512_mask(a, -b, c, static_cast<unsigned char>(-1), 4);
+#elif defined(__clang__)
+    return __builtin_ia32_vfmaddpd256(a, -b, c);
+#elif HEDGEMETRICS_ISA_VECTOR_BYTES == 64
+    return __builtin_ia32_vfnmaddpd512_mask(a, b, c, static_cast<unsigned char>(-1), 4);
+#else
+    return __builtin_ia32_vfnmaddpd256(a, b, c);
+#endif
+  } else {
+    return lane_multiply_add(-a, b, c);
+  }
+#else
+  return lane_multiply_add(-a, b, c);
+#endif
+}
+
 /// The five sums of m pairs about (sx, sy, r0), `lanes` accumulators per sum.
 template <class Real, class X, class Y>
 void chunk_sums(const X* x, const Y* y, std::size_t m, Real sx, Real sy, Real r0,
@@ -347,9 +371,8 @@ inline __attribute__((always_inline)) void write_rows(Real* const* lane_out, std
 ///
 /// Every window this engine vouches for has S_xx > 0 and S_yy > 0 (the check fails otherwise, and the
 /// general path, which detects constant series exactly, gives their NaN), so its three figures need no
-/// selection; one division per window gives both 1/S_yy and 1/S_xx, as S_xx/(S_xx·S_yy) and
-/// S_yy/(S_xx·S_yy): the chunk's magnitudes keep that product far from overflow and underflow (chunks whose
-/// sums of squares are below 1e-120 or above 1e120 go to the general path).
+/// selection, and the chunk's magnitudes keep S_yy, S_xx and 1/S_xx far from overflow and underflow (chunks
+/// whose sums of squares are below 1e-120 or above 1e120 go to the general path).
 template <class Real, class X, class Y>
 HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
                                             std::size_t first, std::size_t chunks, Real* out_ratio,
@@ -435,11 +458,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const V one = zero + Real(1);
   const V half = zero + Real(0.5);
   const Real inv_limit = 1 / static_cast<Real>(window_cancellation_limit);
-  // Magnitudes that keep every window's S_xx·S_yy, and its reciprocal, far from underflow and overflow, so
-  // that no step has to check: with the early chunk's Σb² and Σe² (about the lane's constants) in
-  // [small, large], the late chunk's no larger, and |r₀| ≤ ratio_limit, every window that passes the check
-  // has S_yy and S_xx in [1e-122, 1e141] (S ≥ (2T + P)/limit, S_xx ≤ 2(S_ee + r₀²S_yy)): the product is
-  // between 1e-243 and 1e261. A chunk outside them goes to the general path.
+  // Magnitudes that keep every window's sums, their products and their reciprocals far from underflow and
+  // overflow, so that no step has to check: with the early chunk's Σb² and Σe² (about the lane's constants)
+  // in [small, large], the late chunk's no larger, and |r₀| ≤ ratio_limit, every window that passes the
+  // check has S_yy and S_xx in [1e-122, 1e141] (S ≥ (2T + P)/limit, S_xx ≤ 2(S_ee + r₀²S_yy)). A chunk
+  // outside them goes to the general path.
   static_assert(std::numeric_limits<Real>::max_exponent10 >= 300, "a type with the range of double at least");
   const V small = zero + Real(1e-120), large = zero + Real(1e120), ratio_limit = zero + Real(1e10);
   const Real inv_n = 1 / static_cast<Real>(window);
@@ -491,10 +514,10 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     const V b_l = y_late - sy, e_l = lane_multiply_add(neg_r0, b_l, x_late - sx);
     const V b_e = y_early - sy, e_e = lane_multiply_add(neg_r0, b_e, x_early - sx);
     s_b -= b_e;
-    s_bb = lane_multiply_add(-b_e, b_e, s_bb);
+    s_bb = lane_multiply_subtract(b_e, b_e, s_bb);
     s_e -= e_e;
-    s_ee = lane_multiply_add(-e_e, e_e, s_ee);
-    s_eb = lane_multiply_add(-e_e, b_e, s_eb);
+    s_ee = lane_multiply_subtract(e_e, e_e, s_ee);
+    s_eb = lane_multiply_subtract(e_e, b_e, s_eb);
     p_b += b_l;
     p_bb = lane_multiply_add(b_l, b_l, p_bb);
     p_e += e_l;
@@ -502,16 +525,16 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     p_eb = lane_multiply_add(e_l, b_l, p_eb);
     const V w_b = s_b + p_b, w_e = s_e + p_e;
     const V mean_b = w_b * inv_n, mean_e = w_e * inv_n;
-    const V syy = lane_multiply_add(-w_b, mean_b, s_bb + p_bb);
-    const V see = lane_multiply_add(-w_e, mean_e, s_ee + p_ee);
-    const V seb = lane_multiply_add(-w_e, mean_b, s_eb + p_eb);
+    const V syy = lane_multiply_subtract(w_b, mean_b, s_bb + p_bb);
+    const V see = lane_multiply_subtract(w_e, mean_e, s_ee + p_ee);
+    const V seb = lane_multiply_subtract(w_e, mean_b, s_eb + p_eb);
     const V sxy = lane_multiply_add(r0, syy, seb);
     const V sxx = lane_multiply_add(r0, seb + sxy, see);
-    const V product = sxx * syy;
-    const V inv_product = one / product;
-    const V gap = seb * (sxx * inv_product);  // S_eb/S_yy
-    const V inv_sxx = syy * inv_product;
-    const V ssr = lane_multiply_add(-seb, gap, see);
+    // Two divisions: one for both, through 1/(S_xx·S_yy), took 3 more products and 4-6% more time (the
+    // divider is not what bounds the step; bench_rolling).
+    const V gap = seb / syy;
+    const V inv_sxx = one / sxx;
+    const V ssr = lane_multiply_subtract(seb, gap, see);
     const V need_y = lane_multiply_add(p_bb, limit_fraction, bound_y);
     const V need_e = lane_multiply_add(p_ee, limit_fraction, bound_e);
     const V need_x = lane_multiply_add(r0_squared, need_y, need_e);
