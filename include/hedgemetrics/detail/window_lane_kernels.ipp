@@ -352,18 +352,91 @@ inline __attribute__((always_inline)) void write_rows(Real* const* lane_out, std
 
 #endif
 
+/// Where each lane's run of steps starts (positions, in `position`), and how many steps every lane takes
+/// (returned), for chunks first … first + chunks − 1 of `window` positions: lane l takes the l-th share of
+/// the chunks (the last lanes one chunk more when they do not divide), and every lane as many steps as the
+/// longest share, so that a lane with a shorter share goes on into the next one's.
+///
+/// Spread over the cache: the lanes read and write 5·L streams in step, and where their starts are a
+/// multiple of 4 KiB apart (a window of 256 or 512 doubles, and every multiple of it), each stream's lanes
+/// share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x the time at a
+/// window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5 points). So where two lanes start
+/// within `apart` cache lines of each other (modulo the 64 sets of a 32 KiB L1 of 64-byte lines), lanes 1 …
+/// L − 2 start up to `extra` positions later than their share, at the first line that keeps them apart;
+/// the last lane still ends at the last chunk's end and every lane takes `extra` more steps, so that the
+/// shares still cover every position. The least such `extra` is taken (at most 512 positions); without one,
+/// or with fewer than two chunks per lane, the plain layout. A lane's chunks then straddle the series'
+/// chunks, which is why `failed` holds positions, not chunk numbers.
+template <class Real, std::size_t L>
+[[nodiscard]] std::size_t lane_starts(const Real* out, std::size_t window, std::size_t first,
+                                      std::size_t chunks, std::size_t (&position)[L]) noexcept {
+  std::size_t next = first;
+  for (std::size_t l = 0; l < L; ++l) {
+    position[l] = next * window;
+    next += chunks / L + (l >= L - chunks % L ? 1 : 0);
+  }
+  const std::size_t steps = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  if (L < 2 || chunks < 2 * L) return steps;
+  constexpr std::size_t line = 64, sets = 64;
+  constexpr std::size_t per_line = line / sizeof(Real) > 0 ? line / sizeof(Real) : 1;
+  constexpr std::size_t apart =
+      24 / L > 1 ? 24 / L : 1;  // 3 lines for 8 lanes (bench_rolling: 1 was not enough)
+  const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(out);
+  const auto set_of = [base](std::size_t p) noexcept { return (base + p * sizeof(Real)) / line % sets; };
+  const auto distance = [](std::size_t a, std::size_t b) noexcept {
+    const std::size_t d = a > b ? a - b : b - a;
+    return d < sets - d ? d : sets - d;
+  };
+  const std::size_t end = (first + chunks) * window;
+  for (std::size_t extra = 0; extra <= sets * per_line && steps + extra <= end - position[0];
+       extra += per_line) {
+    const std::size_t last = end - steps - extra;  // the last lane's start
+    std::size_t chosen[L], taken[L], count = 0;
+    chosen[0] = position[0];
+    chosen[L - 1] = last;
+    taken[count++] = set_of(position[0]);
+    const auto free = [&](std::size_t s) noexcept {
+      for (std::size_t k = 0; k < count; ++k) {
+        if (distance(s, taken[k]) < apart) return false;
+      }
+      return true;
+    };
+    bool spread = free(set_of(last));
+    taken[count++] = set_of(last);
+    for (std::size_t l = 1; spread && l + 1 < L; ++l) {
+      spread = false;
+      const std::size_t limit = position[l] + extra < last ? position[l] + extra : last;
+      for (std::size_t p = position[l]; p <= limit; p += per_line - (base / sizeof(Real) + p) % per_line) {
+        if (free(set_of(p))) {
+          chosen[l] = p;
+          taken[count++] = set_of(p);
+          spread = true;
+          break;
+        }
+      }
+    }
+    if (spread) {
+      for (std::size_t l = 0; l < L; ++l) position[l] = chosen[l];
+      return steps + extra;
+    }
+  }
+  return steps;
+}
+
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
 /// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
-/// pairs of every such window, written here in a pass of its own before the figures). Chunks with a window
-/// that fails the a-posteriori check, or a non-finite value in them or in the chunk before, are returned in
-/// `failed` (ascending) for the general path.
+/// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
+/// `window` positions from where it starts) with a window that fails the a-posteriori check, or a
+/// non-finite value in it or in the `window` positions before, has its start returned in `failed`
+/// (ascending) for the general path, which recomputes the windows ending there and at the `window` − 1
+/// positions after.
 ///
-/// Lane l takes a run of consecutive chunks (the last lanes one more when they do not divide) and goes
-/// through it as one stream of steps, one window per step: every lane takes the same number of steps, so a
-/// lane with a shorter run goes on into the next lane's first chunk, computing its windows a second time
-/// and writing them last. That is safe: both computations vouch for those windows or put the chunk in
-/// `failed` (and a lane with no run of its own computes the same chunk as the first lane that has one).
-/// Where a chunk ends, each lane's prefix sums become the totals of the next chunk's early part, and its
+/// Lane l takes a run of consecutive chunks (its share: lane_starts) and goes through it as one stream of
+/// steps, one window per step: every lane takes the same number of steps, so a lane with a shorter run
+/// goes on into the next lane's first chunk, computing its windows a second time and writing them last.
+/// That is safe: both computations vouch for those windows or put their chunk in `failed` (and a lane with
+/// no run of its own computes the same chunk as the first lane that has one). Where a lane's chunk ends,
+/// its prefix sums become the totals of the next chunk's early part, and its
 /// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
 /// next L values read as one vector and transposed, so that row i holds every lane's value at step i, and
 /// the rows kept in a ring of window + L (or more) rows for the steps `window` later, whose early part they
@@ -387,15 +460,8 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   [[maybe_unused]] constexpr std::size_t ahead = 32;
   if (chunks == 0) return;
   HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
-  std::size_t start[L];  // each lane's first chunk
-  {
-    std::size_t next = first;
-    for (std::size_t l = 0; l < L; ++l) {
-      start[l] = next;
-      next += chunks / L + (l >= L - chunks % L ? 1 : 0);
-    }
-  }
-  const std::size_t steps_total = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  std::size_t start[L];  // each lane's first position
+  const std::size_t steps_total = lane_starts(out_ratio, window, first, chunks, start);
   // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
   // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
   // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
@@ -413,11 +479,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const Y* lane_y[L];
   Real* lane_out[3][L];
   for (std::size_t l = 0; l < L; ++l) {
-    lane_x[l] = x + start[l] * window;
-    lane_y[l] = y + start[l] * window;
-    lane_out[0][l] = out_ratio + start[l] * window;
-    lane_out[1][l] = out_effectiveness + start[l] * window;
-    lane_out[2][l] = out_residual + start[l] * window;
+    lane_x[l] = x + start[l];
+    lane_y[l] = y + start[l];
+    lane_out[0][l] = out_ratio + start[l];
+    lane_out[1][l] = out_effectiveness + start[l];
+    lane_out[2][l] = out_residual + start[l];
   }
   // Prefetching pays only where the streams are beyond the last-level cache. With them in cache it cost
   // 2-8% (bench_rolling on a Zen 4 with 32 MiB of L3: faster without it up to 4·10^5 points, about 19 MiB
@@ -426,7 +492,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       steps_total * L * (sizeof(X) + sizeof(Y) + 3 * sizeof(Real) + sizeof(std::size_t)) >
       (std::size_t{24} << 20);
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
-  [[maybe_unused]] const bool read_past = start[L - 1] * window + steps_total + L <= n;
+  [[maybe_unused]] const bool read_past = start[L - 1] + steps_total + L <= n;
 
   // Ring of transposed rows: the row of step t at t mod R; R ≥ window + L, a multiple of L, so that a
   // block of L new rows never overwrites a row still to be read as an early part.
@@ -450,7 +516,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   lane_constants<Real> c(window);
   bool valid[L];
   for (std::size_t l = 0; l < L; ++l) {
-    const std::size_t p = (start[l] - 1) * window;
+    const std::size_t p = start[l] - window;
     valid[l] = refit_lane(c, l, x + p, y + p, false);
   }
 
@@ -469,13 +535,12 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
   // The running state, kept in registers: constants; the early chunk's total less every pair passed (its
   // suffix) and the late chunk's prefix; the check's bounds and its verdict so far, per lane.
-  V sx, sy, r0, neg_r0, r0_squared, bound_y, bound_e;
+  V sx, sy, r0, r0_squared, bound_y, bound_e;
   const V limit_fraction = zero + inv_limit;
   V s_b, s_bb, s_e, s_ee, s_eb, p_b, p_bb, p_e, p_ee, p_eb;
   auto ok = zero < one;
   const auto begin_chunk = [&]() noexcept {
     sx = c.shift_x, sy = c.shift_y, r0 = c.ratio;
-    neg_r0 = -r0;
     r0_squared = r0 * r0;
     s_b = c.total[sum_b], s_bb = c.total[sum_bb], s_e = c.total[sum_e], s_ee = c.total[sum_ee];
     s_eb = c.total[sum_eb];
@@ -492,16 +557,16 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const auto end_chunk = [&](std::size_t done) {
     ok = ok & (p_bb <= large) & (p_ee <= large);
     for (std::size_t l = 0; l < L; ++l) {
-      if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + done - 1);
+      if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + (done - 1) * window);
     }
-    if (done * window == steps_total) return;
+    if (done * window >= steps_total) return;
     c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
     c.total[sum_eb] = p_eb;
     const auto fits = constants_fit(c);
     for (std::size_t l = 0; l < L; ++l) {
       valid[l] = true;
       if (!mask_get(fits, l)) {
-        const std::size_t p = (start[l] + done - 1) * window;
+        const std::size_t p = start[l] + (done - 1) * window;
         valid[l] = refit_lane(c, l, x + p, y + p, true);
       }
     }
@@ -511,8 +576,8 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   // instead of two, so every bound above still holds.
   const auto step = [&](const V& x_late, const V& y_late, const V& x_early, const V& y_early, V& ratio,
                         V& effectiveness, V& residual) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
-    const V b_l = y_late - sy, e_l = lane_multiply_add(neg_r0, b_l, x_late - sx);
-    const V b_e = y_early - sy, e_e = lane_multiply_add(neg_r0, b_e, x_early - sx);
+    const V b_l = y_late - sy, e_l = lane_multiply_subtract(r0, b_l, x_late - sx);
+    const V b_e = y_early - sy, e_e = lane_multiply_subtract(r0, b_e, x_early - sx);
     s_b -= b_e;
     s_bb = lane_multiply_subtract(b_e, b_e, s_bb);
     s_e -= e_e;
@@ -643,7 +708,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     late = late + L == ring ? 0 : late + L;
     early = early + L >= ring ? early + L - ring : early + L;
   }
-  end_chunk(steps_total / window);
+  end_chunk((steps_total + window - 1) / window);
   std::sort(failed.begin(), failed.end());
   failed.erase(std::unique(failed.begin(), failed.end()), failed.end());
 }

@@ -44,7 +44,7 @@ namespace hedgemetrics::detail {
 
 /// The figures of every window ending in chunks first … first + chunks − 1, written to out_* (indexed by
 /// position), by the lane engine of the process's instruction set (detail/window_lane_kernels.ipp, which
-/// documents the arguments); chunks the engine does not vouch for are returned in `failed`.
+/// documents the arguments); where the chunks it does not vouch for start is returned in `failed`.
 template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
                   std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,

@@ -703,16 +703,16 @@ void general_windows(general_workspace<Real>& work, std::size_t m, std::size_t w
   static_cast<void>(merge_windows(work.early, work.prefix, m, window, begin, propagate, required, here));
 }
 
-/// The figures of every window ending in chunk k, the general way: each of the two chunks (k − 1 and k)
+/// The figures of every window ending in the chunk of `window` positions from `begin` (≥ window; fewer at
+/// the series' end), the general way: each of the two chunks (this one and the `window` positions before)
 /// weighted for missing pairs and scanned about its own means and ratio, the states centred into arrays
 /// and merged by merge_windows; when a window still fails the a-posteriori check, both chunks are rebuilt
 /// with exact one-pair-at-a-time comoments merges (which pass it by construction, every merge term being
 /// non-negative, unless their sums overflow, and then the figures are NaN anyway).
 template <class Real, class X, class Y>
-void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t k,
+void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t begin,
                    std::size_t required, bool propagate, const window_figures<Real>& out,
                    general_workspace<Real>& work) {
-  const std::size_t begin = k * window;
   const std::size_t m = n - begin < window ? n - begin : window;
   const window_figures<Real> here{out.ratio + begin, out.effectiveness + begin, out.residual_variance + begin,
                                   out.count + begin};
@@ -765,10 +765,11 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
     lane_windows<Real>(x, y, n, window, 1, whole - 1, out.ratio, out.effectiveness, out.residual_variance,
                        out.count, failed);
   }
-  if (n % window != 0) failed.push_back(whole);
+  if (n % window != 0) failed.push_back(whole * window);
   if (failed.empty()) return;
   general_workspace<Real> work(window);
-  for (const std::size_t k : failed) general_chunk(x, y, n, window, k, required, propagate, out, work);
+  for (const std::size_t begin : failed)
+    general_chunk(x, y, n, window, begin, required, propagate, out, work);
 }
 
 HEDGEMETRICS_NO_FP_CONTRACT_END
