@@ -454,10 +454,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   using V = typename lane_vector<Real>::type;
   constexpr std::size_t L = lane_vector<Real>::size;
   /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
-  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it, when they wrote 4·L). 32 positions (4
-  /// cache lines per stream) beat 16 and 64: further ahead, the streams' lines start evicting each other
-  /// from L1.
-  [[maybe_unused]] constexpr std::size_t ahead = 32;
+  /// hardware prefetchers follow (bench_rolling: 1.3x faster with it, when they wrote 4·L). 16 positions (2
+  /// cache lines per stream) since the lanes start apart in the cache (lane_starts): 5-9% faster than 32 at
+  /// 10^6 points (bench_rolling -O2, windows 20, 250 and 5,000), and 24 no better; further ahead, the
+  /// streams' lines start evicting each other from L1.
+  [[maybe_unused]] constexpr std::size_t ahead = 16;
   if (chunks == 0) return;
   HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
   std::size_t start[L];  // each lane's first position
