@@ -487,11 +487,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     lane_out[2][l] = out_residual + start[l];
   }
   // Prefetching pays only where the streams are beyond the last-level cache. With them in cache it cost
-  // 2-8% (bench_rolling on a Zen 4 with 32 MiB of L3: faster without it up to 4·10^5 points, about 19 MiB
-  // of streams; 15% faster with it at 10^6 points, 48 MiB).
+  // 2-4% (a Zen 4 with 32 MiB of L3, window 250: 2% slower with it at 2·10^5 points, 9.6 MB of streams;
+  // even at 3·10^5, 14.4 MB; 18% faster at 5·10^5, 24 MB, and 20% at 10^6).
   [[maybe_unused]] const bool far =
       steps_total * L * (sizeof(X) + sizeof(Y) + 3 * sizeof(Real) + sizeof(std::size_t)) >
-      (std::size_t{24} << 20);
+      (std::size_t{16} << 20);
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
   [[maybe_unused]] const bool read_past = start[L - 1] + steps_total + L <= n;
 
