@@ -749,7 +749,9 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     p.hedge[at] = p.hedge[at] * 1e9 + 1e9;
     (void)lane_engine(p, window, chunks, failed);
     CHECK(refused(failed, window, at + window));
-    if (window >= 20) CHECK(failed.size() <= 3);
+    // At most the chunk holding the burst and the next one, twice where two lanes' runs overlap there
+    // (with different chunk boundaries when the lanes start off the series' chunks).
+    if (window >= 20) CHECK(failed.size() <= 4);
   }
 }
 
@@ -762,7 +764,7 @@ namespace lane_set = hm::detail::isa_portable;
 // Where 8 lanes start (lane_starts): their shares must cover the chunks, and they must start in L1 sets
 // (64 sets of 64-byte lines) at least 3 lines apart, which the plain layout misses at windows whose
 // shares are a multiple of 4 KiB apart (256 and 512 doubles, where rolling_hedge took 1.5 and 1.9 times as
-// long before, bench_rolling).
+// long before, bench_rolling), and all but the first where a line starts.
 TEST_CASE(
     "rolling_hedge's lane engine: the lanes start apart in the cache and their shares cover the chunks") {
   constexpr std::size_t lanes = 8;
@@ -782,6 +784,7 @@ TEST_CASE(
         for (std::size_t l = 1; l < lanes; ++l) {
           CHECK(start[l] >= start[l - 1]);
           CHECK(start[l] <= start[l - 1] + steps);  // no position between two lanes' runs is left out
+          CHECK(reinterpret_cast<std::uintptr_t>(out + start[l]) % 64 == 0);  // on a line
         }
         std::size_t nearest = 64;
         for (std::size_t a = 0; a < lanes; ++a) {

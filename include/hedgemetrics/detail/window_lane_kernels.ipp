@@ -357,15 +357,18 @@ inline __attribute__((always_inline)) void write_rows(Real* const* lane_out, std
 /// the chunks (the last lanes one chunk more when they do not divide), and every lane as many steps as the
 /// longest share, so that a lane with a shorter share goes on into the next one's.
 ///
-/// Spread over the cache: the lanes read and write 5·L streams in step, and where their starts are a
-/// multiple of 4 KiB apart (a window of 256 or 512 doubles, and every multiple of it), each stream's lanes
-/// share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x the time at a
-/// window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5 points). So where two lanes start
-/// within `apart` cache lines of each other (modulo the 64 sets of a 32 KiB L1 of 64-byte lines), lanes 1 …
-/// L − 2 start up to `extra` positions later than their share, at the first line that keeps them apart;
-/// the last lane still ends at the last chunk's end and every lane takes `extra` more steps, so that the
-/// shares still cover every position. The least such `extra` is taken (at most 512 positions); without one,
-/// or with fewer than two chunks per lane, the plain layout. A lane's chunks then straddle the series'
+/// Spread over the cache, on whole lines: the lanes read and write 5·L streams in step, and where their
+/// starts are a multiple of 4 KiB apart (a window of 256 or 512 doubles, and every multiple of it), each
+/// stream's lanes share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x
+/// the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5 points). And a row of L
+/// figures that does not start a 64-byte line is written to two. So lanes 1 … L − 2 start up to `extra`
+/// positions later than their share, at the first line start that keeps them `apart` lines from the others
+/// (modulo the 64 sets of a 32 KiB L1 of 64-byte lines); the last lane still ends at the last chunk's end,
+/// on a line start too, and every lane takes `extra` more steps, so that the shares still cover every
+/// position (lane 0 starts at the first chunk, wherever that is). The least such `extra` is taken (at most
+/// 512 positions): 5-7% faster than the shares' own starts where those were apart (bench_rolling -O2 at
+/// 10^5 points, windows 20 and 250, outputs and inputs 16 bytes into a line). Without one, or with fewer
+/// than two chunks per lane, the plain layout. A lane's chunks then straddle the series'
 /// chunks, which is why `failed` holds positions, not chunk numbers.
 template <class Real, std::size_t L>
 [[nodiscard]] std::size_t lane_starts(const Real* out, std::size_t window, std::size_t first,
@@ -388,8 +391,14 @@ template <class Real, std::size_t L>
     return d < sets - d ? d : sets - d;
   };
   const std::size_t end = (first + chunks) * window;
-  for (std::size_t extra = 0; extra <= sets * per_line && steps + extra <= end - position[0];
-       extra += per_line) {
+  // Lanes 1 … L − 1 start where a line starts (so that their rows are written whole lines at a time, and
+  // so are their inputs' read when they share the outputs' alignment): where (phase + p) % per_line is 0.
+  const std::size_t phase = base / sizeof(Real) % per_line;
+  const auto to_line = [phase](std::size_t p) noexcept {
+    return p + (per_line - (phase + p) % per_line) % per_line;
+  };
+  for (std::size_t extra = (phase + end - steps) % per_line;
+       extra <= sets * per_line && steps + extra <= end - position[0]; extra += per_line) {
     const std::size_t last = end - steps - extra;  // the last lane's start
     std::size_t chosen[L], taken[L], count = 0;
     chosen[0] = position[0];
@@ -406,7 +415,7 @@ template <class Real, std::size_t L>
     for (std::size_t l = 1; spread && l + 1 < L; ++l) {
       spread = false;
       const std::size_t limit = position[l] + extra < last ? position[l] + extra : last;
-      for (std::size_t p = position[l]; p <= limit; p += per_line - (base / sizeof(Real) + p) % per_line) {
+      for (std::size_t p = to_line(position[l]); p <= limit; p += per_line) {
         if (free(set_of(p))) {
           chosen[l] = p;
           taken[count++] = set_of(p);
