@@ -755,6 +755,24 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
   }
 }
 
+// Past the caches (more than 16 MiB of streams), the lane engine prefetches and writes the figures of all
+// lanes but the first with non-temporal stores: every window must still be written, and right.
+TEST_CASE("rolling_hedge's lane engine past the caches: prefetched, figures streamed to memory") {
+  for (std::size_t window : {20U, 250U}) {
+    INFO("window " << window);
+    const std::size_t n = 400'000 + window / 3;  // 19 MB of streams
+    const auto p = returns<double>(n, 313 + window);
+    const std::size_t chunks = n / window - 1;
+    std::vector<std::size_t> failed;
+    const auto got = lane_engine(p, window, chunks, failed);
+    CHECK(failed.empty());
+    CHECK(check_vouched_windows("lane engine past the caches", p, window, chunks, got, failed));
+    std::size_t counted = 0;
+    for (std::size_t t = window; t < (chunks + 1) * window; ++t) counted += got.count[t] == window ? 1U : 0U;
+    CHECK(counted == chunks * window);
+  }
+}
+
 #if HEDGEMETRICS_DISPATCH_X86
 namespace lane_set = hm::detail::isa_sse2;  // the baseline set's copy: lane_starts is the same in every set
 #else
