@@ -68,6 +68,13 @@
 #define HEDGEMETRICS_ISA_INLINE inline
 #endif
 
+/// Always inlined, for a lambda that may throw.
+#if defined(__GNUC__) || defined(__clang__)
+#define HEDGEMETRICS_ALWAYS_INLINE_LAMBDA __attribute__((always_inline))
+#else
+#define HEDGEMETRICS_ALWAYS_INLINE_LAMBDA
+#endif
+
 /// `noexcept`, and always inlined, for a lambda: GCC takes the attribute after noexcept, Clang before it.
 #if defined(__clang__)
 #define HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE __attribute__((always_inline)) noexcept

@@ -222,9 +222,11 @@ inline __attribute__((always_inline)) void for_each_index(F&& f, std::index_sequ
   (f(std::integral_constant<std::size_t, I>{}), ...);
 }
 
-/// Asks for the cache line holding `p` (for reading, or for writing when `write`).
+/// Asks for the cache line holding `p` (for reading, or for writing when `write`). Always inlined: GCC
+/// takes a function that only prefetches for one without effects, and where it did not inline it (the
+/// lane engine grew past its inlining limits) it dropped the calls, and every prefetch with them.
 template <bool Write = false, class T>
-void prefetch(const T* p) noexcept {
+HEDGEMETRICS_ISA_INLINE void prefetch(const T* p) noexcept {
 #if defined(__GNUC__) || defined(__clang__)
   __builtin_prefetch(p, Write ? 1 : 0);
 #else
@@ -340,8 +342,8 @@ template <bool Stream, class X, class Y, class Real, std::size_t... I>
 inline __attribute__((always_inline)) void prefetch_lanes(const X* const* lane_x, const Y* const* lane_y,
                                                           Real* const (*lane_out)[sizeof...(I)],
                                                           std::size_t j, std::index_sequence<I...>) noexcept {
-  ((prefetch(lane_x[I] + j), prefetch(lane_y[I] + j)), ...);
-  ((Stream && I != 0 ? void()
+  ((prefetch(lane_x[I] + j), prefetch(lane_y[I] + j),
+    Stream && I != 0 ? void()
                      : (prefetch<true>(lane_out[0][I] + j), prefetch<true>(lane_out[1][I] + j),
                         prefetch<true>(lane_out[2][I] + j))),
    ...);
@@ -680,97 +682,100 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   std::size_t boundary = window;      // the step at which the current chunk ends
   std::size_t early = ring - window;  // ring rows of block t0's first early part and of its late parts
   std::size_t late = 0;
-  for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
-    const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
-    V* late_x = ring_x + late;
-    V* late_y = ring_y + late;
-    bool whole = false;
+  // The steps, with the figures written by non-temporal stores (Stream) or plain ones: one loop for each,
+  // the choice made once. With the choice made in the loop, GCC's allocation of its registers changed and
+  // the loop with plain stores took 1.4x the time at 10^6 points (drv -O2, outputs on different lines).
+  const auto run = [&](auto stream_tag) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
+    constexpr bool Stream = decltype(stream_tag)::value;
+    for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
+      const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
+      V* late_x = ring_x + late;
+      V* late_y = ring_y + late;
+      bool whole = false;
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-    if constexpr (L > 1) {
-      if (steps == L || read_past) {
-        // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
-        if (far && t0 + ahead < steps_total) {
-          if (stream) {
-            prefetch_lanes<true>(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
-          } else {
-            prefetch_lanes<false>(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
+      if constexpr (L > 1) {
+        if (steps == L || read_past) {
+          // Every lane's stream is steps_total positions long and inside the series: prefetch within it.
+          if (far && t0 + ahead < steps_total) {
+            prefetch_lanes<Stream>(lane_x, lane_y, lane_out, t0 + ahead, std::make_index_sequence<L>{});
+          }
+          transpose_block<Real>(lane_x, t0, late_x);
+          transpose_block<Real>(lane_y, t0, late_y);
+          whole = true;
+        }
+      }
+#endif
+      if (!whole) {
+        for (std::size_t i = 0; i < steps; ++i) {
+          V vx{}, vy{};
+          for (std::size_t l = 0; l < L; ++l) {
+            lane_set_value(vx, l, static_cast<Real>(lane_x[l][t0 + i]));
+            lane_set_value(vy, l, static_cast<Real>(lane_y[l][t0 + i]));
+          }
+          late_x[i] = vx;
+          late_y[i] = vy;
+        }
+      }
+      if (late == 0) {
+        for (std::size_t i = 0; i < L; ++i) ring_x[ring + i] = late_x[i], ring_y[ring + i] = late_y[i];
+      }
+      V figures[3][L];
+      if (t0 == boundary) {
+        end_chunk(boundary / window);
+        begin_chunk();
+        boundary += window;
+      }
+      if (steps == L && boundary - t0 >= L) {
+        // A whole block inside one chunk (most blocks): its L steps unrolled with constant indices, so the
+        // figures stay in registers until they are transposed and written. GCC at -O2 kept the loop below
+        // (a run-time trip count), the figures went through memory, and its loads waited behind the
+        // stores to the lanes' outputs: 1.6-2x slower than -O3 at 10^6 points (bench_rolling).
+        const V* early_x = ring_x + early;
+        const V* early_y = ring_y + early;
+        for_each_index(
+            [&](auto i) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+              step(late_x[i], late_y[i], early_x[i], early_y[i], figures[0][i], figures[1][i], figures[2][i]);
+            },
+            std::make_index_sequence<L>{});
+      } else {
+        for (std::size_t i = 0; i < steps;) {
+          if (t0 + i == boundary) {
+            end_chunk(boundary / window);
+            begin_chunk();
+            boundary += window;
+          }
+          const std::size_t stop = boundary - t0 < steps ? boundary - t0 : steps;
+          for (; i < stop; ++i) {
+            step(late_x[i], late_y[i], ring_x[early + i], ring_y[early + i], figures[0][i], figures[1][i],
+                 figures[2][i]);
           }
         }
-        transpose_block<Real>(lane_x, t0, late_x);
-        transpose_block<Real>(lane_y, t0, late_y);
-        whole = true;
       }
-    }
-#endif
-    if (!whole) {
-      for (std::size_t i = 0; i < steps; ++i) {
-        V vx{}, vy{};
-        for (std::size_t l = 0; l < L; ++l) {
-          lane_set_value(vx, l, static_cast<Real>(lane_x[l][t0 + i]));
-          lane_set_value(vy, l, static_cast<Real>(lane_y[l][t0 + i]));
-        }
-        late_x[i] = vx;
-        late_y[i] = vy;
-      }
-    }
-    if (late == 0) {
-      for (std::size_t i = 0; i < L; ++i) ring_x[ring + i] = late_x[i], ring_y[ring + i] = late_y[i];
-    }
-    V figures[3][L];
-    if (t0 == boundary) {
-      end_chunk(boundary / window);
-      begin_chunk();
-      boundary += window;
-    }
-    if (steps == L && boundary - t0 >= L) {
-      // A whole block inside one chunk (most blocks): its L steps unrolled with constant indices, so the
-      // figures stay in registers until they are transposed and written. GCC at -O2 kept the loop below
-      // (a run-time trip count), the figures went through memory, and its loads waited behind the
-      // stores to the lanes' outputs: 1.6-2x slower than -O3 at 10^6 points (bench_rolling).
-      const V* early_x = ring_x + early;
-      const V* early_y = ring_y + early;
-      for_each_index(
-          [&](auto i) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
-            step(late_x[i], late_y[i], early_x[i], early_y[i], figures[0][i], figures[1][i], figures[2][i]);
-          },
-          std::make_index_sequence<L>{});
-    } else {
-      for (std::size_t i = 0; i < steps;) {
-        if (t0 + i == boundary) {
-          end_chunk(boundary / window);
-          begin_chunk();
-          boundary += window;
-        }
-        const std::size_t stop = boundary - t0 < steps ? boundary - t0 : steps;
-        for (; i < stop; ++i) {
-          step(late_x[i], late_y[i], ring_x[early + i], ring_y[early + i], figures[0][i], figures[1][i],
-               figures[2][i]);
-        }
-      }
-    }
-    bool written = false;
+      bool written = false;
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-    if constexpr (L > 1) {
-      if (steps == L) {
-        if (stream) {
-          write_block<true>(lane_out, t0, figures);
-        } else {
-          write_block<false>(lane_out, t0, figures);
+      if constexpr (L > 1) {
+        if (steps == L) {
+          write_block<Stream>(lane_out, t0, figures);
+          written = true;
         }
-        written = true;
       }
-    }
 #endif
-    if (!written) {
-      for (std::size_t k = 0; k < 3; ++k) {
-        for (std::size_t l = 0; l < L; ++l) {
-          for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+      if (!written) {
+        for (std::size_t k = 0; k < 3; ++k) {
+          for (std::size_t l = 0; l < L; ++l) {
+            for (std::size_t i = 0; i < steps; ++i) lane_out[k][l][t0 + i] = lane_get<Real>(figures[k][i], l);
+          }
         }
       }
+      // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).
+      late = late + L == ring ? 0 : late + L;
+      early = early + L >= ring ? early + L - ring : early + L;
     }
-    // The next block's rows: both stay below `ring` (a multiple of L; early + L − 1 may reach the copies).
-    late = late + L == ring ? 0 : late + L;
-    early = early + L >= ring ? early + L - ring : early + L;
+  };
+  if (stream) {
+    run(std::true_type{});
+  } else {
+    run(std::false_type{});
   }
 #if HEDGEMETRICS_ISA_VECTOR_BYTES > 0
   // Orders the non-temporal stores before whatever follows (another thread reading the figures).
