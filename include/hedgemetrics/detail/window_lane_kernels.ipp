@@ -541,12 +541,19 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       steps_total * L * (sizeof(X) + sizeof(Y) + 3 * sizeof(Real) + sizeof(std::size_t)) >
       (std::size_t{16} << 20);
   // Non-temporal stores for the figures of lanes 1 … L − 1 where the streams are beyond the caches: their
-  // lines are written without being read from memory first, 5-6% faster at 10^6 points (five alternated
-  // runs at -O2, windows 20, 250 and 5,000: 2.65-2.84 ns per point against 2.92-3.00 at 250). Only where those lanes' rows start lines, which lane_starts arranges but does not
-  // promise (with fewer than two chunks per lane, or outputs not aligned to their type).
+  // lines are written without being read from memory first, 3-9% faster at 10^6 points (drv -O2, windows
+  // 20, 250 and 5,000, three alternated runs: 2.63-2.66 ns per point at 250 against 2.86-2.99). Only where
+  // those lanes' rows start lines, which lane_starts arranges but does not promise (not with fewer than two
+  // chunks per lane, nor for outputs that do not share the first one's alignment), and only with the
+  // transposed blocks that write whole rows.
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+  constexpr bool whole_rows = true;
+#else
+  constexpr bool whole_rows = false;
+#endif
+  constexpr bool can_stream = L > 1 && HEDGEMETRICS_ISA_VECTOR_BYTES > 0 && whole_rows;
   [[maybe_unused]] bool stream = false;
-#if HEDGEMETRICS_ISA_VECTOR_BYTES > 0
-  if constexpr (L > 1) {
+  if constexpr (can_stream) {
     stream = far;
     for (std::size_t l = 1; l < L; ++l) {
       for (std::size_t k = 0; k < 3; ++k) {
@@ -554,7 +561,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       }
     }
   }
-#endif
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
   [[maybe_unused]] const bool read_past = start[L - 1] + steps_total + L <= n;
 
@@ -686,7 +692,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   // the choice made once. With the choice made in the loop, GCC's allocation of its registers changed and
   // the loop with plain stores took 1.4x the time at 10^6 points (drv -O2, outputs on different lines).
   const auto run = [&](auto stream_tag) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
-    constexpr bool Stream = decltype(stream_tag)::value;
+    [[maybe_unused]] constexpr bool Stream = decltype(stream_tag)::value;
     for (std::size_t t0 = 0; t0 < steps_total; t0 += L) {
       const std::size_t steps = steps_total - t0 < L ? steps_total - t0 : L;
       V* late_x = ring_x + late;
@@ -772,8 +778,12 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       early = early + L >= ring ? early + L - ring : early + L;
     }
   };
-  if (stream) {
-    run(std::true_type{});
+  if constexpr (can_stream) {
+    if (stream) {
+      run(std::true_type{});
+    } else {
+      run(std::false_type{});
+    }
   } else {
     run(std::false_type{});
   }
