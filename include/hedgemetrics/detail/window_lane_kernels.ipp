@@ -89,8 +89,9 @@ template <class M>
 enum sum_index : std::size_t { sum_b, sum_bb, sum_e, sum_ee, sum_eb, sum_count };
 
 /// a·b + c lane by lane: rounded once where this set has FMA in hardware (for double lanes and double
-/// scalars alike), twice elsewhere and for other types. The engine's step and chunk_sums both compute the
-/// residual e = (x − x̂) − r₀b with it, so that a chunk's total and the terms the step takes out of it are
+/// scalars alike), twice elsewhere and for other types. chunk_sums computes the residual e = (x − x̂) − r₀b
+/// with it, and the engine's step with lane_multiply_subtract, which rounds the same, so that a chunk's total
+/// and the terms the step takes out of it are
 /// the same numbers to the bit (for a near-perfect hedge e is far below r₀b, and one rounding of r₀b more
 /// or less would be a large error in e² that the a-posteriori check does not count). Fusing saves a
 /// quarter of the step's operations (bench_rolling).
@@ -397,8 +398,8 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// longest share, so that a lane with a shorter share goes on into the next one's.
 ///
 /// Spread over the cache, on whole lines: the lanes read and write 5·L streams in step, and where their
-/// starts are a multiple of 4 KiB apart (a window of 256 or 512 doubles, and every multiple of it), each
-/// stream's lanes share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x
+/// starts are a multiple of 4 KiB apart, or close to one (on 10^5 points: windows of 128, 256, 512 and
+/// 2,048 doubles, among others), each stream's lanes share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x
 /// the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5 points). And a row of L
 /// figures that does not start a 64-byte line is written to two. So lanes 1 … L − 2 start up to `extra`
 /// positions later than their share, at the first line start that keeps them `apart` lines from the others
@@ -407,8 +408,8 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// position (lane 0 starts at the first chunk, wherever that is). The least such `extra` is taken (at most
 /// 512 positions): 5-7% faster than the shares' own starts where those were apart (bench_rolling -O2 at
 /// 10^5 points, windows 20 and 250, outputs and inputs 16 bytes into a line). Without one, or with fewer
-/// than two chunks per lane, the plain layout. A lane's chunks then straddle the series'
-/// chunks, which is why `failed` holds positions, not chunk numbers.
+/// than two chunks per lane, the plain layout. In a spread layout a lane's chunks straddle the series'
+/// chunks, which is why lane_windows reports the chunks it refuses by position, not by number.
 template <class Real, std::size_t L>
 [[nodiscard]] std::size_t lane_starts(const Real* out, std::size_t window, std::size_t first,
                                       std::size_t chunks, std::size_t (&position)[L]) noexcept {
