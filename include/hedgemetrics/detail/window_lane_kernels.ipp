@@ -397,22 +397,27 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// the chunks (the last lanes one chunk more when they do not divide), and every lane as many steps as the
 /// longest share, so that a lane with a shorter share goes on into the next one's.
 ///
-/// Spread over the cache, on whole lines: the lanes read and write 5·L streams in step, and where their
-/// starts are a multiple of 4 KiB apart, or close to one (on 10^5 points: windows of 128, 256, 512 and
-/// 2,048 doubles, among others), each stream's lanes share one set of an 8-way L1 cache and evict each other's lines: rolling_hedge took 1.5x
-/// the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5 points). And a row of L
-/// figures that does not start a 64-byte line is written to two. So lanes 1 … L − 2 start up to `extra`
-/// positions later than their share, at the first line start that keeps them `apart` lines from the others
-/// (modulo the 64 sets of a 32 KiB L1 of 64-byte lines); the last lane still ends at the last chunk's end,
-/// on a line start too, and every lane takes `extra` more steps, so that the shares still cover every
-/// position (lane 0 starts at the first chunk, wherever that is). The least such `extra` is taken (at most
-/// 512 positions): 5-7% faster than the shares' own starts where those were apart (bench_rolling -O2 at
-/// 10^5 points, windows 20 and 250, outputs and inputs 16 bytes into a line). Without one, or with fewer
-/// than two chunks per lane, the plain layout. In a spread layout a lane's chunks straddle the series'
-/// chunks, which is why lane_windows reports the chunks it refuses by position, not by number.
+/// Spread over the cache: the lanes read and write 5·L streams in step, and where their starts are a
+/// multiple of 4 KiB apart, or close to one (on 10^5 points: windows of 128, 256, 512 and 2,048 doubles,
+/// among others), each stream's lanes share one set of an 8-way L1 cache and evict each other's lines:
+/// rolling_hedge took 1.5x the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5
+/// points). So lanes 1 … L − 2 start up to `extra` positions later than their share, at the first multiple
+/// of a line's worth of positions that keeps them `apart` lines from the others (modulo the 64 sets of a
+/// 32 KiB L1 of 64-byte lines); the last lane still ends at the last chunk's end, also a multiple of a
+/// line's worth from the first, and every lane takes `extra` more steps, so that the shares still cover
+/// every position. The least such `extra` is taken (at most 512 positions); without one, or with fewer than
+/// two chunks per lane, the plain layout. Where the outputs start lines, lanes 1 … L − 1 then write whole
+/// lines (5-7% faster, and past the caches they stream: lane_windows).
+///
+/// The layout depends on the positions only, never on where the series or the figures are in memory: a
+/// lane's sums restart where its chunks start, so the layout decides the figures' last bits, and the same
+/// series must give the same figures wherever they are (a first version that aligned the lanes to the
+/// figures' addresses gave walk_forward two answers a bit apart for one series). In a spread layout a
+/// lane's chunks straddle the series' chunks, which is why lane_windows reports the chunks it refuses by
+/// position, not by number.
 template <class Real, std::size_t L>
-[[nodiscard]] std::size_t lane_starts(const Real* out, std::size_t window, std::size_t first,
-                                      std::size_t chunks, std::size_t (&position)[L]) noexcept {
+[[nodiscard]] std::size_t lane_starts(std::size_t window, std::size_t first, std::size_t chunks,
+                                      std::size_t (&position)[L]) noexcept {
   std::size_t next = first;
   for (std::size_t l = 0; l < L; ++l) {
     position[l] = next * window;
@@ -424,20 +429,16 @@ template <class Real, std::size_t L>
   constexpr std::size_t per_line = line / sizeof(Real) > 0 ? line / sizeof(Real) : 1;
   constexpr std::size_t apart =
       24 / L > 1 ? 24 / L : 1;  // 3 lines for 8 lanes (bench_rolling: 1 was not enough)
-  const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(out);
-  const auto set_of = [base](std::size_t p) noexcept { return (base + p * sizeof(Real)) / line % sets; };
+  // The set of position p, counted from the first position's line (as if the figures started one).
+  const auto set_of = [](std::size_t p) noexcept { return p * sizeof(Real) / line % sets; };
   const auto distance = [](std::size_t a, std::size_t b) noexcept {
     const std::size_t d = a > b ? a - b : b - a;
     return d < sets - d ? d : sets - d;
   };
   const std::size_t end = (first + chunks) * window;
-  // Lanes 1 … L − 1 start where a line starts (so that their rows are written whole lines at a time, and
-  // so are their inputs' read when they share the outputs' alignment): where (phase + p) % per_line is 0.
-  const std::size_t phase = base / sizeof(Real) % per_line;
-  const auto to_line = [phase](std::size_t p) noexcept {
-    return p + (per_line - (phase + p) % per_line) % per_line;
-  };
-  for (std::size_t extra = (phase + end - steps) % per_line;
+  // Lanes 1 … L − 1 start a multiple of per_line positions from position 0.
+  const auto to_line = [](std::size_t p) noexcept { return p + (per_line - p % per_line) % per_line; };
+  for (std::size_t extra = (end - steps) % per_line;
        extra <= sets * per_line && steps + extra <= end - position[0]; extra += per_line) {
     const std::size_t last = end - steps - extra;  // the last lane's start
     std::size_t chosen[L], taken[L], count = 0;
@@ -511,7 +512,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   if (chunks == 0) return;
   HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
   std::size_t start[L];  // each lane's first position
-  const std::size_t steps_total = lane_starts(out_ratio, window, first, chunks, start);
+  const std::size_t steps_total = lane_starts<Real>(window, first, chunks, start);
   // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
   // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
   // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
@@ -544,9 +545,9 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   // Non-temporal stores for the figures of lanes 1 … L − 1 where the streams are beyond the caches: their
   // lines are written without being read from memory first, 3-9% faster at 10^6 points (drv -O2, windows
   // 20, 250 and 5,000, three alternated runs: 2.63-2.66 ns per point at 250 against 2.86-2.99). Only where
-  // those lanes' rows start lines, which lane_starts arranges but does not promise (not with fewer than two
-  // chunks per lane, nor for outputs that do not share the first one's alignment), and only with the
-  // transposed blocks that write whole rows.
+  // those lanes' rows start lines (lane_starts starts them a multiple of a line's worth of positions apart;
+  // not with fewer than two chunks per lane, nor where the outputs do not start lines, nor start them alike),
+  // and only with the transposed blocks that write whole rows.
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
   constexpr bool whole_rows = true;
 #else
