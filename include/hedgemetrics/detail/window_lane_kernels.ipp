@@ -542,7 +542,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   [[maybe_unused]] const bool far =
       steps_total * L * (sizeof(X) + sizeof(Y) + 3 * sizeof(Real) + sizeof(std::size_t)) >
       (std::size_t{16} << 20);
-  // The first block takes `lead` steps (none to L − 1) and every later one L, starting where lanes 1 … L − 1
+  // The first block takes `lead` steps (0 to L − 1) and every later one L, starting where lanes 1 … L − 1
   // write whole rows of figures (lane_starts starts them a multiple of L positions from position 0) when the
   // figures start lines alike: 5-7% faster in cache, and past it the stores can stream. The blocks only
   // group the steps, so the figures are the same whatever `lead` is.
