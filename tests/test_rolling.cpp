@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -673,20 +674,24 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
 }
 
 /// The lane engine (detail/window_lanes.hpp) alone on chunks 1 … `chunks` of `p`, into figures set to NaN
-/// and counts set to 0 beforehand; `failed` gets where the chunks it refuses start.
+/// and counts set to 0 beforehand; `failed` gets where the chunks it refuses start. Each kind of figure is
+/// written `offset[k]` doubles into storage of its own (where in a line the outputs start), and copied out.
 hm::time_varying_hedge<double> lane_engine(const hm_test::pair_series<double>& p, std::size_t window,
-                                           std::size_t chunks, std::vector<std::size_t>& failed) {
+                                           std::size_t chunks, std::vector<std::size_t>& failed,
+                                           const std::size_t (&offset)[3] = {0, 0, 0}) {
   const std::size_t n = p.exposure.size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> storage[3];
+  for (std::size_t k = 0; k < 3; ++k) storage[k].assign(n + offset[k], nan);
   hm::time_varying_hedge<double> got;
-  got.ratio.assign(n, nan);
-  got.effectiveness.assign(n, nan);
-  got.residual_variance.assign(n, nan);
   got.count.assign(n, 0);
   failed.clear();
-  hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, got.ratio.data(),
-                                   got.effectiveness.data(), got.residual_variance.data(), got.count.data(),
-                                   failed);
+  hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks,
+                                   storage[0].data() + offset[0], storage[1].data() + offset[1],
+                                   storage[2].data() + offset[2], got.count.data(), failed);
+  got.ratio.assign(storage[0].begin() + static_cast<std::ptrdiff_t>(offset[0]), storage[0].end());
+  got.effectiveness.assign(storage[1].begin() + static_cast<std::ptrdiff_t>(offset[1]), storage[1].end());
+  got.residual_variance.assign(storage[2].begin() + static_cast<std::ptrdiff_t>(offset[2]), storage[2].end());
   return got;
 }
 
@@ -770,6 +775,26 @@ TEST_CASE("rolling_hedge's lane engine past the caches: prefetched, figures stre
     std::size_t counted = 0;
     for (std::size_t t = window; t < (chunks + 1) * window; ++t) counted += got.count[t] == window ? 1U : 0U;
     CHECK(counted == chunks * window);
+    // With the three outputs starting at other places in a line than each other (a result's vectors from
+    // the heap one after the other, as glibc serves them once a first large result has been freed): no
+    // stores stream then, and the figures must be the same to the bit, with nothing outside the chunks
+    // (the layout, and so the figures, must not depend on where the outputs are).
+    for (const auto& offset : {std::array<std::size_t, 3>{0, 2, 4}, std::array<std::size_t, 3>{3, 1, 6},
+                               std::array<std::size_t, 3>{5, 5, 0}}) {
+      INFO("outputs at " << offset[0] << ", " << offset[1] << " and " << offset[2] << " doubles");
+      std::vector<std::size_t> failed_there;
+      const auto there = lane_engine(p, window, chunks, failed_there, {offset[0], offset[1], offset[2]});
+      CHECK(failed_there.empty());
+      std::size_t differ = 0;
+      for (std::size_t t = 0; t < n; ++t) {
+        const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+        differ += same(there.ratio[t], got.ratio[t]) && same(there.effectiveness[t], got.effectiveness[t]) &&
+                          same(there.residual_variance[t], got.residual_variance[t])
+                      ? 0U
+                      : 1U;
+      }
+      CHECK(differ == 0);
+    }
   }
 }
 
