@@ -60,13 +60,21 @@ double outputs_alike(const hedgemetrics::time_varying_hedge<double>& result) {
 
 /// rolling_hedge into a result whose vectors are reused from one call to the next: the computation alone,
 /// without the allocation and first touch of 32 bytes of fresh memory per point (page faults cost more than
-/// the computation on this machine).
-void BM_rolling_hedge_reused(benchmark::State& state) {
+/// the computation on this machine). When `mapped`, the result's three vectors of figures are each reserved
+/// past 32 MiB, above the largest size from which glibc's allocator serves blocks from its heap, so each is
+/// a fresh mapping and they start lines alike (the counter checks it; another allocator may differ).
+void run_reused(benchmark::State& state, bool mapped) {
   const auto& data = hm_bench::correlated_changes<double>();
   const std::size_t n = hm_bench::size_of(state);
   const auto window = static_cast<std::size_t>(state.range(1));
   const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
   hedgemetrics::time_varying_hedge<double> result;
+  if (mapped) {
+    constexpr std::size_t past_heap = (std::size_t{33} << 20) / sizeof(double);
+    result.ratio.reserve(past_heap);
+    result.effectiveness.reserve(past_heap);
+    result.residual_variance.reserve(past_heap);
+  }
   // Allocated and first touched before the timing: each run of a benchmark starts with a new result, and
   // its first call, 20 ns per point at 10^6 points (page faults), was 0.3-0.4 ns of the 2.7-2.9 per point
   // that 50 timed calls averaged.
@@ -80,27 +88,14 @@ void BM_rolling_hedge_reused(benchmark::State& state) {
   state.counters["outputs_alike"] = outputs_alike(result);
 }
 
-/// BM_rolling_hedge_reused into a result whose three vectors of figures start lines alike: each reserved
-/// past 32 MiB, above the largest size from which glibc's allocator serves blocks from its heap, so each is
-/// a fresh mapping and starts 16 bytes into a page (the counter checks it; another allocator may differ).
+/// The result's vectors as the allocator gives them: from glibc's heap after the first result is freed.
+void BM_rolling_hedge_reused(benchmark::State& state) {
+  run_reused(state, false);
+}
+
+/// The result's vectors as fresh mappings, starting lines alike.
 void BM_rolling_hedge_reused_mapped(benchmark::State& state) {
-  const auto& data = hm_bench::correlated_changes<double>();
-  const std::size_t n = hm_bench::size_of(state);
-  const auto window = static_cast<std::size_t>(state.range(1));
-  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
-  constexpr std::size_t mapped = (std::size_t{33} << 20) / sizeof(double);
-  hedgemetrics::time_varying_hedge<double> result;
-  result.ratio.reserve(mapped);
-  result.effectiveness.reserve(mapped);
-  result.residual_variance.reserve(mapped);
-  hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window}, result);  // as above
-  for (auto _ : state) {
-    hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window}, result);
-    benchmark::DoNotOptimize(result.ratio.data());
-    benchmark::ClobberMemory();
-  }
-  hm_bench::set_throughput<double>(state, n, 2, per_point);
-  state.counters["outputs_alike"] = outputs_alike(result);
+  run_reused(state, true);
 }
 
 /// The naive method: fit_hedge on every window. Its cost per point grows with the window, so it runs on

@@ -46,13 +46,23 @@ def main(paths):
         print(f"{path}: {seen['isa_sse2']} SSE2 and {seen['isa_avx2']} AVX2 kernel instructions checked")
     if with_kernels < 2:
         failures.append(f"only {with_kernels} of the objects hold both SSE2 and AVX2 kernels; the units must")
+    return report(failures)
+
+
+def report(failures):
+    """Prints the first 40 failures; the exit status: 1 if any, else 0."""
     for failure in failures[:40]:
         print(failure, file=sys.stderr)
     return 1 if failures else 0
 
 
-if __name__ == "__main__":
+def run(check, script):
+    """Runs check(paths) on the object files named on the command line (a checker's main)."""
     if len(sys.argv) < 2:
-        sys.exit("usage: check_isa_symbols.py OBJECT...")
+        sys.exit(f"usage: {script} OBJECT...")
     # CMake passes $<TARGET_OBJECTS:...> as one argument, its paths separated by ';'.
-    sys.exit(main([path for arg in sys.argv[1:] for path in arg.split(";") if path]))
+    sys.exit(check([path for arg in sys.argv[1:] for path in arg.split(";") if path]))
+
+
+if __name__ == "__main__":
+    run(main, "check_isa_symbols.py")

@@ -12,35 +12,26 @@ non-temporal store, and each object must hold that engine for SSE2 and AVX2 at l
 where it is compiled). Usage: check_lane_engine_code.py OBJECT...
 Exit status 0 when every object passes, 1 otherwise (naming the set and what it lacks)."""
 import re
-import subprocess
-import sys
 
-HEADER = re.compile(r"^[0-9a-f]+ <(.*)>:$")
+from check_isa_symbols import functions, report, run
+
 ENGINE = re.compile(r"::(isa_[a-z0-9]+)::lane_windows<double, double, double>")
 PREFETCH = re.compile(r"^prefetch(t0|t1|t2|nta|w)\b")
 NON_TEMPORAL = re.compile(r"^v?movnt(pd|ps|dq)\b")
 
 
 def engines(path):
-    """Counts of prefetches and non-temporal stores in each set's engine, keyed by set."""
-    out = subprocess.run(["objdump", "-d", "-C", "--no-show-raw-insn", path], check=True,
-                         capture_output=True, text=True).stdout
+    """Counts of prefetches and non-temporal stores in each set's engine (and its lambdas), keyed by set."""
     counts = {}
-    current = None
-    for line in out.splitlines():
-        m = HEADER.match(line)
-        if m:
-            engine = ENGINE.search(m.group(1))
-            current = engine.group(1) if engine else None
-            if current:
-                counts.setdefault(current, {"prefetch": 0, "non-temporal": 0})
+    for name, instruction in functions(path):
+        engine = ENGINE.search(name)
+        if not engine:
             continue
-        if current and "\t" in line:
-            instruction = line.split("\t", 1)[1].strip()
-            if PREFETCH.match(instruction):
-                counts[current]["prefetch"] += 1
-            elif NON_TEMPORAL.match(instruction):
-                counts[current]["non-temporal"] += 1
+        found = counts.setdefault(engine.group(1), {"prefetch": 0, "non-temporal": 0})
+        if PREFETCH.match(instruction):
+            found["prefetch"] += 1
+        elif NON_TEMPORAL.match(instruction):
+            found["non-temporal"] += 1
     return counts
 
 
@@ -58,13 +49,8 @@ def main(paths):
                 if number == 0:
                     failures.append(f"{path}: {isa}::lane_windows<double, double, double> has no {kind} "
                                     "instruction left: the compiler dropped them")
-    for failure in failures:
-        print(failure, file=sys.stderr)
-    return 1 if failures else 0
+    return report(failures)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit("usage: check_lane_engine_code.py OBJECT...")
-    # CMake passes $<TARGET_OBJECTS:...> as one argument, its paths separated by ';'.
-    sys.exit(main([path for arg in sys.argv[1:] for path in arg.split(";") if path]))
+    run(main, "check_lane_engine_code.py")
