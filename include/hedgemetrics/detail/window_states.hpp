@@ -530,17 +530,21 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
   std::size_t seen = 0;
   bool poisoned = false;
   band_tracker<Real> seen_values;  // unscaled pass: whether a value is outside the band
-  const auto write_figures = [&](std::size_t t) noexcept {
-    const Real unexplained = ssr / sxx;
-    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy / sxx);
-    out.effectiveness[t] = sxx > 0 ? (r2 > 1 ? Real(1) : r2) : nan;
-    const Real residual = ssr / (sample_variance ? static_cast<Real>(seen - 1) : total);
+  // The figures at t, NaN where not `defined`. `inverse` is 1/(pairs − 1) or 1/Σweights, and S_xx is divided
+  // once for both shares of it: two divisions fewer per pair, 11% less time (10^6 pairs, -O2), for one
+  // rounding more in each figure.
+  const auto write_figures = [&](std::size_t t, bool defined, Real inverse) noexcept {
+    const Real inv_sxx = 1 / sxx;
+    const Real unexplained = ssr * inv_sxx;
+    const Real r2 = unexplained < Real(0.5) ? 1 - unexplained : ratio * (sxy * inv_sxx);
+    out.effectiveness[t] = defined && sxx > 0 ? (r2 > 1 ? Real(1) : r2) : nan;
+    const Real residual = ssr * inverse;
     if constexpr (Scaled) {
-      out.ratio[t] = std::ldexp(ratio, scale_x - scale_y);
-      out.residual_variance[t] = std::ldexp(residual, 2 * scale_x);
+      out.ratio[t] = defined ? std::ldexp(ratio, scale_x - scale_y) : nan;
+      out.residual_variance[t] = defined ? std::ldexp(residual, 2 * scale_x) : nan;
     } else {
-      out.ratio[t] = ratio;
-      out.residual_variance[t] = residual;
+      out.ratio[t] = defined ? ratio : nan;
+      out.residual_variance[t] = defined ? residual : nan;
     }
   };
   // Scaled: the exponent the state of one series should have for a new value u (unscaled): that of the
@@ -562,8 +566,19 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
     tail = std::ldexp(tail, delta);
     return delta;
   };
+  // Each mean is mean + tail, with the pairs' increments gathered in `tail` and added into mean + tail by
+  // two_sum only every `fold_every` pairs: a pair's chain of dependent operations is then the tail's update,
+  // not two_sum's six (10% less time again). Each increment is a deviation times its share, and folds wait only
+  // while the shares are at most 1/fold_every: the tail then holds at most about one deviation, rounded as
+  // finely as each deviation is. With larger shares (the first pairs, whose first increment is the whole value:
+  // levels near 1e9 moving by 1, test_rolling's hard families; λ below 7/8) every pair is folded: an EWMA of
+  // λ = 0.5 folded every 8 pairs had 5 times the error in R² (test_range). The careful path folds every pair
+  // (its scaling reads the mean).
+  constexpr std::size_t fold_every = Scaled ? 1 : 8;
+  std::size_t next_fold = 1;  // the pair (counted by `seen`) after which the next fold comes
+  const bool unit_decay = lambda == 1;
+  Real previous_share = std::numeric_limits<Real>::infinity();  // 1/Σweights before the last pair's
   for (std::size_t t = 0; t < m; ++t) {
-    out.ratio[t] = out.effectiveness[t] = out.residual_variance[t] = nan;
     Real u = static_cast<Real>(x[t]);
     Real v = static_cast<Real>(y[t]);
     total *= lambda, sxx *= lambda, syy *= lambda, sxy *= lambda, ssr *= lambda;
@@ -572,8 +587,9 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
       // were (every weighted sum is scaled alike); under propagate no figure follows.
       poisoned = poisoned || propagate;
       out.count[t] = propagate ? t + 1 : seen;
-      if (poisoned || seen < required || !(syy > 0) || !std::isfinite(sxx) || !std::isfinite(syy)) continue;
-      write_figures(t);
+      write_figures(
+          t, !(poisoned || seen < required || !(syy > 0) || !std::isfinite(sxx) || !std::isfinite(syy)),
+          1 / (sample_variance ? static_cast<Real>(seen - 1) : total));
       continue;
     }
     if constexpr (Scaled) {
@@ -615,8 +631,13 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
     const Real weight = before * share;
     const Real dx = (u - mean_x) - tail_x;
     const Real dy = (v - mean_y) - tail_y;
-    two_sum(mean_x, tail_x + dx * share, mean_x, tail_x);
-    two_sum(mean_y, tail_y + dy * share, mean_y, tail_y);
+    tail_x += dx * share;
+    tail_y += dy * share;
+    if (seen == next_fold) {
+      two_sum(mean_x, tail_x, mean_x, tail_x);
+      two_sum(mean_y, tail_y, mean_y, tail_y);
+      next_fold = seen + (total < static_cast<Real>(fold_every) ? 1 : fold_every);
+    }
     const Real old_syy = syy;
     sxx += weight * dx * dx;
     syy += weight * dy * dy;
@@ -627,8 +648,14 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
     // (gap·Syy)·gap: gap² alone may overflow when Syy is 0 (the first pair's ratio jump), giving inf·0.
     ssr += (gap * old_syy) * gap + weight * de * de;
     ratio = new_ratio;
-    if (poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)) continue;
-    write_figures(t);
+    // 1/Σweights, or 1/(pairs − 1): for λ = 1 the share of the pair before (Σweights counts the pairs).
+    const Real inverse = !sample_variance ? share
+                         : unit_decay     ? previous_share
+                                          : 1 / static_cast<Real>(seen - 1);
+    previous_share = share;
+    write_figures(t,
+                  !(poisoned || !std::isfinite(sxx) || !std::isfinite(syy) || seen < required || !(syy > 0)),
+                  inverse);
   }
   if constexpr (!Scaled) {
     if (seen_values.beyond())
