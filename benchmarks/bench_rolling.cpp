@@ -179,6 +179,38 @@ void BM_expanding_hedge(benchmark::State& state) {
   hm_bench::set_throughput<double>(state, n, 2, per_point);
 }
 
+/// ewma_hedge and expanding_hedge into a reused result: the recursion alone, without the allocation and
+/// first touch of a fresh result (allocated and touched by a first call before the timing).
+template <bool Expanding>
+void run_decayed_reused(benchmark::State& state) {
+  const auto& data = hm_bench::correlated_changes<double>();
+  const std::size_t n = hm_bench::size_of(state);
+  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
+  hedgemetrics::time_varying_hedge<double> result;
+  const auto call = [&]() {
+    if constexpr (Expanding) {
+      hedgemetrics::expanding_hedge(s, f, hedgemetrics::expanding_options{}, result);
+    } else {
+      hedgemetrics::ewma_hedge(s, f, hedgemetrics::ewma_options{}, result);
+    }
+  };
+  call();
+  for (auto _ : state) {
+    call();
+    benchmark::DoNotOptimize(result.ratio.data());
+    benchmark::ClobberMemory();
+  }
+  hm_bench::set_throughput<double>(state, n, 2, per_point);
+}
+
+void BM_ewma_hedge_reused(benchmark::State& state) {
+  run_decayed_reused<false>(state);
+}
+
+void BM_expanding_hedge_reused(benchmark::State& state) {
+  run_decayed_reused<true>(state);
+}
+
 }  // namespace
 
 BENCHMARK(BM_rolling_hedge)->Apply(windows)->Unit(benchmark::kMillisecond);
@@ -189,6 +221,8 @@ BENCHMARK(BM_add_subtract_sums)->Apply(windows)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_fit_hedge)->Arg(points / 10)->Arg(points)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ewma_hedge)->Arg(points)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_expanding_hedge)->Arg(points)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ewma_hedge_reused)->Arg(points)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_expanding_hedge_reused)->Arg(points)->Unit(benchmark::kMillisecond);
 
 int main(int argc, char** argv) {
   return hm_bench::main(argc, argv);

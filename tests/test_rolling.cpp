@@ -624,6 +624,62 @@ TEST_CASE("ewma_hedge: half-life, bad decay, missing data") {
   CHECK(std::isnan(propagated.ratio[4]));
 }
 
+TEST_CASE("ewma_hedge, expanding_hedge into a reused result: the fresh result's figures, every element") {
+  // A result reused from a longer call, full of figures that are no answer: after each call it must be
+  // the fresh result to the bit (NaN where it is NaN), and as long as the input. Missing pairs under both
+  // policies, and data beyond 2^400 (the careful, scaled path, which computes every figure again).
+  const auto p = returns<double>(700, 23);
+  std::vector<double> s = p.exposure, f = p.hedge;
+  s[40] = std::numeric_limits<double>::quiet_NaN();
+  f[41] = std::numeric_limits<double>::infinity();
+  std::vector<double> huge_s = p.exposure, huge_f = p.hedge;
+  for (double& v : huge_s) v *= 1e300;
+  const auto same = [](const hm::time_varying_hedge<double>& a, const hm::time_varying_hedge<double>& b) {
+    const auto alike = [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); };
+    bool ok = a.ratio.size() == b.ratio.size() && a.effectiveness.size() == b.effectiveness.size() &&
+              a.residual_variance.size() == b.residual_variance.size() && a.count == b.count;
+    for (std::size_t t = 0; ok && t < a.ratio.size(); ++t) {
+      ok = alike(a.ratio[t], b.ratio[t]) && alike(a.effectiveness[t], b.effectiveness[t]) &&
+           alike(a.residual_variance[t], b.residual_variance[t]);
+    }
+    return ok;
+  };
+  hm::time_varying_hedge<double> reused;
+  reused.ratio.assign(900, -7.0), reused.effectiveness.assign(900, 2.0);
+  reused.residual_variance.assign(900, -1.0), reused.count.assign(900, 12345);
+  for (const auto missing : {hm::missing_data::omit, hm::missing_data::propagate}) {
+    for (const std::size_t n : {std::size_t{700}, std::size_t{300}, std::size_t{3}}) {
+      const std::vector<double> s_n(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n));
+      const std::vector<double> f_n(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(n));
+      const std::vector<double> huge_n(huge_s.begin(), huge_s.begin() + static_cast<std::ptrdiff_t>(n));
+      INFO("missing " << static_cast<int>(missing) << ", n " << n);
+      const hm::ewma_options ewma{0.94, 2, missing};
+      hm::ewma_hedge(s_n, f_n, ewma, reused);
+      CHECK(reused.ratio.size() == n);
+      CHECK(same(reused, hm::ewma_hedge(s_n, f_n, ewma)));
+      hm::ewma_hedge(huge_n, f_n, ewma, reused);
+      CHECK(same(reused, hm::ewma_hedge(huge_n, f_n, ewma)));
+      hm::expanding_options expanding;
+      expanding.missing = missing;
+      hm::expanding_hedge(s_n, f_n, expanding, reused);
+      CHECK(same(reused, hm::expanding_hedge(s_n, f_n, expanding)));
+      hm::expanding_hedge(huge_n, f_n, expanding, reused);
+      CHECK(same(reused, hm::expanding_hedge(huge_n, f_n, expanding)));
+    }
+  }
+  // The same errors as the functions that return a result.
+  const std::vector<double> short_f(f.begin(), f.begin() + 10);
+  CHECK_THROWS_WITH_AS(hm::ewma_hedge(s, short_f, hm::ewma_options{}, reused),
+                       "hedgemetrics::ewma_hedge: exposure and hedge must have the same length, but exposure "
+                       "has 700 values and hedge has 10",
+                       std::invalid_argument);
+  CHECK_THROWS_WITH_AS(hm::expanding_hedge(s, short_f, hm::expanding_options{}, reused),
+                       "hedgemetrics::expanding_hedge: exposure and hedge must have the same length, but "
+                       "exposure has 700 values and hedge has 10",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(hm::ewma_hedge(s, f, hm::ewma_options{1.5}, reused), std::invalid_argument);
+}
+
 TEST_CASE_TEMPLATE("expanding_hedge equals fit_hedge on every prefix", T, double, float, long double) {
   for (const auto& p : hm_test::hard_families<T>(3000, 41)) {
     const auto got = hm::expanding_hedge(p.exposure, p.hedge);

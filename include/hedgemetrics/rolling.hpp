@@ -157,24 +157,46 @@ void raise_on_nonfinite(const char* function, const X* x, const Y* y, std::size_
   if (where.found) throw_nonfinite(function, where);
 }
 
-/// ewma_hedge and expanding_hedge: decayed_windows (detail/window_states.hpp) over the whole series.
+/// ewma_hedge and expanding_hedge: decayed_windows (detail/window_states.hpp) over the whole series, into
+/// `out` (resized: every element is written by decayed_windows, so a reused result is not filled first).
 template <class Real, class X, class Y>
-[[nodiscard]] time_varying_hedge<Real> decayed_path(const X* x, const Y* y, std::size_t n, Real lambda,
-                                                    std::size_t min_periods, missing_data policy,
-                                                    bool sample_variance, const char* function) {
+void decayed_into(const X* x, const Y* y, std::size_t n, Real lambda, std::size_t min_periods,
+                  missing_data policy, bool sample_variance, time_varying_hedge<Real>& out,
+                  const char* function) {
   if (policy == missing_data::raise) raise_on_nonfinite(function, x, y, n);
-  // Every element is written below; assign (not resize) keeps GCC 12's -Wnull-dereference quiet in
-  // C++20 builds (a false positive inside std::vector's value-initialising append).
-  time_varying_hedge<Real> out;
-  out.ratio.assign(n, Real(0));
-  out.effectiveness.assign(n, Real(0));
-  out.residual_variance.assign(n, Real(0));
-  out.count.assign(n, 0);
+  out.ratio.resize(n);
+  out.effectiveness.resize(n);
+  out.residual_variance.resize(n);
+  out.count.resize(n);
   decayed_windows(x, y, n, lambda, min_periods < 2 ? 2 : min_periods, policy == missing_data::propagate,
                   sample_variance,
                   window_figures<Real>{out.ratio.data(), out.effectiveness.data(),
                                        out.residual_variance.data(), out.count.data()});
-  return out;
+}
+
+template <class Exposure, class Hedge>
+void ewma_into(const Exposure& exposure, const Hedge& hedge, const ewma_options& options,
+               time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  using Real = result_t<Exposure, Hedge>;
+  constexpr const char* function = "hedgemetrics::ewma_hedge";
+  const auto s = view_of(exposure, function, "exposure");
+  const auto f = view_of(hedge, function, "hedge");
+  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  require_open_unit(options.lambda, "the decay lambda", function);
+  decayed_into<Real>(s.data(), f.data(), s.size(), static_cast<Real>(options.lambda), options.min_periods,
+                     missing_of(options), false, out, function);
+}
+
+template <class Exposure, class Hedge>
+void expanding_into(const Exposure& exposure, const Hedge& hedge, const expanding_options& options,
+                    time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  using Real = result_t<Exposure, Hedge>;
+  constexpr const char* function = "hedgemetrics::expanding_hedge";
+  const auto s = view_of(exposure, function, "exposure");
+  const auto f = view_of(hedge, function, "hedge");
+  require_same_length(function, "exposure", s.size(), "hedge", f.size());
+  decayed_into<Real>(s.data(), f.data(), s.size(), Real(1), options.min_periods, missing_of(options), true,
+                     out, function);
 }
 
 }  // namespace detail
@@ -324,14 +346,18 @@ template <class Exposure, class Hedge>
 [[nodiscard]] time_varying_hedge<result_t<Exposure, Hedge>> ewma_hedge(const Exposure& exposure,
                                                                        const Hedge& hedge,
                                                                        const ewma_options& options = {}) {
-  using Real = result_t<Exposure, Hedge>;
-  constexpr const char* function = "hedgemetrics::ewma_hedge";
-  const auto s = detail::view_of(exposure, function, "exposure");
-  const auto f = detail::view_of(hedge, function, "hedge");
-  detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
-  detail::require_open_unit(options.lambda, "the decay lambda", function);
-  return detail::decayed_path<Real>(s.data(), f.data(), s.size(), static_cast<Real>(options.lambda),
-                                    options.min_periods, detail::missing_of(options), false, function);
+  time_varying_hedge<result_t<Exposure, Hedge>> out;
+  detail::ewma_into(exposure, hedge, options, out);
+  return out;
+}
+
+/// ewma_hedge writing into `out`, whose vectors are resized to the input's length and reuse their storage
+/// (as rolling_hedge's overload with `out`: no allocation and first touch of four fresh vectors). Figures,
+/// parameters and exceptions as ewma_hedge; `out` is unspecified after an exception.
+template <class Exposure, class Hedge>
+void ewma_hedge(const Exposure& exposure, const Hedge& hedge, const ewma_options& options,
+                time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  detail::ewma_into(exposure, hedge, options, out);
 }
 
 /// Expanding-window minimum-variance hedge: at t, the hedge_fit figures ratio, effectiveness and
@@ -350,13 +376,17 @@ template <class Exposure, class Hedge>
 template <class Exposure, class Hedge>
 [[nodiscard]] time_varying_hedge<result_t<Exposure, Hedge>> expanding_hedge(
     const Exposure& exposure, const Hedge& hedge, const expanding_options& options = {}) {
-  using Real = result_t<Exposure, Hedge>;
-  constexpr const char* function = "hedgemetrics::expanding_hedge";
-  const auto s = detail::view_of(exposure, function, "exposure");
-  const auto f = detail::view_of(hedge, function, "hedge");
-  detail::require_same_length(function, "exposure", s.size(), "hedge", f.size());
-  return detail::decayed_path<Real>(s.data(), f.data(), s.size(), Real(1), options.min_periods,
-                                    detail::missing_of(options), true, function);
+  time_varying_hedge<result_t<Exposure, Hedge>> out;
+  detail::expanding_into(exposure, hedge, options, out);
+  return out;
+}
+
+/// expanding_hedge writing into `out`, whose vectors are resized to the input's length and reuse their
+/// storage. Figures, parameters and exceptions as expanding_hedge; `out` is unspecified after an exception.
+template <class Exposure, class Hedge>
+void expanding_hedge(const Exposure& exposure, const Hedge& hedge, const expanding_options& options,
+                     time_varying_hedge<result_t<Exposure, Hedge>>& out) {
+  detail::expanding_into(exposure, hedge, options, out);
 }
 
 }  // namespace hedgemetrics
