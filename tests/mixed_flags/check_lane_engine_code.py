@@ -7,7 +7,7 @@ and writes its figures past the caches with non-temporal stores. Neither changes
 the results can see them go: GCC once dropped every prefetch of the engine (prefetch() was not inlined,
 and it took the call for one without effects), and rolling_hedge ran 1.4x slower at 10^6 points unseen
 until it was timed. Each object is disassembled (objdump -d -C); every instruction set's
-lane_windows<double, double, double> (with the lambdas inside it) must hold at least one prefetch and one
+lane_pass<double, double, double> (with the lambdas inside it) must hold at least one prefetch and one
 non-temporal store, and each object must hold that engine for SSE2 and AVX2 at least (AVX-512 is checked
 where it is compiled). Usage: check_lane_engine_code.py OBJECT...
 Exit status 0 when every object passes, 1 otherwise (naming the set and what it lacks)."""
@@ -15,7 +15,7 @@ import re
 
 from check_isa_symbols import functions, report, run
 
-ENGINE = re.compile(r"::(isa_[a-z0-9]+)::lane_windows<double, double, double>")
+ENGINE = re.compile(r"::(isa_[a-z0-9]+)::lane_pass<double, double, double>")
 PREFETCH = re.compile(r"^prefetch(t0|t1|t2|nta|w)\b")
 NON_TEMPORAL = re.compile(r"^v?movnt(pd|ps|dq)\b")
 
@@ -41,13 +41,13 @@ def main(paths):
         counts = engines(path)
         for required in ("isa_sse2", "isa_avx2"):
             if required not in counts:
-                failures.append(f"{path}: no {required}::lane_windows<double, double, double>; the units must hold it")
+                failures.append(f"{path}: no {required}::lane_pass<double, double, double>; the units must hold it")
         for isa, found in sorted(counts.items()):
             print(f"{path}: {isa} lane engine: {found['prefetch']} prefetches, "
                   f"{found['non-temporal']} non-temporal stores")
             for kind, number in found.items():
                 if number == 0:
-                    failures.append(f"{path}: {isa}::lane_windows<double, double, double> has no {kind} "
+                    failures.append(f"{path}: {isa}::lane_pass<double, double, double> has no {kind} "
                                     "instruction left: the compiler dropped them")
     return report(failures)
 

@@ -261,11 +261,12 @@ struct lane_constants {
 };
 
 /// Makes lane l's constants fit the `window` pairs at x, y (its previous chunk): the chunk's means and
-/// ratio, from the totals when `carried` and they are finite, else from the values; then its totals summed
-/// about them. False when the chunk has a non-finite value or its sums overflow.
+/// ratio, from the totals when `carried` and they are finite, else from the values (the `span` ≥ window
+/// pairs from x, y: lane_retry fits both chunks of a window); then its totals summed about them. False when
+/// the chunk has a non-finite value or its sums overflow.
 template <class Real, class X, class Y>
-[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y,
-                              bool carried) noexcept {
+[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y, bool carried,
+                              std::size_t span) noexcept {
   const std::size_t window = c.window;
   const Real count = static_cast<Real>(window);
   Real sx = lane_get<Real>(c.shift_x, l), sy = lane_get<Real>(c.shift_y, l);
@@ -284,9 +285,9 @@ template <class Real, class X, class Y>
     // The chunk's own means and ratio, the careful way (comoments.hpp); false for a non-finite value.
     comoments<Real> own;
     if constexpr (std::is_same_v<Real, double>) {
-      own = careful_block_comoments(tag{}, window, x, y);
+      own = careful_block_comoments(tag{}, span, x, y);
     } else {
-      own = generic_careful_block_comoments<Real>(window, x, y);
+      own = generic_careful_block_comoments<Real>(span, x, y);
     }
     if (!own.finite) return false;
     sx = own.mean_x;
@@ -487,20 +488,13 @@ template <class Real, std::size_t L>
   return steps;
 }
 
-/// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
-/// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
-/// `window` positions from where it starts) with a window that fails the a-posteriori check, or a
-/// non-finite value in it or in the `window` positions before, has its start returned in `failed`
-/// (ascending) for the general path, which recomputes the windows ending there and at the `window` − 1
-/// positions after.
+/// The lanes' pass behind lane_windows and lane_retry: lane l takes `steps_total` steps from position
+/// start[l] (at least `window`; start[l] + steps_total ≤ n), its first chunk's constants fitted to the
+/// `first_fit` positions from start[l] − window (`window`: the chunk before; lane_retry: both). A lane's chunk that fails the a-posteriori check goes to `retry` when that is
+/// given and the lane's constants were valid, else to `failed`; one with a non-finite value, or sums out of
+/// range, to `failed`. Both come back sorted, without repeats. Counts are not written here.
 ///
-/// Lane l takes a run of consecutive chunks (its share: lane_starts) and goes through it as one stream of
-/// steps, one window per step: every lane takes the same number of steps, so a lane with a shorter run
-/// goes on into the next lane's first chunk, computing its windows a second time and writing them last.
-/// That is safe: both computations vouch for those windows or put their chunk in `failed` (and a lane with
-/// no run of its own computes the same chunk as the first lane that has one). Where a lane's chunk ends,
-/// its prefix sums become the totals of the next chunk's early part, and its
+/// Where a lane's chunk ends, its prefix sums become the totals of the next chunk's early part, and its
 /// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
 /// next L values read as one vector and transposed, so that row i holds every lane's value at step i, and
 /// the rows kept in a ring of window + L (or more) rows for the steps `window` later, whose early part they
@@ -511,10 +505,11 @@ template <class Real, std::size_t L>
 /// selection, and the chunk's magnitudes keep S_yy, S_xx and 1/S_xx far from overflow and underflow (chunks
 /// whose sums of squares are below 1e-120 or above 1e120 go to the general path).
 template <class Real, class X, class Y>
-HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
-                                            std::size_t first, std::size_t chunks, Real* out_ratio,
-                                            Real* out_effectiveness, Real* out_residual,
-                                            std::size_t* out_count, std::vector<std::size_t>& failed) {
+HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
+                                         const std::size_t* start, std::size_t steps_total,
+                                         std::size_t first_fit, Real* out_ratio, Real* out_effectiveness,
+                                         Real* out_residual, std::vector<std::size_t>& failed,
+                                         std::vector<std::size_t>* retry) {
   using V = typename lane_vector<Real>::type;
   constexpr std::size_t L = lane_vector<Real>::size;
   /// Positions read ahead by software prefetch: the lanes read 2·L streams and write 3·L, more than the
@@ -523,23 +518,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   /// 10^6 points (bench_rolling -O2, windows 20, 250 and 5,000), and 24 no better; further ahead, the
   /// streams' lines start evicting each other from L1.
   [[maybe_unused]] constexpr std::size_t ahead = 16;
-  if (chunks == 0) return;
-  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
-  std::size_t start[L];  // each lane's first position
-  const std::size_t steps_total = lane_starts<Real>(window, first, chunks, start);
-  // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
-  // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
-  // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
-  // caches, the lanes' 40 streams took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
-  {
-    std::size_t p = first * window;
-    const std::size_t end = (first + chunks) * window;
-    lane_counts counts{};
-    counts += window;
-    constexpr std::size_t per_store = sizeof counts / sizeof(std::size_t);
-    for (; p + per_store <= end; p += per_store) std::memcpy(out_count + p, &counts, sizeof counts);
-    for (; p < end; ++p) out_count[p] = window;
-  }
   const X* lane_x[L];
   const Y* lane_y[L];
   Real* lane_out[3][L];
@@ -584,7 +562,9 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
     }
   }
   // The last lane's stream ends last; a block may read up to L − 1 values past it if the series has them.
-  [[maybe_unused]] const bool read_past = start[L - 1] + steps_total + L <= n;
+  std::size_t furthest = 0;
+  for (std::size_t l = 0; l < L; ++l) furthest = start[l] > furthest ? start[l] : furthest;
+  [[maybe_unused]] const bool read_past = furthest + steps_total + L <= n;
 
   // Ring of transposed rows: the row of step t at (t + offset) mod R; R ≥ window + L, a multiple of L, so
   // that a block of L new rows never overwrites a row still to be read as an early part.
@@ -616,7 +596,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   bool valid[L];
   for (std::size_t l = 0; l < L; ++l) {
     const std::size_t p = start[l] - window;
-    valid[l] = refit_lane(c, l, x + p, y + p, false);
+    valid[l] = refit_lane(c, l, x + p, y + p, false, first_fit);
   }
 
   const V zero{};
@@ -659,7 +639,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   const auto end_chunk = [&](std::size_t done) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
     ok = ok & (p_bb <= large) & (p_ee <= large);
     for (std::size_t l = 0; l < L; ++l) {
-      if (!valid[l] || !mask_get(ok, l)) failed.push_back(start[l] + (done - 1) * window);
+      if (!valid[l] || (retry == nullptr && !mask_get(ok, l))) {
+        failed.push_back(start[l] + (done - 1) * window);
+      } else if (!mask_get(ok, l)) {
+        retry->push_back(start[l] + (done - 1) * window);
+      }
     }
     if (done * window >= steps_total) return;
     c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
@@ -669,7 +653,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
       valid[l] = true;
       if (!mask_get(fits, l)) {
         const std::size_t p = start[l] + (done - 1) * window;
-        valid[l] = refit_lane(c, l, x + p, y + p, true);
+        valid[l] = refit_lane(c, l, x + p, y + p, true, window);
       }
     }
   };
@@ -823,6 +807,83 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_windows(tag, const X* x, const Y* y, std::si
   if (stream) __builtin_ia32_sfence();
 #endif
   end_chunk((steps_total + window - 1) / window);
+  std::sort(failed.begin(), failed.end());
+  failed.erase(std::unique(failed.begin(), failed.end()), failed.end());
+  if (retry != nullptr) {
+    std::sort(retry->begin(), retry->end());
+    retry->erase(std::unique(retry->begin(), retry->end()), retry->end());
+  }
+}
+
+/// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
+/// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
+/// `window` positions from where it starts) with a window that fails the a-posteriori check has its start
+/// returned in `retry` (ascending) for lane_retry; one with a non-finite value in it or in the `window`
+/// positions before, or sums out of range, in `failed` (ascending) for the general path, which recomputes
+/// the windows ending there and at the `window` − 1 positions after.
+///
+/// Lane l takes a run of consecutive chunks (its share: lane_starts) and goes through it as one stream of
+/// steps, one window per step (lane_pass): every lane takes the same number of steps, so a lane with a
+/// shorter run goes on into the next lane's first chunk, computing its windows a second time and writing
+/// them last. That is safe: both computations vouch for those windows or put their chunk in `retry` or
+/// `failed` (and a lane with no run of its own computes the same chunk as the first lane that has one).
+template <class Real, class X, class Y>
+void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
+                  std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
+                  std::size_t* out_count, std::vector<std::size_t>& failed, std::vector<std::size_t>& retry) {
+  constexpr std::size_t L = lane_vector<Real>::size;
+  if (chunks == 0) return;
+  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
+  std::size_t start[L];  // each lane's first position
+  const std::size_t steps_total = lane_starts<Real>(window, first, chunks, start);
+  // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
+  // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
+  // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
+  // caches, the lanes' 40 streams took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
+  {
+    std::size_t p = first * window;
+    const std::size_t end = (first + chunks) * window;
+    lane_counts counts{};
+    counts += window;
+    constexpr std::size_t per_store = sizeof counts / sizeof(std::size_t);
+    for (; p + per_store <= end; p += per_store) std::memcpy(out_count + p, &counts, sizeof counts);
+    for (; p < end; ++p) out_count[p] = window;
+  }
+  lane_pass<Real>(tag{}, x, y, n, window, start, steps_total, window, out_ratio, out_effectiveness,
+                  out_residual, failed, &retry);
+}
+
+/// A second chance for the chunks lane_windows refused by their check (`begins`, ascending, each at least
+/// `window` from the start): those that end by n, L at a time, one per lane, each lane's constants fitted
+/// afresh to the chunk and the one before it (the 2·window positions its windows span), not carried from
+/// chunk to chunk. The first pass carries a lane's constants while they fit its previous chunk within a
+/// factor of 8, and the check asks each window to keep 1/64 of the sums about them, so where the level
+/// moves from chunk to chunk (a spot and a futures price near 100) it refuses 14-19% of the chunks; each
+/// cost the general path about 150 ns per window (two chunks scanned, centred and merged, scalar at -O2),
+/// and rolling_hedge took 26-36 ns per point there instead of 2. Taken again, 70-80% of them pass (the
+/// test "price levels, the refused chunks taken again in the lanes"). What still fails goes to `failed`
+/// (ascending, merged with what is there) for the general path, and so do the chunks that end past n.
+/// Their counts are already written.
+template <class Real, class X, class Y>
+void lane_retry(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
+                const std::vector<std::size_t>& begins, Real* out_ratio, Real* out_effectiveness,
+                Real* out_residual, std::vector<std::size_t>& failed) {
+  constexpr std::size_t L = lane_vector<Real>::size;
+  // A lane's last chunk may end past the series (lane_starts' spread layout: it takes `extra` steps more);
+  // the general path takes those.
+  std::vector<std::size_t> whole;
+  for (const std::size_t begin : begins) (begin + window <= n ? whole : failed).push_back(begin);
+  std::vector<std::size_t> refused;
+  for (std::size_t g = 0; g < whole.size(); g += L) {
+    std::size_t start[L];
+    // A last group with fewer chunks than lanes computes its last chunk in the spare lanes as well.
+    for (std::size_t l = 0; l < L; ++l) start[l] = whole[g + l < whole.size() ? g + l : whole.size() - 1];
+    lane_pass<Real>(tag{}, x, y, n, window, start, window, 2 * window, out_ratio, out_effectiveness,
+                    out_residual, refused, nullptr);
+    failed.insert(failed.end(), refused.begin(), refused.end());
+    refused.clear();
+  }
   std::sort(failed.begin(), failed.end());
   failed.erase(std::unique(failed.begin(), failed.end()), failed.end());
 }
