@@ -28,25 +28,72 @@ using lane_counts = std::size_t;
 
 /// Zeroed storage for n lane vectors on the heap, aligned for this set's vectors whatever the unit's flags
 /// (a std::vector of a 32-byte vector type in a unit built for SSE2 gets memory aligned to 16 bytes only,
-/// while this set's code moves such vectors with aligned instructions). Its constructor and destructor are
-/// defined here, so they are compiled for this set: a std::vector with an allocator of this set would
-/// instantiate std::vector's members under this set's name but with the unit's flags, and a unit built with
+/// while this set's code moves such vectors with aligned instructions). Its members are defined here, so
+/// they are compiled for this set: a std::vector with an allocator of this set would instantiate
+/// std::vector's members under this set's name but with the unit's flags, and a unit built with
 /// -march=native then held AVX-512 code under the SSE2 set's name, of which the linker keeps one copy
-/// (mixed_flags_kernel_symbols).
+/// (mixed_flags_kernel_symbols). From `kept_from` bytes on, the storage is the calling thread's, kept from
+/// one call to the next (lane_store, one per `slot`).
+template <class T>
+class lane_store {
+ public:
+  lane_store() noexcept {}  // NOLINT(modernize-use-equals-default): compiled here, for this set
+  ~lane_store() { release(); }
+  lane_store(const lane_store&) = delete;
+  lane_store& operator=(const lane_store&) = delete;
+  /// n vectors, in the storage of earlier calls where it is large enough.
+  [[nodiscard]] T* reserve(std::size_t n) {
+    if (n > capacity_) {
+      release();
+      data_ = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64)));
+      capacity_ = n;
+    }
+    return data_;
+  }
+
+ private:
+  void release() noexcept {
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t(64));
+    data_ = nullptr;
+    capacity_ = 0;
+  }
+  T* data_ = nullptr;
+  std::size_t capacity_ = 0;
+};
+
+/// n vectors of the calling thread's storage number `slot` (0 or 1), kept from one call to the next.
+template <class T>
+[[gnu::noinline]] T* kept_storage(std::size_t slot, std::size_t n) {
+  static thread_local lane_store<T> stores[2];
+  return stores[slot].reserve(n);
+}
+
 template <class T>
 class lane_buffer {
  public:
   static constexpr std::size_t alignment = 64;
-  explicit lane_buffer(std::size_t n)
-      : data_(static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignment)))) {
+  /// Storage of 64 KiB and more (two rings of which, freed, leave glibc's heap more than its 128 KiB trim
+  /// threshold to give back, or are mapped afresh above its mapping threshold): every call page-faulted
+  /// its rings anew. At a window of 5,000, a loop of rolling_hedge calls over 1e5 points took 17-23 ns per
+  /// point, against 4-6 with the rings kept (bench_rolling's A/B harness, 2026-12-05). Below, a fresh block
+  /// from the heap each call, which was 6-15% faster than a kept one at windows of 20 to 1,000, for reasons
+  /// not found (not where the block is: moving it by 1 to 32 lines changed nothing).
+  static constexpr std::size_t kept_from = std::size_t{64} << 10;
+  lane_buffer(std::size_t n, std::size_t slot)
+      : kept_(n * sizeof(T) >= kept_from),
+        data_(kept_ ? kept_storage<T>(slot, n)
+                    : static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignment)))) {
     std::memset(static_cast<void*>(data_), 0, n * sizeof(T));
   }
-  ~lane_buffer() { ::operator delete(data_, std::align_val_t(alignment)); }
+  ~lane_buffer() {
+    if (!kept_) ::operator delete(data_, std::align_val_t(alignment));
+  }
   lane_buffer(const lane_buffer&) = delete;
   lane_buffer& operator=(const lane_buffer&) = delete;
   [[nodiscard]] T* data() const noexcept { return data_; }
 
  private:
+  bool kept_;
   T* data_;
 };
 
@@ -570,7 +617,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
   // that a block of L new rows never overwrites a row still to be read as an early part.
   // Rows ring … ring + L − 1 repeat rows 0 … L − 1, so that the early rows of a block never wrap.
   const std::size_t ring = (window + 2 * L - 1) / L * L;
-  const lane_buffer<V> ring_storage_x(ring + L), ring_storage_y(ring + L);
+  const lane_buffer<V> ring_storage_x(ring + L, 0), ring_storage_y(ring + L, 1);
   // Raw pointers, read once (lane_buffer::data is compiled for this set; kept out of the loop all the same).
   V* const ring_x = ring_storage_x.data();
   V* const ring_y = ring_storage_y.data();
