@@ -63,8 +63,7 @@ double outputs_alike(const hedgemetrics::time_varying_hedge<double>& result) {
 /// the computation on this machine). When `mapped`, the result's three vectors of figures are each reserved
 /// past 32 MiB, above the largest size from which glibc's allocator serves blocks from its heap, so each is
 /// a fresh mapping and they start lines alike (the counter checks it; another allocator may differ).
-void run_reused(benchmark::State& state, bool mapped) {
-  const auto& data = hm_bench::correlated_changes<double>();
+void run_reused(benchmark::State& state, const hm_bench::series_pair<double>& data, bool mapped) {
   const std::size_t n = hm_bench::size_of(state);
   const auto window = static_cast<std::size_t>(state.range(1));
   const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
@@ -90,12 +89,12 @@ void run_reused(benchmark::State& state, bool mapped) {
 
 /// The result's vectors as the allocator gives them: from glibc's heap after the first result is freed.
 void BM_rolling_hedge_reused(benchmark::State& state) {
-  run_reused(state, false);
+  run_reused(state, hm_bench::correlated_changes<double>(), false);
 }
 
 /// The result's vectors as fresh mappings, starting lines alike.
 void BM_rolling_hedge_reused_mapped(benchmark::State& state) {
-  run_reused(state, true);
+  run_reused(state, hm_bench::correlated_changes<double>(), true);
 }
 
 /// rolling_hedge into a reused result over price levels (a spot and a futures price near 100, bench_common's
@@ -105,18 +104,7 @@ void BM_rolling_hedge_reused_mapped(benchmark::State& state) {
 /// constants fitted to the chunk and the one before (lane_retry), and what still fails goes to the general
 /// path, which costs about 150 ns per window.
 void BM_rolling_hedge_levels_reused(benchmark::State& state) {
-  const auto& data = hm_bench::spot_futures_levels<double>();
-  const std::size_t n = hm_bench::size_of(state);
-  const auto window = static_cast<std::size_t>(state.range(1));
-  const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
-  hedgemetrics::time_varying_hedge<double> result;
-  hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window}, result);
-  for (auto _ : state) {
-    hedgemetrics::rolling_hedge(s, f, hedgemetrics::rolling_options{window}, result);
-    benchmark::DoNotOptimize(result.ratio.data());
-    benchmark::ClobberMemory();
-  }
-  hm_bench::set_throughput<double>(state, n, 2, per_point);
+  run_reused(state, hm_bench::spot_futures_levels<double>(), false);
 }
 
 /// The naive method: fit_hedge on every window. Its cost per point grows with the window, so it runs on
