@@ -22,8 +22,9 @@
 /// least 1/window_cancellation_limit of T + P_j: cancellation costs 1.8 digits at most on top. In the
 /// worst case a figure keeps 16 − log10(64·window) digits (10.7 at a window of 5,000, 9 at 10⁵); measured
 /// errors are 1e-14 to 1e-11. A chunk with a window that fails (a burst that has left the window, a level
-/// far from the lane's constants, a constant series, a non-finite value) is recomputed by
-/// window_states.hpp's general path.
+/// far from the lane's constants, a constant series, a non-finite value) is taken again in the lanes with
+/// constants fitted to it and the chunk before (a level far from the constants then passes), and what
+/// still fails is recomputed by window_states.hpp's general path.
 ///
 /// Vectorisation: lane l works through its own run of consecutive chunks, and nothing depends on another
 /// lane, so each step is a handful of vector instructions over all lanes (one chunk per lane, as many lanes
@@ -46,9 +47,8 @@ namespace hedgemetrics::detail {
 /// position), by the lane engine of the process's instruction set (detail/window_lane_kernels.ipp, which
 /// documents the arguments); where the chunks it does not vouch for start is returned in `failed`, for the
 /// general path. The chunks whose windows failed the a-posteriori check get a second pass in the lanes,
-/// with constants fitted to each one's own early part (lane_retry): on price levels near 100 at a window
-/// of 250, a fifth of the chunks failed the first pass, and the general path took about 150 ns for each of
-/// their windows.
+/// with constants fitted to the chunk and the one before it (lane_retry): on price levels near 100, 14-19%
+/// of the chunks failed the first pass, and the general path took about 150 ns for each of their windows.
 template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
                   std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,

@@ -801,8 +801,8 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
   }
   if (n % window != 0) failed.push_back(whole * window);
   if (failed.empty()) return;
-  // Kept by each thread from one call to the next (about 220 bytes per position of the largest window it
-  // has needed, 1.1 MB at 5,000): allocated afresh, its 32 arrays were new pages for every call that had a
+  // Kept by each thread from one call to the next (52 arrays: 416 bytes per position of the largest window
+  // it has needed, 2.1 MB at 5,000): allocated afresh, they were new pages for every call that had a
   // chunk to recompute (every series whose length is not a multiple of the window), as lane_pass's rings.
   static thread_local general_workspace<Real> work;
   work.prepare(window);
