@@ -7,8 +7,8 @@
 #  2. C++20 under AddressSanitizer + UndefinedBehaviorSanitizer (Debug): the tests once more, warnings as
 #     errors. One build serves both the C++20 check and the sanitizers: CI must stay well under 30 minutes
 #     on 2 cores. The examples (their CSV reading is the library's, fuzzed in stage 3) and the checks of
-#     the build itself (each header alone, compile-failure controls, the -march=native variant) are left
-#     to stage 1.
+#     the build itself (each header alone, compile-failure controls, the -march=native variant, the units
+#     built with different flags, the compiled mode) are left to stage 1.
 #  3. Fuzzing: the libFuzzer targets of fuzz/ built with clang-14 (-fsanitize=fuzzer,address,undefined), run
 #     side by side for a bounded time (HEDGEMETRICS_FUZZ_SECONDS, 70 s by default) on a temporary copy of
 #     their seed corpus; any contract violation, crash or sanitizer report fails CI.
