@@ -34,6 +34,9 @@ using lane_counts = std::size_t;
 /// -march=native then held AVX-512 code under the SSE2 set's name, of which the linker keeps one copy
 /// (mixed_flags_kernel_symbols). From `kept_from` bytes on, the storage is the calling thread's, kept from
 /// one call to the next (lane_store, one per `slot`).
+/// The alignment of the lanes' storage: a cache line, and the widest vector of any set.
+inline constexpr std::size_t lane_alignment = 64;
+
 template <class T>
 class lane_store {
  public:
@@ -45,7 +48,7 @@ class lane_store {
   [[nodiscard]] T* reserve(std::size_t n) {
     if (n > capacity_) {
       release();
-      data_ = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64)));
+      data_ = static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(lane_alignment)));
       capacity_ = n;
     }
     return data_;
@@ -53,7 +56,7 @@ class lane_store {
 
  private:
   void release() noexcept {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t(64));
+    if (data_ != nullptr) ::operator delete(data_, std::align_val_t(lane_alignment));
     data_ = nullptr;
     capacity_ = 0;
   }
@@ -71,7 +74,7 @@ template <class T>
 template <class T>
 class lane_buffer {
  public:
-  static constexpr std::size_t alignment = 64;
+  static constexpr std::size_t alignment = lane_alignment;
   /// Storage of 64 KiB and more (two rings of which, freed, leave glibc's heap more than its 128 KiB trim
   /// threshold to give back, or are mapped afresh above its mapping threshold): every call page-faulted
   /// its rings anew. At a window of 5,000, a loop of rolling_hedge calls over 1e5 points took 17-23 ns per
@@ -537,9 +540,9 @@ template <class Real, std::size_t L>
 
 /// The lanes' pass behind lane_windows and lane_retry: lane l takes `steps_total` steps from position
 /// start[l] (at least `window`; start[l] + steps_total ≤ n), its first chunk's constants fitted to the
-/// `first_fit` positions from start[l] − window (`window`: the chunk before; lane_retry: both). A lane's chunk that fails the a-posteriori check goes to `retry` when that is
-/// given and the lane's constants were valid, else to `failed`; one with a non-finite value, or sums out of
-/// range, to `failed`. Both come back sorted, without repeats. Counts are not written here.
+/// `first_fit` positions from start[l] − window (`window`: the chunk before; lane_retry: both). A lane's
+/// chunk that fails the a-posteriori check goes to `retry` when that is given and the lane's constants were
+/// valid, else to `failed`; one with a non-finite value, or sums out of range, to `failed`. Both come back sorted, without repeats. Counts are not written here.
 ///
 /// Where a lane's chunk ends, its prefix sums become the totals of the next chunk's early part, and its
 /// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
