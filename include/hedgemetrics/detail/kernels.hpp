@@ -181,9 +181,9 @@ namespace hedgemetrics::detail {
 /// Zeroes the upper halves of the vector registers when it goes out of scope: on leaving an AVX2 or
 /// AVX-512 kernel, whatever it did on the way out. Code compiled without AVX (SSE2, what -O2 with no -march
 /// gives) runs slowly while they hold data: on a Zen 4, an add-and-subtract rolling loop of scalar SSE2
-/// arithmetic took 24-27 ns per point after a call of rolling_hedge against 6.2 before it, because the lane
-/// engine returned with them dirty (a helper returning a 512-bit mask, constants_fit, left them so, and
-/// GCC put no vzeroupper on every way out). `vzeroupper` is an AVX instruction, executed only where the
+/// arithmetic took 24-27 ns per point after a call of rolling_hedge against 6.2 before it: after the call,
+/// ymm0-15 still held data in their upper halves (seen in gdb; the exit that left them so was not pinned
+/// down, so every AVX kernel gets the guard). `vzeroupper` is an AVX instruction, executed only where the
 /// process runs an AVX set; the registers it clobbers hold nothing of the caller's at this point.
 struct upper_state_guard {
   upper_state_guard() noexcept = default;
