@@ -86,7 +86,8 @@ py::object to_python(hm::multi_hedge_fit<double>&& f) {
 }
 
 py::object to_python(hm::time_varying_hedge<double>&& h) {
-  std::vector<std::uint64_t> count(h.count.begin(), h.count.end());
+  std::vector<std::uint64_t> count(h.count.size());
+  std::copy(h.count.begin(), h.count.end(), count.begin());
   return types().time_varying_hedge(to_numpy(std::move(h.ratio)), to_numpy(std::move(h.effectiveness)),
                                     to_numpy(std::move(h.residual_variance)), to_numpy(std::move(count)));
 }

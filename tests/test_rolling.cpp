@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -472,6 +473,85 @@ TEST_CASE("rolling_hedge: missing data") {
   }
 }
 
+TEST_CASE("pair_counts: computed from the position under propagate, stored under omit") {
+  // Counts by hand: the positions of each window (propagate), or its pairs with both values finite (omit).
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  auto p = returns<double>(500, 31);
+  p.exposure[3] = nan;  // the first chunk
+  p.hedge[260] = nan;   // a chunk the lanes refuse
+  const std::size_t n = p.exposure.size(), window = 40;
+  const auto by_hand = [&](std::size_t t, std::size_t span, bool complete_only) {
+    std::size_t pairs = 0;
+    for (std::size_t i = t + 1 > span ? t + 1 - span : 0; i <= t; ++i) {
+      pairs += !complete_only || (std::isfinite(p.exposure[i]) && std::isfinite(p.hedge[i])) ? 1U : 0U;
+    }
+    return pairs;
+  };
+  const auto matches = [&](const hm::pair_counts& got, std::size_t span, bool complete_only) {
+    if (got.size() != n) return false;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (got[t] != by_hand(t, span, complete_only)) return false;
+    }
+    return true;
+  };
+  hm::rolling_options propagate{window};
+  hm::rolling_options omit{window};
+  omit.missing = hm::missing_data::omit;
+  hm::time_varying_hedge<double> reused;
+  // Omit, propagate, omit into one result: each call leaves the counts its own.
+  hm::rolling_hedge(p.exposure, p.hedge, omit, reused);
+  CHECK_FALSE(reused.count.computed());
+  CHECK(matches(reused.count, window, true));
+  hm::rolling_hedge(p.exposure, p.hedge, propagate, reused);
+  CHECK(reused.count.computed());
+  CHECK(matches(reused.count, window, false));
+  hm::rolling_hedge(p.exposure, p.hedge, omit, reused);
+  CHECK(matches(reused.count, window, true));
+  // ewma_hedge and expanding_hedge: every pair so far (propagate), the complete ones (omit).
+  const auto all_so_far = hm::ewma_hedge(p.exposure, p.hedge, hm::ewma_options{});
+  CHECK(all_so_far.count.computed());
+  CHECK(matches(all_so_far.count, n, false));
+  hm::expanding_options expanding;
+  expanding.missing = hm::missing_data::omit;
+  const auto complete_so_far = hm::expanding_hedge(p.exposure, p.hedge, expanding);
+  CHECK_FALSE(complete_so_far.count.computed());
+  CHECK(matches(complete_so_far.count, n, true));
+
+  SUBCASE("read as a vector is") {
+    const auto result = hm::rolling_hedge(p.exposure, p.hedge, propagate);
+    const hm::pair_counts& c = result.count;
+    const std::vector<std::size_t> as_vector = c;  // the implicit conversion
+    REQUIRE(as_vector.size() == n);
+    CHECK(as_vector == c.to_vector());
+    CHECK(hm::pair_counts(as_vector) == c);
+    CHECK(c.front() == 1);
+    CHECK(c.back() == window);
+    // Σ min(t + 1, 40) over 500 positions: 1 + … + 40, then 460 windows of 40.
+    std::size_t sum = 0;
+    for (const std::size_t k : c) sum += k;
+    CHECK(sum == 40 * 41 / 2 + 460 * 40);
+    auto i = c.begin() + 10;
+    CHECK(*i == 11);
+    CHECK(i[35] == 40);
+    CHECK(c.end() - i == 490);
+    CHECK((--i < c.begin() + 10));
+    CHECK(std::count(c.begin(), c.end(), std::size_t{40}) == 461);
+    std::vector<std::size_t> changed = as_vector;
+    changed[499] = 39;
+    CHECK(hm::pair_counts(changed) != c);
+    CHECK(hm::pair_counts::positional(n, window) == c);
+    CHECK(hm::pair_counts::positional(n, window + 1) != c);
+    CHECK(c.at(499) == 40);
+    CHECK_THROWS_WITH_AS(static_cast<void>(c.at(500)),
+                         "hedgemetrics::pair_counts::at: position 500 is past the last of 500 counts",
+                         std::out_of_range);
+    CHECK_THROWS_AS(static_cast<void>(hm::pair_counts::positional(3, 0)), std::invalid_argument);
+#if defined(__cpp_lib_concepts)
+    static_assert(std::random_access_iterator<hm::pair_counts::const_iterator>);
+#endif
+  }
+}
+
 TEST_CASE("rolling_hedge: a constant hedge gives NaN ratios, exactly where fit_hedge does") {
   std::vector<double> s(200), f(200);
   hm_test::random_source rng(3);
@@ -647,7 +727,8 @@ TEST_CASE("ewma_hedge, expanding_hedge into a reused result: the fresh result's 
   };
   hm::time_varying_hedge<double> reused;
   reused.ratio.assign(900, -7.0), reused.effectiveness.assign(900, 2.0);
-  reused.residual_variance.assign(900, -1.0), reused.count.assign(900, 12345);
+  reused.residual_variance.assign(900, -1.0),
+      reused.count = hm::pair_counts(std::vector<std::size_t>(900, 12345));
   for (const auto missing : {hm::missing_data::omit, hm::missing_data::propagate}) {
     for (const std::size_t n : {std::size_t{700}, std::size_t{300}, std::size_t{3}}) {
       const std::vector<double> s_n(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(n));
@@ -721,7 +802,8 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
         // are not filled beforehand, and the lane engine writes its own).
         hm::time_varying_hedge<double> reused;
         reused.ratio.assign(n, -7.0), reused.effectiveness.assign(n, 2.0);
-        reused.residual_variance.assign(n, -1.0), reused.count.assign(n, 12345);
+        reused.residual_variance.assign(n, -1.0),
+            reused.count = hm::pair_counts(std::vector<std::size_t>(n, 12345));
         hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window}, reused);
         CHECK(check_against_fits("reused, chunks " + std::to_string(chunks), p.exposure, p.hedge, window, 0,
                                  hm::missing_data::propagate, reused, {}, w));
@@ -741,11 +823,12 @@ hm::time_varying_hedge<double> lane_engine(const hm_test::pair_series<double>& p
   std::vector<double> storage[3];
   for (std::size_t k = 0; k < 3; ++k) storage[k].assign(n + offset[k], nan);
   hm::time_varying_hedge<double> got;
-  got.count.assign(n, 0);
+  std::vector<std::size_t> counts(n, 0);
   failed.clear();
   hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks,
                                    storage[0].data() + offset[0], storage[1].data() + offset[1],
-                                   storage[2].data() + offset[2], got.count.data(), failed);
+                                   storage[2].data() + offset[2], counts.data(), failed);
+  got.count = hm::pair_counts(std::move(counts));
   got.ratio.assign(storage[0].begin() + static_cast<std::ptrdiff_t>(offset[0]), storage[0].end());
   got.effectiveness.assign(storage[1].begin() + static_cast<std::ptrdiff_t>(offset[1]), storage[1].end());
   got.residual_variance.assign(storage[2].begin() + static_cast<std::ptrdiff_t>(offset[2]), storage[2].end());

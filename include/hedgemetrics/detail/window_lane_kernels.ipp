@@ -869,7 +869,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
 }
 
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count gets `window`, the
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count, unless null, gets `window`, the
 /// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
 /// `window` positions from where it starts) with a window that fails the a-posteriori check has its start
 /// returned in `retry` (ascending) for lane_retry; one with a non-finite value in it or in the `window`
@@ -890,11 +890,13 @@ void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window
   HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
   std::size_t start[L];  // each lane's first position
   const std::size_t steps_total = lane_starts<Real>(window, first, chunks, start);
-  // Every window here has `window` pairs: the counts are written first, in one pass over the chunks'
-  // positions (the general path writes its own over those of the chunks it takes). Written by the lanes
+  // Every window here has `window` pairs. Where the counts are stored (out_count not null: under
+  // missing_data::omit) they are written first, in one pass over the chunks' positions (the general path
+  // writes its own over those of the chunks it takes); under propagate they are computed when read
+  // (pair_counts), which took 10-17% off at 10^6 points. Written by the lanes
   // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
   // caches, the lanes' 40 streams took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
-  {
+  if (out_count != nullptr) {
     std::size_t p = first * window;
     const std::size_t end = (first + chunks) * window;
     lane_counts counts{};

@@ -371,7 +371,8 @@ void careful_states(const chunk_data<Real>& c, state_arrays<Real>& out, bool suf
   }
 }
 
-/// The three figures rolling_hedge reports for each window, and the pairs behind them.
+/// The three figures rolling_hedge reports for each window, and the pairs behind them: `count` is null
+/// where the counts follow from the positions and are not stored (pair_counts, missing_data::propagate).
 template <class Real>
 struct window_figures {
   Real* ratio;
@@ -472,12 +473,18 @@ template <class Real>
     Real r2 = unexplained < Real(0.5) ? 1 - unexplained : explained;
     r2 = r2 > 1 ? Real(1) : r2;
     const Real residual = ssr / (n - 1);  // divided unconditionally, selected below: no branch
-    const auto pairs = static_cast<std::size_t>(static_cast<long long>(n));
     out_ratio[j] = has_ratio ? r : nan;
     out_effectiveness[j] = (has_ratio & (sxx > 0)) ? r2 : nan;
     out_residual[j] = has_ratio ? residual : nan;
-    out_count[j] =
-        positions * static_cast<std::size_t>(propagate) + pairs * static_cast<std::size_t>(!propagate);
+  }
+  // Stored counts (missing_data::omit): the complete pairs, or under propagate the positions.
+  if (out_count != nullptr) {
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::size_t end = first_end + j;
+      const std::size_t positions = end + 1 < window ? end + 1 : window;
+      const auto pairs = static_cast<std::size_t>(static_cast<long long>(a_count[j] + b_count[j]));
+      out_count[j] = propagate ? positions : pairs;
+    }
   }
   return failures;
 }
@@ -586,7 +593,7 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
       // Under omit, the window still has the pairs before this one, whose figures the decay leaves as they
       // were (every weighted sum is scaled alike); under propagate no figure follows.
       poisoned = poisoned || propagate;
-      out.count[t] = propagate ? t + 1 : seen;
+      if (out.count != nullptr) out.count[t] = propagate ? t + 1 : seen;
       write_figures(
           t, !(poisoned || seen < required || !(syy > 0) || !std::isfinite(sxx) || !std::isfinite(syy)),
           1 / (sample_variance ? static_cast<Real>(seen - 1) : total));
@@ -624,7 +631,7 @@ void decayed_windows_path(const X* x, const Y* y, std::size_t m, Real lambda, st
       seen_values.add(v);
     }
     ++seen;
-    out.count[t] = propagate ? t + 1 : seen;
+    if (out.count != nullptr) out.count[t] = propagate ? t + 1 : seen;
     const Real before = total;
     total += 1;
     const Real share = 1 / total;
@@ -718,7 +725,7 @@ void range_chunk(const X* x, const Y* y, std::size_t window, std::size_t begin, 
     out.ratio[end] = one.ratio[window - 1];
     out.effectiveness[end] = one.effectiveness[window - 1];
     out.residual_variance[end] = one.residual_variance[window - 1];
-    out.count[end] = one.count[window - 1];
+    if (out.count != nullptr) out.count[end] = one.count[window - 1];
   }
 }
 
@@ -749,7 +756,7 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
                    general_workspace<Real>& work) {
   const std::size_t m = n - begin < window ? n - begin : window;
   const window_figures<Real> here{out.ratio + begin, out.effectiveness + begin, out.residual_variance + begin,
-                                  out.count + begin};
+                                  out.count != nullptr ? out.count + begin : nullptr};
   load_chunk(work.current, x + begin, y + begin, m);
   load_chunk(work.previous, x + begin - window, y + begin - window, window);
   // Range: two chunks with values beyond moderate_band are divided by one power of two per series when
