@@ -246,7 +246,8 @@ class pair_counts {
 
 /// The figures of a time-varying hedge at every position of the input: element t of each vector belongs to
 /// the estimate that ends at observation t. NaN where the estimate is undefined (too few pairs, a constant
-/// hedge, a non-finite value under missing_data::propagate). Each vector is as long as the input.
+/// hedge, a non-finite value under missing_data::propagate). Each vector, and `count`, is as long as the
+/// input.
 template <class Real = double>
 struct time_varying_hedge {
   /// h*_t = S_SF/S_FF over the estimate's observations (Ederington 1979): NaN when fewer pairs than

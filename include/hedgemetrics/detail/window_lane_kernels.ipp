@@ -477,8 +477,8 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// 32 KiB L1 of 64-byte lines); the last lane still ends at the last chunk's end, also a multiple of a
 /// line's worth from the first, and every lane takes `extra` more steps, so that the shares still cover
 /// every position. The least such `extra` is taken (at most 512 positions); without one, or with fewer than
-/// two chunks per lane where they divide, the layout before spreading. Where the outputs start lines, lanes 1 … L − 1 then write whole
-/// lines (5-7% faster, and past the caches they stream: lane_windows).
+/// two chunks per lane where they divide, the layout before spreading. Where the outputs start lines,
+/// lanes 1 … L − 1 then write whole lines (5-7% faster, and past the caches they stream: lane_windows).
 ///
 /// The layout depends on the positions only, never on where the series or the figures are in memory: a
 /// lane's sums restart where its chunks start, so the layout decides the figures' last bits, and the same
@@ -504,7 +504,7 @@ template <class Real, std::size_t L>
   // Balanced shares where the chunks do not divide among the lanes: each lane takes an L-th of the
   // positions (rounded up to a line's worth), not of the chunks, so that no lane spends its last chunk's
   // steps on a chunk that another lane computes. 19 chunks of 5,000 took 3 chunks' steps per lane, 15,000,
-  // where 11,880 cover them: 20% less time at a window of 5,000 over 10^5 points (bench_rolling).
+  // where 11,880 cover them: 12-20% less time at a window of 5,000 over 10^5 points (bench_rolling, -O2).
   bool balanced = false;
   {
     const std::size_t base = first * window, total = end - base;
@@ -897,8 +897,8 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
 }
 
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count, unless null, gets `window`, the
-/// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
+/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count, unless null, gets
+/// `window`, the pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
 /// `window` positions from where it starts) with a window that fails the a-posteriori check has its start
 /// returned in `retry` (ascending) for lane_retry; one with a non-finite value in it or in the `window`
 /// positions before, or sums out of range, in `failed` (ascending) for the general path, which recomputes
@@ -921,9 +921,9 @@ void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window
   // Every window here has `window` pairs. Where the counts are stored (out_count not null: under
   // missing_data::omit) they are written first, in one pass over the chunks' positions (the general path
   // writes its own over those of the chunks it takes); under propagate they are computed when read
-  // (pair_counts), which took 10-17% off at 10^6 points. Written by the lanes
-  // beside their figures, they were 8 more streams of stores (one per lane): at 10^6 points, past the
-  // caches, the lanes' 40 streams took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
+  // (pair_counts), which took 10-17% off at 10^6 points. Written by the lanes beside their figures, they
+  // were 8 more streams of stores (one per lane): at 10^6 points, past the caches, the lanes' 40 streams
+  // took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
   if (out_count != nullptr) {
     std::size_t p = first * window;
     const std::size_t end = (first + chunks) * window;

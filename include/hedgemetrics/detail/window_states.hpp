@@ -822,8 +822,9 @@ void first_window_only(const X* x, const Y* y, std::size_t window, std::size_t r
 /// count is written, so `out` needs no filling beforehand.
 ///
 /// The windows ending in the first chunk hold positions 0 … t: expanding windows, one exact merge per pair
-/// (decayed_windows), or where only the last of them can have figures, one regression (first_window_only). Those of every later whole chunk take the lane engine of window_lanes.hpp, and the
-/// chunks it cannot vouch for, and a last incomplete chunk, take the general path.
+/// (decayed_windows), or where only the last of them can have figures, one regression (first_window_only).
+/// Those of every later whole chunk take the lane engine of window_lanes.hpp, and the chunks it cannot
+/// vouch for, and a last incomplete chunk, take the general path.
 template <class Real, class X, class Y>
 void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t required,
                      bool propagate, const window_figures<Real>& out) {
