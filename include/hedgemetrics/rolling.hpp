@@ -52,81 +52,100 @@ namespace hedgemetrics {
 /// where values are missing and are stored, one per element.
 class pair_counts {
  public:
-  using value_type = std::size_t;
-  using size_type = std::size_t;
-  using difference_type = std::ptrdiff_t;
+  using value_type = std::size_t;          ///< A count of pairs.
+  using size_type = std::size_t;           ///< The type of size() and of positions.
+  using difference_type = std::ptrdiff_t;  ///< The distance between two iterators.
 
   /// A random-access iterator over the counts, giving each by value (a C++17 input iterator by its tag,
   /// a C++20 random-access iterator by its concept).
   class const_iterator {
    public:
-    using value_type = std::size_t;
-    using difference_type = std::ptrdiff_t;
-    using reference = std::size_t;
-    using pointer = void;
-    using iterator_category = std::input_iterator_tag;
+    using value_type = std::size_t;          ///< A count of pairs.
+    using difference_type = std::ptrdiff_t;  ///< The distance between two iterators.
+    using reference = std::size_t;           ///< A count, by value (a computed one has no storage).
+    using pointer = void;                    ///< None: the counts are given by value.
+    using iterator_category = std::input_iterator_tag;  ///< C++17's tag (its reference is not a reference).
 #if defined(__cpp_lib_concepts)
-    using iterator_concept = std::random_access_iterator_tag;
+    using iterator_concept = std::random_access_iterator_tag;  ///< C++20's concept.
 #endif
 
+    /// An iterator over no counts.
     const_iterator() = default;
+    /// The count at this position.
     [[nodiscard]] std::size_t operator*() const noexcept {
       return (*counts_)[index_];
     }
+    /// The count k positions on.
     [[nodiscard]] std::size_t operator[](difference_type k) const noexcept {
       return (*counts_)[static_cast<std::size_t>(static_cast<difference_type>(index_) + k)];
     }
+    /// The next position.
     const_iterator& operator++() noexcept {
       return ++index_, *this;
     }
+    /// The next position, returning this one.
     const_iterator operator++(int) noexcept {
       const_iterator before = *this;
       ++index_;
       return before;
     }
+    /// The position before.
     const_iterator& operator--() noexcept {
       return --index_, *this;
     }
+    /// The position before, returning this one.
     const_iterator operator--(int) noexcept {
       const_iterator before = *this;
       --index_;
       return before;
     }
+    /// k positions on.
     const_iterator& operator+=(difference_type k) noexcept {
       index_ = static_cast<std::size_t>(static_cast<difference_type>(index_) + k);
       return *this;
     }
+    /// k positions back.
     const_iterator& operator-=(difference_type k) noexcept {
       return *this += -k;
     }
+    /// k positions after i.
     [[nodiscard]] friend const_iterator operator+(const_iterator i, difference_type k) noexcept {
       return i += k;
     }
+    /// k positions after i.
     [[nodiscard]] friend const_iterator operator+(difference_type k, const_iterator i) noexcept {
       return i += k;
     }
+    /// k positions before i.
     [[nodiscard]] friend const_iterator operator-(const_iterator i, difference_type k) noexcept {
       return i -= k;
     }
+    /// How many positions a is after b.
     [[nodiscard]] friend difference_type operator-(const const_iterator& a,
                                                    const const_iterator& b) noexcept {
       return static_cast<difference_type>(a.index_) - static_cast<difference_type>(b.index_);
     }
+    /// Whether a and b are at the same position (of the same counts).
     [[nodiscard]] friend bool operator==(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ == b.index_;
     }
+    /// Whether a and b are at different positions.
     [[nodiscard]] friend bool operator!=(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ != b.index_;
     }
+    /// Whether a is before b.
     [[nodiscard]] friend bool operator<(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ < b.index_;
     }
+    /// Whether a is after b.
     [[nodiscard]] friend bool operator>(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ > b.index_;
     }
+    /// Whether a is not after b.
     [[nodiscard]] friend bool operator<=(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ <= b.index_;
     }
+    /// Whether a is not before b.
     [[nodiscard]] friend bool operator>=(const const_iterator& a, const const_iterator& b) noexcept {
       return a.index_ >= b.index_;
     }
@@ -137,7 +156,7 @@ class pair_counts {
     const pair_counts* counts_ = nullptr;
     std::size_t index_ = 0;
   };
-  using iterator = const_iterator;
+  using iterator = const_iterator;  ///< The counts cannot be changed through an iterator.
 
   /// No counts.
   pair_counts() = default;
@@ -157,9 +176,11 @@ class pair_counts {
     return counts;
   }
 
+  /// The number of counts, the input's length.
   [[nodiscard]] std::size_t size() const noexcept {
     return size_;
   }
+  /// Whether there are no counts.
   [[nodiscard]] bool empty() const noexcept {
     return size_ == 0;
   }
@@ -175,21 +196,27 @@ class pair_counts {
     }
     return (*this)[t];
   }
+  /// The first count (not empty()).
   [[nodiscard]] std::size_t front() const noexcept {
     return (*this)[0];
   }
+  /// The last count (not empty()).
   [[nodiscard]] std::size_t back() const noexcept {
     return (*this)[size_ - 1];
   }
+  /// The first position.
   [[nodiscard]] const_iterator begin() const noexcept {
     return {this, 0};
   }
+  /// Past the last position.
   [[nodiscard]] const_iterator end() const noexcept {
     return {this, size_};
   }
+  /// The first position.
   [[nodiscard]] const_iterator cbegin() const noexcept {
     return begin();
   }
+  /// Past the last position.
   [[nodiscard]] const_iterator cend() const noexcept {
     return end();
   }
@@ -219,6 +246,7 @@ class pair_counts {
     }
     return true;
   }
+  /// Not equal: a count differs, or the sizes do.
   [[nodiscard]] friend bool operator!=(const pair_counts& a, const pair_counts& b) noexcept {
     return !(a == b);
   }
