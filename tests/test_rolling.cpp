@@ -582,6 +582,9 @@ TEST_CASE("pair_counts: computed from the position under propagate, stored under
                          "hedgemetrics::pair_counts::at: position 500 is past the last of 500 counts",
                          std::out_of_range);
     CHECK_THROWS_AS(static_cast<void>(hm::pair_counts::positional(3, 0)), std::invalid_argument);
+    hm::pair_counts none;  // the estimators' own way in takes a cap of 0 too: every count 0
+    none.assign_positional(3, 0);
+    CHECK(none.to_vector() == std::vector<std::size_t>(3, 0));
 #if defined(__cpp_lib_concepts)
     static_assert(std::random_access_iterator<hm::pair_counts::const_iterator>);
 #endif

@@ -186,7 +186,7 @@ class pair_counts {
   }
   /// Count t, for t < size() (not checked).
   [[nodiscard]] std::size_t operator[](std::size_t t) const noexcept {
-    return cap_ == 0 ? stored_[t] : (t < cap_ ? t + 1 : cap_);
+    return !computed_ ? stored_[t] : (t < cap_ ? t + 1 : cap_);
   }
   /// Count t. \throws std::out_of_range naming t and size() when t ≥ size().
   [[nodiscard]] std::size_t at(std::size_t t) const {
@@ -222,12 +222,12 @@ class pair_counts {
   }
   /// Whether the counts are computed from the position (true) or stored (false).
   [[nodiscard]] bool computed() const noexcept {
-    return cap_ != 0;
+    return computed_;
   }
 
   /// The counts as a vector.
   [[nodiscard]] std::vector<std::size_t> to_vector() const {
-    if (cap_ == 0) return {stored_.begin(), stored_.begin() + static_cast<difference_type>(size_)};
+    if (!computed_) return {stored_.begin(), stored_.begin() + static_cast<difference_type>(size_)};
     std::vector<std::size_t> counts(size_);
     for (std::size_t t = 0; t < size_; ++t) counts[t] = (*this)[t];
     return counts;
@@ -240,7 +240,7 @@ class pair_counts {
   /// Equal when they have the same counts, however each holds them.
   [[nodiscard]] friend bool operator==(const pair_counts& a, const pair_counts& b) noexcept {
     if (a.size_ != b.size_) return false;
-    if (a.cap_ != 0 && a.cap_ == b.cap_) return true;
+    if (a.computed_ && b.computed_ && a.cap_ == b.cap_) return true;
     for (std::size_t t = 0; t < a.size_; ++t) {
       if (a[t] != b[t]) return false;
     }
@@ -251,24 +251,26 @@ class pair_counts {
     return !(a == b);
   }
 
-  /// For the estimators: computed counts min(t + 1, cap), cap ≥ 1, keeping any stored ones' memory for
-  /// later use.
+  /// For the estimators: computed counts min(t + 1, cap) (all 0 for a cap of 0), keeping any stored ones'
+  /// memory for later use.
   void assign_positional(std::size_t size, std::size_t cap) noexcept {
     size_ = size;
     cap_ = cap;
+    computed_ = true;
   }
   /// For the estimators: `size` stored counts, whose memory is returned for them to write every one of
   /// (its contents are unspecified until then; a reused object keeps its memory).
   [[nodiscard]] std::size_t* assign_stored(std::size_t size) {
     stored_.resize(size);
     size_ = size;
-    cap_ = 0;
+    computed_ = false;
     return stored_.data();
   }
 
  private:
   std::size_t size_ = 0;
-  std::size_t cap_ = 0;  // 0: stored
+  std::size_t cap_ = 0;    // the largest count, where computed
+  bool computed_ = false;  // computed from the position (cap_), or stored
   std::vector<std::size_t> stored_;
 };
 
