@@ -356,6 +356,114 @@ template <class Real, class X, class Y>
   return std::isfinite(s[sum_bb]) && std::isfinite(s[sum_ee]) && std::isfinite(s[sum_eb]);
 }
 
+/// The moments of every lane's previous chunk about its first pair (x₀, y₀), gathered while the chunk's rows
+/// are put in the ring: Σdx, Σdy, Σdy², Σdx·dy with dx = x − x₀, dy = y − y₀. Shifted by a value of the
+/// chunk, the sums lose few digits to cancellation unless that pair lies millions of standard deviations
+/// from the rest; the constants fitted from them need only be near the chunk's, since the a-posteriori
+/// check vouches for every window.
+template <class Real>
+struct lane_moments {
+  using V = typename lane_vector<Real>::type;
+  static constexpr std::size_t L = lane_vector<Real>::size;
+  explicit lane_moments(const V& x0, const V& y0) noexcept : origin_x(x0), origin_y(y0) {}
+  V origin_x, origin_y;
+  V dx{}, dy{}, dyy{}, dxy{};
+
+  HEDGEMETRICS_ISA_INLINE void add(const V& x, const V& y) noexcept {
+    const V u = x - origin_x, v = y - origin_y;
+    dx += u;
+    dy += v;
+    dyy = lane_multiply_add(v, v, dyy);
+    dxy = lane_multiply_add(u, v, dxy);
+  }
+  /// L rows at once, summed as a tree, so that the running sums take one addition per block, not L.
+  HEDGEMETRICS_ISA_INLINE void add_block(const V (&x)[L], const V (&y)[L]) noexcept {
+    V u[L], v[L], vv[L], uv[L];
+    for_each_index(
+        [&](auto i) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+          u[i] = x[i] - origin_x;
+          v[i] = y[i] - origin_y;
+          vv[i] = v[i] * v[i];
+          uv[i] = u[i] * v[i];
+        },
+        std::make_index_sequence<L>{});
+    dx += tree_sum(u, std::make_index_sequence<L / 2>{});
+    dy += tree_sum(v, std::make_index_sequence<L / 2>{});
+    dyy += tree_sum(vv, std::make_index_sequence<L / 2>{});
+    dxy += tree_sum(uv, std::make_index_sequence<L / 2>{});
+  }
+
+ private:
+  template <std::size_t N, std::size_t... I>
+  HEDGEMETRICS_ISA_INLINE static V tree_sum(const V (&a)[N], std::index_sequence<I...>) noexcept {
+    if constexpr (N == 1) {
+      return a[0];
+    } else {
+      const V half[N / 2] = {(a[2 * I] + a[2 * I + 1])...};
+      return tree_sum(half, std::make_index_sequence<N / 4>{});
+    }
+  }
+};
+
+/// Fits every lane's constants to its previous chunk at once: the chunk's means and ratio from its moments
+/// `m`, then its five totals about them from the chunk's `c.window` rows of transposed values in the ring
+/// (row t at ring_x[(first + t) mod ring]), each term rounded as the step rounds it. refit_lane fits one
+/// lane at a time from the series, by careful_block_comoments and chunk_sums: 12% of rolling_hedge's time
+/// at a window of 5,000 over 10^5 points (perf), where this is one pass over rows already in the cache. The
+/// constants depend on the positions only. A lane is valid where its means, ratio and sums of products are
+/// finite (so not where its chunk holds a non-finite value, nor where y is constant over it).
+template <class Real>
+void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m,
+                       const typename lane_vector<Real>::type* ring_x,
+                       const typename lane_vector<Real>::type* ring_y, std::size_t ring, std::size_t first,
+                       bool (&valid)[lane_vector<Real>::size]) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  const std::size_t window = c.window;
+  const Real inv_n = 1 / static_cast<Real>(window);
+  const V zero{};
+  const V mean_dx = m.dx * inv_n, mean_dy = m.dy * inv_n;
+  const V syy = lane_multiply_subtract(m.dy, mean_dy, m.dyy);
+  const V sxy = lane_multiply_subtract(m.dx, mean_dy, m.dxy);
+  const V mean_x = m.origin_x + mean_dx, mean_y = m.origin_y + mean_dy;
+  const V r0 = sxy / syy;
+  // Two sets of running sums, for alternate rows: each sum is a chain of dependent additions, and one set
+  // waits on their latency.
+  V s[2][sum_count] = {};
+  const auto add = [&](V(&t)[sum_count], const V& u, const V& v) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+    const V b = v - mean_y, e = lane_multiply_subtract(r0, b, u - mean_x);
+    t[sum_b] += b;
+    t[sum_bb] = lane_multiply_add(b, b, t[sum_bb]);
+    t[sum_e] += e;
+    t[sum_ee] = lane_multiply_add(e, e, t[sum_ee]);
+    t[sum_eb] = lane_multiply_add(e, b, t[sum_eb]);
+  };
+  // The rows in two runs, first … ring − 1 and 0 …, so that no step tests for the wrap. Row t goes to set
+  // t mod 2 in either run: where the ring wraps depends on where the figures are (lane_pass's `offset`), and
+  // the totals, so the figures, must not.
+  const std::size_t head = ring - first < window ? ring - first : window;
+  const auto run = [&](const V* rx, const V* ry, std::size_t count, std::size_t parity)
+                       HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+                         std::size_t t = 0;
+                         for (; t + 2 <= count; t += 2) {
+                           add(s[parity], rx[t], ry[t]);
+                           add(s[1 - parity], rx[t + 1], ry[t + 1]);
+                         }
+                         if (t < count) add(s[parity], rx[t], ry[t]);
+                       };
+  run(ring_x + first, ring_y + first, head, 0);
+  run(ring_x, ring_y, window - head, head % 2);
+  c.shift_x = mean_x;
+  c.shift_y = mean_y;
+  c.ratio = r0;
+  for (std::size_t k = 0; k < sum_count; ++k) c.total[k] = s[0][k] + s[1][k];
+  // x − x is 0 for a finite x, NaN for an infinite or NaN one.
+  const auto finite = [&zero](const V& v) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE { return v - v == zero; };
+  const auto fits = finite(mean_x) & finite(mean_y) & finite(r0) & finite(c.total[sum_bb]) &
+                    finite(c.total[sum_ee]) & finite(c.total[sum_eb]);
+  for (std::size_t l = 0; l < L; ++l) valid[l] = mask_get(fits, l);
+}
+
 /// Which lanes' totals show their constants still fit their previous chunk: the sums about the constants
 /// no more than 8 times the centred ones (x's, y's, and the residual's about the chunk's own ratio).
 template <class Real>
@@ -569,6 +677,78 @@ template <class Real, std::size_t L>
   return steps;
 }
 
+/// Puts each lane's previous chunk (the `c.window` pairs before start[l]) in the ring, as the rows of steps
+/// −window … −1 (row t at (first + t) mod ring, and its copy past the ring where it wraps), and fits the
+/// lanes' constants to it: at once from the rows (fit_lanes_to_rows) where `first_fit` is the window, else
+/// lane by lane over the `first_fit` pairs from there (refit_lane). A function of its own, not inlined:
+/// inside lane_pass, GCC at -O2 allocated the steps' registers differently, and they took 5-8% more time at
+/// 10^6 points (bench_rolling, windows 20 and 250, alternated builds).
+template <class Real, class X, class Y>
+HEDGEMETRICS_KERNEL_ENTRY void prepare_lanes(const X* x, const Y* y, const std::size_t* start,
+                                             std::size_t first_fit, typename lane_vector<Real>::type* ring_x,
+                                             typename lane_vector<Real>::type* ring_y, std::size_t ring,
+                                             std::size_t first, lane_constants<Real>& c,
+                                             bool (&valid)[lane_vector<Real>::size]) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  const std::size_t window = c.window;
+  const auto put_row = [&](std::size_t t, const V& vx, const V& vy) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
+    std::size_t row = first + t;
+    if (row >= ring) {
+      row -= ring;
+      ring_x[ring + row] = vx;
+      ring_y[ring + row] = vy;
+    }
+    ring_x[row] = vx;
+    ring_y[row] = vy;
+  };
+  // The lanes' previous chunks into the ring, their moments gathered on the way (for fit_lanes_to_rows).
+  const X* previous_x[L];
+  const Y* previous_y[L];
+  V origin_x{}, origin_y{};
+  for (std::size_t l = 0; l < L; ++l) {
+    previous_x[l] = x + start[l] - window, previous_y[l] = y + start[l] - window;
+    lane_set_value(origin_x, l, static_cast<Real>(previous_x[l][0]));
+    lane_set_value(origin_y, l, static_cast<Real>(previous_y[l][0]));
+  }
+  lane_moments<Real> moments(origin_x, origin_y);
+  {
+    std::size_t t = 0;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    // L rows at a time, transposed as the steps' rows are: inserting each lane's value into its row, one
+    // lane at a time, went through memory and took 8% of the engine's time at a window of 5,000 over 10^5
+    // points (perf).
+    if constexpr (L > 1) {
+      for (; t + L <= window; t += L) {
+        V rows_x[L], rows_y[L];
+        transpose_block<Real>(previous_x, t, rows_x);
+        transpose_block<Real>(previous_y, t, rows_y);
+        moments.add_block(rows_x, rows_y);
+        for (std::size_t i = 0; i < L; ++i) put_row(t + i, rows_x[i], rows_y[i]);
+      }
+    }
+#endif
+    for (; t < window; ++t) {
+      V vx{}, vy{};
+      for (std::size_t l = 0; l < L; ++l) {
+        lane_set_value(vx, l, static_cast<Real>(previous_x[l][t]));
+        lane_set_value(vy, l, static_cast<Real>(previous_y[l][t]));
+      }
+      moments.add(vx, vy);
+      put_row(t, vx, vy);
+    }
+  }
+
+  if (first_fit == window) {
+    fit_lanes_to_rows(c, moments, ring_x, ring_y, ring, first, valid);
+  } else {
+    for (std::size_t l = 0; l < L; ++l) {
+      const std::size_t p = start[l] - window;
+      valid[l] = refit_lane(c, l, x + p, y + p, false, first_fit);
+    }
+  }
+}
+
 /// The lanes' pass behind lane_windows and lane_retry: lane l takes `steps_total` steps from position
 /// start[l] (at least `window`; start[l] + steps_total ≤ n), its first chunk's constants fitted to the
 /// `first_fit` positions from start[l] − window (`window`: the chunk before; lane_retry: both). A lane's
@@ -657,28 +837,9 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
   V* const ring_y = ring_storage_y.data();
   // Steps 0 … window − 1 have the lanes' previous chunks as early parts: rows R − window … R − 1, moved on by
   // `offset` (and then rows 0 … offset − 1, with their copies).
-  for (std::size_t t = 0; t < window; ++t) {
-    V vx{}, vy{};
-    for (std::size_t l = 0; l < L; ++l) {
-      lane_set_value(vx, l, static_cast<Real>((lane_x[l] - window)[t]));
-      lane_set_value(vy, l, static_cast<Real>((lane_y[l] - window)[t]));
-    }
-    std::size_t row = ring - window + offset + t;
-    if (row >= ring) {
-      row -= ring;
-      ring_x[ring + row] = vx;
-      ring_y[ring + row] = vy;
-    }
-    ring_x[row] = vx;
-    ring_y[row] = vy;
-  }
-
   lane_constants<Real> c(window);
   bool valid[L];
-  for (std::size_t l = 0; l < L; ++l) {
-    const std::size_t p = start[l] - window;
-    valid[l] = refit_lane(c, l, x + p, y + p, false, first_fit);
-  }
+  prepare_lanes(x, y, start, first_fit, ring_x, ring_y, ring, (ring - window + offset) % ring, c, valid);
 
   const V zero{};
   const V one = zero + Real(1);
