@@ -313,41 +313,24 @@ struct lane_constants {
   V total[sum_count] = {};
 };
 
-/// Makes lane l's constants fit the `window` pairs at x, y (its previous chunk): the chunk's means and
-/// ratio, from the totals when `carried` and they are finite, else from the values (the `span` ≥ window
-/// pairs from x, y: lane_retry fits both chunks of a window); then its totals summed about them. False when
-/// the chunk has a non-finite value or its sums overflow.
+/// Makes lane l's constants fit the `window` pairs at x, y (its previous chunk), from the values: the
+/// chunk's means and ratio the careful way (careful_block_comoments), then its totals about them
+/// (chunk_sums). For a lane whose constants cannot be carried over from its totals (refit_lanes, which
+/// does the common case for all lanes at once). False when the chunk has a non-finite value or its sums
+/// overflow.
 template <class Real, class X, class Y>
-[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y, bool carried,
-                              std::size_t span) noexcept {
+[[nodiscard]] bool refit_lane(lane_constants<Real>& c, std::size_t l, const X* x, const Y* y) noexcept {
   const std::size_t window = c.window;
-  const Real count = static_cast<Real>(window);
-  Real sx = lane_get<Real>(c.shift_x, l), sy = lane_get<Real>(c.shift_y, l);
-  Real r0 = lane_get<Real>(c.ratio, l);
-  Real s[sum_count];
-  for (std::size_t k = 0; k < sum_count; ++k) s[k] = lane_get<Real>(c.total[k], l);
-  const Real mean_b = s[sum_b] / count, mean_e = s[sum_e] / count;
-  const Real syy = s[sum_bb] - s[sum_b] * mean_b;
-  const Real seb = s[sum_eb] - s[sum_e] * mean_b;
-  const Real gap = syy > 0 ? seb / syy : Real(0);
-  if (carried && std::isfinite(mean_b) && std::isfinite(mean_e) && std::isfinite(gap)) {
-    sx += mean_e + r0 * mean_b;  // the mean of x − x̂ is that of e + r₀b
-    sy += mean_b;
-    r0 += gap;
+  comoments<Real> own;
+  if constexpr (std::is_same_v<Real, double>) {
+    own = careful_block_comoments(tag{}, window, x, y);
   } else {
-    // The chunk's own means and ratio, the careful way (comoments.hpp); false for a non-finite value.
-    comoments<Real> own;
-    if constexpr (std::is_same_v<Real, double>) {
-      own = careful_block_comoments(tag{}, span, x, y);
-    } else {
-      own = generic_careful_block_comoments<Real>(span, x, y);
-    }
-    if (!own.finite) return false;
-    sx = own.mean_x;
-    sy = own.mean_y;
-    r0 = own.ratio;
+    own = generic_careful_block_comoments<Real>(window, x, y);
   }
+  if (!own.finite) return false;
+  const Real sx = own.mean_x, sy = own.mean_y, r0 = own.ratio;
   if (!std::isfinite(sx) || !std::isfinite(sy) || !std::isfinite(r0)) return false;
+  Real s[sum_count];
   chunk_sums(x, y, window, sx, sy, r0, s);
   lane_set_value(c.shift_x, l, sx);
   lane_set_value(c.shift_y, l, sy);
@@ -405,33 +388,21 @@ struct lane_moments {
   }
 };
 
-/// Fits every lane's constants to its previous chunk at once: the chunk's means and ratio from its moments
-/// `m`, then its five totals about them from the chunk's `c.window` rows of transposed values in the ring
-/// (row t at ring_x[(first + t) mod ring]), each term rounded as the step rounds it. refit_lane fits one
-/// lane at a time from the series, by careful_block_comoments and chunk_sums: 12% of rolling_hedge's time
-/// at a window of 5,000 over 10^5 points (perf), where this is one pass over rows already in the cache. The
-/// constants depend on the positions only. A lane is valid where its means, ratio and sums of products are
-/// finite (so not where its chunk holds a non-finite value, nor where y is constant over it).
+/// The five totals of `window` rows of transposed values in the ring (row t at ring_x[(first + t) mod ring])
+/// about every lane's constants (sx, sy, r0), each term rounded as the step rounds it, so that they are the
+/// sums of the very terms the steps take out again.
 template <class Real>
-void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m,
-                       const typename lane_vector<Real>::type* ring_x,
-                       const typename lane_vector<Real>::type* ring_y, std::size_t ring, std::size_t first,
-                       bool (&valid)[lane_vector<Real>::size]) noexcept {
+void row_totals(const typename lane_vector<Real>::type* ring_x,
+                const typename lane_vector<Real>::type* ring_y, std::size_t ring, std::size_t first,
+                std::size_t window, const typename lane_vector<Real>::type& sx,
+                const typename lane_vector<Real>::type& sy, const typename lane_vector<Real>::type& r0,
+                typename lane_vector<Real>::type (&total)[sum_count]) noexcept {
   using V = typename lane_vector<Real>::type;
-  constexpr std::size_t L = lane_vector<Real>::size;
-  const std::size_t window = c.window;
-  const Real inv_n = 1 / static_cast<Real>(window);
-  const V zero{};
-  const V mean_dx = m.dx * inv_n, mean_dy = m.dy * inv_n;
-  const V syy = lane_multiply_subtract(m.dy, mean_dy, m.dyy);
-  const V sxy = lane_multiply_subtract(m.dx, mean_dy, m.dxy);
-  const V mean_x = m.origin_x + mean_dx, mean_y = m.origin_y + mean_dy;
-  const V r0 = sxy / syy;
   // Two sets of running sums, for alternate rows: each sum is a chain of dependent additions, and one set
   // waits on their latency.
   V s[2][sum_count] = {};
   const auto add = [&](V(&t)[sum_count], const V& u, const V& v) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
-    const V b = v - mean_y, e = lane_multiply_subtract(r0, b, u - mean_x);
+    const V b = v - sy, e = lane_multiply_subtract(r0, b, u - sx);
     t[sum_b] += b;
     t[sum_bb] = lane_multiply_add(b, b, t[sum_bb]);
     t[sum_e] += e;
@@ -453,14 +424,40 @@ void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m,
                        };
   run(ring_x + first, ring_y + first, head, 0);
   run(ring_x, ring_y, window - head, head % 2);
-  c.shift_x = mean_x;
-  c.shift_y = mean_y;
-  c.ratio = r0;
-  for (std::size_t k = 0; k < sum_count; ++k) c.total[k] = s[0][k] + s[1][k];
-  // x − x is 0 for a finite x, NaN for an infinite or NaN one.
-  const auto finite = [&zero](const V& v) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE { return v - v == zero; };
-  const auto fits = finite(mean_x) & finite(mean_y) & finite(r0) & finite(c.total[sum_bb]) &
-                    finite(c.total[sum_ee]) & finite(c.total[sum_eb]);
+  for (std::size_t k = 0; k < sum_count; ++k) total[k] = s[0][k] + s[1][k];
+}
+
+/// Which lanes of v are finite: x − x is 0 for a finite x, NaN for an infinite or NaN one.
+template <class V>
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE auto lanes_finite(const V& v) noexcept {
+  return v - v == V{};
+}
+
+/// Fits every lane's constants to its previous chunk at once: the means and ratio of the `span` pairs whose
+/// moments `m` took in (the chunk; for lane_retry the chunk and the next), then the chunk's five totals
+/// about them from its `c.window` rows in the ring (row_totals). refit_lane fits one lane at a time from
+/// the series, by careful_block_comoments and chunk_sums: 12% of rolling_hedge's time at a window of 5,000
+/// over 10^5 points (perf), where this is one pass over rows already in the cache. The constants depend on
+/// the positions only. A lane is valid where its means, ratio and sums of products are finite (so not
+/// where its chunk holds a non-finite value, nor where y is constant over the span).
+template <class Real>
+void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m, std::size_t span,
+                       const typename lane_vector<Real>::type* ring_x,
+                       const typename lane_vector<Real>::type* ring_y, std::size_t ring, std::size_t first,
+                       bool (&valid)[lane_vector<Real>::size]) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  const Real inv_n = 1 / static_cast<Real>(span);
+  const V mean_dx = m.dx * inv_n, mean_dy = m.dy * inv_n;
+  const V syy = lane_multiply_subtract(m.dy, mean_dy, m.dyy);
+  const V sxy = lane_multiply_subtract(m.dx, mean_dy, m.dxy);
+  c.shift_x = m.origin_x + mean_dx;
+  c.shift_y = m.origin_y + mean_dy;
+  c.ratio = sxy / syy;
+  row_totals<Real>(ring_x, ring_y, ring, first, c.window, c.shift_x, c.shift_y, c.ratio, c.total);
+  const auto fits = lanes_finite(c.shift_x) & lanes_finite(c.shift_y) & lanes_finite(c.ratio) &
+                    lanes_finite(c.total[sum_bb]) & lanes_finite(c.total[sum_ee]) &
+                    lanes_finite(c.total[sum_eb]);
   for (std::size_t l = 0; l < L; ++l) valid[l] = mask_get(fits, l);
 }
 
@@ -487,6 +484,56 @@ template <class Real>
   // NaN compares false, so a non-finite total never fits.
   return has_ratio & (sxx * 8 >= raw_xx) & (syy * 8 >= t[sum_bb]) & (ssr * 8 >= t[sum_ee]) &
          (raw_xx < zero + std::numeric_limits<Real>::max());
+}
+
+/// Where a chunk ends, refits the constants of the lanes marked in `refit` to the chunk just ended (the
+/// lanes' steps `step` … `step` + c.window − 1: rows (step + offset) mod ring … of the ring, positions
+/// start[l] + step … of the series), all lanes at once: the new
+/// means and ratio follow from the chunk's totals about the old constants (as refit_lane's `carried`), and
+/// the totals about them from the rows (row_totals). A lane whose carried constants are not finite is
+/// fitted from its values by refit_lane. valid[l] says whether lane l's constants and sums are usable.
+/// Lane by lane, refit_lane's chunk_sums and careful_block_comoments took 19% of rolling_hedge's time on
+/// price levels at a window of 20 (perf), where the level moves and most chunk ends refit several lanes.
+/// Not inlined, so that lane_pass's steps keep their registers.
+template <class Real, class X, class Y>
+HEDGEMETRICS_KERNEL_ENTRY void refit_lanes(lane_constants<Real>& c,
+                                           const bool (&refit)[lane_vector<Real>::size],
+                                           const typename lane_vector<Real>::type* ring_x,
+                                           const typename lane_vector<Real>::type* ring_y, std::size_t ring,
+                                           std::size_t offset, const X* x, const Y* y,
+                                           const std::size_t* start, std::size_t step,
+                                           bool (&valid)[lane_vector<Real>::size]) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  const V zero{};
+  const V one = zero + Real(1);
+  const Real inv_n = 1 / static_cast<Real>(c.window);
+  const V* t = c.total;
+  const V mean_b = t[sum_b] * inv_n, mean_e = t[sum_e] * inv_n;
+  const V syy = t[sum_bb] - t[sum_b] * mean_b;
+  const V seb = t[sum_eb] - t[sum_e] * mean_b;
+  const auto has_ratio = syy > zero;
+  const V gap = has_ratio ? seb / (has_ratio ? syy : one) : zero;
+  const auto carried = lanes_finite(mean_b) & lanes_finite(mean_e) & lanes_finite(gap);
+  const V sx = c.shift_x + (mean_e + c.ratio * mean_b);  // the mean of x − x̂ is that of e + r₀b
+  const V sy = c.shift_y + mean_b;
+  const V r0 = c.ratio + gap;
+  V total[sum_count];
+  row_totals<Real>(ring_x, ring_y, ring, (step + offset) % ring, c.window, sx, sy, r0, total);
+  const auto usable = lanes_finite(sx) & lanes_finite(sy) & lanes_finite(r0) & lanes_finite(total[sum_bb]) &
+                      lanes_finite(total[sum_ee]) & lanes_finite(total[sum_eb]);
+  for (std::size_t l = 0; l < L; ++l) {
+    if (!refit[l]) continue;
+    if (mask_get(carried, l)) {
+      lane_set_value(c.shift_x, l, lane_get<Real>(sx, l));
+      lane_set_value(c.shift_y, l, lane_get<Real>(sy, l));
+      lane_set_value(c.ratio, l, lane_get<Real>(r0, l));
+      for (std::size_t k = 0; k < sum_count; ++k) lane_set_value(c.total[k], l, lane_get<Real>(total[k], l));
+      valid[l] = mask_get(usable, l);
+    } else {
+      valid[l] = refit_lane(c, l, x + start[l] + step, y + start[l] + step);
+    }
+  }
 }
 
 #if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
@@ -739,14 +786,34 @@ HEDGEMETRICS_KERNEL_ENTRY void prepare_lanes(const X* x, const Y* y, const std::
     }
   }
 
-  if (first_fit == window) {
-    fit_lanes_to_rows(c, moments, ring_x, ring_y, ring, first, valid);
-  } else {
-    for (std::size_t l = 0; l < L; ++l) {
-      const std::size_t p = start[l] - window;
-      valid[l] = refit_lane(c, l, x + p, y + p, false, first_fit);
+  // lane_retry fits the constants to both chunks of a window: the moments then take in each lane's own
+  // first chunk as well (read here, and again by the steps).
+  {
+    const X* own_x[L];
+    const Y* own_y[L];
+    for (std::size_t l = 0; l < L; ++l) own_x[l] = x + start[l], own_y[l] = y + start[l];
+    const std::size_t more = first_fit - window;
+    std::size_t t = 0;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+    if constexpr (L > 1) {
+      for (; t + L <= more; t += L) {
+        V rows_x[L], rows_y[L];
+        transpose_block<Real>(own_x, t, rows_x);
+        transpose_block<Real>(own_y, t, rows_y);
+        moments.add_block(rows_x, rows_y);
+      }
+    }
+#endif
+    for (; t < more; ++t) {
+      V vx{}, vy{};
+      for (std::size_t l = 0; l < L; ++l) {
+        lane_set_value(vx, l, static_cast<Real>(own_x[l][t]));
+        lane_set_value(vy, l, static_cast<Real>(own_y[l][t]));
+      }
+      moments.add(vx, vy);
     }
   }
+  fit_lanes_to_rows(c, moments, first_fit, ring_x, ring_y, ring, first, valid);
 }
 
 /// The lanes' pass behind lane_windows and lane_retry: lane l takes `steps_total` steps from position
@@ -891,13 +958,14 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
     c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
     c.total[sum_eb] = p_eb;
     const auto fits = constants_fit(c);
+    bool refit[L];
+    bool any = false;
     for (std::size_t l = 0; l < L; ++l) {
       valid[l] = true;
-      if (!mask_get(fits, l)) {
-        const std::size_t p = start[l] + (done - 1) * window;
-        valid[l] = refit_lane(c, l, x + p, y + p, true, window);
-      }
+      refit[l] = !mask_get(fits, l);
+      any = any || refit[l];
     }
+    if (any) refit_lanes(c, refit, ring_x, ring_y, ring, offset, x, y, start, (done - 1) * window, valid);
   };
   // Inlined whatever the optimiser's mood: GCC at -O2 left it a call, with the running sums in memory.
   // Products are fused into the sums they feed where the set has FMA (lane_multiply_add): one rounding
