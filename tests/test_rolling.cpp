@@ -931,8 +931,12 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     const std::size_t at = 10 * window + window / 2;
     p.exposure[at] = p.exposure[at] * 1e9 + 1e9;
     p.hedge[at] = p.hedge[at] * 1e9 + 1e9;
-    (void)lane_engine(p, window, chunks, failed);
-    CHECK(refused(failed, window, at + window));
+    // Up to direct_window_limit the refused chunks are computed again window by window (lane_direct), where
+    // the burst leaves no trace once it has left, and the engine returns them as vouched for: then the
+    // windows must be right instead.
+    const auto burst = lane_engine(p, window, chunks, failed);
+    if (window > hm::detail::direct_window_limit) CHECK(refused(failed, window, at + window));
+    CHECK(check_vouched_windows("lane engine after a burst", p, window, chunks, burst, failed));
     // At most the chunk holding the burst and the next one, twice where two lanes' runs overlap there
     // (with different chunk boundaries when the lanes start off the series' chunks).
     if (window >= 20) CHECK(failed.size() <= 4);
@@ -970,11 +974,48 @@ TEST_CASE("rolling_hedge's lane engine: price levels, the refused chunks taken a
     const auto got = lane_engine(p, window, chunks, failed);
     MESSAGE("window " << window << ": " << failed.size() << " of " << chunks
                       << " chunks left to the general path");
-    // Without the second pass, 14-18% of the chunks at windows of 60 and more.
+    // Without the second pass, 14-18% of the chunks at windows of 60 and more; up to direct_window_limit,
+    // the third (lane_direct) takes every chunk with values that are all finite.
     if (window >= 60) CHECK(failed.size() * 20 <= chunks);
+    if (window <= hm::detail::direct_window_limit) CHECK(failed.empty());
     CHECK(check_vouched_windows("lane engine on price levels", p, window, chunks, got, failed));
     // And rolling_hedge as a whole, every window against fit_hedge.
     const auto all = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
+    worst_error w;
+    CHECK(
+        check_against_fits(p.name, p.exposure, p.hedge, window, 0, hm::missing_data::propagate, all, {}, w));
+  }
+}
+
+// lane_direct, the lanes' third pass for windows up to direct_window_limit: each window of a refused chunk
+// computed on its own, a vector's worth of consecutive windows at once. Checked against fit_hedge window by
+// window on price levels (where the first two passes leave chunks to it), with windows of a vector of
+// lanes and more, not a multiple of one (13, 37) and at the limit; a chunk holding a NaN, or a constant
+// hedge, must stay refused for the general path, which gives those windows their NaN.
+TEST_CASE("rolling_hedge's lane engine: small windows of refused chunks computed one by one") {
+  for (std::size_t window : {8U, 13U, 20U, 37U, 64U, 128U}) {
+    INFO("window " << window);
+    const std::size_t n = 20'000 + window / 2;
+    auto p = spot_futures_levels(n, 515 + window);
+    const std::size_t chunks = n / window - 1;
+    std::vector<std::size_t> failed;
+    const auto got = lane_engine(p, window, chunks, failed);
+    CHECK(failed.empty());
+    CHECK(check_vouched_windows("lane_direct on price levels", p, window, chunks, got, failed));
+
+    // A NaN in chunk 30 and a constant hedge over chunk 60 (and, for the windows that reach back, the
+    // chunk after each).
+    p.exposure[30 * window + 3] = std::numeric_limits<double>::quiet_NaN();
+    for (std::size_t t = 60 * window; t < 61 * window; ++t) p.hedge[t] = 101.25;
+    const auto marked = lane_engine(p, window, chunks, failed);
+    CHECK(refused(failed, window, 30 * window + 3));
+    CHECK(refused(failed, window, 61 * window - 1));
+    CHECK(failed.size() <= 8);
+    CHECK(check_vouched_windows("lane_direct around a NaN and a constant hedge", p, window, chunks, marked,
+                                failed));
+    const auto all = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
+    CHECK(std::isnan(all.ratio[30 * window + 3]));
+    CHECK(std::isnan(all.ratio[61 * window - 1]));
     worst_error w;
     CHECK(
         check_against_fits(p.name, p.exposure, p.hedge, window, 0, hm::missing_data::propagate, all, {}, w));

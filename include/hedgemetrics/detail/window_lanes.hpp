@@ -60,6 +60,8 @@ void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std
     if (!retry.empty()) {
       lane_retry(set, x, y, n, window, retry, out_ratio, out_effectiveness, out_residual, failed);
     }
+    if (!failed.empty())
+      lane_direct(set, x, y, n, window, failed, out_ratio, out_effectiveness, out_residual);
   });
 }
 
