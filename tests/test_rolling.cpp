@@ -1020,6 +1020,16 @@ TEST_CASE("rolling_hedge's lane engine: small windows of refused chunks computed
     CHECK(
         check_against_fits(p.name, p.exposure, p.hedge, window, 0, hm::missing_data::propagate, all, {}, w));
   }
+  // Series of float, which the lanes load as doubles, one value at a time.
+  const auto p = spot_futures_levels(20'000, 616);
+  std::vector<float> s, f;
+  for (std::size_t t = 0; t < p.exposure.size(); ++t) {
+    s.push_back(static_cast<float>(p.exposure[t]));
+    f.push_back(static_cast<float>(p.hedge[t]));
+  }
+  const auto got = hm::rolling_hedge(s, f, hm::rolling_options{20});
+  worst_error w;
+  CHECK(check_against_fits("float price levels", s, f, 20, 0, hm::missing_data::propagate, got, {}, w));
 }
 
 // The lanes' rings of 64 KiB and more (windows from about 1,000 with AVX-512, 2,000 with AVX2) and the
