@@ -502,9 +502,9 @@ template <class Real>
 
 /// Where a chunk ends, refits the constants of the lanes marked in `refit` to the chunk just ended (the
 /// lanes' steps `step` … `step` + c.window − 1: rows (step + offset) mod ring … of the ring, positions
-/// start[l] + step … of the series), all lanes at once: the new
-/// means and ratio follow from the chunk's totals about the old constants (as refit_lane's `carried`), and
-/// the totals about them from the rows (row_totals). A lane whose carried constants are not finite is
+/// start[l] + step … of the series), all lanes at once: the chunk's means and ratio follow from its totals
+/// about the old constants (the mean of b added to ŷ, that of e + r₀b to x̂, S_eb/S_bb to r₀), and the
+/// totals about the new ones from the rows (row_totals). A lane whose carried constants are not finite is
 /// fitted from its values by refit_lane. valid[l] says whether lane l's constants and sums are usable.
 /// Lane by lane, refit_lane's chunk_sums and careful_block_comoments took 19% of rolling_hedge's time on
 /// price levels at a window of 20 (perf), where the level moves and most chunk ends refit several lanes.
@@ -739,8 +739,8 @@ template <class Real, std::size_t L>
 
 /// Puts each lane's previous chunk (the `c.window` pairs before start[l]) in the ring, as the rows of steps
 /// −window … −1 (row t at (first + t) mod ring, and its copy past the ring where it wraps), and fits the
-/// lanes' constants to it: at once from the rows (fit_lanes_to_rows) where `first_fit` is the window, else
-/// lane by lane over the `first_fit` pairs from there (refit_lane). A function of its own, not inlined:
+/// lanes' constants to the `first_fit` pairs from start[l] − window (the previous chunk, or for lane_retry
+/// that chunk and the lane's own), all lanes at once (fit_lanes_to_rows). A function of its own, not inlined:
 /// inside lane_pass, GCC at -O2 allocated the steps' registers differently, and they took 5-8% more time at
 /// 10^6 points (bench_rolling, windows 20 and 250, alternated builds).
 template <class Real, class X, class Y>
