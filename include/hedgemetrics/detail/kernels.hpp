@@ -102,6 +102,23 @@ inline constexpr double window_cancellation_limit = 64;
 /// 180, 47% at 250.
 inline constexpr std::size_t direct_window_limit = 128;
 
+/// Asks for the cache lines of the `bytes` from p, the first `most_lines` of them at most (the hardware
+/// prefetchers follow a longer run once it has started): for data about to be read that is not where the
+/// last reads were, such as the chunks the rolling engine takes again.
+inline void prefetch_lines(const void* p, std::size_t bytes, std::size_t most_lines = 16) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  if (bytes == 0) return;
+  constexpr std::uintptr_t line = 64;
+  const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(p) / line;
+  const std::uintptr_t last = (reinterpret_cast<std::uintptr_t>(p) + bytes - 1) / line;
+  for (std::uintptr_t a = first; a <= last && a - first < most_lines; ++a) {
+    __builtin_prefetch(reinterpret_cast<const void*>(a * line));
+  }
+#else
+  static_cast<void>(p), static_cast<void>(bytes), static_cast<void>(most_lines);
+#endif
+}
+
 }  // namespace hedgemetrics::detail
 
 #if HEDGEMETRICS_DISPATCH_X86

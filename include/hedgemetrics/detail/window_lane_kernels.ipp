@@ -301,20 +301,6 @@ HEDGEMETRICS_ISA_INLINE void prefetch(const T* p) noexcept {
 #endif
 }
 
-/// Asks for the lines holding the `count` values from p, the first `most_lines` of them at most (the
-/// hardware prefetchers follow a longer run once it has started).
-template <class T>
-HEDGEMETRICS_ISA_INLINE void prefetch_span(const T* p, std::size_t count,
-                                           std::size_t most_lines = 16) noexcept {
-  if (count == 0) return;
-  constexpr std::uintptr_t line = 64;
-  const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(p) / line;
-  const std::uintptr_t last = (reinterpret_cast<std::uintptr_t>(p + count) - 1) / line;
-  for (std::uintptr_t a = first; a <= last && a - first < most_lines; ++a) {
-    prefetch(reinterpret_cast<const unsigned char*>(a * line));
-  }
-}
-
 /// The lanes' constants and the sums over each lane's previous chunk about them, one element per lane.
 template <class Real>
 struct lane_constants {
@@ -737,6 +723,40 @@ template <class Real, std::size_t L>
   return steps;
 }
 
+/// Every lane's values at positions p[l] + t for t = 0 … count − 1, as rows (row t holds every lane's value
+/// at t): `block(t, rows_x, rows_y)` for each whole block of L rows, transposed as the steps' rows are, and
+/// `row(t, vx, vy)` for the rows after the last whole block (or for all of them, without
+/// __builtin_shufflevector), built one value at a time: inserting each lane's value into its row went
+/// through memory and took 8% of the engine's time at a window of 5,000 over 10^5 points (perf).
+template <class Real, class X, class Y, class Block, class Row>
+HEDGEMETRICS_ISA_INLINE void lane_rows(const X* const (&px)[lane_vector<Real>::size],
+                                       const Y* const (&py)[lane_vector<Real>::size], std::size_t count,
+                                       Block&& block, Row&& row) noexcept {
+  using V = typename lane_vector<Real>::type;
+  constexpr std::size_t L = lane_vector<Real>::size;
+  std::size_t t = 0;
+#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
+  if constexpr (L > 1) {
+    for (; t + L <= count; t += L) {
+      V rows_x[L], rows_y[L];
+      transpose_block<Real>(px, t, rows_x);
+      transpose_block<Real>(py, t, rows_y);
+      block(t, rows_x, rows_y);
+    }
+  }
+#else
+  static_cast<void>(block);
+#endif
+  for (; t < count; ++t) {
+    V vx{}, vy{};
+    for (std::size_t l = 0; l < L; ++l) {
+      lane_set_value(vx, l, static_cast<Real>(px[l][t]));
+      lane_set_value(vy, l, static_cast<Real>(py[l][t]));
+    }
+    row(t, vx, vy);
+  }
+}
+
 /// Puts each lane's previous chunk (the `c.window` pairs before start[l]) in the ring, as the rows of steps
 /// −window … −1 (row t at (first + t) mod ring, and its copy past the ring where it wraps), and fits the
 /// lanes' constants to the `first_fit` pairs from start[l] − window (the previous chunk, or for lane_retry
@@ -765,68 +785,72 @@ HEDGEMETRICS_KERNEL_ENTRY void prepare_lanes(const X* x, const Y* y, const std::
   // The lanes' previous chunks into the ring, their moments gathered on the way (for fit_lanes_to_rows).
   const X* previous_x[L];
   const Y* previous_y[L];
+  const X* own_x[L];
+  const Y* own_y[L];
   V origin_x{}, origin_y{};
   for (std::size_t l = 0; l < L; ++l) {
     previous_x[l] = x + start[l] - window, previous_y[l] = y + start[l] - window;
+    own_x[l] = x + start[l], own_y[l] = y + start[l];
     lane_set_value(origin_x, l, static_cast<Real>(previous_x[l][0]));
     lane_set_value(origin_y, l, static_cast<Real>(previous_y[l][0]));
   }
   lane_moments<Real> moments(origin_x, origin_y);
-  {
-    std::size_t t = 0;
-#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-    // L rows at a time, transposed as the steps' rows are: inserting each lane's value into its row, one
-    // lane at a time, went through memory and took 8% of the engine's time at a window of 5,000 over 10^5
-    // points (perf).
-    if constexpr (L > 1) {
-      for (; t + L <= window; t += L) {
-        V rows_x[L], rows_y[L];
-        transpose_block<Real>(previous_x, t, rows_x);
-        transpose_block<Real>(previous_y, t, rows_y);
+  lane_rows<Real>(
+      previous_x, previous_y, window,
+      [&](std::size_t t, const V(&rows_x)[L], const V(&rows_y)[L]) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
         moments.add_block(rows_x, rows_y);
         for (std::size_t i = 0; i < L; ++i) put_row(t + i, rows_x[i], rows_y[i]);
-      }
-    }
-#endif
-    for (; t < window; ++t) {
-      V vx{}, vy{};
-      for (std::size_t l = 0; l < L; ++l) {
-        lane_set_value(vx, l, static_cast<Real>(previous_x[l][t]));
-        lane_set_value(vy, l, static_cast<Real>(previous_y[l][t]));
-      }
-      moments.add(vx, vy);
-      put_row(t, vx, vy);
-    }
-  }
-
+      },
+      [&](std::size_t t, const V& vx, const V& vy) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
+        moments.add(vx, vy);
+        put_row(t, vx, vy);
+      });
   // lane_retry fits the constants to both chunks of a window: the moments then take in each lane's own
   // first chunk as well (read here, and again by the steps).
-  {
-    const X* own_x[L];
-    const Y* own_y[L];
-    for (std::size_t l = 0; l < L; ++l) own_x[l] = x + start[l], own_y[l] = y + start[l];
-    const std::size_t more = first_fit - window;
-    std::size_t t = 0;
-#if defined(HEDGEMETRICS_HAS_SHUFFLEVECTOR)
-    if constexpr (L > 1) {
-      for (; t + L <= more; t += L) {
-        V rows_x[L], rows_y[L];
-        transpose_block<Real>(own_x, t, rows_x);
-        transpose_block<Real>(own_y, t, rows_y);
-        moments.add_block(rows_x, rows_y);
-      }
-    }
-#endif
-    for (; t < more; ++t) {
-      V vx{}, vy{};
-      for (std::size_t l = 0; l < L; ++l) {
-        lane_set_value(vx, l, static_cast<Real>(own_x[l][t]));
-        lane_set_value(vy, l, static_cast<Real>(own_y[l][t]));
-      }
-      moments.add(vx, vy);
-    }
-  }
+  lane_rows<Real>(
+      own_x, own_y, first_fit - window,
+      [&](std::size_t, const V(&rows_x)[L], const V(&rows_y)[L])
+          HEDGEMETRICS_ALWAYS_INLINE_LAMBDA { moments.add_block(rows_x, rows_y); },
+      [&](std::size_t, const V& vx, const V& vy) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA { moments.add(vx, vy); });
   fit_lanes_to_rows(c, moments, first_fit, ring_x, ring_y, ring, first, valid);
+}
+
+/// A window's figures from its five sums about the lanes' constants (Σb, Σe, Σb², Σe², Σeb), for the
+/// steps of lane_pass and for lane_direct: S_yy, S_ee and S_eb centred by the window's means, S_xy = S_eb +
+/// r₀S_yy, S_xx = S_ee + r₀(S_eb + S_xy), the ratio r₀ + S_eb/S_yy and SSR = S_ee − S_eb²/S_yy (given in
+/// `ssr`). Returns which lanes pass the a-posteriori check: S_yy ≥ need_y, SSR ≥ need_e and S_xx ≥
+/// 2(r₀²·need_y + need_e), the least values the rounding of the sums allows.
+template <class V, class Real>
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE auto window_from_sums(const V& w_b, const V& w_e, const V& w_bb,
+                                                            const V& w_ee, const V& w_eb, const V& r0,
+                                                            const V& r0_squared, const V& need_y,
+                                                            const V& need_e, Real inv_n, Real inv_n_1,
+                                                            V& ratio, V& effectiveness, V& residual,
+                                                            V& ssr) noexcept {
+  const V one = V{} + Real(1);
+  const V half = V{} + Real(0.5);
+  const V mean_b = w_b * inv_n, mean_e = w_e * inv_n;
+  const V syy = lane_multiply_subtract(w_b, mean_b, w_bb);
+  const V see = lane_multiply_subtract(w_e, mean_e, w_ee);
+  const V seb = lane_multiply_subtract(w_e, mean_b, w_eb);
+  const V sxy = lane_multiply_add(r0, syy, seb);
+  const V sxx = lane_multiply_add(r0, seb + sxy, see);
+  // Two divisions: one for both, through 1/(S_xx·S_yy), took 3 more products and 4-6% more time (the
+  // divider is not what bounds the step; bench_rolling).
+  const V gap = seb / syy;
+  const V inv_sxx = one / sxx;
+  ssr = lane_multiply_subtract(seb, gap, see);
+  const V need_x = lane_multiply_add(r0_squared, need_y, need_e);
+  const auto ok = (syy >= need_y) & (ssr >= need_e) & (sxx >= need_x + need_x);
+  const V r = r0 + gap;
+  // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
+  // No clamp to 1 is needed: in a window the check vouches for, SSR ≥ need_e > 0, so the first is below
+  // 1, and the second is taken only where R² is near 0.5 or below.
+  const V unexplained = ssr * inv_sxx;
+  ratio = r;
+  effectiveness = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
+  residual = ssr * inv_n_1;
+  return ok;
 }
 
 /// Adds the ascending positions `more` to the ascending `into`, which stays ascending and without repeats:
@@ -934,7 +958,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
 
   const V zero{};
   const V one = zero + Real(1);
-  const V half = zero + Real(0.5);
   const Real inv_limit = 1 / static_cast<Real>(window_cancellation_limit);
   // Magnitudes that keep every window's sums, their products and their reciprocals far from underflow and
   // overflow, so that no step has to check: with the early chunk's Σb² and Σe² (about the lane's constants)
@@ -1010,30 +1033,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
     p_e += e_l;
     p_ee = lane_multiply_add(e_l, e_l, p_ee);
     p_eb = lane_multiply_add(e_l, b_l, p_eb);
-    const V w_b = s_b + p_b, w_e = s_e + p_e;
-    const V mean_b = w_b * inv_n, mean_e = w_e * inv_n;
-    const V syy = lane_multiply_subtract(w_b, mean_b, s_bb + p_bb);
-    const V see = lane_multiply_subtract(w_e, mean_e, s_ee + p_ee);
-    const V seb = lane_multiply_subtract(w_e, mean_b, s_eb + p_eb);
-    const V sxy = lane_multiply_add(r0, syy, seb);
-    const V sxx = lane_multiply_add(r0, seb + sxy, see);
-    // Two divisions: one for both, through 1/(S_xx·S_yy), took 3 more products and 4-6% more time (the
-    // divider is not what bounds the step; bench_rolling).
-    const V gap = seb / syy;
-    const V inv_sxx = one / sxx;
-    const V ssr = lane_multiply_subtract(seb, gap, see);
     const V need_y = lane_multiply_add(p_bb, limit_fraction, bound_y);
     const V need_e = lane_multiply_add(p_ee, limit_fraction, bound_e);
-    const V need_x = lane_multiply_add(r0_squared, need_y, need_e);
-    ok = ok & (syy >= need_y) & (ssr >= need_e) & (sxx >= need_x + need_x);
-    const V r = r0 + gap;
-    // 1 − SSR/S_xx keeps 1 − R² to an ulp for a near-perfect hedge; r·S_xy/S_xx keeps a small R² exact.
-    // No clamp to 1 is needed: in a window the check vouches for, SSR ≥ need_e > 0, so the first is below
-    // 1, and the second is taken only where R² is near 0.5 or below.
-    const V unexplained = ssr * inv_sxx;
-    ratio = r;
-    effectiveness = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
-    residual = ssr * inv_n_1;
+    V ssr;
+    ok = ok & window_from_sums(s_b + p_b, s_e + p_e, s_bb + p_bb, s_ee + p_ee, s_eb + p_eb, r0, r0_squared,
+                               need_y, need_e, inv_n, inv_n_1, ratio, effectiveness, residual, ssr);
   };
 
   begin_chunk();
@@ -1222,8 +1226,8 @@ void lane_retry(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
     // The next group's chunks asked for while this one is computed: past the caches they are scattered
     // lines of the series that the first pass left long before.
     for (std::size_t k = g + L; k < g + 2 * L && k < whole.size(); ++k) {
-      prefetch_span(x + whole[k] - window, 2 * window);
-      prefetch_span(y + whole[k] - window, 2 * window);
+      prefetch_lines(x + whole[k] - window, 2 * window * sizeof(X));
+      prefetch_lines(y + whole[k] - window, 2 * window * sizeof(Y));
     }
     lane_pass<Real>(tag{}, x, y, n, window, start, window, 2 * window, out_ratio, out_effectiveness,
                     out_residual, refused, nullptr);
@@ -1253,8 +1257,6 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
   constexpr std::size_t L = lane_vector<Real>::size;
   if (L < 2 || window < L || window > direct_window_limit) return;
   const V zero{};
-  const V one = zero + Real(1);
-  const V half = zero + Real(0.5);
   const V small = zero + Real(1e-120), large = zero + Real(1e120), ratio_limit = zero + Real(1e10);
   const Real inv_n = 1 / static_cast<Real>(window);
   const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
@@ -1279,20 +1281,13 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
       p_ee = lane_multiply_add(e, e, p_ee);
       p_eb = lane_multiply_add(e, b, p_eb);
     }
-    // The step's figures (lane_pass), with the sums of the window's own pairs and no early part.
-    const V mean_b = p_b * inv_n, mean_e = p_e * inv_n;
-    const V syy = lane_multiply_subtract(p_b, mean_b, p_bb);
-    const V see = lane_multiply_subtract(p_e, mean_e, p_ee);
-    const V seb = lane_multiply_subtract(p_e, mean_b, p_eb);
-    const V sxy = lane_multiply_add(r0, syy, seb);
-    const V sxx = lane_multiply_add(r0, seb + sxy, see);
-    const V gap = seb / syy;
-    const V inv_sxx = one / sxx;
-    const V ssr = lane_multiply_subtract(seb, gap, see);
-    const V need_y = p_bb * limit_fraction;
-    const V need_e = p_ee * limit_fraction;
+    // The step's figures and check (window_from_sums), with the sums of the window's own pairs and no
+    // early part.
     const V r0_squared = r0 * r0;
-    const V need_x = lane_multiply_add(r0_squared, need_y, need_e);
+    V r, effectiveness, residual, ssr;
+    const auto fits =
+        window_from_sums(p_b, p_e, p_bb, p_ee, p_eb, r0, r0_squared, p_bb * limit_fraction,
+                         p_ee * limit_fraction, inv_n, inv_n_1, r, effectiveness, residual, ssr);
     const V r0_size = r0 < zero ? -r0 : r0;
     // The residual sum's own conditioning. Each e = (x − x̂) − r₀b is off by about an ulp of each of
     // |x − x̂|, 2|r₀b| and |e| (the rounding of x − x̂, of b, and of the product where there is no FMA), so
@@ -1303,16 +1298,11 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
     // window's own, and a window that one pair dominates (a burst 1e9 larger, S_xx 1e18 times SSR) passed
     // every other test with residual variances 6e-8 off (SSE2, window 5).
     const V need_ssr = lane_multiply_add(r0_squared + r0_squared, p_bb, p_ee) * Real(1e-8);
-    const auto ok = (p_bb >= small) & (p_bb <= large) & (p_ee >= small) & (p_ee <= large) &
-                    (r0_size <= ratio_limit) & (syy >= need_y) & (ssr >= need_e) & (sxx >= need_x + need_x) &
-                    (ssr >= need_ssr);
+    const auto ok = fits & (p_bb >= small) & (p_bb <= large) & (p_ee >= small) & (p_ee <= large) &
+                    (r0_size <= ratio_limit) & (ssr >= need_ssr);
     for (std::size_t l = 0; l < L; ++l) {
       if (!mask_get(ok, l)) return false;
     }
-    const V r = r0 + gap;
-    const V unexplained = ssr * inv_sxx;
-    const V effectiveness = unexplained < half ? one - unexplained : r * (sxy * inv_sxx);
-    const V residual = ssr * inv_n_1;
     std::memcpy(out_ratio + q, &r, sizeof r);
     std::memcpy(out_effectiveness + q, &effectiveness, sizeof effectiveness);
     std::memcpy(out_residual + q, &residual, sizeof residual);

@@ -790,24 +790,6 @@ void general_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, st
   }
 }
 
-/// Asks for the first lines of the two chunks general_chunk reads for the chunk from `begin` (the window
-/// positions before it, and it): 16 lines of each series at most, the hardware prefetchers following on.
-template <class X, class Y>
-void prefetch_chunk(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t begin) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-  const std::size_t first = begin - window, end = begin + window < n ? begin + window : n;
-  constexpr std::size_t line = 64, most_lines = 16;
-  for (std::size_t k = 0; k < most_lines; ++k) {
-    const std::size_t bx = k * line, by = k * line;
-    if (bx < (end - first) * sizeof(X)) __builtin_prefetch(reinterpret_cast<const char*>(x + first) + bx);
-    if (by < (end - first) * sizeof(Y)) __builtin_prefetch(reinterpret_cast<const char*>(y + first) + by);
-  }
-#else
-  static_cast<void>(x), static_cast<void>(y), static_cast<void>(n), static_cast<void>(window);
-  static_cast<void>(begin);
-#endif
-}
-
 /// The first chunk's figures where a figure needs the whole window (`required` ≥ window: min_periods left
 /// at the window, the default): every position before window − 1 is NaN, and the window ending there is one
 /// regression, computed as fit_hedge computes it (compute_comoments_in_range and fit_from: the same figures
@@ -868,7 +850,11 @@ void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, 
   for (std::size_t k = 0; k < failed.size(); ++k) {
     // The next chunk's lines asked for while this one is computed: past the caches they are scattered
     // lines of the series that the lanes left long before (bench_rolling, price levels at 10^6 points).
-    if (k + 1 < failed.size()) prefetch_chunk(x, y, n, window, failed[k + 1]);
+    if (k + 1 < failed.size()) {
+      const std::size_t next = failed[k + 1] - window, span = n - next < 2 * window ? n - next : 2 * window;
+      prefetch_lines(x + next, span * sizeof(X));
+      prefetch_lines(y + next, span * sizeof(Y));
+    }
     general_chunk(x, y, n, window, failed[k], required, propagate, out, work);
   }
 }
