@@ -12,7 +12,9 @@
 #  3. Fuzzing: the libFuzzer targets of fuzz/ built with clang-14 (-fsanitize=fuzzer,address,undefined), run
 #     side by side for a bounded time (HEDGEMETRICS_FUZZ_SECONDS, 70 s by default) on a temporary copy of
 #     their seed corpus; any contract violation, crash or sanitizer report fails CI.
-#  4. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
+#  4. Clang 14, C++17: the units built with different flags (tests/mixed_flags), whose kernels Clang, unlike
+#     GCC, would inline into a unit's wider instruction set.
+#  5. Packaging: install, the four consumer builds, versions agree, the Doxygen reference builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -97,6 +99,16 @@ for target in "${fuzz_targets[@]}"; do
     "$(sed -n 's/^stat::number_of_executed_units: *//p' "$fuzz_work/$target.log")"
 done
 [ "$fuzz_failed" -eq 0 ] || exit 1
+
+step "Clang 14, C++17: units built with different flags in one program (mixed_flags)"
+# Clang inlines a set's kernel functions into a caller built for a wider set (a -march=native unit), which
+# GCC does not: the AVX2 path of such a unit once held AVX-512 code, seen only by this build.
+cmake -S . -B build-ci/clang -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DHEDGEMETRICS_BUILD_EXAMPLES=OFF -DHEDGEMETRICS_BUILD_BENCHMARKS=OFF -DHEDGEMETRICS_BUILD_PYTHON=OFF \
+  -DHEDGEMETRICS_BUILD_HEADER_CHECKS=OFF -DHEDGEMETRICS_BUILD_DOCS=OFF -DHEDGEMETRICS_INSTALL=OFF \
+  "${common[@]}"
+cmake --build build-ci/clang -j "$jobs" --target test_mixed_flags
+ctest --test-dir build-ci/clang --output-on-failure -R "mixed_flags|lane_engine_code"
 
 step "packaging: install, consumers, versions, docs"
 bash scripts/check-packaging.sh

@@ -294,6 +294,10 @@ HEDGEMETRICS_ISA_INLINE void add_compensated(double& sum, double& compensation, 
 
 /// The two compensated sums of refine_ratio, lane by lane: Σe·(y − ȳ) and Σe.
 struct refine_sums {
+  // A constructor of its own, so that it is compiled for this set: an implicit one is compiled with the
+  // unit's flags under this set's name (AVX-512 stores in the AVX2 set's refine_sums() of a -march=native
+  // unit built by Clang; mixed_flags_kernel_symbols).
+  refine_sums() noexcept {}  // NOLINT(modernize-use-equals-default)
   double sum[2][lanes] = {};
   double compensation[2][lanes] = {};
   /// Lane by lane, then across lanes, in a fixed order.

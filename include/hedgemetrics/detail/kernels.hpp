@@ -95,6 +95,21 @@ namespace hedgemetrics::detail {
 /// of 463 at 20 and 7 of 36 at 250; the benchmarks' correlated changes, none.
 inline constexpr double window_cancellation_limit = 64;
 
+/// The arguments of rolling_hedge's lane engine over whole chunks (window_lanes.hpp's lane_windows, which
+/// documents them), given to each set's entry point (lane_engine) as one reference, so that the lambda that
+/// dispatches to it holds nothing but the call.
+template <class Real, class X, class Y>
+struct lane_engine_call {
+  const X* x;
+  const Y* y;
+  std::size_t n, window, first, chunks;
+  Real* out_ratio;
+  Real* out_effectiveness;
+  Real* out_residual;
+  std::size_t* out_count;
+  std::vector<std::size_t>* failed;
+};
+
 /// The largest window whose refused chunks the lane engine computes window by window (lane_direct) before
 /// the general path: that costs O(window) per window, where the general path's cost per window hardly
 /// grows with the window. Price levels near 100, 10^5 points, -O2 (A/B in one process), rolling_hedge with

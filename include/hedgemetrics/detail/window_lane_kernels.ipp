@@ -1321,3 +1321,24 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
   }
   failed.resize(kept);
 }
+
+/// rolling_hedge's lane engine over whole chunks on this set: lane_windows, lane_retry for the chunks it
+/// refused by their check, and lane_direct for what both refused (window_lanes.hpp). One entry point, never
+/// inlined: Clang inlines a function of a set into a caller built for a wider one (a unit built with
+/// -march=native), where it is compiled with that unit's instructions under this set's name, so the
+/// dispatching lambda only calls this (mixed_flags_kernel_symbols).
+template <class Real, class X, class Y>
+HEDGEMETRICS_KERNEL_ENTRY void lane_engine(tag, const lane_engine_call<Real, X, Y>& call) {
+  std::vector<std::size_t> retry;
+  std::vector<std::size_t>& failed = *call.failed;
+  lane_windows<Real>(tag{}, call.x, call.y, call.n, call.window, call.first, call.chunks, call.out_ratio,
+                     call.out_effectiveness, call.out_residual, call.out_count, failed, retry);
+  if (!retry.empty()) {
+    lane_retry(tag{}, call.x, call.y, call.n, call.window, retry, call.out_ratio, call.out_effectiveness,
+               call.out_residual, failed);
+  }
+  if (!failed.empty()) {
+    lane_direct(tag{}, call.x, call.y, call.n, call.window, failed, call.out_ratio, call.out_effectiveness,
+                call.out_residual);
+  }
+}

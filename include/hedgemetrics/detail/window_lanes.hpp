@@ -53,16 +53,9 @@ template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
                   std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
                   std::size_t* out_count, std::vector<std::size_t>& failed) {
-  on_active_set([&](auto set) {
-    std::vector<std::size_t> retry;
-    lane_windows<Real>(set, x, y, n, window, first, chunks, out_ratio, out_effectiveness, out_residual,
-                       out_count, failed, retry);
-    if (!retry.empty()) {
-      lane_retry(set, x, y, n, window, retry, out_ratio, out_effectiveness, out_residual, failed);
-    }
-    if (!failed.empty())
-      lane_direct(set, x, y, n, window, failed, out_ratio, out_effectiveness, out_residual);
-  });
+  const lane_engine_call<Real, X, Y> call{
+      x, y, n, window, first, chunks, out_ratio, out_effectiveness, out_residual, out_count, &failed};
+  on_active_set([&call](auto set) { lane_engine(set, call); });
 }
 
 }  // namespace hedgemetrics::detail
