@@ -396,7 +396,10 @@ TEST_CASE("dimson_fit: against exact normal equations with the lagged and leadin
     s[t] = 0.5 * f[t] + (t >= 1 ? 0.3 * f[t - 1] : 0.0) + (t >= 2 ? 0.1 * f[t - 2] : 0.0) +
            0.4 * rng.symmetric();
   }
-  for (const auto& [lags, leads] : {std::pair<std::size_t, std::size_t>{1, 1}, {2, 1}, {0, 2}, {3, 0}}) {
+  // Plain variables, not a structured binding: CAPTURE's lambda captures them, which C++17 does not allow
+  // for a binding (GCC accepts it, Clang does not).
+  for (const auto& counts : {std::pair<std::size_t, std::size_t>{1, 1}, {2, 1}, {0, 2}, {3, 0}}) {
+    const std::size_t lags = counts.first, leads = counts.second;
     CAPTURE(lags);
     CAPTURE(leads);
     hm::lead_lag_options o;
@@ -582,7 +585,8 @@ TEST_CASE("range: HY, previous tick, Dimson and Scholes-Williams at prices scale
       for (const auto& [name, got, plain] :
            {std::tuple{"HY", hm::hayashi_yoshida(tx, xa, ty, ya), hy},
             std::tuple{"previous tick", hm::previous_tick_fit(tx, xa, ty, ya, grid), pt}}) {
-        INFO(std::string(name));
+        const std::string label(name);  // INFO's lambda may not capture a structured binding in C++17
+        INFO(label);
         same("covariance", got.covariance, plain.covariance, a + b);
         same("exposure variance", got.exposure_variance, plain.exposure_variance, 2 * a);
         same("hedge variance", got.hedge_variance, plain.hedge_variance, 2 * b);

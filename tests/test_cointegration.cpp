@@ -98,14 +98,14 @@ TEST_CASE("engle_granger: the ADF t ratio from its definition, in long double") 
   using mat = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
   using vec = Eigen::Matrix<long double, Eigen::Dynamic, 1>;
   long double ms = 0, mf = 0;
-  for (std::size_t i = 0; i < 300; ++i) ms += p.s[i], mf += p.f[i];
+  const std::vector<long double> s(p.s.begin(), p.s.end()), f(p.f.begin(), p.f.end());
+  for (std::size_t i = 0; i < 300; ++i) ms += s[i], mf += f[i];
   ms /= 300, mf /= 300;
   long double sff = 0, ssf = 0;
-  for (std::size_t i = 0; i < 300; ++i)
-    sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
+  for (std::size_t i = 0; i < 300; ++i) sff += (f[i] - mf) * (f[i] - mf), ssf += (s[i] - ms) * (f[i] - mf);
   const long double beta = ssf / sff, c = ms - beta * mf;
   std::vector<long double> u(300);
-  for (std::size_t i = 0; i < 300; ++i) u[i] = p.s[i] - c - beta * p.f[i];
+  for (std::size_t i = 0; i < 300; ++i) u[i] = s[i] - c - beta * f[i];
   mat x(297, 3);
   vec y(297);
   for (Eigen::Index r = 0; r < 297; ++r) {

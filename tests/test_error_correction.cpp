@@ -72,12 +72,12 @@ reference long_double_fit(const prices& p, std::size_t lags) {
   using mat = Eigen::Matrix<long double, Eigen::Dynamic, Eigen::Dynamic>;
   const std::size_t big_n = p.s.size(), n = big_n - 1 - lags;
   // Step 1 in long double.
+  const std::vector<long double> s(p.s.begin(), p.s.end()), f(p.f.begin(), p.f.end());
   long double ms = 0, mf = 0;
-  for (std::size_t i = 0; i < big_n; ++i) ms += p.s[i], mf += p.f[i];
+  for (std::size_t i = 0; i < big_n; ++i) ms += s[i], mf += f[i];
   ms /= big_n, mf /= big_n;
   long double sff = 0, ssf = 0;
-  for (std::size_t i = 0; i < big_n; ++i)
-    sff += (p.f[i] - mf) * (p.f[i] - mf), ssf += (p.s[i] - ms) * (p.f[i] - mf);
+  for (std::size_t i = 0; i < big_n; ++i) sff += (f[i] - mf) * (f[i] - mf), ssf += (s[i] - ms) * (f[i] - mf);
   const long double beta = ssf / sff, c = ms - beta * mf;
   const auto k = static_cast<Eigen::Index>(3 + 2 * lags);
   mat d(static_cast<Eigen::Index>(n), k);
@@ -85,13 +85,13 @@ reference long_double_fit(const prices& p, std::size_t lags) {
   for (std::size_t row = 0; row < n; ++row) {
     const std::size_t t = row + lags + 1;
     const auto r = static_cast<Eigen::Index>(row);
-    y[r] = static_cast<long double>(p.s[t]) - p.s[t - 1];
+    y[r] = s[t] - s[t - 1];
     d(r, 0) = 1;
-    d(r, 1) = static_cast<long double>(p.f[t]) - p.f[t - 1];
-    d(r, 2) = p.s[t - 1] - c - beta * p.f[t - 1];
+    d(r, 1) = f[t] - f[t - 1];
+    d(r, 2) = s[t - 1] - c - beta * f[t - 1];
     for (std::size_t i = 1; i <= lags; ++i) {
-      d(r, static_cast<Eigen::Index>(2 + i)) = static_cast<long double>(p.s[t - i]) - p.s[t - i - 1];
-      d(r, static_cast<Eigen::Index>(2 + lags + i)) = static_cast<long double>(p.f[t - i]) - p.f[t - i - 1];
+      d(r, static_cast<Eigen::Index>(2 + i)) = s[t - i] - s[t - i - 1];
+      d(r, static_cast<Eigen::Index>(2 + lags + i)) = f[t - i] - f[t - i - 1];
     }
   }
   reference out;
@@ -104,7 +104,8 @@ reference long_double_fit(const prices& p, std::size_t lags) {
 }
 
 bool close(double computed, long double expected, double tolerance) {
-  const double e = static_cast<double>(std::fabs(computed - expected) / std::fabs(expected));
+  const double e =
+      static_cast<double>(std::fabs(static_cast<long double>(computed) - expected) / std::fabs(expected));
   return e <= tolerance;
 }
 

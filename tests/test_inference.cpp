@@ -525,7 +525,7 @@ TEST_CASE("range: t and F p-values where t² or d1·f overflow, against closed f
     for (const double mantissa : {1.0, 3.7}) {
       const double t = mantissa * std::pow(10.0, k);
       if (!std::isfinite(t)) continue;
-      const long double tl = t;
+      const long double tl = static_cast<long double>(t);
       const long double p1 = 2.0L / 3.141592653589793238462643383279502884L * std::atan(1.0L / tl);
       const long double root = std::sqrt(2.0L + tl * tl);
       const long double p2 = 2.0L / (root * (root + tl));
@@ -535,8 +535,9 @@ TEST_CASE("range: t and F p-values where t² or d1·f overflow, against closed f
       } cases[] = {{1.0, p1}, {2.0, p2}};
       for (const auto& c : cases) {
         const double got = hm::student_t_two_sided_p(-t, c.df);
-        const long double allowed = 4e-14L * c.expected + std::numeric_limits<double>::denorm_min();
-        CHECK_MESSAGE(std::fabs(got - c.expected) <= allowed,
+        const long double allowed =
+            4e-14L * c.expected + static_cast<long double>(std::numeric_limits<double>::denorm_min());
+        CHECK_MESSAGE(std::fabs(static_cast<long double>(got) - c.expected) <= allowed,
                       "p(t = " << hm_test::show(t) << ", df = " << c.df << ") = " << hm_test::show(got)
                                << ", expected " << hm_test::show(c.expected));
       }
@@ -554,7 +555,7 @@ TEST_CASE("range: t and F p-values where t² or d1·f overflow, against closed f
                              hm::student_t_two_sided_p(1e150, 1e280), 1e-12);
   // F(2, d2): P(F ≥ f) = (d2/(d2 + 2f))^(d2/2); with d2 = 1/2 it stays representable as d1·f overflows.
   for (const double f : {1e10, 1e100, 1e200, 1e300, 1.7e308}) {
-    const long double expected = std::pow(0.5L / (0.5L + 2.0L * f), 0.25L);
+    const long double expected = std::pow(0.5L / (0.5L + 2.0L * static_cast<long double>(f)), 0.25L);
     hm_test::check_close_value("F(2, 0.5) p at " + hm_test::show(f), hm::f_upper_p(f, 2.0, 0.5),
                                static_cast<double>(expected), 1e-13);
   }
@@ -582,8 +583,9 @@ TEST_CASE("newey_west: a lag beyond the data, and a fit of other data (issue 10)
     std::vector<long double> g(n);
     long double sff = 0;
     for (std::size_t t = 0; t < n; ++t) {
-      const long double d = static_cast<long double>(f[t]) - fit.hedge_mean;
-      const long double e = (static_cast<long double>(s[t]) - fit.exposure_mean) - fit.ratio * d;
+      const long double d = static_cast<long double>(f[t]) - static_cast<long double>(fit.hedge_mean);
+      const long double e = (static_cast<long double>(s[t]) - static_cast<long double>(fit.exposure_mean)) -
+                            static_cast<long double>(fit.ratio) * d;
       g[t] = d * e;
       sff += d * d;
     }

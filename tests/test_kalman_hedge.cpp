@@ -129,8 +129,8 @@ TEST_CASE("kalman_hedge without intercept, zero noise: the cumulative ratio ΣSF
   const auto k = hm::kalman_hedge(d.s, d.f, o);
   long double sf = 0, ff = 0;
   for (std::size_t t = 0; t < d.s.size(); ++t) {
-    sf += static_cast<long double>(d.s[t]) * d.f[t];
-    ff += static_cast<long double>(d.f[t]) * d.f[t];
+    sf += static_cast<long double>(d.s[t]) * static_cast<long double>(d.f[t]);
+    ff += static_cast<long double>(d.f[t]) * static_cast<long double>(d.f[t]);
     CHECK(close(k.ratio[t], static_cast<double>(sf / ff), 1e-12));
     CHECK(close(k.ratio_variance[t], static_cast<double>(1 / ff), 1e-12));
   }

@@ -208,7 +208,8 @@ TEST_CASE("model strategies and walk_forward across the double range: series sca
   const auto plain = run(0, 0);
   // Three scale pairs (each run refits Kalman by maximum likelihood and DCC three times: the sanitizer
   // build's slowest test otherwise).
-  for (const auto& [a, b] : {std::pair{-900, -900}, {-300, 600}, {900, 0}}) {
+  for (const auto& powers : {std::pair{-900, -900}, {-300, 600}, {900, 0}}) {
+    const int a = powers.first, b = powers.second;  // INFO's lambda captures them: no structured binding
     INFO("exposure × 2^" << a << ", hedge × 2^" << b);
     const auto scaled = run(a, b);
     REQUIRE(scaled.strategies.size() == plain.strategies.size());

@@ -172,14 +172,16 @@ void price_levels(std::size_t n, Eigen::Index k, double level, double noise, std
   y.resize(static_cast<Eigen::Index>(n));
   std::vector<long double> walk(static_cast<std::size_t>(k), 0.0L);
   for (Eigen::Index t = 0; t < static_cast<Eigen::Index>(n); ++t) {
-    long double s = level;
+    const auto base = static_cast<long double>(level);
+    long double s = base;
     for (Eigen::Index j = 0; j < k; ++j) {
       walk[static_cast<std::size_t>(j)] += static_cast<long double>(rng.symmetric());
-      const long double f = level + walk[static_cast<std::size_t>(j)] + 0.3L * walk[0];
+      const long double f = base + walk[static_cast<std::size_t>(j)] + 0.3L * walk[0];
       x(t, j) = static_cast<double>(f);
-      s += (0.9L - 0.3L * static_cast<long double>(j)) * (f - level);
+      s += (0.9L - 0.3L * static_cast<long double>(j)) * (f - base);
     }
-    y(t) = static_cast<double>(s + noise * static_cast<long double>(rng.symmetric()));
+    y(t) =
+        static_cast<double>(s + static_cast<long double>(noise) * static_cast<long double>(rng.symmetric()));
   }
 }
 

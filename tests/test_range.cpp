@@ -43,7 +43,7 @@ bool check_in_range(const std::string& what, double computed, const ex::maybe& e
     return std::isnan(computed);
   }
   const long double exact = ex::to_long_double(*expected);
-  const long double largest = std::numeric_limits<double>::max();
+  const auto largest = static_cast<long double>(std::numeric_limits<double>::max());
   if (std::fabs(exact) > largest * (1 + 1e-12L)) {
     const bool ok = std::isinf(computed) && ((computed > 0) == (exact > 0));
     CHECK_MESSAGE(ok, what << ": exact " << hm_test::show(exact) << " exceeds DBL_MAX, expected "
@@ -51,7 +51,7 @@ bool check_in_range(const std::string& what, double computed, const ex::maybe& e
     return ok;
   }
   const long double error = std::fabs(static_cast<long double>(computed) - exact);
-  const long double bound = tolerance * std::fabs(exact) +
+  const long double bound = static_cast<long double>(tolerance) * std::fabs(exact) +
                             2.0L * static_cast<long double>(std::numeric_limits<double>::denorm_min());
   const bool ok = std::isfinite(computed) && error <= bound;
   CHECK_MESSAGE(ok, what << ": computed " << hm_test::show(computed) << ", exact " << hm_test::show(exact)
@@ -656,7 +656,7 @@ bool check_window_figure(const std::string& what, double computed, const ex::may
     return std::isnan(computed);
   }
   const long double exact = ex::to_long_double(*expected);
-  const long double largest = std::numeric_limits<double>::max();
+  const auto largest = static_cast<long double>(std::numeric_limits<double>::max());
   if (std::fabs(exact) > largest * (1 + 1e-12L)) {
     const bool ok = std::isinf(computed) && ((computed > 0) == (exact > 0));
     CHECK_MESSAGE(ok, what << ": exact " << hm_test::show(exact) << " exceeds DBL_MAX, expected "
@@ -666,7 +666,7 @@ bool check_window_figure(const std::string& what, double computed, const ex::may
   const long double error = std::fabs(static_cast<long double>(computed) - exact);
   const long double floor = 2.0L * static_cast<long double>(std::numeric_limits<double>::denorm_min());
   const long double size = std::max(std::fabs(exact), scale);
-  const long double bound = tol * size + floor;
+  const long double bound = static_cast<long double>(tol) * size + floor;
   // A figure whose error bound is itself beyond DBL_MAX (a residual variance that is a rounding residue of
   // an exposure variance beyond DBL_MAX) may come back as +inf.
   const bool ok = (std::isfinite(computed) && error <= bound) ||
@@ -921,8 +921,9 @@ TEST_CASE("rolling_hedge, ewma_hedge, expanding_hedge: powers of two scale each 
     const auto b = hm::rolling_hedge(base.s, base.f, hm::rolling_options{window});
     const auto be = hm::ewma_hedge(base.s, base.f);
     const auto bx = hm::expanding_hedge(base.s, base.f);
-    for (const auto& [ps, pf] : {std::pair{700, 700}, std::pair{-700, -700}, std::pair{1000, -1000},
-                                 std::pair{-1020, 300}, std::pair{513, 0}}) {
+    for (const auto& powers : {std::pair{700, 700}, std::pair{-700, -700}, std::pair{1000, -1000},
+                               std::pair{-1020, 300}, std::pair{513, 0}}) {
+      const int ps = powers.first, pf = powers.second;  // INFO's lambda captures them: no structured binding
       std::vector<double> s = base.s, f = base.f;
       for (double& v : s) v = std::ldexp(v, ps);
       for (double& v : f) v = std::ldexp(v, pf);

@@ -44,8 +44,8 @@ long double reference_rss(const std::vector<double>& y, const Eigen::MatrixXd& x
     const auto t = static_cast<Eigen::Index>(begin) + r;
     Eigen::Index c = 0;
     if (intercept) a(r, c++) = 1;
-    for (Eigen::Index j = 0; j < x.cols(); ++j) a(r, c++) = x(t, j);
-    b(r) = y[static_cast<std::size_t>(t)];
+    for (Eigen::Index j = 0; j < x.cols(); ++j) a(r, c++) = static_cast<long double>(x(t, j));
+    b(r) = static_cast<long double>(y[static_cast<std::size_t>(t)]);
   }
   const ld_vector coef = a.householderQr().solve(b);
   long double rss = 0;
@@ -234,14 +234,15 @@ TEST_CASE("cusum_test: recursive residuals from their definition, and a break ra
     ld_vector y(static_cast<Eigen::Index>(t));
     for (std::size_t i = 0; i < t; ++i) {
       x(static_cast<Eigen::Index>(i), 0) = 1;
-      x(static_cast<Eigen::Index>(i), 1) = data.f[i];
-      y(static_cast<Eigen::Index>(i)) = data.s[i];
+      x(static_cast<Eigen::Index>(i), 1) = static_cast<long double>(data.f[i]);
+      y(static_cast<Eigen::Index>(i)) = static_cast<long double>(data.s[i]);
     }
     const ld_matrix xtx_inv = (x.transpose() * x).inverse();
     const ld_vector b = xtx_inv * x.transpose() * y;
     ld_vector xt(2);
-    xt << 1, data.f[t];
-    const long double w = (data.s[t] - xt.dot(b)) / std::sqrt(1 + (xt.transpose() * xtx_inv * xt)(0, 0));
+    xt << 1, static_cast<long double>(data.f[t]);
+    const long double w = (static_cast<long double>(data.s[t]) - xt.dot(b)) /
+                          std::sqrt(1 + (xt.transpose() * xtx_inv * xt)(0, 0));
     CHECK_MESSAGE(std::fabs(c.recursive_residuals[t - 2] - static_cast<double>(w)) <= 1e-9,
                   "t = " << t << ": computed " << c.recursive_residuals[t - 2] << ", definition "
                          << static_cast<double>(w));

@@ -276,7 +276,7 @@ TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 1
   for (std::size_t t = 0; t < r.size(); ++t) {
     const long double expected =
         std::log(static_cast<long double>(extreme[t + 1])) - std::log(static_cast<long double>(extreme[t]));
-    CHECK_MESSAGE(std::fabs(r[t] - expected) <= 4e-16L * std::fabs(expected),
+    CHECK_MESSAGE(std::fabs(static_cast<long double>(r[t]) - expected) <= 4e-16L * std::fabs(expected),
                   "log return " << t << ": " << show(r[t]) << ", expected " << show(expected));
   }
   CHECK(r[0] == doctest::Approx(1381.5510557964274).epsilon(1e-15));
@@ -294,7 +294,7 @@ TEST_CASE("range: log and simple returns of prices from 1e-300 to 1e300 (issue 1
                          static_cast<long double>(a))
             : std::log(static_cast<long double>(b)) - std::log(static_cast<long double>(a));
     const double got = hm::log_returns(std::vector<double>{a, b})[0];
-    CHECK_MESSAGE(std::fabs(got - expected) <= 6e-16L * std::fabs(expected),
+    CHECK_MESSAGE(std::fabs(static_cast<long double>(got) - expected) <= 6e-16L * std::fabs(expected),
                   "log_returns({" << show(a) << ", " << show(b) << "}) = " << show(got) << ", expected "
                                   << show(expected));
   }

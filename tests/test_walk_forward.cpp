@@ -292,9 +292,9 @@ TEST_CASE("walk_forward_metrics: scale-free figures at any scale, exact near 1e9
                         doctest::Approx(a.downside_variance_below_zero_reduction).epsilon(1e-13),
                     label);
       const long double variance = std::ldexp(static_cast<long double>(a.hedged_variance), 2 * k);
-      if (variance > std::numeric_limits<double>::max()) {
+      if (variance > static_cast<long double>(std::numeric_limits<double>::max())) {
         CHECK_MESSAGE(b.hedged_variance == std::numeric_limits<double>::infinity(), label);
-      } else if (variance >= std::numeric_limits<double>::min()) {
+      } else if (variance >= static_cast<long double>(std::numeric_limits<double>::min())) {
         CHECK_MESSAGE(b.hedged_variance == doctest::Approx(static_cast<double>(variance)).epsilon(1e-13),
                       label);
       }
