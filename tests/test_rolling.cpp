@@ -262,6 +262,63 @@ TEST_CASE("rolling_hedge: near-perfect hedges (1 - R^2 ~ 1e-12) keep their resid
   MESSAGE("near-perfect hedges: worst relative error of residual_variance vs exact " << worst_residual);
 }
 
+TEST_CASE("rolling_hedge: hedges nearer perfect than 1e-12 lose digits as fit_hedge does, 8u/sqrt(1 - R^2)") {
+  // Beyond 1 − R² ≈ 1e-12 no double computation keeps the residual variance to 1e-9: each residual S − h*F
+  // is rounded to an ulp of S, which is 1/√(1 − R²) times the residual, so SSR moves by up to about
+  // 4u·√(S_SS·SSR), 4u/√(1 − R²) relative (u = 2^-53). Checked for rolling_hedge (whichever of its paths
+  // takes each window, on every instruction set CI forces) and fit_hedge alike, at twice that, on every
+  // 23rd window: price levels near 100 drawn afresh each day and trending by 0.5 a day, and price changes,
+  // with the exposure 2.5 times the hedge plus noise of 3e-6 to 3e-8 (1 − R² from 1e-13 to 1e-20).
+  constexpr double u = 0x1.0p-53;
+  double worst_rolling = 0, worst_fit = 0;  // the error in units of u/√(1 − R²)
+  std::size_t windows_checked = 0;
+  for (int family = 0; family < 3; ++family) {
+    for (const double noise : {3e-6, 3e-7, 3e-8}) {
+      hm_test::random_source rng(0x9e3779b97f4a7c15ULL + static_cast<std::uint64_t>(family) * 977U +
+                                 static_cast<std::uint64_t>(noise * 1e9));
+      constexpr std::size_t n = 2500;
+      std::vector<double> exposure(n), hedge(n);
+      double level = 100;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (family == 0) {
+          level = 100 + 10 * rng.symmetric();
+        } else if (family == 1) {
+          level += 0.5 + 0.1 * rng.symmetric();
+        } else {
+          level = rng.symmetric();
+        }
+        hedge[i] = level;
+        exposure[i] = 2.5 * level + noise * rng.symmetric();
+      }
+      for (const std::size_t window : {20U, 64U, 250U, 1000U}) {
+        const auto got = hm::rolling_hedge(exposure, hedge, hm::rolling_options{window});
+        for (std::size_t t = window - 1; t < n; t += 23) {
+          const std::size_t begin = t + 1 - window;
+          const ex::fit want = ex::fit_hedge(exposure.data() + begin, hedge.data() + begin, window);
+          const double one_minus_r2 = ex::rational(1 - *want.effectiveness).get_d();
+          const double allowed = 8 * u / std::sqrt(one_minus_r2) + 1e-12;
+          const auto fitted = hm::fit_hedge(hm::series_view<double>(exposure.data() + begin, window),
+                                            hm::series_view<double>(hedge.data() + begin, window));
+          const double rolling_error =
+              hm_test::relative_error(got.residual_variance[t], *want.residual_variance);
+          const double fit_error = hm_test::relative_error(fitted.residual_variance, *want.residual_variance);
+          INFO("family " << family << ", noise " << noise << ", window " << window << ", t " << t
+                         << ", 1 - R^2 " << one_minus_r2);
+          CHECK(rolling_error <= allowed);
+          CHECK(fit_error <= allowed);
+          CHECK(got.ratio[t] == doctest::Approx(fitted.ratio).epsilon(1e-12));
+          worst_rolling = std::max(worst_rolling, rolling_error * std::sqrt(one_minus_r2) / u);
+          worst_fit = std::max(worst_fit, fit_error * std::sqrt(one_minus_r2) / u);
+          ++windows_checked;
+        }
+      }
+    }
+  }
+  MESSAGE(windows_checked << " windows nearer perfect than 1e-12: worst residual_variance error "
+                          << worst_rolling << " (rolling_hedge), " << worst_fit
+                          << " (fit_hedge) units of u/sqrt(1 - R^2); 8 allowed");
+}
+
 TEST_CASE("rolling_hedge: a burst of values 1e9 larger leaves no trace once it has left the window") {
   for (std::size_t window : {50U, 250U}) {
     auto p = returns<double>(6000, 123 + window, 0.01);
