@@ -110,10 +110,12 @@ struct lane_engine_call {
   std::vector<std::size_t>* failed;
 };
 
-/// The largest window whose refused chunks the lane engine computes window by window (lane_direct) before
-/// the general path: that costs O(window) per window, where the general path's cost per window hardly
-/// grows with the window. Price levels near 100, 10^5 points, -O2 (A/B in one process), rolling_hedge with
-/// lane_direct against without: 35% less time at windows of 20 and 40, 14% at 100, 4% at 128; 8% more at
+/// The largest window whose refused chunks the lane engine's third pass (lane_direct) may compute group by
+/// group, every group of windows on its own: that costs O(window) per group, where the general path's cost
+/// per window hardly grows with the window. So it computes at most this many windows' worth of groups on
+/// their own per chunk (direct_window_limit / L groups), sliding the others from the group before. Price
+/// levels near 100, 10^5 points, -O2 (A/B in one process), rolling_hedge with every group on its own
+/// against without the pass: 35% less time at windows of 20 and 40, 14% at 100, 4% at 128; 8% more at
 /// 180, 47% at 250.
 inline constexpr std::size_t direct_window_limit = 128;
 

@@ -1239,67 +1239,59 @@ void lane_retry(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
   merge_ascending(failed, past_end);
 }
 
-/// A third pass for small windows (L ≤ window ≤ direct_window_limit), over the whole chunks that both lane
-/// passes refused (`failed`, ascending): each window computed on its own, L consecutive windows at once,
-/// one per lane (lane i of row j is the pair at q − window + 1 + i + j, so a row is L consecutive values of
-/// the series: no transposition). Each group of windows gets constants fitted to it (lane_moments about
-/// its first row), then the five sums of its pairs about them, and the step's figures and a-posteriori
-/// check with no early part (T = 0): every window a chunk of price levels puts here has constants of its
-/// own, so the check holds but where the data fail it (a non-finite value, a constant series, sums out of
-/// range). A chunk with a window that fails it stays in `failed`, for the general path, which writes every
-/// figure of that chunk again; the others are taken out. On price levels near 100 at a window of 20, the
-/// general path took about 60 ns per window, 40% of rolling_hedge's time (perf).
+/// A third pass over the whole chunks that both lane passes refused (`failed`, ascending): L consecutive
+/// windows at once, one per lane (lane i of row j is the pair at q − window + 1 + i + j, so a row is L
+/// consecutive values of the series: no transposition), each group of windows of a chunk either computed
+/// on its own or slid from the group before.
+///
+/// A group computed on its own gets constants fitted to it (lane_moments about its first row), then the
+/// five sums of its pairs about them (T), and the step's figures and a-posteriori check with no early part:
+/// S ≥ T/limit. The next group (up to L positions on) slides those sums: the pairs that left each window
+/// subtracted and those that entered added, about the same constants, each operation rounding by an ulp of
+/// at most T + P (P: the sums of squares added since), and its windows are checked as the step checks
+/// them, S ≥ (2T + P)/limit. A group that fails is computed on its own, with constants of its own; every
+/// window a chunk of price levels puts here then passes, where the level moved too far for the lanes'
+/// constants (the lanes fit theirs to one chunk or two, a group's to its first window). A chunk whose own
+/// computation fails (a non-finite value, a constant series, sums out of range), or that needs more than
+/// direct_groups of them, stays in `failed` for the general path, which writes every figure of that chunk
+/// again; the others are taken out. On price levels near 100 at a window of 20, the general path took about
+/// 60 ns per window, 40% of rolling_hedge's time (perf); at 250, its exact one-pair merges half of it.
 template <class Real, class X, class Y>
 HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
                                            std::vector<std::size_t>& failed, Real* out_ratio,
                                            Real* out_effectiveness, Real* out_residual) noexcept {
   using V = typename lane_vector<Real>::type;
   constexpr std::size_t L = lane_vector<Real>::size;
-  if (L < 2 || window < L || window > direct_window_limit) return;
+  if (L < 2 || window < L) return;
+  // Groups computed on their own per chunk, at most: every group of a window up to direct_window_limit.
+  constexpr std::size_t direct_groups = (direct_window_limit + L - 1) / L;
   const V zero{};
   const V small = zero + Real(1e-120), large = zero + Real(1e120), ratio_limit = zero + Real(1e10);
   const Real inv_n = 1 / static_cast<Real>(window);
   const Real inv_n_1 = 1 / static_cast<Real>(window - 1);
   const Real limit_fraction = 1 / static_cast<Real>(window_cancellation_limit);
-  // The L windows ending at q … q + L − 1; false where one fails the check.
-  const auto group = [&](std::size_t q) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
-    const X* px = x + (q + 1 - window);
-    const Y* py = y + (q + 1 - window);
-    lane_moments<Real> m(load_row<Real, V, L>(px), load_row<Real, V, L>(py));
-    for (std::size_t j = 0; j < window; ++j)
-      m.add(load_row<Real, V, L>(px + j), load_row<Real, V, L>(py + j));
-    const V mean_dx = m.dx * inv_n, mean_dy = m.dy * inv_n;
-    const V sx = m.origin_x + mean_dx, sy = m.origin_y + mean_dy;
-    const V r0 = lane_multiply_subtract(m.dx, mean_dy, m.dxy) / lane_multiply_subtract(m.dy, mean_dy, m.dyy);
-    V p_b = zero, p_bb = zero, p_e = zero, p_ee = zero, p_eb = zero;
-    for (std::size_t j = 0; j < window; ++j) {
-      const V b = load_row<Real, V, L>(py + j) - sy;
-      const V e = lane_multiply_subtract(r0, b, load_row<Real, V, L>(px + j) - sx);
-      p_b += b;
-      p_bb = lane_multiply_add(b, b, p_bb);
-      p_e += e;
-      p_ee = lane_multiply_add(e, e, p_ee);
-      p_eb = lane_multiply_add(e, b, p_eb);
-    }
-    // The step's figures and check (window_from_sums), with the sums of the window's own pairs and no
-    // early part.
-    const V r0_squared = r0 * r0;
+  // The current group's constants, its windows' five sums about them, the totals of squares of the group
+  // last computed on its own (T) and the squares added since (P).
+  // (Set by the first group of every chunk, which is computed on its own; zero only for the compilers.)
+  V sx = zero, sy = zero, r0 = zero, r0_squared = zero, s_b = zero, s_bb = zero, s_e = zero, s_ee = zero;
+  V s_eb = zero, t_bb = zero, t_ee = zero, p_bb = zero, p_ee = zero;
+  // The figures and check of the windows ending at q … q + L − 1 from the sums, need_y and need_e the
+  // least S_yy and SSR the rounding allows; written where every lane passes.
+  const auto finish = [&](std::size_t q, const V& need_y,
+                          const V& need_e) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
     V r, effectiveness, residual, ssr;
-    const auto fits =
-        window_from_sums(p_b, p_e, p_bb, p_ee, p_eb, r0, r0_squared, p_bb * limit_fraction,
-                         p_ee * limit_fraction, inv_n, inv_n_1, r, effectiveness, residual, ssr);
-    const V r0_size = r0 < zero ? -r0 : r0;
+    const auto fits = window_from_sums(s_b, s_e, s_bb, s_ee, s_eb, r0, r0_squared, need_y, need_e, inv_n,
+                                       inv_n_1, r, effectiveness, residual, ssr);
     // The residual sum's own conditioning. Each e = (x − x̂) − r₀b is off by about an ulp of each of
     // |x − x̂|, 2|r₀b| and |e| (the rounding of x − x̂, of b, and of the product where there is no FMA), so
     // √SSR by at most ‖δe‖ ≈ u·(√Σ(x − x̂)² + 2|r₀|√Σb² + √Σe²), and SSR by 2‖δe‖/√SSR of itself. With
     // Σ(x − x̂)² ≤ 2(Σe² + r₀²Σb²), that is below 1e-11 where SSR ≥ 1e-8·(Σe² + 2r₀²Σb²) (a few ulps each
-    // give a few times that, far inside the 1e-9 target). The sliding step needs no such test: its
-    // constants come from other windows, and its S_xx test bounds Σ(x − x̂)² by 64·S_xx. Here they are the
-    // window's own, and a window that one pair dominates (a burst 1e9 larger, S_xx 1e18 times SSR) passed
-    // every other test with residual variances 6e-8 off (SSE2, window 5).
-    const V need_ssr = lane_multiply_add(r0_squared + r0_squared, p_bb, p_ee) * Real(1e-8);
-    const auto ok = fits & (p_bb >= small) & (p_bb <= large) & (p_ee >= small) & (p_ee <= large) &
-                    (r0_size <= ratio_limit) & (ssr >= need_ssr);
+    // give a few times that, far inside the 1e-9 target). The lanes' steps need no such test: their
+    // constants come from other windows, and their S_xx test bounds Σ(x − x̂)² by 64·S_xx. Here they are
+    // the windows' own, and a window that one pair dominates (a burst 1e9 larger, S_xx 1e18 times SSR)
+    // passed every other test with residual variances 6e-8 off (SSE2, window 5).
+    const V need_ssr = lane_multiply_add(r0_squared + r0_squared, s_bb, s_ee) * Real(1e-8);
+    const auto ok = fits & (p_bb <= large) & (p_ee <= large) & (ssr >= need_ssr);
     for (std::size_t l = 0; l < L; ++l) {
       if (!mask_get(ok, l)) return false;
     }
@@ -1308,14 +1300,71 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
     std::memcpy(out_residual + q, &residual, sizeof residual);
     return true;
   };
+  // The windows ending at q … q + L − 1 computed on their own.
+  const auto own = [&](std::size_t q) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+    const X* px = x + (q + 1 - window);
+    const Y* py = y + (q + 1 - window);
+    lane_moments<Real> m(load_row<Real, V, L>(px), load_row<Real, V, L>(py));
+    for (std::size_t j = 0; j < window; ++j)
+      m.add(load_row<Real, V, L>(px + j), load_row<Real, V, L>(py + j));
+    const V mean_dx = m.dx * inv_n, mean_dy = m.dy * inv_n;
+    sx = m.origin_x + mean_dx, sy = m.origin_y + mean_dy;
+    r0 = lane_multiply_subtract(m.dx, mean_dy, m.dxy) / lane_multiply_subtract(m.dy, mean_dy, m.dyy);
+    r0_squared = r0 * r0;
+    s_b = s_bb = s_e = s_ee = s_eb = zero;
+    for (std::size_t j = 0; j < window; ++j) {
+      const V b = load_row<Real, V, L>(py + j) - sy;
+      const V e = lane_multiply_subtract(r0, b, load_row<Real, V, L>(px + j) - sx);
+      s_b += b;
+      s_bb = lane_multiply_add(b, b, s_bb);
+      s_e += e;
+      s_ee = lane_multiply_add(e, e, s_ee);
+      s_eb = lane_multiply_add(e, b, s_eb);
+    }
+    t_bb = s_bb, t_ee = s_ee, p_bb = p_ee = zero;
+    const V r0_size = r0 < zero ? -r0 : r0;
+    const auto range =
+        (t_bb >= small) & (t_bb <= large) & (t_ee >= small) & (t_ee <= large) & (r0_size <= ratio_limit);
+    for (std::size_t l = 0; l < L; ++l) {
+      if (!mask_get(range, l)) return false;
+    }
+    return finish(q, s_bb * limit_fraction, s_ee * limit_fraction);
+  };
+  // The windows ending at q … q + L − 1 slid from those ending `by` positions before (by ≤ L).
+  const auto slide = [&](std::size_t q, std::size_t by) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+    const X* leave_x = x + (q - by + 1 - window);
+    const Y* leave_y = y + (q - by + 1 - window);
+    const X* enter_x = x + (q - by + 1);
+    const Y* enter_y = y + (q - by + 1);
+    for (std::size_t j = 0; j < by; ++j) {
+      const V b_e = load_row<Real, V, L>(leave_y + j) - sy;
+      const V e_e = lane_multiply_subtract(r0, b_e, load_row<Real, V, L>(leave_x + j) - sx);
+      const V b_l = load_row<Real, V, L>(enter_y + j) - sy;
+      const V e_l = lane_multiply_subtract(r0, b_l, load_row<Real, V, L>(enter_x + j) - sx);
+      s_b = (s_b - b_e) + b_l;
+      s_bb = lane_multiply_add(b_l, b_l, lane_multiply_subtract(b_e, b_e, s_bb));
+      s_e = (s_e - e_e) + e_l;
+      s_ee = lane_multiply_add(e_l, e_l, lane_multiply_subtract(e_e, e_e, s_ee));
+      s_eb = lane_multiply_add(e_l, b_l, lane_multiply_subtract(e_e, b_e, s_eb));
+      p_bb = lane_multiply_add(b_l, b_l, p_bb);
+      p_ee = lane_multiply_add(e_l, e_l, p_ee);
+    }
+    const V twice_bb = t_bb + t_bb, twice_ee = t_ee + t_ee;
+    return finish(q, (twice_bb + p_bb) * limit_fraction, (twice_ee + p_ee) * limit_fraction);
+  };
   std::size_t kept = 0;
   for (std::size_t k = 0; k < failed.size(); ++k) {
     const std::size_t begin = failed[k];
     bool done = begin >= window && begin + window <= n;
     // The groups from the chunk's start; the last one ends with the chunk, over windows a group before it
     // has computed already.
-    for (std::size_t q = begin; done && q < begin + window; q += L) {
-      done = group(q + L <= begin + window ? q : begin + window - L);
+    std::size_t computed = 0;  // groups computed on their own
+    for (std::size_t q = begin, previous = 0; done && q < begin + window; q += L) {
+      const std::size_t at = q + L <= begin + window ? q : begin + window - L;
+      if (q == begin || !slide(at, at - previous)) {
+        done = ++computed <= direct_groups && own(at);
+      }
+      previous = at;
     }
     if (!done) failed[kept++] = begin;
   }
