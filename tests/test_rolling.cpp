@@ -1004,10 +1004,11 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
 // carry their constants from chunk to chunk while they fit within a factor of 8, and a window's sums must
 // keep 1/64 of the sums about them, so here the first pass refuses a good many chunks, the level having
 // moved since the constants were fitted: without a second pass 932 of 4,999 went to the general path at a
-// window of 20, 278 of 1,665 at 60, 70 of 399 at 250, 14 of 99 at 1,000. lane_retry takes them again with
-// constants fitted to each chunk and the one before: 207, 78, 18 and 3 (2026-12-05). At 20, stretches of
-// 20 steps of a random walk are often too flat for the S_xx check whatever the constants. lane_direct
-// takes the rest group by group of windows, with constants fitted to a group's first window: none is left.
+// window of 20, 278 of 1,665 at 60, 70 of 399 at 250, 14 of 99 at 1,000. lane_retry took them again with
+// constants fitted to each chunk and the one before: 207, 78, 18 and 3 (2026-12-05); it now runs from a
+// window of 64 (retry_window_least). At 20, stretches of 20 steps of a random walk are often too flat for
+// the S_xx check whatever the constants. lane_direct takes the rest group by group of windows, with
+// constants fitted to a group's first window: none is left.
 hm_test::pair_series<double> spot_futures_levels(std::size_t n, std::uint64_t seed) {
   hm_test::random_source rng(seed);
   hm_test::pair_series<double> p{"spot and futures levels near 100", {}, {}};

@@ -119,6 +119,13 @@ struct lane_engine_call {
 /// 180, 47% at 250.
 inline constexpr std::size_t direct_window_limit = 128;
 
+/// The least window at which the chunks the lanes' first pass refuses by its check are taken again in the
+/// lanes (lane_retry) before lane_direct; below it they go to lane_direct at once. Price levels near 100
+/// (A/B, -O2, one process), lane_direct alone against both: at 10^5 points 41% less time at a window of 8,
+/// 16% at 16, 9% at 24, the same at 40 and 48, 16% more at 64 and 20% at 1,000; at 10^6 points 49% less at
+/// 8, 18% at 20 and 48, 5% less at 64 and 6% more at 128.
+inline constexpr std::size_t retry_window_least = 64;
+
 /// Asks for the cache lines of the `bytes` from p, the first `most_lines` of them at most (the hardware
 /// prefetchers follow a longer run once it has started): for data about to be read that is not where the
 /// last reads were, such as the chunks the rolling engine takes again.

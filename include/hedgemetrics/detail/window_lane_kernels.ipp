@@ -1372,7 +1372,8 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_direct(tag, const X* x, const Y* y, std::siz
 }
 
 /// rolling_hedge's lane engine over whole chunks on this set: lane_windows, lane_retry for the chunks it
-/// refused by their check, and lane_direct for what both refused (window_lanes.hpp). One entry point, never
+/// refused by their check (from a window of retry_window_least), and lane_direct for what is still refused
+/// (window_lanes.hpp). One entry point, never
 /// inlined: Clang inlines a function of a set into a caller built for a wider one (a unit built with
 /// -march=native), where it is compiled with that unit's instructions under this set's name, so the
 /// dispatching lambda only calls this (mixed_flags_kernel_symbols).
@@ -1382,7 +1383,10 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_engine(tag, const lane_engine_call<Real, X, 
   std::vector<std::size_t>& failed = *call.failed;
   lane_windows<Real>(tag{}, call.x, call.y, call.n, call.window, call.first, call.chunks, call.out_ratio,
                      call.out_effectiveness, call.out_residual, call.out_count, failed, retry);
-  if (!retry.empty()) {
+  if (call.window < retry_window_least) {
+    if (!std::is_sorted(failed.begin(), failed.end())) std::sort(failed.begin(), failed.end());
+    merge_ascending(failed, retry);
+  } else if (!retry.empty()) {
     lane_retry(tag{}, call.x, call.y, call.n, call.window, retry, call.out_ratio, call.out_effectiveness,
                call.out_residual, failed);
   }
