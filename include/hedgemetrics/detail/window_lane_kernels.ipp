@@ -1384,8 +1384,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_engine(tag, const lane_engine_call<Real, X, 
   lane_windows<Real>(tag{}, call.x, call.y, call.n, call.window, call.first, call.chunks, call.out_ratio,
                      call.out_effectiveness, call.out_residual, call.out_count, failed, retry);
   if (call.window < retry_window_least) {
-    if (!std::is_sorted(failed.begin(), failed.end())) std::sort(failed.begin(), failed.end());
-    merge_ascending(failed, retry);
+    merge_ascending(failed, retry);  // both ascending, as lane_windows returns them
   } else if (!retry.empty()) {
     lane_retry(tag{}, call.x, call.y, call.n, call.window, retry, call.out_ratio, call.out_effectiveness,
                call.out_residual, failed);
