@@ -267,7 +267,33 @@ inline __attribute__((always_inline)) void transpose_stages(V (&rows)[L],
 
 template <std::size_t L, class V>
 inline __attribute__((always_inline)) void transpose(V (&rows)[L]) noexcept {
-  transpose_stages<L>(rows, std::make_index_sequence<L>{});
+  if constexpr (L == 8 && sizeof(V) == 64 && sizeof(rows[0][0]) == 8) {
+    // 8 doubles: interleave pairs of rows element by element (unpcklpd, unpckhpd), then two stages that
+    // move whole 128-bit blocks of two vectors (vshuff64x2): t[2k + e] holds, in its block b, column
+    // 2b + e of rows 2k and 2k + 1.
+    V t[8];
+    for_each_index(
+        [&](auto k) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+          t[2 * k] = __builtin_shufflevector(rows[2 * k], rows[2 * k + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+          t[2 * k + 1] = __builtin_shufflevector(rows[2 * k], rows[2 * k + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+        },
+        std::make_index_sequence<4>{});
+    for_each_index(
+        [&](auto e) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
+          // Blocks 0 and 2 (even), 1 and 3 (odd) of rows e, 2 + e and of rows 4 + e, 6 + e.
+          const V u0 = __builtin_shufflevector(t[e], t[2 + e], 0, 1, 4, 5, 8, 9, 12, 13);
+          const V u1 = __builtin_shufflevector(t[e], t[2 + e], 2, 3, 6, 7, 10, 11, 14, 15);
+          const V v0 = __builtin_shufflevector(t[4 + e], t[6 + e], 0, 1, 4, 5, 8, 9, 12, 13);
+          const V v1 = __builtin_shufflevector(t[4 + e], t[6 + e], 2, 3, 6, 7, 10, 11, 14, 15);
+          rows[e] = __builtin_shufflevector(u0, v0, 0, 1, 4, 5, 8, 9, 12, 13);
+          rows[4 + e] = __builtin_shufflevector(u0, v0, 2, 3, 6, 7, 10, 11, 14, 15);
+          rows[2 + e] = __builtin_shufflevector(u1, v1, 0, 1, 4, 5, 8, 9, 12, 13);
+          rows[6 + e] = __builtin_shufflevector(u1, v1, 2, 3, 6, 7, 10, 11, 14, 15);
+        },
+        std::make_index_sequence<2>{});
+  } else {
+    transpose_stages<L>(rows, std::make_index_sequence<L>{});
+  }
 }
 #endif
 
