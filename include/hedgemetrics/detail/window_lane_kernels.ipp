@@ -148,6 +148,23 @@ template <class M>
   }
 }
 
+/// Whether every lane of a comparison's result is set: its lanes' bits ANDed as integers, with no lane
+/// taken out of the vector on its own.
+template <class M>
+[[nodiscard]] HEDGEMETRICS_ISA_INLINE bool mask_all(const M& m) noexcept {
+  if constexpr (std::is_arithmetic_v<M>) {
+    return m != 0;
+  } else {
+    using E = std::remove_cv_t<std::remove_reference_t<decltype(m[0])>>;
+    constexpr std::size_t n = sizeof(M) / sizeof(E);
+    E lanes[n];
+    std::memcpy(lanes, &m, sizeof m);
+    E all = lanes[0];
+    for (std::size_t l = 1; l < n; ++l) all &= lanes[l];
+    return all != 0;
+  }
+}
+
 /// The five shifted sums the engine keeps for each chunk part, in this order: with b = y − ŷ and the
 /// residual e = (x − x̂) − r₀b, Σb, Σb², Σe, Σe², Σeb. The exposure's sums follow from them, since
 /// x − x̂ = e + r₀b: S_xy = S_eb + r₀S_yy and S_xx = S_ee + r₀(S_eb + S_xy); so S_xx and the residual sum keep
@@ -1043,11 +1060,16 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
   // bench_rolling's A/B harness, 2026-12-05).
   const auto end_chunk = [&](std::size_t done) HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
     ok = ok & (p_bb <= large) & (p_ee <= large);
-    for (std::size_t l = 0; l < L; ++l) {
-      if (!valid[l] || (retry == nullptr && !mask_get(ok, l))) {
-        lane_failed[l].push_back(start[l] + (done - 1) * window);
-      } else if (!mask_get(ok, l)) {
-        lane_retry[l].push_back(start[l] + (done - 1) * window);
+    bool all_valid = true;
+    for (std::size_t l = 0; l < L; ++l) all_valid = all_valid && valid[l];
+    // Lane by lane only where some lane refused its chunk (a lane's mask read alone costs more than all).
+    if (!all_valid || !mask_all(ok)) {
+      for (std::size_t l = 0; l < L; ++l) {
+        if (!valid[l] || (retry == nullptr && !mask_get(ok, l))) {
+          lane_failed[l].push_back(start[l] + (done - 1) * window);
+        } else if (!mask_get(ok, l)) {
+          lane_retry[l].push_back(start[l] + (done - 1) * window);
+        }
       }
     }
     if (done * window >= steps_total) return;
@@ -1060,14 +1082,12 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
         return constants_fit_apart(c);
       }
     }();
-    bool refit[L];
-    bool any = false;
-    for (std::size_t l = 0; l < L; ++l) {
-      valid[l] = true;
-      refit[l] = !mask_get(fits, l);
-      any = any || refit[l];
+    for (std::size_t l = 0; l < L; ++l) valid[l] = true;
+    if (!mask_all(fits)) {
+      bool refit[L];
+      for (std::size_t l = 0; l < L; ++l) refit[l] = !mask_get(fits, l);
+      refit_lanes(c, refit, ring_x, ring_y, ring, offset, x, y, start, (done - 1) * window, valid);
     }
-    if (any) refit_lanes(c, refit, ring_x, ring_y, ring, offset, x, y, start, (done - 1) * window, valid);
   };
   // Inlined whatever the optimiser's mood: GCC at -O2 left it a call, with the running sums in memory.
   // Products are fused into the sums they feed where the set has FMA (lane_multiply_add): one rounding
