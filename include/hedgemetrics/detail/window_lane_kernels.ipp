@@ -157,10 +157,10 @@ template <class M>
   } else {
     using E = std::remove_cv_t<std::remove_reference_t<decltype(m[0])>>;
     constexpr std::size_t n = sizeof(M) / sizeof(E);
-    E lanes[n];
-    std::memcpy(lanes, &m, sizeof m);
-    E all = lanes[0];
-    for (std::size_t l = 1; l < n; ++l) all &= lanes[l];
+    E each[n];
+    std::memcpy(each, &m, sizeof m);
+    E all = each[0];
+    for (std::size_t l = 1; l < n; ++l) all &= each[l];
     return all != 0;
   }
 }
