@@ -662,6 +662,33 @@ TEST_CASE("rolling_hedge: a constant hedge gives NaN ratios, exactly where fit_h
   CHECK(std::isnan(got.residual_variance[100]));
 }
 
+// Above 256 pairs the lane engine fits its lanes' constants to every k-th pair of a chunk (k = 2 at a window
+// of 300, 4 at 1,000: detail::fit_sample_rows). A hedge that moves on one day in four, whichever day of the
+// four it is, leaves some lanes' samples with a hedge that never moves (no ratio: their chunks must go to
+// the general path) and others with the very days it moved; as price changes and as price levels.
+TEST_CASE("rolling_hedge: a hedge that moves one day in four, every window equals fit_hedge") {
+  for (const bool levels : {false, true}) {
+    for (std::size_t phase = 0; phase < 4; ++phase) {
+      std::vector<double> s(12'000), f(12'000);
+      hm_test::random_source rng(41 + phase);
+      double level = 100.0;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        const double move = i % 4 == phase ? rng.symmetric() : 0.0;
+        level += move;
+        f[i] = levels ? level : move;
+        s[i] = 0.8 * f[i] + 0.1 * rng.symmetric();
+      }
+      for (const std::size_t window : {300U, 1000U}) {
+        const auto got = hm::rolling_hedge(s, f, hm::rolling_options{window});
+        worst_error w;
+        check_against_fits(
+            std::string(levels ? "levels" : "changes") + ", moves on day " + std::to_string(phase), s, f,
+            window, 0, hm::missing_data::propagate, got, {}, w);
+      }
+    }
+  }
+}
+
 TEST_CASE("rolling_hedge: bad input") {
   const std::vector<double> s{1, 2, 3, 4}, f{1, 3, 2, 5}, short_f{1, 2};
   CHECK_THROWS_WITH_AS(

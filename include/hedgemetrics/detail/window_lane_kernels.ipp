@@ -484,13 +484,7 @@ template <class V, class... W>
   return ((v - v) + ... + (w - w)) == V{};
 }
 
-/// Fits every lane's constants to its previous chunk at once: the means and ratio of the `span` pairs whose
-/// moments `m` took in (the chunk; for lane_retry the chunk and the next), then the chunk's five totals
-/// about them from its `c.window` rows in the ring (row_totals). refit_lane fits one lane at a time from
-/// the series, by careful_block_comoments and chunk_sums: 12% of rolling_hedge's time at a window of 5,000
-/// over 10^5 points (perf), where this is one pass over rows already in the cache. The constants depend on
-/// the positions only. A lane is valid where its means, ratio and sums of products are finite (so not
-/// where its chunk holds a non-finite value, nor where y is constant over the span).
+/// The lanes' constants from the moments `m` of `span` pairs: their means (x̂, ŷ) and ratio (r₀).
 template <class Real>
 HEDGEMETRICS_ISA_INLINE void constants_from_moments(lane_constants<Real>& c, const lane_moments<Real>& m,
                                                     std::size_t span) noexcept {
@@ -513,6 +507,13 @@ HEDGEMETRICS_ISA_INLINE void lanes_valid(const lane_constants<Real>& c,
   for (std::size_t l = 0; l < lane_vector<Real>::size; ++l) valid[l] = mask_get(fits, l);
 }
 
+/// Fits every lane's constants to its previous chunk at once: the means and ratio of the `span` pairs whose
+/// moments `m` took in (the chunk; for lane_retry the chunk and the next), then the chunk's five totals
+/// about them from its `c.window` rows in the ring (row_totals). refit_lane fits one lane at a time from
+/// the series, by careful_block_comoments and chunk_sums: 12% of rolling_hedge's time at a window of 5,000
+/// over 10^5 points (perf), where this is one pass over rows already in the cache. The constants depend on
+/// the positions only. A lane is valid where its means, ratio and sums of products are finite (so not
+/// where its chunk holds a non-finite value, nor where y is constant over the span).
 template <class Real>
 void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m, std::size_t span,
                        const typename lane_vector<Real>::type* ring_x,
@@ -836,7 +837,8 @@ inline constexpr std::size_t fit_sample_rows = 256;
 /// Puts each lane's previous chunk (the `c.window` pairs before start[l]) in the ring, as the rows of steps
 /// −window … −1 (row t at (first + t) mod ring, and its copy past the ring where it wraps), and fits the
 /// lanes' constants to the `first_fit` pairs from start[l] − window (the previous chunk, or for lane_retry
-/// that chunk and the lane's own), all lanes at once (fit_lanes_to_rows). A function of its own, not inlined:
+/// that chunk and the lane's own), all lanes at once (fit_lanes_to_rows; above fit_sample_rows pairs, to a
+/// sample of them, with the totals summed as the rows go into the ring). A function of its own, not inlined:
 /// inside lane_pass, GCC at -O2 allocated the steps' registers differently, and they took 5-8% more time at
 /// 10^6 points (bench_rolling, windows 20 and 250, alternated builds).
 template <class Real, class X, class Y>
