@@ -6,29 +6,28 @@ The lane engine (detail/window_lane_kernels.ipp) asks for the lines it will need
 and writes its figures past the caches with non-temporal stores. Neither changes a figure, so no test of
 the results can see them go: GCC once dropped every prefetch of the engine (prefetch() was not inlined,
 and it took the call for one without effects), and rolling_hedge ran 1.4x slower at 10^6 points unseen
-until it was timed. Each object is disassembled (objdump -d -C); both instantiations of every instruction
-set's lane_pass<double, Small, double, double> (Small: windows below small_window_limit, or not; each
-with the lambdas inside it) must hold at least one prefetch and one non-temporal store, and each object
-must hold both for SSE2 and AVX2 at least (AVX-512 is checked where it is compiled). Usage: check_lane_engine_code.py OBJECT...
+until it was timed. Each object is disassembled (objdump -d -C); every instruction set's
+lane_pass<double, double, double> (with the lambdas inside it) must hold at least one prefetch and one
+non-temporal store, and each object must hold that engine for SSE2 and AVX2 at least (AVX-512 is checked
+where it is compiled). Usage: check_lane_engine_code.py OBJECT...
 Exit status 0 when every object passes, 1 otherwise (naming the set and what it lacks)."""
 import re
 
 from check_isa_symbols import functions, report, run
 
-ENGINE = re.compile(r"::(isa_[a-z0-9]+)::lane_pass<double, (true|false), double, double>")
+ENGINE = re.compile(r"::(isa_[a-z0-9]+)::lane_pass<double, double, double>")
 PREFETCH = re.compile(r"^prefetch(t0|t1|t2|nta|w)\b")
 NON_TEMPORAL = re.compile(r"^v?movnt(pd|ps|dq)\b")
 
 
 def engines(path):
-    """Counts of prefetches and non-temporal stores in each engine (and its lambdas), keyed by its name."""
+    """Counts of prefetches and non-temporal stores in each set's engine (and its lambdas), keyed by set."""
     counts = {}
     for name, instruction in functions(path):
         engine = ENGINE.search(name)
         if not engine:
             continue
-        key = f"{engine.group(1)}::lane_pass<double, {engine.group(2)}, double, double>"
-        found = counts.setdefault(key, {"prefetch": 0, "non-temporal": 0})
+        found = counts.setdefault(engine.group(1), {"prefetch": 0, "non-temporal": 0})
         if PREFETCH.match(instruction):
             found["prefetch"] += 1
         elif NON_TEMPORAL.match(instruction):
@@ -40,17 +39,16 @@ def main(paths):
     failures = []
     for path in paths:
         counts = engines(path)
-        for isa in ("isa_sse2", "isa_avx2"):
-            for small in ("true", "false"):
-                required = f"{isa}::lane_pass<double, {small}, double, double>"
-                if required not in counts:
-                    failures.append(f"{path}: no {required}; the units must hold it")
-        for engine, found in sorted(counts.items()):
-            print(f"{path}: {engine}: {found['prefetch']} prefetches, "
+        for required in ("isa_sse2", "isa_avx2"):
+            if required not in counts:
+                failures.append(f"{path}: no {required}::lane_pass<double, double, double>; the units must hold it")
+        for isa, found in sorted(counts.items()):
+            print(f"{path}: {isa} lane engine: {found['prefetch']} prefetches, "
                   f"{found['non-temporal']} non-temporal stores")
             for kind, number in found.items():
                 if number == 0:
-                    failures.append(f"{path}: {engine} has no {kind} instruction left: the compiler dropped them")
+                    failures.append(f"{path}: {isa}::lane_pass<double, double, double> has no {kind} "
+                                    "instruction left: the compiler dropped them")
     return report(failures)
 
 

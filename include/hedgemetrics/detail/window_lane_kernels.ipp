@@ -527,7 +527,7 @@ void fit_lanes_to_rows(lane_constants<Real>& c, const lane_moments<Real>& m, std
 /// Which lanes' totals show their constants still fit their previous chunk: the sums about the constants
 /// no more than 8 times the centred ones (x's, y's, and the residual's about the chunk's own ratio).
 template <class Real>
-[[nodiscard]] HEDGEMETRICS_ISA_INLINE auto constants_fit(const lane_constants<Real>& c) noexcept {
+[[nodiscard]] auto constants_fit(const lane_constants<Real>& c) noexcept {
   using V = typename lane_constants<Real>::V;
   const V zero{};
   const V one = zero + Real(1);
@@ -547,13 +547,6 @@ template <class Real>
   // NaN compares false, so a non-finite total never fits.
   return has_ratio & (sxx * 8 >= raw_xx) & (syy * 8 >= t[sum_bb]) & (ssr * 8 >= t[sum_ee]) &
          (raw_xx < zero + std::numeric_limits<Real>::max());
-}
-
-/// constants_fit as a function of its own, for lane_pass above small_window_limit, whose chunks end seldom
-/// (inlined there, it cost the steps 2-3% of their time).
-template <class Real>
-[[nodiscard]] HEDGEMETRICS_KERNEL_ENTRY auto constants_fit_apart(const lane_constants<Real>& c) noexcept {
-  return constants_fit(c);
 }
 
 /// Where a chunk ends, refits the constants of the lanes marked in `refit` to the chunk just ended (the
@@ -977,25 +970,12 @@ inline void merge_ascending(std::vector<std::size_t>& into, const std::vector<st
   into.erase(std::unique(into.begin(), into.end()), into.end());
 }
 
-/// Below this window lane_pass's chunks are short, and its Small instantiation spends less on their ends:
-///  - the blocks that straddle a chunk boundary (2 in 5 at a window of 20) run unrolled like the others,
-///    where looping over their steps cost more than the unrolled copy: 5-6% less time at a window of 8,
-///    2-4% at 20 and 2% at 40 over 10^5 points;
-///  - the check of the lanes' constants at each chunk's end (constants_fit) is inlined, where a call has
-///    every vector register of the steps saved and restored around it: 4-8% less time at 8, 2-4% at 20.
-/// Both cost the larger windows time in the same function (GCC allocated the steps' registers otherwise):
-/// 2-6% at 250 over 10^6 points for the first (a dropped trial, stop 34), 2-3% at 250 and 5,000 over 10^5
-/// for the second. So they are a template parameter, and each instantiation is a function of its own. (A/B,
-/// -O2, both orders; the same bits.)
-inline constexpr std::size_t small_window_limit = 64;
-
 /// The lanes' pass behind lane_windows and lane_retry: lane l takes `steps_total` steps from position
 /// start[l] (at least `window`; start[l] + steps_total ≤ n), its first chunk's constants fitted to the
 /// `first_fit` positions from start[l] − window (`window`: the chunk before; lane_retry: both). A lane's
 /// chunk that fails the a-posteriori check goes to `retry` when that is given and the lane's constants were
 /// valid, else to `failed`; one with a non-finite value, or sums out of range, to `failed`. Both come back
-/// sorted, without repeats. Counts are not written here. Small: the instantiation for windows below
-/// small_window_limit; the figures are the same either way.
+/// sorted, without repeats. Counts are not written here.
 ///
 /// Where a lane's chunk ends, its prefix sums become the totals of the next chunk's early part, and its
 /// constants are refitted when they no longer fit. Rows of L steps are transposed in blocks: each lane's
@@ -1007,7 +987,7 @@ inline constexpr std::size_t small_window_limit = 64;
 /// general path, which detects constant series exactly, gives their NaN), so its three figures need no
 /// selection, and the chunk's magnitudes keep S_yy, S_xx and 1/S_xx far from overflow and underflow (chunks
 /// whose sums of squares are below 1e-120 or above 1e120 go to the general path).
-template <class Real, bool Small, class X, class Y>
+template <class Real, class X, class Y>
 HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
                                          const std::size_t* start, std::size_t steps_total,
                                          std::size_t first_fit, Real* out_ratio, Real* out_effectiveness,
@@ -1138,13 +1118,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
     if (done * window >= steps_total) return;
     c.total[sum_b] = p_b, c.total[sum_bb] = p_bb, c.total[sum_e] = p_e, c.total[sum_ee] = p_ee;
     c.total[sum_eb] = p_eb;
-    const auto fits = [&]() HEDGEMETRICS_ALWAYS_INLINE_LAMBDA {
-      if constexpr (Small) {
-        return constants_fit(c);
-      } else {
-        return constants_fit_apart(c);
-      }
-    }();
+    const auto fits = constants_fit(c);
     for (std::size_t l = 0; l < L; ++l) valid[l] = true;
     if (!mask_all(fits)) {
       bool refit[L];
@@ -1235,28 +1209,7 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
             },
             std::make_index_sequence<L>{});
       } else {
-        // A whole block that straddles a chunk boundary: unrolled too for small windows (Small), the
-        // chunk ended between two of its steps.
-        bool unrolled = false;
-        if constexpr (Small && L > 1) {
-          if (steps == L) {
-            const V* early_x = ring_x + early;
-            const V* early_y = ring_y + early;
-            for_each_index(
-                [&](auto i) HEDGEMETRICS_NOEXCEPT_ALWAYS_INLINE {
-                  if (t0 + i == boundary) {
-                    end_chunk(boundary / window);
-                    begin_chunk();
-                    boundary += window;
-                  }
-                  step(late_x[i], late_y[i], early_x[i], early_y[i], figures[0][i], figures[1][i],
-                       figures[2][i]);
-                },
-                std::make_index_sequence<L>{});
-            unrolled = true;
-          }
-        }
-        for (std::size_t i = 0; !unrolled && i < steps;) {
+        for (std::size_t i = 0; i < steps;) {
           if (t0 + i == boundary) {
             end_chunk(boundary / window);
             begin_chunk();
@@ -1350,13 +1303,8 @@ void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window
     for (; p + per_store <= end; p += per_store) std::memcpy(out_count + p, &counts, sizeof counts);
     for (; p < end; ++p) out_count[p] = window;
   }
-  if (window < small_window_limit) {
-    lane_pass<Real, true>(tag{}, x, y, n, window, start, steps_total, window, out_ratio, out_effectiveness,
-                          out_residual, failed, &retry);
-  } else {
-    lane_pass<Real, false>(tag{}, x, y, n, window, start, steps_total, window, out_ratio, out_effectiveness,
-                           out_residual, failed, &retry);
-  }
+  lane_pass<Real>(tag{}, x, y, n, window, start, steps_total, window, out_ratio, out_effectiveness,
+                  out_residual, failed, &retry);
 }
 
 /// A second chance for the chunks lane_windows refused by their check (`begins`, ascending, each at least
@@ -1391,8 +1339,8 @@ void lane_retry(tag, const X* x, const Y* y, std::size_t n, std::size_t window,
       prefetch_lines(x + whole[k] - window, 2 * window * sizeof(X));
       prefetch_lines(y + whole[k] - window, 2 * window * sizeof(Y));
     }
-    lane_pass<Real, false>(tag{}, x, y, n, window, start, window, 2 * window, out_ratio, out_effectiveness,
-                           out_residual, refused, nullptr);
+    lane_pass<Real>(tag{}, x, y, n, window, start, window, 2 * window, out_ratio, out_effectiveness,
+                    out_residual, refused, nullptr);
     refused_all.insert(refused_all.end(), refused.begin(), refused.end());
     refused.clear();
   }
