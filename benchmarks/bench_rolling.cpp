@@ -267,7 +267,8 @@ void BM_rolling_over_fit(benchmark::State& state) {
     call();
     const auto start = clock::now();
     for (std::size_t i = 0; i < calls; ++i) call();
-    return std::chrono::duration<double, std::nano>(clock::now() - start).count() / static_cast<double>(calls);
+    return std::chrono::duration<double, std::nano>(clock::now() - start).count() /
+           static_cast<double>(calls);
   };
   constexpr double batch_ns = 2e7;
   const auto calls_for = [&](const auto& call) {
