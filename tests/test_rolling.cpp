@@ -552,17 +552,30 @@ TEST_CASE("rolling_hedge: the first whole window is fit_hedge's regression, to t
   const auto longer = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{301});
   CHECK(std::none_of(longer.ratio.begin(), longer.ratio.end(), [](double r) { return !std::isnan(r); }));
   CHECK(longer.count[299] == 300);
-  // A missing pair in the first window: NaN there under both policies (under omit, 19 pairs of 20 needed).
-  std::vector<double> s = p.exposure;
-  s[4] = std::numeric_limits<double>::quiet_NaN();
-  for (const auto missing : {hm::missing_data::propagate, hm::missing_data::omit}) {
-    hm::rolling_options options{20};
-    options.missing = missing;
-    const auto got = hm::rolling_hedge(s, p.hedge, options);
-    CHECK(std::isnan(got.ratio[19]));
-    CHECK(got.count[19] == (missing == hm::missing_data::omit ? 19U : 20U));
-    CHECK(std::isnan(got.ratio[23]));
-    CHECK(std::isfinite(got.ratio[24]));
+  // A missing pair in the first window: NaN there under both policies (under omit, 19 pairs of 20 needed),
+  // all three figures, and at every position before it; a NaN or an infinity, in either series.
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const double bad : {std::numeric_limits<double>::quiet_NaN(), inf, -inf}) {
+    for (const bool in_hedge : {false, true}) {
+      std::vector<double> s = p.exposure, f = p.hedge;
+      (in_hedge ? f : s)[4] = bad;
+      for (const auto missing : {hm::missing_data::propagate, hm::missing_data::omit}) {
+        INFO("value " << bad << (in_hedge ? " in the hedge" : " in the exposure") << ", omit "
+                      << (missing == hm::missing_data::omit));
+        hm::rolling_options options{20};
+        options.missing = missing;
+        const auto got = hm::rolling_hedge(s, f, options);
+        for (std::size_t t = 0; t < 20; ++t) {
+          CHECK(std::isnan(got.ratio[t]));
+          CHECK(std::isnan(got.effectiveness[t]));
+          CHECK(std::isnan(got.residual_variance[t]));
+        }
+        CHECK(got.count[19] == (missing == hm::missing_data::omit ? 19U : 20U));
+        CHECK(std::isnan(got.ratio[23]));
+        CHECK(std::isfinite(got.ratio[24]));
+        CHECK(std::isfinite(got.residual_variance[24]));
+      }
+    }
   }
 }
 
