@@ -9,9 +9,6 @@
 #include <hedgemetrics/hedge_ratio.hpp>
 #include <hedgemetrics/rolling.hpp>
 
-#include <algorithm>
-#include <chrono>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -223,23 +220,9 @@ void BM_expanding_hedge_reused(benchmark::State& state) {
   run_decayed_reused<true>(state);
 }
 
-/// The median of `values` (reordered).
-double median_of(std::vector<double>& values) {
-  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-  std::nth_element(values.begin(), middle, values.end());
-  if (values.size() % 2 != 0) return *middle;
-  return (*middle + *std::max_element(values.begin(), middle)) / 2;
-}
-
-/// rolling_hedge into a reused result and fit_hedge over the same n pairs, in the same iterations: issue
-/// 11's target is rolling at most 8x fit_hedge's cost per pair, and on a shared host two benchmarks run a
-/// minute apart can see its speed differ by 20%, and so can the ratio of their figures. Here each iteration
-/// times a batch of calls of each, one after the other, each batch lasting about 20 ms after an untimed
-/// call, so that its calls find the caches as its own benchmark leaves them: at 10^6 points fit_hedge took
-/// 30% longer per pair in batches of 5 ms than alone (rolling_hedge's 40 MB of series and figures had
-/// evicted its 16 MB from L3), and as long as alone in batches of 20 ms. Counters, each the median over the
-/// 15 iterations (0.6 s; left to the library, it ran 4): `ratio`, rolling_hedge's time per point over
-/// fit_hedge's time per pair; `rolling_per_point` and `fit_per_pair` in ns.
+/// rolling_hedge into a reused result against fit_hedge over the same n pairs, timed in the same iterations
+/// (hm_bench::paired_ratio): issue 11's target is rolling at most 8x fit_hedge's cost per pair. Counters:
+/// `ratio`, `rolling_per_point` and `fit_per_pair` (ns).
 ///
 /// A new result per call is left to BM_rolling_hedge, which runs first: what it costs depends on the state
 /// of the allocator more than on the engine. glibc takes 8 MB blocks from its heap once a first one has been
@@ -252,40 +235,18 @@ void BM_rolling_over_fit(benchmark::State& state) {
   const hedgemetrics::rolling_options options{static_cast<std::size_t>(state.range(1))};
   const hedgemetrics::series_view<double> s(data.first.data(), n), f(data.second.data(), n);
   hedgemetrics::time_varying_hedge<double> result;
-  const auto roll = [&]() {
-    hedgemetrics::rolling_hedge(s, f, options, result);
-    benchmark::DoNotOptimize(result.ratio.data());
-    benchmark::ClobberMemory();
-  };
-  const auto fit = [&]() {
-    const auto fitted = hedgemetrics::fit_hedge(s, f);
-    benchmark::DoNotOptimize(fitted);
-  };
-  using clock = std::chrono::steady_clock;
-  // Time per call over `calls` calls, after an untimed one.
-  const auto batch_time = [](const auto& call, std::size_t calls) {
-    call();
-    const auto start = clock::now();
-    for (std::size_t i = 0; i < calls; ++i) call();
-    return std::chrono::duration<double, std::nano>(clock::now() - start).count() /
-           static_cast<double>(calls);
-  };
-  constexpr double batch_ns = 2e7;
-  const auto calls_for = [&](const auto& call) {
-    return static_cast<std::size_t>(std::max(1.0, std::ceil(batch_ns / batch_time(call, 1))));
-  };
-  const std::size_t rolling_calls = calls_for(roll), fit_calls = calls_for(fit);
-  std::vector<double> ratio, rolling_ns, fit_ns;
-  for (auto _ : state) {
-    const double rolling = batch_time(roll, rolling_calls);
-    const double fitting = batch_time(fit, fit_calls);
-    ratio.push_back(rolling / fitting);
-    rolling_ns.push_back(rolling / static_cast<double>(n));
-    fit_ns.push_back(fitting / static_cast<double>(n));
-  }
-  state.counters["ratio"] = median_of(ratio);
-  state.counters["rolling_per_point"] = median_of(rolling_ns);
-  state.counters["fit_per_pair"] = median_of(fit_ns);
+  hm_bench::paired_ratio(
+      state, n,
+      [&]() {
+        hedgemetrics::rolling_hedge(s, f, options, result);
+        benchmark::DoNotOptimize(result.ratio.data());
+        benchmark::ClobberMemory();
+      },
+      [&]() {
+        const auto fitted = hedgemetrics::fit_hedge(s, f);
+        benchmark::DoNotOptimize(fitted);
+      },
+      "rolling_per_point", "fit_per_pair");
 }
 
 /// The windows of BM_rolling_hedge_reused.
