@@ -430,7 +430,7 @@ void dollar_offset_loop(const series_view<H>& h, const series_view<I>& i,
 /// Tried and dropped: the results grown a block at a time and written through plain pointers, the options
 /// and the series' pointers as locals, the least |cumulative change| taken after each block, and the two
 /// cumulative sums kept out of GCC's SLP vectoriser (an empty asm on each). llvm-mca put that loop at 31
-/// cycles a period against 48, but in one process it took 10% more time than this one.
+/// cycles a period against 48, but in one process it took 10% more time than the loop it was to replace.
 template <class Real, class H, class I>
 void dollar_offset_kernel(const series_view<H>& h, const series_view<I>& i,
                           const dollar_offset_options& options, dollar_offset_result<Real>& out) {
