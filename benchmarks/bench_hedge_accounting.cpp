@@ -92,7 +92,7 @@ void BM_expected_shortfall_by_sort(benchmark::State& state) {
 /// selection slower at 1e3 (2.2 against 1.6 ns a value).
 void BM_nth_element_reused(benchmark::State& state) {
   std::vector<double> work;
-  hm_bench::run_single(
+  hm_bench::run_single_reused(
       state, changes().first,
       [&work](const double* x, std::size_t n) {
         work.resize(n);
@@ -121,7 +121,7 @@ void BM_expected_shortfall(benchmark::State& state) {
 /// expected_shortfall with a buffer kept from call to call (the overload that takes one).
 void BM_expected_shortfall_reused(benchmark::State& state) {
   std::vector<double> buffer;
-  hm_bench::run_single(
+  hm_bench::run_single_reused(
       state, changes().first,
       [&buffer](const double* x, std::size_t n) {
         return hedgemetrics::expected_shortfall(view(x, n), buffer, at_level);
@@ -267,7 +267,7 @@ void BM_dollar_offset_direct_loop(benchmark::State& state) {
 /// The direct loop into a result kept from call to call: what is left when nothing is allocated.
 void BM_dollar_offset_direct_loop_reused(benchmark::State& state) {
   hedgemetrics::dollar_offset_result<double> out;
-  hm_bench::run_pairs(
+  hm_bench::run_pairs_reused(
       state, designation(),
       [&out](const double* h, const double* i, std::size_t n) {
         direct_dollar_offset(h, i, n, hedgemetrics::dollar_offset_options{}, out);
@@ -279,7 +279,7 @@ void BM_dollar_offset_direct_loop_reused(benchmark::State& state) {
 /// dollar_offset into a result kept from call to call (the overload that reuses its storage).
 void BM_dollar_offset_reused(benchmark::State& state) {
   hedgemetrics::dollar_offset_result<double> out;
-  hm_bench::run_pairs(
+  hm_bench::run_pairs_reused(
       state, designation(),
       [&out](const double* h, const double* i, std::size_t n) {
         hedgemetrics::dollar_offset(view(h, n), view(i, n), hedgemetrics::dollar_offset_options{}, out);
@@ -348,7 +348,7 @@ void BM_assess_hedge(benchmark::State& state) {
 /// assess_hedge into an assessment kept from call to call (the overload that reuses its storage).
 void BM_assess_hedge_reused(benchmark::State& state) {
   hedgemetrics::hedge_assessment<double> out;
-  hm_bench::run_pairs(
+  hm_bench::run_pairs_reused(
       state, designation(),
       [&out](const double* h, const double* i, std::size_t n) {
         hedgemetrics::assess_hedge(view(h, n), view(i, n), hedgemetrics::assessment_options{}, out);
