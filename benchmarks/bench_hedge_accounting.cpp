@@ -56,7 +56,7 @@ void BM_bare_read(benchmark::State& state) {
 
 void BM_full_sort(benchmark::State& state) {
   std::vector<double> work;
-  hm_bench::run_single(
+  hm_bench::run_single_reused(
       state, changes().first,
       [&work](const double* x, std::size_t n) {
         work.assign(x, x + n);
@@ -69,7 +69,7 @@ void BM_full_sort(benchmark::State& state) {
 /// The textbook historical ES: sort the losses, average the worst n(1 − α).
 void BM_expected_shortfall_by_sort(benchmark::State& state) {
   std::vector<double> work;
-  hm_bench::run_single(
+  hm_bench::run_single_reused(
       state, changes().first,
       [&work](const double* x, std::size_t n) {
         work.resize(n);
