@@ -948,11 +948,13 @@ TEST_CASE("rolling_hedge's lane engine: any number of chunks, any tail") {
   }
 }
 
-/// The lane engine (detail/window_lanes.hpp) alone on chunks 1 … `chunks` of `p`, into figures set to NaN
-/// and counts set to 0 beforehand; `failed` gets where the chunks it refuses start. Each kind of figure is
-/// written `offset[k]` doubles into storage of its own (where in a line the outputs start), and copied out.
+/// The lane engine (detail/window_lanes.hpp) alone on chunks 1 … `chunks` of `p` and the `tail` positions
+/// after them, into figures set to NaN and counts set to 0 beforehand; `failed` gets where the chunks it
+/// refuses start. Each kind of figure is written `offset[k]` doubles into storage of its own (where in a
+/// line the outputs start), and copied out.
 hm::time_varying_hedge<double> lane_engine(const hm_test::pair_series<double>& p, std::size_t window,
-                                           std::size_t chunks, std::vector<std::size_t>& failed,
+                                           std::size_t chunks, std::size_t tail,
+                                           std::vector<std::size_t>& failed,
                                            const std::size_t (&offset)[3] = {0, 0, 0}) {
   const std::size_t n = p.exposure.size();
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -961,7 +963,7 @@ hm::time_varying_hedge<double> lane_engine(const hm_test::pair_series<double>& p
   hm::time_varying_hedge<double> got;
   std::vector<std::size_t> counts(n, 0);
   failed.clear();
-  hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks,
+  hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, tail,
                                    storage[0].data() + offset[0], storage[1].data() + offset[1],
                                    storage[2].data() + offset[2], counts.data(), failed);
   got.count = hm::pair_counts(std::move(counts));
@@ -980,10 +982,11 @@ bool refused(const std::vector<std::size_t>& failed, std::size_t window, std::si
 }
 
 bool check_vouched_windows(const std::string& label, const hm_test::pair_series<double>& p,
-                           std::size_t window, std::size_t chunks, const hm::time_varying_hedge<double>& got,
+                           std::size_t window, std::size_t chunks, std::size_t tail,
+                           const hm::time_varying_hedge<double>& got,
                            const std::vector<std::size_t>& failed) {
   std::vector<std::size_t> ends;
-  for (std::size_t t = window; t < (chunks + 1) * window; ++t) {
+  for (std::size_t t = window; t < (chunks + 1) * window + tail; ++t) {
     if (!refused(failed, window, t)) ends.push_back(t);
   }
   worst_error w;
@@ -1005,8 +1008,9 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     const std::size_t n = 40 * window + window / 3;  // whole chunks and a partial one
     auto p = returns<double>(n, 77 + window);
     const std::size_t chunks = n / window - 1;  // chunks 1 … n/window − 1 are whole and have a chunk before
+    const std::size_t tail = n % window;        // and the positions after them, a chunk's third
     std::vector<std::size_t> failed;
-    const auto got = lane_engine(p, window, chunks, failed);
+    const auto got = lane_engine(p, window, chunks, tail, failed);
     // A window of 3 or 5 pairs often fits almost perfectly by chance, leaving a residual sum below what
     // the check accepts (a chunk of 3 windows then goes to the general path); the rest are the engine's.
     if (window >= 20) {
@@ -1014,12 +1018,16 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     } else {
       CHECK(failed.size() < chunks);
     }
-    CHECK(check_vouched_windows("lane engine alone", p, window, chunks, got, failed));
-    // Nothing written outside the chunks it was given.
+    CHECK(check_vouched_windows("lane engine alone", p, window, chunks, tail, got, failed));
+    // Nothing written outside the positions it was given: before the first chunk, and after the last whole
+    // one where it is given no tail. With the tail, the last window is the lanes' own.
     CHECK(std::isnan(got.ratio[window - 1]));
-    CHECK(std::isnan(got.ratio[(chunks + 1) * window]));
     CHECK(got.count[window - 1] == 0);
-    CHECK(got.count[(chunks + 1) * window] == 0);
+    CHECK(got.count[n - 1] == window);
+    const auto whole_only = lane_engine(p, window, chunks, 0, failed);
+    CHECK(std::isnan(whole_only.ratio[(chunks + 1) * window]));
+    CHECK(whole_only.count[(chunks + 1) * window] == 0);
+    CHECK(check_vouched_windows("lane engine alone, whole chunks", p, window, chunks, 0, whole_only, failed));
 
     // A burst 1e9 larger at position 10.5 chunks in: the chunk of a lane that holds it has large but exact
     // sums; the windows of the lane's next chunk that no longer hold it would be that total less a prefix
@@ -1031,8 +1039,8 @@ TEST_CASE("rolling_hedge's lane engine: vouches for ordinary data, refuses the c
     // The lanes' third pass (lane_direct) computes the refused chunks again group by group of windows,
     // each group computed on its own where the one before cannot be slid, so the burst leaves no trace once
     // it has left, and the engine may return that chunk as vouched for: its windows must then be right.
-    const auto burst = lane_engine(p, window, chunks, failed);
-    CHECK(check_vouched_windows("lane engine after a burst", p, window, chunks, burst, failed));
+    const auto burst = lane_engine(p, window, chunks, tail, failed);
+    CHECK(check_vouched_windows("lane engine after a burst", p, window, chunks, tail, burst, failed));
     // At most the chunk holding the burst and the next one, twice where two lanes' runs overlap there
     // (with different chunk boundaries when the lanes start off the series' chunks).
     if (window >= 20) CHECK(failed.size() <= 4);
@@ -1068,14 +1076,15 @@ TEST_CASE("rolling_hedge's lane engine: price levels, the refused chunks taken a
     const std::size_t n = 100'000;
     const auto p = spot_futures_levels(n, 4242 + window);
     const std::size_t chunks = n / window - 1;
+    const std::size_t tail = n % window;
     std::vector<std::size_t> failed;
-    const auto got = lane_engine(p, window, chunks, failed);
+    const auto got = lane_engine(p, window, chunks, tail, failed);
     MESSAGE("window " << window << ": " << failed.size() << " of " << chunks
                       << " chunks left to the general path");
     // Without the second pass, 14-18% of the chunks at windows of 60 and more; the third (lane_direct)
     // takes every chunk with values that are all finite.
     CHECK(failed.empty());
-    CHECK(check_vouched_windows("lane engine on price levels", p, window, chunks, got, failed));
+    CHECK(check_vouched_windows("lane engine on price levels", p, window, chunks, tail, got, failed));
     // And rolling_hedge as a whole, every window against fit_hedge.
     const auto all = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
     worst_error w;
@@ -1096,21 +1105,22 @@ TEST_CASE("rolling_hedge's lane engine: the refused chunks computed group by gro
     const std::size_t n = std::max<std::size_t>(20'000, 64 * window) + window / 2;
     auto p = spot_futures_levels(n, 515 + window);
     const std::size_t chunks = n / window - 1;
+    const std::size_t tail = n % window;
     std::vector<std::size_t> failed;
-    const auto got = lane_engine(p, window, chunks, failed);
+    const auto got = lane_engine(p, window, chunks, tail, failed);
     CHECK(failed.empty());
-    CHECK(check_vouched_windows("lane_direct on price levels", p, window, chunks, got, failed));
+    CHECK(check_vouched_windows("lane_direct on price levels", p, window, chunks, tail, got, failed));
 
     // A NaN in chunk 30 and a constant hedge over chunk 60 (and, for the windows that reach back, the
     // chunk after each).
     p.exposure[30 * window + 3] = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t t = 60 * window; t < 61 * window; ++t) p.hedge[t] = 101.25;
-    const auto marked = lane_engine(p, window, chunks, failed);
+    const auto marked = lane_engine(p, window, chunks, tail, failed);
     CHECK(refused(failed, window, 30 * window + 3));
     CHECK(refused(failed, window, 61 * window - 1));
     CHECK(failed.size() <= 8);
-    CHECK(check_vouched_windows("lane_direct around a NaN and a constant hedge", p, window, chunks, marked,
-                                failed));
+    CHECK(check_vouched_windows("lane_direct around a NaN and a constant hedge", p, window, chunks, tail,
+                                marked, failed));
     const auto all = hm::rolling_hedge(p.exposure, p.hedge, hm::rolling_options{window});
     CHECK(std::isnan(all.ratio[30 * window + 3]));
     CHECK(std::isnan(all.ratio[61 * window - 1]));
@@ -1161,13 +1171,14 @@ TEST_CASE("rolling_hedge's lane engine past the caches: prefetched, figures stre
     const std::size_t n = 400'000 + window / 3;  // 19 MB of streams
     const auto p = returns<double>(n, 313 + window);
     const std::size_t chunks = n / window - 1;
+    const std::size_t tail = n % window;
     std::vector<std::size_t> failed;
-    const auto got = lane_engine(p, window, chunks, failed);
+    const auto got = lane_engine(p, window, chunks, tail, failed);
     CHECK(failed.empty());
-    CHECK(check_vouched_windows("lane engine past the caches", p, window, chunks, got, failed));
+    CHECK(check_vouched_windows("lane engine past the caches", p, window, chunks, tail, got, failed));
     std::size_t counted = 0;
-    for (std::size_t t = window; t < (chunks + 1) * window; ++t) counted += got.count[t] == window ? 1U : 0U;
-    CHECK(counted == chunks * window);
+    for (std::size_t t = window; t < n; ++t) counted += got.count[t] == window ? 1U : 0U;
+    CHECK(counted == chunks * window + tail);
     // With the three outputs starting at other places in a line than each other (a result's vectors from
     // the heap one after the other, as glibc serves them once a first large result has been freed): no
     // stores stream then, and the figures must be the same to the bit, with nothing outside the chunks
@@ -1176,7 +1187,8 @@ TEST_CASE("rolling_hedge's lane engine past the caches: prefetched, figures stre
                                std::array<std::size_t, 3>{5, 5, 0}}) {
       INFO("outputs at " << offset[0] << ", " << offset[1] << " and " << offset[2] << " doubles");
       std::vector<std::size_t> failed_there;
-      const auto there = lane_engine(p, window, chunks, failed_there, {offset[0], offset[1], offset[2]});
+      const auto there =
+          lane_engine(p, window, chunks, tail, failed_there, {offset[0], offset[1], offset[2]});
       CHECK(failed_there.empty());
       std::size_t differ = 0;
       for (std::size_t t = 0; t < n; ++t) {
@@ -1207,32 +1219,39 @@ TEST_CASE(
   constexpr std::size_t lanes = 8;
   for (std::size_t window : {20U, 37U, 250U, 256U, 512U, 1000U, 2048U}) {
     for (std::size_t chunks : {9U, 16U, 19U, 39U, 389U}) {
-      INFO("window " << window << ", chunks " << chunks);
-      std::size_t start[lanes];
-      const std::size_t steps = lane_set::lane_starts<double>(window, 1, chunks, start);
-      // Whole chunks per lane, as many as the longest share; or an eighth of the positions, on lines.
-      const std::size_t plain = (chunks / lanes + (chunks % lanes != 0 ? 1 : 0)) * window;
-      const std::size_t share = (chunks * window + lanes - 1) / lanes;
-      CHECK(steps >= share);
-      CHECK(steps <= plain + 512);
-      if (plain >= share + share / 4 && share >= 1000) CHECK(steps < plain);  // 9 and 19 chunks
-      CHECK(start[0] == window);                                 // the first lane starts at the first chunk
-      CHECK(start[lanes - 1] + steps == (chunks + 1) * window);  // and the last ends at the last one's end
-      for (std::size_t l = 1; l < lanes; ++l) {
-        CHECK(start[l] >= start[l - 1]);
-        CHECK(start[l] <= start[l - 1] + steps);  // no position between two lanes' runs is left out
-        CHECK(start[l] % 8 == 0);
-      }
-      std::size_t nearest = 64;
-      const auto set = [](std::size_t p) { return p / 8 % 64; };
-      for (std::size_t a = 0; a < lanes; ++a) {
-        for (std::size_t b = a + 1; b < lanes; ++b) {
-          const std::size_t d =
-              set(start[a]) > set(start[b]) ? set(start[a]) - set(start[b]) : set(start[b]) - set(start[a]);
-          nearest = std::min(nearest, std::min(d, 64 - d));
+      // The positions after the last whole chunk (a last incomplete one), which the last lane takes.
+      for (std::size_t tail :
+           {std::size_t{0}, std::size_t{1}, std::size_t{window / 2}, std::size_t{window - 1}}) {
+        INFO("window " << window << ", chunks " << chunks << ", tail " << tail);
+        std::size_t start[lanes];
+        const std::size_t steps = lane_set::lane_starts<double>(window, 1, chunks, tail, start);
+        // Whole chunks per lane, as many as the longest share, and the tail; or an eighth of the positions,
+        // on lines.
+        const std::size_t plain = (chunks / lanes + (chunks % lanes != 0 ? 1 : 0)) * window + tail;
+        const std::size_t share = (chunks * window + tail + lanes - 1) / lanes;
+        CHECK(steps >= share);
+        CHECK(steps <= plain + 512);
+        if (plain >= share + share / 4 && share >= 1000) CHECK(steps < plain);  // 9 and 19 chunks
+        CHECK(start[0] == window);  // the first lane starts at the first chunk
+        CHECK(start[lanes - 1] + steps == (chunks + 1) * window + tail);  // and the last ends at the end
+        for (std::size_t l = 1; l < lanes; ++l) {
+          CHECK(start[l] >= start[l - 1]);
+          CHECK(start[l] <= start[l - 1] + steps);  // no position between two lanes' runs is left out
+          CHECK(start[l] % 8 == 0);
         }
+        std::size_t nearest = 64;
+        const auto set = [](std::size_t p) { return p / 8 % 64; };
+        for (std::size_t a = 0; a < lanes; ++a) {
+          for (std::size_t b = a + 1; b < lanes; ++b) {
+            const std::size_t d =
+                set(start[a]) > set(start[b]) ? set(start[a]) - set(start[b]) : set(start[b]) - set(start[a]);
+            nearest = std::min(nearest, std::min(d, 64 - d));
+          }
+        }
+        // Fewer chunks: the lanes' streams span a few lines. Fewer than 1,024 positions (8 KiB a stream,
+        // the whole engine's data in L1): shares of a few lines each, too short to keep apart.
+        if (chunks >= 2 * lanes && chunks * window + tail >= 1024) CHECK(nearest >= 3);
       }
-      if (chunks >= 2 * lanes) CHECK(nearest >= 3);  // fewer: the lanes' streams span a few lines
     }
   }
 }
@@ -1246,18 +1265,19 @@ TEST_CASE("rolling_hedge's lane engine: the same figures wherever they are writt
     const std::size_t n = 40 * window + 11;
     const auto p = returns<double>(n, 577 + window);
     const std::size_t chunks = n / window - 1;
+    const std::size_t tail = n % window;
     std::vector<double> first_ratio, first_effectiveness, first_residual;
     std::vector<std::size_t> first_failed;
     for (std::size_t offset = 0; offset < 8; ++offset) {
       INFO("figures " << offset * 8 << " bytes after the start of the buffer");
       std::vector<double> ratio(n + 8), effectiveness(n + 8), residual(n + 8);
       std::vector<std::size_t> count(n + 8), failed;
-      hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks,
+      hm::detail::lane_windows<double>(p.exposure.data(), p.hedge.data(), n, window, 1, chunks, tail,
                                        ratio.data() + offset, effectiveness.data() + offset,
                                        residual.data() + offset, count.data() + offset, failed);
       const auto window_of = [&](const std::vector<double>& v) {
         return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(offset + window),
-                                   v.begin() + static_cast<std::ptrdiff_t>(offset + (chunks + 1) * window));
+                                   v.begin() + static_cast<std::ptrdiff_t>(offset + n));
       };
       if (offset == 0) {
         first_ratio = window_of(ratio);
@@ -1290,13 +1310,14 @@ TEST_CASE("rolling_hedge's lane engine: price levels, with the lanes' constants 
       p.hedge[i] = level_f;
     }
     const std::size_t chunks = n / window - 1;
+    const std::size_t tail = n % window;
     std::vector<std::size_t> failed;
-    const auto got = lane_engine(p, window, chunks, failed);
+    const auto got = lane_engine(p, window, chunks, tail, failed);
     // Most chunks are the engine's own work; it refuses some, where a window's sums about the lane's
     // constants lose more than the check allows (a level far from them, a small spread).
     INFO(failed.size() << " of " << chunks << " chunks refused");
     CHECK(failed.size() * 2 <= chunks);
-    CHECK(check_vouched_windows("lane engine alone on price levels", p, window, chunks, got, failed));
+    CHECK(check_vouched_windows("lane engine alone on price levels", p, window, chunks, tail, got, failed));
   }
 }
 

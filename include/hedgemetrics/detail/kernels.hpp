@@ -95,14 +95,14 @@ namespace hedgemetrics::detail {
 /// of 463 at 20 and 7 of 36 at 250; the benchmarks' correlated changes, none.
 inline constexpr double window_cancellation_limit = 64;
 
-/// The arguments of rolling_hedge's lane engine over whole chunks (window_lanes.hpp's lane_windows, which
-/// documents them), given to each set's entry point (lane_engine) as one reference, so that the lambda that
-/// dispatches to it holds nothing but the call.
+/// The arguments of rolling_hedge's lane engine (window_lanes.hpp's lane_windows, which documents them),
+/// given to each set's entry point (lane_engine) as one reference, so that the lambda that dispatches to it
+/// holds nothing but the call.
 template <class Real, class X, class Y>
 struct lane_engine_call {
   const X* x;
   const Y* y;
-  std::size_t n, window, first, chunks;
+  std::size_t n, window, first, chunks, tail;
   Real* out_ratio;
   Real* out_effectiveness;
   Real* out_residual;

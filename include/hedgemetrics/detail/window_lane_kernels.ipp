@@ -678,8 +678,10 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 #endif
 
 /// Where each lane's run of steps starts (positions, in `position`), and how many steps every lane takes
-/// (returned), for chunks first … first + chunks − 1 of `window` positions. Where the chunks divide among
-/// the lanes, lane l takes the l-th share of them. Where they do not, each lane takes an L-th of their
+/// (returned), for chunks first … first + chunks − 1 of `window` positions and the `tail` positions after
+/// them (fewer than `window`: a last incomplete chunk, which the last lane takes as its last steps, every
+/// lane taking `tail` steps more). Where the chunks divide among the lanes, lane l takes the l-th share of
+/// them. Where they do not, each lane takes an L-th of their
 /// positions (rounded up to a line's worth, and the lanes but the first starting on lines), so that a lane's
 /// run starts and ends inside a chunk; before, the last lanes took one chunk more, and every lane as many
 /// steps as the longest share. A lane whose run is longer than the gap to the next one's goes on into it,
@@ -691,7 +693,7 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// rolling_hedge took 1.5x the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5
 /// points). So lanes 1 … L − 2 start up to `extra` positions later than their share, at the first multiple
 /// of a line's worth of positions that keeps them `apart` lines from the others (modulo the 64 sets of a
-/// 32 KiB L1 of 64-byte lines); the last lane still ends at the last chunk's end, also a multiple of a
+/// 32 KiB L1 of 64-byte lines); the last lane still ends at the last position (the tail's), also a multiple of a
 /// line's worth from the first, and every lane takes `extra` more steps, so that the shares still cover
 /// every position. The least such `extra` is taken (at most 512 positions); without one, or with fewer than
 /// two chunks per lane where they divide, the layout before spreading. Where the outputs start lines,
@@ -705,17 +707,18 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// position, not by number.
 template <class Real, std::size_t L>
 [[nodiscard]] std::size_t lane_starts(std::size_t window, std::size_t first, std::size_t chunks,
-                                      std::size_t (&position)[L]) noexcept {
+                                      std::size_t tail, std::size_t (&position)[L]) noexcept {
   std::size_t next = first;
   for (std::size_t l = 0; l < L; ++l) {
     position[l] = next * window;
     next += chunks / L + (l >= L - chunks % L ? 1 : 0);
   }
-  std::size_t steps = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window;
+  // The last lane's share is the largest; with the tail, it ends at the series' last position.
+  std::size_t steps = (chunks / L + (chunks % L != 0 ? 1 : 0)) * window + tail;
   if (L < 2) return steps;
   constexpr std::size_t line = 64, sets = 64;
   constexpr std::size_t per_line = line / sizeof(Real) > 0 ? line / sizeof(Real) : 1;
-  const std::size_t end = (first + chunks) * window;
+  const std::size_t end = (first + chunks) * window + tail;
   // Lanes 1 … L − 1 start a multiple of per_line positions from position 0.
   const auto to_line = [](std::size_t p) noexcept { return p + (per_line - p % per_line) % per_line; };
   // Balanced shares where the chunks do not divide among the lanes: each lane takes an L-th of the
@@ -1281,13 +1284,14 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
 /// `failed` (and a lane with no run of its own computes the same chunk as the first lane that has one).
 template <class Real, class X, class Y>
 void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
-                  std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
-                  std::size_t* out_count, std::vector<std::size_t>& failed, std::vector<std::size_t>& retry) {
+                  std::size_t chunks, std::size_t tail, Real* out_ratio, Real* out_effectiveness,
+                  Real* out_residual, std::size_t* out_count, std::vector<std::size_t>& failed,
+                  std::vector<std::size_t>& retry) {
   constexpr std::size_t L = lane_vector<Real>::size;
   if (chunks == 0) return;
-  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && (first + chunks) * window <= n);
+  HEDGEMETRICS_ASSERT(first >= 1 && window >= 2 && tail < window && (first + chunks) * window + tail <= n);
   std::size_t start[L];  // each lane's first position
-  const std::size_t steps_total = lane_starts<Real>(window, first, chunks, start);
+  const std::size_t steps_total = lane_starts<Real>(window, first, chunks, tail, start);
   // Every window here has `window` pairs. Where the counts are stored (out_count not null: under
   // missing_data::omit) they are written first, in one pass over the chunks' positions (the general path
   // writes its own over those of the chunks it takes); under propagate they are computed when read
@@ -1296,7 +1300,7 @@ void lane_windows(tag, const X* x, const Y* y, std::size_t n, std::size_t window
   // took 1.3-1.5x the time of 32 streams and this pass (bench_rolling).
   if (out_count != nullptr) {
     std::size_t p = first * window;
-    const std::size_t end = (first + chunks) * window;
+    const std::size_t end = (first + chunks) * window + tail;
     lane_counts counts{};
     counts += window;
     constexpr std::size_t per_store = sizeof counts / sizeof(std::size_t);
@@ -1491,8 +1495,9 @@ template <class Real, class X, class Y>
 HEDGEMETRICS_KERNEL_ENTRY void lane_engine(tag, const lane_engine_call<Real, X, Y>& call) {
   std::vector<std::size_t> retry;
   std::vector<std::size_t>& failed = *call.failed;
-  lane_windows<Real>(tag{}, call.x, call.y, call.n, call.window, call.first, call.chunks, call.out_ratio,
-                     call.out_effectiveness, call.out_residual, call.out_count, failed, retry);
+  lane_windows<Real>(tag{}, call.x, call.y, call.n, call.window, call.first, call.chunks, call.tail,
+                     call.out_ratio, call.out_effectiveness, call.out_residual, call.out_count, failed,
+                     retry);
   if (call.window < retry_window_least) {
     merge_ascending(failed, retry);  // both ascending, as lane_windows returns them
   } else if (!retry.empty()) {

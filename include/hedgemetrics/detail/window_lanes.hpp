@@ -43,18 +43,19 @@
 
 namespace hedgemetrics::detail {
 
-/// The figures of every window ending in chunks first … first + chunks − 1, written to out_* (indexed by
-/// position), by the lane engine of the process's instruction set (detail/window_lane_kernels.ipp, which
+/// The figures of every window ending in chunks first … first + chunks − 1 and in the `tail` positions
+/// after them (a last incomplete chunk, tail < window), written to out_* (indexed by position), by the
+/// lane engine of the process's instruction set (detail/window_lane_kernels.ipp, which
 /// documents the arguments); where the chunks it does not vouch for start is returned in `failed`, for the
 /// general path. The chunks whose windows failed the a-posteriori check get a second pass in the lanes,
 /// with constants fitted to the chunk and the one before it (lane_retry): on price levels near 100, 14-19%
 /// of the chunks failed the first pass, and the general path took about 150 ns for each of their windows.
 template <class Real, class X, class Y>
 void lane_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t first,
-                  std::size_t chunks, Real* out_ratio, Real* out_effectiveness, Real* out_residual,
-                  std::size_t* out_count, std::vector<std::size_t>& failed) {
+                  std::size_t chunks, std::size_t tail, Real* out_ratio, Real* out_effectiveness,
+                  Real* out_residual, std::size_t* out_count, std::vector<std::size_t>& failed) {
   const lane_engine_call<Real, X, Y> call{
-      x, y, n, window, first, chunks, out_ratio, out_effectiveness, out_residual, out_count, &failed};
+      x, y, n, window, first, chunks, tail, out_ratio, out_effectiveness, out_residual, out_count, &failed};
   on_active_set([&call](auto set) { lane_engine(set, call); });
 }
 
