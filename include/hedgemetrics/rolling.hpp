@@ -514,7 +514,7 @@ void rolling_hedge(const Exposure& exposure, const Hedge& hedge, const rolling_o
 /// O(n) time whatever the window, O(window) extra memory, and no drift: the series is cut into window-long
 /// chunks, a window is the tail of one chunk and the head of the next, each summed on its own and restarted
 /// with every chunk, so no rounding is carried along the series and no observation stays in a sum after
-/// its window has passed (detail/window_states.hpp; whole chunks run several at a time in vector lanes,
+/// its window has passed (detail/window_states.hpp; the chunks run several at a time in vector lanes,
 /// detail/window_lanes.hpp, and every window checks a posteriori that its sums lost fewer than 2 digits,
 /// else its chunk is recomputed by exact merges). Every figure is within about 1e-13 relative of the exact
 /// figures of that window on market data (tests: 1e-9 checked on every window), and a burst of values 1e9

@@ -11,9 +11,10 @@
 /// any window once it has left, and rounding never accumulates along the series. Three paths:
 ///  - the first chunk's windows hold positions 0 … t: expanding windows, one exact comoments merge per pair
 ///    (decayed_windows, also behind ewma_hedge and expanding_hedge);
-///  - every later whole chunk: the lane engine of window_lanes.hpp, several chunks at once in vector lanes,
-///    with an a-posteriori check on every window;
-///  - the chunks the lane engine cannot vouch for, and a last incomplete chunk: the general path below.
+///  - every later chunk, the last incomplete one included: the lane engine of window_lanes.hpp, several
+///    chunks at once in vector lanes, with an a-posteriori check on every window;
+///  - the chunks the lane engine cannot vouch for, and the incomplete chunk of a series shorter than two
+///    windows: the general path below.
 ///
 /// The general path builds the state of every suffix of chunk k − 1 and every prefix of chunk k from one
 /// scan per chunk: running sums Σa, Σb, Σa², Σb², Σab, Σe, Σe², Σeb of deviations a = x − x̂, b = y − ŷ from
@@ -843,8 +844,9 @@ void first_window_only(const X* x, const Y* y, std::size_t window, std::size_t r
 ///
 /// The windows ending in the first chunk hold positions 0 … t: expanding windows, one exact merge per pair
 /// (decayed_windows), or where only the last of them can have figures, one regression (first_window_only).
-/// Those of every later whole chunk take the lane engine of window_lanes.hpp, and the chunks it cannot
-/// vouch for, and a last incomplete chunk, take the general path.
+/// Those of every later chunk, the last incomplete one included, take the lane engine of window_lanes.hpp;
+/// the chunks it cannot vouch for, and the incomplete chunk of a series shorter than two windows, take the
+/// general path.
 template <class Real, class X, class Y>
 void rolling_windows(const X* x, const Y* y, std::size_t n, std::size_t window, std::size_t required,
                      bool propagate, const window_figures<Real>& out) {
