@@ -1256,6 +1256,45 @@ TEST_CASE(
   }
 }
 
+// The positions after the last whole window-long chunk (a last incomplete chunk: most series' lengths leave
+// one) are the lane engine's too, its last lane ending at the series' end; a chunk it refuses there (a
+// missing value, a burst) reaches past the series, and the general path computes only what is in it. Every
+// window against fit_hedge, under propagate and omit, with a NaN and an infinity in the tail or just
+// before it, and a window 1e9 larger.
+TEST_CASE("rolling_hedge: the last incomplete chunk, with missing and extreme values in it") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t window : {20U, 37U, 250U}) {
+    for (std::size_t tail : {std::size_t{1}, std::size_t{window / 2}, std::size_t{window - 1}}) {
+      const std::size_t n = 12 * window + tail;
+      INFO("window " << window << ", tail " << tail);
+      const auto clean = returns<double>(n, 9000 + window + tail);
+      auto marked = clean;
+      marked.exposure[n - 1 - tail / 2] = nan;                               // in the tail
+      marked.hedge[n - tail - 2] = std::numeric_limits<double>::infinity();  // just before it
+      auto burst = clean;
+      burst.exposure[n - tail - window / 2] = 1e9 * (1 + burst.exposure[n - tail - window / 2]);
+      for (const auto& p : {clean, marked, burst}) {
+        for (const auto missing : {hm::missing_data::propagate, hm::missing_data::omit}) {
+          for (std::size_t periods : {std::size_t{0}, window / 2}) {
+            hm::rolling_options options{window};
+            options.min_periods = periods;
+            options.missing = missing;
+            const auto got = hm::rolling_hedge(p.exposure, p.hedge, options);
+            worst_error w;
+            CHECK(check_against_fits("tail", p.exposure, p.hedge, window, periods, missing, got, {}, w));
+          }
+        }
+      }
+      // The lanes vouch for the clean tail themselves: nothing is left to the general path.
+      const std::size_t chunks = n / window - 1;
+      std::vector<std::size_t> failed;
+      const auto lanes = lane_engine(clean, window, chunks, n % window, failed);
+      CHECK(failed.empty());
+      CHECK(check_vouched_windows("the lanes' tail", clean, window, chunks, n % window, lanes, failed));
+    }
+  }
+}
+
 // The same series give the same figures, to the last bit, wherever the figures are written: the lanes'
 // layout (where their sums restart) must not depend on addresses. A first version aligned the lanes to the
 // figures' lines, and walk_forward gave two answers a bit apart for one series.
