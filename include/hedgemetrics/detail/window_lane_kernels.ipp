@@ -681,23 +681,22 @@ inline __attribute__((always_inline)) void write_block(Real* const (*lane_out)[L
 /// (returned), for chunks first … first + chunks − 1 of `window` positions and the `tail` positions after
 /// them (fewer than `window`: a last incomplete chunk, which the last lane takes as its last steps, every
 /// lane taking `tail` steps more). Where the chunks divide among the lanes, lane l takes the l-th share of
-/// them. Where they do not, each lane takes an L-th of their
-/// positions (rounded up to a line's worth, and the lanes but the first starting on lines), so that a lane's
-/// run starts and ends inside a chunk; before, the last lanes took one chunk more, and every lane as many
-/// steps as the longest share. A lane whose run is longer than the gap to the next one's goes on into it,
-/// computing those windows a second time.
+/// them. Where they do not, each lane takes an L-th of their positions (rounded up to a line's worth, and the
+/// lanes but the first starting on lines), so that a lane's run starts and ends inside a chunk; before, the
+/// last lanes took one chunk more, and every lane as many steps as the longest share. A lane whose run is
+/// longer than the gap to the next one's goes on into it, computing those windows a second time.
 ///
-/// Spread over the cache: the lanes read and write 5·L streams in step, and where their starts are a
-/// multiple of 4 KiB apart, or close to one (on 10^5 points: windows of 128, 256, 512 and 2,048 doubles,
-/// among others), each stream's lanes share one set of an 8-way L1 cache and evict each other's lines:
+/// Spread over the cache: the lanes read and write 5·L streams in step, and where their starts are a multiple
+/// of 4 KiB apart, or close to one (on 10^5 points: windows of 128, 256, 512 and 2,048 doubles, among
+/// others), each stream's lanes share one set of an 8-way L1 cache and evict each other's lines:
 /// rolling_hedge took 1.5x the time at a window of 256, 1.9x at 512 and 2.3x at 2,048 (bench_rolling, 10^5
-/// points). So lanes 1 … L − 2 start up to `extra` positions later than their share, at the first multiple
-/// of a line's worth of positions that keeps them `apart` lines from the others (modulo the 64 sets of a
-/// 32 KiB L1 of 64-byte lines); the last lane still ends at the last position (the tail's), also a multiple of a
-/// line's worth from the first, and every lane takes `extra` more steps, so that the shares still cover
-/// every position. The least such `extra` is taken (at most 512 positions); without one, or with fewer than
-/// two chunks per lane where they divide, the layout before spreading. Where the outputs start lines,
-/// lanes 1 … L − 1 then write whole lines (5-7% faster, and past the caches they stream: lane_windows).
+/// points). So lanes 1 … L − 2 start up to `extra` positions later than their share, at the first multiple of
+/// a line's worth of positions that keeps them `apart` lines from the others (modulo the 64 sets of a 32 KiB
+/// L1 of 64-byte lines); the last lane still ends at the last position (the tail's), also a multiple of a
+/// line's worth from the first, and every lane takes `extra` more steps, so that the shares still cover every
+/// position. The least such `extra` is taken (at most 512 positions); without one, or with fewer than two
+/// chunks per lane where they divide, the layout before spreading. Where the outputs start lines, lanes
+/// 1 … L − 1 then write whole lines (5-7% faster, and past the caches they stream: lane_windows).
 ///
 /// The layout depends on the positions only, never on where the series or the figures are in memory: a
 /// lane's sums restart where its chunks start, so the layout decides the figures' last bits, and the same
@@ -1270,12 +1269,14 @@ HEDGEMETRICS_KERNEL_ENTRY void lane_pass(tag, const X* x, const Y* y, std::size_
 }
 
 /// The figures of every window ending in chunks first … first + chunks − 1 (each a whole chunk of
-/// `window` ≥ 2 positions, first ≥ 1), written to out_* (indexed by position; out_count, unless null, gets
-/// `window`, the pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
-/// `window` positions from where it starts) with a window that fails the a-posteriori check has its start
-/// returned in `retry` (ascending) for lane_retry; one with a non-finite value in it or in the `window`
-/// positions before, or sums out of range, in `failed` (ascending) for the general path, which recomputes
-/// the windows ending there and at the `window` − 1 positions after.
+/// `window` ≥ 2 positions, first ≥ 1) and in the `tail` positions after them (tail < window, the series'
+/// last incomplete chunk), written to out_* (indexed by position; out_count, unless null, gets `window`, the
+/// pairs of every such window, written here in a pass of its own before the figures). A lane's chunk (the
+/// `window` positions from where it starts, or fewer where the series ends) with a window that fails the
+/// a-posteriori check has its start returned in `retry` (ascending) for lane_retry; one with a non-finite
+/// value in it or in the `window` positions before, or sums out of range, in `failed` (ascending) for the
+/// general path, which recomputes the windows ending there and at the `window` − 1 positions after (those
+/// in the series).
 ///
 /// Lane l takes a run of consecutive positions (its share: lane_starts) and goes through it as one stream
 /// of steps, one window per step (lane_pass), its chunks counted from where it starts: every lane takes the
